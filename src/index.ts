@@ -1,0 +1,2 @@
+// Public API of anomaly-lab. Notebooks import everything from here by package name.
+export {};
