@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) setup for running anomaly-lab notebooks on a real Jupyter:
+#   1. finds (or, as root on Debian, installs) a Python with Jupyter,
+#   2. installs node_modules (npm ci) when missing or stale,
+#   3. builds dist/ when missing or older than src/,
+#   4. registers the project's own tslab as the Jupyter kernel "anomaly-lab".
+# Every step says what it did or why it skipped.
+#
+# Usage: bash environment/setup.sh [--quiet] [--no-extras]
+#   --quiet      print only the steps that changed something (and errors)
+#   --no-extras  do not apt-install the optional kernel conformance test package
+#                (same as ANOMALY_LAB_SETUP_EXTRAS=0)
+# Environment: ANOMALY_LAB_PYTHON=/path/to/python picks the Python to use.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KERNEL_NAME="anomaly-lab"
+KERNEL_DISPLAY_NAME="TypeScript (anomaly-lab)"
+QUIET=0
+EXTRAS="${ANOMALY_LAB_SETUP_EXTRAS:-1}"
+
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) QUIET=1 ;;
+    --no-extras) EXTRAS=0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "setup: unknown argument '$arg' (expected --quiet, --no-extras)" >&2; exit 2 ;;
+  esac
+done
+
+did() { echo "setup: $*"; }
+skipped() { [ "$QUIET" = 1 ] || echo "setup: skipped: $*"; }
+fail() { echo "setup: ERROR: $*" >&2; exit 1; }
+
+cd "$ROOT"
+# Debian's debugpy warns about frozen modules on every jupyter command; the warning is noise here.
+export PYDEVD_DISABLE_FILE_VALIDATION=1
+# shellcheck source=../scripts/lib/python.sh
+source "$ROOT/scripts/lib/python.sh"
+
+# --- 0. Node -----------------------------------------------------------------
+command -v node >/dev/null 2>&1 || fail "node is not on PATH. Install Node.js 20 or newer (or use environment/environment.yml)."
+NODE_BIN="$(node -p 'process.execPath')"
+NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$NODE_MAJOR" -ge 20 ] || fail "Node.js $(node --version) at $NODE_BIN is too old: anomaly-lab needs Node.js 20 or newer."
+skipped "node present: $NODE_BIN ($(node --version))"
+
+# --- 1. Python with Jupyter -------------------------------------------------------
+is_root() { [ "$(id -u)" = 0 ]; }
+PYTHON="$(anomaly_lab_python 2>/dev/null || true)"
+if [ -z "$PYTHON" ] && [ -n "${ANOMALY_LAB_PYTHON:-}" ]; then
+  fail "ANOMALY_LAB_PYTHON=$ANOMALY_LAB_PYTHON cannot import jupyter_client, nbclient and nbconvert (or run 'python -m jupyter'). Fix that Python or unset ANOMALY_LAB_PYTHON."
+fi
+if [ -z "$PYTHON" ]; then
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)
+    [ "$EXTRAS" = 1 ] && packages+=(python3-jupyter-kernel-test)
+    did "no Python with Jupyter found; installing Debian packages: ${packages[*]}"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
+    PYTHON="$(anomaly_lab_python 2>/dev/null || true)"
+    [ -n "$PYTHON" ] || fail "apt-get installed Jupyter but no Python can import it; set ANOMALY_LAB_PYTHON to a Python with jupyter_client, nbclient and nbconvert."
+  else
+    fail "no Python with jupyter_client, nbclient and nbconvert found (tried \$ANOMALY_LAB_PYTHON, python3, /usr/bin/python3).
+  Create the conda environment:  conda env create -f environment/environment.yml && conda activate anomaly-lab
+  or point ANOMALY_LAB_PYTHON at a Python that has Jupyter, then rerun: npm run setup
+  (details: environment/README.md)"
+  fi
+else
+  skipped "Jupyter present: $PYTHON ($("$PYTHON" -c 'import nbclient, nbconvert; print("nbclient", nbclient.__version__, "nbconvert", nbconvert.__version__)'))"
+fi
+
+# The kernel conformance test (test/kernel/) needs jupyter_kernel_test; it is optional.
+if ! "$PYTHON" -c 'import jupyter_kernel_test' >/dev/null 2>&1; then
+  if [ "$EXTRAS" = 1 ] && [ "$PYTHON" = /usr/bin/python3 ] && is_root && command -v apt-get >/dev/null 2>&1; then
+    did "installing python3-jupyter-kernel-test (kernel conformance test; skip with --no-extras)"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y python3-jupyter-kernel-test
+  else
+    skipped "jupyter_kernel_test not importable by $PYTHON (only the kernel conformance test needs it: pip install jupyter_kernel_test)"
+  fi
+else
+  skipped "jupyter_kernel_test present"
+fi
+
+# --- 2. node_modules ------------------------------------------------------------
+# Stale = some non-optional package in package-lock.json is absent from (or has another
+# version in) npm's record of what is installed, node_modules/.package-lock.json.
+# Comparing contents rather than mtimes avoids wiping a good node_modules for nothing.
+node_modules_stale() {
+  [ -f node_modules/.package-lock.json ] || return 0
+  node -e '
+    const wanted = require("./package-lock.json").packages || {};
+    const have = require("./node_modules/.package-lock.json").packages || {};
+    const missing = Object.entries(wanted).filter(([key, pkg]) =>
+      key !== "" && !pkg.optional &&
+      (!have[key] || have[key].version !== pkg.version));
+    process.exit(missing.length > 0 ? 0 : 1);
+  '
+}
+if [ ! -f package-lock.json ]; then
+  if [ ! -d node_modules ]; then
+    did "no package-lock.json: running npm install"
+    npm install
+  else
+    skipped "node_modules present (no package-lock.json to compare against)"
+  fi
+elif [ ! -d node_modules ] || node_modules_stale; then
+  did "node_modules missing or older than package-lock.json: running npm ci"
+  npm ci || fail "npm ci failed. If package.json changed without package-lock.json, run 'npm install' once and commit the lockfile."
+else
+  skipped "node_modules matches package-lock.json"
+fi
+[ -f node_modules/tslab/bin/tslab ] || fail "node_modules/tslab/bin/tslab is missing after npm install; is tslab in package.json dependencies?"
+
+# --- 3. dist/ ----------------------------------------------------------------------
+if [ ! -f dist/index.js ] || [ -n "$(find src tsconfig.json package.json -newer dist/index.js -print -quit)" ]; then
+  did "dist/ missing or older than src/: running npm run build"
+  npm run build --silent || fail "npm run build failed (TypeScript errors above): the notebooks import dist/, so fix src/ and rerun."
+else
+  skipped "dist/ is up to date with src/"
+fi
+
+# --- 4. Jupyter kernel "anomaly-lab" ---------------------------------------------------
+# Mirrors what `tslab install` writes (node_modules/tslab/python/install.py), but with
+# absolute paths so the kernel is this checkout's tslab under this node, whatever PATH
+# Jupyter is launched with. tslab ships no logo, so none is installed.
+spec_dir="$(mktemp -d)"
+trap 'rm -rf "$spec_dir"' EXIT
+chmod 755 "$spec_dir"
+"$PYTHON" - "$spec_dir/kernel.json" "$NODE_BIN" "$ROOT/node_modules/tslab/bin/tslab" "$KERNEL_DISPLAY_NAME" <<'PY'
+import json, sys
+path, node, tslab, display_name = sys.argv[1:5]
+spec = {
+    # config-path and {connection_file} are separate argv items, as tslab requires (tslab#36).
+    "argv": [node, tslab, "kernel", "--config-path", "{connection_file}"],
+    "display_name": display_name,
+    "language": "typescript",
+}
+with open(path, "w") as f:
+    json.dump(spec, f, indent=1, sort_keys=True)
+    f.write("\n")
+PY
+installed_dir="$("$PYTHON" - "$KERNEL_NAME" <<'PY'
+import sys
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+try:
+    print(KernelSpecManager().get_kernel_spec(sys.argv[1]).resource_dir)
+except NoSuchKernel:
+    pass
+PY
+)"
+if [ -n "$installed_dir" ] && cmp -s "$spec_dir/kernel.json" "$installed_dir/kernel.json"; then
+  skipped "Jupyter kernel '$KERNEL_NAME' already registered at $installed_dir"
+else
+  install_log="$("$PYTHON" -m jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec_dir" 2>&1)" \
+    || fail "jupyter kernelspec install failed:
+$install_log"
+  did "registered Jupyter kernel '$KERNEL_NAME' (\"$KERNEL_DISPLAY_NAME\") -> $NODE_BIN $ROOT/node_modules/tslab/bin/tslab"
+fi
+kernel_list="$("$PYTHON" -m jupyter kernelspec list)"
+grep -q "^ *$KERNEL_NAME " <<<"$kernel_list" \
+  || fail "'jupyter kernelspec list' does not show '$KERNEL_NAME' after installing it."
+
+[ "$QUIET" = 1 ] || echo "setup: done. Run 'npm run reports' or 'jupyter lab notebooks/' and pick \"$KERNEL_DISPLAY_NAME\"."
