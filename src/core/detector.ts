@@ -1,0 +1,142 @@
+import { type Matrix, type MatrixInput, toMatrix } from "./matrix";
+import { percentile } from "./percentile";
+import { checkContamination, checkFiniteNumber } from "./validation";
+
+/** Options every detector accepts. */
+export interface DetectorOptions {
+  /** Expected share of outliers in the training data, in (0, 0.5] (PyOD default 0.1). */
+  contamination?: number;
+}
+
+/** Options of {@link Detector.predict}. */
+export interface PredictOptions {
+  /** Use this score threshold instead of the one learned from `contamination`. */
+  threshold?: number;
+}
+
+/**
+ * The contract shared by all detectors (PyOD's BaseDetector, in TypeScript names):
+ * scores are "higher = more anomalous"; labels are 1 for outliers, 0 for inliers.
+ */
+export interface Detector {
+  /** Expected share of outliers, used to place the threshold. */
+  readonly contamination: number;
+  /** Whether `fit` has run. */
+  readonly isFitted: boolean;
+  /** Outlier scores of the training rows (PyOD `decision_scores_`). */
+  readonly trainingScores: Float64Array;
+  /** Score above which a row is an outlier (PyOD `threshold_`). */
+  readonly threshold: number;
+  /** 0/1 labels of the training rows (PyOD `labels_`). */
+  readonly labels: Uint8Array;
+  /** Learns from `X` (rows = observations); returns the detector for chaining. */
+  fit(X: MatrixInput): this;
+  /** Outlier scores of new rows (PyOD `decision_function`). */
+  score(X: MatrixInput): Float64Array;
+  /** 0/1 labels of new rows: score > threshold. */
+  predict(X: MatrixInput, options?: PredictOptions): Uint8Array;
+  /** `fit(X)` then the training labels. */
+  fitPredict(X: MatrixInput): Uint8Array;
+}
+
+interface FittedState {
+  readonly cols: number;
+  readonly scores: Float64Array;
+  readonly threshold: number;
+  readonly labels: Uint8Array;
+}
+
+/**
+ * Base class implementing the {@link Detector} contract with PyOD's semantics:
+ * `threshold = np.percentile(trainingScores, 100 * (1 - contamination))` (linear
+ * interpolation) and `label = score > threshold`. Subclasses implement only
+ * {@link BaseDetector.fitScores} and {@link BaseDetector.decisionScores}; input
+ * conversion, validation and "fit before use" checks live here.
+ *
+ * @example
+ * class DistanceToOrigin extends BaseDetector {
+ *   protected fitScores(X: Matrix) { return this.decisionScores(X); }
+ *   protected decisionScores(X: Matrix) {
+ *     return Float64Array.from({ length: X.rows }, (_, i) => Math.hypot(...matrixRow(X, i)));
+ *   }
+ * }
+ * new DistanceToOrigin({ contamination: 0.05 }).fit(data).predict([[10, 10]]);
+ */
+export abstract class BaseDetector implements Detector {
+  readonly contamination: number;
+  private fitted: FittedState | undefined;
+
+  protected constructor(options: DetectorOptions = {}) {
+    this.contamination = checkContamination(options.contamination ?? 0.1);
+  }
+
+  /** Learns the model from the training rows and returns their scores (same row order). */
+  protected abstract fitScores(X: Matrix): Float64Array;
+
+  /** Scores new rows with the learned model; only called after `fit`, with the training column count. */
+  protected abstract decisionScores(X: Matrix): Float64Array;
+
+  get isFitted(): boolean {
+    return this.fitted !== undefined;
+  }
+
+  get trainingScores(): Float64Array {
+    return this.requireFitted().scores;
+  }
+
+  get threshold(): number {
+    return this.requireFitted().threshold;
+  }
+
+  get labels(): Uint8Array {
+    return this.requireFitted().labels;
+  }
+
+  fit(X: MatrixInput): this {
+    const matrix = toMatrix(X, { name: "X" });
+    const scores = this.checkScores(this.fitScores(matrix), matrix.rows);
+    const threshold = percentile(scores, 100 * (1 - this.contamination));
+    this.fitted = { cols: matrix.cols, scores, threshold, labels: exceeds(scores, threshold) };
+    return this;
+  }
+
+  score(X: MatrixInput): Float64Array {
+    const state = this.requireFitted();
+    const matrix = toMatrix(X, { name: "X" });
+    if (matrix.cols !== state.cols) {
+      throw new RangeError(
+        `X has ${matrix.cols} columns, but ${this.constructor.name} was fitted on ${state.cols} columns`,
+      );
+    }
+    return this.checkScores(this.decisionScores(matrix), matrix.rows);
+  }
+
+  predict(X: MatrixInput, options: PredictOptions = {}): Uint8Array {
+    const threshold =
+      options.threshold === undefined ? this.requireFitted().threshold : checkFiniteNumber(options.threshold, "threshold");
+    return exceeds(this.score(X), threshold);
+  }
+
+  fitPredict(X: MatrixInput): Uint8Array {
+    return this.fit(X).labels;
+  }
+
+  private requireFitted(): FittedState {
+    if (this.fitted === undefined) throw new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
+    return this.fitted;
+  }
+
+  // Guards against a subclass bug leaking NaN scores into thresholds and labels.
+  private checkScores(scores: Float64Array, rows: number): Float64Array {
+    if (scores.length !== rows) {
+      throw new Error(`${this.constructor.name} returned ${scores.length} scores for ${rows} rows`);
+    }
+    const bad = scores.findIndex((value) => Number.isNaN(value));
+    if (bad >= 0) throw new Error(`${this.constructor.name} produced a NaN score for row ${bad}`);
+    return scores;
+  }
+}
+
+function exceeds(scores: Float64Array, threshold: number): Uint8Array {
+  return Uint8Array.from(scores, (value) => (value > threshold ? 1 : 0));
+}

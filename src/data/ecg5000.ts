@@ -1,0 +1,186 @@
+import * as fs from "node:fs";
+import { RandomState } from "../random/random-state";
+import { describeSource, formatCount } from "./describe";
+import { DataParseError } from "./errors";
+import { describeLocalFile, fetchDatasetFile, FetchedFile, FetchOptions } from "./fetch";
+import { Float64Matrix } from "./matrix";
+import { parseNumericTable } from "./text-table";
+
+const DATASET = "ecg5000";
+const SAMPLES_PER_BEAT = 140;
+
+/** ECG5000 in the TensorFlow tutorial's binary form. */
+export interface Ecg5000 {
+  /** Beats x samples: 4,998 x 140 for the registry file. */
+  X: Float64Matrix;
+  /** One per beat: 1 = normal, 0 = abnormal (TensorFlow's convention). */
+  labels: number[];
+  nNormal: number;
+  nAbnormal: number;
+  /** The file it was read from and how it was verified. */
+  source: FetchedFile;
+  /** Human-readable summary for notebooks to print. */
+  description: string;
+}
+
+/**
+ * Loads TensorFlow's ecg.csv (ECG5000, 4,998 beats x 140 samples, label 1 = normal), fetching and
+ * verifying it on first use (see {@link fetchDatasetFile} for sources and caching).
+ *
+ * @example
+ * const ecg = await loadEcg5000();
+ * ecg.X.shape; // [4998, 140]
+ * console.log(ecg.description);
+ */
+export async function loadEcg5000(options: FetchOptions = {}): Promise<Ecg5000> {
+  const source = await fetchDatasetFile(DATASET, "ecg.csv", options);
+  const table = parseNumericTable(await fs.promises.readFile(source.path, "utf8"), {
+    file: source.path,
+    delimiter: ",",
+    columns: SAMPLES_PER_BEAT + 1,
+  });
+  const width = SAMPLES_PER_BEAT + 1;
+  const X = new Float64Array(table.nRows * SAMPLES_PER_BEAT);
+  const labels = new Array<number>(table.nRows);
+  for (let i = 0; i < table.nRows; i++) {
+    X.set(table.values.subarray(i * width, i * width + SAMPLES_PER_BEAT), i * SAMPLES_PER_BEAT);
+    const label = table.values[i * width + SAMPLES_PER_BEAT]!;
+    if (label !== 0 && label !== 1) {
+      throw new DataParseError({ file: source.path, line: i + 1, column: width }, `label must be 0 or 1, got ${label}`);
+    }
+    labels[i] = label;
+  }
+  const nNormal = labels.reduce((sum, l) => sum + l, 0);
+  const nAbnormal = table.nRows - nNormal;
+  const description =
+    `ECG5000 (UCR archive, TensorFlow's ecg.csv): ${formatCount(table.nRows)} heartbeats x ${SAMPLES_PER_BEAT} samples; ` +
+    `${formatCount(nNormal)} normal (label 1), ${formatCount(nAbnormal)} abnormal (label 0). ` +
+    describeSource(source, "ecg5000/ecg.csv");
+  return { X: new Float64Matrix(table.nRows, SAMPLES_PER_BEAT, X), labels, nNormal, nAbnormal, source, description };
+}
+
+/** The UCR split files of ECG5000 with the original 5 classes. */
+export interface Ecg5000Ucr {
+  split: "TRAIN" | "TEST";
+  /** Beats x 140 samples. */
+  X: Float64Matrix;
+  /** UCR class per beat: 1 = normal, 2..5 = kinds of abnormal beat. */
+  classes: number[];
+  /** Beats per class, e.g. {1: 292, 2: 177, 3: 10, 4: 19, 5: 2} for TRAIN. */
+  classCounts: Record<number, number>;
+  source: FetchedFile;
+  description: string;
+}
+
+/**
+ * Loads a UCR split of ECG5000 (whitespace-separated, class first). "TRAIN" (500 beats) is in the
+ * registry; "TEST" (4,500 beats) is not, so pass its local path: `{ path: "ECG5000_TEST.txt" }`.
+ *
+ * @example
+ * const train = await loadEcg5000Ucr("TRAIN");
+ * train.classCounts; // { 1: 292, 2: 177, 3: 10, 4: 19, 5: 2 }
+ */
+export async function loadEcg5000Ucr(split: "TRAIN" | "TEST", options: FetchOptions = {}): Promise<Ecg5000Ucr> {
+  if (split !== "TRAIN" && split !== "TEST") throw new Error(`loadEcg5000Ucr: split must be "TRAIN" or "TEST", got ${JSON.stringify(split)}`);
+  let source: FetchedFile;
+  if (split === "TRAIN") {
+    source = await fetchDatasetFile(DATASET, "ECG5000_TRAIN.txt", options);
+  } else if (options.path !== undefined) {
+    source = await describeLocalFile(DATASET, options.path);
+  } else {
+    throw new Error(
+      'loadEcg5000Ucr("TEST"): ECG5000_TEST.txt is not in the registry (no verified public copy is known); ' +
+        "download ECG5000 from https://www.timeseriesclassification.com and pass { path: \".../ECG5000_TEST.txt\" }.",
+    );
+  }
+  const width = SAMPLES_PER_BEAT + 1;
+  const table = parseNumericTable(await fs.promises.readFile(source.path, "utf8"), {
+    file: source.path,
+    delimiter: "whitespace",
+    columns: width,
+  });
+  const X = new Float64Array(table.nRows * SAMPLES_PER_BEAT);
+  const classes = new Array<number>(table.nRows);
+  const classCounts: Record<number, number> = {};
+  for (let i = 0; i < table.nRows; i++) {
+    const cls = table.values[i * width]!;
+    if (!Number.isInteger(cls) || cls < 1 || cls > 5) {
+      throw new DataParseError({ file: source.path, line: i + 1, column: 1 }, `class must be an integer 1..5, got ${cls}`);
+    }
+    classes[i] = cls;
+    classCounts[cls] = (classCounts[cls] ?? 0) + 1;
+    X.set(table.values.subarray(i * width + 1, (i + 1) * width), i * SAMPLES_PER_BEAT);
+  }
+  const counts = Object.entries(classCounts).map(([c, n]) => `class ${c}: ${n}`).join(", ");
+  const description =
+    `ECG5000 UCR ${split} split: ${formatCount(table.nRows)} heartbeats x ${SAMPLES_PER_BEAT} samples (${counts}; class 1 = normal). ` +
+    describeSource(source, `ecg5000/ECG5000_${split}.txt`);
+  return { split, X: new Float64Matrix(table.nRows, SAMPLES_PER_BEAT, X), classes, classCounts, source, description };
+}
+
+/** Rows of ECG5000 picked by a split, with their labels and original row numbers. */
+export interface LabelledBeats {
+  X: Float64Matrix;
+  labels: number[];
+  /** Row numbers in the full data, in split order. */
+  indices: number[];
+}
+
+/** The TensorFlow autoencoder tutorial's split of ECG5000. */
+export interface EcgTutorialSplit {
+  train: LabelledBeats;
+  test: LabelledBeats;
+  /** Normal beats (label 1) of `train`: what the autoencoder is trained on. */
+  normalTrain: Float64Matrix;
+  anomalousTrain: Float64Matrix;
+  normalTest: Float64Matrix;
+  anomalousTest: Float64Matrix;
+}
+
+/**
+ * Splits ECG5000 exactly like the TensorFlow tutorial's
+ * `train_test_split(data, labels, test_size=0.2, random_state=21)`: scikit-learn's ShuffleSplit
+ * takes numpy's legacy `RandomState(seed).permutation(n)`, the first ceil(testSize * n) rows as
+ * test and the next floor((1 - testSize) * n) as train. The same rows, in the same order, as
+ * scikit-learn (checked against it in the tests). No scaling is applied; the tutorial's min-max
+ * scaling with the training min/max is a separate step.
+ *
+ * @example
+ * const split = ecgTutorialSplit(await loadEcg5000());
+ * split.train.X.shape; // [3998, 140]
+ * split.normalTrain.nRows; // normal beats to train an autoencoder on
+ */
+export function ecgTutorialSplit(
+  ecg: Pick<Ecg5000, "X" | "labels">,
+  options: { testSize?: number; seed?: number } = {},
+): EcgTutorialSplit {
+  const testSize = options.testSize ?? 0.2;
+  const seed = options.seed ?? 21;
+  if (!(testSize > 0 && testSize < 1)) throw new RangeError(`ecgTutorialSplit: testSize must be in (0, 1), got ${testSize}`);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`ecgTutorialSplit: seed must be an integer in [0, 2**32 - 1], got ${seed}`);
+  }
+  const n = ecg.X.nRows;
+  if (ecg.labels.length !== n) throw new RangeError(`ecgTutorialSplit: ${n} rows but ${ecg.labels.length} labels`);
+  const nTest = Math.ceil(testSize * n);
+  const nTrain = Math.floor((1 - testSize) * n);
+  if (nTest === 0 || nTrain === 0) throw new RangeError(`ecgTutorialSplit: testSize ${testSize} leaves an empty train or test set for ${n} rows`);
+  const permutation = new RandomState(seed).permutation(n);
+  const pick = (indices: number[]): LabelledBeats => ({
+    X: ecg.X.selectRows(indices),
+    labels: indices.map((i) => ecg.labels[i]!),
+    indices,
+  });
+  const train = pick(permutation.slice(nTest, nTest + nTrain));
+  const test = pick(permutation.slice(0, nTest));
+  const rowsWithLabel = (part: LabelledBeats, label: number) =>
+    part.X.selectRows(part.labels.flatMap((l, k) => (l === label ? [k] : [])));
+  return {
+    train,
+    test,
+    normalTrain: rowsWithLabel(train, 1),
+    anomalousTrain: rowsWithLabel(train, 0),
+    normalTest: rowsWithLabel(test, 1),
+    anomalousTest: rowsWithLabel(test, 0),
+  };
+}

@@ -1,0 +1,20 @@
+// Public API of the dataset loaders (re-exported by src/index.ts).
+export { ChecksumMismatchError, DataParseError, DatasetUnavailableError } from "./errors";
+export type { TextLocation } from "./errors";
+export { DATA_HOME_ENV, DATA_MIRROR_ENV, dataHome, resolveMirror } from "./paths";
+export type { Mirror } from "./paths";
+export { datasetInfo, listDatasets, registryFile } from "./registry";
+export type { DatasetInfo, RegistryFile } from "./registry";
+export { sha256OfFile } from "./checksum";
+export { describeLocalFile, fetchDatasetFile } from "./fetch";
+export type { DataSourceKind, FetchedFile, FetchOptions } from "./fetch";
+export { Float64Matrix } from "./matrix";
+export { parseNaiveTimestamp } from "./timestamps";
+export { ecgTutorialSplit, loadEcg5000, loadEcg5000Ucr } from "./ecg5000";
+export type { Ecg5000, Ecg5000Ucr, EcgTutorialSplit, LabelledBeats } from "./ecg5000";
+export { aggregateBearingFiles, bearingFileMeans, loadBearingTest2 } from "./bearing";
+export type { BearingAggregationOptions, BearingTest2 } from "./bearing";
+export { CREDIT_CARD_COLUMNS, loadCreditCard, parseCreditCardCsv } from "./creditcard";
+export type { CreditCard, CreditCardOptions, CreditCardVariant } from "./creditcard";
+export { loadNab, NAB_REAL_KNOWN_CAUSE, parseNabCsv } from "./nab";
+export type { NabRealKnownCauseSeries, NabSeries } from "./nab";

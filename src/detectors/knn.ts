@@ -1,0 +1,83 @@
+import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { createMatrix, type Matrix } from "../core/matrix";
+import { numpyMean } from "../core/summation";
+import { checkInteger } from "../core/validation";
+import { type KNearestResult, kNearest } from "./neighbors";
+
+/** How the k neighbour distances become one score (PyOD's `method`). */
+export type KNNMethod = "largest" | "mean" | "median";
+
+/** Hyper-parameters of {@link KNNDetector}; defaults are PyOD's. */
+export interface KNNOptions extends DetectorOptions {
+  /** Number of neighbours k (default 5); must be below the number of training rows. */
+  nNeighbors?: number;
+  /** "largest": distance to the k-th neighbour (default); "mean" / "median" of the k distances. */
+  method?: KNNMethod;
+}
+
+const METHODS: readonly KNNMethod[] = ["largest", "mean", "median"];
+
+/**
+ * k-nearest-neighbour outlier detector, PyOD's `KNN` with Euclidean distance.
+ *
+ * Assumes inliers live in dense regions: a row far from its k-th nearest
+ * neighbour is anomalous. Training scores use the k nearest *other* training
+ * rows (a row is not its own neighbour); `score` on new rows uses the k nearest
+ * training rows. Features are not scaled: standardise them first if their units differ.
+ *
+ * Defaults: `nNeighbors = 5`, `method = "largest"`, `contamination = 0.1`.
+ * Complexity: exact brute-force search, O(n^2 d) to fit and O(m n d) to score
+ * m rows, O(n k) memory.
+ *
+ * @example
+ * const knn = new KNNDetector({ nNeighbors: 5, contamination: 0.02 }).fit(salaries);
+ * knn.predict([[37], [1256]]); // Uint8Array [1, 0]
+ */
+export class KNNDetector extends BaseDetector {
+  readonly nNeighbors: number;
+  readonly method: KNNMethod;
+  private train: Matrix | undefined;
+
+  constructor(options: KNNOptions = {}) {
+    super(options);
+    this.nNeighbors = checkInteger(options.nNeighbors ?? 5, "nNeighbors");
+    this.method = options.method ?? "largest";
+    if (!METHODS.includes(this.method)) {
+      throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${String(this.method)}`);
+    }
+  }
+
+  protected fitScores(X: Matrix): Float64Array {
+    if (this.nNeighbors >= X.rows) {
+      throw new RangeError(
+        `nNeighbors (${this.nNeighbors}) must be less than the number of training rows (${X.rows})`,
+      );
+    }
+    // Keep a private copy: later edits to the caller's data must not change the model.
+    this.train = createMatrix(X.rows, X.cols, X.data.slice());
+    return this.aggregate(kNearest(this.train, this.train, this.nNeighbors, { excludeSelf: true }));
+  }
+
+  protected decisionScores(X: Matrix): Float64Array {
+    const train = this.train as Matrix; // set by fitScores; BaseDetector checks fit first
+    return this.aggregate(kNearest(train, X, this.nNeighbors));
+  }
+
+  private aggregate(neighbours: KNearestResult): Float64Array {
+    const { rows, k, distances } = neighbours;
+    const scores = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const start = i * k;
+      if (this.method === "largest") scores[i] = distances[start + k - 1];
+      else if (this.method === "mean") scores[i] = numpyMean(distances, start, start + k);
+      else scores[i] = median(distances, start, k);
+    }
+    return scores;
+  }
+}
+
+// Distances arrive sorted ascending; numpy's median averages the two middle values as (a + b) / 2.
+function median(sorted: Float64Array, start: number, k: number): number {
+  const middle = start + (k >> 1);
+  return k % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,0 +1,3 @@
+export { isDisplayable, type Displayable, type MimeBundle } from "./mime";
+export { display, newDisplayHandle, toMimeBundle, type DisplayHandle } from "./display";
+export { dataFrameToHtml, tableToHtml, escapeHtml, formatNumber, type HtmlTableOptions } from "./html-table";

@@ -1,0 +1,20 @@
+export { toBinaryLabels, toScores, type VectorInput } from "./inputs";
+export {
+  accuracy,
+  classificationReport,
+  confusionMatrix,
+  f1,
+  precision,
+  recall,
+  type ClassificationReport,
+  type ClassMetrics,
+  type ConfusionMatrix,
+} from "./classification";
+export {
+  precisionAtN,
+  rocAuc,
+  rocCurve,
+  type PrecisionAtNOptions,
+  type RocCurve,
+  type RocCurveOptions,
+} from "./ranking";

@@ -1,0 +1,111 @@
+/** A rendered chart: its vega-lite spec plus the SVG the kernel drew from it. */
+import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { escapeHtml } from "../display/html-table";
+import type { Displayable, MimeBundle } from "../display/mime";
+import { renderVegaLiteSvg } from "./vega-runtime";
+
+/** A vega-lite spec as plain JSON (deliberately not vega-lite's own types; see vega-runtime.ts). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** The title text of a spec (`title` may be a string, string[] or `{ text }`). */
+function specTitle(spec: VegaLiteSpec): string {
+  const title = spec.title;
+  const text = typeof title === "object" && title !== null && !Array.isArray(title)
+    ? (title as { text?: unknown }).text
+    : title;
+  if (Array.isArray(text)) return text.join(" ");
+  return typeof text === "string" ? text : "untitled";
+}
+
+/** Pixel size from the root `<svg width=".." height="..">` that vega writes. */
+function svgSize(svg: string): { width: number; height: number } | null {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
+  const height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+/**
+ * A chart rendered to SVG on the kernel side, shown by `display(chart)`.
+ *
+ * Its text/html form is an `<img>` with the SVG as a base64 data URI, because:
+ * nbconvert 6.5's HTML export drops image/svg+xml but keeps text/html;
+ * JupyterLab's sanitizer (untrusted notebooks) strips inline `<svg>` yet keeps
+ * `<img src="data:...">`; and an `<img>` isolates each SVG document, whereas
+ * several inline vega SVGs on one page would share clip-path ids ("clip1").
+ *
+ * @example
+ * ```ts
+ * const chart = await histogram(salaries, { title: "Salaries" });
+ * display(chart);
+ * chart.saveSvg("reports/salaries.svg");
+ * ```
+ */
+export class Chart implements Displayable {
+  /** The vega-lite spec (plain JSON) the SVG was rendered from. */
+  readonly spec: VegaLiteSpec;
+  /** The rendered SVG document. */
+  readonly svg: string;
+
+  constructor(spec: VegaLiteSpec, svg: string) {
+    this.spec = spec;
+    this.svg = svg;
+  }
+
+  /**
+   * Renders a vega-lite spec into a Chart.
+   *
+   * @example
+   * ```ts
+   * const chart = await Chart.render({ mark: "point", data: { values: [{ a: 1 }] }, encoding: { x: { field: "a", type: "quantitative" } } });
+   * ```
+   */
+  static async render(spec: VegaLiteSpec): Promise<Chart> {
+    return new Chart(spec, await renderVegaLiteSvg(spec));
+  }
+
+  /** The chart title ("untitled" when the spec has none). */
+  get title(): string {
+    return specTitle(this.spec);
+  }
+
+  /** An `<img>` element embedding the SVG as a data URI (see the class comment for why). */
+  toHtml(): string {
+    const size = svgSize(this.svg);
+    const dimensions = size ? ` width="${size.width}" height="${size.height}"` : "";
+    const data = Buffer.from(this.svg, "utf8").toString("base64");
+    return (
+      `<img src="data:image/svg+xml;base64,${data}" alt="${escapeHtml(this.title)}"${dimensions}` +
+      ` style="max-width:100%;height:auto"/>`
+    );
+  }
+
+  /** text/html (for nbconvert and JupyterLab), image/svg+xml and text/plain. */
+  toMimeBundle(): MimeBundle {
+    return {
+      "text/html": this.toHtml(),
+      "image/svg+xml": this.svg,
+      "text/plain": `Chart: ${this.title}`,
+    };
+  }
+
+  /**
+   * Writes the SVG to `path` atomically (temp file in the same folder, then
+   * rename), so a reader never sees a half-written file.
+   */
+  saveSvg(path: string): void {
+    const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      writeFileSync(temporary, this.svg, "utf8");
+      renameSync(temporary, path);
+    } catch (error) {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // The temp file was never created; nothing to clean up.
+      }
+      throw error;
+    }
+  }
+}

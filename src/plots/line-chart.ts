@@ -1,0 +1,87 @@
+import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
+import { Chart } from "./chart";
+import { checkSameLength, toAxisValues, type AxisInput } from "./chart-input";
+import { baseSpec, HIGHLIGHT_COLOR, type ChartOptions } from "./spec-defaults";
+
+/** Data of {@link lineChart}: shared x values and one or more named y series. */
+export interface LineChartData {
+  /** Dates (time axis) or numbers. */
+  x: AxisInput;
+  /** Series name -> values, each as long as `x`. */
+  series: Record<string, NumericInput>;
+}
+
+/** Options of {@link lineChart}. */
+export interface LineChartOptions extends ChartOptions {
+  xTitle?: string;
+  yTitle?: string;
+  /**
+   * Time axis? Default: true when `x` holds Dates. With numbers, true reads
+   * them as epoch milliseconds. Times are shown in UTC so labels do not depend
+   * on the kernel machine's time zone.
+   */
+  temporal?: boolean;
+  /** Draws a dashed horizontal rule at this y (e.g. an anomaly-score threshold). */
+  threshold?: number;
+}
+
+/**
+ * Line chart for time series: several series share the x axis and get a
+ * colour legend; an optional dashed threshold rule marks a cut-off.
+ *
+ * @example
+ * ```ts
+ * display(await lineChart({ x: timestamps, series: { taxi: counts } }, { title: "NYC taxi", yTitle: "passengers" }));
+ * display(await lineChart({ x: steps, series: { error } }, { threshold: 0.12, title: "Reconstruction error" }));
+ * ```
+ */
+export async function lineChart(data: LineChartData, options: LineChartOptions = {}): Promise<Chart> {
+  const { values: x, dates } = toAxisValues(data.x, "lineChart(x)");
+  const temporal = options.temporal ?? dates;
+  const names = Object.keys(data.series ?? {});
+  if (names.length === 0) throw new RangeError("lineChart: series is empty; give at least one { name: values }");
+  const rows: Array<{ x: number; series: string; value: number }> = [];
+  for (const name of names) {
+    const values = toFiniteNumbers(data.series[name], `lineChart(series["${name}"])`);
+    checkSameLength("lineChart", { name: "x", length: x.length }, { name: `series["${name}"]`, length: values.length });
+    values.forEach((value, i) => rows.push({ x: x[i], series: name, value }));
+  }
+  const threshold = options.threshold;
+  if (threshold !== undefined && (typeof threshold !== "number" || !Number.isFinite(threshold))) {
+    throw new RangeError(`lineChart: threshold must be a finite number, got ${String(threshold)}`);
+  }
+  const xTitle = options.xTitle ?? (temporal ? "time" : "x");
+  const lines = {
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 1.4, interpolate: "linear" },
+    encoding: {
+      x: temporal
+        ? { field: "x", type: "temporal", title: xTitle, scale: { type: "utc" } }
+        : { field: "x", type: "quantitative", title: xTitle, scale: { zero: false } },
+      y: { field: "value", type: "quantitative", title: options.yTitle ?? "value", scale: { zero: false } },
+      color: {
+        field: "series",
+        type: "nominal",
+        title: "series",
+        sort: names,
+        // One series needs no legend; several do.
+        ...(names.length === 1 ? { legend: null } : {}),
+      },
+    },
+  };
+  const base = baseSpec("lineChart", options, { title: "Line chart" });
+  if (threshold === undefined) return Chart.render({ ...base, ...lines });
+  const thresholdLayers = [
+    {
+      data: { values: [{ threshold }] },
+      mark: { type: "rule", color: HIGHLIGHT_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { y: { field: "threshold", type: "quantitative" } },
+    },
+    {
+      data: { values: [{ threshold, label: `threshold = ${threshold}` }] },
+      mark: { type: "text", color: HIGHLIGHT_COLOR, align: "right", baseline: "bottom", dy: -3, x: "width", fontSize: 11 },
+      encoding: { y: { field: "threshold", type: "quantitative" }, text: { field: "label" } },
+    },
+  ];
+  return Chart.render({ ...base, layer: [lines, ...thresholdLayers] });
+}

@@ -1,0 +1,193 @@
+// Chart builders: the SVG rendered by vega must hold the title and the expected
+// marks. Expected values come from numpy (test/reference/eda.py -> test/fixtures/eda.json).
+import { strict as assert } from "node:assert";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe as suite, test } from "node:test";
+import pl from "nodejs-polars";
+import { toMimeBundle } from "../src/display/display";
+import { barChart, classCountsChart } from "../src/plots/bar-chart";
+import { boxplot } from "../src/plots/boxplot";
+import { Chart } from "../src/plots/chart";
+import { histogram } from "../src/plots/histogram";
+import { lineChart } from "../src/plots/line-chart";
+import { scatter } from "../src/plots/scatter";
+import { estimateTextWidth } from "../src/plots/text-metrics";
+import { vegaLiteChart } from "../src/plots/vega-lite-chart";
+
+interface Fixture {
+  iqr: Array<{ k: number; outlierValues: number[] }>;
+  classCounts: { value: number[]; count: number[] };
+  histogram100: Array<{ low: number; high: number; count: number }>;
+}
+
+const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "eda.json"), "utf8"));
+
+/** The shared data folder lives inside the checkout or next to it (same search as eda.py). */
+function salaryCsv(): string {
+  const repo = resolve(__dirname, "..");
+  const name = join("datasets", "salary", "salaries_numpy_seed7.csv");
+  const roots = [process.env.ANOMALY_LAB_SHARED, join(repo, "shared"), join(repo, "..", "shared")];
+  const found = roots.filter((root): root is string => !!root).map((root) => join(root, name)).find(existsSync);
+  if (!found) throw new Error(`${name} not found; set ANOMALY_LAB_SHARED`);
+  return found;
+}
+
+const salaries = pl.readCSV(salaryCsv());
+const salary = salaries.getColumn("salary_after_injection");
+
+/** aria-labels of the data marks of one type (e.g. "symbol", "rect", "line"), in SVG order. */
+function markLabels(svg: string, markType: string): string[] {
+  const groups = [...svg.matchAll(new RegExp(`<g class="mark-${markType} role-mark[^"]*"[^>]*>(.*?)</g>`, "g"))];
+  return groups.flatMap((group) => [...group[1].matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]));
+}
+
+function markCount(svg: string, markType: string): number {
+  const groups = [...svg.matchAll(new RegExp(`<g class="mark-${markType} role-mark[^"]*"[^>]*>(.*?)</g>`, "g"))];
+  return groups.reduce((sum, group) => sum + (group[1].match(/<(path|text|line)\b/g)?.length ?? 0), 0);
+}
+
+function assertSvgWithTitle(chart: Chart, titleInSvg: string): void {
+  assert.match(chart.svg, /^<svg /);
+  assert.ok(chart.svg.includes(`>${titleInSvg}</text>`), `title "${titleInSvg}" in the SVG`);
+}
+
+suite("histogram", () => {
+  test("one bar per non-empty 100-wide bin with numpy's counts", async () => {
+    const chart = await histogram(salary, { title: "Salaries <USD>", xTitle: "USD" });
+    assertSvgWithTitle(chart, "Salaries &lt;USD&gt;");
+    assert.match(chart.svg, /X-axis titled 'USD' for a linear scale with values from 0 to 2,500/);
+    const bars = markLabels(chart.svg, "rect")
+      .map((label) => /^USD: (\d+) – (\d+); count: (\d+)$/.exec(label)!)
+      .map((m) => ({ low: Number(m[1]), high: Number(m[2]), count: Number(m[3]) }))
+      .sort((a, b) => a.low - b.low);
+    assert.deepEqual(bars, fixture.histogram100);
+  });
+
+  test("rejects empty input, NaN and a bad bin count", async () => {
+    await assert.rejects(histogram([]), /histogram\(values\): input is empty/);
+    await assert.rejects(histogram([1, NaN]), /histogram\(values\): value at index 1 is NaN/);
+    await assert.rejects(histogram([1, 2], { bins: 0 }), /bins must be a positive integer/);
+  });
+});
+
+suite("boxplot", () => {
+  test("draws the 1.5-IQR outliers (17 and 23) as points", async () => {
+    const chart = await boxplot(salary, { title: "Salary box plot", xTitle: "USD" });
+    assertSvgWithTitle(chart, "Salary box plot");
+    const points = markLabels(chart.svg, "symbol").map((label) => Number(/^USD: (\d+)$/.exec(label)![1]));
+    assert.deepEqual(points.sort((a, b) => a - b), fixture.iqr[0].outlierValues);
+    assert.deepEqual(fixture.iqr[0].outlierValues, [17, 23]);
+  });
+
+  test("rejects a non-numeric Series", async () => {
+    await assert.rejects(boxplot(pl.Series("name", ["a"])), /Series 'name' has dtype/);
+  });
+});
+
+suite("scatter", () => {
+  test("one point per row, coloured by class with a legend", async () => {
+    const chart = await scatter(
+      { x: salaries.getColumn("index"), y: salary, color: salaries.getColumn("class") },
+      { title: "Salaries", xTitle: "employee", yTitle: "USD", colorTitle: "class" },
+    );
+    assertSvgWithTitle(chart, "Salaries");
+    assert.equal(markCount(chart.svg, "symbol"), 100);
+    assert.match(chart.svg, /Symbol legend titled 'class' for fill color with 2 values: 0, 1/);
+    assert.ok(markLabels(chart.svg, "symbol").includes("employee: 16; USD: 23; class: 1"));
+  });
+
+  test("x/y and colour length mismatches name the arguments", async () => {
+    await assert.rejects(scatter({ x: [1, 2], y: [1] }), /scatter: y has 1 values but x has 2/);
+    await assert.rejects(scatter({ x: [1, 2], y: [1, 2], color: ["a"] }), /color has 1 values but x has 2/);
+    await assert.rejects(scatter({ x: [1, 2], y: [1, 2], color: ["a", null as unknown as string] }), /scatter\(color\): value at index 1 is null/);
+  });
+});
+
+suite("lineChart", () => {
+  test("several series share one chart with a legend and a threshold rule", async () => {
+    const chart = await lineChart(
+      { x: salaries.getColumn("index"), series: { injected: salary, generated: salaries.getColumn("salary_generated") } },
+      { title: "Salaries by employee", threshold: 500 },
+    );
+    assertSvgWithTitle(chart, "Salaries by employee");
+    assert.equal(markCount(chart.svg, "line"), 2);
+    assert.deepEqual(markLabels(chart.svg, "rule"), ["threshold: 500"]);
+    assert.match(chart.svg, /legend titled 'series' for stroke color with 2 values: injected, generated/);
+  });
+
+  test("Dates give a UTC time axis", async () => {
+    const days = [0, 1, 2].map((i) => new Date(Date.UTC(2014, 6, 1 + i)));
+    const chart = await lineChart({ x: days, series: { taxi: [10, 12, 9] } }, { title: "Taxi" });
+    assert.match(chart.svg, /X-axis titled 'time' for a utc scale/);
+    assert.doesNotMatch(chart.svg, /role-legend"/, "no legend for a single series");
+  });
+
+  test("length mismatch, empty series and bad threshold are rejected", async () => {
+    await assert.rejects(lineChart({ x: [1, 2, 3], series: { a: [1, 2] } }), /series\["a"\] has 2 values but x has 3/);
+    await assert.rejects(lineChart({ x: [1], series: {} }), /series is empty/);
+    await assert.rejects(lineChart({ x: [1], series: { a: [1] } }, { threshold: NaN }), /threshold must be a finite number/);
+  });
+});
+
+suite("barChart and classCountsChart", () => {
+  test("class counts match numpy.unique", async () => {
+    const chart = await classCountsChart(salaries.getColumn("class"));
+    assertSvgWithTitle(chart, "Class counts");
+    const expected = fixture.classCounts.value
+      .map((value, i) => `class: ${value}; count: ${fixture.classCounts.count[i]}`)
+      .sort();
+    assert.deepEqual(markLabels(chart.svg, "rect").sort(), expected);
+    assert.equal(markCount(chart.svg, "text"), 2, "counts written on the bars");
+  });
+
+  test("bars keep the given order; labels must match values", async () => {
+    const chart = await barChart({ labels: ["knn", "iforest", "lof"], values: [0.9, 0.8, 0.7] }, { title: "AUC" });
+    assert.deepEqual(markLabels(chart.svg, "rect"), ["label: knn; value: 0.9", "label: iforest; value: 0.8", "label: lof; value: 0.7"]);
+    const long = await barChart({ labels: ["k-nearest neighbours (KNN)", "isolation forest", "LOF"], values: [1, 2, 3] });
+    assert.match(long.svg, />k-nearest neighbours \(KNN\)<\/text>/, "long label drawn whole");
+    assert.doesNotMatch(long.svg, /…/);
+    await assert.rejects(barChart({ labels: ["a"], values: [1, 2] }), /values has 2 values but labels has 1/);
+    await assert.rejects(barChart({ labels: ["a", "a"], values: [1, 2] }), /labels must be distinct/);
+  });
+});
+
+suite("text metrics", () => {
+  test("uses Helvetica AFM widths (H 722, e 556, l 222, o 556 per 1000 em)", () => {
+    assert.equal(estimateTextWidth("Hello", 1000), 722 + 556 + 222 + 222 + 556);
+    assert.ok(Math.abs(estimateTextWidth("Hello", 11) - 25.058) < 1e-9);
+  });
+});
+
+suite("Chart", () => {
+  test("mime bundle: text/html embeds the SVG as an <img> data URI", async () => {
+    const chart = await vegaLiteChart({
+      title: "custom",
+      data: { values: [{ a: 1 }, { a: 2 }] },
+      mark: "tick",
+      encoding: { x: { field: "a", type: "quantitative" } },
+    });
+    const bundle = toMimeBundle(chart);
+    assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/html", "text/plain"]);
+    assert.equal(bundle["text/plain"], "Chart: custom");
+    assert.equal(bundle["image/svg+xml"], chart.svg);
+    const base64 = /<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/.exec(bundle["text/html"])![1];
+    assert.equal(Buffer.from(base64, "base64").toString("utf8"), chart.svg);
+    assert.match(bundle["text/html"], /alt="custom" width="\d+" height="\d+"/);
+  });
+
+  test("saveSvg writes the file atomically, leaving no temp file", async () => {
+    const chart = await histogram([1, 2, 2, 3], { title: "tiny" });
+    const folder = mkdtempSync(join(tmpdir(), "al-chart-"));
+    chart.saveSvg(join(folder, "tiny.svg"));
+    assert.deepEqual(readdirSync(folder), ["tiny.svg"]);
+    assert.equal(readFileSync(join(folder, "tiny.svg"), "utf8"), chart.svg);
+    assert.throws(() => chart.saveSvg(join(folder, "missing", "x.svg")), /ENOENT/);
+    assert.deepEqual(readdirSync(folder), ["tiny.svg"]);
+  });
+
+  test("vegaLiteChart rejects a non-object spec", async () => {
+    await assert.rejects(vegaLiteChart(null as unknown as Record<string, unknown>), /spec must be a vega-lite spec object/);
+  });
+});

@@ -1,0 +1,151 @@
+"""Reference results for test/detectors*.test.ts: PyOD's KNN semantics and scipy's k-means.
+
+Run with Debian's Python: /usr/bin/python3 test/reference/detectors.py
+Writes test/fixtures/detectors.json.
+
+PyOD is not installable here, so its KNN detector is rebuilt from the scikit-learn
+primitives it uses (pyod/models/knn.py and pyod/models/base.py):
+  * fit: NearestNeighbors(n_neighbors=k, metric="minkowski", p=2).fit(X), then
+    kneighbors() without X, which excludes each training point from its own
+    neighbours; the score is the k-th distance ("largest") or the mean / median of the k.
+  * decision_function(X_new): the k nearest training points (query of the fitted tree).
+  * threshold_ = np.percentile(decision_scores_, 100 * (1 - contamination));
+    labels_ = decision_scores_ > threshold_; predict(X) = decision_function(X) > threshold_.
+PyOD's algorithm="auto" picks a KDTree for these small, low-dimensional inputs
+(n_features <= 15 and k < n / 2); it is named explicitly here so that distances are
+computed as sqrt(sum of squared differences), as the tree does.
+
+k-means calls scipy.cluster.vq.kmeans / vq directly. Seeding np.random.seed(s) before
+kmeans(obs, k) is what the tutorial does (without a seed); kmeans(..., seed=s) is equivalent.
+"""
+import json
+import os
+
+import numpy as np
+import scipy
+import sklearn
+from scipy.cluster.vq import kmeans, vq
+from sklearn.neighbors import NearestNeighbors
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def salary_data():
+    """The FloydHub tutorial's recipe."""
+    np.random.seed(7)
+    salary = np.array([np.random.randint(1000, 2500) for _ in range(100)], dtype=float)
+    salary[16] = 23
+    salary[65] = 17
+    classes = np.zeros(100, dtype=int)
+    classes[[16, 65]] = 1
+    return salary, classes
+
+
+def aggregate(distances, method):
+    if method == "largest":
+        return distances[:, -1]
+    if method == "mean":
+        return np.mean(distances, axis=1)
+    return np.median(distances, axis=1)
+
+
+def pyod_knn(X, X_new, k, method, contamination):
+    nn = NearestNeighbors(n_neighbors=k, algorithm="kd_tree", metric="minkowski", p=2).fit(X)
+    train_distances, _ = nn.kneighbors()
+    scores = aggregate(train_distances, method)
+    threshold = np.percentile(scores, 100 * (1 - contamination))
+    new_distances, _ = nn.kneighbors(X_new, n_neighbors=k)
+    new_scores = aggregate(new_distances, method)
+    return {
+        "k": k, "method": method, "contamination": contamination,
+        "X": X.tolist(), "XNew": X_new.tolist(),
+        "trainingScores": scores.tolist(), "threshold": float(threshold),
+        "labels": (scores > threshold).astype(int).tolist(),
+        "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
+    }
+
+
+def blobs(seed, n, d, outliers):
+    rs = np.random.RandomState(seed)
+    X = rs.standard_normal((n, d))
+    X[:outliers] += 6.0
+    X_new = rs.uniform(-5, 8, (12, d))
+    return X, X_new
+
+
+def kmeans_case(obs, k, seed, **kwargs):
+    np.random.seed(seed)
+    codebook, distortion = kmeans(obs, k, **kwargs)
+    codes, distances = vq(obs, codebook)
+    return {
+        "k": k, "seed": seed, **kwargs,
+        "codebook": np.atleast_2d(codebook.T).T.tolist() if codebook.ndim == 1 else codebook.tolist(),
+        "distortion": float(distortion), "codes": codes.tolist(), "distances": distances.tolist(),
+    }
+
+
+def main():
+    salary, classes = salary_data()
+    X_salary = salary.reshape(-1, 1)
+    salary_knn = pyod_knn(X_salary, np.array([[37.0], [1256.0], [2600.0], [1000.0]]), 5, "largest", 0.02)
+    del salary_knn["X"]  # the test regenerates it with salaryData()
+
+    knn_cases = []
+    X2, X2_new = blobs(0, 60, 2, 3)
+    for method in ("largest", "mean", "median"):
+        knn_cases.append(pyod_knn(X2, X2_new, 5, method, 0.1))
+    knn_cases.append(pyod_knn(X2, X2_new, 4, "median", 0.05))
+    X3, X3_new = blobs(1, 80, 3, 4)
+    knn_cases.append(pyod_knn(X3, X3_new, 10, "mean", 0.05))  # k >= 8: numpy's pairwise mean
+
+    # Duplicated rows: a point's duplicates are its neighbours at distance 0.
+    X_dup = np.array([[0.0, 0.0]] * 4 + [[1.0, 1.0], [2.0, 0.5], [5.0, 5.0], [0.5, 0.25]])
+    knn_cases.append(pyod_knn(X_dup, np.array([[0.0, 0.0], [4.0, 4.0]]), 3, "mean", 0.25))
+
+    salary_kmeans = [kmeans_case(salary, 4, seed) for seed in (7, 0, 42)]
+
+    rs = np.random.RandomState(5)
+    centres = np.array([[0.0, 0.0], [5.0, 5.0], [0.0, 6.0]])
+    X_clusters = np.vstack([c + rs.standard_normal((30, 2)) for c in centres])
+    cluster_kmeans = [kmeans_case(X_clusters, 3, 3, iter=5), kmeans_case(X_clusters, 5, 11, thresh=1e-3)]
+    guess = X_clusters[[0, 1, 2]]
+    guess_book, guess_distortion = kmeans(X_clusters, guess)
+    X_codebook = rs.uniform(-2, 7, (4, 2))
+    codes, distances = vq(X_clusters, X_codebook)
+
+    # numpy's summation order and percentile interpolation, on values the test regenerates
+    # with RandomState(seed).random_sample(n) * 1000 - 500 (bit-exact in both languages).
+    sums = []
+    for seed, n in ((1, 5), (2, 8), (3, 100), (4, 129), (5, 1000), (6, 8192), (7, 20000)):
+        values = np.random.RandomState(seed).random_sample(n) * 1000 - 500
+        sums.append({"seed": seed, "n": n, "sum": float(np.sum(values)), "mean": float(np.mean(values))})
+    percentiles = []
+    for seed, n in ((8, 1), (9, 2), (10, 7), (11, 100), (12, 1001)):
+        values = np.random.RandomState(seed).random_sample(n) * 1000 - 500
+        for q in (0, 2.5, 50, 90, 100 * (1 - 0.02), 100 * (1 - 0.1), 99.9, 100):
+            percentiles.append({"seed": seed, "n": n, "q": q, "value": float(np.percentile(values, q))})
+    tied = [3.0, 1.0, 3.0, 3.0, 2.0, 1.0, 3.0]
+    for q in (10, 50, 100 * (1 - 0.1), 100 * (1 - 0.3)):
+        percentiles.append({"values": tied, "q": q, "value": float(np.percentile(tied, q))})
+
+    fixture = {
+        "versions": {"numpy": np.__version__, "scipy": scipy.__version__, "sklearn": sklearn.__version__},
+        "sums": sums,
+        "percentiles": percentiles,
+        "salaryClasses": classes.tolist(),
+        "salaryKnn": salary_knn,
+        "knn": knn_cases,
+        "salaryKmeans": salary_kmeans,
+        "clusters": X_clusters.tolist(),
+        "clusterKmeans": cluster_kmeans,
+        "guess": {"guess": guess.tolist(), "codebook": guess_book.tolist(), "distortion": float(guess_distortion)},
+        "vq": {"codebook": X_codebook.tolist(), "codes": codes.tolist(), "distances": distances.tolist()},
+    }
+    out = os.path.join(HERE, "..", "fixtures", "detectors.json")
+    with open(out, "w") as handle:
+        # one top-level key per line: readable diffs, exact float repr (shortest round-trip)
+        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+
+
+if __name__ == "__main__":
+    main()
