@@ -4,79 +4,10 @@
 // kernel the tests fail (never skip) and say so.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-
-const ROOT = path.resolve(__dirname, "..");
-const FIXTURES = path.join(ROOT, "test", "fixtures", "notebooks");
-const SETUP_HINT = "Run `npm run setup` (see environment/README.md).";
-
-interface RunResult {
-  code: number | null;
-  output: string;
-}
-
-interface NotebookOutput {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: Record<string, string | string[]>;
-}
-
-interface Notebook {
-  cells: { outputs?: NotebookOutput[] }[];
-}
-
-/** The Python that has Jupyter, resolved exactly as the scripts do; throws with a setup hint. */
-function jupyterPython(): string {
-  const found = spawnSync("bash", [path.join(ROOT, "scripts", "lib", "python.sh")], { encoding: "utf8" });
-  if (found.status !== 0) {
-    throw new Error(`No Python with Jupyter (jupyter_client, nbclient, nbconvert) found. ${SETUP_HINT}\n${found.stderr}`);
-  }
-  const python = found.stdout.trim();
-  const kernel = spawnSync(python, ["-c",
-    "from jupyter_client.kernelspec import KernelSpecManager as M; M().get_kernel_spec('anomaly-lab')"],
-    { encoding: "utf8" });
-  if (kernel.status !== 0) {
-    throw new Error(`The Jupyter kernel 'anomaly-lab' is not installed for ${python}. ${SETUP_HINT}\n${kernel.stderr}`);
-  }
-  return python;
-}
-
-function runPython(python: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, args, {
-      cwd: ROOT,
-      env: { ...env, PYDEVD_DISABLE_FILE_VALIDATION: "1" },
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => { output += chunk; });
-    child.stderr.on("data", (chunk) => { output += chunk; });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
-function runNotebooks(python: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return runPython(python, [path.join(ROOT, "scripts", "run_notebooks.py"), ...args], env);
-}
-
-function readNotebook(file: string): Notebook {
-  return JSON.parse(readFileSync(file, "utf8")) as Notebook;
-}
-
-function joined(text: string | string[] | undefined): string {
-  return Array.isArray(text) ? text.join("") : text ?? "";
-}
-
-function stdoutOf(notebook: Notebook, cellIndex: number): string {
-  return (notebook.cells[cellIndex].outputs ?? [])
-    .filter((o) => o.output_type === "stream" && o.name === "stdout")
-    .map((o) => joined(o.text))
-    .join("");
-}
+import { FIXTURES, ROOT, jupyterPython, readNotebook, runNotebooks, runPython, joined, stdoutOf, type RunResult } from "./helpers/jupyter";
 
 function freshDir(label: string): string {
   return mkdtempSync(path.join(tmpdir(), `anomaly-lab-${label}-`));
