@@ -1,4 +1,5 @@
 import type { MimeBundle } from "../display/mime";
+import { escapeHtml } from "../display/html-table";
 
 /** One quantity reported by a tutorial and reproduced by a notebook. */
 export interface ComparedQuantity {
@@ -12,10 +13,6 @@ export interface ComparedQuantity {
 /** A row of the comparison with its verdict. */
 export interface ComparisonRow extends ComparedQuantity {
   matches: boolean;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function formatValue(value: number | string): string {
