@@ -14,9 +14,9 @@ import { describeLocalFile, fetchDatasetFile, FetchOptions } from "../src/data/f
 import { loadNab } from "../src/data/nab";
 import { DATA_HOME_ENV, DATA_MIRROR_ENV } from "../src/data/paths";
 import { registryFile } from "../src/data/registry";
+import { MIRROR_ROOT } from "./helpers/mirror";
 
-const repoRoot = path.resolve(__dirname, "..");
-const mirrorRoot = path.resolve(repoRoot, process.env.ANOMALY_LAB_DATA_MIRROR ?? "../shared/datasets");
+const mirrorRoot = MIRROR_ROOT;
 const NAB = "nab";
 const SMALL = "data/realKnownCause/rogue_agent_key_hold.csv"; // 55 kB
 const SMALL_PATH = `nab/${SMALL}`;

@@ -14,9 +14,9 @@ import { ecgTutorialSplit, loadEcg5000, loadEcg5000Ucr } from "../src/data/ecg50
 import { FetchOptions } from "../src/data/fetch";
 import { loadNab, NAB_REAL_KNOWN_CAUSE } from "../src/data/nab";
 import { listDatasets } from "../src/data/registry";
+import { MIRROR_ROOT } from "./helpers/mirror";
 
-const repoRoot = path.resolve(__dirname, "..");
-const mirrorRoot = path.resolve(repoRoot, process.env.ANOMALY_LAB_DATA_MIRROR ?? "../shared/datasets");
+const mirrorRoot = MIRROR_ROOT;
 const reference = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures/data/reference.json"), "utf8"));
 const emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), "anomaly-lab-cache-"));
 after(() => fs.rmSync(emptyCache, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // EDA functions against numpy/scipy reference values (test/reference/eda.py -> test/fixtures/eda.json).
 import { strict as assert } from "node:assert";
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe as suite, test } from "node:test";
 import pl from "nodejs-polars";
 import { describe, DESCRIBE_STATISTICS } from "../src/eda/describe";
@@ -9,6 +9,7 @@ import { iqrOutliers } from "../src/eda/iqr-outliers";
 import { quantile, quantiles } from "../src/eda/quantile";
 import { valueCounts } from "../src/eda/value-counts";
 import { zScoreOutliers } from "../src/eda/z-score-outliers";
+import { mirrorFile } from "./helpers/mirror";
 
 interface Fixture {
   csvColumns: string[];
@@ -22,17 +23,8 @@ interface Fixture {
 
 const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "eda.json"), "utf8"));
 
-/** The shared data folder lives inside the checkout or next to it (same search as eda.py). */
-function salaryCsv(): string {
-  const repo = resolve(__dirname, "..");
-  const name = join("datasets", "salary", "salaries_numpy_seed7.csv");
-  const roots = [process.env.ANOMALY_LAB_SHARED, join(repo, "shared"), join(repo, "..", "shared")];
-  const found = roots.filter((root): root is string => !!root).map((root) => join(root, name)).find(existsSync);
-  if (!found) throw new Error(`${name} not found; set ANOMALY_LAB_SHARED`);
-  return found;
-}
 
-const salaries = pl.readCSV(salaryCsv());
+const salaries = pl.readCSV(mirrorFile("salary", "salaries_numpy_seed7.csv"));
 const salary = salaries.getColumn("salary_after_injection");
 
 function assertClose(actual: number, expected: number, label: string): void {

@@ -1,9 +1,9 @@
 // Chart builders: the SVG rendered by vega must hold the title and the expected
 // marks. Expected values come from numpy (test/reference/eda.py -> test/fixtures/eda.json).
 import { strict as assert } from "node:assert";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe as suite, test } from "node:test";
 import pl from "nodejs-polars";
 import { toMimeBundle } from "../src/display/display";
@@ -15,6 +15,7 @@ import { lineChart } from "../src/plots/line-chart";
 import { scatter } from "../src/plots/scatter";
 import { estimateTextWidth } from "../src/plots/text-metrics";
 import { vegaLiteChart } from "../src/plots/vega-lite-chart";
+import { mirrorFile } from "./helpers/mirror";
 
 interface Fixture {
   iqr: Array<{ k: number; outlierValues: number[] }>;
@@ -24,17 +25,8 @@ interface Fixture {
 
 const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "eda.json"), "utf8"));
 
-/** The shared data folder lives inside the checkout or next to it (same search as eda.py). */
-function salaryCsv(): string {
-  const repo = resolve(__dirname, "..");
-  const name = join("datasets", "salary", "salaries_numpy_seed7.csv");
-  const roots = [process.env.ANOMALY_LAB_SHARED, join(repo, "shared"), join(repo, "..", "shared")];
-  const found = roots.filter((root): root is string => !!root).map((root) => join(root, name)).find(existsSync);
-  if (!found) throw new Error(`${name} not found; set ANOMALY_LAB_SHARED`);
-  return found;
-}
 
-const salaries = pl.readCSV(salaryCsv());
+const salaries = pl.readCSV(mirrorFile("salary", "salaries_numpy_seed7.csv"));
 const salary = salaries.getColumn("salary_after_injection");
 
 /** aria-labels of the data marks of one type (e.g. "symbol", "rect", "line"), in SVG order. */

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { salaryData } from "../src/data/salary";
+import { mirrorFile } from "./helpers/mirror";
 
 // Written independently with numpy's legacy RandomState (see PROVENANCE.txt next to it).
-const CSV = "/work/shared/datasets/salary/salaries_numpy_seed7.csv";
+const CSV = mirrorFile("salary", "salaries_numpy_seed7.csv");
 
 function readReference(): { salary: number[]; classes: number[] } {
   const [header, ...lines] = readFileSync(CSV, "utf8").trim().split("\n");

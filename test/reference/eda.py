@@ -18,17 +18,16 @@ from scipy import stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-CSV_NAME = os.path.join("datasets", "salary", "salaries_numpy_seed7.csv")
 OUT = os.path.join(REPO, "test", "fixtures", "eda.json")
 
 
 def find_csv():
-    # The shared data folder sits inside the checkout or next to it (see test/eda.test.ts).
-    for shared in (os.environ.get("ANOMALY_LAB_SHARED"), os.path.join(REPO, "shared"),
-                   os.path.join(os.path.dirname(REPO), "shared")):
-        if shared and os.path.exists(os.path.join(shared, CSV_NAME)):
-            return os.path.join(shared, CSV_NAME)
-    sys.exit("salaries_numpy_seed7.csv not found; set ANOMALY_LAB_SHARED")
+    # Same rule as test/helpers/mirror.ts: $ANOMALY_LAB_DATA_MIRROR, else ../shared/datasets beside the repo.
+    mirror = os.path.join(REPO, os.environ.get("ANOMALY_LAB_DATA_MIRROR", "../shared/datasets"))
+    path = os.path.join(mirror, "salary", "salaries_numpy_seed7.csv")
+    if not os.path.exists(path):
+        sys.exit(f"{path} not found; set ANOMALY_LAB_DATA_MIRROR to the datasets mirror")
+    return path
 
 
 def read_columns(path):
