@@ -116,6 +116,19 @@ suite("lineChart", () => {
     assert.doesNotMatch(chart.svg, /role-legend"/, "no legend for a single series");
   });
 
+  test("bands shade x-intervals behind the lines", async () => {
+    const days = [0, 1, 2, 3].map((i) => new Date(Date.UTC(2014, 6, 1 + i)));
+    const chart = await lineChart(
+      { x: days, series: { taxi: [10, 12, 9, 11] } },
+      { title: "Taxi", bands: [[days[1], days[2]]] },
+    );
+    assert.equal(markCount(chart.svg, "rect"), 1);
+    await assert.rejects(
+      lineChart({ x: [1, 2], series: { a: [1, 2] } }, { bands: [[2, 1]] }),
+      /bands\[0\] must be \[start, end\] with start <= end/,
+    );
+  });
+
   test("length mismatch, empty series and bad threshold are rejected", async () => {
     await assert.rejects(lineChart({ x: [1, 2, 3], series: { a: [1, 2] } }), /series\["a"\] has 2 values but x has 3/);
     await assert.rejects(lineChart({ x: [1], series: {} }), /series is empty/);

@@ -23,6 +23,31 @@ export interface LineChartOptions extends ChartOptions {
   temporal?: boolean;
   /** Draws a dashed horizontal rule at this y (e.g. an anomaly-score threshold). */
   threshold?: number;
+  /**
+   * Shaded x-intervals drawn behind the lines, e.g. labelled anomaly windows or a failure period:
+   * `[start, end]` pairs of Dates (time axis) or numbers.
+   */
+  bands?: ReadonlyArray<readonly [Date | number, Date | number]>;
+  /** Legend title of the series colours (default "series"). */
+  seriesTitle?: string;
+}
+
+function bandLayer(bands: LineChartOptions["bands"] & object, temporal: boolean): Record<string, unknown> {
+  const values = bands.map(([start, end], index) => {
+    const [a, b] = [start, end].map((edge) => (edge instanceof Date ? edge.getTime() : edge));
+    if (!Number.isFinite(a) || !Number.isFinite(b) || a > b) {
+      throw new RangeError(`lineChart: bands[${index}] must be [start, end] with start <= end, got [${String(start)}, ${String(end)}]`);
+    }
+    return { start: a, end: b };
+  });
+  const x = temporal
+    ? { field: "start", type: "temporal", scale: { type: "utc" } }
+    : { field: "start", type: "quantitative" };
+  return {
+    data: { values },
+    mark: { type: "rect", color: HIGHLIGHT_COLOR, opacity: 0.18 },
+    encoding: { x, x2: { field: "end" } },
+  };
 }
 
 /**
@@ -62,7 +87,7 @@ export async function lineChart(data: LineChartData, options: LineChartOptions =
       color: {
         field: "series",
         type: "nominal",
-        title: "series",
+        title: options.seriesTitle ?? "series",
         sort: names,
         // One series needs no legend; several do.
         ...(names.length === 1 ? { legend: null } : {}),
@@ -70,7 +95,10 @@ export async function lineChart(data: LineChartData, options: LineChartOptions =
     },
   };
   const base = baseSpec("lineChart", options, { title: "Line chart" });
-  if (threshold === undefined) return Chart.render({ ...base, ...lines });
+  const behind = options.bands === undefined || options.bands.length === 0 ? [] : [bandLayer(options.bands, temporal)];
+  if (threshold === undefined) {
+    return Chart.render(behind.length === 0 ? { ...base, ...lines } : { ...base, layer: [...behind, lines] });
+  }
   const thresholdLayers = [
     {
       data: { values: [{ threshold }] },
@@ -83,5 +111,5 @@ export async function lineChart(data: LineChartData, options: LineChartOptions =
       encoding: { y: { field: "threshold", type: "quantitative" }, text: { field: "label" } },
     },
   ];
-  return Chart.render({ ...base, layer: [lines, ...thresholdLayers] });
+  return Chart.render({ ...base, layer: [...behind, lines, ...thresholdLayers] });
 }
