@@ -1,0 +1,89 @@
+// `npm run bench`: each detector and its scikit-learn (or scipy/numpy) equivalent on the same data, in one
+// command, each run in a fresh process. Prints a table: fit + training-score wall time of ours and of the
+// reference, their ratio (ours / reference: <= 1 means as fast or faster), peak RSS of each process, and
+// both ROC-AUCs.
+//
+//   npm run bench                                  default: real data + synthetic 10k and 100k
+//   npm run bench -- --sizes 10000,100000,300000 --detectors knn,lof,iforest
+//   npm run bench -- --quick                       small and fast (a smoke run)
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { creditCard, ecg, ensureDir, synthetic, type BenchDataset } from "./datasets";
+import { BENCH_DETECTORS } from "./registry";
+
+interface RunResult {
+  label: string;
+  seconds: number;
+  peakMB: number;
+  auc: number;
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function jupyterPython(): string {
+  const found = spawnSync("bash", [path.join(ROOT, "scripts", "lib", "python.sh")], { encoding: "utf8" });
+  return found.status === 0 ? found.stdout.trim() : "/usr/bin/python3";
+}
+
+function runChild(command: string, args: string[], timeoutSeconds: number): RunResult | string {
+  const child = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", timeout: timeoutSeconds * 1000, maxBuffer: 1 << 24 });
+  if (child.error !== undefined && (child.error as NodeJS.ErrnoException).code === "ETIMEDOUT") return `timeout > ${timeoutSeconds} s`;
+  if (child.status !== 0) return `failed: ${(child.stderr || child.stdout).trim().split("\n").slice(-3).join(" | ")}`;
+  const line = child.stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(line) as RunResult;
+}
+
+function cell(value: string, width: number, right = true): string {
+  return right ? value.padStart(width) : value.padEnd(width);
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  const sizes = (argument("sizes") ?? (quick ? "2000" : "10000,100000")).split(",").map(Number);
+  const names = (argument("detectors") ?? Object.keys(BENCH_DETECTORS).join(",")).split(",");
+  const timeout = Number(argument("timeout") ?? (quick ? 120 : 900));
+  const dataDir = ensureDir(argument("data") ?? mkdtempSync(path.join(tmpdir(), "anomaly-lab-bench-")));
+  for (const name of names) {
+    if (BENCH_DETECTORS[name] === undefined) throw new Error(`unknown detector '${name}'; known: ${Object.keys(BENCH_DETECTORS).join(", ")}`);
+  }
+
+  const datasets: BenchDataset[] = [];
+  if (!quick) datasets.push(await creditCard(dataDir), await ecg(dataDir));
+  for (const rows of sizes) datasets.push(synthetic(dataDir, rows));
+  const python = jupyterPython();
+
+  console.log(`anomaly-lab detector benchmark — node ${process.version}, reference: ${python}; ${new Date().toISOString()}`);
+  console.log("times: fit including the training scores, seconds; ratio = ours / reference; memory: peak RSS of the process\n");
+  const header = [cell("detector", 9, false), cell("dataset", 16, false), cell("rows x cols", 13), cell("ours s", 9), cell("ref s", 9),
+    cell("ratio", 7), cell("ours MB", 8), cell("ref MB", 8), cell("AUC ours", 9), cell("AUC ref", 8), "  reference"].join(" ");
+  console.log(header);
+  console.log("-".repeat(header.length));
+  for (const dataset of datasets) {
+    for (const name of names) {
+      const entry = BENCH_DETECTORS[name];
+      if (dataset.rows > entry.maxRows) continue;
+      const shape = [name, dataset.xFile, dataset.yFile, String(dataset.rows), String(dataset.cols)];
+      const ours = runChild(process.execPath, ["--import", "tsx", path.join(__dirname, "run-ours.ts"), ...shape], timeout);
+      const ref = runChild(python, [path.join(__dirname, "sklearn_ref.py"), ...shape], timeout);
+      const fmt = (r: RunResult | string, pick: (r: RunResult) => string): string => (typeof r === "string" ? "-" : pick(r));
+      const ratio = typeof ours === "string" || typeof ref === "string" ? "-" : (ours.seconds / ref.seconds).toFixed(2);
+      console.log([cell(name, 9, false), cell(dataset.name, 16, false), cell(`${dataset.rows} x ${dataset.cols}`, 13),
+        cell(fmt(ours, (r) => r.seconds.toFixed(3)), 9), cell(fmt(ref, (r) => r.seconds.toFixed(3)), 9), cell(ratio, 7),
+        cell(fmt(ours, (r) => r.peakMB.toFixed(0)), 8), cell(fmt(ref, (r) => r.peakMB.toFixed(0)), 8),
+        cell(fmt(ours, (r) => r.auc.toFixed(4)), 9), cell(fmt(ref, (r) => r.auc.toFixed(4)), 8),
+        `  ${typeof ref === "string" ? ref : ref.label}${typeof ours === "string" ? `; ours ${ours}` : ""}`].join(" "));
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+"""One reference run for the detector benchmark: the scikit-learn / scipy / numpy equivalent of one of our
+detectors on one data set, timed in this process. Prints one JSON line: seconds, peak RSS, ROC-AUC.
+
+Usage: python3 sklearn_ref.py <detector> <X.f64> <y.u8> <rows> <cols>
+PyOD is not installable here, so each entry reproduces what PyOD's detector computes from sklearn parts
+(the same semantics our detectors follow and the tests check).
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+
+def pyod_knn(X):
+    from sklearn.neighbors import NearestNeighbors
+    nn = NearestNeighbors(n_neighbors=5).fit(X)
+    dist, _ = nn.kneighbors(n_neighbors=5)  # X=None: each point's neighbours without itself, as PyOD
+    return dist[:, -1]
+
+
+def pyod_lof(X):
+    from sklearn.neighbors import LocalOutlierFactor
+    lof = LocalOutlierFactor(n_neighbors=20, novelty=True).fit(X)
+    return -lof.negative_outlier_factor_
+
+
+def pyod_iforest(X):
+    from sklearn.ensemble import IsolationForest
+    forest = IsolationForest(n_estimators=100, random_state=0).fit(X)
+    return -forest.decision_function(X)
+
+
+def pyod_mcd(X):
+    from sklearn.covariance import MinCovDet
+    return MinCovDet(random_state=0).fit(X).dist_
+
+
+def pyod_pca(X):
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+    Z = StandardScaler().fit_transform(X)
+    pca = PCA().fit(Z)
+    # PyOD PCA(weighted=True): squared distance to each eigenvector's direction, weighted by its variance ratio
+    from scipy.spatial.distance import cdist
+    w = pca.explained_variance_ratio_
+    return np.sum(cdist(Z, pca.components_) / w, axis=1)
+
+
+def pyod_ocsvm(X):
+    from sklearn.svm import OneClassSVM
+    return -OneClassSVM(kernel="rbf", nu=0.5, gamma="scale").fit(X).decision_function(X)
+
+
+def pyod_hbos(X, n_bins=10, alpha=0.1, tol=0.5):
+    # PyOD HBOS (static bins), vectorised per feature with numpy
+    n, d = X.shape
+    scores = np.zeros(n)
+    for j in range(d):
+        hist, edges = np.histogram(X[:, j], bins=n_bins, density=True)
+        idx = np.digitize(X[:, j], edges, right=False)
+        out = np.zeros(n)
+        for i in range(n):
+            b = idx[i]
+            if b == n_bins + 1:
+                out[i] = hist[-1] if X[i, j] - edges[-1] <= (edges[1] - edges[0]) * tol else alpha
+            elif b == 0:
+                out[i] = hist[0] if edges[0] - X[i, j] <= (edges[1] - edges[0]) * tol else alpha
+            else:
+                out[i] = hist[b - 1]
+        scores += np.log(out + alpha)
+    return -scores
+
+
+def pyod_ecod(X):
+    from scipy.stats import skew
+    n = X.shape[0]
+    ranks_left = np.argsort(np.argsort(X, axis=0), axis=0) + 1  # ties aside, the ECDF ranks
+    left = -np.log(np.array([np.searchsorted(np.sort(X[:, j]), X[:, j], side="right") / n for j in range(X.shape[1])]).T)
+    right = -np.log(np.array([np.searchsorted(np.sort(-X[:, j]), -X[:, j], side="right") / n for j in range(X.shape[1])]).T)
+    del ranks_left
+    sk = np.sign(skew(X, axis=0))
+    auto = left * -np.sign(sk - 1) + right * np.sign(sk + 1)
+    return np.maximum(np.maximum(left.sum(axis=1), right.sum(axis=1)), auto.sum(axis=1))
+
+
+def scipy_kmeans(X):
+    from scipy.cluster.vq import kmeans, vq
+    np.random.seed(0)
+    codebook, _ = kmeans(X, 4)
+    return vq(X, codebook)[1]
+
+
+REFERENCES = {
+    "knn": ("sklearn NearestNeighbors (PyOD KNN)", pyod_knn),
+    "lof": ("sklearn LocalOutlierFactor", pyod_lof),
+    "iforest": ("sklearn IsolationForest", pyod_iforest),
+    "mcd": ("sklearn MinCovDet", pyod_mcd),
+    "pca": ("sklearn PCA (PyOD PCA)", pyod_pca),
+    "ocsvm": ("sklearn OneClassSVM", pyod_ocsvm),
+    "hbos": ("numpy (PyOD HBOS algorithm)", pyod_hbos),
+    "ecod": ("numpy/scipy (PyOD ECOD algorithm)", pyod_ecod),
+    "kmeans": ("scipy kmeans + vq", scipy_kmeans),
+}
+
+
+def main():
+    name, x_file, y_file, rows, cols = sys.argv[1:6]
+    X = np.fromfile(x_file, dtype=np.float64).reshape(int(rows), int(cols))
+    y = np.fromfile(y_file, dtype=np.uint8)
+    label, run = REFERENCES[name]
+    start = time.perf_counter()
+    scores = run(X)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"label": label, "seconds": seconds, "peakMB": peak_mb, "auc": float(roc_auc_score(y, scores))}))
+
+
+if __name__ == "__main__":
+    main()
