@@ -3,7 +3,8 @@
 #   1. finds (or, as root on Debian, installs) a Python with Jupyter,
 #   2. installs node_modules (npm ci) when missing or stale,
 #   3. builds dist/ when missing or older than src/,
-#   4. registers the project's own tslab as the Jupyter kernel "anomaly-lab".
+#   4. registers the project's kernel (bin/anomaly-lab-kernel.js: tslab's compiler and executor behind a
+#      conformant protocol layer) as the Jupyter kernel "anomaly-lab".
 # Every step says what it did or why it skipped.
 #
 # Usage: bash environment/setup.sh [--quiet] [--no-extras]
@@ -70,7 +71,7 @@ else
   skipped "Jupyter present: $PYTHON ($("$PYTHON" -c 'import nbclient, nbconvert; print("nbclient", nbclient.__version__, "nbconvert", nbconvert.__version__)'))"
 fi
 
-# The kernel conformance test (test/kernel/) needs jupyter_kernel_test; it is optional.
+# The kernel conformance test (test/kernel-protocol/) needs jupyter_kernel_test; it is optional.
 if ! "$PYTHON" -c 'import jupyter_kernel_test' >/dev/null 2>&1; then
   if [ "$EXTRAS" = 1 ] && [ "$PYTHON" = /usr/bin/python3 ] && is_root && command -v apt-get >/dev/null 2>&1; then
     did "installing python3-jupyter-kernel-test (kernel conformance test; skip with --no-extras)"
@@ -122,25 +123,16 @@ else
 fi
 
 # --- 4. Jupyter kernel "anomaly-lab" ---------------------------------------------------
-# Mirrors what `tslab install` writes (node_modules/tslab/python/install.py), but with
-# absolute paths so the kernel is this checkout's tslab under this node, whatever PATH
-# Jupyter is launched with. tslab ships no logo, so none is installed.
+# Absolute paths, so the kernel is this checkout's under this node, whatever PATH Jupyter is launched with.
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
 chmod 755 "$spec_dir"
-"$PYTHON" - "$spec_dir/kernel.json" "$NODE_BIN" "$ROOT/node_modules/tslab/bin/tslab" "$KERNEL_DISPLAY_NAME" <<'PY'
-import json, sys
-path, node, tslab, display_name = sys.argv[1:5]
-spec = {
-    # config-path and {connection_file} are separate argv items, as tslab requires (tslab#36).
-    "argv": [node, tslab, "kernel", "--config-path", "{connection_file}"],
-    "display_name": display_name,
-    "language": "typescript",
-}
-with open(path, "w") as f:
-    json.dump(spec, f, indent=1, sort_keys=True)
-    f.write("\n")
-PY
+# The kernel.json comes from the library (src/kernel/kernelspec.ts): our launcher wraps tslab's compiler and
+# executor with a conformant protocol layer (execute_result, errors, history, In [n]).
+node -e 'const { kernelSpec } = require(process.argv[1]);
+process.stdout.write(JSON.stringify(kernelSpec({ nodePath: process.argv[2] }), null, 1) + "\n");' \
+  "$ROOT/dist/kernel/kernelspec.js" "$NODE_BIN" > "$spec_dir/kernel.json" \
+  || fail "could not write the kernel spec from dist/kernel/kernelspec.js (is the build complete?)"
 installed_dir="$("$PYTHON" - "$KERNEL_NAME" <<'PY'
 import sys
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
@@ -156,7 +148,7 @@ else
   install_log="$("$PYTHON" -m jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec_dir" 2>&1)" \
     || fail "jupyter kernelspec install failed:
 $install_log"
-  did "registered Jupyter kernel '$KERNEL_NAME' (\"$KERNEL_DISPLAY_NAME\") -> $NODE_BIN $ROOT/node_modules/tslab/bin/tslab"
+  did "registered Jupyter kernel '$KERNEL_NAME' (\"$KERNEL_DISPLAY_NAME\") -> $NODE_BIN $ROOT/bin/anomaly-lab-kernel.js"
 fi
 kernel_list="$("$PYTHON" -m jupyter kernelspec list)"
 grep -q "^ *$KERNEL_NAME " <<<"$kernel_list" \

@@ -11,3 +11,5 @@ export * from "./display";
 export * from "./plots";
 export { isQuickMode, byRunMode } from "./reports/run-mode";
 export { TutorialComparison, type ComparedQuantity, type ComparisonRow } from "./reports/tutorial-comparison";
+export { clearOutput, type ClearOutputOptions } from "./kernel/output";
+export { kernelSpec, type KernelSpec, type KernelSpecOptions } from "./kernel/kernelspec";

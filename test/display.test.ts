@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { after, describe as suite, test } from "node:test";
 import pl from "nodejs-polars";
-import { display, newDisplayHandle, toMimeBundle } from "../src/display/display";
+import { display, newDisplayHandle, mimeBundleOf } from "../src/display/display";
 import { dataFrameToHtml, formatNumber, tableToHtml } from "../src/display/html-table";
 import { isDisplayable } from "../src/display/mime";
 
@@ -109,21 +109,21 @@ suite("tableToHtml", () => {
   });
 });
 
-suite("toMimeBundle", () => {
+suite("mimeBundleOf", () => {
   test("DataFrame: HTML table plus polars' own text", () => {
     const df = pl.DataFrame({ a: [1, 2] });
-    const bundle = toMimeBundle(df);
+    const bundle = mimeBundleOf(df);
     assert.equal(bundle["text/plain"], df.toString());
     assert.match(bundle["text/html"], /2 rows × 1 column/);
   });
 
   test("Series, Displayable, string and other values", () => {
-    assert.match(toMimeBundle(pl.Series("s", [1, 2, 3]))["text/html"], /3 rows × 1 column/);
+    assert.match(mimeBundleOf(pl.Series("s", [1, 2, 3]))["text/html"], /3 rows × 1 column/);
     const custom = { toMimeBundle: () => ({ "text/html": "<i>x</i>", "text/plain": "x" }) };
     assert.ok(isDisplayable(custom));
-    assert.deepEqual(toMimeBundle(custom), { "text/html": "<i>x</i>", "text/plain": "x" });
-    assert.deepEqual(toMimeBundle("hello"), { "text/plain": "hello" });
-    assert.deepEqual(toMimeBundle({ a: 1 }), { "text/plain": "{ a: 1 }" });
+    assert.deepEqual(mimeBundleOf(custom), { "text/html": "<i>x</i>", "text/plain": "x" });
+    assert.deepEqual(mimeBundleOf("hello"), { "text/plain": "hello" });
+    assert.deepEqual(mimeBundleOf({ a: 1 }), { "text/plain": "{ a: 1 }" });
   });
 });
 

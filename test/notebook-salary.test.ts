@@ -71,6 +71,19 @@ test("every quantity of the tutorial comparison matches", () => {
   assert.equal((comparison.match(/^OK /gm) ?? []).length, 7);
 });
 
+test("describe() and the charts are Out[n] of their cells (execute_result), and every cell has In [n]", () => {
+  const codeCells = notebook.cells.filter((cell) => cell.cell_type === "code");
+  assert.ok(codeCells.every((cell) => typeof cell.execution_count === "number"), "a code cell without execution_count");
+  const results = codeCells.flatMap((cell) => (cell.outputs ?? []).filter((o) => o.output_type === "execute_result"));
+  const describeResult = results.find((o) => joined(o.data?.["text/plain"]).includes("statistic"));
+  assert.ok(describeResult, "describe(...) as the last expression must be an execute_result");
+  assert.match(joined(describeResult.data?.["text/html"]), /<table/);
+  const chartResults = results.filter((o) => joined(o.data?.["text/html"]).includes("data:image/svg+xml;base64,"));
+  assert.equal(chartResults.length, 4);
+  assert.ok(chartResults.every((o) => o.data?.["image/svg+xml"] !== undefined));
+  assert.match(html, /Out\[\d+\]:/);
+});
+
 test("charts are HTML images in the export, not stripped SVG", () => {
   const charts = outputsOfType("text/html").filter((h) => h.includes("data:image/svg+xml;base64,"));
   assert.equal(charts.length, 4, "histogram, boxplot, scatter and class counts");

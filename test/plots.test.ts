@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe as suite, test } from "node:test";
 import pl from "nodejs-polars";
-import { toMimeBundle } from "../src/display/display";
+import { mimeBundleOf } from "../src/display/display";
 import { barChart, classCountsChart } from "../src/plots/bar-chart";
 import { boxplot } from "../src/plots/boxplot";
 import { Chart } from "../src/plots/chart";
@@ -173,7 +173,7 @@ suite("Chart", () => {
       mark: "tick",
       encoding: { x: { field: "a", type: "quantitative" } },
     });
-    const bundle = toMimeBundle(chart);
+    const bundle = mimeBundleOf(chart);
     assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/html", "text/plain"]);
     assert.equal(bundle["text/plain"], "Chart: custom");
     assert.equal(bundle["image/svg+xml"], chart.svg);

@@ -48,10 +48,10 @@ function kernelWriter(): WriteDisplayData | null {
  *
  * @example
  * ```ts
- * toMimeBundle("hello"); // { "text/plain": "hello" }
+ * mimeBundleOf("hello"); // { "text/plain": "hello" }
  * ```
  */
-export function toMimeBundle(value: unknown): MimeBundle {
+export function mimeBundleOf(value: unknown): MimeBundle {
   if (isDisplayable(value)) {
     const bundle = value.toMimeBundle();
     return "text/plain" in bundle ? bundle : { ...bundle, "text/plain": "[rich output]" };
@@ -82,7 +82,7 @@ export function display(value: unknown): void {
     // Charts are built asynchronously; showing "Promise { <pending> }" would only puzzle.
     throw new TypeError("display() got a Promise; await it first, e.g. display(await histogram(values))");
   }
-  publish(toMimeBundle(value), undefined, false);
+  publish(mimeBundleOf(value), undefined, false);
 }
 
 function publish(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
@@ -120,7 +120,7 @@ export function newDisplayHandle(): DisplayHandle {
   return {
     id,
     update(value: unknown): void {
-      publish(toMimeBundle(value), id, shown);
+      publish(mimeBundleOf(value), id, shown);
       shown = true;
     },
   };

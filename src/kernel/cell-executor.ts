@@ -1,0 +1,116 @@
+/**
+ * tslab's executor, built as `tslab kernel` builds it (dist/main.js), with two listening posts
+ * so the kernel can report a cell properly instead of printing it:
+ *  - the executor's `console` argument: tslab calls `console.log(value)` for the cell's last
+ *    expression and `console.error(...)` for runtime errors and diagnostics;
+ *  - the converter's `convert`: the compiled JavaScript and structured diagnostics of the cell.
+ */
+import { format } from "node:util";
+import { createConverter, type Converter, type ConverterOptions, type Diagnostic } from "tslab/dist/converter";
+import { createExecutor, type ConsoleInterface, type ConverterSet, type Executor } from "tslab/dist/executor";
+import type { CompiledCell } from "./errors";
+
+/** Everything one `executor.execute(code)` reported, instead of printing it. */
+export interface CellReport {
+  /** The cell as compiled (absent when it never reached the compiler, e.g. module cells). */
+  compiled?: CompiledCell;
+  /** Compile errors that stopped the cell. */
+  diagnostics: Diagnostic[];
+  /** The last expression's value; tslab reports only values that are not null/undefined. */
+  result?: { value: unknown };
+  /** What the cell threw, or the rejection of its top-level await. */
+  thrown?: { value: unknown };
+  /** Lines tslab printed without failing the cell (diagnostics of `//%module` cells). */
+  notes: string[];
+}
+
+function emptyReport(): CellReport {
+  return { diagnostics: [], notes: [] };
+}
+
+/** Collects what tslab reports about the running cell. */
+export class CellRecorder implements ConsoleInterface {
+  private current: CellReport = emptyReport();
+
+  /** Starts a fresh report for the next cell. */
+  begin(): void {
+    this.current = emptyReport();
+  }
+
+  /** The report of the cell run since the last {@link begin}. */
+  get report(): CellReport {
+    return this.current;
+  }
+
+  /** tslab's only console.log: the cell's last expression value. */
+  log(value?: unknown): void {
+    this.current.result = { value };
+  }
+
+  /** tslab's console.error: `(thrown)` for failures, `(format, ...args)` for diagnostics. */
+  error(first?: unknown, ...rest: unknown[]): void {
+    if (rest.length === 0) this.current.thrown = { value: first };
+    else this.current.notes.push(format(first, ...rest));
+  }
+
+  /** Records the converter's output for the cell being run. */
+  converted(source: string, result: ReturnType<Converter["convert"]>): void {
+    this.current.compiled = { source, output: result.output, lastExpressionVar: result.lastExpressionVar };
+    this.current.diagnostics = result.diagnostics;
+  }
+}
+
+/** tslab's node/browser converter pair, created lazily like tslab's own, reporting each convert. */
+class RecordingConverters implements ConverterSet {
+  private nodeConverter?: Converter;
+  private browserConverter?: Converter;
+
+  constructor(private readonly recorder: CellRecorder) {}
+
+  get node(): Converter {
+    return (this.nodeConverter ??= this.create({ isJS: false, isBrowser: false }));
+  }
+
+  get browser(): Converter {
+    return (this.browserConverter ??= this.create({ isJS: false, isBrowser: true }));
+  }
+
+  close(): void {
+    this.nodeConverter?.close();
+    this.browserConverter?.close();
+  }
+
+  private create(options: ConverterOptions): Converter {
+    const converter = createConverter(options);
+    return {
+      convert: (prevDecl, src) => {
+        const result = converter.convert(prevDecl, src);
+        this.recorder.converted(src, result);
+        return result;
+      },
+      inspect: (prevDecl, src, position) => converter.inspect(prevDecl, src, position),
+      complete: (prevDecl, src, position) => converter.complete(prevDecl, src, position),
+      addModule: (name, content, meta) => converter.addModule(name, content, meta),
+      close: () => converter.close(),
+    };
+  }
+}
+
+/**
+ * Creates tslab's TypeScript executor for modules resolved from `rootDir`, with a recorder of
+ * what each cell produced.
+ *
+ * @example
+ * ```ts
+ * const { executor, recorder } = createCellExecutor(process.cwd());
+ * recorder.begin();
+ * await executor.execute("6 * 7"); // true
+ * recorder.report.result;          // { value: 42 }
+ * ```
+ */
+export function createCellExecutor(rootDir: string): { executor: Executor; recorder: CellRecorder } {
+  const recorder = new CellRecorder();
+  const converters = new RecordingConverters(recorder);
+  void converters.node; // compile the TypeScript library now, not during the first cell (as tslab does)
+  return { executor: createExecutor(rootDir, converters, recorder), recorder };
+}

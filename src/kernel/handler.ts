@@ -1,0 +1,171 @@
+/**
+ * The kernel's Jupyter handler: tslab's JupyterHandlerImpl, extended where it falls short of the
+ * messaging protocol. tslab still compiles and runs every cell (its execution queue, stdout and
+ * stderr forwarding, display writer, completion, inspection); this class adds around each cell
+ * execute_input, execute_result, the error message and error reply fields, history, and status
+ * fields tslab's replies lack.
+ */
+import type { Executor } from "tslab/dist/executor";
+import { compileErrorContent, runtimeErrorContent, type ErrorContent } from "./errors";
+import type { CellRecorder, CellReport } from "./cell-executor";
+import { executeResultData } from "./execute-result";
+import type { ExecutionHistory } from "./history";
+import { setCellPublisher, type PublishIopub } from "./output";
+import {
+  TslabHandler,
+  type ExecuteRequest,
+  type ExecutionCount,
+  type TslabExecuteReply,
+  type WriteDisplayData,
+  type WriteStream,
+} from "./tslab";
+
+/** Identity fields of the kernel_info_reply. */
+export interface KernelIdentity {
+  /** anomaly-lab's version. */
+  implementationVersion: string;
+  /** The TypeScript version that compiles cells (tslab's bundled compiler). */
+  typescriptVersion: string;
+  banner: string;
+}
+
+/** execute_reply content: tslab's status and count, plus what the protocol asks for. */
+export type ExecuteReplyContent = TslabExecuteReply & Partial<ErrorContent> & { payload?: object[]; user_expressions?: object };
+
+/** What the kernel learned while running one request, for its execute_reply. */
+interface RequestOutcome {
+  executionCount: number;
+  error?: ErrorContent;
+}
+
+function isExecutionCount(value: unknown): value is ExecutionCount {
+  return typeof value === "object" && value !== null && !(value instanceof Error) && typeof (value as ExecutionCount).count === "number";
+}
+
+function describeFailure(report: CellReport, failure: unknown): ErrorContent {
+  if (report.diagnostics.length > 0) return compileErrorContent(report.diagnostics, report.compiled?.source ?? "");
+  if (report.thrown !== undefined) return runtimeErrorContent(report.thrown.value, report.compiled);
+  if (!isExecutionCount(failure)) return runtimeErrorContent(failure);
+  return { ename: "Error", evalue: "the cell failed", traceback: ["Error: the cell failed", ...report.notes] };
+}
+
+const ignoreIopub: PublishIopub = () => {};
+
+/**
+ * tslab's handler with protocol-complete execution replies.
+ *
+ * @example
+ * ```ts
+ * const { executor, recorder } = createCellExecutor(process.cwd());
+ * const handler = new KernelHandler(executor, recorder, new ExecutionHistory(), identity);
+ * const server = new KernelServer(handler, connectionFile, () => executor.interrupt(), log);
+ * ```
+ */
+export class KernelHandler extends TslabHandler {
+  private readonly publishers = new WeakMap<object, PublishIopub>();
+  private readonly outcomes = new WeakMap<object, RequestOutcome>();
+
+  constructor(
+    executor: Executor,
+    private readonly recorder: CellRecorder,
+    readonly history: ExecutionHistory,
+    private readonly identity: KernelIdentity,
+  ) {
+    super(executor, false);
+  }
+
+  /** Routes the IOPub messages of request `req` (the server calls this as the request arrives). */
+  bindPublisher(req: object, publish: PublishIopub): void {
+    this.publishers.set(req, publish);
+  }
+
+  override handleKernel() {
+    const base = super.handleKernel();
+    return {
+      ...base,
+      status: "ok",
+      protocol_version: "5.3",
+      implementation: "anomaly-lab",
+      implementation_version: this.identity.implementationVersion,
+      language_info: {
+        ...base.language_info, // keeps tslab's codemirror_mode
+        name: "typescript",
+        version: this.identity.typescriptVersion,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        pygments_lexer: "typescript",
+      },
+      banner: this.identity.banner,
+    };
+  }
+
+  override async handleExecute(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecuteReplyContent> {
+    const reply: TslabExecuteReply = await super.handleExecute(req, writeStream, writeDisplayData);
+    const outcome = this.outcomes.get(req);
+    this.publishers.delete(req);
+    this.outcomes.delete(req);
+    if (outcome === undefined) return reply; // aborted before it ran
+    if (reply.status === "error" || outcome.error !== undefined) {
+      const error = outcome.error ?? { ename: "Error", evalue: "the cell failed", traceback: [] };
+      return { status: "error", execution_count: outcome.executionCount, ...error };
+    }
+    // user_expressions are not evaluated (tslab has no side-effect-free evaluation); none reported.
+    return { ...reply, execution_count: outcome.executionCount, payload: [], user_expressions: {} };
+  }
+
+  /** Runs inside tslab's queue, so the count and the publisher are those of this very cell. */
+  override async handleExecuteImpl(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount> {
+    const publish = this.publishers.get(req) ?? ignoreIopub;
+    const quiet = req.silent === true;
+    // tslab fails a cell by throwing its count, which also aborts the cells queued behind it;
+    // with stop_on_error false the count is returned instead and the reply still says "error".
+    const stopOnError = req.stop_on_error !== false;
+    const storeHistory = !quiet && req.store_history !== false;
+    const countBefore = this.execCount;
+    // tslab's handleExecuteImpl increments the counter as it starts; cells kept out of history
+    // (silent, store_history false) report the current count and get the increment undone.
+    const count = storeHistory ? countBefore + 1 : countBefore;
+    const outcome: RequestOutcome = { executionCount: count };
+    this.outcomes.set(req, outcome);
+    const fail = (error: ErrorContent): void => {
+      outcome.error = error;
+      if (!quiet) publish("error", error);
+    };
+
+    setCellPublisher(publish);
+    if (!quiet) publish("execute_input", { code: req.code, execution_count: count });
+    if (storeHistory) this.history.record(count, req.code);
+    this.recorder.begin();
+    let done: ExecutionCount;
+    try {
+      done = await super.handleExecuteImpl(req, writeStream, writeDisplayData);
+    } catch (failure) {
+      fail(describeFailure(this.recorder.report, failure));
+      if (stopOnError || !isExecutionCount(failure)) throw failure;
+      return failure;
+    } finally {
+      if (!storeHistory) this.execCount = countBefore;
+    }
+
+    const report = this.recorder.report;
+    for (const note of report.notes) process.stderr.write(`${note}\n`); // tslab prints these too
+    if (quiet || report.result === undefined) return done;
+    let data;
+    try {
+      data = await executeResultData(report.result.value);
+    } catch (badBundle) {
+      fail(runtimeErrorContent(badBundle));
+      if (stopOnError) throw done;
+      return done;
+    }
+    if (data === undefined) return done;
+    publish("execute_result", { execution_count: count, data, metadata: {} });
+    const text = data["text/plain"];
+    if (storeHistory && typeof text === "string") this.history.setOutput(count, text);
+    return done;
+  }
+
+  override handleShutdown(req: { restart?: boolean }) {
+    return { status: "ok", restart: req.restart === true };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The anomaly-lab kernel launcher: wires tslab's compiler and executor into the kernel's handler
+ * and server, the way `tslab kernel --config-path` does (tslab/dist/main.js), and starts it.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { versions } from "tslab";
+import { createCellExecutor } from "./cell-executor";
+import { KernelHandler, type KernelIdentity } from "./handler";
+import { ExecutionHistory } from "./history";
+import { KernelServer } from "./server";
+import { assertTslabCompatible } from "./tslab";
+
+// Saved before tslab redirects process.stderr to the running cell: kernel diagnostics belong in
+// Jupyter's log, not in a notebook.
+const writeKernelLog = process.stderr.write.bind(process.stderr);
+
+function kernelLog(line: string): void {
+  writeKernelLog(`${line}\n`);
+}
+
+function packageVersion(): string {
+  const file = path.resolve(__dirname, "..", "..", "package.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+function kernelIdentity(): KernelIdentity {
+  const version = packageVersion();
+  return {
+    implementationVersion: version,
+    typescriptVersion: versions.typescript,
+    banner: `anomaly-lab ${version}: TypeScript ${versions.typescript} on Node.js ${process.version} (tslab ${versions.tslab})`,
+  };
+}
+
+function checkConnectionFile(connectionFile: string): void {
+  if (typeof connectionFile !== "string" || connectionFile === "") {
+    throw new TypeError("anomaly-lab kernel: expected the path of a Jupyter connection file");
+  }
+  let info: Record<string, unknown>;
+  try {
+    info = JSON.parse(fs.readFileSync(connectionFile, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`anomaly-lab kernel: cannot read connection file ${connectionFile}: ${(error as Error).message}`);
+  }
+  for (const field of ["transport", "ip", "key", "shell_port", "iopub_port", "control_port", "stdin_port", "hb_port"]) {
+    if (!(field in info)) throw new Error(`anomaly-lab kernel: connection file ${connectionFile} has no "${field}"`);
+  }
+}
+
+/**
+ * Exits when the Jupyter process that launched the kernel dies (it set JPY_PARENT_PID), as
+ * ipykernel's parent poller does, so a crashed client leaves no orphan kernel behind.
+ */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  if (process.env.JPY_PARENT_PID === undefined || parent === 1) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
+}
+
+/**
+ * Starts the kernel on the sockets named in a Jupyter connection file; resolves once they are
+ * bound. Cells resolve modules from the current directory, as in tslab.
+ *
+ * @example
+ * ```ts
+ * await startKernel("/root/.local/share/jupyter/runtime/kernel-1234.json");
+ * ```
+ */
+export async function startKernel(connectionFile: string): Promise<KernelServer> {
+  checkConnectionFile(connectionFile);
+  assertTslabCompatible();
+  const { executor, recorder } = createCellExecutor(process.cwd());
+  const handler = new KernelHandler(executor, recorder, new ExecutionHistory(), kernelIdentity());
+  const server = new KernelServer(handler, connectionFile, () => executor.interrupt(), kernelLog);
+  // As tslab: SIGINT (interrupt_mode "signal") stops async work; blocking code is stopped by
+  // breakOnSigint inside the executor. Stray async errors go to the running cell's stderr.
+  process.on("SIGINT", () => executor.interrupt());
+  process.on("uncaughtException", (error) => console.error("UncaughtException:", error));
+  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  await server.init();
+  exitWithParent();
+  return server;
+}
+
+/**
+ * Command-line entry (bin/anomaly-lab-kernel.js): `anomaly-lab-kernel <connection_file>`.
+ *
+ * @example
+ * ```ts
+ * main(process.argv.slice(2));
+ * ```
+ */
+export function main(args: string[]): void {
+  if (args.length !== 1) {
+    kernelLog("usage: anomaly-lab-kernel <connection_file>   (Jupyter runs this; see src/kernel/kernelspec.ts)");
+    process.exitCode = 2;
+    return;
+  }
+  startKernel(args[0]).catch((error: unknown) => {
+    kernelLog(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,365 @@
+// The anomaly-lab Jupyter kernel (src/kernel/): the tslab pin, its protocol helpers against
+// references computed by SQLite / jupyter_client (test/kernel-protocol/reference.py), and the
+// built kernel itself driven by Jupyter: jupyter_kernel_test's conformance suite and an
+// nbconvert run of test/kernel-protocol/fixtures/smoke.ipynb.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import pl from "nodejs-polars";
+import { JupyterHandlerImpl } from "tslab/dist/jupyter";
+import { createCellExecutor } from "../src/kernel/cell-executor";
+import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
+import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
+import { answerHistoryRequest, ExecutionHistory, globToRegExp } from "../src/kernel/history";
+import { kernelSpec } from "../src/kernel/kernelspec";
+import { cellPublisher, clearOutput, setCellPublisher } from "../src/kernel/output";
+import { assertTslabCompatible, checkTslabCompatibility, installedTslabVersion, SUPPORTED_TSLAB_VERSION } from "../src/kernel/tslab";
+import { encodeMessage, parseMessage, peekMessageType, signParts } from "../src/kernel/wire";
+
+const ROOT = path.resolve(__dirname, "..");
+const PROTOCOL_DIR = path.join(ROOT, "test", "kernel-protocol");
+
+interface Reference {
+  glob: { pattern: string; text: string; match: boolean }[];
+  message: { key: string; frames: string[]; msg_type: string; msg_id: string; content: object; identities: string[] };
+  signature: { key: string; parts: string[]; signature: string };
+}
+const reference = JSON.parse(fs.readFileSync(path.join(PROTOCOL_DIR, "fixtures", "reference.json"), "utf8")) as Reference;
+
+describe("tslab pin (fails loudly when an upgrade changes what the kernel extends)", () => {
+  test("tslab is exactly 1.0.22 and package.json pins that exact version", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    assert.equal(SUPPORTED_TSLAB_VERSION, "1.0.22");
+    assert.equal(pkg.dependencies.tslab, "1.0.22", "package.json must pin tslab exactly (no ^ or ~)");
+    assert.equal(installedTslabVersion(), "1.0.22");
+  });
+
+  test("the tslab handler and server members the kernel overrides still exist", () => {
+    assert.deepEqual(checkTslabCompatibility(), []);
+    assert.doesNotThrow(assertTslabCompatible);
+  });
+
+  test("the check notices when a method the kernel overrides moves", () => {
+    const proto = JupyterHandlerImpl.prototype as unknown as Record<string, unknown>;
+    const original = proto.handleExecuteImpl;
+    try {
+      delete proto.handleExecuteImpl;
+      assert.match(checkTslabCompatibility().join("\n"), /JupyterHandlerImpl\.handleExecuteImpl is not a method/);
+      assert.throws(assertTslabCompatible, /anomaly-lab kernel: incompatible tslab/);
+    } finally {
+      proto.handleExecuteImpl = original;
+    }
+  });
+
+  test("tslab's executor reports values, throws and compile errors through its console argument", async () => {
+    const { executor, recorder } = createCellExecutor(ROOT);
+    try {
+      recorder.begin();
+      assert.equal(await executor.execute("6 * 7"), true);
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      assert.equal(recorder.report.compiled?.source, "6 * 7");
+      assert.equal(recorder.report.compiled?.lastExpressionVar, "tsLastExpr");
+
+      recorder.begin();
+      assert.equal(await executor.execute('throw new RangeError("r")'), false);
+      assert.ok(recorder.report.thrown?.value instanceof RangeError);
+      assert.equal(recorder.report.result, undefined);
+
+      recorder.begin();
+      assert.equal(await executor.execute('const n: number = "text";'), false);
+      assert.equal(recorder.report.diagnostics.length, 1);
+      assert.equal(recorder.report.diagnostics[0].code, 2322); // TS2322: not assignable
+      assert.deepEqual([recorder.report.diagnostics[0].start.line, recorder.report.diagnostics[0].start.character], [0, 6]);
+      assert.equal(recorder.report.thrown, undefined);
+    } finally {
+      executor.close();
+    }
+  });
+});
+
+describe("history (IPython semantics)", () => {
+  test("glob patterns match exactly where SQLite's GLOB does", () => {
+    for (const { pattern, text, match } of reference.glob) {
+      assert.equal(globToRegExp(pattern).test(text), match, `${JSON.stringify(pattern)} GLOB ${JSON.stringify(text)}`);
+    }
+  });
+
+  function sampleHistory(): ExecutionHistory {
+    const history = new ExecutionHistory();
+    ["6 * 7", "const a = 1;", "6 * 7", "a + 1"].forEach((code, i) => history.record(i + 1, code));
+    history.setOutput(1, "42");
+    return history;
+  }
+
+  test("tail, range and search return (session, line, input) rows", () => {
+    const history = sampleHistory();
+    assert.deepEqual(history.tail(2), [[1, 3, "6 * 7"], [1, 4, "a + 1"]]);
+    assert.deepEqual(history.tail(1, { output: true }), [[1, 4, ["a + 1", null]]]);
+    assert.deepEqual(history.range(1, 1, 2, { output: true }), [[1, 1, ["6 * 7", "42"]]]);
+    assert.deepEqual(history.range(0, 3, undefined), [[1, 3, "6 * 7"], [1, 4, "a + 1"]]);
+    assert.deepEqual(history.range(7, 1, undefined), []);
+    assert.deepEqual(history.search("6 * 7"), [[1, 1, "6 * 7"], [1, 3, "6 * 7"]]);
+    assert.deepEqual(history.search("6 * 7", { unique: true }), [[1, 3, "6 * 7"]]);
+    assert.deepEqual(history.search("*", { n: 1 }), [[1, 4, "a + 1"]]);
+  });
+
+  test("a malformed history_request gets an error reply naming the field", () => {
+    const history = sampleHistory();
+    const badType = answerHistoryRequest(history, { hist_access_type: "everything", output: false, raw: true });
+    assert.equal(badType.status, "error");
+    assert.match(badType.status === "error" ? badType.evalue : "", /hist_access_type/);
+    const badN = answerHistoryRequest(history, { hist_access_type: "tail", n: -2, output: false, raw: true });
+    assert.match(badN.status === "error" ? badN.evalue : "", /n must be a non-negative integer, got -2/);
+    assert.throws(() => history.setOutput(99, "x"), /no cell with execution count 99/);
+  });
+});
+
+describe("wire protocol (against jupyter_client's Session)", () => {
+  test("parses and verifies a message that jupyter_client serialized and signed", () => {
+    const { key, frames, msg_type, msg_id, content, identities } = reference.message;
+    const buffers = frames.map((frame) => Buffer.from(frame, "utf8"));
+    assert.equal(peekMessageType(buffers), msg_type);
+    const parsed = parseMessage(buffers, key);
+    assert.equal(parsed.header.msg_id, msg_id);
+    assert.deepEqual(parsed.content, content);
+    assert.deepEqual(parsed.identities.map((id) => id.toString("utf8")), identities);
+    assert.throws(() => parseMessage(buffers, "wrong key"), /signature does not match/);
+    assert.throws(() => parseMessage(buffers.slice(2), key), /no <IDS\|MSG> delimiter/);
+  });
+
+  test("signs like Python's hmac (HMAC-SHA256 over the four JSON frames)", () => {
+    const { key, parts, signature } = reference.signature;
+    assert.equal(signParts(key, parts), signature);
+    assert.equal(signParts("", parts), "");
+  });
+
+  test("an encoded reply parses back with the request as parent", () => {
+    const request = parseMessage(reference.message.frames.map((f) => Buffer.from(f)), "secret");
+    const frames = encodeMessage(request, "history_reply", { status: "ok", history: [] }, "secret", request.identities);
+    const reply = parseMessage(frames, "secret");
+    assert.equal(reply.header.msg_type, "history_reply");
+    assert.equal(reply.header.session, request.header.session);
+    const parentFrame = frames[request.identities.length + 3]; // identities, <IDS|MSG>, signature, header, parent
+    assert.deepEqual(JSON.parse(parentFrame.toString()), request.header);
+  });
+});
+
+describe("error content", () => {
+  test("compile errors: 1-based line:col, the source line and a caret", () => {
+    const diagnostic = {
+      start: { offset: 6, line: 0, character: 6 },
+      end: { offset: 7, line: 0, character: 7 },
+      messageText: "Type 'string' is not assignable to type 'number'.",
+      category: 1,
+      code: 2322,
+    };
+    const content = compileErrorContent([diagnostic], 'const n: number = "text";');
+    assert.equal(content.ename, "TSError");
+    assert.equal(content.evalue, "Type 'string' is not assignable to type 'number'.");
+    assert.deepEqual(content.traceback.slice(1), [
+      "1:7 - Type 'string' is not assignable to type 'number'.",
+      '    const n: number = "text";',
+      "          ^",
+    ]);
+    assert.throws(() => compileErrorContent([], ""), /no diagnostics/);
+  });
+
+  test("compiled JavaScript lines map back to the cell's TypeScript lines by their text", () => {
+    const cell = {
+      source: 'const ok: number = 1;\n\nthrow new Error("x")',
+      output: 'Object.defineProperty(exports, "__esModule", { value: true });\nexports.ok = void 0;\nconst ok = 1;\nexports.ok = ok;\nthrow new Error("x");\n',
+    };
+    assert.equal(cellLineOf(cell, 3), 1);
+    assert.equal(cellLineOf(cell, 5), 3);
+    assert.equal(cellLineOf(cell, 2), undefined);
+  });
+
+  test("thrown non-Error values are shown the way Node prints them", () => {
+    assert.deepEqual(runtimeErrorContent("boom"), { ename: "Error", evalue: "Uncaught 'boom'", traceback: ["Uncaught 'boom'"] });
+  });
+});
+
+describe("execute_result data", () => {
+  test("plain values are shown like Node's REPL; undefined shows nothing", async () => {
+    assert.deepEqual(await executeResultData(42), { "text/plain": "42" });
+    assert.deepEqual(await executeResultData("ab"), { "text/plain": "'ab'" });
+    assert.deepEqual(await executeResultData([1, { a: 2 }]), { "text/plain": "[ 1, { a: 2 } ]" });
+    assert.equal(await executeResultData(undefined), undefined);
+  });
+
+  test("Displayables give their own bundle, awaited when async", async () => {
+    const bundle = { "text/html": "<b>x</b>", "text/plain": "x" };
+    assert.deepEqual(await executeResultData({ toMimeBundle: () => bundle }), bundle);
+    assert.deepEqual(await executeResultData({ toMimeBundle: async () => bundle }), bundle);
+    const noText = await executeResultData({ toMimeBundle: () => ({ "text/html": "<i>y</i>" }) });
+    assert.equal(noText?.["text/html"], "<i>y</i>");
+    assert.equal(typeof noText?.["text/plain"], "string");
+  });
+
+  test("a module namespace exporting toMimeBundle is not a Displayable", async () => {
+    const namespace = { __esModule: true, toMimeBundle: () => ({ "text/plain": "wrong" }) };
+    assert.notEqual((await executeResultData(namespace))?.["text/plain"], "wrong");
+  });
+
+  test("polars DataFrames become an HTML table plus polars' own text", async () => {
+    const df = pl.DataFrame({ a: [1, 2], b: ["x", "<y>"] });
+    const data = await executeResultData(df);
+    assert.equal(data?.["text/plain"], df.toString());
+    assert.match(String(data?.["text/html"]), /<table[\s\S]*&lt;y&gt;/);
+  });
+
+  test("malformed bundles are rejected with the offending key", async () => {
+    assert.deepEqual(normalizeMimeBundle({ "image/png": new Uint8Array([1, 2, 3]) }), { "image/png": "AQID" });
+    assert.deepEqual(normalizeMimeBundle({ "application/vnd.vegalite.v5+json": { mark: "bar" } }), {
+      "application/vnd.vegalite.v5+json": { mark: "bar" },
+    });
+    assert.throws(() => normalizeMimeBundle({ html: "<b>" }), /"html", which is not a mime type/);
+    assert.throws(() => normalizeMimeBundle({ "text/html": 3 }), /returned number for "text\/html"/);
+    await assert.rejects(executeResultData({ toMimeBundle: () => null }), /must return an object .* got null/);
+  });
+});
+
+describe("kernelspec and clearOutput", () => {
+  test("kernel.json runs bin/anomaly-lab-kernel.js under this node with signal interrupts", () => {
+    const spec = kernelSpec();
+    assert.deepEqual(spec.argv, [process.execPath, path.join(ROOT, "bin", "anomaly-lab-kernel.js"), "{connection_file}"]);
+    assert.equal(spec.display_name, "TypeScript (anomaly-lab)");
+    assert.equal(spec.language, "typescript");
+    assert.equal(spec.interrupt_mode, "signal");
+    assert.throws(() => kernelSpec({ nodePath: "node" }), /nodePath must be an absolute path, got "node"/);
+  });
+
+  test("clearOutput publishes clear_output on the running cell's channel and checks its options", () => {
+    const previous = cellPublisher();
+    const sent: [string, object][] = [];
+    try {
+      setCellPublisher((msgType, content) => sent.push([msgType, content]));
+      clearOutput({ wait: true });
+      clearOutput();
+      assert.deepEqual(sent, [["clear_output", { wait: true }], ["clear_output", { wait: false }]]);
+      assert.throws(() => clearOutput({ wait: "yes" as unknown as boolean }), /wait must be a boolean, got "yes"/);
+      setCellPublisher(null);
+      clearOutput(); // outside any kernel: nothing to clear, no error
+    } finally {
+      setCellPublisher(previous);
+    }
+  });
+});
+
+/** The Python that runs Jupyter for this project (scripts/lib/python.sh), or null. */
+function jupyterPython(): string | null {
+  const found = spawnSync("bash", [path.join(ROOT, "scripts", "lib", "python.sh")], { encoding: "utf8" });
+  return found.status === 0 ? found.stdout.trim().split("\n").pop() ?? null : null;
+}
+
+describe("the built kernel, driven by Jupyter", () => {
+  const kernelName = "anomaly-lab-protocol-test";
+  let python: string;
+  let jupyterPath: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(() => {
+    const main = path.join(ROOT, "dist", "kernel", "main.js");
+    assert.ok(fs.existsSync(main), "dist/kernel/main.js is missing: run `npm run build` first");
+    const built = fs.statSync(main).mtimeMs;
+    const stale = fs.readdirSync(path.join(ROOT, "src", "kernel")).filter((f) => fs.statSync(path.join(ROOT, "src", "kernel", f)).mtimeMs > built);
+    assert.deepEqual(stale, [], "dist/kernel is older than src/kernel: run `npm run build` first");
+    const found = jupyterPython();
+    assert.ok(found, "no Python with Jupyter found: run `npm run setup` (see environment/README.md)");
+    python = found;
+    // A private kernelspec for this checkout's launcher, found first through JUPYTER_PATH.
+    jupyterPath = fs.mkdtempSync(path.join(os.tmpdir(), "anomaly-lab-kernel-test-"));
+    const specDir = path.join(jupyterPath, "kernels", kernelName);
+    fs.mkdirSync(specDir, { recursive: true });
+    fs.writeFileSync(path.join(specDir, "kernel.json"), JSON.stringify(kernelSpec({ displayName: "anomaly-lab (test)" })));
+    env = {
+      ...process.env,
+      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+      ANOMALY_LAB_KERNEL: kernelName,
+      PYDEVD_DISABLE_FILE_VALIDATION: "1", // Debian's debugpy warns on every jupyter command
+      PYTHONDONTWRITEBYTECODE: "1", // no __pycache__ in test/kernel-protocol
+    };
+  });
+
+  after(() => {
+    if (jupyterPath) fs.rmSync(jupyterPath, { recursive: true, force: true });
+  });
+
+  test("passes jupyter_kernel_test's conformance suite (test/kernel-protocol/test_conformance.py)", { timeout: 180_000 }, (t) => {
+    if (spawnSync(python, ["-c", "import jupyter_kernel_test"]).status !== 0) {
+      // CI installs it (environment/setup.sh): there a missing suite is a failure, not a skip.
+      assert.ok(!process.env.CI, `${python} lacks jupyter_kernel_test; environment/setup.sh installs python3-jupyter-kernel-test`);
+      t.skip(`${python} lacks jupyter_kernel_test (Debian: apt-get install python3-jupyter-kernel-test)`);
+      return;
+    }
+    const run = spawnSync(python, ["-m", "unittest", "discover", "-v", "-s", PROTOCOL_DIR, "-p", "test_conformance.py"], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+      timeout: 170_000,
+    });
+    assert.equal(run.status, 0, `conformance suite failed:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /^OK/m);
+  });
+
+  test("nbconvert executes a notebook with In [n], rich results and errors", { timeout: 120_000 }, () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "anomaly-lab-nb-"));
+    try {
+      const run = spawnSync(
+        python,
+        [
+          "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+          `--ExecutePreprocessor.kernel_name=${kernelName}`,
+          "--ExecutePreprocessor.allow_errors=True",
+          "--ExecutePreprocessor.timeout=60",
+          "--output-dir", outDir, "--output", "smoke.ipynb",
+          path.join(PROTOCOL_DIR, "fixtures", "smoke.ipynb"),
+        ],
+        { cwd: ROOT, env, encoding: "utf8", timeout: 110_000 },
+      );
+      assert.equal(run.status, 0, `nbconvert failed:\n${run.stdout}\n${run.stderr}`);
+      // nbformat may store multi-line strings as lists of lines.
+      type Text = string | string[];
+      type Output = { output_type: string; execution_count?: number; data?: Record<string, Text>; text?: Text; ename?: string; evalue?: string; traceback?: string[] };
+      const joined = (text: Text | undefined): string | undefined => (Array.isArray(text) ? text.join("") : text);
+      const notebook = JSON.parse(fs.readFileSync(path.join(outDir, "smoke.ipynb"), "utf8")) as {
+        cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: Output[] }[];
+      };
+      const cells = notebook.cells
+        .filter((c) => c.cell_type === "code")
+        .map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source }));
+      assert.deepEqual(cells.map((c) => c.execution_count), cells.map((_, i) => i + 1), "every code cell shows In [n]");
+      const outputsOf = (source: string): Output[] => {
+        const cell = cells.find((c) => c.source === source);
+        assert.ok(cell, `fixture has no cell ${source}`);
+        return cell.outputs ?? [];
+      };
+
+      assert.deepEqual(outputsOf("const factor = 6;"), []);
+      const [answer] = outputsOf("factor * 7");
+      assert.equal(answer.output_type, "execute_result");
+      assert.equal(answer.execution_count, 2);
+      assert.equal(joined(answer.data?.["text/plain"]), "42");
+
+      const [rich] = outputsOf('({ toMimeBundle: () => ({ "text/html": "<b>rich</b>", "text/plain": "rich" }) })');
+      assert.equal(rich.output_type, "execute_result");
+      assert.equal(joined(rich.data?.["text/html"]), "<b>rich</b>");
+
+      assert.deepEqual(outputsOf('console.log("printed");').map((o) => [o.output_type, joined(o.text)]), [["stream", "printed\n"]]);
+
+      const [failure] = outputsOf('throw new RangeError("expected failure");');
+      assert.equal(failure.output_type, "error");
+      assert.equal(failure.ename, "RangeError");
+      assert.equal(failure.evalue, "expected failure");
+      assert.ok(failure.traceback?.some((line) => line.includes("line 1 of the cell")), String(failure.traceback));
+
+      // stop_on_error=False (allow_errors) must not abort the next cell, as tslab's queue would.
+      assert.equal(joined(outputsOf('"still running"')[0]?.data?.["text/plain"]), "'still running'");
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
