@@ -56,7 +56,7 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
     code_inspect_sample = "Math.max"
 
     code_clear_output = (
-        'import { clearOutput } from "anomaly-lab/dist/kernel/output";\nclearOutput({ wait: true })'
+        'import { clearOutput } from "anomaly-lab";\nclearOutput({ wait: true })'
     )
 
     # --- checks beyond jupyter_kernel_test -------------------------------------------------
