@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe as suite, test } from "node:test";
 import pl from "nodejs-polars";
 import { mimeBundleOf } from "../src/display/display";
+import { mimeText } from "../src/display/mime";
 import { barChart, classCountsChart } from "../src/plots/bar-chart";
 import { boxplot } from "../src/plots/boxplot";
 import { Chart } from "../src/plots/chart";
@@ -174,12 +175,15 @@ suite("Chart", () => {
       encoding: { x: { field: "a", type: "quantitative" } },
     });
     const bundle = mimeBundleOf(chart);
-    assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/html", "text/plain"]);
+    assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/html", "text/plain"]);
+    const spec = bundle["application/vnd.vegalite.v5+json"] as Record<string, unknown>;
+    assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+    assert.equal(spec.mark, "tick");
     assert.equal(bundle["text/plain"], "Chart: custom");
     assert.equal(bundle["image/svg+xml"], chart.svg);
-    const base64 = /<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/.exec(bundle["text/html"])![1];
+    const base64 = /<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/.exec(mimeText(bundle, "text/html"))![1];
     assert.equal(Buffer.from(base64, "base64").toString("utf8"), chart.svg);
-    assert.match(bundle["text/html"], /alt="custom" width="\d+" height="\d+"/);
+    assert.match(mimeText(bundle, "text/html"), /alt="custom" width="\d+" height="\d+"/);
   });
 
   test("saveSvg writes the file atomically, leaving no temp file", async () => {

@@ -2,8 +2,24 @@
  * The rich-display contract: a value that knows how to show itself in Jupyter.
  */
 
-/** Mime type -> content, e.g. `{ "text/html": "<b>hi</b>", "text/plain": "hi" }`. */
-export type MimeBundle = Record<string, string>;
+/** The content of a JSON mime type (`application/...+json`): Jupyter carries it as an object, not a string. */
+export interface JsonMimeContent {
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Mime type -> content, e.g. `{ "text/html": "<b>hi</b>", "text/plain": "hi" }`. Text types are strings;
+ * JSON types such as `application/vnd.vegalite.v5+json` are objects.
+ */
+export type MimeBundle = Record<string, string | JsonMimeContent>;
+
+/** The text content of one mime type of a bundle ("" when absent); throws if that type holds JSON. */
+export function mimeText(bundle: MimeBundle, mime: string): string {
+  const content = bundle[mime];
+  if (content === undefined) return "";
+  if (typeof content !== "string") throw new TypeError(`mime type ${mime} holds JSON, not text`);
+  return content;
+}
 
 /**
  * Any value that can render itself richly. `display()` (and later the kernel's

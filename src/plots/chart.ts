@@ -3,6 +3,10 @@ import { renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { escapeHtml } from "../display/html-table";
 import type { Displayable, MimeBundle } from "../display/mime";
+
+/** The mime type JupyterLab's built-in vega extension renders (vega-lite 5). */
+export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
+const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 import { renderVegaLiteSvg } from "./vega-runtime";
 
 /** A vega-lite spec as plain JSON (deliberately not vega-lite's own types; see vega-runtime.ts). */
@@ -81,11 +85,17 @@ export class Chart implements Displayable {
     );
   }
 
-  /** text/html (for nbconvert and JupyterLab), image/svg+xml and text/plain. */
+  /**
+   * text/html (kept by nbconvert's HTML export), image/svg+xml, the vega-lite spec for JupyterLab's
+   * interactive renderer, and text/plain. JupyterLab 4 registers vega-lite under the v5 mime type and
+   * renders with vega-lite 5; the specs we build use only marks and encodings that v5 and v6 share, so the
+   * spec goes under that type with a v5 `$schema`.
+   */
   toMimeBundle(): MimeBundle {
     return {
       "text/html": this.toHtml(),
       "image/svg+xml": this.svg,
+      [VEGA_LITE_MIME]: { ...this.spec, $schema: VEGA_LITE_V5_SCHEMA },
       "text/plain": `Chart: ${this.title}`,
     };
   }
