@@ -2,3 +2,4 @@ export { isDisplayable, mimeText, type Displayable, type JsonMimeContent, type M
 export { display, newDisplayHandle, mimeBundleOf, type DisplayHandle } from "./display";
 export { dataFrameToHtml, tableToHtml, escapeHtml, formatNumber, type HtmlTableOptions } from "./html-table";
 export { table } from "./table";
+export { progressBar, type ProgressBar, type ProgressBarOptions } from "./progress";
