@@ -7,6 +7,7 @@ export { salaryData, type SalaryDataOptions } from "./data/salary";
 export * from "./eda";
 export * from "./detectors";
 export * from "./evaluation";
+export * from "./preprocessing";
 export * from "./display";
 export * from "./plots";
 export { isQuickMode, byRunMode } from "./reports/run-mode";

@@ -51,7 +51,7 @@ def pyod_pca(X):
 
 def pyod_ocsvm(X):
     from sklearn.svm import OneClassSVM
-    return -OneClassSVM(kernel="rbf", nu=0.5, gamma="scale").fit(X).decision_function(X)
+    return -OneClassSVM(kernel="rbf", nu=0.5, gamma="auto").fit(X).decision_function(X)
 
 
 def pyod_hbos(X, n_bins=10, alpha=0.1, tol=0.5):

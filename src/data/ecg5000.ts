@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import { RandomState } from "../random/random-state";
 import { describeSource, formatCount } from "./describe";
 import { DataParseError } from "./errors";
 import { describeLocalFile, fetchDatasetFile, FetchedFile, FetchOptions } from "./fetch";
 import { Float64Matrix } from "./matrix";
 import { parseNumericTable } from "./text-table";
+import { trainTestSplitIndices } from "../preprocessing/split";
 
 const DATASET = "ecg5000";
 const SAMPLES_PER_BEAT = 140;
@@ -139,9 +139,9 @@ export interface EcgTutorialSplit {
 
 /**
  * Splits ECG5000 exactly like the TensorFlow tutorial's
- * `train_test_split(data, labels, test_size=0.2, random_state=21)`: scikit-learn's ShuffleSplit
- * takes numpy's legacy `RandomState(seed).permutation(n)`, the first ceil(testSize * n) rows as
- * test and the next floor((1 - testSize) * n) as train. The same rows, in the same order, as
+ * `train_test_split(data, labels, test_size=0.2, random_state=21)`, through
+ * {@link trainTestSplitIndices}: numpy's legacy `RandomState(seed).permutation(n)`, the first
+ * ceil(testSize * n) rows as test and the rest as train. The same rows, in the same order, as
  * scikit-learn (checked against it in the tests). No scaling is applied; the tutorial's min-max
  * scaling with the training min/max is a separate step.
  *
@@ -162,17 +162,14 @@ export function ecgTutorialSplit(
   }
   const n = ecg.X.nRows;
   if (ecg.labels.length !== n) throw new RangeError(`ecgTutorialSplit: ${n} rows but ${ecg.labels.length} labels`);
-  const nTest = Math.ceil(testSize * n);
-  const nTrain = Math.floor((1 - testSize) * n);
-  if (nTest === 0 || nTrain === 0) throw new RangeError(`ecgTutorialSplit: testSize ${testSize} leaves an empty train or test set for ${n} rows`);
-  const permutation = new RandomState(seed).permutation(n);
+  const rows = trainTestSplitIndices(n, { testSize, seed });
   const pick = (indices: number[]): LabelledBeats => ({
     X: ecg.X.selectRows(indices),
     labels: indices.map((i) => ecg.labels[i]!),
     indices,
   });
-  const train = pick(permutation.slice(nTest, nTest + nTrain));
-  const test = pick(permutation.slice(0, nTest));
+  const train = pick(rows.train);
+  const test = pick(rows.test);
   const rowsWithLabel = (part: LabelledBeats, label: number) =>
     part.X.selectRows(part.labels.flatMap((l, k) => (l === label ? [k] : [])));
   return {

@@ -1,5 +1,10 @@
 import type { Matrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
+import { type SearchMethod, searchHere } from "./neighbor-search";
+import { defaultThreadCount, searchOnThreads, sharedFloat64, sharedInt32 } from "./neighbor-threads";
+
+/** Search strategy of {@link kNearest}. */
+export type NeighborAlgorithm = "auto" | "kd-tree" | "brute";
 
 /** Options of {@link kNearest}. */
 export interface KNearestOptions {
@@ -9,6 +14,16 @@ export interface KNearestOptions {
    * rows still count as neighbours of each other, at distance 0.
    */
   excludeSelf?: boolean;
+  /**
+   * "kd-tree", "brute" (blocked exact brute force), or "auto" (default): like
+   * scikit-learn, a k-d tree up to 15 features, brute force above.
+   */
+  algorithm?: NeighborAlgorithm;
+  /**
+   * Threads for large searches (default: the machine's cores, at most 8). Results
+   * are identical whatever the count; small searches always run on one thread.
+   */
+  threads?: number;
 }
 
 /** Neighbours of each query row, nearest first, stored row-major with stride `k`. */
@@ -18,17 +33,42 @@ export interface KNearestResult {
   readonly k: number;
   /** Euclidean distance from query row i to its j-th nearest neighbour at `[i * k + j]`. */
   readonly distances: Float64Array;
-  /** Training row index of that neighbour (ties: the lower index first). */
+  /** Training row index of that neighbour (equal distances: the lower index first). */
   readonly indices: Int32Array;
 }
 
+/** scikit-learn's `algorithm="auto"` switches from trees to brute force above this many features. */
+const TREE_MAX_FEATURES = 15;
+const ALGORITHMS: readonly NeighborAlgorithm[] = ["auto", "kd-tree", "brute"];
+/** Searches expected to take less than this many seconds on one core stay on one thread. */
+const PARALLEL_MIN_SECONDS = 0.05;
+
+// Rough single-core seconds (measured: brute force ~5e9 multiply-adds/s; a k-d tree
+// query ~1e9 "work units" as counted here), only to decide whether threads pay off.
+function estimatedSeconds(method: SearchMethod, trainRows: number, queryRows: number, cols: number, k: number): number {
+  if (method === "brute-self") return (queryRows * trainRows * cols) / 1e10;
+  return method === "brute"
+    ? (queryRows * trainRows * cols) / 5e9
+    : (queryRows * (k + 30) * cols * 8 * Math.log2(trainRows + 1)) / 1e9;
+}
+
 /**
- * Exact k-nearest-neighbour search by brute force with Euclidean distance.
+ * Exact k-nearest-neighbour search with Euclidean distance.
  *
- * Each distance is `sqrt(sum_j (a_j - b_j)^2)` summed over features in order, the
- * same arithmetic as scikit-learn's KDTree, so results agree bit for bit. Query
- * rows are processed one at a time with a sorted buffer of k candidates: memory
- * is O(rows * k) for the result, never O(rows * n); time is O(rows * n * d).
+ * Every distance is `sqrt(sum_j (a_j - b_j)^2)` summed over features in order,
+ * the arithmetic of scikit-learn's KDTree, whatever the algorithm. Neighbours
+ * are ordered by distance, then by lower training index: scikit-learn does not
+ * guarantee an order among equal distances, so callers should not depend on it
+ * (distances are unaffected). Memory is O(rows * k) for the result, never O(rows * n).
+ *
+ * - "kd-tree": O(n log n) build, about O(log n) per query in low dimension.
+ * - "brute": O(rows * n * d) in cache-sized tiles with a WebAssembly SIMD
+ *   inner-product filter and exact recomputation of the retained neighbours;
+ *   a matrix searched against itself (`excludeSelf` with `query === train`)
+ *   visits each pair once, for both of its rows.
+ *
+ * Large searches are split over worker threads (`threads`); `kNearest` stays
+ * synchronous (the calling thread takes a share and waits for the others).
  *
  * @example
  * const train = toMatrix([[0], [1], [3]]);
@@ -37,6 +77,10 @@ export interface KNearestResult {
  */
 export function kNearest(train: Matrix, query: Matrix, k: number, options: KNearestOptions = {}): KNearestResult {
   const excludeSelf = options.excludeSelf ?? false;
+  const algorithm = options.algorithm ?? "auto";
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new RangeError(`algorithm must be one of ${ALGORITHMS.join(", ")}, got ${String(algorithm)}`);
+  }
   checkInteger(k, "k");
   if (query.cols !== train.cols) {
     throw new RangeError(`query has ${query.cols} columns, but the training data has ${train.cols}`);
@@ -52,38 +96,62 @@ export function kNearest(train: Matrix, query: Matrix, k: number, options: KNear
     );
   }
 
-  const d = train.cols;
-  const distances = new Float64Array(query.rows * k);
-  const indices = new Int32Array(query.rows * k);
-  const best = new Float64Array(k); // squared distances, ascending
-  const bestIndex = new Int32Array(k);
-  for (let q = 0; q < query.rows; q++) {
-    const qOffset = q * d;
-    let found = 0;
-    for (let t = 0; t < train.rows; t++) {
-      if (excludeSelf && t === q) continue;
-      const worst = found === k ? best[k - 1] : Infinity;
-      const tOffset = t * d;
-      let squared = 0;
-      for (let j = 0; j < d && squared <= worst; j++) {
-        const diff = query.data[qOffset + j] - train.data[tOffset + j];
-        squared += diff * diff;
+  const useTree = algorithm === "kd-tree" || (algorithm === "auto" && train.cols <= TREE_MAX_FEATURES);
+  // A matrix searched against itself visits each pair once (both rows learn from it).
+  const method: SearchMethod = useTree ? "kd-tree" : excludeSelf && query.data === train.data ? "brute-self" : "brute";
+  const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
+  const parallel = threads > 1 && query.rows >= 4 * threads &&
+    estimatedSeconds(method, train.rows, query.rows, train.cols, k) >= PARALLEL_MIN_SECONDS;
+  const squared = parallel && method !== "brute-self" ? sharedFloat64(query.rows * k) : new Float64Array(query.rows * k);
+  const indices = parallel && method !== "brute-self" ? sharedInt32(query.rows * k) : new Int32Array(query.rows * k);
+  if (parallel) searchOnThreads(train, query, k, excludeSelf, method, squared, indices, threads);
+  else searchHere(train, query, k, excludeSelf, method, squared, indices);
+
+  const distances = new Float64Array(squared.length);
+  for (let p = 0; p < squared.length; p++) distances[p] = Math.sqrt(squared[p]);
+  return { rows: query.rows, k, distances, indices };
+}
+
+/**
+ * The k nearest neighbours of the training rows when each row counts as its own
+ * neighbour (a query of the training matrix itself), derived exactly from the
+ * `excludeSelf` search with the same k in O(rows * k) instead of a new search:
+ * the row itself enters at distance 0, after any duplicates with a lower index.
+ *
+ * @example
+ * const excluded = kNearest(train, train, 5, { excludeSelf: true });
+ * withSelfIncluded(excluded); // equal to kNearest(train, train, 5)
+ */
+export function withSelfIncluded(excluded: KNearestResult): KNearestResult {
+  const { rows, k } = excluded;
+  const distances = new Float64Array(rows * k);
+  const indices = new Int32Array(rows * k);
+  for (let q = 0; q < rows; q++) {
+    const start = q * k;
+    let position = 0;
+    while (position < k && excluded.distances[start + position] === 0 && excluded.indices[start + position] < q) position++;
+    for (let j = 0, from = 0; j < k; j++) {
+      if (j === position) {
+        distances[start + j] = 0;
+        indices[start + j] = q;
+      } else {
+        distances[start + j] = excluded.distances[start + from];
+        indices[start + j] = excluded.indices[start + from];
+        from++;
       }
-      // Strict comparison keeps the lower index first among equal distances.
-      if (found === k && squared >= worst) continue;
-      let position = found < k ? found++ : k - 1;
-      while (position > 0 && best[position - 1] > squared) {
-        best[position] = best[position - 1];
-        bestIndex[position] = bestIndex[position - 1];
-        position--;
-      }
-      best[position] = squared;
-      bestIndex[position] = t;
-    }
-    for (let j = 0; j < k; j++) {
-      distances[q * k + j] = Math.sqrt(best[j]);
-      indices[q * k + j] = bestIndex[j];
     }
   }
-  return { rows: query.rows, k, distances, indices };
+  return { rows, k, distances, indices };
+}
+
+/**
+ * True when two matrices hold the same values in the same shape (a cheap O(n d)
+ * check that lets detectors reuse their training neighbours when asked to score
+ * the training data again).
+ */
+export function sameMatrixValues(a: Matrix, b: Matrix): boolean {
+  if (a.rows !== b.rows || a.cols !== b.cols) return false;
+  if (a.data === b.data) return true;
+  for (let p = 0; p < a.data.length; p++) if (a.data[p] !== b.data[p]) return false;
+  return true;
 }

@@ -18,3 +18,12 @@ export {
   type RocCurve,
   type RocCurveOptions,
 } from "./ranking";
+export { averagePrecision, precisionRecallCurve, type PrecisionRecallCurve } from "./pr-curve";
+export {
+  costOptimalThreshold,
+  thresholdSweep,
+  type CostOptimalThreshold,
+  type CostOptions,
+  type ThresholdPoint,
+  type ThresholdRuleOptions,
+} from "./threshold";

@@ -115,8 +115,12 @@ function checkRankingInputs(yTrue: VectorInput, scores: VectorInput, caller: str
   return { truth, values };
 }
 
-/** sklearn's `_binary_clf_curve`: cumulative fp/tp counts at each distinct score, highest first. */
-function binaryClassifierCurve(truth: Uint8Array, scores: Float64Array) {
+/**
+ * sklearn's `_binary_clf_curve`: cumulative fp/tp counts at each distinct score, highest first
+ * (shared with the precision-recall curve and the threshold sweep).
+ * @example binaryClassifierCurve(Uint8Array.of(0, 1), Float64Array.of(0.2, 0.9)); // fps [0, 1], tps [1, 1], thresholds [0.9, 0.2]
+ */
+export function binaryClassifierCurve(truth: Uint8Array, scores: Float64Array) {
   const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);
   const fps: number[] = [];
   const tps: number[] = [];

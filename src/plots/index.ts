@@ -1,4 +1,4 @@
-export { Chart, type VegaLiteSpec } from "./chart";
+export { Chart, VEGA_LITE_MIME, type VegaLiteSpec } from "./chart";
 export type { ChartOptions } from "./spec-defaults";
 export type { Category, CategoryInput, AxisInput } from "./chart-input";
 export { histogram, type HistogramOptions } from "./histogram";
@@ -7,3 +7,4 @@ export { scatter, type ScatterData, type ScatterOptions } from "./scatter";
 export { lineChart, type LineChartData, type LineChartOptions } from "./line-chart";
 export { barChart, classCountsChart, type BarChartData, type BarChartOptions } from "./bar-chart";
 export { vegaLiteChart } from "./vega-lite-chart";
+export { prCurveChart, rocCurveChart, type CurveChartOptions, type CurveScores } from "./roc-pr";

@@ -1,0 +1,220 @@
+import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { RandomState } from "../random/random-state";
+import { chiSquareIsf } from "./chi-square";
+import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
+import { fastMcd, mcdSupportSize, type RawMcd } from "./fast-mcd";
+
+/** Options of {@link minCovDet}; defaults are scikit-learn's `MinCovDet`. */
+export interface MinCovDetOptions {
+  /**
+   * Share of rows in the raw MCD support, in (0, 1]. Default: the smallest, h = ceil((n + p + 1) / 2),
+   * which tolerates the most outliers.
+   */
+  supportFraction?: number;
+  /** Seed or shared generator for FastMCD's random subsets (sklearn `random_state`). Omitted: random. */
+  random?: RandomState | number;
+}
+
+/** A fitted Minimum Covariance Determinant estimate (sklearn `MinCovDet` attributes). */
+export interface MinCovDetResult {
+  /** Robust location after reweighting (`location_`). */
+  readonly location: Float64Array;
+  /** Robust covariance after reweighting, p x p (`covariance_`). */
+  readonly covariance: Matrix;
+  /** Pseudo-inverse of `covariance` (`precision_`). */
+  readonly precision: Matrix;
+  /** 1 for the rows used by the reweighted estimate (`support_`). */
+  readonly support: Uint8Array;
+  /** Squared Mahalanobis distances of the fitted rows under the final estimate (`dist_`). */
+  readonly distances: Float64Array;
+  /** Raw FastMCD location, covariance and support before correction and reweighting. */
+  readonly rawLocation: Float64Array;
+  readonly rawCovariance: Matrix;
+  readonly rawSupport: Uint8Array;
+  /** Consistency factor median(raw distances) / chi2(p).isf(0.5) that rescaled the raw distances. */
+  readonly correction: number;
+}
+
+/**
+ * Robust location and covariance by the Minimum Covariance Determinant, scikit-learn 1.2's
+ * `MinCovDet(support_fraction, random_state).fit(X)`: FastMCD finds the h rows whose
+ * covariance has the smallest determinant ({@link fastMcd}); the raw distances are rescaled
+ * for consistency at the normal model (median / chi2(p).isf(0.5)); rows with rescaled distance
+ * below chi2(p).isf(0.025) are kept and their mean / covariance is the final estimate.
+ *
+ * Assumes a unimodal, roughly elliptical inlier cloud with n > p. Complexity: FastMCD's fixed
+ * number of C-steps, each O(m p^2) on m <= min(n, 1500) rows, plus a few O(n p^2) passes.
+ *
+ * @example
+ * const mcd = minCovDet(X, { random: 0 });
+ * mcd.location; mcd.covariance; mcd.distances; // as sklearn with random_state=0
+ */
+export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCovDetResult {
+  const matrix = checkMcdInput(X);
+  const nSupport = checkedSupportSize(matrix, options.supportFraction);
+  const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
+  return correctAndReweight(matrix, fastMcd(matrix, nSupport, random));
+}
+
+/**
+ * The MCD estimate from a given raw support (e.g. sklearn's `raw_support_`): raw location and
+ * covariance of those rows, raw distances under their pseudo-inverse, then sklearn's
+ * `correct_covariance` and `reweight_covariance`. Equal to `MinCovDet` whenever its C-steps
+ * converged on that support (their last two supports coincide), which is the usual case.
+ *
+ * @example
+ * mcdFromRawSupport(X, sklearnRawSupport).distances; // sklearn's dist_
+ */
+export function mcdFromRawSupport(X: MatrixInput, rawSupport: ArrayLike<number | boolean>): MinCovDetResult {
+  const matrix = checkMcdInput(X);
+  if (rawSupport === null || typeof rawSupport !== "object" || rawSupport.length !== matrix.rows) {
+    throw new RangeError(`mcdFromRawSupport: rawSupport must have one 0/1 entry per row (${matrix.rows})`);
+  }
+  const support = Uint8Array.from(rawSupport as ArrayLike<number>, (value) => (value ? 1 : 0));
+  if (!support.includes(1)) throw new RangeError("mcdFromRawSupport: rawSupport selects no rows");
+  const location = maskedMean(matrix, support);
+  const covariance = maskedCovariance(matrix, location, support);
+  const distances = mahalanobisSquared(matrix, location, pseudoInverseSymmetric(covariance, matrix.cols));
+  return correctAndReweight(matrix, { location, covariance, support, distances });
+}
+
+/** sklearn's `correct_covariance` (distances only; the corrected covariance is not kept) and `reweight_covariance`. */
+function correctAndReweight(X: Matrix, raw: RawMcd): MinCovDetResult {
+  const p = X.cols;
+  const supportSize = raw.support.reduce((sum, value) => sum + value, 0);
+  if (supportSize < X.rows && raw.covariance.every((value) => Math.abs(value) <= 1e-8)) {
+    throw new RangeError(
+      "MCD: the covariance of the support rows is 0 (more than half of the rows are identical); increase supportFraction",
+    );
+  }
+  const correction = median(raw.distances) / chiSquareIsf(0.5, p);
+  const corrected = raw.distances.map((distance) => distance / correction);
+  const cutoff = chiSquareIsf(0.025, p);
+  const support = Uint8Array.from(corrected, (distance) => (distance < cutoff ? 1 : 0));
+  const location = maskedMean(X, support);
+  const covariance = maskedCovariance(X, location, support);
+  const precision = pseudoInverseSymmetric(covariance, p);
+  return {
+    location,
+    covariance: createMatrix(p, p, covariance),
+    precision: createMatrix(p, p, precision),
+    support,
+    distances: mahalanobisSquared(X, location, precision),
+    rawLocation: raw.location,
+    rawCovariance: createMatrix(p, p, raw.covariance),
+    rawSupport: raw.support,
+    correction,
+  };
+}
+
+/** Hyper-parameters of {@link MCDDetector}; defaults are PyOD's `MCD`. */
+export interface MCDOptions extends DetectorOptions {
+  /** Share of rows in the raw support, in (0, 1] (default: h = ceil((n + p + 1) / 2)). */
+  supportFraction?: number;
+  /** Seed for FastMCD's random subsets: each `fit` restarts from `RandomState(seed)`. */
+  seed?: number;
+  /** Or a shared generator, advanced by each `fit`. */
+  random?: RandomState;
+}
+
+/**
+ * Minimum Covariance Determinant outlier detector, PyOD's `MCD` (sklearn `MinCovDet`): rows far
+ * from a robust estimate of the data's centre and shape are anomalous. Training scores are the
+ * squared robust Mahalanobis distances (PyOD `decision_scores_` = sklearn `dist_`); `score`
+ * gives the same distance for new rows (sklearn `mahalanobis`).
+ *
+ * Assumes inliers form one elliptical (roughly Gaussian) cloud and n > p; outliers may be up to
+ * about half the rows. Constant columns are rejected (the covariance would be singular).
+ * Defaults: `contamination = 0.1`, `supportFraction` = sklearn's minimum, random subsets seeded
+ * by `seed` (PyOD `random_state`). Complexity: see {@link minCovDet}; scoring is O(m p^2).
+ *
+ * @example
+ * const mcd = new MCDDetector({ contamination: 0.05, seed: 42 }).fit(XTrain);
+ * mcd.score(XTest); // squared Mahalanobis distances
+ * mcd.location; mcd.covariance;
+ */
+export class MCDDetector extends BaseDetector {
+  readonly supportFraction: number | undefined;
+  private readonly seed: number | undefined;
+  private readonly random: RandomState | undefined;
+  private model: MinCovDetResult | undefined;
+
+  constructor(options: MCDOptions = {}) {
+    super(options);
+    if (options.supportFraction !== undefined) checkSupportFraction(options.supportFraction);
+    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
+    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
+    this.supportFraction = options.supportFraction;
+    this.seed = options.seed;
+    this.random = options.random;
+  }
+
+  /** The fitted MCD estimate (location, covariance, supports, raw estimate). */
+  get estimate(): MinCovDetResult {
+    if (this.model === undefined) throw new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
+    return this.model;
+  }
+
+  /** Robust location (sklearn `location_`). */
+  get location(): Float64Array {
+    return this.estimate.location;
+  }
+
+  /** Robust covariance (sklearn `covariance_`). */
+  get covariance(): Matrix {
+    return this.estimate.covariance;
+  }
+
+  protected fitScores(X: Matrix): Float64Array {
+    this.model = minCovDet(X, {
+      supportFraction: this.supportFraction,
+      random: this.random ?? new RandomState(this.seed),
+    });
+    return this.model.distances;
+  }
+
+  protected decisionScores(X: Matrix): Float64Array {
+    return mahalanobisSquared(X, this.estimate.location, this.estimate.precision.data);
+  }
+}
+
+function checkMcdInput(X: MatrixInput): Matrix {
+  const matrix = toMatrix(X, { name: "X" });
+  const { rows: n, cols: p } = matrix;
+  if (n <= p) {
+    throw new RangeError(`MCD needs more rows than columns: X is ${n} x ${p}`);
+  }
+  for (let j = 0; j < p; j++) {
+    const first = matrix.data[j];
+    let constant = true;
+    for (let i = 1; i < n && constant; i++) constant = matrix.data[i * p + j] === first;
+    if (constant) {
+      throw new RangeError(`MCD: column ${j} of X is constant (${first}); its covariance is singular, drop the column`);
+    }
+  }
+  return matrix;
+}
+
+function checkSupportFraction(fraction: number): number {
+  if (typeof fraction !== "number" || !(fraction > 0 && fraction <= 1)) {
+    throw new RangeError(`supportFraction must be in (0, 1], got ${fraction}`);
+  }
+  return fraction;
+}
+
+function checkedSupportSize(X: Matrix, supportFraction: number | undefined): number {
+  if (supportFraction !== undefined) checkSupportFraction(supportFraction);
+  const h = mcdSupportSize(X.rows, X.cols, supportFraction);
+  if (h <= X.cols) {
+    throw new RangeError(`MCD: the support (${h} rows) must have more rows than X has columns (${X.cols}); raise supportFraction`);
+  }
+  return h;
+}
+
+// numpy's median: the mean of the two middle values for an even count.
+function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,0 +1,94 @@
+import type { Matrix } from "../core/matrix";
+import { bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "./brute-force";
+import { KDTree } from "./kd-tree";
+
+/**
+ * The exact search methods behind `kNearest`. "brute-self" is the brute-force
+ * search of the training matrix against itself (excluding each row), which
+ * visits each pair once.
+ */
+export type SearchMethod = "kd-tree" | "brute" | "brute-self";
+
+/**
+ * What one thread runs: a search method on query rows `[from, to)`, or one of the
+ * two steps of "brute-self": "brute-self-prime" (rows `[from, to)`) then
+ * "brute-self" (slice number `from` of `to`), both on full-size result arrays
+ * (row r at r * k, unfilled slots +Infinity / -1).
+ */
+export type SearchStep = "kd-tree" | "brute" | "brute-self-prime" | "brute-self";
+
+/** One slice of a k-nearest-neighbour search (see {@link SearchStep} for `from` / `to`). */
+export interface SearchTask {
+  readonly train: Matrix;
+  readonly query: Matrix;
+  readonly k: number;
+  readonly excludeSelf: boolean;
+  readonly method: SearchStep;
+  readonly from: number;
+  readonly to: number;
+  /** Row-major results for all query rows (stride k); this task fills its slice. */
+  readonly squaredOut: Float64Array;
+  readonly indexOut: Int32Array;
+}
+
+/**
+ * A whole search on this thread: fills `squaredOut` / `indexOut` (row q at q * k).
+ */
+export function searchHere(
+  train: Matrix,
+  query: Matrix,
+  k: number,
+  excludeSelf: boolean,
+  method: SearchMethod,
+  squaredOut: Float64Array,
+  indexOut: Int32Array,
+): void {
+  const task = { train, query, k, excludeSelf, squaredOut, indexOut };
+  if (method !== "brute-self") {
+    runSearchTask({ ...task, method, from: 0, to: query.rows });
+    return;
+  }
+  squaredOut.fill(Infinity);
+  indexOut.fill(-1);
+  runSearchTask({ ...task, method: "brute-self-prime", from: 0, to: query.rows });
+  runSearchTask({ ...task, method: "brute-self", from: 0, to: 1 });
+}
+
+/**
+ * Runs one slice of a search on this thread. Shared by the main thread and the
+ * worker threads, so every row gets the same code path wherever it runs.
+ */
+export function runSearchTask(task: SearchTask): void {
+  const { train, query, k, excludeSelf, from, to } = task;
+  if (task.method === "brute-self-prime") {
+    primeSelfSearch(bruteForceIndex(train), k, from, to, task.squaredOut, task.indexOut);
+    return;
+  }
+  if (task.method === "brute-self") {
+    bruteForceSelfQuery(bruteForceIndex(train), k, from, to, task.squaredOut, task.indexOut); // slice `from` of `to`
+    return;
+  }
+  const squared = task.squaredOut.subarray(from * k, to * k);
+  const indices = task.indexOut.subarray(from * k, to * k);
+  if (task.method === "kd-tree") new KDTree(train).query(query, k, excludeSelf, from, to, squared, indices);
+  else bruteForceQuery(bruteForceIndex(train), query, k, excludeSelf, from, to, squared, indices);
+}
+
+/** A search slice as posted to a worker: matrices as shared buffers. */
+export interface WorkerTask {
+  readonly train: SharedArrayBuffer;
+  readonly query: SharedArrayBuffer;
+  readonly trainRows: number;
+  readonly queryRows: number;
+  readonly cols: number;
+  readonly k: number;
+  readonly excludeSelf: boolean;
+  readonly method: SearchStep;
+  readonly from: number;
+  readonly to: number;
+  readonly squaredOut: SharedArrayBuffer;
+  readonly indexOut: SharedArrayBuffer;
+}
+
+/** Values of a worker's status cell. */
+export const STATUS = { idle: 0, ready: 1, done: 2, failed: 3 } as const;

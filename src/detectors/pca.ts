@@ -1,0 +1,315 @@
+import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { numpySum } from "../core/summation";
+import { checkInteger } from "../core/validation";
+import { StandardScaler } from "../preprocessing/scalers";
+import { maskedCovariance, maskedMean, symmetricEigen } from "./covariance";
+
+/** How {@link PCADetector} turns the principal components into a score. */
+export type PCAMethod = "distance" | "reconstruction";
+
+/** Hyper-parameters of {@link PCADetector}; defaults are PyOD's `PCA`. */
+export interface PCAOptions extends DetectorOptions {
+  /**
+   * Components to keep: an integer in [1, min(n, p)], or a fraction in (0, 1) = the fewest
+   * components whose cumulative explained variance ratio exceeds it (sklearn). Default: all.
+   */
+  nComponents?: number;
+  /** "distance" scoring only: use the last (smallest-variance) k kept components. Default: all kept. */
+  nSelectedComponents?: number;
+  /** "distance" scoring only: divide each component's term by its explained variance ratio (default true). */
+  weighted?: boolean;
+  /** Standardise columns (StandardScaler, fitted on the training rows) before PCA (default true). */
+  standardization?: boolean;
+  /**
+   * "distance" (default): PyOD's score. "reconstruction": squared error of reconstructing the
+   * (standardised) row from the first `nComponents` components; needs nComponents < p.
+   */
+  method?: PCAMethod;
+}
+
+interface PCAModel {
+  readonly scaler: StandardScaler | undefined;
+  /** sklearn `mean_`: column means of the (standardised) training data. */
+  readonly mean: Float64Array;
+  /** Kept components as rows (k x p), sklearn's signs. */
+  readonly components: Matrix;
+  readonly explainedVariance: Float64Array;
+  readonly explainedVarianceRatio: Float64Array;
+  /** Index of the first component used by "distance" scoring. */
+  readonly firstSelected: number;
+  readonly weights: Float64Array;
+}
+
+/**
+ * Principal-component outlier detector with PyOD's `PCA` semantics, or the reconstruction
+ * error of a k-component PCA.
+ *
+ * "distance" (PyOD, default): the columns are standardised, sklearn's full-SVD PCA is fitted, and
+ * with the selected components v_j (the last `nSelectedComponents`, i.e. the smallest-variance
+ * ones) and their explained variance ratios r_j, the score of a standardised row x is
+ * `sum_j ||x - v_j|| / r_j`: PyOD's `cdist(X, selected_components_) / w` is the Euclidean
+ * distance from x to the unit vector v_j taken as a point (not the projection on v_j), and the
+ * weight is the explained variance RATIO (with `weighted: false`, 1). Reproduced as PyOD
+ * computes it, including component signs (sklearn's `svd_flip`).
+ *
+ * "reconstruction": `||x - x_hat||^2`, x_hat = the projection of x on the first `nComponents`
+ * components (sklearn `inverse_transform(transform(x))`), a common baseline for autoencoders.
+ *
+ * Assumes inliers lie near a linear subspace. Components come from the eigendecomposition of the
+ * p x p covariance (equal to sklearn's SVD up to rounding unless eigenvalues are tied).
+ * Complexity: O(n p^2 + p^3) to fit, O(m p k) to score.
+ *
+ * @example
+ * const pca = new PCADetector({ contamination: 0.05 }).fit(XTrain); // PyOD defaults
+ * const errors = new PCADetector({ method: "reconstruction", nComponents: 2 }).fit(XTrain).score(XTest);
+ */
+export class PCADetector extends BaseDetector {
+  readonly nComponents: number | undefined;
+  readonly nSelectedComponents: number | undefined;
+  readonly weighted: boolean;
+  readonly standardization: boolean;
+  readonly method: PCAMethod;
+  private model: PCAModel | undefined;
+
+  constructor(options: PCAOptions = {}) {
+    super(options);
+    this.nComponents = options.nComponents;
+    if (this.nComponents !== undefined && !(this.nComponents > 0 && this.nComponents < 1)) checkInteger(this.nComponents, "nComponents");
+    this.nSelectedComponents = options.nSelectedComponents === undefined ? undefined : checkInteger(options.nSelectedComponents, "nSelectedComponents");
+    this.weighted = options.weighted ?? true;
+    this.standardization = options.standardization ?? true;
+    this.method = options.method ?? "distance";
+    if (this.method !== "distance" && this.method !== "reconstruction") {
+      throw new RangeError(`method must be "distance" or "reconstruction", got ${String(this.method)}`);
+    }
+    if (this.method === "reconstruction" && this.nComponents === undefined) {
+      throw new RangeError('method "reconstruction" needs nComponents (fewer components than columns)');
+    }
+  }
+
+  /** Kept principal axes as rows, k x p (sklearn `components_`). */
+  get components(): Matrix {
+    return this.requireModel().components;
+  }
+
+  /** Variance along each kept component (sklearn `explained_variance_`). */
+  get explainedVariance(): Float64Array {
+    return this.requireModel().explainedVariance.slice();
+  }
+
+  /** Share of the total variance along each kept component (sklearn `explained_variance_ratio_`). */
+  get explainedVarianceRatio(): Float64Array {
+    return this.requireModel().explainedVarianceRatio.slice();
+  }
+
+  /**
+   * Coordinates of rows on the kept components (sklearn `transform`, after standardisation).
+   * @example new PCADetector({ nComponents: 2 }).fit(X).transform(X); // n x 2, e.g. for a scatter plot
+   */
+  transform(X: MatrixInput): Matrix {
+    const model = this.requireModel();
+    const input = toMatrix(X, { name: "X" });
+    if (input.cols !== model.mean.length) {
+      throw new RangeError(`X has ${input.cols} columns, but PCADetector was fitted on ${model.mean.length} columns`);
+    }
+    const rows = this.prepare(input, model);
+    const k = model.components.rows;
+    const p = rows.cols;
+    const out = new Float64Array(rows.rows * k);
+    for (let i = 0; i < rows.rows; i++) {
+      for (let c = 0; c < k; c++) {
+        let sum = 0;
+        for (let j = 0; j < p; j++) sum += (rows.data[i * p + j] - model.mean[j]) * model.components.data[c * p + j];
+        out[i * k + c] = sum;
+      }
+    }
+    return createMatrix(rows.rows, k, out);
+  }
+
+  protected fitScores(X: Matrix): Float64Array {
+    const { rows: n, cols: p } = X;
+    if (n < 2) throw new RangeError(`PCADetector needs at least 2 rows, got ${n}`);
+    const scaler = this.standardization ? new StandardScaler().fit(X) : undefined;
+    const data = scaler ? scaler.transform(X) : X;
+    const mean = maskedMean(data);
+    const { values, vectors } = symmetricEigen(maskedCovariance(data, mean, undefined, 1), p);
+
+    const rank = Math.min(n, p);
+    const order = Array.from({ length: p }, (_, k) => p - 1 - k).slice(0, rank); // descending eigenvalues
+    const explained = Float64Array.from(order, (k) => Math.max(values[k], 0));
+    const total = numpySum(explained);
+    const ratios = explained.map((value) => value / total);
+    const kept = this.componentCount(ratios, rank);
+    if (this.method === "reconstruction" && kept >= p) {
+      throw new RangeError(`method "reconstruction" needs nComponents below the number of columns (${p}), got ${kept}`);
+    }
+    const components = new Float64Array(kept * p);
+    for (let c = 0; c < kept; c++) {
+      for (let j = 0; j < p; j++) components[c * p + j] = vectors[j * p + order[c]];
+    }
+    flipLikeSklearn(components, kept, data, mean);
+    const selected = this.nSelectedComponents ?? kept;
+    if (selected > kept) {
+      throw new RangeError(`nSelectedComponents (${selected}) must be at most the number of kept components (${kept})`);
+    }
+    const weights = this.weighted ? ratios.slice(0, kept) : new Float64Array(kept).fill(1);
+    if (this.method === "distance") checkWeights(weights, kept - selected);
+    this.model = {
+      scaler,
+      mean,
+      components: createMatrix(kept, p, components),
+      explainedVariance: explained.slice(0, kept),
+      explainedVarianceRatio: ratios.slice(0, kept),
+      firstSelected: kept - selected,
+      weights,
+    };
+    return this.scoreRows(data, this.model);
+  }
+
+  protected decisionScores(X: Matrix): Float64Array {
+    const model = this.requireModel();
+    return this.scoreRows(this.prepare(X, model), model);
+  }
+
+  private componentCount(ratios: Float64Array, rank: number): number {
+    const requested = this.nComponents;
+    if (requested === undefined) return rank;
+    if (requested < 1) {
+      // sklearn: searchsorted(cumsum(ratios), fraction, side="right") + 1
+      let cumulative = 0;
+      let count = 0;
+      for (const ratio of ratios) {
+        cumulative += ratio;
+        if (cumulative <= requested) count++;
+      }
+      return Math.min(count + 1, rank);
+    }
+    if (requested > rank) throw new RangeError(`nComponents (${requested}) must be at most min(rows, columns) = ${rank}`);
+    return requested;
+  }
+
+  private prepare(X: Matrix, model: PCAModel): Matrix {
+    return model.scaler ? model.scaler.transform(X) : X;
+  }
+
+  private scoreRows(X: Matrix, model: PCAModel): Float64Array {
+    return this.method === "distance" ? distanceScores(X, model) : reconstructionErrors(X, model);
+  }
+
+  private requireModel(): PCAModel {
+    if (this.model === undefined) throw new Error("PCADetector is not fitted: call fit(X) first");
+    return this.model;
+  }
+}
+
+/**
+ * PyOD: sum over selected components of cdist(x, v_j) / w_j (a row's terms summed in numpy's
+ * order). Four components at a time keep four independent sums in flight.
+ */
+function distanceScores(X: Matrix, model: PCAModel): Float64Array {
+  const p = X.cols;
+  const { components, weights, firstSelected } = model;
+  const v = components.data;
+  const k = components.rows;
+  const terms = new Float64Array(k - firstSelected);
+  const scores = new Float64Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    const x = X.data.subarray(i * p, (i + 1) * p);
+    let c = firstSelected;
+    for (; c + 3 < k; c += 4) {
+      const o = c * p;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < p; j++) {
+        const value = x[j];
+        const d0 = value - v[o + j];
+        const d1 = value - v[o + p + j];
+        const d2 = value - v[o + 2 * p + j];
+        const d3 = value - v[o + 3 * p + j];
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+      }
+      terms[c - firstSelected] = Math.sqrt(s0) / weights[c];
+      terms[c + 1 - firstSelected] = Math.sqrt(s1) / weights[c + 1];
+      terms[c + 2 - firstSelected] = Math.sqrt(s2) / weights[c + 2];
+      terms[c + 3 - firstSelected] = Math.sqrt(s3) / weights[c + 3];
+    }
+    for (; c < k; c++) {
+      let squared = 0;
+      for (let j = 0; j < p; j++) {
+        const difference = x[j] - v[c * p + j];
+        squared += difference * difference;
+      }
+      terms[c - firstSelected] = Math.sqrt(squared) / weights[c];
+    }
+    scores[i] = numpySum(terms);
+  }
+  return scores;
+}
+
+/** sklearn: ((x - inverse_transform(transform(x)))^2).sum(), with the kept components. */
+function reconstructionErrors(X: Matrix, model: PCAModel): Float64Array {
+  const p = X.cols;
+  const { components, mean } = model;
+  const k = components.rows;
+  const coordinates = new Float64Array(k);
+  const errors = new Float64Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    for (let c = 0; c < k; c++) {
+      let sum = 0;
+      for (let j = 0; j < p; j++) sum += (X.data[i * p + j] - mean[j]) * components.data[c * p + j];
+      coordinates[c] = sum;
+    }
+    let error = 0;
+    for (let j = 0; j < p; j++) {
+      let reconstructed = 0;
+      for (let c = 0; c < k; c++) reconstructed += coordinates[c] * components.data[c * p + j];
+      const residual = X.data[i * p + j] - (reconstructed + mean[j]);
+      error += residual * residual;
+    }
+    errors[i] = error;
+  }
+  return errors;
+}
+
+/**
+ * sklearn's `svd_flip` (u-based) on the rows of `components` (k x p): for each component, the
+ * training row with the largest |projection| (the first one on ties) must project positively.
+ */
+function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, mean: Float64Array): void {
+  const p = X.cols;
+  const largest = new Float64Array(k).fill(-1);
+  const negative = new Uint8Array(k);
+  const centred = new Float64Array(p);
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
+    for (let c = 0; c < k; c++) {
+      let projection = 0;
+      for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
+      if (Math.abs(projection) > largest[c]) {
+        largest[c] = Math.abs(projection);
+        negative[c] = projection < 0 ? 1 : 0;
+      }
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    if (negative[c] === 1) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j];
+  }
+}
+
+// A selected component with (numerically) no variance would get an unbounded weight 1 / ratio.
+function checkWeights(weights: Float64Array, first: number): void {
+  for (let c = first; c < weights.length; c++) {
+    if (!(weights[c] > 1e-12)) {
+      throw new RangeError(
+        `PCADetector: component ${c} explains no variance (ratio ${weights[c]}): X has constant or linearly dependent ` +
+          "columns, or fewer rows than columns; drop columns or lower nComponents / nSelectedComponents",
+      );
+    }
+  }
+}

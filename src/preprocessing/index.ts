@@ -1,0 +1,17 @@
+export {
+  MinMaxScaler,
+  RobustScaler,
+  StandardScaler,
+  type MinMaxScalerOptions,
+  type RobustScalerOptions,
+} from "./scalers";
+export {
+  trainTestSplit,
+  trainTestSplitIndices,
+  type RowSelectable,
+  type SplitIndices,
+  type SplitPart,
+  type Splittable,
+  type TrainTestSplit,
+  type TrainTestSplitOptions,
+} from "./split";
