@@ -24,6 +24,7 @@ interface KnnCase {
   labels: number[];
   newScores: number[];
   newLabels: number[];
+  trainDecisionScores: number[];
 }
 
 interface KMeansCase {
@@ -53,6 +54,7 @@ function assertKnnCase(c: KnnCase, X: number[][] | ReturnType<typeof toMatrix>, 
   assert.deepEqual(Array.from(knn.labels), c.labels, `${label} labels`);
   assertClose(knn.score(c.XNew), c.newScores, 1e-9, `${label} new scores`);
   assert.deepEqual(Array.from(knn.predict(c.XNew)), c.newLabels, `${label} predictions`);
+  assertClose(knn.score(X), c.trainDecisionScores, 1e-9, `${label} decision scores of the training rows`);
 }
 
 describe("KNNDetector (PyOD KNN semantics)", () => {

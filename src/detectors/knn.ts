@@ -2,7 +2,7 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { type KNearestResult, kNearest } from "./neighbors";
+import { type KNearestResult, kNearest, sameMatrixValues, withSelfIncluded } from "./neighbors";
 
 /** How the k neighbour distances become one score (PyOD's `method`). */
 export type KNNMethod = "largest" | "mean" | "median";
@@ -37,6 +37,7 @@ export class KNNDetector extends BaseDetector {
   readonly nNeighbors: number;
   readonly method: KNNMethod;
   private train: Matrix | undefined;
+  private trainNeighbours: KNearestResult | undefined;
 
   constructor(options: KNNOptions = {}) {
     super(options);
@@ -55,11 +56,17 @@ export class KNNDetector extends BaseDetector {
     }
     // Keep a private copy: later edits to the caller's data must not change the model.
     this.train = createMatrix(X.rows, X.cols, X.data.slice());
-    return this.aggregate(kNearest(this.train, this.train, this.nNeighbors, { excludeSelf: true }));
+    this.trainNeighbours = kNearest(this.train, this.train, this.nNeighbors, { excludeSelf: true });
+    return this.aggregate(this.trainNeighbours);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
     const train = this.train as Matrix; // set by fitScores; BaseDetector checks fit first
+    // Scoring the training rows again (common in notebooks) needs no second search: a row is then its own
+    // nearest neighbour, followed by the k - 1 nearest others found at fit time.
+    if (this.trainNeighbours !== undefined && sameMatrixValues(X, train)) {
+      return this.aggregate(withSelfIncluded(this.trainNeighbours));
+    }
     return this.aggregate(kNearest(train, X, this.nNeighbors));
   }
 

@@ -56,12 +56,15 @@ def pyod_knn(X, X_new, k, method, contamination):
     threshold = np.percentile(scores, 100 * (1 - contamination))
     new_distances, _ = nn.kneighbors(X_new, n_neighbors=k)
     new_scores = aggregate(new_distances, method)
+    # decision_function on the training rows themselves: each row is its own nearest neighbour.
+    train_again = aggregate(nn.kneighbors(X, n_neighbors=k)[0], method)
     return {
         "k": k, "method": method, "contamination": contamination,
         "X": X.tolist(), "XNew": X_new.tolist(),
         "trainingScores": scores.tolist(), "threshold": float(threshold),
         "labels": (scores > threshold).astype(int).tolist(),
         "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
+        "trainDecisionScores": train_again.tolist(),
     }
 
 
