@@ -76,6 +76,15 @@ export abstract class BaseDetector implements Detector {
   /** Scores new rows with the learned model; only called after `fit`, with the training column count. */
   protected abstract decisionScores(X: Matrix): Float64Array;
 
+  /**
+   * The score threshold learned at fit time. PyOD's rule by default: the `1 - contamination` percentile of
+   * the training scores (numpy linear interpolation). Detectors with another convention (sklearn's
+   * EllipticEnvelope offset, fixed rule thresholds) override this one method; labels and predict follow.
+   */
+  protected fitThreshold(trainingScores: Float64Array): number {
+    return percentile(trainingScores, 100 * (1 - this.contamination));
+  }
+
   get isFitted(): boolean {
     return this.fitted !== undefined;
   }
@@ -95,7 +104,7 @@ export abstract class BaseDetector implements Detector {
   fit(X: MatrixInput): this {
     const matrix = toMatrix(X, { name: "X" });
     const scores = this.checkScores(this.fitScores(matrix), matrix.rows);
-    const threshold = percentile(scores, 100 * (1 - this.contamination));
+    const threshold = this.fitThreshold(scores);
     this.fitted = { cols: matrix.cols, scores, threshold, labels: exceeds(scores, threshold) };
     return this;
   }

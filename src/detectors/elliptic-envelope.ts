@@ -1,7 +1,5 @@
-import type { PredictOptions } from "../core/detector";
 import type { MatrixInput } from "../core/matrix";
 import { percentile } from "../core/percentile";
-import { checkFiniteNumber } from "../core/validation";
 import { MCDDetector, type MCDOptions } from "./mcd";
 
 /**
@@ -20,46 +18,23 @@ import { MCDDetector, type MCDOptions } from "./mcd";
  * envelope.predict(X);          // 1 = outlier, as every detector here
  */
 export class EllipticEnvelope extends MCDDetector {
-  private envelope: { offset: number; labels: Uint8Array } | undefined;
-
   constructor(options: MCDOptions = {}) {
     super(options);
   }
 
-  override fit(X: MatrixInput): this {
-    super.fit(X);
-    const offset = percentile(this.trainingScores.map((distance) => -distance), 100 * this.contamination);
-    this.envelope = { offset, labels: Uint8Array.from(this.trainingScores, (distance) => (distance > -offset ? 1 : 0)) };
-    return this;
+  /** sklearn: `offset_` is the 100 * contamination percentile of the negated distances; the threshold is `-offset_`. */
+  protected override fitThreshold(trainingScores: Float64Array): number {
+    return -percentile(trainingScores.map((distance) => -distance), 100 * this.contamination);
   }
 
   /** sklearn's `offset_`: the 100 * contamination percentile of the negated training distances. */
   get offset(): number {
-    return this.fittedEnvelope().offset;
-  }
-
-  /** Distance above which a row is an outlier: `-offset`. */
-  override get threshold(): number {
-    return -this.fittedEnvelope().offset;
-  }
-
-  override get labels(): Uint8Array {
-    return this.fittedEnvelope().labels;
-  }
-
-  override predict(X: MatrixInput, options: PredictOptions = {}): Uint8Array {
-    const threshold = options.threshold === undefined ? this.threshold : checkFiniteNumber(options.threshold, "threshold");
-    return super.predict(X, { threshold });
+    return -this.threshold;
   }
 
   /** sklearn's `decision_function`: `-distance - offset`; negative for outliers. */
   decisionFunction(X: MatrixInput): Float64Array {
     const offset = this.offset;
     return this.score(X).map((distance) => -distance - offset);
-  }
-
-  private fittedEnvelope(): { offset: number; labels: Uint8Array } {
-    if (this.envelope === undefined) throw new Error("EllipticEnvelope is not fitted: call fit(X) first");
-    return this.envelope;
   }
 }

@@ -4,8 +4,8 @@
  * cut-offs as thresholds. With several columns, a row's score is its largest
  * per-column score ("any feature is extreme").
  */
-import { BaseDetector, type DetectorOptions, type PredictOptions } from "../core/detector";
-import type { Matrix, MatrixInput } from "../core/matrix";
+import { BaseDetector, type DetectorOptions } from "../core/detector";
+import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber } from "../core/validation";
 import { mean, standardDeviation } from "../eda/moments";
 import { quantileOfSorted } from "../eda/quantile";
@@ -27,7 +27,6 @@ export interface RuleDetectorOptions extends DetectorOptions {
 abstract class RuleDetector extends BaseDetector {
   /** The fixed threshold, or null when it comes from `contamination`. */
   readonly rule: number | null;
-  private labelled: { scores: Float64Array; labels: Uint8Array } | undefined;
 
   protected constructor(options: RuleDetectorOptions, defaultThreshold: number) {
     super(options);
@@ -35,23 +34,8 @@ abstract class RuleDetector extends BaseDetector {
     this.rule = rule === null ? null : checkFiniteNumber(rule, "threshold");
   }
 
-  override get threshold(): number {
-    const learned = super.threshold; // also throws when not fitted
-    return this.rule ?? learned;
-  }
-
-  override get labels(): Uint8Array {
-    if (this.rule === null) return super.labels;
-    const scores = this.trainingScores;
-    if (this.labelled?.scores !== scores) {
-      const rule = this.rule;
-      this.labelled = { scores, labels: Uint8Array.from(scores, (score) => (score > rule ? 1 : 0)) };
-    }
-    return this.labelled.labels;
-  }
-
-  override predict(X: MatrixInput, options: PredictOptions = {}): Uint8Array {
-    return super.predict(X, { threshold: options.threshold ?? this.threshold });
+  protected override fitThreshold(trainingScores: Float64Array): number {
+    return this.rule ?? super.fitThreshold(trainingScores);
   }
 }
 
