@@ -6,12 +6,16 @@ PyOD is not installable here, so each entry reproduces what PyOD's detector comp
 (the same semantics our detectors follow and the tests check).
 """
 import json
+import os
 import resource
 import sys
 import time
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
+
+# The reference implementations of PyOD's non-sklearn detectors live with the tests.
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "reference"))
 
 
 def pyod_knn(X):
@@ -54,36 +58,17 @@ def pyod_ocsvm(X):
     return -OneClassSVM(kernel="rbf", nu=0.5, gamma="auto").fit(X).decision_function(X)
 
 
-def pyod_hbos(X, n_bins=10, alpha=0.1, tol=0.5):
-    # PyOD HBOS (static bins), vectorised per feature with numpy
-    n, d = X.shape
-    scores = np.zeros(n)
-    for j in range(d):
-        hist, edges = np.histogram(X[:, j], bins=n_bins, density=True)
-        idx = np.digitize(X[:, j], edges, right=False)
-        out = np.zeros(n)
-        for i in range(n):
-            b = idx[i]
-            if b == n_bins + 1:
-                out[i] = hist[-1] if X[i, j] - edges[-1] <= (edges[1] - edges[0]) * tol else alpha
-            elif b == 0:
-                out[i] = hist[0] if edges[0] - X[i, j] <= (edges[1] - edges[0]) * tol else alpha
-            else:
-                out[i] = hist[b - 1]
-        scores += np.log(out + alpha)
-    return -scores
+def pyod_hbos(X):
+    # The test suite's mirror of pyod/models/hbos.py (same loops as PyOD), defaults n_bins 10, alpha 0.1, tol 0.5.
+    from detectors_hbos import hbos_fit, hbos_scores
+    hist, edges = hbos_fit(X, 10)
+    return hbos_scores(X, edges, hist, 10, 0.1, 0.5)
 
 
 def pyod_ecod(X):
-    from scipy.stats import skew
-    n = X.shape[0]
-    ranks_left = np.argsort(np.argsort(X, axis=0), axis=0) + 1  # ties aside, the ECDF ranks
-    left = -np.log(np.array([np.searchsorted(np.sort(X[:, j]), X[:, j], side="right") / n for j in range(X.shape[1])]).T)
-    right = -np.log(np.array([np.searchsorted(np.sort(-X[:, j]), -X[:, j], side="right") / n for j in range(X.shape[1])]).T)
-    del ranks_left
-    sk = np.sign(skew(X, axis=0))
-    auto = left * -np.sign(sk - 1) + right * np.sign(sk + 1)
-    return np.maximum(np.maximum(left.sum(axis=1), right.sum(axis=1)), auto.sum(axis=1))
+    # The test suite's mirror of pyod/models/ecod.py.
+    from detectors_ecod import ecod_scores
+    return ecod_scores(X)[0]
 
 
 def scipy_kmeans(X):
