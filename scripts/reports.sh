@@ -14,13 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION=1  # silence Debian debugpy's frozen-modul
 bash environment/setup.sh --quiet
 python="$(bash scripts/lib/python.sh)"
 
-# Offline machines (this project's CI and dev boxes) keep real copies of the datasets beside the project;
-# use them as the loaders' mirror unless the user chose another. Elsewhere the loaders download.
-if [ -z "${ANOMALY_LAB_DATA_MIRROR:-}" ] && [ -d ../shared/datasets ]; then
-  ANOMALY_LAB_DATA_MIRROR="$(cd ../shared/datasets && pwd)"
-  export ANOMALY_LAB_DATA_MIRROR
-  echo "datasets mirror: $ANOMALY_LAB_DATA_MIRROR (set ANOMALY_LAB_DATA_MIRROR to change)"
-fi
+source scripts/lib/mirror.sh
 
 # Where the reports go, to list them afterwards (mirrors run_notebooks.py's --out).
 out_dir="reports"

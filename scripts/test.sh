@@ -6,11 +6,7 @@ cd "$(dirname "$0")/.."
 
 bash environment/setup.sh --quiet
 
-# Tests read the real datasets from a local mirror; beside the project root by default.
-if [ -z "${ANOMALY_LAB_DATA_MIRROR:-}" ] && [ -d ../shared/datasets ]; then
-  ANOMALY_LAB_DATA_MIRROR="$(cd ../shared/datasets && pwd)"
-  export ANOMALY_LAB_DATA_MIRROR
-fi
+source scripts/lib/mirror.sh
 
 npx tsc -p test/tsconfig.json
 exec node --import tsx --test --test-reporter=spec "$@" test/*.test.ts

@@ -35,7 +35,10 @@ function jupyterPython(): string {
 function runChild(command: string, args: string[], timeoutSeconds: number): RunResult | string {
   const child = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", timeout: timeoutSeconds * 1000, maxBuffer: 1 << 24 });
   if (child.error !== undefined && (child.error as NodeJS.ErrnoException).code === "ETIMEDOUT") return `timeout > ${timeoutSeconds} s`;
-  if (child.status !== 0) return `failed: ${(child.stderr || child.stdout).trim().split("\n").slice(-3).join(" | ")}`;
+  if (child.status !== 0) {
+    const lines = (child.stderr || child.stdout).trim().split("\n");
+    return `failed: ${lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.slice(-3).join(" | ")}`;
+  }
   const line = child.stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(line) as RunResult;
 }

@@ -41,7 +41,8 @@ export interface KNearestResult {
 const TREE_MAX_FEATURES = 15;
 const ALGORITHMS: readonly NeighborAlgorithm[] = ["auto", "kd-tree", "brute"];
 /** Searches expected to take less than this many seconds on one core stay on one thread. */
-const PARALLEL_MIN_SECONDS = 0.05;
+// Starting the workers costs ~0.03-0.1 s in a fresh process (measured), so small searches stay here.
+const PARALLEL_MIN_SECONDS = 0.2;
 
 // Rough single-core seconds (measured: brute force ~5e9 multiply-adds/s; a k-d tree
 // query ~1e9 "work units" as counted here), only to decide whether threads pay off.
