@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { erf } from "../src/core/erf";
 import { matrixToArrays, toMatrix } from "../src/core/matrix";
 import { salaryData } from "../src/data/salary";
 import { kmeans, vq } from "../src/detectors/kmeans";
@@ -157,5 +158,20 @@ describe("KMeansDetector", () => {
     assert.throws(() => new KMeansDetector({ seed: 1, random: new RandomState(1) }), /pass either seed or random, not both/);
     assert.throws(() => new KMeansDetector({ seed: -3 }), /seed must be an integer between 0 and 2\*\*32 - 1, got -3/);
     assert.throws(() => new KMeansDetector().codebook, /KMeansDetector is not fitted/);
+  });
+});
+
+describe("predictProba (PyOD's linear and unify) and erf", () => {
+  it("matches PyOD's predict_proba on the salary KNN model (sklearn MinMaxScaler / scipy erf)", () => {
+    const c = reference.salaryKnn as KnnCase & { predictProba: { linear: number[]; unify: number[] } };
+    const knn = new KNNDetector({ nNeighbors: c.k, method: c.method, contamination: c.contamination }).fit(salaries);
+    assertClose(knn.predictProba(c.XNew), c.predictProba.linear, 1e-12, "linear");
+    assertClose(knn.predictProba(c.XNew, { method: "unify" }), c.predictProba.unify, 1e-12, "unify");
+    assert.throws(() => knn.predictProba(c.XNew, { method: "softmax" as "linear" }), /method must be "linear" or "unify"/);
+  });
+
+  it("erf agrees with scipy.special.erf", () => {
+    const { x, erf: expected } = reference.erf as { x: number[]; erf: number[] };
+    assertClose(x.map(erf), expected, 1e-14, "erf");
   });
 });

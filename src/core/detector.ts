@@ -1,11 +1,23 @@
 import { type Matrix, type MatrixInput, toMatrix } from "./matrix";
+import { erf } from "./erf";
 import { percentile } from "./percentile";
+import { numpyMean } from "./summation";
 import { checkContamination, checkFiniteNumber } from "./validation";
 
 /** Options every detector accepts. */
 export interface DetectorOptions {
   /** Expected share of outliers in the training data, in (0, 0.5] (PyOD default 0.1). */
   contamination?: number;
+}
+
+/** Options of {@link BaseDetector.predictProba}. */
+export interface PredictProbaOptions {
+  /**
+   * "linear" (default): min-max scale the scores by the training scores' range, clipped to [0, 1];
+   * "unify": erf of the scores standardised by the training scores' mean and std (Kriegel et al. 2011).
+   * Both are PyOD's `predict_proba` methods.
+   */
+  method?: "linear" | "unify";
 }
 
 /** Options of {@link Detector.predict}. */
@@ -130,6 +142,42 @@ export abstract class BaseDetector implements Detector {
     return this.fit(X).labels;
   }
 
+  /**
+   * Outlier probability of each row in [0, 1] (PyOD's `predict_proba(X)[:, 1]`), from the scores and the
+   * training scores' distribution; `1 - p` is the inlier probability.
+   *
+   * @example
+   * ```ts
+   * detector.predictProba(XTest);                       // linear
+   * detector.predictProba(XTest, { method: "unify" });  // erf-unified
+   * ```
+   */
+  predictProba(X: MatrixInput, options: PredictProbaOptions = {}): Float64Array {
+    const method = options.method ?? "linear";
+    const training = this.requireFitted().scores;
+    const scores = this.score(X);
+    if (method === "linear") {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const value of training) {
+        if (value < min) min = value;
+        if (value > max) max = value;
+      }
+      // sklearn's MinMaxScaler maps a constant range to 0 (scale 1).
+      const range = max - min === 0 ? 1 : max - min;
+      return scores.map((value) => clip01((value - min) / range));
+    }
+    if (method === "unify") {
+      const mean = numpyMean(training);
+      let squares = 0;
+      for (const value of training) squares += (value - mean) ** 2;
+      const std = Math.sqrt(squares / training.length); // numpy std, ddof 0
+      if (std === 0) throw new RangeError(`${this.constructor.name}.predictProba: the training scores are constant, "unify" needs spread`);
+      return scores.map((value) => clip01(erf((value - mean) / (std * Math.SQRT2))));
+    }
+    throw new RangeError(`predictProba: method must be "linear" or "unify", got ${String(method)}`);
+  }
+
   private requireFitted(): FittedState {
     if (this.fitted === undefined) throw new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
     return this.fitted;
@@ -148,4 +196,8 @@ export abstract class BaseDetector implements Detector {
 
 function exceeds(scores: Float64Array, threshold: number): Uint8Array {
   return Uint8Array.from(scores, (value) => (value > threshold ? 1 : 0));
+}
+
+function clip01(value: number): number {
+  return value < 0 ? 0 : value > 1 ? 1 : value;
 }

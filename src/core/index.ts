@@ -12,7 +12,8 @@ export {
   type SeriesLike,
   type ToMatrixOptions,
 } from "./matrix";
-export { BaseDetector, type Detector, type DetectorOptions, type PredictOptions } from "./detector";
+export { BaseDetector, type Detector, type DetectorOptions, type PredictOptions, type PredictProbaOptions } from "./detector";
+export { erf } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
 export { checkContamination, checkFiniteNumber, checkInteger } from "./validation";

@@ -68,6 +68,15 @@ def pyod_knn(X, X_new, k, method, contamination):
     }
 
 
+def pyod_predict_proba(train_scores, scores):
+    """PyOD BaseDetector.predict_proba(X)[:, 1] for method 'linear' and 'unify' (pyod/models/base.py)."""
+    from scipy.special import erf
+    from sklearn.preprocessing import MinMaxScaler
+    linear = MinMaxScaler().fit(train_scores.reshape(-1, 1)).transform(scores.reshape(-1, 1)).ravel().clip(0, 1)
+    unify = erf((scores - np.mean(train_scores)) / (np.std(train_scores) * np.sqrt(2))).clip(0, 1)
+    return {"linear": linear.tolist(), "unify": unify.tolist()}
+
+
 def blobs(seed, n, d, outliers):
     rs = np.random.RandomState(seed)
     X = rs.standard_normal((n, d))
@@ -92,6 +101,10 @@ def main():
     X_salary = salary.reshape(-1, 1)
     salary_knn = pyod_knn(X_salary, np.array([[37.0], [1256.0], [2600.0], [1000.0]]), 5, "largest", 0.02)
     del salary_knn["X"]  # the test regenerates it with salaryData()
+    salary_knn["predictProba"] = pyod_predict_proba(np.array(salary_knn["trainingScores"]), np.array(salary_knn["newScores"]))
+    from scipy.special import erf
+    erf_points = [-3.0, -1.3, -0.2, 0.0, 1e-8, 0.1, 0.5, 1.0, 1.5, 2.0, 2.4999, 2.5, 3.0, 4.0, 6.0]
+    erf_reference = {"x": erf_points, "erf": [float(erf(x)) for x in erf_points]}
 
     knn_cases = []
     X2, X2_new = blobs(0, 60, 2, 3)
@@ -137,6 +150,7 @@ def main():
         "percentiles": percentiles,
         "salaryClasses": classes.tolist(),
         "salaryKnn": salary_knn,
+        "erf": erf_reference,
         "knn": knn_cases,
         "salaryKmeans": salary_kmeans,
         "clusters": X_clusters.tolist(),
