@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import pl from "nodejs-polars";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
 import { createCellExecutor } from "../src/kernel/cell-executor";
@@ -255,10 +255,10 @@ function jupyterPython(): string | null {
   return found.status === 0 ? found.stdout.trim().split("\n").pop() ?? null : null;
 }
 
-describe("the built kernel, driven by Jupyter", () => {
-  const kernelName = "anomaly-lab-protocol-test";
+describe("the registered kernel, driven by Jupyter", () => {
+  // The kernel `npm run setup` registers (scripts/test.sh runs setup first), as a user's Jupyter finds it.
+  const kernelName = "anomaly-lab";
   let python: string;
-  let jupyterPath: string;
   let env: NodeJS.ProcessEnv;
 
   before(() => {
@@ -270,22 +270,18 @@ describe("the built kernel, driven by Jupyter", () => {
     const found = jupyterPython();
     assert.ok(found, "no Python with Jupyter found: run `npm run setup` (see environment/README.md)");
     python = found;
-    // A private kernelspec for this checkout's launcher, found first through JUPYTER_PATH.
-    jupyterPath = fs.mkdtempSync(path.join(os.tmpdir(), "anomaly-lab-kernel-test-"));
-    const specDir = path.join(jupyterPath, "kernels", kernelName);
-    fs.mkdirSync(specDir, { recursive: true });
-    fs.writeFileSync(path.join(specDir, "kernel.json"), JSON.stringify(kernelSpec({ displayName: "anomaly-lab (test)" })));
     env = {
       ...process.env,
-      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
       ANOMALY_LAB_KERNEL: kernelName,
       PYDEVD_DISABLE_FILE_VALIDATION: "1", // Debian's debugpy warns on every jupyter command
       PYTHONDONTWRITEBYTECODE: "1", // no __pycache__ in test/kernel-protocol
     };
-  });
-
-  after(() => {
-    if (jupyterPath) fs.rmSync(jupyterPath, { recursive: true, force: true });
+    // It must be this checkout's launcher, not another checkout's or plain tslab.
+    const listed = spawnSync(python, ["-m", "jupyter", "kernelspec", "list", "--json"], { env, encoding: "utf8" });
+    assert.equal(listed.status, 0, listed.stderr);
+    const specs = JSON.parse(listed.stdout) as { kernelspecs: Record<string, { spec: { argv: string[] } }> };
+    assert.ok(specs.kernelspecs[kernelName], `kernel '${kernelName}' is not registered: run \`npm run setup\``);
+    assert.deepEqual(specs.kernelspecs[kernelName].spec.argv, kernelSpec().argv, "the registered kernel is not this checkout's: run `npm run setup`");
   });
 
   test("passes jupyter_kernel_test's conformance suite (test/kernel-protocol/test_conformance.py)", { timeout: 180_000 }, (t) => {
