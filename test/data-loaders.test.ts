@@ -113,8 +113,8 @@ suite("ECG5000", () => {
     assert.deepEqual(train.X.data, ecg.X.data.subarray(0, 500 * 140));
   });
 
-  test("UCR TEST needs an explicit path", async () => {
-    await assert.rejects(loadEcg5000Ucr("TEST", options), /ECG5000_TEST.txt is not in the registry/);
+  test("UCR TEST comes from the UCR archive, which the mirror lacks: a clear error lists every source", async () => {
+    await assert.rejects(loadEcg5000Ucr("TEST", options), /Could not obtain ecg5000\/ECG5000_TEST.txt\. Sources tried:[\s\S]*ECG5000\.zip[\s\S]*pass \{ archive: /);
   });
 });
 

@@ -1,7 +1,12 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { extractZip } from "./archive";
+import { sha256OfFile } from "./checksum";
 import { describeSource, formatCount } from "./describe";
-import { DataParseError } from "./errors";
+import { DataParseError, DatasetUnavailableError } from "./errors";
 import { describeLocalFile, fetchDatasetFile, FetchedFile, FetchOptions } from "./fetch";
+import { dataHome, DATA_MIRROR_ENV } from "./paths";
+import { datasetInfo, registryFile } from "./registry";
 import { Float64Matrix } from "./matrix";
 import { parseNumericTable } from "./text-table";
 import { trainTestSplitIndices } from "../preprocessing/split";
@@ -72,26 +77,42 @@ export interface Ecg5000Ucr {
   description: string;
 }
 
+/** Options of {@link loadEcg5000Ucr}. */
+export interface Ecg5000UcrOptions extends FetchOptions {
+  /**
+   * A local copy of the UCR archive ECG5000.zip: the split's .txt is extracted from it (safely, see
+   * {@link extractZip}) into `<cache>/ecg5000/ucr-archive/`. Not together with `path`.
+   */
+  archive?: string;
+}
+
 /**
- * Loads a UCR split of ECG5000 (whitespace-separated, class first). "TRAIN" (500 beats) is in the
- * registry; "TEST" (4,500 beats) is not, so pass its local path: `{ path: "ECG5000_TEST.txt" }`.
+ * Loads a UCR split of ECG5000 (whitespace-separated, class first). "TRAIN" (500 beats) is a
+ * verified registry file. "TEST" (4,500 beats) comes from the UCR archive ECG5000.zip (registry
+ * file `ecg5000/ECG5000.zip`, no checksum known): the first call fetches the zip (mirror, then
+ * timeseriesclassification.com), extracts ECG5000_TEST.txt safely into
+ * `<cache>/ecg5000/ucr-archive/` and later calls read it from there. `{ archive }` extracts the
+ * split from a local zip instead; `{ path }` reads an extracted .txt directly.
  *
  * @example
  * const train = await loadEcg5000Ucr("TRAIN");
  * train.classCounts; // { 1: 292, 2: 177, 3: 10, 4: 19, 5: 2 }
+ * const test = await loadEcg5000Ucr("TEST", { archive: "Downloads/ECG5000.zip" }); // 4,500 beats
  */
-export async function loadEcg5000Ucr(split: "TRAIN" | "TEST", options: FetchOptions = {}): Promise<Ecg5000Ucr> {
+export async function loadEcg5000Ucr(split: "TRAIN" | "TEST", options: Ecg5000UcrOptions = {}): Promise<Ecg5000Ucr> {
   if (split !== "TRAIN" && split !== "TEST") throw new Error(`loadEcg5000Ucr: split must be "TRAIN" or "TEST", got ${JSON.stringify(split)}`);
+  if (options.path !== undefined && options.archive !== undefined) {
+    throw new Error('loadEcg5000Ucr: pass either "path" (an extracted .txt) or "archive" (the UCR zip), not both');
+  }
   let source: FetchedFile;
-  if (split === "TRAIN") {
+  if (options.archive !== undefined) {
+    source = await extractUcrSplit(split, await describeLocalFile(DATASET, options.archive), options);
+  } else if (split === "TRAIN") {
     source = await fetchDatasetFile(DATASET, "ECG5000_TRAIN.txt", options);
   } else if (options.path !== undefined) {
     source = await describeLocalFile(DATASET, options.path);
   } else {
-    throw new Error(
-      'loadEcg5000Ucr("TEST"): ECG5000_TEST.txt is not in the registry (no verified public copy is known); ' +
-        "download ECG5000 from https://www.timeseriesclassification.com and pass { path: \".../ECG5000_TEST.txt\" }.",
-    );
+    source = await ucrTestFromCacheOrArchive(options);
   }
   const width = SAMPLES_PER_BEAT + 1;
   const table = parseNumericTable(await fs.promises.readFile(source.path, "utf8"), {
@@ -116,6 +137,69 @@ export async function loadEcg5000Ucr(split: "TRAIN" | "TEST", options: FetchOpti
     `ECG5000 UCR ${split} split: ${formatCount(table.nRows)} heartbeats x ${SAMPLES_PER_BEAT} samples (${counts}; class 1 = normal). ` +
     describeSource(source, `ecg5000/ECG5000_${split}.txt`);
   return { split, X: new Float64Matrix(table.nRows, SAMPLES_PER_BEAT, X), classes, classCounts, source, description };
+}
+
+const UCR_ARCHIVE = "ECG5000.zip";
+/** Cache subfolder for files extracted from the UCR zip, apart from the verified registry files. */
+const UCR_EXTRACT_FOLDER = "ucr-archive";
+
+function ucrExtractFolder(options: FetchOptions): string {
+  return path.join(dataHome(options.dataHome), datasetInfo(DATASET).folder, UCR_EXTRACT_FOLDER);
+}
+
+/** ECG5000_TEST.txt from the cache, else extracted from the registry's UCR zip (fetched if needed). */
+async function ucrTestFromCacheOrArchive(options: FetchOptions): Promise<FetchedFile> {
+  const fileName = "ECG5000_TEST.txt";
+  const cached = path.join(ucrExtractFolder(options), fileName);
+  if (fs.existsSync(cached)) {
+    return {
+      datasetId: DATASET,
+      fileId: null,
+      path: cached,
+      source: "cache",
+      origin: cached,
+      sha256: await sha256OfFile(cached),
+      verification: "unverified: no checksum known (extracted earlier from the UCR archive)",
+    };
+  }
+  let zip: FetchedFile;
+  try {
+    zip = await fetchDatasetFile(DATASET, UCR_ARCHIVE, options);
+  } catch (error) {
+    if (!(error instanceof DatasetUnavailableError)) throw error;
+    const zipEntry = registryFile(DATASET, UCR_ARCHIVE);
+    throw new DatasetUnavailableError(
+      `${datasetInfo(DATASET).folder}/${fileName}`,
+      [`cache ${cached}: not present`, ...error.attempts],
+      `${fileName} is not in the registry on its own: it is extracted from the UCR archive ${zipEntry.mirrorPath} ` +
+        `(${zipEntry.urls.join(" or ")}; no checksum known). Download that zip and pass { archive: ".../${UCR_ARCHIVE}" }, ` +
+        `or put it at <mirror>/${zipEntry.mirrorPath} (with ${DATA_MIRROR_ENV} set) or <cache>/${zipEntry.mirrorPath}, ` +
+        `or pass the extracted text file as { path: ".../${fileName}" }. See docs/datasets.md.`,
+    );
+  }
+  return extractUcrSplit("TEST", zip, options);
+}
+
+/** Extracts ECG5000_<split>.txt from a UCR zip into the cache and describes it. */
+async function extractUcrSplit(split: "TRAIN" | "TEST", zip: FetchedFile, options: FetchOptions): Promise<FetchedFile> {
+  const fileName = `ECG5000_${split}.txt`;
+  const [extracted] = await extractZip(zip.path, ucrExtractFolder(options), { only: [fileName] });
+  const sha256 = await sha256OfFile(extracted!);
+  // The zip has no known checksum, but an extracted TRAIN can still be checked against the registry.
+  const match = Object.values(datasetInfo(DATASET).files).find((f) => f.sha256 === sha256);
+  const archive = zip.source === "local-path" ? zip.path : registryFile(DATASET, UCR_ARCHIVE).mirrorPath;
+  return {
+    datasetId: DATASET,
+    fileId: match?.fileId ?? null,
+    path: extracted!,
+    source: zip.source,
+    origin: `${zip.origin}, entry ${fileName}`,
+    sha256,
+    verification:
+      match !== undefined
+        ? `verified: extracted file equals registry file ${match.mirrorPath}`
+        : `unverified: no checksum known (extracted from ${archive})`,
+  };
 }
 
 /** Rows of ECG5000 picked by a split, with their labels and original row numbers. */
