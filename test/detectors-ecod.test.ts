@@ -1,42 +1,25 @@
 // ECODDetector = PyOD ECOD: fixtures from test/reference/detectors_ecod.py, a numpy / scipy
 // re-implementation of pyod/models/ecod.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type Matrix, toMatrix } from "../src/core/matrix";
 import { salaryData } from "../src/data/salary";
 import { ECODDetector } from "../src/detectors/ecod";
+import { assertPyodOutcome, type PyodOutcome } from "./helpers/assertions";
 import { uniformData, type UniformDataSpec } from "./helpers/detector-data";
+import { readFixture } from "./helpers/fixtures";
 
-const reference = JSON.parse(readFileSync(join(__dirname, "fixtures", "detectors_ecod.json"), "utf8"));
+const reference = readFixture("detectors_ecod.json");
 
-interface EcodCase {
+interface EcodCase extends PyodOutcome {
   contamination: number;
   data?: UniformDataSpec;
   X?: number[][];
   XNew: number[][];
-  trainingScores: number[];
-  threshold: number;
-  labels: number[];
-  newScores: number[];
-  newLabels: number[];
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 function assertEcodCase(c: EcodCase, X: Matrix, label: string): void {
-  const ecod = new ECODDetector({ contamination: c.contamination }).fit(X);
-  assertClose(ecod.trainingScores, c.trainingScores, 1e-9, `${label} training scores`);
-  assert.ok(Math.abs(ecod.threshold - c.threshold) <= 1e-9, `${label} threshold`);
-  assert.deepEqual(Array.from(ecod.labels), c.labels, `${label} labels`);
-  assertClose(ecod.score(c.XNew), c.newScores, 1e-9, `${label} new scores`);
-  assert.deepEqual(Array.from(ecod.predict(c.XNew)), c.newLabels, `${label} predictions`);
+  assertPyodOutcome(new ECODDetector({ contamination: c.contamination }).fit(X), c, c.XNew, label);
 }
 
 describe("ECODDetector (PyOD ECOD)", () => {

@@ -1,17 +1,17 @@
 // HBOSDetector = PyOD HBOS (static bins): fixtures from test/reference/detectors_hbos.py,
 // a numpy re-implementation of pyod/models/hbos.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type Matrix, toMatrix } from "../src/core/matrix";
 import { salaryData } from "../src/data/salary";
 import { HBOSDetector } from "../src/detectors/hbos";
+import { assertAllClose, assertPyodOutcome, type PyodOutcome } from "./helpers/assertions";
 import { uniformData, type UniformDataSpec } from "./helpers/detector-data";
+import { readFixture } from "./helpers/fixtures";
 
-const reference = JSON.parse(readFileSync(join(__dirname, "fixtures", "detectors_hbos.json"), "utf8"));
+const reference = readFixture("detectors_hbos.json");
 
-interface HbosCase {
+interface HbosCase extends PyodOutcome {
   nBins: number;
   alpha: number;
   tol: number;
@@ -21,31 +21,15 @@ interface HbosCase {
   XNew: number[][];
   edges: number[][];
   density: number[][];
-  trainingScores: number[];
-  threshold: number;
-  labels: number[];
-  newScores: number[];
-  newLabels: number[];
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 function assertHbosCase(c: HbosCase, X: Matrix, label: string): void {
   const hbos = new HBOSDetector({ nBins: c.nBins, alpha: c.alpha, tol: c.tol, contamination: c.contamination }).fit(X);
   hbos.histogram.forEach(({ edges, density }, j) => {
     assert.deepEqual(Array.from(edges), c.edges[j], `${label} edges of column ${j}`);
-    assertClose(density, c.density[j], 1e-12, `${label} density of column ${j}`);
+    assertAllClose(density, c.density[j], 1e-12, `${label} density of column ${j}`);
   });
-  assertClose(hbos.trainingScores, c.trainingScores, 1e-9, `${label} training scores`);
-  assert.ok(Math.abs(hbos.threshold - c.threshold) <= 1e-9, `${label} threshold`);
-  assert.deepEqual(Array.from(hbos.labels), c.labels, `${label} labels`);
-  assertClose(hbos.score(c.XNew), c.newScores, 1e-9, `${label} new scores`);
-  assert.deepEqual(Array.from(hbos.predict(c.XNew)), c.newLabels, `${label} predictions`);
+  assertPyodOutcome(hbos, c, c.XNew, label);
 }
 
 describe("HBOSDetector (PyOD HBOS, static bins)", () => {

@@ -1,8 +1,6 @@
 // IForestDetector against scikit-learn's IsolationForest on real data: statistics over seeds
 // (our trees come from our own generator), fixtures from test/reference/detectors_iforest.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { createMatrix, type Matrix, toMatrix } from "../src/core/matrix";
 import { CREDIT_CARD_COLUMNS, loadCreditCard } from "../src/data/creditcard";
@@ -10,9 +8,11 @@ import { loadEcg5000 } from "../src/data/ecg5000";
 import { averagePathLength, IForestDetector } from "../src/detectors/iforest";
 import { rocAuc } from "../src/evaluation/ranking";
 import { RandomState } from "../src/random/random-state";
+import { assertNear } from "./helpers/assertions";
+import { readFixture } from "./helpers/fixtures";
 import { mirrorFile } from "./helpers/mirror";
 
-const reference = JSON.parse(readFileSync(join(__dirname, "fixtures", "detectors_iforest.json"), "utf8"));
+const reference = readFixture("detectors_iforest.json");
 
 interface SeedStatistics {
   rows: number;
@@ -90,7 +90,7 @@ describe("IForestDetector behaviour", () => {
 
   it("uses scikit-learn's average path length c(n)", () => {
     const { n, c } = reference.averagePathLength as { n: number[]; c: number[] };
-    n.forEach((size, i) => assert.ok(Math.abs(averagePathLength(size) - c[i]) <= 1e-12, `c(${size}) = ${averagePathLength(size)} vs ${c[i]}`));
+    n.forEach((size, i) => assertNear(averagePathLength(size), c[i], 1e-12, `c(${size})`));
   });
 
   it("repeats for a seed, ranks the outlier first and scores in (0, 1]", () => {

@@ -1,46 +1,30 @@
 // LOFDetector = PyOD LOF = scikit-learn LocalOutlierFactor(novelty=True): fixtures from
 // test/reference/detectors_neighbors.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createMatrix, type Matrix, toMatrix } from "../src/core/matrix";
 import { salaryData } from "../src/data/salary";
 import { LOFDetector } from "../src/detectors/lof";
 import { RandomState } from "../src/random/random-state";
+import { assertPyodOutcome, type PyodOutcome } from "./helpers/assertions";
 import { uniformData, type UniformDataSpec } from "./helpers/detector-data";
+import { readFixture } from "./helpers/fixtures";
 
-const reference = JSON.parse(readFileSync(join(__dirname, "fixtures", "detectors_neighbors.json"), "utf8"));
+const reference = readFixture("detectors_neighbors.json");
 
-interface LofCase {
+interface LofCase extends PyodOutcome {
   k: number;
   effectiveNeighbors: number;
   contamination: number;
   data?: UniformDataSpec;
   X?: number[][];
   XNew?: number[][];
-  trainingScores: number[];
-  threshold: number;
-  labels: number[];
-  newScores: number[];
-  newLabels: number[];
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 function assertLofCase(c: LofCase, X: Matrix, XNew: Matrix, label: string): LOFDetector {
   const lof = new LOFDetector({ nNeighbors: c.k, contamination: c.contamination }).fit(X);
   assert.equal(lof.effectiveNeighbors, c.effectiveNeighbors, `${label} effective k`);
-  assertClose(lof.trainingScores, c.trainingScores, 1e-9, `${label} training scores`);
-  assert.ok(Math.abs(lof.threshold - c.threshold) <= 1e-9, `${label} threshold ${lof.threshold} vs ${c.threshold}`);
-  assert.deepEqual(Array.from(lof.labels), c.labels, `${label} labels`);
-  assertClose(lof.score(XNew), c.newScores, 1e-9, `${label} new scores`);
-  assert.deepEqual(Array.from(lof.predict(XNew)), c.newLabels, `${label} predictions`);
+  assertPyodOutcome(lof, c, XNew, label);
   return lof;
 }
 

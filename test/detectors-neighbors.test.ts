@@ -1,16 +1,16 @@
 // Exact k-nearest-neighbour search (k-d tree, blocked brute force, threads) against
 // scikit-learn's KDTree: fixtures from test/reference/detectors_neighbors.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createMatrix, toMatrix } from "../src/core/matrix";
 import { bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "../src/detectors/brute-force";
 import { kNearest, type NeighborAlgorithm, sameMatrixValues, withSelfIncluded } from "../src/detectors/neighbors";
 import { RandomState } from "../src/random/random-state";
+import { assertAllClose } from "./helpers/assertions";
 import { uniformData, type UniformDataSpec } from "./helpers/detector-data";
+import { readFixture } from "./helpers/fixtures";
 
-const reference = JSON.parse(readFileSync(join(__dirname, "fixtures", "detectors_neighbors.json"), "utf8"));
+const reference = readFixture("detectors_neighbors.json");
 
 interface SearchCase {
   k: number;
@@ -19,13 +19,6 @@ interface SearchCase {
   selfIndices: number[][];
   newDistances: number[][];
   newIndices: number[][];
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 const ALGORITHMS: NeighborAlgorithm[] = ["auto", "kd-tree", "brute"];
@@ -37,10 +30,10 @@ describe("kNearest against scikit-learn's KDTree", () => {
       const { X, XNew } = uniformData(c.data);
       for (const algorithm of ALGORITHMS) {
         const self = kNearest(X, X, c.k, { excludeSelf: true, algorithm });
-        assertClose(self.distances, c.selfDistances.flat(), 1e-12, `${algorithm} self distances`);
+        assertAllClose(self.distances, c.selfDistances.flat(), 1e-12, `${algorithm} self distances`);
         assert.deepEqual(Array.from(self.indices), c.selfIndices.flat(), `${algorithm} self indices`);
         const fresh = kNearest(X, XNew, c.k, { algorithm });
-        assertClose(fresh.distances, c.newDistances.flat(), 1e-12, `${algorithm} new distances`);
+        assertAllClose(fresh.distances, c.newDistances.flat(), 1e-12, `${algorithm} new distances`);
         assert.deepEqual(Array.from(fresh.indices), c.newIndices.flat(), `${algorithm} new indices`);
       }
     });
@@ -50,8 +43,8 @@ describe("kNearest against scikit-learn's KDTree", () => {
     const c = reference.duplicates;
     const X = toMatrix(c.X);
     for (const algorithm of ALGORITHMS) {
-      assertClose(kNearest(X, X, c.k, { excludeSelf: true, algorithm }).distances, c.selfDistances.flat(), 1e-12, algorithm);
-      assertClose(kNearest(X, toMatrix(c.XNew), c.k, { algorithm }).distances, c.newDistances.flat(), 1e-12, algorithm);
+      assertAllClose(kNearest(X, X, c.k, { excludeSelf: true, algorithm }).distances, c.selfDistances.flat(), 1e-12, algorithm);
+      assertAllClose(kNearest(X, toMatrix(c.XNew), c.k, { algorithm }).distances, c.newDistances.flat(), 1e-12, algorithm);
     }
   });
 });

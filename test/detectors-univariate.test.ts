@@ -1,16 +1,16 @@
 // ZScoreDetector, MADDetector (PyOD MAD) and IQRDetector against scipy / numpy:
 // fixtures from test/reference/detectors_univariate.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type Matrix, toMatrix } from "../src/core/matrix";
 import { salaryData } from "../src/data/salary";
 import { IQRDetector, MADDetector, ZScoreDetector } from "../src/detectors/univariate";
 import { iqrOutliers } from "../src/eda/iqr-outliers";
+import { assertAllClose, assertNear } from "./helpers/assertions";
 import { uniformData } from "./helpers/detector-data";
+import { readFixture } from "./helpers/fixtures";
 
-const reference = JSON.parse(readFileSync(join(__dirname, "fixtures", "detectors_univariate.json"), "utf8"));
+const reference = readFixture("detectors_univariate.json");
 
 interface RuleCase {
   parameters: Record<string, number[]>;
@@ -26,13 +26,6 @@ interface RuleCase {
 }
 
 type Rule = "zscore" | "mad" | "iqr" | "iqr3";
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
 
 function make(rule: Rule, options: { contamination?: number; threshold?: number | null } = {}) {
   if (rule === "zscore") return new ZScoreDetector(options);
@@ -51,16 +44,16 @@ function parameters(rule: Rule, detector: ReturnType<typeof make>): Record<strin
 function assertRuleCase(rule: Rule, c: RuleCase, X: Matrix, label: string): void {
   const fixed = make(rule, { contamination: c.contamination }).fit(X);
   const learned = parameters(rule, fixed);
-  for (const [name, values] of Object.entries(c.parameters)) assertClose(learned[name], values, 1e-9, `${label} ${name}`);
-  assertClose(fixed.trainingScores, c.trainingScores, 1e-9, `${label} training scores`);
+  for (const [name, values] of Object.entries(c.parameters)) assertAllClose(learned[name], values, 1e-9, `${label} ${name}`);
+  assertAllClose(fixed.trainingScores, c.trainingScores, 1e-9, `${label} training scores`);
   assert.equal(fixed.threshold, c.fixedThreshold, `${label} fixed threshold`);
   assert.deepEqual(Array.from(fixed.labels), c.labels, `${label} labels`);
   assert.deepEqual(Array.from(fixed.fitPredict(X)), c.labels, `${label} fitPredict`);
-  assertClose(fixed.score(c.XNew), c.newScores, 1e-9, `${label} new scores`);
+  assertAllClose(fixed.score(c.XNew), c.newScores, 1e-9, `${label} new scores`);
   assert.deepEqual(Array.from(fixed.predict(c.XNew)), c.newLabels, `${label} predictions`);
   // threshold: null places the threshold by contamination, like every other detector.
   const byContamination = make(rule, { contamination: c.contamination, threshold: null }).fit(X);
-  assert.ok(Math.abs(byContamination.threshold - c.percentileThreshold) <= 1e-9, `${label} percentile threshold`);
+  assertNear(byContamination.threshold, c.percentileThreshold, 1e-9, `${label} percentile threshold`);
   assert.deepEqual(Array.from(byContamination.labels), c.percentileLabels, `${label} percentile labels`);
 }
 

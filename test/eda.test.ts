@@ -1,7 +1,5 @@
 // EDA functions against numpy/scipy reference values (test/reference/eda.py -> test/fixtures/eda.json).
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe as suite, test } from "node:test";
 import pl from "nodejs-polars";
 import { describe, DESCRIBE_STATISTICS } from "../src/eda/describe";
@@ -9,6 +7,8 @@ import { iqrOutliers } from "../src/eda/iqr-outliers";
 import { quantile, quantiles } from "../src/eda/quantile";
 import { valueCounts } from "../src/eda/value-counts";
 import { zScoreOutliers } from "../src/eda/z-score-outliers";
+import { assertNear } from "./helpers/assertions";
+import { readFixture } from "./helpers/fixtures";
 import { mirrorFile } from "./helpers/mirror";
 
 interface Fixture {
@@ -21,16 +21,13 @@ interface Fixture {
   classCounts: { value: number[]; count: number[] };
 }
 
-const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "eda.json"), "utf8"));
-
+const fixture: Fixture = readFixture("eda.json");
 
 const salaries = pl.readCSV(mirrorFile("salary", "salaries_numpy_seed7.csv"));
 const salary = salaries.getColumn("salary_after_injection");
 
-function assertClose(actual: number, expected: number, label: string): void {
-  const tolerance = 1e-9 * Math.max(1, Math.abs(expected));
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: ${actual} != ${expected}`);
-}
+/** |actual - expected| <= 1e-9 * max(1, |expected|): numpy's values up to rounding. */
+const TOLERANCE = { relative: 1e-9 };
 
 suite("describe", () => {
   test("matches numpy for every column of the salary CSV", () => {
@@ -40,7 +37,7 @@ suite("describe", () => {
     for (const column of fixture.csvColumns) {
       const actual = table.getColumn(column).toArray() as number[];
       DESCRIBE_STATISTICS.forEach((statistic, row) =>
-        assertClose(actual[row], fixture.describe[column][statistic], `${column} ${statistic}`),
+        assertNear(actual[row], fixture.describe[column][statistic], TOLERANCE, `${column} ${statistic}`),
       );
     }
   });
@@ -49,7 +46,7 @@ suite("describe", () => {
     assert.deepEqual(describe(salary).columns, ["statistic", "salary_after_injection"]);
     const fromArray = describe(salary.toArray() as number[]);
     assert.deepEqual(fromArray.columns, ["statistic", "value"]);
-    assertClose(fromArray.getColumn("value").toArray()[4] as number, fixture.describe.salary_after_injection["25%"], "25%");
+    assertNear(fromArray.getColumn("value").toArray()[4] as number, fixture.describe.salary_after_injection["25%"], TOLERANCE, "25%");
   });
 
   test("skips non-numeric columns; std is null for one value", () => {
@@ -69,13 +66,13 @@ suite("describe", () => {
 suite("quantile", () => {
   test("matches numpy.quantile (linear) on the salaries", () => {
     const { q, values } = fixture.quantiles;
-    quantiles(salary, q).forEach((value, i) => assertClose(value, values[i], `q=${q[i]}`));
-    assertClose(quantile(salary, q[4]), values[4], "single q");
+    quantiles(salary, q).forEach((value, i) => assertNear(value, values[i], TOLERANCE, `q=${q[i]}`));
+    assertNear(quantile(salary, q[4]), values[4], TOLERANCE, "single q");
   });
 
   test("matches numpy.quantile on a small unsorted array with ties", () => {
     const { data, q, values } = fixture.smallQuantiles;
-    quantiles(data, q).forEach((value, i) => assertClose(value, values[i], `q=${q[i]}`));
+    quantiles(data, q).forEach((value, i) => assertNear(value, values[i], TOLERANCE, `q=${q[i]}`));
   });
 
   test("rejects q outside [0, 1] and bad values", () => {
@@ -90,7 +87,7 @@ suite("iqrOutliers", () => {
     test(`matches numpy fences with k = ${expected.k}`, () => {
       const result = iqrOutliers(salary, { k: expected.k });
       for (const key of ["q1", "q3", "iqr", "lower", "upper"] as const) {
-        assertClose(result[key], expected[key], key);
+        assertNear(result[key], expected[key], TOLERANCE, key);
       }
       assert.deepEqual(result.indices, expected.indices);
       assert.equal(result.flags.length, salary.len());
@@ -107,9 +104,9 @@ suite("zScoreOutliers", () => {
   for (const expected of fixture.zscore) {
     test(`matches scipy.stats.zscore with ddof = ${expected.ddof}, threshold ${expected.threshold}`, () => {
       const result = zScoreOutliers(salary, { threshold: expected.threshold, ddof: expected.ddof });
-      assertClose(result.mean, expected.mean, "mean");
-      assertClose(result.std, expected.std, "std");
-      expected.z.forEach((z, i) => assertClose(result.z[i], z, `z[${i}]`));
+      assertNear(result.mean, expected.mean, TOLERANCE, "mean");
+      assertNear(result.std, expected.std, TOLERANCE, "std");
+      expected.z.forEach((z, i) => assertNear(result.z[i], z, TOLERANCE, `z[${i}]`));
       assert.deepEqual(result.indices, expected.indices);
     });
   }

@@ -16,6 +16,7 @@ import { lineChart } from "../src/plots/line-chart";
 import { scatter } from "../src/plots/scatter";
 import { estimateTextWidth } from "../src/plots/text-metrics";
 import { vegaLiteChart } from "../src/plots/vega-lite-chart";
+import { readFixture } from "./helpers/fixtures";
 import { mirrorFile } from "./helpers/mirror";
 
 interface Fixture {
@@ -24,8 +25,7 @@ interface Fixture {
   histogram100: Array<{ low: number; high: number; count: number }>;
 }
 
-const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "eda.json"), "utf8"));
-
+const fixture: Fixture = readFixture("eda.json");
 
 const salaries = pl.readCSV(mirrorFile("salary", "salaries_numpy_seed7.csv"));
 const salary = salaries.getColumn("salary_after_injection");

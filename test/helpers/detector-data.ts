@@ -3,7 +3,7 @@
 import { createMatrix, type Matrix } from "../../src/core/matrix";
 import { RandomState } from "../../src/random/random-state";
 
-/** Shape of `uniform_data` in test/reference/detectors_neighbors.py. */
+/** Arguments of `uniform_data` in test/reference/common.py. */
 export interface UniformDataSpec {
   seed: number;
   n: number;
@@ -13,7 +13,7 @@ export interface UniformDataSpec {
 }
 
 /**
- * `uniform_data(seed, n, d, outliers, n_new)` of the reference scripts: n x d uniform in
+ * `uniform_data(seed, n, d, outliers, n_new)` of test/reference/common.py: n x d uniform in
  * [-1, 1) with the first `outliers` rows stretched 4x, then n_new query rows in [-4, 4).
  * random_sample is bit-exact in numpy and in our RandomState, and so is this arithmetic.
  */

@@ -11,24 +11,11 @@ import json
 import math
 import os
 import re
-import sys
 
-# Python puts this script's folder first on sys.path; a sibling script named like a stdlib module
-# (test/reference/random.py) would then shadow it inside numpy. Import only from the real paths.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-import numpy as np  # noqa: E402
-import sklearn  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MIRROR = os.path.join(REPO, os.environ.get("ANOMALY_LAB_DATA_MIRROR", "../shared/datasets"))
-OUT = os.path.join(REPO, "test", "fixtures", "data", "reference.json")
-
-
-def mirror(*parts):
-    return os.path.join(MIRROR, *parts)
+from common import mirror_path, write_fixture  # first: common.py keeps this folder from shadowing numpy's imports
+import numpy as np
+import sklearn
+from sklearn.model_selection import train_test_split
 
 
 def weighted_sum(x):
@@ -38,13 +25,13 @@ def weighted_sum(x):
 
 
 def ecg():
-    data = np.loadtxt(mirror("ecg5000", "ecg.csv"), delimiter=",")
+    data = np.loadtxt(mirror_path("ecg5000", "ecg.csv"), delimiter=",")
     X, labels = data[:, :-1], data[:, -1]
     assert X.shape == (4998, 140) and int((labels == 1).sum()) == 2919 and int((labels == 0).sum()) == 2079
     # The TensorFlow tutorial's split, on row numbers so that the exact rows can be compared.
     rows = np.arange(len(X))
     train_rows, test_rows, train_labels, test_labels = train_test_split(rows, labels, test_size=0.2, random_state=21)
-    ucr = np.loadtxt(mirror("ecg5000", "ECG5000_TRAIN.txt"))
+    ucr = np.loadtxt(mirror_path("ecg5000", "ECG5000_TRAIN.txt"))
     classes = ucr[:, 0].astype(int)
     assert np.array_equal(ucr[:, 1:], X[:500]), "PROVENANCE: rows 0..499 of ecg.csv equal ECG5000_TRAIN"
     return {
@@ -77,7 +64,7 @@ def ecg():
 def provenance_bearing_means():
     """The per-file table of nasa_ims_bearing_test2/PROVENANCE.txt: name -> (dropFirst[4], allRows[4])."""
     table = {}
-    with open(mirror("nasa_ims_bearing_test2", "PROVENANCE.txt")) as f:
+    with open(mirror_path("nasa_ims_bearing_test2", "PROVENANCE.txt")) as f:
         for line in f:
             m = re.match(r"^\s+(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}\.\d{2})\s+((?:[0-9.e-]+\s+){7}[0-9.e-]+)\s*$", line)
             if m:
@@ -88,14 +75,14 @@ def provenance_bearing_means():
 
 
 def bearing():
-    with open(mirror("nasa_ims_bearing_test2", "merged_dataset_BearingTest_2.csv"), newline="") as f:
+    with open(mirror_path("nasa_ims_bearing_test2", "merged_dataset_BearingTest_2.csv"), newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     values = np.array([[float(v) for v in r[1:]] for r in body])
     published = provenance_bearing_means()
     raw = {}
     for name, (drop_first, all_rows) in sorted(published.items()):
-        x = np.abs(np.loadtxt(mirror("nasa_ims_bearing_test2", "raw", name), delimiter="\t"))
+        x = np.abs(np.loadtxt(mirror_path("nasa_ims_bearing_test2", "raw", name), delimiter="\t"))
         assert x.shape == (20480, 4)
         for ours, theirs in ((x[1:].mean(axis=0), drop_first), (x.mean(axis=0), all_rows)):
             assert np.max(np.abs(ours - np.array(theirs))) < 1e-15, (name, ours, theirs)
@@ -118,7 +105,7 @@ def bearing():
 
 
 def creditcard():
-    with open(mirror("creditcard_fraud", "creditcard_sample.csv"), newline="") as f:
+    with open(mirror_path("creditcard_fraud", "creditcard_sample.csv"), newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     values = np.array([[float(v) for v in r[:-1]] for r in body])
@@ -142,13 +129,13 @@ def creditcard():
 
 
 def nab():
-    with open(mirror("nab", "labels", "combined_windows.json")) as f:
+    with open(mirror_path("nab", "labels", "combined_windows.json")) as f:
         windows = json.load(f)
-    with open(mirror("nab", "labels", "combined_labels.json")) as f:
+    with open(mirror_path("nab", "labels", "combined_labels.json")) as f:
         labels = json.load(f)
     fmt = "%Y-%m-%d %H:%M:%S"
     out = {}
-    folder = mirror("nab", "data", "realKnownCause")
+    folder = mirror_path("nab", "data", "realKnownCause")
     for name in sorted(os.listdir(folder)):
         with open(os.path.join(folder, name), newline="") as f:
             rows = list(csv.reader(f))
@@ -176,11 +163,7 @@ def main():
     reference = {"generatedBy": "test/reference/data.py"}
     for part in (ecg, bearing, creditcard, nab):
         reference.update(part())
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump(reference, f, indent=1)
-        f.write("\n")
-    print(f"wrote {os.path.relpath(OUT, REPO)}", file=sys.stderr)
+    write_fixture(os.path.join("data", "reference.json"), reference, indent=1)
 
 
 if __name__ == "__main__":

@@ -18,27 +18,12 @@ computed as sqrt(sum of squared differences), as the tree does.
 k-means calls scipy.cluster.vq.kmeans / vq directly. Seeding np.random.seed(s) before
 kmeans(obs, k) is what the tutorial does (without a seed); kmeans(..., seed=s) is equivalent.
 """
-import json
-import os
-
+from common import SALARY_OUTLIER_ROWS, pyod_outcome, salary_data, write_fixture  # first: see common.py
 import numpy as np
 import scipy
 import sklearn
 from scipy.cluster.vq import kmeans, vq
 from sklearn.neighbors import NearestNeighbors
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def salary_data():
-    """The FloydHub tutorial's recipe."""
-    np.random.seed(7)
-    salary = np.array([np.random.randint(1000, 2500) for _ in range(100)], dtype=float)
-    salary[16] = 23
-    salary[65] = 17
-    classes = np.zeros(100, dtype=int)
-    classes[[16, 65]] = 1
-    return salary, classes
 
 
 def aggregate(distances, method):
@@ -53,7 +38,6 @@ def pyod_knn(X, X_new, k, method, contamination):
     nn = NearestNeighbors(n_neighbors=k, algorithm="kd_tree", metric="minkowski", p=2).fit(X)
     train_distances, _ = nn.kneighbors()
     scores = aggregate(train_distances, method)
-    threshold = np.percentile(scores, 100 * (1 - contamination))
     new_distances, _ = nn.kneighbors(X_new, n_neighbors=k)
     new_scores = aggregate(new_distances, method)
     # decision_function on the training rows themselves: each row is its own nearest neighbour.
@@ -61,9 +45,7 @@ def pyod_knn(X, X_new, k, method, contamination):
     return {
         "k": k, "method": method, "contamination": contamination,
         "X": X.tolist(), "XNew": X_new.tolist(),
-        "trainingScores": scores.tolist(), "threshold": float(threshold),
-        "labels": (scores > threshold).astype(int).tolist(),
-        "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
+        **pyod_outcome(scores, new_scores, contamination),
         "trainDecisionScores": train_again.tolist(),
     }
 
@@ -97,8 +79,10 @@ def kmeans_case(obs, k, seed, **kwargs):
 
 
 def main():
-    salary, classes = salary_data()
-    X_salary = salary.reshape(-1, 1)
+    X_salary = salary_data()
+    salary = X_salary.ravel()  # one-dimensional obs: scipy's kmeans returns a flat codebook
+    classes = np.zeros(len(salary), dtype=int)
+    classes[SALARY_OUTLIER_ROWS] = 1
     salary_knn = pyod_knn(X_salary, np.array([[37.0], [1256.0], [2600.0], [1000.0]]), 5, "largest", 0.02)
     del salary_knn["X"]  # the test regenerates it with salaryData()
     salary_knn["predictProba"] = pyod_predict_proba(np.array(salary_knn["trainingScores"]), np.array(salary_knn["newScores"]))
@@ -158,10 +142,7 @@ def main():
         "guess": {"guess": guess.tolist(), "codebook": guess_book.tolist(), "distortion": float(guess_distortion)},
         "vq": {"codebook": X_codebook.tolist(), "codes": codes.tolist(), "distances": distances.tolist()},
     }
-    out = os.path.join(HERE, "..", "fixtures", "detectors.json")
-    with open(out, "w") as handle:
-        # one top-level key per line: readable diffs, exact float repr (shortest round-trip)
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors.json", fixture)
 
 
 if __name__ == "__main__":

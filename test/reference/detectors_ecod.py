@@ -12,30 +12,9 @@ pyod/models/ecod.py with the same numpy / scipy calls:
 fit scores X alone; decision_function(X_new) scores the concatenation (X_train, X_new)
 and keeps the last rows, as PyOD does once X_train is set.
 """
-import json
-import os
-
+from common import pyod_outcome, salary_data, uniform_data, write_fixture  # first: see common.py
 import numpy as np
 from scipy.stats import skew as skew_sp
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def salary_data():
-    np.random.seed(7)
-    salary = np.array([np.random.randint(1000, 2500) for _ in range(100)], dtype=float)
-    salary[16] = 23
-    salary[65] = 17
-    return salary.reshape(-1, 1)
-
-
-def uniform_data(seed, n, d, outliers, n_new=15):
-    """As in detectors_neighbors.py (regenerated bit for bit by the tests)."""
-    rs = np.random.RandomState(seed)
-    X = (rs.random_sample(n * d) * 2 - 1).reshape(n, d)
-    X[:outliers] *= 4
-    X_new = (rs.random_sample(n_new * d) * 8 - 4).reshape(n_new, d)
-    return X, X_new
 
 
 def column_ecdf(matrix):
@@ -63,17 +42,12 @@ def ecod_scores(X):
 def case(X, X_new, contamination=0.1, data=None, store_x=True):
     scores, skewness = ecod_scores(X)
     new_scores = ecod_scores(np.concatenate((X, X_new), axis=0))[0][-X_new.shape[0]:]
-    threshold = np.percentile(scores, 100 * (1 - contamination))
     record = {"contamination": contamination, "skewSigns": skewness.tolist()}
     if data is not None:
         record["data"] = data
     elif store_x:
         record["X"] = X.tolist()
-    record.update({
-        "XNew": X_new.tolist(), "trainingScores": scores.tolist(), "threshold": float(threshold),
-        "labels": (scores > threshold).astype(int).tolist(),
-        "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
-    })
+    record.update({"XNew": X_new.tolist(), **pyod_outcome(scores, new_scores, contamination)})
     return record
 
 
@@ -97,9 +71,7 @@ def main():
     cases.append(case(X_mixed, X_mixed_new))
 
     fixture = {"numpy": np.__version__, "salary": salary_case, "cases": cases}
-    out = os.path.join(HERE, "..", "fixtures", "detectors_ecod.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors_ecod.json", fixture)
 
 
 if __name__ == "__main__":

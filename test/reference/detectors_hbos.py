@@ -10,29 +10,8 @@ feature, np.digitize(right=True) to place values, log2(density + alpha), the tol
 for values outside the training range, the sum over features negated (invert_order).
 threshold_ = np.percentile(decision_scores_, 100 * (1 - contamination)).
 """
-import json
-import os
-
+from common import pyod_outcome, salary_data, uniform_data, write_fixture  # first: see common.py
 import numpy as np
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def salary_data():
-    np.random.seed(7)
-    salary = np.array([np.random.randint(1000, 2500) for _ in range(100)], dtype=float)
-    salary[16] = 23
-    salary[65] = 17
-    return salary.reshape(-1, 1)
-
-
-def uniform_data(seed, n, d, outliers, n_new=15):
-    """As in detectors_neighbors.py (regenerated bit for bit by the tests)."""
-    rs = np.random.RandomState(seed)
-    X = (rs.random_sample(n * d) * 2 - 1).reshape(n, d)
-    X[:outliers] *= 4
-    X_new = (rs.random_sample(n_new * d) * 8 - 4).reshape(n_new, d)
-    return X, X_new
 
 
 def hbos_fit(X, n_bins):
@@ -68,7 +47,6 @@ def case(X, X_new, contamination=0.1, n_bins=10, alpha=0.1, tol=0.5, data=None, 
     hist, edges = hbos_fit(X, n_bins)
     scores = hbos_scores(X, edges, hist, n_bins, alpha, tol)
     new_scores = hbos_scores(X_new, edges, hist, n_bins, alpha, tol)
-    threshold = np.percentile(scores, 100 * (1 - contamination))
     record = {"nBins": n_bins, "alpha": alpha, "tol": tol, "contamination": contamination}
     if data is not None:
         record["data"] = data
@@ -76,9 +54,7 @@ def case(X, X_new, contamination=0.1, n_bins=10, alpha=0.1, tol=0.5, data=None, 
         record["X"] = X.tolist()
     record.update({
         "XNew": X_new.tolist(), "edges": edges.T.tolist(), "density": hist.T.tolist(),
-        "trainingScores": scores.tolist(), "threshold": float(threshold),
-        "labels": (scores > threshold).astype(int).tolist(),
-        "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
+        **pyod_outcome(scores, new_scores, contamination),
     })
     return record
 
@@ -107,9 +83,7 @@ def main():
     cases.append(case(X_int, X_int_new, n_bins=5))
 
     fixture = {"numpy": np.__version__, "salary": salary_case, "cases": cases}
-    out = os.path.join(HERE, "..", "fixtures", "detectors_hbos.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors_hbos.json", fixture)
 
 
 if __name__ == "__main__":

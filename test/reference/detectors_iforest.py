@@ -19,25 +19,16 @@ Data: the credit-card subset (all 30 columns Time, V1..V28, Amount; Class 1 = fr
 TensorFlow's ECG5000 ecg.csv (140 samples per beat; label 0 = abnormal = the anomaly).
 Also stores scikit-learn's _average_path_length at a few sizes (exact formula check).
 """
-import json
-import os
 import sys
 
+from common import MIRROR, mirror_path, write_fixture  # first: see common.py
 import numpy as np
 import sklearn
 from sklearn.ensemble import IsolationForest
 from sklearn.ensemble._iforest import _average_path_length
 from sklearn.metrics import roc_auc_score
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SEEDS = {"creditcard": list(range(10)), "ecg": list(range(100))}
-
-
-def datasets_folder():
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    return os.path.join(ROOT, os.environ.get("ANOMALY_LAB_DATA_MIRROR", os.path.join("..", "shared", "datasets")))
 
 
 def auc_over_seeds(X, y, seeds):
@@ -56,9 +47,9 @@ def auc_over_seeds(X, y, seeds):
 
 
 def main():
-    folder = datasets_folder()
-    credit = np.loadtxt(os.path.join(folder, "creditcard_fraud", "creditcard_sample.csv"), delimiter=",", skiprows=1)
-    ecg = np.loadtxt(os.path.join(folder, "ecg5000", "ecg.csv"), delimiter=",")
+    folder = sys.argv[1] if len(sys.argv) > 1 else MIRROR
+    credit = np.loadtxt(mirror_path("creditcard_fraud", "creditcard_sample.csv", folder=folder), delimiter=",", skiprows=1)
+    ecg = np.loadtxt(mirror_path("ecg5000", "ecg.csv", folder=folder), delimiter=",")
     sizes = [1, 2, 3, 5, 10, 100, 255, 256, 1000]
     fixture = {
         "versions": {"numpy": np.__version__, "sklearn": sklearn.__version__},
@@ -66,9 +57,7 @@ def main():
         "creditcard": {"rows": int(credit.shape[0]), **auc_over_seeds(credit[:, :30], credit[:, 30], SEEDS["creditcard"])},
         "ecg": {"rows": int(ecg.shape[0]), **auc_over_seeds(ecg[:, :140], 1 - ecg[:, 140], SEEDS["ecg"])},
     }
-    out = os.path.join(HERE, "..", "fixtures", "detectors_iforest.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors_iforest.json", fixture)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,7 @@ PyOD is not installable here; its detectors are rebuilt from its source (pyod/mo
   * threshold_ = np.percentile(decision_scores_, 100 * (1 - contamination)); labels = score > threshold_.
 Data are rounded to 6 decimals so that the JSON stays small; the rounded values are what both sides use.
 """
-import json
-import os
-
+from common import mirror_path, pyod_threshold, write_fixture  # first: see common.py
 import numpy as np
 import sklearn
 from scipy.spatial.distance import cdist
@@ -30,15 +28,6 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import OneClassSVM
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-MIRROR = os.path.join(REPO, os.environ.get("ANOMALY_LAB_DATA_MIRROR", "../shared/datasets"))
-
-
-def pyod_threshold(scores, contamination):
-    threshold = np.percentile(scores, 100 * (1 - contamination))
-    return float(threshold), (scores > threshold).astype(int).tolist()
 
 
 def gaussian_with_outliers(rs, n, p, n_outliers, shift):
@@ -120,7 +109,7 @@ def ocsvm_case(X, X_new, gamma, y=None):
 
 def credit_card_rows():
     """1,000 rows of the credit-card subset (RandomState(0).permutation), V1..V28 and Amount, standardised."""
-    path = os.path.join(MIRROR, "creditcard_fraud", "creditcard_sample.csv")
+    path = mirror_path("creditcard_fraud", "creditcard_sample.csv")
     with open(path) as handle:
         header = [name.strip().strip('"') for name in handle.readline().split(",")]
     table = np.genfromtxt(path, delimiter=",", skip_header=1, converters={header.index("Class"): lambda s: float(s.strip(b'"'))})
@@ -185,9 +174,7 @@ def main():
 
     fixture = {"sklearnVersion": sklearn.__version__, "numpyVersion": np.__version__, "argsort": argsort,
                "chi2": chi2_table, "mcd": mcd, "pca": pca, "ocsvm": ocsvm}
-    out = os.path.join(HERE, "..", "fixtures", "detectors_linear.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors_linear.json", fixture)
 
 
 if __name__ == "__main__":

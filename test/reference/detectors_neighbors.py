@@ -21,23 +21,10 @@ is LOF computed from an explicit distance matrix with ties taken by lower row in
 (`lof_lexicographic`), and the script asserts that scikit-learn's LocalOutlierFactor
 (algorithm="brute") gives the same numbers for the stored case.
 """
-import json
-import os
-
+from common import pyod_outcome, salary_data, uniform_data, write_fixture  # first: see common.py
 import numpy as np
 import sklearn
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def salary_data():
-    """The FloydHub tutorial's recipe (as in detectors.py)."""
-    np.random.seed(7)
-    salary = np.array([np.random.randint(1000, 2500) for _ in range(100)], dtype=float)
-    salary[16] = 23
-    salary[65] = 17
-    return salary.reshape(-1, 1)
 
 
 def search_case(X, X_new, k, data=None):
@@ -59,13 +46,10 @@ def pyod_lof(X, X_new, k, contamination, data=None):
 
 
 def lof_record(X, X_new, k, contamination, scores, new_scores, effective, data=None):
-    threshold = np.percentile(scores, 100 * (1 - contamination))
     return {
         "k": k, "effectiveNeighbors": int(effective), "contamination": contamination,
         **({"data": data} if data else {"X": X.tolist(), "XNew": X_new.tolist()}),
-        "trainingScores": scores.tolist(), "threshold": float(threshold),
-        "labels": (scores > threshold).astype(int).tolist(),
-        "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
+        **pyod_outcome(scores, new_scores, contamination),
     }
 
 
@@ -87,16 +71,6 @@ def lof_lexicographic(X, X_new, k):
     new_lrd = 1.0 / (np.mean(np.maximum(new_distances, k_distance[new_indices]), axis=1) + 1e-10)
     new_scores = np.mean(lrd[new_indices] / new_lrd[:, np.newaxis], axis=1)
     return scores, new_scores
-
-
-def uniform_data(seed, n, d, outliers, n_new=15):
-    """Data the tests regenerate bit for bit with RandomState(seed).randomSample (no arrays stored):
-    n x d uniform in [-1, 1), the first `outliers` rows stretched 4x, then n_new query rows in [-4, 4)."""
-    rs = np.random.RandomState(seed)
-    X = (rs.random_sample(n * d) * 2 - 1).reshape(n, d)
-    X[:outliers] *= 4
-    X_new = (rs.random_sample(n_new * d) * 8 - 4).reshape(n_new, d)
-    return X, X_new
 
 
 def main():
@@ -145,9 +119,7 @@ def main():
         "salaryLof": salary_lof,
         "lof": lof_cases,
     }
-    out = os.path.join(HERE, "..", "fixtures", "detectors_neighbors.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors_neighbors.json", fixture)
 
 
 if __name__ == "__main__":

@@ -11,30 +11,9 @@ Writes test/fixtures/detectors_univariate.json.
 With several columns, the score of a row is the largest per-column score.
 The contamination thresholds use np.percentile(scores, 100 * (1 - contamination)).
 """
-import json
-import os
-
+from common import pyod_threshold, salary_data, uniform_data, write_fixture  # first: see common.py
 import numpy as np
 from scipy.stats import zscore
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def salary_data():
-    np.random.seed(7)
-    salary = np.array([np.random.randint(1000, 2500) for _ in range(100)], dtype=float)
-    salary[16] = 23
-    salary[65] = 17
-    return salary.reshape(-1, 1)
-
-
-def uniform_data(seed, n, d, outliers, n_new=15):
-    """As in detectors_neighbors.py (regenerated bit for bit by the tests)."""
-    rs = np.random.RandomState(seed)
-    X = (rs.random_sample(n * d) * 2 - 1).reshape(n, d)
-    X[:outliers] *= 4
-    X_new = (rs.random_sample(n_new * d) * 8 - 4).reshape(n_new, d)
-    return X, X_new
 
 
 def zscore_rule(X, X_new):
@@ -60,7 +39,7 @@ def iqr_rule(X, X_new, k=1.5):
 
 def record(rule, X, X_new, fixed_threshold, contamination=0.1, **kwargs):
     parameters, train, new = rule(X, X_new, **kwargs)
-    percentile = float(np.percentile(train, 100 * (1 - contamination)))
+    percentile, percentile_labels = pyod_threshold(train, contamination)
     return {
         "parameters": parameters, "XNew": X_new.tolist(), "contamination": contamination,
         "trainingScores": train.tolist(), "newScores": new.tolist(),
@@ -68,7 +47,7 @@ def record(rule, X, X_new, fixed_threshold, contamination=0.1, **kwargs):
         "labels": (train > fixed_threshold).astype(int).tolist(),
         "newLabels": (new > fixed_threshold).astype(int).tolist(),
         "percentileThreshold": percentile,
-        "percentileLabels": (train > percentile).astype(int).tolist(),
+        "percentileLabels": percentile_labels,
     }
 
 
@@ -92,9 +71,7 @@ def main():
             "iqr": record(iqr_rule, X, X_new, 0.0, contamination=0.05),
         },
     }
-    out = os.path.join(HERE, "..", "fixtures", "detectors_univariate.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("detectors_univariate.json", fixture)
 
 
 if __name__ == "__main__":

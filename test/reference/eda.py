@@ -5,29 +5,11 @@ Run with Debian's Python (has numpy + scipy):
 Reads the tutorial's salary data set and writes test/fixtures/eda.json.
 """
 import csv
-import json
-import os
-import sys
 
-# Sibling generator scripts (e.g. random.py) must not shadow stdlib modules numpy imports.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-
+from common import mirror_path, write_fixture  # first: see common.py
 import numpy as np
 import scipy
 from scipy import stats
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-OUT = os.path.join(REPO, "test", "fixtures", "eda.json")
-
-
-def find_csv():
-    # Same rule as test/helpers/mirror.ts: $ANOMALY_LAB_DATA_MIRROR, else ../shared/datasets beside the repo.
-    mirror = os.path.join(REPO, os.environ.get("ANOMALY_LAB_DATA_MIRROR", "../shared/datasets"))
-    path = os.path.join(mirror, "salary", "salaries_numpy_seed7.csv")
-    if not os.path.exists(path):
-        sys.exit(f"{path} not found; set ANOMALY_LAB_DATA_MIRROR to the datasets mirror")
-    return path
 
 
 def read_columns(path):
@@ -60,7 +42,7 @@ def zscore_rule(x, threshold, ddof):
 
 
 def main():
-    columns = read_columns(find_csv())
+    columns = read_columns(mirror_path("salary", "salaries_numpy_seed7.csv"))
     salary = columns["salary_after_injection"]
     qs = [0, 0.01, 0.1, 0.25, 1 / 3, 0.5, 0.75, 0.9, 0.99, 1]
     values, counts = np.unique(columns["class"].astype(int), return_counts=True)
@@ -81,11 +63,7 @@ def main():
         "histogram100": [{"low": int(lo), "high": int(lo + 100), "count": int(c)}
                          for lo, c in zip(edges[:-1], hist) if c > 0],
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, indent=1)
-        f.write("\n")
-    print("wrote", OUT)
+    write_fixture("eda.json", fixture, indent=1)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,11 @@ PyOD is not installable here; precision_n_scores is rebuilt from its source
   y_pred = scores > threshold, return precision_score(y, y_pred).
 zero_division=0 is passed explicitly: it is the value sklearn's default ("warn") returns, minus the warning.
 """
-import json
-import os
-
+from common import write_fixture  # first: see common.py
 import numpy as np
 import sklearn
 from sklearn.metrics import (accuracy_score, classification_report, confusion_matrix, f1_score,
                              precision_score, recall_score, roc_auc_score, roc_curve)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def precision_n_scores(y, scores, n=None):
@@ -82,10 +78,7 @@ def main():
     classification.append(classification_case(np.array([1, 1, 0, 1]), np.array([1, 1, 0, 1])))
 
     fixture = {"sklearnVersion": sklearn.__version__, "ranking": ranking, "classification": classification}
-    out = os.path.join(HERE, "..", "fixtures", "evaluation.json")
-    with open(out, "w") as handle:
-        # one top-level key per line: readable diffs, exact float repr (shortest round-trip)
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("evaluation.json", fixture)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,11 @@ Writes test/fixtures/evaluation_curves.json.
   cost = c_fn * fn + c_fp * fp; ties go to the highest threshold (the fewest flagged rows).
   Infinite thresholds are written as the strings "inf" / "-inf" (JSON has no Infinity).
 """
-import json
-import os
-
+from common import write_fixture  # first: see common.py
 import numpy as np
 import sklearn
 from sklearn.metrics import (average_precision_score, confusion_matrix, f1_score, precision_recall_curve,
                              precision_score, recall_score)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def sweep(y, scores, thresholds, strict=False):
@@ -92,9 +88,7 @@ def main():
             if np.isinf(best["threshold"]):
                 best["threshold"] = "inf" if best["threshold"] > 0 else "-inf"
     fixture = {"sklearnVersion": sklearn.__version__, "cases": cases}
-    out = os.path.join(HERE, "..", "fixtures", "evaluation_curves.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("evaluation_curves.json", fixture)
 
 
 if __name__ == "__main__":

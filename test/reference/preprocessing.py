@@ -8,15 +8,11 @@ and a near-constant column exercise sklearn's "zero scale -> 1" rule) and train_
 selection (ShuffleSplit and StratifiedShuffleSplit, seeded with an int random_state, i.e. numpy's legacy
 RandomState). Splits are taken on row numbers so the exact rows, in order, can be compared.
 """
-import json
-import os
-
+from common import write_fixture  # first: see common.py
 import numpy as np
 import sklearn
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def matrices():
@@ -99,9 +95,7 @@ def main():
         "scalers": scalers,
         "splits": splits,
     }
-    out = os.path.join(HERE, "..", "fixtures", "preprocessing.json")
-    with open(out, "w") as handle:
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("preprocessing.json", fixture)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,8 @@ module for every script in this folder, and numpy imports it.)
 Writes test/fixtures/random.json. Every value is what numpy returns after
 RandomState(seed) (identical to np.random.seed(seed) on the global state).
 """
-import json
-import os
-
+from common import write_fixture  # first: see common.py
 import numpy as np
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def ints(values):
@@ -75,10 +71,7 @@ def main():
     fixture["mixedSeed11"] = mixed
     fixture["normalSeed2"] = floats(np.random.RandomState(2).normal(10, 2, 9))
 
-    out = os.path.join(HERE, "..", "fixtures", "random.json")
-    with open(out, "w") as handle:
-        # one top-level key per line: readable diffs, exact float repr (shortest round-trip)
-        handle.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in fixture.items()) + "\n}\n")
+    write_fixture("random.json", fixture)
 
 
 if __name__ == "__main__":
