@@ -104,7 +104,9 @@ export class KernelHandler extends TslabHandler {
     const outcome = this.outcomes.get(req);
     this.publishers.delete(req);
     this.outcomes.delete(req);
-    if (outcome === undefined) return reply; // aborted before it ran
+    // Aborted before it ran (tslab aborts queued cells after an error): the protocol's status is "aborted",
+    // where tslab says "abort".
+    if (outcome === undefined) return reply.status === "abort" ? { ...reply, status: "aborted" } : reply;
     if (reply.status === "error" || outcome.error !== undefined) {
       const error = outcome.error ?? { ename: "Error", evalue: "the cell failed", traceback: [] };
       return { status: "error", execution_count: outcome.executionCount, ...error };

@@ -36,6 +36,9 @@ export const DEFAULT_CONFIG: Record<string, unknown> = {
     domainColor: "#888",
     tickColor: "#888",
     labelLimit: 400,
+    // Drop a label rather than let two run together (seen: "2,4002,600" at the end of an axis).
+    labelOverlap: "parity",
+    labelSeparation: 6,
     titlePadding: 8,
   },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", labelLimit: 400 },

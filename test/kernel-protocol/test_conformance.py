@@ -12,6 +12,7 @@ test/kernel-protocol.test.ts runs it against a private kernelspec of this checko
 """
 
 import os
+import time
 import unittest
 
 import jupyter_kernel_test
@@ -131,6 +132,18 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
             replies[reply["parent_header"]["msg_id"]] = reply["content"]
         self.assertEqual(replies[failing]["status"], "error")
         self.assertEqual(replies[following]["status"], "ok")
+
+    def test_error_with_stop_on_error_aborts_the_queued_cell(self):
+        self.flush_channels()
+        failing = self.kc.execute(code='throw new Error("first")')
+        following = self.kc.execute(code="40 + 2")
+        replies = {}
+        while len(replies) < 2:
+            reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]
+        self.assertEqual(replies[failing]["status"], "error")
+        self.assertEqual(replies[following]["status"], "aborted")  # the protocol's word; tslab says "abort"
+        time.sleep(0.3)  # past tslab's abort window, so later tests start clean
 
     def test_undefined_shows_nothing(self):
         _, messages = self.execute_collect("undefined")
