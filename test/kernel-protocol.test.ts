@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import vm from "node:vm";
 import { before, describe, test } from "node:test";
 import pl from "nodejs-polars";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
@@ -16,6 +17,7 @@ import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-re
 import { answerHistoryRequest, ExecutionHistory, globToRegExp } from "../src/kernel/history";
 import { kernelSpec } from "../src/kernel/kernelspec";
 import { cellPublisher, clearOutput, setCellPublisher } from "../src/kernel/output";
+import { expandShorthandProperties, originalOffset, originalPosition } from "../src/kernel/shorthand";
 import { assertTslabCompatible, checkTslabCompatibility, installedTslabVersion, SUPPORTED_TSLAB_VERSION } from "../src/kernel/tslab";
 import { encodeMessage, parseMessage, peekMessageType, signParts } from "../src/kernel/wire";
 
@@ -74,6 +76,131 @@ describe("tslab pin (fails loudly when an upgrade changes what the kernel extend
       assert.equal(recorder.report.diagnostics[0].code, 2322); // TS2322: not assignable
       assert.deepEqual([recorder.report.diagnostics[0].start.line, recorder.report.diagnostics[0].start.character], [0, 6]);
       assert.equal(recorder.report.thrown, undefined);
+    } finally {
+      executor.close();
+    }
+  });
+});
+
+describe("shorthand properties (the kernel's workaround for tslab's bug)", () => {
+  // Expected rewrites are written by hand from the ECMAScript grammar: `{ k }` means `{ k: k }`,
+  // and in a destructuring assignment `{ a = 1 }` means `{ a: a = 1 }`.
+  const rewrites: [cell: string, expected: string][] = [
+    ["const o = { k };", "const o = { k: k };"],
+    ["f({ k, n: 1, m })", "f({ k: k, n: 1, m: m })"],
+    ["({ a } = obj)", "({ a: a } = obj)"],
+    ["({ a = 1 } = obj)", "({ a: a = 1 } = obj)"],
+    ["({ a = 1, b: { c = 2 } } = obj)", "({ a: a = 1, b: { c: c = 2 } } = obj)"],
+    ["[{ a = 1 }, ...[{ b }]] = xs;", "[{ a: a = 1 }, ...[{ b: b }]] = xs;"],
+    ["for ({ a = 1 } of xs) {}", "for ({ a: a = 1 } of xs) {}"],
+    ["const o = { outer: { k, inner: { n } }, m };", "const o = { outer: { k: k, inner: { n: n } }, m: m };"],
+    ["`total: ${ ({ k }).k }`", "`total: ${ ({ k: k }).k }`"],
+    ["const o = { k, method() { return { k }; } };", "const o = { k: k, method() { return { k: k }; } };"],
+  ];
+
+  test("spells out shorthand properties of object literals and destructuring assignments", () => {
+    for (const [cell, expected] of rewrites) {
+      assert.equal(expandShorthandProperties(cell).source, expected, cell);
+    }
+  });
+
+  test("leaves code without shorthand properties exactly as written", () => {
+    const cells = [
+      "const { a, b = 2, c: { d } } = obj;", // destructuring declarations: BindingElements
+      "function f({ a }: { a: number }, [{ b }] = [{ b: 1 }]) { return a + b; }",
+      "for (const { a } of xs) {}",
+      "if (ok) { run(); }",
+      'const text = "{ k }"; // { k }',
+      "const o = { k: 1, [key]: 2, ...rest, get g() { return 1; } };",
+      "type T = { k: number };",
+      "6 * 7",
+    ];
+    for (const cell of cells) {
+      assert.deepEqual(expandShorthandProperties(cell), { original: cell, source: cell, insertions: [] }, cell);
+    }
+  });
+
+  test("keeps `{ a = 1 }` outside a destructuring assignment the compile error it is", () => {
+    assert.equal(expandShorthandProperties("const z = { k, b = 1 };").source, "const z = { k: k, b = 1 };");
+  });
+
+  test("inserts on the same line, so every line keeps its number", () => {
+    const cell = "const o = {\n  k,\n  nested: { n, m },\n};\n({ a = 1 } =\n  { a: o.k });\n`${ { k }.k }`";
+    const { source } = expandShorthandProperties(cell);
+    const written = cell.split("\n");
+    const compiled = source.split("\n");
+    assert.equal(compiled.length, written.length);
+    assert.deepEqual(compiled, ["const o = {", "  k: k,", "  nested: { n: n, m: m },", "};", "({ a: a = 1 } =", "  { a: o.k });", "`${ { k: k }.k }`"]);
+  });
+
+  test("means what the cell meant (V8 evaluates both the same)", () => {
+    const cells = [
+      "const k = 3; const o = { k, nested: { k } }; JSON.stringify(o)",
+      "let a = 0, b = 0; ({ a, b = 7 } = { a: 5 }); [a, b].join()",
+      "let a = 0; [{ a = 4 }] = [{}]; a",
+      "const k = 'x'; `${ ({ k }).k }!`",
+    ];
+    for (const cell of cells) {
+      assert.deepEqual(vm.runInNewContext(expandShorthandProperties(cell).source), vm.runInNewContext(cell), cell);
+    }
+  });
+
+  test("maps positions in the rewritten cell back to the cell as written", () => {
+    const cell = "const k = 1;\nf({ k }, oops)";
+    const expansion = expandShorthandProperties(cell);
+    assert.equal(expansion.source, "const k = 1;\nf({ k: k }, oops)");
+    const oops = expansion.source.indexOf("oops");
+    assert.deepEqual(originalPosition(expansion, oops), { offset: cell.indexOf("oops"), line: 1, character: 9 });
+    // The inserted property name maps to the identifier the user wrote.
+    const inserted = expansion.source.indexOf("k: k");
+    const written = cell.indexOf("{ k }") + 2;
+    for (let offset = inserted; offset <= inserted + 3; offset++) assert.equal(originalOffset(expansion, offset), written);
+    assert.equal(originalOffset(expansion, 3), 3);
+    assert.throws(() => originalOffset(expansion, -1), /offset must be a non-negative integer, got -1/);
+    assert.throws(() => expandShorthandProperties(42 as unknown as string), /cell must be a string, got number/);
+  });
+
+  test("cells using an earlier cell's variable in shorthand run, and errors point into the cell as written", async () => {
+    const { executor, recorder } = createCellExecutor(ROOT);
+    const run = async (cell: string) => {
+      recorder.begin();
+      const ok = await executor.execute(cell);
+      return { ok, report: recorder.report };
+    };
+    try {
+      assert.equal((await run("const k = 3;")).ok, true);
+      const shorthand = await run("const o = { k }; o.k");
+      assert.deepEqual(shorthand.report.result, { value: 3 });
+      assert.equal(shorthand.report.compiled?.source, "const o = { k }; o.k");
+      assert.equal(shorthand.report.compiled?.compiledSource, "const o = { k: k }; o.k");
+      assert.deepEqual((await run("`${ ({ k }).k }`")).report.result, { value: "3" });
+
+      await run("let a = 0;");
+      assert.deepEqual((await run("({ a } = { a: 5 }); a")).report.result, { value: 5 });
+      assert.deepEqual((await run("({ a = 1 } = {}); a")).report.result, { value: 1 });
+
+      const cell = "const q = { k,\n  k2: { k }, zz };";
+      const failed = await run(cell);
+      assert.equal(failed.ok, false);
+      assert.equal(failed.report.diagnostics.length, 1);
+      const { start } = failed.report.diagnostics[0];
+      const zz = cell.indexOf("zz");
+      assert.deepEqual(start, { offset: zz, line: 1, character: zz - cell.indexOf("\n") - 1 });
+      assert.match(compileErrorContent(failed.report.diagnostics, cell).traceback.join("\n"), /2:14 - Cannot find name 'zz'/);
+
+      const thrown = await run("const w = { k };\nthrow new RangeError(String({ k }.k))");
+      assert.ok(thrown.report.thrown?.value instanceof RangeError);
+      assert.ok(
+        runtimeErrorContent(thrown.report.thrown.value, thrown.report.compiled).traceback.includes(
+          "    at line 2 of the cell: throw new RangeError(String({ k }.k))",
+        ),
+      );
+
+      // Completion takes the raw cell and a cursor in it: positions must not shift.
+      const completing = "const o2 = { k }; Math.ab";
+      const completion = executor.complete(completing, completing.length);
+      assert.equal(completion.start, completing.length - 2);
+      assert.ok(completion.candidates.includes("abs"));
     } finally {
       executor.close();
     }

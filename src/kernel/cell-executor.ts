@@ -4,11 +4,16 @@
  *  - the executor's `console` argument: tslab calls `console.log(value)` for the cell's last
  *    expression and `console.error(...)` for runtime errors and diagnostics;
  *  - the converter's `convert`: the compiled JavaScript and structured diagnostics of the cell.
+ * The converter is also where the kernel works around tslab's shorthand-property bug
+ * (./shorthand): each cell is compiled with its shorthand properties spelled out, and compile
+ * errors are mapped back to the cell as written. Completion and inspection get the raw cell,
+ * since their cursor positions are positions in it.
  */
 import { format } from "node:util";
 import { createConverter, type Converter, type ConverterOptions, type Diagnostic } from "tslab/dist/converter";
 import { createExecutor, type ConsoleInterface, type ConverterSet, type Executor } from "tslab/dist/executor";
 import type { CompiledCell } from "./errors";
+import { expandShorthandProperties, originalPosition, type ShorthandExpansion } from "./shorthand";
 
 /** Everything one `executor.execute(code)` reported, instead of printing it. */
 export interface CellReport {
@@ -53,11 +58,23 @@ export class CellRecorder implements ConsoleInterface {
     else this.current.notes.push(format(first, ...rest));
   }
 
-  /** Records the converter's output for the cell being run. */
-  converted(source: string, result: ReturnType<Converter["convert"]>): void {
+  /** Records the converter's output for the cell being run (`source` as written, `compiledSource` as compiled). */
+  converted(source: string, compiledSource: string, result: ReturnType<Converter["convert"]>): void {
     this.current.compiled = { source, output: result.output, lastExpressionVar: result.lastExpressionVar };
+    if (compiledSource !== source) this.current.compiled.compiledSource = compiledSource;
     this.current.diagnostics = result.diagnostics;
   }
+}
+
+/** A diagnostic of the rewritten cell, positioned in the cell as the user wrote it. */
+function diagnosticInCell(diagnostic: Diagnostic, expansion: ShorthandExpansion): Diagnostic {
+  // Diagnostics with a file name are in other files; an unchanged cell needs no mapping.
+  if (diagnostic.fileName !== undefined || expansion.insertions.length === 0) return diagnostic;
+  return {
+    ...diagnostic,
+    start: originalPosition(expansion, diagnostic.start.offset),
+    end: originalPosition(expansion, diagnostic.end.offset),
+  };
 }
 
 /** tslab's node/browser converter pair, created lazily like tslab's own, reporting each convert. */
@@ -84,8 +101,11 @@ class RecordingConverters implements ConverterSet {
     const converter = createConverter(options);
     return {
       convert: (prevDecl, src) => {
-        const result = converter.convert(prevDecl, src);
-        this.recorder.converted(src, result);
+        const expansion = expandShorthandProperties(src);
+        const converted = converter.convert(prevDecl, expansion.source);
+        // tslab prints these diagnostics too: both should point into the cell as written.
+        const result = { ...converted, diagnostics: converted.diagnostics.map((d) => diagnosticInCell(d, expansion)) };
+        this.recorder.converted(src, expansion.source, result);
         return result;
       },
       inspect: (prevDecl, src, position) => converter.inspect(prevDecl, src, position),

@@ -18,6 +18,11 @@ export interface ErrorContent {
 export interface CompiledCell {
   /** The TypeScript the user wrote. */
   source: string;
+  /**
+   * The TypeScript tslab compiled, when the kernel rewrote the cell (shorthand properties spelled
+   * out, see ./shorthand): same lines as `source`, and what the JavaScript lines are matched against.
+   */
+  compiledSource?: string;
   /** The JavaScript tslab ran (no source map exists; lines are matched by their text). */
   output?: string;
   /** The exports variable tslab assigns the last expression to, e.g. "tsLastExpr". */
@@ -88,7 +93,7 @@ export function cellLineOf(cell: CompiledCell, jsLineNumber: number): number | u
   const rank = jsLines
     .slice(0, jsLineNumber - 1)
     .filter((line) => comparable(line, cell.lastExpressionVar) === target).length;
-  const matches = cell.source
+  const matches = (cell.compiledSource ?? cell.source)
     .split("\n")
     .map((line, index) => ({ index, text: comparable(line) }))
     .filter((line) => line.text === target);

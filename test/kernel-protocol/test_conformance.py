@@ -206,6 +206,19 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
         _, messages = self.execute_collect("counter + 2")
         self.assertEqual(self.of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"], "42")
 
+    def result_text(self, code):
+        reply, messages = self.execute_collect(code)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        return self.of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"]
+
+    def test_shorthand_property_of_earlier_cell_variable(self):
+        # Plain tslab 1.0.22 fails these: "k is not defined", and `a` silently stays 0.
+        self.execute_collect("const k = 3;")
+        self.assertEqual(self.result_text("({ k }).k"), "3")
+        self.assertEqual(self.result_text("let a = 0; ({ a } = { a: 5 }); a"), "5")
+        self.execute_collect("let b = 0;")
+        self.assertEqual(self.result_text("({ b = 1 } = { b: 5 }); b"), "5")
+
 
 if __name__ == "__main__":
     unittest.main()
