@@ -122,14 +122,19 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
         after, _ = self.execute_collect("4")
         self.assertEqual(after["content"]["execution_count"], count + 1)
 
+    def replies_by_request(self, count):
+        """The next `count` execute replies, keyed by the msg_id of the request each answers."""
+        replies = {}
+        while len(replies) < count:
+            reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]
+        return replies
+
     def test_error_without_stop_on_error_does_not_abort_the_next_cell(self):
         self.flush_channels()
         failing = self.kc.execute(code='throw new Error("first")', stop_on_error=False)
         following = self.kc.execute(code="40 + 2")
-        replies = {}
-        while len(replies) < 2:
-            reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
-            replies[reply["parent_header"]["msg_id"]] = reply["content"]
+        replies = self.replies_by_request(2)
         self.assertEqual(replies[failing]["status"], "error")
         self.assertEqual(replies[following]["status"], "ok")
 
@@ -137,10 +142,7 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         failing = self.kc.execute(code='throw new Error("first")')
         following = self.kc.execute(code="40 + 2")
-        replies = {}
-        while len(replies) < 2:
-            reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
-            replies[reply["parent_header"]["msg_id"]] = reply["content"]
+        replies = self.replies_by_request(2)
         self.assertEqual(replies[failing]["status"], "error")
         self.assertEqual(replies[following]["status"], "aborted")  # the protocol's word; tslab says "abort"
         time.sleep(0.3)  # past tslab's abort window, so later tests start clean
