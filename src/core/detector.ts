@@ -27,10 +27,10 @@ export interface PredictOptions {
 }
 
 /**
- * The contract shared by all detectors (PyOD's BaseDetector, in TypeScript names):
+ * What every detector offers once fitted, classic or deep (PyOD's BaseDetector, in TypeScript names):
  * scores are "higher = more anomalous"; labels are 1 for outliers, 0 for inliers.
  */
-export interface Detector {
+export interface FittedDetector {
   /** Expected share of outliers, used to place the threshold. */
   readonly contamination: number;
   /** Whether `fit` has run. */
@@ -41,15 +41,46 @@ export interface Detector {
   readonly threshold: number;
   /** 0/1 labels of the training rows (PyOD `labels_`). */
   readonly labels: Uint8Array;
-  /** Learns from `X` (rows = observations); returns the detector for chaining. */
-  fit(X: MatrixInput): this;
   /** Outlier scores of new rows (PyOD `decision_function`). */
   score(X: MatrixInput): Float64Array;
   /** 0/1 labels of new rows: score > threshold. */
   predict(X: MatrixInput, options?: PredictOptions): Uint8Array;
+  /** Outlier probability of each row in [0, 1] (PyOD `predict_proba(X)[:, 1]`). */
+  predictProba(X: MatrixInput, options?: PredictProbaOptions): Float64Array;
+}
+
+/**
+ * A detector whose training is synchronous (every classic detector): `fit` returns the detector.
+ * `await detector.fit(X)` works too, so one loop serves classic and deep detectors alike.
+ */
+export interface Detector extends FittedDetector {
+  /** Learns from `X` (rows = observations); returns the detector for chaining. */
+  fit(X: MatrixInput): this;
   /** `fit(X)` then the training labels. */
   fitPredict(X: MatrixInput): Uint8Array;
 }
+
+/**
+ * A detector whose training is asynchronous (the neural detectors: TensorFlow.js trains in a Promise so that a
+ * progress bar can redraw between batches). Everything but `fit`/`fitPredict` is synchronous, as in {@link Detector}.
+ */
+export interface AsyncDetector extends FittedDetector {
+  /** Learns from `X`; resolves to the detector once trained. */
+  fit(X: MatrixInput): Promise<this>;
+  /** `await fit(X)` then the training labels. */
+  fitPredict(X: MatrixInput): Promise<Uint8Array>;
+}
+
+/**
+ * Any detector of the library. `await detector.fit(X)` is valid for every one of them:
+ *
+ * @example
+ * for (const detector of [new IForestDetector({ seed: 0 }), new AutoencoderDetector({ seed: 0 })] as AnyDetector[]) {
+ *   await detector.fit(XTrain);
+ *   console.log(rocAuc(yTest, detector.score(XTest)));
+ * }
+ */
+export type AnyDetector = Detector | AsyncDetector;
 
 interface FittedState {
   readonly cols: number;
@@ -59,31 +90,16 @@ interface FittedState {
 }
 
 /**
- * Base class implementing the {@link Detector} contract with PyOD's semantics:
- * `threshold = np.percentile(trainingScores, 100 * (1 - contamination))` (linear
- * interpolation) and `label = score > threshold`. Subclasses implement only
- * {@link BaseDetector.fitScores} and {@link BaseDetector.decisionScores}; input
- * conversion, validation and "fit before use" checks live here.
- *
- * @example
- * class DistanceToOrigin extends BaseDetector {
- *   protected fitScores(X: Matrix) { return this.decisionScores(X); }
- *   protected decisionScores(X: Matrix) {
- *     return Float64Array.from({ length: X.rows }, (_, i) => Math.hypot(...matrixRow(X, i)));
- *   }
- * }
- * new DistanceToOrigin({ contamination: 0.05 }).fit(data).predict([[10, 10]]);
+ * What {@link BaseDetector} and {@link AsyncBaseDetector} share: fitted state, threshold, scoring,
+ * labels, probabilities and the input checks. Only `fit` differs (sync or async).
  */
-export abstract class BaseDetector implements Detector {
+export abstract class DetectorCore implements FittedDetector {
   readonly contamination: number;
   private fitted: FittedState | undefined;
 
   protected constructor(options: DetectorOptions = {}) {
     this.contamination = checkContamination(options.contamination ?? 0.1);
   }
-
-  /** Learns the model from the training rows and returns their scores (same row order). */
-  protected abstract fitScores(X: Matrix): Float64Array;
 
   /** Scores new rows with the learned model; only called after `fit`, with the training column count. */
   protected abstract decisionScores(X: Matrix): Float64Array;
@@ -113,12 +129,16 @@ export abstract class BaseDetector implements Detector {
     return this.requireFitted().labels;
   }
 
-  fit(X: MatrixInput): this {
-    const matrix = toMatrix(X, { name: "X" });
-    const scores = this.checkScores(this.fitScores(matrix), matrix.rows);
+  /** The training input as a validated matrix (first step of every `fit`). */
+  protected trainingMatrix(X: MatrixInput): Matrix {
+    return toMatrix(X, { name: "X" });
+  }
+
+  /** Records the fitted state from the training scores (last step of every `fit`). */
+  protected completeFit(matrix: Matrix, trainingScores: Float64Array): void {
+    const scores = this.checkScores(trainingScores, matrix.rows);
     const threshold = this.fitThreshold(scores);
     this.fitted = { cols: matrix.cols, scores, threshold, labels: exceeds(scores, threshold) };
-    return this;
   }
 
   score(X: MatrixInput): Float64Array {
@@ -136,10 +156,6 @@ export abstract class BaseDetector implements Detector {
     const threshold =
       options.threshold === undefined ? this.requireFitted().threshold : checkFiniteNumber(options.threshold, "threshold");
     return exceeds(this.score(X), threshold);
-  }
-
-  fitPredict(X: MatrixInput): Uint8Array {
-    return this.fit(X).labels;
   }
 
   /**
@@ -191,6 +207,57 @@ export abstract class BaseDetector implements Detector {
     const bad = scores.findIndex((value) => Number.isNaN(value));
     if (bad >= 0) throw new Error(`${this.constructor.name} produced a NaN score for row ${bad}`);
     return scores;
+  }
+}
+
+/**
+ * Base class implementing the {@link Detector} contract with PyOD's semantics:
+ * `threshold = np.percentile(trainingScores, 100 * (1 - contamination))` (linear
+ * interpolation) and `label = score > threshold`. Subclasses implement only
+ * {@link BaseDetector.fitScores} and {@link BaseDetector.decisionScores}; input
+ * conversion, validation and "fit before use" checks live here.
+ *
+ * @example
+ * class DistanceToOrigin extends BaseDetector {
+ *   protected fitScores(X: Matrix) { return this.decisionScores(X); }
+ *   protected decisionScores(X: Matrix) {
+ *     return Float64Array.from({ length: X.rows }, (_, i) => Math.hypot(...matrixRow(X, i)));
+ *   }
+ * }
+ * new DistanceToOrigin({ contamination: 0.05 }).fit(data).predict([[10, 10]]);
+ */
+export abstract class BaseDetector extends DetectorCore implements Detector {
+  /** Learns the model from the training rows and returns their scores (same row order). */
+  protected abstract fitScores(X: Matrix): Float64Array;
+
+  fit(X: MatrixInput): this {
+    const matrix = this.trainingMatrix(X);
+    this.completeFit(matrix, this.fitScores(matrix));
+    return this;
+  }
+
+  fitPredict(X: MatrixInput): Uint8Array {
+    return this.fit(X).labels;
+  }
+}
+
+/**
+ * Base of the detectors that train asynchronously (TensorFlow.js models): the same contract as
+ * {@link BaseDetector}, with `fit` returning a Promise. Subclasses implement an async `fitScores`
+ * and a synchronous `decisionScores`.
+ */
+export abstract class AsyncBaseDetector extends DetectorCore implements AsyncDetector {
+  /** Learns the model from the training rows and resolves to their scores (same row order). */
+  protected abstract fitScores(X: Matrix): Promise<Float64Array>;
+
+  async fit(X: MatrixInput): Promise<this> {
+    const matrix = this.trainingMatrix(X);
+    this.completeFit(matrix, await this.fitScores(matrix));
+    return this;
+  }
+
+  async fitPredict(X: MatrixInput): Promise<Uint8Array> {
+    return (await this.fit(X)).labels;
   }
 }
 
