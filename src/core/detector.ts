@@ -134,8 +134,13 @@ export abstract class DetectorCore implements FittedDetector {
     return toMatrix(X, { name: "X" });
   }
 
+  /** Forgets the fitted state (a detector whose model was freed is no longer fitted). */
+  protected clearFit(): void {
+    this.fitted = undefined;
+  }
+
   /** Records the fitted state from the training scores (last step of every `fit`). */
-  protected completeFit(matrix: Matrix, trainingScores: Float64Array): void {
+  protected completeFit(matrix: { readonly rows: number; readonly cols: number }, trainingScores: Float64Array): void {
     const scores = this.checkScores(trainingScores, matrix.rows);
     const threshold = this.fitThreshold(scores);
     this.fitted = { cols: matrix.cols, scores, threshold, labels: exceeds(scores, threshold) };

@@ -41,6 +41,11 @@ function kernelWriter(): WriteDisplayData | null {
   return tslabJupyter?.lastWriteDisplayData ?? null;
 }
 
+/** Whether code runs inside a tslab/anomaly-lab kernel cell (rich output) rather than plain node. */
+export function inKernel(): boolean {
+  return kernelWriter() !== null;
+}
+
 /**
  * The mime bundle `display()` publishes for a value:
  * Displayable -> its own bundle; polars DataFrame/Series -> HTML table plus

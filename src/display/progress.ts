@@ -1,5 +1,5 @@
 import { escapeHtml } from "./html-table";
-import { newDisplayHandle, type DisplayHandle } from "./display";
+import { inKernel, newDisplayHandle, type DisplayHandle } from "./display";
 import type { MimeBundle } from "./mime";
 
 /** Options of {@link progressBar}. */
@@ -8,7 +8,10 @@ export interface ProgressBarOptions {
   label?: string;
   /** Minimum milliseconds between two redraws (the last step always redraws). Default 200. */
   minIntervalMs?: number;
-  /** Where to draw; default: a new display handle (in place in Jupyter, a line per redraw elsewhere). */
+  /**
+   * Where to draw; default: in Jupyter a new display handle (redrawn in place); in a terminal one line
+   * redrawn with a carriage return; in a log (stdout not a TTY) only the final line.
+   */
   handle?: DisplayHandle;
   /** Clock, for tests. */
   now?: () => number;
@@ -20,6 +23,21 @@ export interface ProgressBar {
   update(done: number, status?: string): void;
   /** Marks the bar complete (redraws at total). */
   finish(status?: string): void;
+}
+
+/** A terminal "display handle": one line, redrawn in place on a TTY; only the last state in a log file. */
+function terminalHandle(): DisplayHandle {
+  const tty = process.stdout.isTTY === true;
+  return {
+    id: "terminal",
+    update(value: unknown): void {
+      const bundle = (value as { toMimeBundle(): MimeBundle }).toMimeBundle();
+      const text = String(bundle["text/plain"]);
+      const finished = (value as { finished?: boolean }).finished === true;
+      if (tty) process.stdout.write(`\r${text}\x1b[K${finished ? "\n" : ""}`);
+      else if (finished) process.stdout.write(`${text}\n`);
+    },
+  };
 }
 
 function formatSeconds(seconds: number): string {
@@ -48,7 +66,7 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
     throw new RangeError(`progressBar(total): total must be a positive integer, got ${String(total)}`);
   }
   const now = options.now ?? Date.now;
-  const handle = options.handle ?? newDisplayHandle();
+  const handle = options.handle ?? (inKernel() ? newDisplayHandle() : terminalHandle());
   const minInterval = options.minIntervalMs ?? 200;
   const label = options.label ?? "progress";
   const started = now();
@@ -73,7 +91,7 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
     const time = now();
     if (!force && time - lastDraw < minInterval) return;
     lastDraw = time;
-    handle.update({ toMimeBundle: () => bundle(done, status) });
+    handle.update({ toMimeBundle: () => bundle(done, status), finished: done === total });
   };
 
   return {

@@ -1,0 +1,175 @@
+/**
+ * The dense autoencoder detector (PyOD's `AutoEncoder`, Keras's classic fraud autoencoder): a network
+ * trained to reproduce its input through a narrow middle; rows it reconstructs badly are anomalies.
+ * Score = the row's reconstruction error (mean squared or absolute error over its columns).
+ */
+import type * as TF from "@tensorflow/tfjs";
+import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
+import { tfjs, type BackendName } from "./tf";
+import { toMatrix, type MatrixInput } from "../core/matrix";
+import { applyColumnAffine } from "./input-scaling";
+
+/** Activations Keras users write by name. */
+export type Activation = "linear" | "relu" | "elu" | "tanh" | "sigmoid" | "selu" | "softplus";
+
+/** One hidden layer of the autoencoder. */
+export interface DenseLayerSpec {
+  units: number;
+  /** Default "relu". */
+  activation?: Activation;
+  /** L1 penalty on the layer's outputs (Keras `activity_regularizer=l1(...)`), added to the loss. Default 0. */
+  activityL1?: number;
+  /** L2 penalty on the layer's weights (Keras `kernel_regularizer=l2(...)`). Default 0. */
+  kernelL2?: number;
+}
+
+/** Reconstruction error used as the training loss and as the score. */
+export type ReconstructionError = "mse" | "mae";
+
+export interface AutoencoderOptions extends NeuralDetectorOptions {
+  /**
+   * Hidden layers from input to output (the output layer has as many units as the input has columns).
+   * Default: the credit-card tutorial's 14 tanh (activity L1 1e-4), 7 relu, 7 tanh.
+   */
+  layers?: DenseLayerSpec[];
+  /** Activation of the output layer. Default "linear" (the credit-card tutorial used "relu"). */
+  outputActivation?: Activation;
+  /** Training loss. Default "mse". */
+  loss?: ReconstructionError;
+  /** Score of a row; default: the same as `loss`. */
+  scoreError?: ReconstructionError;
+}
+
+const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid", "selu", "softplus"];
+
+/** The credit-card tutorial's hidden layers (Curiousily, "Credit Card Fraud Detection using Autoencoders in Keras"). */
+export const CREDIT_CARD_TUTORIAL_LAYERS: readonly DenseLayerSpec[] = [
+  { units: 14, activation: "tanh", activityL1: 1e-4 },
+  { units: 7, activation: "relu" },
+  { units: 7, activation: "tanh" },
+];
+
+/**
+ * Dense autoencoder under the detector contract; `fit` is asynchronous (training), everything else is not.
+ *
+ * @example
+ * ```ts
+ * const ae = new AutoencoderDetector({ epochs: 50, batchSize: 64, validationSplit: 0.1,
+ *   earlyStopping: { patience: 5 }, seed: 1 });
+ * await ae.fit(XTrainNormal);             // progress bar: epoch, loss, val_loss, time left
+ * display(await lossChart(ae.history));   // the loss curves
+ * rocAuc(yTest, ae.score(XTest));         // reconstruction error per row
+ * await ae.save("models/fraud-ae");       // ... later: await AutoencoderDetector.load("models/fraud-ae")
+ * ```
+ */
+export class AutoencoderDetector extends NeuralDetector {
+  readonly layers: readonly Required<DenseLayerSpec>[];
+  readonly outputActivation: Activation;
+  readonly loss: ReconstructionError;
+  readonly scoreError: ReconstructionError;
+
+  constructor(options: AutoencoderOptions = {}) {
+    super(options);
+    const specs = options.layers ?? CREDIT_CARD_TUTORIAL_LAYERS;
+    if (!Array.isArray(specs) || specs.length === 0) throw new RangeError("AutoencoderDetector: layers must be a non-empty array of { units, activation }");
+    this.layers = specs.map((spec, i) => ({
+      units: checkInteger(spec.units, `AutoencoderDetector: layers[${i}].units`, 1),
+      activation: checkActivation(spec.activation ?? "relu", `layers[${i}].activation`),
+      activityL1: checkFiniteNumber(spec.activityL1 ?? 0, `AutoencoderDetector: layers[${i}].activityL1`),
+      kernelL2: checkFiniteNumber(spec.kernelL2 ?? 0, `AutoencoderDetector: layers[${i}].kernelL2`),
+    }));
+    this.outputActivation = checkActivation(options.outputActivation ?? "linear", "outputActivation");
+    this.loss = checkError(options.loss ?? "mse", "loss");
+    this.scoreError = checkError(options.scoreError ?? this.loss, "scoreError");
+  }
+
+  /** Loads a detector saved with `save(folder)`; no retraining. */
+  static async load(folder: string, options: { backend?: BackendName } = {}): Promise<AutoencoderDetector> {
+    return NeuralDetector.restore(folder, (saved) => new AutoencoderDetector(saved as AutoencoderOptions), "AutoencoderDetector", options.backend);
+  }
+
+  protected buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel {
+    const seeds = layerSeeds(seed, this.layers.length + 1);
+    const model = tf.sequential({ name: "autoencoder" });
+    this.layers.forEach((spec, i) => {
+      model.add(
+        tf.layers.dense({
+          name: `hidden_${i + 1}`,
+          inputShape: i === 0 ? [cols] : undefined,
+          units: spec.units,
+          activation: spec.activation,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: seeds[i] }),
+          kernelRegularizer: spec.kernelL2 > 0 ? tf.regularizers.l2({ l2: spec.kernelL2 }) : undefined,
+        }),
+      );
+    });
+    model.add(
+      tf.layers.dense({
+        name: "reconstruction",
+        units: cols,
+        activation: this.outputActivation,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seeds[this.layers.length] }),
+      }),
+    );
+    return model;
+  }
+
+  protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
+    // Layer by layer, to add the activity penalties that tfjs's activityRegularizer cannot (Keras: l1 · Σ|h| / batch).
+    let h: TF.Tensor = batch;
+    const penalties: TF.Scalar[] = [];
+    model.layers.forEach((layer, i) => {
+      h = layer.apply(h, { training }) as TF.Tensor;
+      const l1 = this.layers[i]?.activityL1 ?? 0;
+      if (l1 > 0) penalties.push(tf.mul(l1, tf.div(tf.sum(tf.abs(h)), batch.shape[0])));
+    });
+    const reconstruction = reconstructionError(tf, batch, h, this.loss).mean() as TF.Scalar;
+    const weightPenalties = (model.losses as unknown as (() => TF.Scalar)[]).map((penalty) => penalty()); // kernel L2 terms
+    return penalties.length + weightPenalties.length === 0 ? reconstruction : tf.addN([reconstruction, ...penalties, ...weightPenalties]);
+  }
+
+  protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {
+    const reconstruction = model.predict(batch) as TF.Tensor;
+    return reconstructionError(tf, batch, reconstruction, this.scoreError) as TF.Tensor1D;
+  }
+
+  /** Reconstructions of `X` in the input's units (for plots of a row and its reconstruction). */
+  reconstruct(X: MatrixInput): number[][] {
+    const { model, affine } = this.fittedNetwork();
+    const matrix = toMatrix(X, { name: "X" });
+    if (matrix.cols !== affine.factor.length) {
+      throw new RangeError(`X has ${matrix.cols} columns, but AutoencoderDetector was fitted on ${affine.factor.length} columns`);
+    }
+    const tf = tfjs();
+    const scaled = applyColumnAffine(affine, matrix);
+    const output = tf.tidy(() => model.predict(tf.tensor2d(Float32Array.from(scaled.data), [scaled.rows, scaled.cols], "float32")) as TF.Tensor);
+    const values = output.dataSync();
+    output.dispose();
+    return Array.from({ length: matrix.rows }, (_, i) =>
+      Array.from({ length: matrix.cols }, (_, j) => (values[i * matrix.cols + j] - affine.shift[j]) / affine.factor[j]),
+    );
+  }
+
+  protected savedOptions(): Record<string, unknown> {
+    return { layers: this.layers, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };
+  }
+}
+
+/** Per-sample mean of squared or absolute differences over every axis but the first. */
+export function reconstructionError(tf: typeof TF, x: TF.Tensor, xHat: TF.Tensor, kind: ReconstructionError): TF.Tensor1D {
+  const diff = tf.sub(x, xHat);
+  const elementwise = kind === "mse" ? tf.square(diff) : tf.abs(diff);
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
+  return tf.mean(elementwise, axes) as TF.Tensor1D;
+}
+
+function checkActivation(value: unknown, name: string): Activation {
+  if ((ACTIVATIONS as readonly unknown[]).includes(value)) return value as Activation;
+  throw new RangeError(`AutoencoderDetector: ${name} must be one of ${ACTIVATIONS.join(", ")}, got ${String(value)}`);
+}
+
+function checkError(value: unknown, name: string): ReconstructionError {
+  if (value === "mse" || value === "mae") return value;
+  throw new RangeError(`AutoencoderDetector: ${name} must be "mse" or "mae", got ${String(value)}`);
+}

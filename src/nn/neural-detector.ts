@@ -1,0 +1,249 @@
+/**
+ * The base of every neural detector (dense, LSTM and convolutional autoencoders, ...): the detector
+ * contract of the classic detectors with an asynchronous `fit` ({@link AsyncBaseDetector}), plus what the
+ * Keras user expects: a backend that is reported, seeded and repeatable training with validation split,
+ * early stopping and a progress bar, a loss history to plot, scoring in batches, save and load, and
+ * `dispose()` to free the weights.
+ */
+import type * as TF from "@tensorflow/tfjs";
+import { AsyncBaseDetector, type DetectorOptions } from "../core/detector";
+import type { Matrix } from "../core/matrix";
+import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { RandomState } from "../random";
+import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
+import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions } from "./training";
+import { applyColumnAffine, checkInputScaling, fitColumnAffine, type ColumnAffine, type InputScaling } from "./input-scaling";
+import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readModelFolder, writeModelFolder, type SavedDetector } from "./model-folder";
+
+/**
+ * Where the threshold goes:
+ * - "contamination" (default): PyOD's rule, the `1 - contamination` percentile of the training scores;
+ * - `{ fixed: t }`: a threshold chosen by hand (the credit-card tutorial's 2.9);
+ * - `{ meanPlusStd: k }`: mean + k·std of the training scores (TensorFlow's ECG tutorial: k = 1).
+ */
+export type ThresholdRule = "contamination" | { fixed: number } | { meanPlusStd: number };
+
+/** Options shared by the neural detectors. */
+export interface NeuralDetectorOptions extends DetectorOptions, TrainingOptions {
+  /** Seed of the weights' initialisation and of the shuffling; without one a random seed is drawn (and recorded in `seed`). */
+  seed?: number;
+  /** Force a tfjs backend (default: node, else wasm, else cpu; or ANOMALY_LAB_TF_BACKEND). */
+  backend?: BackendName;
+  /** Threshold rule; see {@link ThresholdRule}. */
+  thresholdRule?: ThresholdRule;
+  /** Column scaling learned at fit and applied before the network; default "none" (Keras: the data as given). */
+  preprocessing?: InputScaling;
+  /** Rows scored per batch (bounds memory when scoring large data). Default 4096. */
+  scoreBatchSize?: number;
+}
+
+/** The fitted network and everything that goes with it. */
+export interface Fitted {
+  readonly model: TF.LayersModel;
+  readonly affine: ColumnAffine;
+  readonly history: TrainingHistory;
+  readonly backend: BackendInfo;
+}
+
+export abstract class NeuralDetector extends AsyncBaseDetector {
+  /** The seed training used (drawn at construction when not given). */
+  readonly seed: number;
+  readonly thresholdRule: ThresholdRule;
+  readonly preprocessing: InputScaling;
+  readonly scoreBatchSize: number;
+  protected readonly training: ResolvedTraining;
+  private readonly backendPreference: BackendName | undefined;
+  private state: Fitted | undefined;
+
+  protected constructor(options: NeuralDetectorOptions) {
+    super(options);
+    const name = new.target.name;
+    this.seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : checkInteger(options.seed, `${name}: seed`, 0);
+    this.thresholdRule = checkThresholdRule(options.thresholdRule ?? "contamination", name);
+    this.preprocessing = checkInputScaling(options.preprocessing ?? "none", name);
+    this.scoreBatchSize = checkInteger(options.scoreBatchSize ?? 4096, `${name}: scoreBatchSize`, 1);
+    this.training = resolveTraining(options, name);
+    this.backendPreference = options.backend;
+  }
+
+  /** Builds the (untrained) network for inputs of `cols` features, initialised from `seed`. */
+  protected abstract buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel;
+
+  /** The network's input for scaled rows (2-D `[rows, cols]` for dense models; windows or images for others). */
+  protected toInput(tf: typeof TF, X: Matrix): TF.Tensor {
+    return tf.tensor2d(Float32Array.from(X.data), [X.rows, X.cols], "float32");
+  }
+
+  /** Mean training loss of a batch (reconstruction + penalties). */
+  protected abstract batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar;
+
+  /** One score per sample of `batch` (a 1-D tensor), higher = more anomalous. */
+  protected abstract batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D;
+
+  /** Options to store with a saved model, from which the subclass's constructor rebuilds the detector. */
+  protected abstract savedOptions(): Record<string, unknown>;
+
+  /** The loss per epoch, the best epoch, seconds and the backend of the last `fit`. */
+  get history(): TrainingHistory {
+    return this.fittedNetwork().history;
+  }
+
+  /** The backend the detector trained (or was loaded) on. */
+  get backend(): BackendInfo {
+    return this.fittedNetwork().backend;
+  }
+
+  /** The underlying tfjs model, for inspection (`model.summary()`); do not dispose it yourself. */
+  get model(): TF.LayersModel {
+    return this.fittedNetwork().model;
+  }
+
+  protected async fitScores(X: Matrix): Promise<Float64Array> {
+    const { tf, info } = await useBackend(this.backendPreference);
+    this.dispose();
+    const affine = fitColumnAffine(this.preprocessing, X);
+    const scaled = applyColumnAffine(affine, X);
+    const input = this.toInput(tf, scaled);
+    const model = this.buildModel(tf, X.cols, this.seed);
+    try {
+      const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
+      const history = await trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`);
+      this.state = { model, affine, history, backend: info };
+      return this.scoreInput(tf, model, input);
+    } catch (error) {
+      model.dispose();
+      this.state = undefined;
+      throw error;
+    } finally {
+      input.dispose();
+    }
+  }
+
+  protected decisionScores(X: Matrix): Float64Array {
+    const { model, affine } = this.fittedNetwork();
+    const tf = tfjs(); // its backend is ready: it trained (or loaded) this model
+    const input = this.toInput(tf, applyColumnAffine(affine, X));
+    try {
+      return this.scoreInput(tf, model, input);
+    } finally {
+      input.dispose();
+    }
+  }
+
+  protected override fitThreshold(trainingScores: Float64Array): number {
+    const rule = this.thresholdRule;
+    if (rule === "contamination") return super.fitThreshold(trainingScores);
+    if ("fixed" in rule) return rule.fixed;
+    let mean = 0;
+    for (const value of trainingScores) mean += value;
+    mean /= trainingScores.length;
+    let squares = 0;
+    for (const value of trainingScores) squares += (value - mean) ** 2;
+    return mean + rule.meanPlusStd * Math.sqrt(squares / trainingScores.length); // numpy std, ddof 0
+  }
+
+  /** Frees the network's weights (the detector is unfitted afterwards). Safe to call twice. */
+  dispose(): void {
+    this.state?.model.dispose();
+    this.state = undefined;
+    this.clearFit();
+  }
+
+  /**
+   * Saves the fitted detector to `folder` (created or replaced atomically): the network in tfjs's Layers
+   * format (model.json + weights.bin) and detector.json (options, scaling, threshold, training scores,
+   * history). Load it with the class's static `load(folder)` on any backend.
+   */
+  async save(folder: string): Promise<void> {
+    const { model, affine, history } = this.fittedNetwork();
+    const { tf } = await useBackend(this.backendPreference);
+    const saved: SavedDetector = {
+      format: DETECTOR_FORMAT,
+      formatVersion: DETECTOR_FORMAT_VERSION,
+      detector: this.constructor.name,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      libraryVersion: (require("../../package.json") as { version: string }).version,
+      tfjsVersion: tf.version.tfjs,
+      state: {
+        options: { ...this.savedOptions(), ...this.commonOptions() },
+        cols: this.fittedCols(),
+        affine,
+        trainingScores: Array.from(this.trainingScores),
+        history,
+      },
+    };
+    await writeModelFolder(tf, model, saved, folder);
+  }
+
+  /** Restores a detector saved by {@link save} into `detector` (a fresh instance built from the saved options). */
+  protected static async restore<D extends NeuralDetector>(
+    folder: string,
+    make: (options: Record<string, unknown>) => D,
+    className: string,
+    backend?: BackendName,
+  ): Promise<D> {
+    const { tf, info } = await useBackend(backend);
+    const { model, saved } = await readModelFolder(tf, folder, className);
+    const state = saved.state as { options: Record<string, unknown>; cols: number; affine: ColumnAffine; trainingScores: number[]; history: TrainingHistory };
+    const detector = make({ ...state.options, backend });
+    detector.state = { model, affine: state.affine, history: state.history, backend: info };
+    detector.completeFit({ rows: state.trainingScores.length, cols: state.cols }, Float64Array.from(state.trainingScores));
+    return detector;
+  }
+
+  private commonOptions(): Record<string, unknown> {
+    const t = this.training;
+    return {
+      contamination: this.contamination,
+      seed: this.seed,
+      thresholdRule: this.thresholdRule,
+      preprocessing: this.preprocessing,
+      scoreBatchSize: this.scoreBatchSize,
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      learningRate: t.learningRate,
+      validationSplit: t.validationSplit,
+      earlyStopping: t.earlyStopping,
+      shuffle: t.shuffle,
+      progress: typeof t.progress === "function" ? true : t.progress,
+    };
+  }
+
+  private fittedCols(): number {
+    return this.fittedNetwork().model.inputs[0].shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  }
+
+  /** Scores `input` in batches of `scoreBatchSize` samples. */
+  private scoreInput(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor): Float64Array {
+    const n = input.shape[0];
+    const out = new Float64Array(n);
+    for (let start = 0; start < n; start += this.scoreBatchSize) {
+      const size = Math.min(this.scoreBatchSize, n - start);
+      const scores = tf.tidy(() => this.batchScores(tf, model, input.slice(start, size)));
+      out.set(scores.dataSync(), start);
+      scores.dispose();
+    }
+    return out;
+  }
+
+  /** The fitted network, its input scaling, history and backend (throws when not fitted). */
+  protected fittedNetwork(): Fitted {
+    if (this.state === undefined) throw new Error(`${this.constructor.name} is not fitted: call await fit(X) first (or ${this.constructor.name}.load(folder))`);
+    return this.state;
+  }
+}
+
+/** Seeds for the layers of one network: distinct, repeatable. */
+export function layerSeeds(seed: number, count: number): number[] {
+  const random = new RandomState(seed);
+  return Array.from({ length: count }, () => random.randint(0, 2 ** 31 - 1));
+}
+
+function checkThresholdRule(rule: ThresholdRule, context: string): ThresholdRule {
+  if (rule === "contamination") return rule;
+  if (typeof rule === "object" && rule !== null) {
+    if ("fixed" in rule) return { fixed: checkFiniteNumber(rule.fixed, `${context}: thresholdRule.fixed`) };
+    if ("meanPlusStd" in rule) return { meanPlusStd: checkFiniteNumber(rule.meanPlusStd, `${context}: thresholdRule.meanPlusStd`) };
+  }
+  throw new RangeError(`${context}: thresholdRule must be "contamination", { fixed: number } or { meanPlusStd: number }, got ${JSON.stringify(rule)}`);
+}

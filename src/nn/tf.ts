@@ -1,0 +1,131 @@
+/**
+ * TensorFlow.js, loaded on first use, on the fastest backend that works here.
+ *
+ * Order: "node" (`@tensorflow/tfjs-node`, an optional dependency: native TensorFlow, when its install
+ * found libtensorflow), then "wasm" (`@tensorflow/tfjs-backend-wasm`, SIMD), then "cpu" (plain JS).
+ * The choice can be forced by option or by the environment variable `ANOMALY_LAB_TF_BACKEND`.
+ * Loading is lazy so that `import "anomaly-lab"` stays fast for notebooks without neural networks.
+ */
+import type * as TF from "@tensorflow/tfjs";
+
+/** Backends a user can ask for. */
+export type BackendName = "node" | "wasm" | "cpu";
+
+/** What ran: shown by notebooks so that timings can be read in context. */
+export interface BackendInfo {
+  /** The backend in use. */
+  readonly name: BackendName;
+  /** tfjs's own name for it ("tensorflow", "wasm", "cpu"). */
+  readonly tfName: string;
+  /** Threads the backend computes with (wasm: its thread pool; node: TensorFlow's intra-op pool, as reported; cpu: 1). */
+  readonly threads: number | "native";
+  /** Whether the wasm backend uses SIMD instructions (undefined for the others). */
+  readonly simd?: boolean;
+  /** tfjs version. */
+  readonly version: string;
+  /** Why faster backends were passed over, in order (empty when the first choice loaded). */
+  readonly skipped: readonly string[];
+  /** One line for a notebook: "TensorFlow.js 4.22.0 on wasm (SIMD, 1 thread); skipped node: ...". */
+  readonly summary: string;
+}
+
+const ORDER: readonly BackendName[] = ["node", "wasm", "cpu"];
+const TF_NAMES: Record<BackendName, string> = { node: "tensorflow", wasm: "wasm", cpu: "cpu" };
+export const BACKEND_ENV = "ANOMALY_LAB_TF_BACKEND";
+
+let tfModule: typeof TF | undefined;
+let active: BackendInfo | undefined;
+
+/** The tfjs namespace (loads it on first call; no backend is chosen yet). */
+export function tfjs(): typeof TF {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  tfModule ??= require("@tensorflow/tfjs") as typeof TF;
+  return tfModule;
+}
+
+/**
+ * The tfjs namespace on a ready backend. Every neural detector calls this before building or
+ * running a model; the first call picks the backend (see the module comment), later calls reuse it
+ * unless another backend is asked for.
+ *
+ * @example
+ * ```ts
+ * const { info } = await useBackend();          // node, else wasm, else cpu
+ * console.log(info.summary);
+ * await useBackend("cpu");                       // force one (also: ANOMALY_LAB_TF_BACKEND=cpu)
+ * ```
+ */
+export async function useBackend(preference?: BackendName): Promise<{ tf: typeof TF; info: BackendInfo }> {
+  const wanted = preference ?? backendFromEnv();
+  if (active !== undefined && (wanted === undefined || wanted === active.name)) return { tf: tfjs(), info: active };
+  const candidates = wanted === undefined ? ORDER : [wanted];
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    const reason = await tryBackend(name);
+    if (reason === undefined) {
+      active = await describe(name, skipped);
+      return { tf: tfjs(), info: active };
+    }
+    skipped.push(`${name}: ${reason}`);
+  }
+  const how = preference !== undefined ? "asked for by option" : `asked for by ${BACKEND_ENV}`;
+  throw new Error(`TensorFlow.js backend "${String(wanted)}" (${how}) could not start: ${skipped.join("; ")}`);
+}
+
+/** The backend in use, or undefined before the first {@link useBackend}. */
+export function activeBackend(): BackendInfo | undefined {
+  return active;
+}
+
+function backendFromEnv(): BackendName | undefined {
+  const value = process.env[BACKEND_ENV]?.trim().toLowerCase();
+  if (value === undefined || value === "" || value === "auto") return undefined;
+  if ((ORDER as readonly string[]).includes(value)) return value as BackendName;
+  throw new RangeError(`${BACKEND_ENV}=${value}: expected one of node, wasm, cpu, auto`);
+}
+
+/** Starts a backend; returns why it could not, or undefined on success. */
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  const tf = tfjs();
+  try {
+    if (name === "node") {
+      // Registers the "tensorflow" backend (and file:// model IO) in the same tfjs-core as tfjs().
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("@tensorflow/tfjs-node");
+    } else if (name === "wasm") {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("@tensorflow/tfjs-backend-wasm");
+    }
+    const ok = await tf.setBackend(TF_NAMES[name]);
+    if (!ok) return "tf.setBackend returned false";
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (name === "node" && /Cannot find module '@tensorflow\/tfjs-node'/.test(message)) {
+      return "@tensorflow/tfjs-node is not installed (an optional dependency: its install needs libtensorflow)";
+    }
+    return message.split("\n")[0] ?? message;
+  }
+}
+
+async function describe(name: BackendName, skipped: string[]): Promise<BackendInfo> {
+  const tf = tfjs();
+  let threads: number | "native" = 1;
+  let simd: boolean | undefined;
+  if (name === "node") threads = "native";
+  if (name === "wasm") {
+    simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount?: () => number };
+    threads = wasm.getThreadsCount?.() ?? 1;
+  }
+  const detail =
+    name === "wasm"
+      ? ` (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`
+      : name === "cpu"
+        ? " (plain JavaScript, 1 thread)"
+        : " (native TensorFlow)";
+  const summary = `TensorFlow.js ${tf.version.tfjs} on ${name}${detail}${skipped.length ? `; skipped ${skipped.join("; ")}` : ""}`;
+  return { name, tfName: TF_NAMES[name], threads, simd, version: tf.version.tfjs, skipped: [...skipped], summary };
+}
