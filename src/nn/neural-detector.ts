@@ -80,6 +80,15 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   /** One score per sample of `batch` (a 1-D tensor), higher = more anomalous. */
   protected abstract batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D;
 
+  /**
+   * One score per input row from one score per sample. Identity for models whose samples are rows; a
+   * windowed model (several rows per sample) maps each window's score to the rows it stands for.
+   */
+  protected rowScores(sampleScores: Float64Array, rows: number): Float64Array {
+    void rows;
+    return sampleScores;
+  }
+
   /** Options to store with a saved model, from which the subclass's constructor rebuilds the detector. */
   protected abstract savedOptions(): Record<string, unknown>;
 
@@ -109,7 +118,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
       const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
       const history = await trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`);
       this.state = { model, affine, history, backend: info };
-      return this.scoreInput(tf, model, input);
+      return this.rowScores(this.scoreInput(tf, model, input), X.rows);
     } catch (error) {
       model.dispose();
       this.state = undefined;
@@ -124,7 +133,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     const tf = tfjs(); // its backend is ready: it trained (or loaded) this model
     const input = this.toInput(tf, applyColumnAffine(affine, X));
     try {
-      return this.scoreInput(tf, model, input);
+      return this.rowScores(this.scoreInput(tf, model, input), X.rows);
     } finally {
       input.dispose();
     }
