@@ -11,6 +11,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { RandomState } from "../random";
 import { progressBar, type ProgressBar } from "../display/progress";
 import { checkInteger } from "../core/validation";
+import { HostAdam } from "./host-adam";
 
 /** Early stopping, as Keras's `EarlyStopping` callback. */
 export interface EarlyStoppingOptions {
@@ -142,7 +143,8 @@ export async function trainModel(
     throw new RangeError(`${label}: validationSplit ${settings.validationSplit} of ${n} rows leaves no validation row`);
   }
   const random = new RandomState(seed);
-  const optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+  const variables = trainable.model.trainableWeights.map((weight) => weight.read() as TF.Variable);
+  const optimizer = new HostAdam(variables, settings.learningRate);
   const train = nValidation > 0 ? data.slice(0, nTrain) : data;
   const validation = nValidation > 0 ? data.slice(nTrain, nValidation) : undefined;
   const bar = progressFor(settings, label);
@@ -162,7 +164,10 @@ export async function trainModel(
       for (let start = 0; start < nTrain; start += settings.batchSize) {
         const size = Math.min(settings.batchSize, nTrain - start);
         const batch = epochData.slice(start, size);
-        const cost = optimizer.minimize(() => trainable.loss(batch, true), true) as TF.Scalar;
+        const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
+        const gradients = variables.map((variable) => grads[variable.name]);
+        optimizer.apply(tf, gradients);
+        for (const gradient of gradients) gradient.dispose();
         // The last batch may be short: weight by size (Keras), sum at the end, one sync per epoch.
         batchLosses.push(size === settings.batchSize ? cost : weightLoss(tf, cost, size / settings.batchSize));
         batch.dispose();
@@ -202,7 +207,6 @@ export async function trainModel(
     else bestEpoch = losses.length;
   } finally {
     for (const weight of bestWeights ?? []) weight.dispose();
-    optimizer.dispose();
     if (validation !== undefined) {
       validation.dispose();
       train.dispose();
