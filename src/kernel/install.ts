@@ -99,19 +99,16 @@ export function installKernel(options: InstallKernelOptions = {}): InstallResult
   const name = checkKernelName(options.name ?? DEFAULT_KERNEL_NAME);
   const location = options.location ?? { kind: "user" };
   const spec = kernelSpec({ displayName: options.displayName, nodePath: options.nodePath });
-  const { jupyter } = findJupyter(jupyterCandidates(options.python, env), env);
+  const found = findJupyter(jupyterCandidates(options.python, env), env);
+  const { jupyter } = found;
 
   const target = targetDir(jupyter, location, name, env);
-  let resourceDir: string;
-  let changed = false;
-  if (target !== undefined && isDeepStrictEqual(readSpec(target), spec)) {
-    resourceDir = target;
-  } else {
-    resourceDir = installSpec(jupyter, spec, name, location, env) ?? target ?? "";
-    changed = true;
-  }
-  const result: InstallResult = { name, spec, resourceDir, changed, jupyter };
-  const warning = visibilityWarning(jupyter, name, resourceDir, location, env);
+  const unchanged = target !== undefined && isDeepStrictEqual(readSpec(target), spec);
+  const resourceDir = unchanged ? target : installSpec(jupyter, spec, name, location, env) ?? target ?? "";
+  const result: InstallResult = { name, spec, resourceDir, changed: !unchanged, jupyter };
+  // What Jupyter resolves `name` to now: the list from before still holds when nothing was written.
+  const kernelspecs = unchanged ? found.kernelspecs : findJupyter([jupyter], env).kernelspecs;
+  const warning = visibilityWarning(kernelspecs, jupyter, name, resourceDir, location);
   if (warning !== undefined) result.warning = warning;
   return result;
 }
@@ -139,8 +136,13 @@ function installSpec(jupyter: JupyterCommand, spec: KernelSpec, name: string, lo
 }
 
 /** Says so when Jupyter, asked for `name`, would start some other kernelspec or none. */
-function visibilityWarning(jupyter: JupyterCommand, name: string, resourceDir: string, location: KernelLocation, env: NodeJS.ProcessEnv): string | undefined {
-  const specs = findJupyter([jupyter], env).kernelspecs;
+function visibilityWarning(
+  specs: Record<string, InstalledKernelSpec>,
+  jupyter: JupyterCommand,
+  name: string,
+  resourceDir: string,
+  location: KernelLocation,
+): string | undefined {
   const found = specs[name];
   if (found !== undefined && samePath(found.resource_dir, resourceDir)) return undefined;
   if (location.kind === "prefix") {
