@@ -176,6 +176,13 @@ describe("the packed package in a fresh project: README's three commands, then a
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  test("the README's section shows the three commands this test runs", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Use it in your own project"), readme.indexOf("## The kernel"));
+    const commands = (/```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? "").split("\n").map((line) => line.replace(/#.*/, "").trim()).filter(Boolean);
+    assert.deepEqual(commands, ["npm install anomaly-lab", "npx anomaly-lab-kernel install", "jupyter lab"]);
+  });
+
   test("npm pack, then npm install of the tarball in an empty project", { timeout: 600_000 }, () => {
     // --ignore-scripts: dist/ is built already (checked above), no need for prepack's rebuild.
     const packed = run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { timeout: 300_000 });
