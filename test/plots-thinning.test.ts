@@ -124,7 +124,7 @@ suite("dense curves are thinned to the pixels, same picture", () => {
     assert.equal(y.reduce((a, b) => a + b, 0), reference.positives);
   });
 
-  test("ROC of 20,000 scores: a few hundred vertices, ends kept, drawn within half a pixel, AUC as sklearn's", async () => {
+  test("ROC of 8,000 scores: a few hundred vertices, ends kept, drawn within half a pixel, AUC as sklearn's", async () => {
     const chart = await rocCurveChart(y, { detector: scores });
     const [[label, rows]] = [...curveRows(chart)];
     assert.equal(label, `detector (AUC = ${reference.rocAuc.toFixed(3)})`);
@@ -132,7 +132,7 @@ suite("dense curves are thinned to the pixels, same picture", () => {
     assert.equal(full.fpr.length, reference.rocPoints);
     assert.ok(rows!.length < reference.rocPoints / 20, `${rows!.length} of ${reference.rocPoints} points kept`);
     assert.deepEqual([rows![0], rows!.at(-1)].map((r) => [r!.x, r!.y]), [[0, 0], [1, 1]]);
-    // The drawn area is sklearn's AUC (from all 20,001 points) to within what a quarter pixel can hold.
+    // The drawn area is sklearn's AUC (from all 8,001 points) to within what a quarter pixel can hold.
     assert.ok(Math.abs(areaUnder(rows!) - reference.rocAuc) < 1e-3, `thinned AUC ${areaUnder(rows!)} vs sklearn ${reference.rocAuc}`);
 
     const everyPoint = Array.from(full.fpr, (x, k) => ({ curve: label, x, y: full.tpr[k], order: k }));
@@ -143,7 +143,7 @@ suite("dense curves are thinned to the pixels, same picture", () => {
     assert.ok(maxDeviation(drawn!, drawnFull!) < 0.1);
   });
 
-  test("PR steps of 20,000 scores: ends kept, drawn within half a pixel of vega's step-after line, area = sklearn's AP", async () => {
+  test("PR steps of 8,000 scores: ends kept, drawn within half a pixel of vega's step-after line, area = sklearn's AP", async () => {
     const chart = await prCurveChart(y, { detector: scores });
     const [[label, rows]] = [...curveRows(chart)];
     assert.equal(label, `detector (AP = ${reference.averagePrecision.toFixed(3)})`);

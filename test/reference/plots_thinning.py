@@ -15,7 +15,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve, roc
 
 
 def main():
-    seed, n, rate, shift = 11, 20000, 0.05, 1.5
+    seed, n, rate, shift = 11, 8000, 0.05, 1.5
     rs = np.random.RandomState(seed)
     y = (rs.random_sample(n) < rate).astype(int)
     scores = rs.standard_normal(n) + shift * y
