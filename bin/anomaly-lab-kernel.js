@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// The anomaly-lab Jupyter kernel: `node bin/anomaly-lab-kernel.js <connection_file>`.
-// Jupyter runs it through the kernel.json that src/kernel/kernelspec.ts describes.
+// The anomaly-lab Jupyter kernel command (src/kernel/cli.ts):
+//   anomaly-lab-kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name TEXT]
+//   anomaly-lab-kernel uninstall [--name NAME]
+//   anomaly-lab-kernel --help | --version
+//   anomaly-lab-kernel <connection_file>   (Jupyter runs this through the kernel.json that install writes)
 "use strict";
-let kernel;
+let cli;
 try {
-  kernel = require("../dist/kernel/main.js");
+  cli = require("../dist/kernel/cli.js");
 } catch (error) {
-  if (error && error.code === "MODULE_NOT_FOUND" && String(error.message).includes("dist/kernel/main.js")) {
-    console.error("anomaly-lab kernel: dist/ is not built; run `npm run build` in " + require("path").resolve(__dirname, ".."));
+  if (error && error.code === "MODULE_NOT_FOUND" && String(error.message).includes("dist/kernel/cli.js")) {
+    console.error("anomaly-lab-kernel: dist/ is not built; run `npm run build` in " + require("path").resolve(__dirname, ".."));
     process.exit(1);
   }
   throw error;
 }
-kernel.main(process.argv.slice(2));
+const status = cli.runCli(process.argv.slice(2));
+if (status !== undefined) process.exitCode = status;

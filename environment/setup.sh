@@ -123,35 +123,18 @@ else
 fi
 
 # --- 4. Jupyter kernel "anomaly-lab" ---------------------------------------------------
-# Absolute paths, so the kernel is this checkout's under this node, whatever PATH Jupyter is launched with.
-spec_dir="$(mktemp -d)"
-trap 'rm -rf "$spec_dir"' EXIT
-chmod 755 "$spec_dir"
-# The kernel.json comes from the library (src/kernel/kernelspec.ts): our launcher wraps tslab's compiler and
-# executor with a conformant protocol layer (execute_result, errors, history, In [n]).
-node -e 'const { kernelSpec } = require(process.argv[1]);
-process.stdout.write(JSON.stringify(kernelSpec({ nodePath: process.argv[2] }), null, 1) + "\n");' \
-  "$ROOT/dist/kernel/kernelspec.js" "$NODE_BIN" > "$spec_dir/kernel.json" \
-  || fail "could not write the kernel spec from dist/kernel/kernelspec.js (is the build complete?)"
-installed_dir="$("$PYTHON" - "$KERNEL_NAME" <<'PY'
-import sys
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-try:
-    print(KernelSpecManager().get_kernel_spec(sys.argv[1]).resource_dir)
-except NoSuchKernel:
-    pass
-PY
-)"
-if [ -n "$installed_dir" ] && cmp -s "$spec_dir/kernel.json" "$installed_dir/kernel.json"; then
-  skipped "Jupyter kernel '$KERNEL_NAME' already registered at $installed_dir"
-else
-  install_log="$("$PYTHON" -m jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec_dir" 2>&1)" \
-    || fail "jupyter kernelspec install failed:
+# The same command users of the npm package run (src/kernel/cli.ts): it writes the kernel.json of
+# src/kernel/kernelspec.ts (this checkout's launcher under this node, absolute paths, so PATH does not matter
+# when Jupyter starts it) through `jupyter kernelspec install --user`, and leaves an identical one alone.
+install_log="$(node "$ROOT/bin/anomaly-lab-kernel.js" install --user --name "$KERNEL_NAME" --python "$PYTHON" 2>&1)" \
+  || fail "registering the Jupyter kernel failed:
 $install_log"
+grep -q '^Warning:' <<<"$install_log" && fail "the kernel was installed but Jupyter will not use it:
+$install_log"
+if grep -q '(unchanged)' <<<"$install_log"; then
+  skipped "Jupyter kernel '$KERNEL_NAME' already registered ($(head -n 1 <<<"$install_log" | sed 's/.* installed in //; s/ (unchanged)//'))"
+else
   did "registered Jupyter kernel '$KERNEL_NAME' (\"$KERNEL_DISPLAY_NAME\") -> $NODE_BIN $ROOT/bin/anomaly-lab-kernel.js"
 fi
-kernel_list="$("$PYTHON" -m jupyter kernelspec list)"
-grep -q "^ *$KERNEL_NAME " <<<"$kernel_list" \
-  || fail "'jupyter kernelspec list' does not show '$KERNEL_NAME' after installing it."
 
 [ "$QUIET" = 1 ] || echo "setup: done. Run 'npm run reports' or 'jupyter lab notebooks/' and pick \"$KERNEL_DISPLAY_NAME\"."

@@ -329,7 +329,7 @@ suite("loadEcg5000Ucr from the UCR archive", () => {
     const options = { archive: zip, dataHome: home, mirror: null, allowUpstream: false, progress: false };
     const test = await loadEcg5000Ucr("TEST", options);
     assert.equal(test.source.source, "local-path");
-    assert.equal(test.source.verification, `unverified: no checksum known (extracted from ${zip})`);
+    assert.equal(test.source.verification, `unverified: no checksum known (extracted from ${path.basename(zip)})`);
     assert.deepEqual(test.classes, rows.map((r) => r[0]));
     const train = await loadEcg5000Ucr("TRAIN", options);
     assert.equal(train.source.verification, "verified: extracted file equals registry file ecg5000/ECG5000_TRAIN.txt");

@@ -12,7 +12,7 @@ import { loadCreditCard } from "../src/data/creditcard";
 import { ChecksumMismatchError, DatasetUnavailableError } from "../src/data/errors";
 import { describeLocalFile, fetchDatasetFile, FetchOptions } from "../src/data/fetch";
 import { loadNab } from "../src/data/nab";
-import { DATA_HOME_ENV, DATA_MIRROR_ENV } from "../src/data/paths";
+import { DATA_HOME_ENV, DATA_MIRROR_ENV, dataHome, userCacheDir } from "../src/data/paths";
 import { registryFile } from "../src/data/registry";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
@@ -168,6 +168,29 @@ suite("http mirror", () => {
   });
 });
 
+suite("the default cache folder", () => {
+  test("is the user's cache ($XDG_CACHE_HOME or ~/.cache)/anomaly-lab, and ANOMALY_LAB_DATA_HOME still wins", () => {
+    assert.equal(userCacheDir({ XDG_CACHE_HOME: "/tmp/xdg-cache" }), path.join("/tmp/xdg-cache", "anomaly-lab"));
+    // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
+    assert.equal(userCacheDir({ XDG_CACHE_HOME: "relative/cache" }), path.join(os.homedir(), ".cache", "anomaly-lab"));
+    assert.equal(userCacheDir({}), path.join(os.homedir(), ".cache", "anomaly-lab"));
+    const saved = { home: process.env[DATA_HOME_ENV], xdg: process.env.XDG_CACHE_HOME };
+    try {
+      delete process.env[DATA_HOME_ENV];
+      process.env.XDG_CACHE_HOME = "/tmp/xdg-cache";
+      assert.equal(dataHome(), path.join("/tmp/xdg-cache", "anomaly-lab"));
+      process.env[DATA_HOME_ENV] = cache;
+      assert.equal(dataHome(), cache);
+      assert.equal(dataHome("/explicit/option"), "/explicit/option");
+    } finally {
+      for (const [name, value] of [[DATA_HOME_ENV, saved.home], ["XDG_CACHE_HOME", saved.xdg]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+});
+
 suite("mirror folder and explicit paths", () => {
   test("a folder mirror is used in place, not copied", async () => {
     const fetched = await fetchDatasetFile(NAB, SMALL, { mirror: mirrorRoot, dataHome: cache, allowUpstream: false });
@@ -200,6 +223,9 @@ suite("mirror folder and explicit paths", () => {
     assert.equal(cc.source.source, "local-path");
     assert.match(cc.source.verification, /^unverified: explicit path, sha256 [0-9a-f]{64} matches no registry file of creditcard-fraud$/);
     assert.match(cc.description, /non-standard file: 10 transactions/);
+    assert.match(cc.description, /File creditcard_small\.csv from a file you named \(path option\) \(unverified: explicit path, sha256 [0-9a-f]{64} matches no registry file of creditcard-fraud\)\.$/);
+    assert.ok(!cc.description.includes(cache), "the description must not carry the local folder");
+    assert.equal(cc.source.path, other);
   });
 
   test("a missing explicit path says so", async () => {

@@ -82,6 +82,10 @@ suite("ECG5000", () => {
     assert.deepEqual(Array.from(ecg.X.row(0).subarray(0, 3)), ref.firstRowHead);
     assert.deepEqual(Array.from(ecg.X.row(4997).subarray(137)), ref.lastRowTail);
     assert.match(ecg.description, /4,998 heartbeats x 140 samples; 2,919 normal/);
+    // A shared report names the dataset's file and the kind of source, never the author's folders.
+    assert.match(ecg.description, / File ecg5000\/ecg\.csv from the mirror folder \(sha256 verified\)\.$/);
+    assert.ok(!ecg.description.includes(mirrorRoot), ecg.description);
+    assert.equal(ecg.source.path, path.join(mirrorRoot, "ecg5000", "ecg.csv"));
   });
 
   test("ecgTutorialSplit picks exactly scikit-learn's train_test_split(test_size=0.2, random_state=21) rows", async () => {

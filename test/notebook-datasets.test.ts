@@ -2,7 +2,7 @@
 // that every loader ran in one line on the verified real files with the PROVENANCE figures.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks } from "./helpers/jupyter";
@@ -35,6 +35,13 @@ test("bearings, credit card and NAB load with their PROVENANCE figures", () => {
   assert.match(stdout, /984 ten-minute rows, 2004-02-12 10:32:39 \.\. 2004-02-19 06:22:39/);
   assert.match(stdout, /variant: subset-5412; 5412 rows, 492 frauds \(9\.09%\)/);
   assert.match(stdout, /10,320 points, 5 anomaly window/);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each (full mode: were 2.5 MB and 0.96 MB)", () => {
+  for (const extension of ["ipynb", "html"]) {
+    const bytes = statSync(path.join(out, `${NAME}.${extension}`)).size;
+    assert.ok(bytes < 1_000_000, `${NAME}.${extension}: ${bytes} bytes`);
+  }
 });
 
 test("four charts and the tables reach the HTML", () => {

@@ -4,7 +4,7 @@
 // features V1..V28 + Amount; LocalOutlierFactor(novelty=True) and NearestNeighbors scores of the test rows).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
@@ -13,6 +13,7 @@ import { MIRROR_ROOT } from "./helpers/mirror";
 const NAME = "02-detectors-tour";
 let outputs: NotebookOutput[] = [];
 let stdout = "";
+let sizes: { ipynb: number; html: number };
 
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-tour-"));
@@ -20,6 +21,7 @@ before(async () => {
   const run = await runNotebooks(jupyterPython(), [path.join(ROOT, "notebooks", `${NAME}.ipynb`), "--quick", "--out", out], env);
   assert.equal(run.code, 0, `the detectors tour failed:\n${run.output}`);
   outputs = readNotebook(path.join(out, `${NAME}.ipynb`)).cells.flatMap((cell) => cell.outputs ?? []);
+  sizes = { ipynb: statSync(path.join(out, `${NAME}.ipynb`)).size, html: statSync(path.join(out, `${NAME}.html`)).size };
   stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
 });
 
@@ -48,4 +50,11 @@ test("the global detectors rank the frauds well", () => {
 test("ROC and PR charts are execute_results with images", () => {
   const charts = outputs.filter((o) => o.output_type === "execute_result" && joined(o.data?.["text/plain"]).startsWith("Chart:"));
   assert.equal(charts.length, 2);
+  assert.ok(charts.every((o) => joined(o.data?.["text/html"]).startsWith("<img src=\"data:image/svg+xml;base64,")));
+});
+
+test("the executed notebook and its HTML report are light: under 1 MB each (were 5.1 MB and 1.5 MB)", () => {
+  // Quick mode scores the same 2,165 test rows as full mode, so these are the full report's charts.
+  assert.ok(sizes.ipynb < 1_000_000, `executed notebook: ${sizes.ipynb} bytes`);
+  assert.ok(sizes.html < 1_000_000, `HTML report: ${sizes.html} bytes`);
 });

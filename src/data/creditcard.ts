@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import pl from "nodejs-polars";
 import { describeSource, formatCount } from "./describe";
 import { DataParseError } from "./errors";
@@ -63,7 +64,7 @@ export async function loadCreditCard(options: CreditCardOptions = {}): Promise<C
       : variant === "full-284807"
         ? `full data: ${formatCount(nRows)} transactions over two days of Sept 2013, ${nFraud} frauds (${rate})`
         : `non-standard file: ${formatCount(nRows)} transactions, ${formatCount(nFraud)} frauds (${rate})`;
-  const description = `Credit-card fraud (ULB / Worldline), ${what}. ` + describeSource(source, source.fileId === null ? source.path : `creditcard_fraud/${source.fileId}`);
+  const description = `Credit-card fraud (ULB / Worldline), ${what}. ` + describeSource(source, source.fileId === null ? path.basename(source.path) : `creditcard_fraud/${source.fileId}`);
   return { df, variant, nRows, nFraud, fraudRate, source, description };
 }
 

@@ -187,7 +187,7 @@ async function extractUcrSplit(split: "TRAIN" | "TEST", zip: FetchedFile, option
   const sha256 = await sha256OfFile(extracted!);
   // The zip has no known checksum, but an extracted TRAIN can still be checked against the registry.
   const match = Object.values(datasetInfo(DATASET).files).find((f) => f.sha256 === sha256);
-  const archive = zip.source === "local-path" ? zip.path : registryFile(DATASET, UCR_ARCHIVE).mirrorPath;
+  const archive = zip.source === "local-path" ? path.basename(zip.path) : registryFile(DATASET, UCR_ARCHIVE).mirrorPath;
   return {
     datasetId: DATASET,
     fileId: match?.fileId ?? null,

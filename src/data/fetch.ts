@@ -16,7 +16,7 @@ export interface FetchOptions {
   path?: string;
   /** Mirror folder or http(s) base URL; default `$ANOMALY_LAB_DATA_MIRROR`; `null` disables the mirror. */
   mirror?: string | null;
-  /** Cache folder; default `$ANOMALY_LAB_DATA_HOME`, else `<package root>/data/cache`. */
+  /** Cache folder; default `$ANOMALY_LAB_DATA_HOME`, else `$XDG_CACHE_HOME/anomaly-lab` or `~/.cache/anomaly-lab`. */
   dataHome?: string;
   /** Whether the public upstream URLs may be used (default true). */
   allowUpstream?: boolean;
@@ -29,10 +29,10 @@ export interface FetchedFile {
   datasetId: string;
   /** Registry file key, e.g. "ecg.csv"; for an explicit path, the registry file it matched, if any. */
   fileId: string | null;
-  /** Local path to read. */
+  /** Local path to read (full path: descriptions show only the dataset's file name, see describeSource). */
   path: string;
   source: DataSourceKind;
-  /** Path or URL the bytes came from. */
+  /** Full path or URL the bytes came from. */
   origin: string;
   sha256: string;
   /** "verified", "unverified: no checksum known", or why an explicit file is unverified. */

@@ -1,7 +1,7 @@
 // Public API of the dataset loaders (re-exported by src/index.ts).
 export { ChecksumMismatchError, DataParseError, DatasetUnavailableError } from "./errors";
 export type { TextLocation } from "./errors";
-export { DATA_HOME_ENV, DATA_MIRROR_ENV, dataHome, resolveMirror } from "./paths";
+export { DATA_HOME_ENV, DATA_MIRROR_ENV, dataHome, resolveMirror, userCacheDir } from "./paths";
 export type { Mirror } from "./paths";
 export { datasetInfo, listDatasets, registryFile } from "./registry";
 export type { DatasetInfo, RegistryFile } from "./registry";

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
-/** Env var: folder of the download cache (default `<package root>/data/cache`). */
+/** Env var: folder of the download cache (default `$XDG_CACHE_HOME/anomaly-lab`, else `~/.cache/anomaly-lab`). */
 export const DATA_HOME_ENV = "ANOMALY_LAB_DATA_HOME";
 /** Env var: a mirror of the dataset files, as a folder path or an http(s) base URL. */
 export const DATA_MIRROR_ENV = "ANOMALY_LAB_DATA_MIRROR";
@@ -37,15 +38,28 @@ function fromPackageRoot(p: string): string {
 }
 
 /**
- * The cache folder: `override`, else `$ANOMALY_LAB_DATA_HOME`, else `<package root>/data/cache`.
+ * The user's cache folder for downloads, shared by every project and checkout and untouched by
+ * `npm ci` or upgrades (scikit-learn keeps ~/scikit_learn_data the same way):
+ * `$XDG_CACHE_HOME/anomaly-lab` when that is an absolute path (the XDG rule), else `~/.cache/anomaly-lab`.
  *
- * @example dataHome(); // "/work/main/data/cache"
+ * @example userCacheDir({ XDG_CACHE_HOME: "/tmp/xdg" }); // "/tmp/xdg/anomaly-lab"
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
+  return path.join(base, PACKAGE_NAME);
+}
+
+/**
+ * The cache folder: `override`, else `$ANOMALY_LAB_DATA_HOME`, else {@link userCacheDir}.
+ *
+ * @example dataHome(); // "/home/me/.cache/anomaly-lab"
  */
 export function dataHome(override?: string): string {
   if (override !== undefined && override !== "") return path.resolve(override);
   const fromEnv = process.env[DATA_HOME_ENV];
   if (fromEnv !== undefined && fromEnv !== "") return fromPackageRoot(fromEnv);
-  return path.join(packageRoot(), "data", "cache");
+  return userCacheDir();
 }
 
 /** A configured mirror: a local folder used in place, or an http(s) server downloaded from. */

@@ -22,6 +22,10 @@ function specTitle(spec: VegaLiteSpec): string {
   return typeof text === "string" ? text : "untitled";
 }
 
+function formatKiB(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
 /** Pixel size from the root `<svg width=".." height="..">` that vega writes. */
 function svgSize(svg: string): { width: number; height: number } | null {
   const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
@@ -47,6 +51,15 @@ function svgSize(svg: string): { width: number; height: number } | null {
  * ```
  */
 export class Chart implements Displayable {
+  /**
+   * The largest vega-lite spec (JSON bytes, data included) that {@link toMimeBundle} embeds for
+   * interactive front ends; larger ones are left out so executed notebooks stay light (the picture is
+   * always there, and `chart.spec` keeps the whole spec). Default 32 KiB; `Infinity` always embeds, 0 never.
+   *
+   * @example Chart.maxEmbeddedSpecBytes = Infinity; // embed every spec, however large
+   */
+  static maxEmbeddedSpecBytes = 32 * 1024;
+
   /** The vega-lite spec (plain JSON) the SVG was rendered from. */
   readonly spec: VegaLiteSpec;
   /** The rendered SVG document. */
@@ -86,17 +99,23 @@ export class Chart implements Displayable {
   }
 
   /**
-   * text/html (kept by nbconvert's HTML export), image/svg+xml, the vega-lite spec for JupyterLab's
-   * interactive renderer, and text/plain. JupyterLab 4 registers vega-lite under the v5 mime type and
-   * renders with vega-lite 5; the specs we build use only marks and encodings that v5 and v6 share, so the
-   * spec goes under that type with a v5 `$schema`.
+   * text/html (kept by nbconvert's HTML export), image/svg+xml (for exports without HTML, e.g. PDF), the
+   * vega-lite spec for interactive renderers when it is at most {@link Chart.maxEmbeddedSpecBytes}, and
+   * text/plain. JupyterLab 4 registers vega-lite under the v5 mime type and renders with vega-lite 5; the
+   * specs we build use only marks and encodings that v5 and v6 share, so the spec goes under that type with
+   * a v5 `$schema`.
    */
   toMimeBundle(): MimeBundle {
+    const spec = { ...this.spec, $schema: VEGA_LITE_V5_SCHEMA };
+    const specBytes = Buffer.byteLength(JSON.stringify(spec), "utf8");
+    const embed = specBytes <= Chart.maxEmbeddedSpecBytes;
     return {
       "text/html": this.toHtml(),
       "image/svg+xml": this.svg,
-      [VEGA_LITE_MIME]: { ...this.spec, $schema: VEGA_LITE_V5_SCHEMA },
-      "text/plain": `Chart: ${this.title}`,
+      ...(embed ? { [VEGA_LITE_MIME]: spec } : {}),
+      "text/plain": embed
+        ? `Chart: ${this.title}`
+        : `Chart: ${this.title} (vega-lite spec of ${formatKiB(specBytes)} not embedded, above Chart.maxEmbeddedSpecBytes; chart.spec has it)`,
     };
   }
 

@@ -9,3 +9,5 @@ export { barChart, classCountsChart, type BarChartData, type BarChartOptions } f
 export { vegaLiteChart } from "./vega-lite-chart";
 export { prCurveChart, rocCurveChart, type CurveChartOptions, type CurveScores } from "./roc-pr";
 export { lossChart } from "./loss-chart";
+export { SERIES_COLORS } from "./spec-defaults";
+export { simplifyPolyline, stepAfterVertices, type AxisExtent } from "./thin";

@@ -2,6 +2,7 @@ import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
 import { Chart } from "./chart";
 import { checkSameLength, toAxisValues, type AxisInput } from "./chart-input";
 import { baseSpec, HIGHLIGHT_COLOR, type ChartOptions } from "./spec-defaults";
+import { axisExtent, decimalsForPixels, roundTo, simplifyPolyline, type AxisExtent } from "./thin";
 
 /** Data of {@link lineChart}: shared x values and one or more named y series. */
 export interface LineChartData {
@@ -51,6 +52,54 @@ function bandLayer(bands: LineChartOptions["bands"] & object, temporal: boolean)
 }
 
 /**
+ * The chart's rows, each series thinned to the vertices its pixels can show (see thin.ts) and its
+ * values rounded to a tenth of a pixel. x and y extents are the data's; vega's nice domain is at least
+ * as wide, so the drawn deviation is at most the tolerance. Times stay exact (epoch milliseconds).
+ */
+function thinnedRows(x: Float64Array, names: string[], columns: Float64Array[], width: number, height: number, temporal: boolean) {
+  const xExtent = axisExtent(x, width);
+  let [min, max] = [Infinity, -Infinity];
+  for (const column of columns) {
+    const extent = axisExtent(column, height);
+    [min, max] = [Math.min(min, extent.min), Math.max(max, extent.max)];
+  }
+  const yExtent: AxisExtent = { min, max, pixels: height };
+  const xDigits = decimalsForPixels(xExtent);
+  const yDigits = decimalsForPixels(yExtent);
+  // vega-lite draws a line in x order, whatever the data order: thin along that same path.
+  const order = Array.from({ length: x.length }, (_, i) => i);
+  if (x.some((value, i) => i > 0 && value < x[i - 1]!)) order.sort((a, b) => x[a]! - x[b]!);
+  const xs = order.map((i) => x[i]!);
+  const rows: Array<{ x: number; series: string; value: number }> = [];
+  const last = xs.length - 1;
+  names.forEach((name, s) => {
+    const values = order.map((i) => columns[s]![i]!);
+    // The extremes stay exact, so vega's axis domains (and their nice rounding) are those of the full data.
+    const [low, high] = extremeIndices(values);
+    const kept = new Set(simplifyPolyline(xs, values, xExtent, yExtent));
+    kept.add(low).add(high);
+    for (const k of [...kept].sort((a, b) => a - b)) {
+      const exact = k === 0 || k === last || k === low || k === high;
+      rows.push({
+        x: temporal || exact ? xs[k]! : roundTo(xs[k]!, xDigits),
+        series: name,
+        value: exact ? values[k]! : roundTo(values[k]!, yDigits),
+      });
+    }
+  });
+  return rows;
+}
+
+function extremeIndices(values: ArrayLike<number>): [number, number] {
+  let [low, high] = [0, 0];
+  for (let i = 1; i < values.length; i++) {
+    if (values[i]! < values[low]!) low = i;
+    if (values[i]! > values[high]!) high = i;
+  }
+  return [low, high];
+}
+
+/**
  * Line chart for time series: several series share the x axis and get a
  * colour legend; an optional dashed threshold rule marks a cut-off.
  *
@@ -65,12 +114,13 @@ export async function lineChart(data: LineChartData, options: LineChartOptions =
   const temporal = options.temporal ?? dates;
   const names = Object.keys(data.series ?? {});
   if (names.length === 0) throw new RangeError("lineChart: series is empty; give at least one { name: values }");
-  const rows: Array<{ x: number; series: string; value: number }> = [];
-  for (const name of names) {
+  const columns = names.map((name) => {
     const values = toFiniteNumbers(data.series[name], `lineChart(series["${name}"])`);
     checkSameLength("lineChart", { name: "x", length: x.length }, { name: `series["${name}"]`, length: values.length });
-    values.forEach((value, i) => rows.push({ x: x[i], series: name, value }));
-  }
+    return values;
+  });
+  const base = baseSpec("lineChart", options, { title: "Line chart" });
+  const rows = thinnedRows(x, names, columns, Number(base.width), Number(base.height), temporal);
   const threshold = options.threshold;
   if (threshold !== undefined && (typeof threshold !== "number" || !Number.isFinite(threshold))) {
     throw new RangeError(`lineChart: threshold must be a finite number, got ${String(threshold)}`);
@@ -94,7 +144,6 @@ export async function lineChart(data: LineChartData, options: LineChartOptions =
       },
     },
   };
-  const base = baseSpec("lineChart", options, { title: "Line chart" });
   const behind = options.bands === undefined || options.bands.length === 0 ? [] : [bandLayer(options.bands, temporal)];
   if (threshold === undefined) {
     return Chart.render(behind.length === 0 ? { ...base, ...lines } : { ...base, layer: [...behind, lines] });

@@ -3,6 +3,7 @@ import { averagePrecision, precisionRecallCurve } from "../evaluation/pr-curve";
 import { rocAuc, rocCurve } from "../evaluation/ranking";
 import { Chart } from "./chart";
 import { baseSpec, HIGHLIGHT_COLOR, type ChartOptions } from "./spec-defaults";
+import { decimalsForPixels, roundTo, simplifyPolyline, stepAfterVertices, type AxisExtent } from "./thin";
 
 /** Scores of one detector, or several named ones drawn as separate curves. */
 export type CurveScores = VectorInput | Record<string, VectorInput>;
@@ -28,13 +29,14 @@ const BASELINE_COLOR = "#888";
  */
 export async function rocCurveChart(yTrue: VectorInput, scores: CurveScores, options: CurveChartOptions = {}): Promise<Chart> {
   const digits = checkDigits(options.digits, "rocCurveChart");
+  const base = baseSpec("rocCurveChart", options, { title: "ROC curve" });
   const rows: CurveRow[] = [];
   const names: string[] = [];
   for (const [name, values] of namedScores(scores, options.name, "rocCurveChart")) {
     const { fpr, tpr } = rocCurve(yTrue, values);
     const label = `${name} (AUC = ${rocAuc(yTrue, values).toFixed(digits)})`;
     names.push(label);
-    fpr.forEach((x, k) => rows.push({ curve: label, x, y: tpr[k], order: k }));
+    for (const row of thinnedRows(label, fpr, tpr, base)) rows.push(row);
   }
   const diagonal = {
     data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
@@ -47,10 +49,7 @@ export async function rocCurveChart(yTrue: VectorInput, scores: CurveScores, opt
     mark: { type: "text", color: BASELINE_COLOR, align: "right", baseline: "top", fontSize: 11 },
     encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" }, text: { field: "label" } },
   };
-  return Chart.render({
-    ...baseSpec("rocCurveChart", options, { title: "ROC curve" }),
-    layer: [curveLayer(rows, names, "linear", "False positive rate", "True positive rate"), diagonal, chanceLabel],
-  });
+  return Chart.render({ ...base, layer: [curveLayer(rows, names, "False positive rate", "True positive rate"), diagonal, chanceLabel] });
 }
 
 /**
@@ -65,13 +64,16 @@ export async function rocCurveChart(yTrue: VectorInput, scores: CurveScores, opt
  */
 export async function prCurveChart(yTrue: VectorInput, scores: CurveScores, options: CurveChartOptions = {}): Promise<Chart> {
   const digits = checkDigits(options.digits, "prCurveChart");
+  const base = baseSpec("prCurveChart", options, { title: "Precision-recall curve" });
   const rows: CurveRow[] = [];
   const names: string[] = [];
   for (const [name, values] of namedScores(scores, options.name, "prCurveChart")) {
     const { precision, recall } = precisionRecallCurve(yTrue, values);
     const label = `${name} (AP = ${averagePrecision(yTrue, values).toFixed(digits)})`;
     names.push(label);
-    recall.forEach((x, k) => rows.push({ curve: label, x, y: precision[k], order: k }));
+    // Drawn as steps (sklearn's plots use drawstyle="steps-post"): thin the corners of the staircase.
+    const steps = stepAfterVertices(recall, precision);
+    for (const row of thinnedRows(label, steps.x, steps.y, base)) rows.push(row);
   }
   const truth = toBinaryLabels(yTrue, "yTrue");
   const prevalence = truth.reduce((sum, label) => sum + label, 0) / truth.length;
@@ -85,10 +87,7 @@ export async function prCurveChart(yTrue: VectorInput, scores: CurveScores, opti
     mark: { type: "text", color: HIGHLIGHT_COLOR, align: "left", baseline: "top", dy: 3, x: 4, fontSize: 11 },
     encoding: { y: { field: "prevalence", type: "quantitative" }, text: { field: "label" } },
   };
-  return Chart.render({
-    ...baseSpec("prCurveChart", options, { title: "Precision-recall curve" }),
-    layer: [curveLayer(rows, names, "step-after", "Recall", "Precision"), baseline, baselineLabel],
-  });
+  return Chart.render({ ...base, layer: [curveLayer(rows, names, "Recall", "Precision"), baseline, baselineLabel] });
 }
 
 interface CurveRow {
@@ -98,11 +97,27 @@ interface CurveRow {
   order: number;
 }
 
-function curveLayer(rows: CurveRow[], names: string[], interpolate: string, xTitle: string, yTitle: string) {
+/**
+ * One curve's vertices in the unit square, thinned to what the plot's pixels show (see thin.ts) and
+ * rounded to a tenth of a pixel: the same picture from a few hundred points instead of one per score.
+ */
+function thinnedRows(curve: string, x: ArrayLike<number>, y: ArrayLike<number>, spec: { width?: unknown; height?: unknown }): CurveRow[] {
+  const xExtent: AxisExtent = { min: 0, max: 1, pixels: Number(spec.width) };
+  const yExtent: AxisExtent = { min: 0, max: 1, pixels: Number(spec.height) };
+  const [xDigits, yDigits] = [decimalsForPixels(xExtent), decimalsForPixels(yExtent)];
+  return simplifyPolyline(x, y, xExtent, yExtent).map((i, order) => ({
+    curve,
+    x: roundTo(x[i]!, xDigits),
+    y: roundTo(y[i]!, yDigits),
+    order,
+  }));
+}
+
+function curveLayer(rows: CurveRow[], names: string[], xTitle: string, yTitle: string) {
   const unit = { domain: [0, 1], nice: false };
   return {
     data: { values: rows },
-    mark: { type: "line", strokeWidth: 2, interpolate, clip: true },
+    mark: { type: "line", strokeWidth: 2, interpolate: "linear", clip: true },
     encoding: {
       x: { field: "x", type: "quantitative", title: xTitle, scale: unit },
       y: { field: "y", type: "quantitative", title: yTitle, scale: unit },

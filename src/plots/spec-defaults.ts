@@ -17,6 +17,27 @@ export const PRIMARY_COLOR = "#4c78a8";
 export const HIGHLIGHT_COLOR = "#e45756";
 
 /**
+ * Colours of the series of a chart (lines, curves, groups), in order. vega's default (tableau10) puts
+ * orange, red and yellow second, third and sixth: two bearings, or LOF and PCA, came out as near-identical
+ * oranges. This list keeps the house blue, then matplotlib's orange and green, then adds one at a time the
+ * colour farthest (CIEDE2000) from all before it and from the highlight red and the baseline grey, leaving
+ * out black, greys and colours too pale on white. Any two of the first four differ by ΔE2000 >= 39, any two
+ * of the first nine by >= 23 (tableau10: 18; 2-3 is the smallest difference one notices at a glance).
+ */
+export const SERIES_COLORS: readonly string[] = [
+  "#4c78a8", // blue (PRIMARY_COLOR)
+  "#ff7f0e", // orange
+  "#2ca02c", // green
+  "#882255", // wine
+  "#e377c2", // pink
+  "#17becf", // cyan
+  "#8c6d31", // ochre
+  "#332288", // indigo
+  "#bcbd22", // olive
+  "#8c564b", // brown
+];
+
+/**
  * A quiet theme that reads well on white in JupyterLab and in exported HTML:
  * larger axis titles, light grid, left-aligned title, and label limits
  * generous enough that long category names are not cut with "…".
@@ -43,6 +64,7 @@ export const DEFAULT_CONFIG: Record<string, unknown> = {
   },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", labelLimit: 400 },
   view: { stroke: "#ddd" },
+  range: { category: SERIES_COLORS },
 };
 
 function checkSize(value: number | undefined, name: string, fallback: number, chart: string): number {
