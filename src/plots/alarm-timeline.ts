@@ -15,7 +15,6 @@ export interface AlarmTimelineOptions extends ChartOptions {
   endLabel?: string;
 }
 
-const DAY = 86_400_000;
 const FAILURE_COLOR = "#222";
 const NORMAL_COLOR = "#54a24b";
 
@@ -81,15 +80,17 @@ export async function alarmTimeline(timestamps: readonly Date[], scores: Numeric
     },
   ];
   if (summary.firstAlarm !== null) {
-    const label = `first alarm ${utc(summary.firstAlarm)}, ${summary.leadDays!.toFixed(2)} days before the end`;
+    const label = [`first alarm ${utc(summary.firstAlarm)}`, `${summary.leadDays!.toFixed(2)} days before the end`];
     const mark = { t: summary.firstAlarm.getTime(), score: values[summary.firstAlarmIndex!]!, label };
-    const leftOfLine = last.getTime() - summary.firstAlarm.getTime() < 1.5 * DAY;
+    // The label goes on the side of the alarm line with more room, below the other labels at the top.
+    const first = timestamps[0]!.getTime();
+    const onLeft = (mark.t - first) / Math.max(1, last.getTime() - first) > 0.6;
     layers.push(
       { data: { values: [mark] }, mark: { type: "rule", color: HIGHLIGHT_COLOR, strokeWidth: 1.2 }, encoding: { x: { ...x, field: "t" } } },
       { data: { values: [mark] }, mark: { type: "point", shape: "triangle-down", filled: true, color: HIGHLIGHT_COLOR, size: 120 }, encoding: { x, y } },
       {
         data: { values: [mark] },
-        mark: { type: "text", color: HIGHLIGHT_COLOR, align: leftOfLine ? "right" : "left", baseline: "top", dx: leftOfLine ? -4 : 4, y: 22, fontSize: 11, fontWeight: "bold" },
+        mark: { type: "text", color: HIGHLIGHT_COLOR, align: onLeft ? "right" : "left", baseline: "top", dx: onLeft ? -5 : 5, y: 24, fontSize: 11, fontWeight: "bold", lineHeight: 14 },
         encoding: { x: { ...x, field: "t" }, text: { field: "label" } },
       },
     );
