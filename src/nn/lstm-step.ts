@@ -9,9 +9,10 @@
  *   i = σ(z_i), o = σ(z_o), c₁ = f ⊙ c₀ + i ⊙ act(z_c) = i ⊙ act(z_c), h₁ = o ⊙ act(c₁)
  *
  * The recurrent kernel multiplies h₀ = 0 and the forget gate multiplies c₀ = 0: both drop out, and what is left
- * is a dense layer with three gates. This layer keeps Keras's LSTM weight layout (kernel [F, 4U], bias [4U]),
- * so a Keras model's `kernel` and `bias` load into it unchanged (its `recurrent_kernel` is not needed); the
- * forget block of the kernel and bias is kept for that layout and receives no gradient, as in a real LSTM.
+ * is a dense layer with two gates (i and o) around a candidate act(z_c). This layer keeps Keras's LSTM weight
+ * layout (kernel [F, 4U], bias [4U]), so a Keras model's `kernel` and `bias` load into it unchanged (its
+ * `recurrent_kernel` is not needed); the forget block of the kernel and bias is kept for that layout and
+ * receives no gradient, as in a real LSTM from a zero state.
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "./autoencoder";
