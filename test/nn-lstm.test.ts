@@ -95,6 +95,18 @@ describe("windows", () => {
 });
 
 describe("one-step LSTM = gated dense layer, against PyTorch's nn.LSTM", () => {
+  it("is needed: tfjs's own LSTM over one timestep cannot be trained when its input gradient is needed (tfjs issue 8255)", async () => {
+    // If this starts to pass, tfjs has fixed the bug and the gated dense form is no longer required (still equal).
+    const { tf } = await useBackend();
+    const first = tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: "sigmoid", inputShape: [1, 2] });
+    const second = tf.layers.lstm({ units: 2, recurrentActivation: "sigmoid" });
+    const model = tf.sequential({ layers: [first, second] });
+    const x = tf.ones([4, 1, 2]);
+    assert.throws(() => tf.variableGrads(() => tf.mean(model.apply(x, { training: true }) as TF.Tensor) as TF.Scalar), /Argument tensors passed to stack/);
+    x.dispose();
+    model.dispose();
+  });
+
   it("equals nn.LSTM over one step from a zero state (kernel = weight_ih^T, bias = bias_ih + bias_hh)", async () => {
     const { tf } = await useBackend();
     const w = reference.layer as TorchLstm;
