@@ -19,3 +19,4 @@ export { averagePathLength, IForestDetector, type IForestOptions } from "./ifore
 export { HBOSDetector, type HBOSOptions } from "./hbos";
 export { ECODDetector, type ECODOptions } from "./ecod";
 export { IQRDetector, MADDetector, ZScoreDetector, type IQRDetectorOptions, type RuleDetectorOptions } from "./univariate";
+export { MahalanobisDetector, type MahalanobisOptions } from "./mahalanobis";

@@ -27,3 +27,4 @@ export {
   type ThresholdPoint,
   type ThresholdRuleOptions,
 } from "./threshold";
+export { alarmSummary, type AlarmSummary } from "./alarms";

@@ -10,3 +10,23 @@ export {
   type DenseLayerSpec,
   type ReconstructionError,
 } from "./autoencoder";
+export {
+  LstmAutoencoderDetector,
+  BEARING_TUTORIAL_ENCODER,
+  BEARING_TUTORIAL_DECODER,
+  type LstmAutoencoderOptions,
+  type LstmLayerSpec,
+} from "./lstm-autoencoder";
+export { lstmStepLayer, LSTM_STEP_CLASS_NAME, type LstmStepArgs } from "./lstm-step";
+export {
+  checkTimeOrder,
+  slidingWindows,
+  timeSeries,
+  timeSlice,
+  windowCount,
+  windowEndRow,
+  windowEndTimes,
+  windowScoresToRows,
+  type TimeSeries,
+  type Windows,
+} from "./windows";

@@ -218,8 +218,9 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     };
   }
 
+  /** Columns of the fitted input rows (the column scaling has one entry per column; a windowed network's input is [T, cols]). */
   private fittedCols(): number {
-    return this.fittedNetwork().model.inputs[0].shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+    return this.fittedNetwork().affine.factor.length;
   }
 
   /** Scores `input` in batches of `scoreBatchSize` samples. */

@@ -11,3 +11,4 @@ export { prCurveChart, rocCurveChart, type CurveChartOptions, type CurveScores }
 export { lossChart } from "./loss-chart";
 export { SERIES_COLORS } from "./spec-defaults";
 export { simplifyPolyline, stepAfterVertices, type AxisExtent } from "./thin";
+export { alarmTimeline, type AlarmTimelineOptions } from "./alarm-timeline";
