@@ -93,14 +93,13 @@ interface Forest {
  * forest.trainingScores; // in (0, 1], higher = more anomalous
  * forest.predict(XNew);
  */
-export class IForestDetector extends BaseDetector {
+export class IForestDetector extends BaseDetector<Forest> {
   readonly nEstimators: number;
   readonly maxSamples: number | "auto";
   readonly maxFeatures: number;
   readonly bootstrap: boolean;
   readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
-  private forest: Forest | undefined;
 
   constructor(options: IForestOptions = {}) {
     super(options);
@@ -116,17 +115,17 @@ export class IForestDetector extends BaseDetector {
 
   /** Rows drawn per tree in the last fit (scikit-learn's `max_samples_`). */
   get maxSamplesUsed(): number {
-    return this.requireForest().maxSamples;
+    return this.model.maxSamples;
   }
 
   protected fitScores(X: Matrix): Float64Array {
     const random = this.random ?? new RandomState(this.seed);
-    this.forest = growForest(X, this.nEstimators, this.resolveMaxSamples(X.rows), this.resolveMaxFeatures(X.cols), this.bootstrap, random);
-    return scoreRows(this.forest, X);
+    this.model = growForest(X, this.nEstimators, this.resolveMaxSamples(X.rows), this.resolveMaxFeatures(X.cols), this.bootstrap, random);
+    return scoreRows(this.model, X);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    return scoreRows(this.requireForest(), X);
+    return scoreRows(this.model, X);
   }
 
   private resolveMaxSamples(n: number): number {
@@ -138,11 +137,6 @@ export class IForestDetector extends BaseDetector {
     if (this.maxFeatures > d) throw new RangeError(`maxFeatures (${this.maxFeatures}) is larger than the ${d} columns of X`);
     // scikit-learn: max(1, int(max_features * n_features)) for a fraction.
     return this.maxFeatures > 1 ? this.maxFeatures : Math.max(1, Math.floor(this.maxFeatures * d));
-  }
-
-  private requireForest(): Forest {
-    if (this.forest === undefined) throw new Error("IForestDetector is not fitted: call fit(X) first");
-    return this.forest;
   }
 }
 

@@ -33,11 +33,15 @@ const METHODS: readonly KNNMethod[] = ["largest", "mean", "median"];
  * const knn = new KNNDetector({ nNeighbors: 5, contamination: 0.02 }).fit(salaries);
  * knn.predict([[37], [1256]]); // Uint8Array [1, 0]
  */
-export class KNNDetector extends BaseDetector {
+interface KNNModel {
+  readonly train: Matrix;
+  /** Training neighbours (each row excluding itself), reused when the training rows are scored again. */
+  readonly neighbours: KNearestResult;
+}
+
+export class KNNDetector extends BaseDetector<KNNModel> {
   readonly nNeighbors: number;
   readonly method: KNNMethod;
-  private train: Matrix | undefined;
-  private trainNeighbours: KNearestResult | undefined;
 
   constructor(options: KNNOptions = {}) {
     super(options);
@@ -55,18 +59,16 @@ export class KNNDetector extends BaseDetector {
       );
     }
     // Keep a private copy: later edits to the caller's data must not change the model.
-    this.train = createMatrix(X.rows, X.cols, X.data.slice());
-    this.trainNeighbours = kNearest(this.train, this.train, this.nNeighbors, { excludeSelf: true });
-    return this.aggregate(this.trainNeighbours);
+    const train = createMatrix(X.rows, X.cols, X.data.slice());
+    this.model = { train, neighbours: kNearest(train, train, this.nNeighbors, { excludeSelf: true }) };
+    return this.aggregate(this.model.neighbours);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const train = this.train as Matrix; // set by fitScores; BaseDetector checks fit first
+    const { train, neighbours } = this.model;
     // Scoring the training rows again (common in notebooks) needs no second search: a row is then its own
     // nearest neighbour, followed by the k - 1 nearest others found at fit time.
-    if (this.trainNeighbours !== undefined && sameMatrixValues(X, train)) {
-      return this.aggregate(withSelfIncluded(this.trainNeighbours));
-    }
+    if (sameMatrixValues(X, train)) return this.aggregate(withSelfIncluded(neighbours));
     return this.aggregate(kNearest(train, X, this.nNeighbors));
   }
 

@@ -58,11 +58,10 @@ interface LOFModel {
  * lof.trainingScores; // ~1 for inliers, > 1 for outliers
  * lof.predict(XNew);  // 1 where the LOF exceeds the training threshold
  */
-export class LOFDetector extends BaseDetector {
+export class LOFDetector extends BaseDetector<LOFModel> {
   readonly nNeighbors: number;
   readonly algorithm: NeighborAlgorithm;
   readonly threads: number | undefined;
-  private model: LOFModel | undefined;
 
   constructor(options: LOFOptions = {}) {
     super(options);
@@ -73,7 +72,7 @@ export class LOFDetector extends BaseDetector {
 
   /** The neighbourhood size actually used: min(nNeighbors, n - 1). */
   get effectiveNeighbors(): number {
-    return this.requireModel().k;
+    return this.model.k;
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -90,16 +89,11 @@ export class LOFDetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const { train, k, neighbours: trainNeighbours, kDistance, lrd } = this.requireModel();
+    const { train, k, neighbours: trainNeighbours, kDistance, lrd } = this.model;
     const neighbours = sameMatrixValues(X, train)
       ? withSelfIncluded(trainNeighbours)
       : kNearest(train, X, k, { algorithm: this.algorithm, threads: this.threads });
     return outlierFactors(neighbours, reachabilityDensity(neighbours, kDistance), lrd);
-  }
-
-  private requireModel(): LOFModel {
-    if (this.model === undefined) throw new Error("LOFDetector is not fitted: call fit(X) first");
-    return this.model;
   }
 }
 

@@ -134,11 +134,10 @@ export interface MCDOptions extends DetectorOptions {
  * mcd.score(XTest); // squared Mahalanobis distances
  * mcd.location; mcd.covariance;
  */
-export class MCDDetector extends BaseDetector {
+export class MCDDetector extends BaseDetector<MinCovDetResult> {
   readonly supportFraction: number | undefined;
   private readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
-  private model: MinCovDetResult | undefined;
 
   constructor(options: MCDOptions = {}) {
     super(options);
@@ -152,7 +151,6 @@ export class MCDDetector extends BaseDetector {
 
   /** The fitted MCD estimate (location, covariance, supports, raw estimate). */
   get estimate(): MinCovDetResult {
-    if (this.model === undefined) throw new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
     return this.model;
   }
 
@@ -175,7 +173,7 @@ export class MCDDetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    return mahalanobisSquared(X, this.estimate.location, this.estimate.precision.data);
+    return mahalanobisSquared(X, this.model.location, this.model.precision.data);
   }
 }
 

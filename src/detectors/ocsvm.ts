@@ -55,14 +55,13 @@ interface OCSVMModel {
  * const ocsvm = new OCSVMDetector({ nu: 0.1, gamma: "scale" }).fit(XTrainScaled);
  * ocsvm.score(XTestScaled); // > 0 outside the learned region
  */
-export class OCSVMDetector extends BaseDetector {
+export class OCSVMDetector extends BaseDetector<OCSVMModel> {
   readonly gamma: number | "auto" | "scale";
   readonly nu: number;
   readonly tol: number;
   readonly shrinking: boolean;
   readonly cacheSize: number;
   readonly maxIter: number;
-  private model: OCSVMModel | undefined;
 
   constructor(options: OCSVMOptions = {}) {
     super(options);
@@ -79,32 +78,32 @@ export class OCSVMDetector extends BaseDetector {
 
   /** The RBF gamma used by the fitted model (sklearn `_gamma`). */
   get fittedGamma(): number {
-    return this.requireModel().gamma;
+    return this.model.gamma;
   }
 
   /** Row numbers of the support vectors (sklearn `support_`). */
   get supportIndices(): Int32Array {
-    return this.requireModel().supportIndices.slice();
+    return this.model.supportIndices.slice();
   }
 
   /** a_i of the support vectors (sklearn `dual_coef_[0]`). */
   get dualCoef(): Float64Array {
-    return this.requireModel().dualCoef.slice();
+    return this.model.dualCoef.slice();
   }
 
   /** Offset of the decision function (sklearn `offset_`, = -`intercept_`). */
   get rho(): number {
-    return this.requireModel().rho;
+    return this.model.rho;
   }
 
   /** SMO iterations of the last fit. */
   get iterations(): number {
-    return this.requireModel().iterations;
+    return this.model.iterations;
   }
 
   /** False when `maxIter` stopped the solver before the tolerance was met (sklearn warns). */
   get converged(): boolean {
-    return this.requireModel().converged;
+    return this.model.converged;
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -143,7 +142,7 @@ export class OCSVMDetector extends BaseDetector {
    * support vectors at a time keep four independent sums in flight without changing any sum.
    */
   protected decisionScores(X: Matrix): Float64Array {
-    const { supportVectors, dualCoef, rho, gamma } = this.requireModel();
+    const { supportVectors, dualCoef, rho, gamma } = this.model;
     const p = X.cols;
     const sv = supportVectors.data;
     const nSV = supportVectors.rows;
@@ -188,11 +187,6 @@ export class OCSVMDetector extends BaseDetector {
       scores[i] = -(sum - rho);
     }
     return scores;
-  }
-
-  private requireModel(): OCSVMModel {
-    if (this.model === undefined) throw new Error("OCSVMDetector is not fitted: call fit(X) first");
-    return this.model;
   }
 }
 

@@ -64,13 +64,12 @@ interface PCAModel {
  * const pca = new PCADetector({ contamination: 0.05 }).fit(XTrain); // PyOD defaults
  * const errors = new PCADetector({ method: "reconstruction", nComponents: 2 }).fit(XTrain).score(XTest);
  */
-export class PCADetector extends BaseDetector {
+export class PCADetector extends BaseDetector<PCAModel> {
   readonly nComponents: number | undefined;
   readonly nSelectedComponents: number | undefined;
   readonly weighted: boolean;
   readonly standardization: boolean;
   readonly method: PCAMethod;
-  private model: PCAModel | undefined;
 
   constructor(options: PCAOptions = {}) {
     super(options);
@@ -90,17 +89,17 @@ export class PCADetector extends BaseDetector {
 
   /** Kept principal axes as rows, k x p (sklearn `components_`). */
   get components(): Matrix {
-    return this.requireModel().components;
+    return this.model.components;
   }
 
   /** Variance along each kept component (sklearn `explained_variance_`). */
   get explainedVariance(): Float64Array {
-    return this.requireModel().explainedVariance.slice();
+    return this.model.explainedVariance.slice();
   }
 
   /** Share of the total variance along each kept component (sklearn `explained_variance_ratio_`). */
   get explainedVarianceRatio(): Float64Array {
-    return this.requireModel().explainedVarianceRatio.slice();
+    return this.model.explainedVarianceRatio.slice();
   }
 
   /**
@@ -108,10 +107,10 @@ export class PCADetector extends BaseDetector {
    * @example new PCADetector({ nComponents: 2 }).fit(X).transform(X); // n x 2, e.g. for a scatter plot
    */
   transform(X: MatrixInput): Matrix {
-    const model = this.requireModel();
+    const model = this.model;
     const input = toMatrix(X, { name: "X" });
     if (input.cols !== model.mean.length) {
-      throw new RangeError(`X has ${input.cols} columns, but PCADetector was fitted on ${model.mean.length} columns`);
+      throw new RangeError(`X has ${input.cols} columns, but ${this.constructor.name} was fitted on ${model.mean.length} columns`);
     }
     const rows = this.prepare(input, model);
     const k = model.components.rows;
@@ -168,7 +167,7 @@ export class PCADetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const model = this.requireModel();
+    const model = this.model;
     return this.scoreRows(this.prepare(X, model), model);
   }
 
@@ -195,11 +194,6 @@ export class PCADetector extends BaseDetector {
 
   private scoreRows(X: Matrix, model: PCAModel): Float64Array {
     return this.method === "distance" ? distanceScores(X, model) : reconstructionErrors(X, model);
-  }
-
-  private requireModel(): PCAModel {
-    if (this.model === undefined) throw new Error("PCADetector is not fitted: call fit(X) first");
-    return this.model;
   }
 }
 
