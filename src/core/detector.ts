@@ -35,11 +35,11 @@ export interface FittedDetector {
   readonly contamination: number;
   /** Whether `fit` has run. */
   readonly isFitted: boolean;
-  /** Outlier scores of the training rows (PyOD `decision_scores_`). */
+  /** Outlier scores of the training rows (PyOD `decision_scores_`); a copy, like every array a detector hands out. */
   readonly trainingScores: Float64Array;
   /** Score above which a row is an outlier (PyOD `threshold_`). */
   readonly threshold: number;
-  /** 0/1 labels of the training rows (PyOD `labels_`). */
+  /** 0/1 labels of the training rows (PyOD `labels_`); a copy. */
   readonly labels: Uint8Array;
   /** Outlier scores of new rows (PyOD `decision_function`). */
   score(X: MatrixInput): Float64Array;
@@ -147,7 +147,7 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
 
   /** A copy of the training rows' outlier scores. */
   get trainingScores(): Float64Array {
-    return this.requireFitted().scores;
+    return this.requireFitted().scores.slice();
   }
 
   get threshold(): number {
@@ -156,7 +156,7 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
 
   /** A copy of the training rows' 0/1 labels. */
   get labels(): Uint8Array {
-    return this.requireFitted().labels;
+    return this.requireFitted().labels.slice();
   }
 
   /** The training input as a validated matrix (a fresh copy), with the previous fit forgotten. */

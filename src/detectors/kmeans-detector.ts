@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import type { Matrix } from "../core/matrix";
+import { copyMatrix, type Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { kmeans, type KMeansResult, vq } from "./kmeans";
@@ -54,9 +54,9 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     this.random = options.random;
   }
 
-  /** The fitted centroids, one per row. */
+  /** The fitted centroids, one per row (a copy). */
   get codebook(): Matrix {
-    return this.model.codebook;
+    return copyMatrix(this.model.codebook);
   }
 
   /** Mean distance of the training rows to their nearest centroid (scipy's distortion). */

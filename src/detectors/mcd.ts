@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { RandomState } from "../random/random-state";
 import { chiSquareIsf } from "./chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
@@ -149,19 +149,30 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     this.random = options.random;
   }
 
-  /** The fitted MCD estimate (location, covariance, supports, raw estimate). */
+  /** The fitted MCD estimate (location, covariance, supports, raw estimate), copied. */
   get estimate(): MinCovDetResult {
-    return this.model;
+    const model = this.model;
+    return {
+      ...model,
+      location: model.location.slice(),
+      covariance: copyMatrix(model.covariance),
+      precision: copyMatrix(model.precision),
+      support: model.support.slice(),
+      distances: model.distances.slice(),
+      rawLocation: model.rawLocation.slice(),
+      rawCovariance: copyMatrix(model.rawCovariance),
+      rawSupport: model.rawSupport.slice(),
+    };
   }
 
-  /** Robust location (sklearn `location_`). */
+  /** Robust location (sklearn `location_`), a copy. */
   get location(): Float64Array {
-    return this.estimate.location;
+    return this.model.location.slice();
   }
 
-  /** Robust covariance (sklearn `covariance_`). */
+  /** Robust covariance (sklearn `covariance_`), a copy. */
   get covariance(): Matrix {
-    return this.estimate.covariance;
+    return copyMatrix(this.model.covariance);
   }
 
   protected fitScores(X: Matrix): Float64Array {

@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
@@ -87,9 +87,9 @@ export class PCADetector extends BaseDetector<PCAModel> {
     }
   }
 
-  /** Kept principal axes as rows, k x p (sklearn `components_`). */
+  /** Kept principal axes as rows, k x p (sklearn `components_`), a copy. */
   get components(): Matrix {
-    return this.model.components;
+    return copyMatrix(this.model.components);
   }
 
   /** Variance along each kept component (sklearn `explained_variance_`). */
