@@ -175,3 +175,44 @@ describe("fitted state cannot be changed from outside (every array handed out is
     assert.deepEqual(Array.from(kmeans.score([[1, 1, 1]])), kmeansScores);
   });
 });
+
+describe("training data is copied once (by toMatrix), not again by the detector", () => {
+  /** Runs `fit` while counting Float64Array copies (from / slice) as large as the training data. */
+  function fullCopiesDuringFit(detector: Detector, X: Matrix): number {
+    const size = X.rows * X.cols;
+    let copies = 0;
+    const from = Float64Array.from;
+    const slice = Float64Array.prototype.slice;
+    Float64Array.from = function (this: typeof Float64Array, ...args: Parameters<typeof Float64Array.from>) {
+      const copy = from.apply(this, args);
+      if (copy.length === size) copies++;
+      return copy;
+    } as typeof Float64Array.from;
+    Float64Array.prototype.slice = function (this: Float64Array, ...args: Parameters<Float64Array["slice"]>) {
+      const copy = slice.apply(this, args);
+      if (copy.length === size) copies++;
+      return copy;
+    };
+    try {
+      detector.fit(X);
+    } finally {
+      Float64Array.from = from;
+      Float64Array.prototype.slice = slice;
+    }
+    return copies;
+  }
+
+  const cases: [string, () => Detector][] = [
+    ["KNNDetector", () => new KNNDetector({ nNeighbors: 3 })],
+    ["LOFDetector", () => new LOFDetector({ nNeighbors: 5 })],
+    ["OCSVMDetector", () => new OCSVMDetector()],
+    ["ECODDetector", () => new ECODDetector()],
+    ["MCDDetector", () => new MCDDetector({ seed: 0 })],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name} fits on toMatrix's copy without a second one`, () => {
+      const X = sample(61, 3, 11); // 183 values: no other array of the fit has that length
+      assert.equal(fullCopiesDuringFit(make(), X), 1);
+    });
+  }
+});

@@ -40,7 +40,7 @@ export class ECODDetector extends BaseDetector<Matrix> {
   }
 
   protected fitScores(X: Matrix): Float64Array {
-    this.model = createMatrix(X.rows, X.cols, X.data.slice());
+    this.model = X; // the detector's own copy (toMatrix copies)
     return ecodScores(this.model);
   }
 

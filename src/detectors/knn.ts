@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix } from "../core/matrix";
+import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { type KNearestResult, kNearest, sameMatrixValues, withSelfIncluded } from "./neighbors";
@@ -58,9 +58,8 @@ export class KNNDetector extends BaseDetector<KNNModel> {
         `nNeighbors (${this.nNeighbors}) must be less than the number of training rows (${X.rows})`,
       );
     }
-    // Keep a private copy: later edits to the caller's data must not change the model.
-    const train = createMatrix(X.rows, X.cols, X.data.slice());
-    this.model = { train, neighbours: kNearest(train, train, this.nNeighbors, { excludeSelf: true }) };
+    // X is the detector's own copy (toMatrix copies), so later edits to the caller's data cannot reach the model.
+    this.model = { train: X, neighbours: kNearest(X, X, this.nNeighbors, { excludeSelf: true }) };
     return this.aggregate(this.model.neighbours);
   }
 

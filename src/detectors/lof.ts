@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix } from "../core/matrix";
+import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { kNearest, type KNearestResult, type NeighborAlgorithm, sameMatrixValues, withSelfIncluded } from "./neighbors";
@@ -78,8 +78,8 @@ export class LOFDetector extends BaseDetector<LOFModel> {
   protected fitScores(X: Matrix): Float64Array {
     if (X.rows < 2) throw new RangeError(`LOFDetector needs at least 2 training rows, got ${X.rows}`);
     const k = Math.min(this.nNeighbors, X.rows - 1);
-    // A private copy: later edits to the caller's data must not change the model.
-    const train = createMatrix(X.rows, X.cols, X.data.slice());
+    // X is the detector's own copy (toMatrix copies): kept as is.
+    const train = X;
     const neighbours = kNearest(train, train, k, { excludeSelf: true, algorithm: this.algorithm, threads: this.threads });
     const kDistance = new Float64Array(train.rows);
     for (let i = 0; i < train.rows; i++) kDistance[i] = neighbours.distances[i * k + k - 1];

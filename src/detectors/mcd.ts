@@ -51,7 +51,11 @@ export interface MinCovDetResult {
  * mcd.location; mcd.covariance; mcd.distances; // as sklearn with random_state=0
  */
 export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCovDetResult {
-  const matrix = checkMcdInput(X);
+  return fitMinCovDet(checkMcdInput(toMatrix(X, { name: "X" })), options);
+}
+
+/** {@link minCovDet} on a checked matrix, without copying it. */
+function fitMinCovDet(matrix: Matrix, options: MinCovDetOptions): MinCovDetResult {
   const nSupport = checkedSupportSize(matrix, options.supportFraction);
   const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
   return correctAndReweight(matrix, fastMcd(matrix, nSupport, random));
@@ -67,7 +71,7 @@ export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCo
  * mcdFromRawSupport(X, sklearnRawSupport).distances; // sklearn's dist_
  */
 export function mcdFromRawSupport(X: MatrixInput, rawSupport: ArrayLike<number | boolean>): MinCovDetResult {
-  const matrix = checkMcdInput(X);
+  const matrix = checkMcdInput(toMatrix(X, { name: "X" }));
   if (rawSupport === null || typeof rawSupport !== "object" || rawSupport.length !== matrix.rows) {
     throw new RangeError(`mcdFromRawSupport: rawSupport must have one 0/1 entry per row (${matrix.rows})`);
   }
@@ -176,7 +180,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   }
 
   protected fitScores(X: Matrix): Float64Array {
-    this.model = minCovDet(X, {
+    this.model = fitMinCovDet(checkMcdInput(X), {
       supportFraction: this.supportFraction,
       random: this.random ?? new RandomState(this.seed),
     });
@@ -188,8 +192,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   }
 }
 
-function checkMcdInput(X: MatrixInput): Matrix {
-  const matrix = toMatrix(X, { name: "X" });
+function checkMcdInput(matrix: Matrix): Matrix {
   const { rows: n, cols: p } = matrix;
   if (n <= p) {
     throw new RangeError(`MCD needs more rows than columns: X is ${n} x ${p}`);

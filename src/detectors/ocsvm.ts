@@ -108,9 +108,8 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
 
   protected fitScores(X: Matrix): Float64Array {
     if (X.rows < 2) throw new RangeError(`OCSVMDetector needs at least 2 rows, got ${X.rows}`);
-    const train = createMatrix(X.rows, X.cols, X.data.slice());
-    const gamma = resolveGamma(this.gamma, train);
-    const kernel = new RbfKernelRows(train, gamma, this.cacheSize * 2 ** 20);
+    const gamma = resolveGamma(this.gamma, X);
+    const kernel = new RbfKernelRows(X, gamma, this.cacheSize * 2 ** 20);
     const solution = solveOneClassSvm(kernel, {
       nu: this.nu,
       tolerance: this.tol,
@@ -121,9 +120,9 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
     solution.alpha.forEach((value, i) => {
       if (Math.abs(value) > 0) support.push(i);
     });
-    const p = train.cols;
+    const p = X.cols;
     const vectors = new Float64Array(support.length * p);
-    support.forEach((row, k) => vectors.set(train.data.subarray(row * p, (row + 1) * p), k * p));
+    support.forEach((row, k) => vectors.set(X.data.subarray(row * p, (row + 1) * p), k * p));
     this.model = {
       gamma,
       supportVectors: createMatrix(support.length, p, vectors),
@@ -133,7 +132,7 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
       iterations: solution.iterations,
       converged: !solution.hitIterationLimit,
     };
-    return this.decisionScores(train);
+    return this.decisionScores(X);
   }
 
   /**
