@@ -64,6 +64,20 @@ describe("KNNDetector (PyOD KNN semantics)", () => {
     assert.throws(() => new KNNDetector({ method: "max" as KNNMethod }), /method must be one of largest, mean, median, got max/);
   });
 
+  it("takes LOF's neighbour-search options (algorithm, threads), with the same scores whichever is used", () => {
+    const X = toMatrix(Array.from({ length: 1500 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i * 7919) % 101]));
+    const base = new KNNDetector({ algorithm: "kd-tree", threads: 1 }).fit(X);
+    assert.equal(base.algorithm, "kd-tree");
+    assert.equal(base.threads, 1);
+    for (const options of [{ algorithm: "brute" as const, threads: 1 }, { algorithm: "brute" as const, threads: 2 }, { algorithm: "auto" as const }]) {
+      const knn = new KNNDetector(options).fit(X);
+      assert.deepEqual(Array.from(knn.trainingScores), Array.from(base.trainingScores), JSON.stringify(options));
+      assert.deepEqual(Array.from(knn.score([[0.5, 0.5, 50]])), Array.from(base.score([[0.5, 0.5, 50]])));
+    }
+    assert.throws(() => new KNNDetector({ algorithm: "ball-tree" as "brute" }), /algorithm must be one of auto, kd-tree, brute, got ball-tree/);
+    assert.throws(() => new KNNDetector({ threads: 0 }), /threads must be an integer >= 1, got 0/);
+  });
+
   it("keeps its own copy of the training data", () => {
     const rows = [[0], [1], [2], [10]];
     const knn = new KNNDetector({ nNeighbors: 1 }).fit(rows);

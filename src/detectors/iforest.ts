@@ -22,7 +22,7 @@ export interface IForestOptions extends DetectorOptions {
   bootstrap?: boolean;
   /** Seed of the tree randomness: each `fit` restarts from `RandomState(seed)`. */
   seed?: number;
-  /** Or a shared generator, advanced by each `fit`. Neither: seeded from OS entropy. */
+  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
   random?: RandomState;
 }
 
@@ -108,6 +108,7 @@ export class IForestDetector extends BaseDetector<Forest> {
     this.maxSamples = maxSamples === "auto" ? maxSamples : checkCountOrFraction(maxSamples, "maxSamples", '"auto"');
     this.maxFeatures = checkCountOrFraction(options.maxFeatures ?? 1, "maxFeatures");
     this.bootstrap = options.bootstrap ?? false;
+    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
     if (options.seed !== undefined) checkInteger(options.seed, "seed", 0);
     this.seed = options.seed;
     this.random = options.random;

@@ -13,7 +13,7 @@ export {
 export { EllipticEnvelope } from "./elliptic-envelope";
 export { PCADetector, type PCAMethod, type PCAOptions } from "./pca";
 export { OCSVMDetector, type OCSVMOptions } from "./ocsvm";
-export { type NeighborAlgorithm } from "./neighbors";
+export { type NeighborAlgorithm, type NeighborSearchOptions } from "./neighbors";
 export { LOFDetector, type LOFOptions } from "./lof";
 export { averagePathLength, IForestDetector, type IForestOptions } from "./iforest";
 export { HBOSDetector, type HBOSOptions } from "./hbos";

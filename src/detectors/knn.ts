@@ -2,13 +2,13 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { type KNearestResult, kNearest, sameMatrixValues, withSelfIncluded } from "./neighbors";
+import { checkNeighborSearchOptions, type KNearestResult, kNearest, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "./neighbors";
 
 /** How the k neighbour distances become one score (PyOD's `method`). */
 export type KNNMethod = "largest" | "mean" | "median";
 
 /** Hyper-parameters of {@link KNNDetector}; defaults are PyOD's. */
-export interface KNNOptions extends DetectorOptions {
+export interface KNNOptions extends DetectorOptions, NeighborSearchOptions {
   /** Number of neighbours k (default 5); must be below the number of training rows. */
   nNeighbors?: number;
   /** "largest": distance to the k-th neighbour (default); "mean" / "median" of the k distances. */
@@ -25,9 +25,12 @@ const METHODS: readonly KNNMethod[] = ["largest", "mean", "median"];
  * rows (a row is not its own neighbour); `score` on new rows uses the k nearest
  * training rows. Features are not scaled: standardise them first if their units differ.
  *
- * Defaults: `nNeighbors = 5`, `method = "largest"`, `contamination = 0.1`.
- * Complexity: exact brute-force search, O(n^2 d) to fit and O(m n d) to score
- * m rows, O(n k) memory.
+ * Defaults: `nNeighbors = 5`, `method = "largest"`, `contamination = 0.1`,
+ * `algorithm = "auto"` (as LOF and scikit-learn: a k-d tree up to 15 features, blocked brute force above),
+ * `threads` = the machine's cores (at most 8). Searches are exact whatever the algorithm and thread count.
+ * Complexity: one k-nearest-neighbour search to fit (k-d tree: ~O(n log n) in low dimension; brute
+ * force: O(n^2 d) in cache-sized tiles, multi-threaded), one per `score` call (scoring the training
+ * matrix again reuses the fit's neighbours); O(n k) memory.
  *
  * @example
  * const knn = new KNNDetector({ nNeighbors: 5, contamination: 0.02 }).fit(salaries);
@@ -42,6 +45,8 @@ interface KNNModel {
 export class KNNDetector extends BaseDetector<KNNModel> {
   readonly nNeighbors: number;
   readonly method: KNNMethod;
+  readonly algorithm: NeighborAlgorithm;
+  readonly threads: number | undefined;
 
   constructor(options: KNNOptions = {}) {
     super(options);
@@ -50,6 +55,7 @@ export class KNNDetector extends BaseDetector<KNNModel> {
     if (!METHODS.includes(this.method)) {
       throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${String(this.method)}`);
     }
+    ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -59,7 +65,7 @@ export class KNNDetector extends BaseDetector<KNNModel> {
       );
     }
     // X is the detector's own copy (toMatrix copies), so later edits to the caller's data cannot reach the model.
-    this.model = { train: X, neighbours: kNearest(X, X, this.nNeighbors, { excludeSelf: true }) };
+    this.model = { train: X, neighbours: kNearest(X, X, this.nNeighbors, { excludeSelf: true, ...this.search }) };
     return this.aggregate(this.model.neighbours);
   }
 
@@ -68,7 +74,11 @@ export class KNNDetector extends BaseDetector<KNNModel> {
     // Scoring the training rows again (common in notebooks) needs no second search: a row is then its own
     // nearest neighbour, followed by the k - 1 nearest others found at fit time.
     if (sameMatrixValues(X, train)) return this.aggregate(withSelfIncluded(neighbours));
-    return this.aggregate(kNearest(train, X, this.nNeighbors));
+    return this.aggregate(kNearest(train, X, this.nNeighbors, this.search));
+  }
+
+  private get search(): NeighborSearchOptions {
+    return { algorithm: this.algorithm, threads: this.threads };
   }
 
   private aggregate(neighbours: KNearestResult): Float64Array {

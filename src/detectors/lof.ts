@@ -2,16 +2,12 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { kNearest, type KNearestResult, type NeighborAlgorithm, sameMatrixValues, withSelfIncluded } from "./neighbors";
+import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "./neighbors";
 
 /** Hyper-parameters of {@link LOFDetector}; defaults are PyOD's / scikit-learn's. */
-export interface LOFOptions extends DetectorOptions {
+export interface LOFOptions extends DetectorOptions, NeighborSearchOptions {
   /** Neighbourhood size k (default 20); clamped to n - 1 on small data, as scikit-learn does. */
   nNeighbors?: number;
-  /** Neighbour search: "auto" (default; k-d tree up to 15 features, brute force above), "kd-tree" or "brute". */
-  algorithm?: NeighborAlgorithm;
-  /** Threads for large neighbour searches (default: the machine's cores, at most 8); results do not depend on it. */
-  threads?: number;
 }
 
 /** scikit-learn adds this to mean reachability distances so that duplicates do not divide by zero. */
@@ -66,8 +62,7 @@ export class LOFDetector extends BaseDetector<LOFModel> {
   constructor(options: LOFOptions = {}) {
     super(options);
     this.nNeighbors = checkInteger(options.nNeighbors ?? 20, "nNeighbors");
-    this.algorithm = options.algorithm ?? "auto";
-    this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
+    ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
   }
 
   /** The neighbourhood size actually used: min(nNeighbors, n - 1). */

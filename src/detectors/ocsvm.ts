@@ -42,9 +42,10 @@ interface OCSVMModel {
  * so rows outside the region score above 0.
  *
  * The dual is solved by libsvm's SMO algorithm reimplemented step for step ({@link solveOneClassSvm}:
- * WSS3 working-set selection, shrinking, rho), with float32 kernel rows like libsvm; the
- * decision values agree with sklearn's to about 1e-6 (libsvm's own float32 kernel cache limits
- * agreement), and rankings (ROC-AUC) to well under 0.01.
+ * WSS3 working-set selection, shrinking, rho), with float32 kernel rows like libsvm, so it takes
+ * the same steps: the support vectors, dual coefficients and rho equal sklearn's, and the decision
+ * values agree to ~1e-13 (test/detectors-ocsvm.test.ts asserts 1e-9 relative, room for a last-bit
+ * difference in exp or a BLAS dot product on sklearn's side).
  *
  * Assumes features on comparable scales (standardise first). Complexity: O(iterations * n)
  * plus one O(n p) kernel row per cache miss to fit, with iterations typically a few times n;
