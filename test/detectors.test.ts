@@ -6,7 +6,7 @@ import { salaryData } from "../src/data/salary";
 import { kmeans, vq } from "../src/detectors/kmeans";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { KNNDetector, type KNNMethod } from "../src/detectors/knn";
-import { kNearest } from "../src/detectors/neighbors";
+import { kNearest } from "../src/neighbors";
 import { RandomState } from "../src/random/random-state";
 import { assertAllClose, assertNear, assertPyodOutcome, type PyodOutcome } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";

@@ -2,7 +2,7 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { checkNeighborSearchOptions, type KNearestResult, kNearest, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "./neighbors";
+import { checkNeighborSearchOptions, type KNearestResult, kNearest, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "../neighbors/k-nearest";
 
 /** How the k neighbour distances become one score (PyOD's `method`). */
 export type KNNMethod = "largest" | "mean" | "median";

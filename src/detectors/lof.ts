@@ -2,7 +2,7 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "./neighbors";
+import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "../neighbors/k-nearest";
 
 /** Hyper-parameters of {@link LOFDetector}; defaults are PyOD's / scikit-learn's. */
 export interface LOFOptions extends DetectorOptions, NeighborSearchOptions {
