@@ -280,15 +280,38 @@ function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, mean: F
   const largest = new Float64Array(k).fill(-1);
   const negative = new Uint8Array(k);
   const centred = new Float64Array(p);
+  const keep = (c: number, projection: number): void => {
+    if (Math.abs(projection) > largest[c]) {
+      largest[c] = Math.abs(projection);
+      negative[c] = projection < 0 ? 1 : 0;
+    }
+  };
   for (let i = 0; i < X.rows; i++) {
     for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
-    for (let c = 0; c < k; c++) {
+    // Four components per pass over the row; each projection is still summed over features in order.
+    let c = 0;
+    for (; c + 3 < k; c += 4) {
+      const o = c * p;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < p; j++) {
+        const value = centred[j];
+        s0 += value * components[o + j];
+        s1 += value * components[o + p + j];
+        s2 += value * components[o + 2 * p + j];
+        s3 += value * components[o + 3 * p + j];
+      }
+      keep(c, s0);
+      keep(c + 1, s1);
+      keep(c + 2, s2);
+      keep(c + 3, s3);
+    }
+    for (; c < k; c++) {
       let projection = 0;
       for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
-      if (Math.abs(projection) > largest[c]) {
-        largest[c] = Math.abs(projection);
-        negative[c] = projection < 0 ? 1 : 0;
-      }
+      keep(c, projection);
     }
   }
   for (let c = 0; c < k; c++) {
