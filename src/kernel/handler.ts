@@ -99,7 +99,9 @@ export class KernelHandler extends TslabHandler {
    * The kernel routes process "unhandledRejection" / "uncaughtException" events here.
    */
   reportStray(kind: StrayErrorKind, reason: unknown): void {
-    const text = `${kind}: ${inspect(reason)}\n`;
+    // An Error gets the kernel's traceback (the user's frames, not node:vm / tslab / kernel ones).
+    const shown = reason instanceof Error ? runtimeErrorContent(reason).traceback.join("\n") : inspect(reason);
+    const text = `${kind}: ${shown}\n`;
     if (this.strayWriter !== undefined) this.strayWriter(text);
     else this.pendingStrays.push(text);
   }
