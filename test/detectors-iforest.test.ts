@@ -115,6 +115,18 @@ describe("IForestDetector behaviour", () => {
     }
   });
 
+  it("reads maxSamples and maxFeatures 1 (= 1.0 in JavaScript) as all rows / all columns, like scikit-learn's 1.0", () => {
+    // JavaScript cannot tell 1 from 1.0: a count of one row would grow trees that isolate nothing (every score 0.5).
+    for (const maxSamples of [1, 1.0]) {
+      const forest = new IForestDetector({ seed: 1, maxSamples }).fit(X);
+      assert.equal(forest.maxSamplesUsed, 300);
+      assert.ok(new Set(forest.trainingScores).size > 100, "scores must vary");
+      assert.equal(Array.from(forest.trainingScores).indexOf(Math.max(...forest.trainingScores)), 0);
+    }
+    const allColumns = new IForestDetector({ seed: 1, maxFeatures: 1 }).fit(X).trainingScores;
+    assert.deepEqual(Array.from(new IForestDetector({ seed: 1 }).fit(X).trainingScores), Array.from(allColumns));
+  });
+
   it("handles degenerate data: constant columns, duplicates, a single row", () => {
     // All rows equal: no split is possible, every path is c(maxSamples) long, score 0.5.
     const constant = new IForestDetector({ seed: 1 }).fit(createMatrix(40, 2, new Float64Array(80).fill(3)));
@@ -129,12 +141,13 @@ describe("IForestDetector behaviour", () => {
 
   it("rejects bad options and data", () => {
     assert.throws(() => new IForestDetector({ nEstimators: 0 }), /nEstimators must be an integer >= 1, got 0/);
-    assert.throws(() => new IForestDetector({ maxSamples: 1.5 }), /maxSamples must be "auto", an integer >= 1 or a fraction in \(0, 1\], got 1.5/);
+    assert.throws(() => new IForestDetector({ maxSamples: 1.5 }), /maxSamples must be "auto", a fraction in \(0, 1\] \(1 = all\) or an integer count >= 2, got 1.5/);
     assert.throws(() => new IForestDetector({ maxSamples: 0 }), /maxSamples must be/);
-    assert.throws(() => new IForestDetector({ maxFeatures: -1 }), /maxFeatures must be an integer >= 1 or a fraction in \(0, 1\], got -1/);
+    assert.throws(() => new IForestDetector({ maxFeatures: -1 }), /maxFeatures must be a fraction in \(0, 1\] \(1 = all\) or an integer count >= 2, got -1/);
     assert.throws(() => new IForestDetector({ maxFeatures: 9 }).fit(X), /maxFeatures \(9\) is larger than the 4 columns of X/);
     assert.throws(() => new IForestDetector({ seed: -1 }), /seed must be an integer >= 0, got -1/);
-    assert.throws(() => new IForestDetector({ maxSamples: 0.001 }).fit(X), /maxSamples 0.001 of 300 rows draws no row/);
+    assert.throws(() => new IForestDetector({ seed: 1, random: new RandomState(2) }), /pass either seed or random, not both/);
+    assert.throws(() => new IForestDetector({ maxSamples: 0.001 }).fit(X), /maxSamples 0.001 of 300 rows selects none; use a larger fraction/);
     assert.throws(() => new IForestDetector().fit([[1, Infinity]]), /X: row 0, column 1 is Infinity/);
     assert.throws(() => new IForestDetector({ seed: 1 }).fit(X).score([[1, 2]]), /X has 2 columns, but IForestDetector was fitted on 4 columns/);
   });

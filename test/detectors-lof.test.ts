@@ -71,6 +71,8 @@ describe("LOFDetector (PyOD LOF / scikit-learn LocalOutlierFactor semantics)", (
   it("rejects data and options it cannot use", () => {
     assert.throws(() => new LOFDetector().fit([[1, 2]]), /LOFDetector needs at least 2 training rows, got 1/);
     assert.throws(() => new LOFDetector({ nNeighbors: 0 }), /nNeighbors must be an integer >= 1, got 0/);
+    assert.throws(() => new LOFDetector({ algorithm: "ball-tree" as "brute" }), /algorithm must be one of auto, kd-tree, brute, got ball-tree/);
+    assert.throws(() => new LOFDetector({ threads: 1.5 }), /threads must be an integer >= 1, got 1.5/);
     assert.throws(() => new LOFDetector({ contamination: 0.7 }), /contamination must be in \(0, 0.5\], got 0.7/);
     assert.throws(() => new LOFDetector().fit([[1], [NaN], [3]]), /X: row 1, column 0 is NaN/);
     const lof = new LOFDetector({ nNeighbors: 2 }).fit([[0, 0], [1, 1], [2, 2], [10, 10]]);

@@ -6,7 +6,7 @@ import { salaryData } from "../src/data/salary";
 import { kmeans, vq } from "../src/detectors/kmeans";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { KNNDetector, type KNNMethod } from "../src/detectors/knn";
-import { kNearest } from "../src/detectors/neighbors";
+import { kNearest } from "../src/neighbors";
 import { RandomState } from "../src/random/random-state";
 import { assertAllClose, assertNear, assertPyodOutcome, type PyodOutcome } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
@@ -62,6 +62,20 @@ describe("KNNDetector (PyOD KNN semantics)", () => {
       /nNeighbors \(5\) must be less than the number of training rows \(5\)/);
     assert.throws(() => new KNNDetector({ nNeighbors: 0 }), /nNeighbors must be an integer >= 1, got 0/);
     assert.throws(() => new KNNDetector({ method: "max" as KNNMethod }), /method must be one of largest, mean, median, got max/);
+  });
+
+  it("takes LOF's neighbour-search options (algorithm, threads), with the same scores whichever is used", () => {
+    const X = toMatrix(Array.from({ length: 1500 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i * 7919) % 101]));
+    const base = new KNNDetector({ algorithm: "kd-tree", threads: 1 }).fit(X);
+    assert.equal(base.algorithm, "kd-tree");
+    assert.equal(base.threads, 1);
+    for (const options of [{ algorithm: "brute" as const, threads: 1 }, { algorithm: "brute" as const, threads: 2 }, { algorithm: "auto" as const }]) {
+      const knn = new KNNDetector(options).fit(X);
+      assert.deepEqual(Array.from(knn.trainingScores), Array.from(base.trainingScores), JSON.stringify(options));
+      assert.deepEqual(Array.from(knn.score([[0.5, 0.5, 50]])), Array.from(base.score([[0.5, 0.5, 50]])));
+    }
+    assert.throws(() => new KNNDetector({ algorithm: "ball-tree" as "brute" }), /algorithm must be one of auto, kd-tree, brute, got ball-tree/);
+    assert.throws(() => new KNNDetector({ threads: 0 }), /threads must be an integer >= 1, got 0/);
   });
 
   it("keeps its own copy of the training data", () => {

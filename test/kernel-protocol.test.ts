@@ -11,10 +11,12 @@ import vm from "node:vm";
 import { before, describe, test } from "node:test";
 import pl from "nodejs-polars";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
-import { createCellExecutor } from "../src/kernel/cell-executor";
+import type { Executor } from "tslab/dist/executor";
+import { CellRecorder, createCellExecutor } from "../src/kernel/cell-executor";
 import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
 import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
 import { answerHistoryRequest, ExecutionHistory, globToRegExp } from "../src/kernel/history";
+import { KernelHandler } from "../src/kernel/handler";
 import { kernelSpec } from "../src/kernel/kernelspec";
 import { cellPublisher, clearOutput, setCellPublisher } from "../src/kernel/output";
 import { expandShorthandProperties, originalOffset, originalPosition } from "../src/kernel/shorthand";
@@ -39,21 +41,67 @@ describe("tslab pin (fails loudly when an upgrade changes what the kernel extend
     assert.equal(installedTslabVersion(), "1.0.22");
   });
 
-  test("the tslab handler and server members the kernel overrides still exist", () => {
-    assert.deepEqual(checkTslabCompatibility(), []);
-    assert.doesNotThrow(assertTslabCompatible);
+  test("the tslab handler and server members the kernel overrides still exist", async () => {
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+    const [stdoutWrite, stderrWrite, displayWriter] = [process.stdout.write, process.stderr.write, jupyter.lastWriteDisplayData];
+    assert.deepEqual(await checkTslabCompatibility(), []);
+    await assert.doesNotReject(assertTslabCompatible);
+    // The check runs tslab's cell body on a stub executor: it must leave the process as it found it.
+    assert.equal(process.stdout.write, stdoutWrite);
+    assert.equal(process.stderr.write, stderrWrite);
+    assert.equal(jupyter.lastWriteDisplayData, displayWriter);
   });
 
-  test("the check notices when a method the kernel overrides moves", () => {
+  test("the check notices when a method the kernel overrides moves", async () => {
     const proto = JupyterHandlerImpl.prototype as unknown as Record<string, unknown>;
     const original = proto.handleExecuteImpl;
     try {
       delete proto.handleExecuteImpl;
-      assert.match(checkTslabCompatibility().join("\n"), /JupyterHandlerImpl\.handleExecuteImpl is not a method/);
-      assert.throws(assertTslabCompatible, /anomaly-lab kernel: incompatible tslab/);
+      assert.match((await checkTslabCompatibility()).join("\n"), /JupyterHandlerImpl\.handleExecuteImpl is not a method/);
+      await assert.rejects(assertTslabCompatible, /anomaly-lab kernel: incompatible tslab/);
     } finally {
       proto.handleExecuteImpl = original;
     }
+  });
+
+  test("the check probes the internals the kernel relies on: the execCount counter and the thrown count", async () => {
+    const proto = JupyterHandlerImpl.prototype as unknown as Record<string, unknown>;
+    const original = proto.handleExecuteImpl as (this: { executor: { execute(code: string): Promise<boolean> } }, ...args: unknown[]) => Promise<unknown>;
+    try {
+      // Same arity, but no longer counts cells in execCount and resolves where it used to throw.
+      proto.handleExecuteImpl = async function (this: { executor: { execute(code: string): Promise<boolean> } }, req: { code: string }, _w: unknown, _d: unknown) {
+        await this.executor.execute(req.code);
+        return { count: 1 };
+      };
+      const problems = (await checkTslabCompatibility()).join("\n");
+      assert.match(problems, /handleExecuteImpl no longer counts cells in execCount/);
+      assert.match(problems, /handleExecuteImpl no longer throws its ExecutionCount when a cell fails/);
+    } finally {
+      proto.handleExecuteImpl = original;
+    }
+  });
+
+  test("a request without an IOPub channel fails loudly instead of running with its output dropped", async () => {
+    const executed: string[] = [];
+    const executor = { execute: async (code: string) => (executed.push(code), true) } as unknown as Executor;
+    const logged: string[] = [];
+    const identity = { implementationVersion: "0", typescriptVersion: "0", banner: "" };
+    const handler = new KernelHandler(executor, new CellRecorder(), new ExecutionHistory(), identity, (line) => logged.push(line));
+    const streams: [string, string][] = [];
+    // Running the cell would point process.stdout/stderr at `streams` (tslab does that per cell): put them back.
+    const [stdoutWrite, stderrWrite] = [process.stdout.write, process.stderr.write];
+    let reply;
+    try {
+      reply = await handler.handleExecute({ code: "6 * 7" }, (name, text) => streams.push([name, text]), () => {});
+    } finally {
+      [process.stdout.write, process.stderr.write] = [stdoutWrite, stderrWrite];
+    }
+    assert.equal(reply.status, "error");
+    assert.equal(reply.ename, "KernelError");
+    assert.match(reply.evalue ?? "", /no IOPub channel for this execute_request/);
+    assert.deepEqual(executed, [], "the cell must not run");
+    assert.match(logged.join("\n"), /no IOPub channel for this execute_request/);
+    assert.match(streams.map(([name, text]) => `${name}: ${text}`).join(""), /^stderr: .*no IOPub channel/);
   });
 
   test("tslab's executor reports values, throws and compile errors through its console argument", async () => {

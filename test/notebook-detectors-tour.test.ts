@@ -1,16 +1,28 @@
 // Executes notebooks/02-detectors-tour.ipynb on the real kernel (quick mode, datasets mirror) and checks its
-// numbers against scikit-learn on the same stratified split (values computed with Debian's sklearn 1.2:
-// StandardScaler on the 60% train part of train_test_split(test_size=0.4, random_state=42, stratify=y),
-// features V1..V28 + Amount; LocalOutlierFactor(novelty=True) and NearestNeighbors scores of the test rows).
+// numbers against scikit-learn on the same stratified split: test/reference/detectors_tour.py writes them to
+// test/fixtures/detectors_tour.json (StandardScaler on the 60% train part of train_test_split(test_size=0.4,
+// random_state=42, stratify=y), features V1..V28 + Amount; LocalOutlierFactor(novelty=True) and
+// NearestNeighbors scores of the test rows).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readFixture } from "./helpers/fixtures";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
 const NAME = "02-detectors-tour";
+const sklearn = readFixture("detectors_tour.json") as {
+  trainRows: number;
+  testRows: number;
+  columns: number;
+  trainFraudPercent: number;
+  testFraudPercent: number;
+  rocAuc: { KNN: number; LOF: number; LOF400: number };
+};
+/** The notebook prints ROC-AUCs to 4 decimals. */
+const fourDecimals = (value: number): string => value.toFixed(4);
 let outputs: NotebookOutput[] = [];
 let stdout = "";
 let sizes: { ipynb: number; html: number };
@@ -33,14 +45,26 @@ function aucOf(detector: string): number {
   return Number(line.trim().split(/\s+/)[1]);
 }
 
-test("the split is stratified: 3,247 train / 2,165 test rows, 9.1% fraud in each", () => {
-  assert.match(stdout, /train 3247 x 29 \(9\.09% fraud\), test 2165 \(9\.10% fraud\)/);
+test("the split is stratified as scikit-learn's: 3,247 train / 2,165 test rows, 9.1% fraud in each", () => {
+  const { trainRows, testRows, columns, trainFraudPercent, testFraudPercent } = sklearn;
+  assert.ok(
+    stdout.includes(`train ${trainRows} x ${columns} (${trainFraudPercent.toFixed(2)}% fraud), test ${testRows} (${testFraudPercent.toFixed(2)}% fraud)`),
+    stdout,
+  );
 });
 
 test("KNN and LOF score the test rows as scikit-learn does (ROC-AUC to 4 decimals)", () => {
-  assert.equal(aucOf("KNN"), 0.905);
-  assert.equal(aucOf("LOF"), 0.5172);
-  assert.match(stdout, /LOF with 400 neighbours: ROC-AUC 0\.9432/);
+  assert.equal(aucOf("KNN"), Number(fourDecimals(sklearn.rocAuc.KNN)));
+  assert.equal(aucOf("LOF"), Number(fourDecimals(sklearn.rocAuc.LOF)));
+  assert.ok(stdout.includes(`LOF with 400 neighbours: ROC-AUC ${fourDecimals(sklearn.rocAuc.LOF400)}`), stdout);
+});
+
+test("the notebook's prose quotes scikit-learn's numbers from the reference script", () => {
+  const notebook = readNotebook(path.join(ROOT, "notebooks", `${NAME}.ipynb`));
+  const text = notebook.cells.map((cell) => joined(cell.source)).join("\n");
+  for (const value of [sklearn.rocAuc.KNN, sklearn.rocAuc.LOF, sklearn.rocAuc.LOF400]) {
+    assert.ok(text.includes(fourDecimals(value)), `the notebook does not quote ${fourDecimals(value)}`);
+  }
 });
 
 test("the global detectors rank the frauds well", () => {

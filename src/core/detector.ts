@@ -35,11 +35,11 @@ export interface FittedDetector {
   readonly contamination: number;
   /** Whether `fit` has run. */
   readonly isFitted: boolean;
-  /** Outlier scores of the training rows (PyOD `decision_scores_`). */
+  /** Outlier scores of the training rows (PyOD `decision_scores_`); a copy, like every array a detector hands out. */
   readonly trainingScores: Float64Array;
   /** Score above which a row is an outlier (PyOD `threshold_`). */
   readonly threshold: number;
-  /** 0/1 labels of the training rows (PyOD `labels_`). */
+  /** 0/1 labels of the training rows (PyOD `labels_`); a copy. */
   readonly labels: Uint8Array;
   /** Outlier scores of new rows (PyOD `decision_function`). */
   score(X: MatrixInput): Float64Array;
@@ -92,13 +92,41 @@ interface FittedState {
 /**
  * What {@link BaseDetector} and {@link AsyncBaseDetector} share: fitted state, threshold, scoring,
  * labels, probabilities and the input checks. Only `fit` differs (sync or async).
+ *
+ * **The fitted model.** `Model` is the type of what a subclass learns (a forest, a covariance, a
+ * TensorFlow.js model...). The subclass stores it with `this.model = ...` while fitting and reads it
+ * with `this.model` anywhere else; reading it before a fit throws
+ * `"<ClassName> is not fitted: call fit(X) first"` with the subclass's own name, so no subclass writes
+ * that guard. A fit that throws leaves the detector unfitted (no half-replaced model).
+ *
+ * **Fitted state is private.** Every array a detector hands out (`trainingScores`, `labels`, what
+ * `fitPredict` returns, and subclass accessors such as `location` or `components`) is a fresh copy:
+ * writing into it never changes the detector. (Typed arrays cannot be frozen in JavaScript, so copies
+ * are the only safe rule.) Read such a property once into a variable rather than inside a loop.
+ * Subclasses keep this rule with {@link copyMatrix} and `array.slice()` in their accessors. The
+ * training matrix passed to `fitScores` is already the detector's own copy of the caller's data
+ * (`toMatrix` copies), so a subclass may keep it without copying again.
  */
-export abstract class DetectorCore implements FittedDetector {
+export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   readonly contamination: number;
   private fitted: FittedState | undefined;
+  private fittedModel: Model | undefined;
 
   protected constructor(options: DetectorOptions = {}) {
     this.contamination = checkContamination(options.contamination ?? 0.1);
+  }
+
+  /**
+   * The model learned by the last fit (set it in `fitScores`). Reading it before that throws
+   * "<ClassName> is not fitted: call fit(X) first".
+   */
+  protected get model(): Model {
+    if (this.fittedModel === undefined) throw this.notFitted();
+    return this.fittedModel;
+  }
+
+  protected set model(model: Model) {
+    this.fittedModel = model;
   }
 
   /** Scores new rows with the learned model; only called after `fit`, with the training column count. */
@@ -117,21 +145,31 @@ export abstract class DetectorCore implements FittedDetector {
     return this.fitted !== undefined;
   }
 
+  /** A copy of the training rows' outlier scores. */
   get trainingScores(): Float64Array {
-    return this.requireFitted().scores;
+    return this.requireFitted().scores.slice();
   }
 
   get threshold(): number {
     return this.requireFitted().threshold;
   }
 
+  /** A copy of the training rows' 0/1 labels. */
   get labels(): Uint8Array {
-    return this.requireFitted().labels;
+    return this.requireFitted().labels.slice();
   }
 
-  /** The training input as a validated matrix (first step of every `fit`). */
-  protected trainingMatrix(X: MatrixInput): Matrix {
-    return toMatrix(X, { name: "X" });
+  /** The training input as a validated matrix (a fresh copy), with the previous fit forgotten. */
+  protected beginFit(X: MatrixInput): Matrix {
+    const matrix = toMatrix(X, { name: "X" });
+    this.forgetFit();
+    return matrix;
+  }
+
+  /** Back to the unfitted state (a failed fit must not leave half of a model behind). */
+  protected forgetFit(): void {
+    this.fitted = undefined;
+    this.fittedModel = undefined;
   }
 
   /** Forgets the fitted state (a detector whose model was freed is no longer fitted). */
@@ -200,8 +238,12 @@ export abstract class DetectorCore implements FittedDetector {
   }
 
   private requireFitted(): FittedState {
-    if (this.fitted === undefined) throw new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
+    if (this.fitted === undefined) throw this.notFitted();
     return this.fitted;
+  }
+
+  private notFitted(): Error {
+    return new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
   }
 
   // Guards against a subclass bug leaking NaN scores into thresholds and labels.
@@ -219,25 +261,43 @@ export abstract class DetectorCore implements FittedDetector {
  * Base class implementing the {@link Detector} contract with PyOD's semantics:
  * `threshold = np.percentile(trainingScores, 100 * (1 - contamination))` (linear
  * interpolation) and `label = score > threshold`. Subclasses implement only
- * {@link BaseDetector.fitScores} and {@link BaseDetector.decisionScores}; input
- * conversion, validation and "fit before use" checks live here.
+ * {@link BaseDetector.fitScores} and {@link BaseDetector.decisionScores}, and keep what they
+ * learn in the typed `this.model` slot ({@link DetectorCore}); input conversion, validation,
+ * "fit before use" checks and copies of fitted arrays live here.
  *
  * @example
- * class DistanceToOrigin extends BaseDetector {
- *   protected fitScores(X: Matrix) { return this.decisionScores(X); }
+ * class DistanceToCentre extends BaseDetector<{ centre: Float64Array }> {
+ *   protected fitScores(X: Matrix) {
+ *     this.model = { centre: columnMeans(X) };
+ *     return this.decisionScores(X);
+ *   }
  *   protected decisionScores(X: Matrix) {
- *     return Float64Array.from({ length: X.rows }, (_, i) => Math.hypot(...matrixRow(X, i)));
+ *     const { centre } = this.model; // throws "DistanceToCentre is not fitted: call fit(X) first" before fit
+ *     return Float64Array.from({ length: X.rows }, (_, i) => Math.hypot(...matrixRow(X, i).map((v, j) => v - centre[j])));
  *   }
  * }
- * new DistanceToOrigin({ contamination: 0.05 }).fit(data).predict([[10, 10]]);
+ * new DistanceToCentre({ contamination: 0.05 }).fit(data).predict([[10, 10]]);
  */
-export abstract class BaseDetector extends DetectorCore implements Detector {
-  /** Learns the model from the training rows and returns their scores (same row order). */
+export abstract class BaseDetector<Model = unknown> extends DetectorCore<Model> implements Detector {
+  // Public, so a subclass needs no constructor of its own (DetectorCore's is protected).
+  constructor(options: DetectorOptions = {}) {
+    super(options);
+  }
+
+  /**
+   * Learns the model from the training rows (store it with `this.model = ...`) and returns their
+   * scores (same row order). `X` is the detector's own copy of the data: keep it without copying.
+   */
   protected abstract fitScores(X: Matrix): Float64Array;
 
   fit(X: MatrixInput): this {
-    const matrix = this.trainingMatrix(X);
-    this.completeFit(matrix, this.fitScores(matrix));
+    const matrix = this.beginFit(X);
+    try {
+      this.completeFit(matrix, this.fitScores(matrix));
+    } catch (error) {
+      this.forgetFit();
+      throw error;
+    }
     return this;
   }
 
@@ -251,13 +311,25 @@ export abstract class BaseDetector extends DetectorCore implements Detector {
  * {@link BaseDetector}, with `fit` returning a Promise. Subclasses implement an async `fitScores`
  * and a synchronous `decisionScores`.
  */
-export abstract class AsyncBaseDetector extends DetectorCore implements AsyncDetector {
-  /** Learns the model from the training rows and resolves to their scores (same row order). */
+export abstract class AsyncBaseDetector<Model = unknown> extends DetectorCore<Model> implements AsyncDetector {
+  constructor(options: DetectorOptions = {}) {
+    super(options);
+  }
+
+  /**
+   * Learns the model from the training rows (store it with `this.model = ...`) and resolves to their
+   * scores (same row order). `X` is the detector's own copy of the data.
+   */
   protected abstract fitScores(X: Matrix): Promise<Float64Array>;
 
   async fit(X: MatrixInput): Promise<this> {
-    const matrix = this.trainingMatrix(X);
-    this.completeFit(matrix, await this.fitScores(matrix));
+    const matrix = this.beginFit(X);
+    try {
+      this.completeFit(matrix, await this.fitScores(matrix));
+    } catch (error) {
+      this.forgetFit();
+      throw error;
+    }
     return this;
   }
 

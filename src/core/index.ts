@@ -1,4 +1,5 @@
 export {
+  copyMatrix,
   createMatrix,
   isMatrix,
   matrixRow,
@@ -16,4 +17,4 @@ export { AsyncBaseDetector, BaseDetector, DetectorCore, type AnyDetector, type A
 export { erf } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
-export { checkContamination, checkFiniteNumber, checkInteger } from "./validation";
+export { checkContamination, checkCountOrFraction, checkFiniteNumber, checkInteger } from "./validation";

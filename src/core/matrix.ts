@@ -78,6 +78,14 @@ export function createMatrix(rows: number, cols: number, data?: Float64Array): M
 }
 
 /**
+ * A copy of a matrix (fitted detectors hand out copies so callers cannot change their model).
+ * @example copyMatrix(detector.model.covariance);
+ */
+export function copyMatrix(matrix: Matrix): Matrix {
+  return { rows: matrix.rows, cols: matrix.cols, data: matrix.data.slice() };
+}
+
+/**
  * True when `value` already is a {@link Matrix} (consistent shape and Float64Array data).
  * @example isMatrix({ rows: 1, cols: 2, data: new Float64Array(2) }); // true
  */

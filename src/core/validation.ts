@@ -35,3 +35,36 @@ export function checkFiniteNumber(value: number, name: string, exclusiveMinimum?
   }
   return value;
 }
+
+/**
+ * The one rule for options that take "a count or a fraction" (IsolationForest's `maxSamples` and
+ * `maxFeatures`): a number in (0, 1] is a fraction of the total, so 1 means ALL (scikit-learn's
+ * 1.0; JavaScript cannot tell 1 from 1.0); an integer >= 2 is a count. A count of one is written
+ * as a fraction at most 1 / total. Returns the value after checking it.
+ *
+ * @example
+ * checkCountOrFraction(0.5, "maxSamples"); // 0.5 (half the rows)
+ * checkCountOrFraction(1, "maxSamples");   // 1 (all rows)
+ * checkCountOrFraction(1.5, "maxSamples"); // RangeError: maxSamples must be a fraction in (0, 1] (1 = all) or an integer count >= 2, got 1.5
+ */
+export function checkCountOrFraction(value: number, name: string, alternative?: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || !(value > 0) || (value > 1 && !Number.isSafeInteger(value))) {
+    const also = alternative === undefined ? "" : `${alternative}, `;
+    throw new RangeError(`${name} must be ${also}a fraction in (0, 1] (1 = all) or an integer count >= 2, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Resolves a {@link checkCountOrFraction} value against `total`: a fraction f gives floor(f * total)
+ * (1 gives total), a count is returned as is (the caller decides what a count above `total` means).
+ * Throws when a fraction selects nothing.
+ *
+ * @example resolveCountOrFraction(0.5, 301, "maxSamples", "rows"); // 150
+ */
+export function resolveCountOrFraction(value: number, total: number, name: string, unit: string): number {
+  if (value > 1) return value;
+  const count = value === 1 ? total : Math.floor(value * total);
+  if (count < 1) throw new RangeError(`${name} ${value} of ${total} ${unit} selects none; use a larger fraction`);
+  return count;
+}

@@ -33,20 +33,19 @@ const FLOAT64_RESOLUTION = 1e-15;
  * const ecod = new ECODDetector({ contamination: 0.05 }).fit(X);
  * ecod.trainingScores; // sum over features of tail -log probabilities
  */
-export class ECODDetector extends BaseDetector {
-  private train: Matrix | undefined;
-
+export class ECODDetector extends BaseDetector<Matrix> {
+  // The model is the training rows: scoring recomputes the ECDFs on them plus the new rows.
   constructor(options: ECODOptions = {}) {
     super(options);
   }
 
   protected fitScores(X: Matrix): Float64Array {
-    this.train = createMatrix(X.rows, X.cols, X.data.slice());
-    return ecodScores(this.train);
+    this.model = X; // the detector's own copy (toMatrix copies)
+    return ecodScores(this.model);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const train = this.train as Matrix; // set by fitScores; BaseDetector checks fit first
+    const train = this.model;
     const data = new Float64Array((train.rows + X.rows) * X.cols);
     data.set(train.data);
     data.set(X.data, train.data.length);

@@ -46,11 +46,10 @@ interface FeatureHistogram {
  * const hbos = new HBOSDetector({ nBins: 10 }).fit(X);
  * hbos.trainingScores; // higher = rows in emptier bins
  */
-export class HBOSDetector extends BaseDetector {
+export class HBOSDetector extends BaseDetector<FeatureHistogram[]> {
   readonly nBins: number;
   readonly alpha: number;
   readonly tol: number;
-  private histograms: FeatureHistogram[] | undefined;
 
   constructor(options: HBOSOptions = {}) {
     super(options);
@@ -61,16 +60,16 @@ export class HBOSDetector extends BaseDetector {
 
   /** Per feature: the bin edges (nBins + 1) and densities (nBins) learned by `fit`, as numpy returns them. */
   get histogram(): { edges: Float64Array; density: Float64Array }[] {
-    return this.requireHistograms().map(({ edges, density }) => ({ edges: edges.slice(), density: density.slice() }));
+    return this.model.map(({ edges, density }) => ({ edges: edges.slice(), density: density.slice() }));
   }
 
   protected fitScores(X: Matrix): Float64Array {
-    this.histograms = Array.from({ length: X.cols }, (_, j) => this.buildHistogram(X, j));
+    this.model = Array.from({ length: X.cols }, (_, j) => this.buildHistogram(X, j));
     return this.decisionScores(X);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const histograms = this.requireHistograms();
+    const histograms = this.model;
     const d = X.cols;
     const perFeature = new Float64Array(d);
     const scores = new Float64Array(X.rows);
@@ -134,11 +133,6 @@ export class HBOSDetector extends BaseDetector {
       return value - edges[bins] <= (edges[bins] - edges[bins - 1]) * this.tol ? logDensity[bins - 1] : minLogDensity;
     }
     return logDensity[index - 1];
-  }
-
-  private requireHistograms(): FeatureHistogram[] {
-    if (this.histograms === undefined) throw new Error("HBOSDetector is not fitted: call fit(X) first");
-    return this.histograms;
   }
 }
 

@@ -1,6 +1,6 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
-import { checkInteger } from "../core/validation";
+import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
 
 /** Hyper-parameters of {@link IForestDetector}; defaults are PyOD's / scikit-learn's. */
@@ -8,17 +8,21 @@ export interface IForestOptions extends DetectorOptions {
   /** Number of isolation trees (default 100). */
   nEstimators?: number;
   /**
-   * Rows drawn to grow each tree: "auto" (default) = min(256, n); an integer count
-   * (more than n: n, as scikit-learn does after a warning); or a fraction in (0, 1].
+   * Rows drawn to grow each tree: "auto" (default) = min(256, n); a fraction in (0, 1] of the rows
+   * (1 = all rows, scikit-learn's 1.0); or an integer count >= 2 (more than n: n, as scikit-learn
+   * does after a warning).
    */
   maxSamples?: number | "auto";
-  /** Features per tree: a fraction in (0, 1] (default 1.0 = all) or an integer count. */
+  /**
+   * Features per tree: a fraction in (0, 1] (default 1 = all) or an integer count >= 2. One feature
+   * per tree is a fraction at most 1 / columns.
+   */
   maxFeatures?: number;
   /** Draw each tree's rows with replacement (default false). */
   bootstrap?: boolean;
   /** Seed of the tree randomness: each `fit` restarts from `RandomState(seed)`. */
   seed?: number;
-  /** Or a shared generator, advanced by each `fit`. Neither: seeded from OS entropy. */
+  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
   random?: RandomState;
 }
 
@@ -89,27 +93,22 @@ interface Forest {
  * forest.trainingScores; // in (0, 1], higher = more anomalous
  * forest.predict(XNew);
  */
-export class IForestDetector extends BaseDetector {
+export class IForestDetector extends BaseDetector<Forest> {
   readonly nEstimators: number;
   readonly maxSamples: number | "auto";
   readonly maxFeatures: number;
   readonly bootstrap: boolean;
   readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
-  private forest: Forest | undefined;
 
   constructor(options: IForestOptions = {}) {
     super(options);
     this.nEstimators = checkInteger(options.nEstimators ?? 100, "nEstimators");
-    this.maxSamples = options.maxSamples ?? "auto";
-    if (this.maxSamples !== "auto" && !(typeof this.maxSamples === "number" && this.maxSamples > 0 && Number.isFinite(this.maxSamples) && (this.maxSamples <= 1 || Number.isInteger(this.maxSamples)))) {
-      throw new RangeError(`maxSamples must be "auto", an integer >= 1 or a fraction in (0, 1], got ${String(this.maxSamples)}`);
-    }
-    this.maxFeatures = options.maxFeatures ?? 1.0;
-    if (!(typeof this.maxFeatures === "number" && this.maxFeatures > 0 && Number.isFinite(this.maxFeatures) && (this.maxFeatures <= 1 || Number.isInteger(this.maxFeatures)))) {
-      throw new RangeError(`maxFeatures must be an integer >= 1 or a fraction in (0, 1], got ${String(this.maxFeatures)}`);
-    }
+    const maxSamples = options.maxSamples ?? "auto";
+    this.maxSamples = maxSamples === "auto" ? maxSamples : checkCountOrFraction(maxSamples, "maxSamples", '"auto"');
+    this.maxFeatures = checkCountOrFraction(options.maxFeatures ?? 1, "maxFeatures");
     this.bootstrap = options.bootstrap ?? false;
+    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
     if (options.seed !== undefined) checkInteger(options.seed, "seed", 0);
     this.seed = options.seed;
     this.random = options.random;
@@ -117,38 +116,28 @@ export class IForestDetector extends BaseDetector {
 
   /** Rows drawn per tree in the last fit (scikit-learn's `max_samples_`). */
   get maxSamplesUsed(): number {
-    return this.requireForest().maxSamples;
+    return this.model.maxSamples;
   }
 
   protected fitScores(X: Matrix): Float64Array {
     const random = this.random ?? new RandomState(this.seed);
-    this.forest = growForest(X, this.nEstimators, this.resolveMaxSamples(X.rows), this.resolveMaxFeatures(X.cols), this.bootstrap, random);
-    return scoreRows(this.forest, X);
+    this.model = growForest(X, this.nEstimators, this.resolveMaxSamples(X.rows), this.resolveMaxFeatures(X.cols), this.bootstrap, random);
+    return scoreRows(this.model, X);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    return scoreRows(this.requireForest(), X);
+    return scoreRows(this.model, X);
   }
 
   private resolveMaxSamples(n: number): number {
     if (this.maxSamples === "auto") return Math.min(256, n);
-    if (Number.isInteger(this.maxSamples) && this.maxSamples >= 1) return Math.min(this.maxSamples, n);
-    const count = Math.floor(this.maxSamples * n);
-    if (count < 1) throw new RangeError(`maxSamples ${this.maxSamples} of ${n} rows draws no row`);
-    return count;
+    return Math.min(resolveCountOrFraction(this.maxSamples, n, "maxSamples", "rows"), n);
   }
 
   private resolveMaxFeatures(d: number): number {
-    if (Number.isInteger(this.maxFeatures) && this.maxFeatures > 1) {
-      if (this.maxFeatures > d) throw new RangeError(`maxFeatures (${this.maxFeatures}) is larger than the ${d} columns of X`);
-      return this.maxFeatures;
-    }
-    return this.maxFeatures === 1 ? d : Math.max(1, Math.floor(this.maxFeatures * d));
-  }
-
-  private requireForest(): Forest {
-    if (this.forest === undefined) throw new Error("IForestDetector is not fitted: call fit(X) first");
-    return this.forest;
+    if (this.maxFeatures > d) throw new RangeError(`maxFeatures (${this.maxFeatures}) is larger than the ${d} columns of X`);
+    // scikit-learn: max(1, int(max_features * n_features)) for a fraction.
+    return this.maxFeatures > 1 ? this.maxFeatures : Math.max(1, Math.floor(this.maxFeatures * d));
   }
 }
 

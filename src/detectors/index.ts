@@ -1,4 +1,3 @@
-export { kNearest, type KNearestOptions, type KNearestResult } from "./neighbors";
 export { KNNDetector, type KNNMethod, type KNNOptions } from "./knn";
 export { kmeans, vq, type KMeansOptions, type KMeansResult, type VQResult } from "./kmeans";
 export { KMeansDetector, type KMeansDetectorOptions } from "./kmeans-detector";
@@ -13,7 +12,6 @@ export {
 export { EllipticEnvelope } from "./elliptic-envelope";
 export { PCADetector, type PCAMethod, type PCAOptions } from "./pca";
 export { OCSVMDetector, type OCSVMOptions } from "./ocsvm";
-export { type NeighborAlgorithm } from "./neighbors";
 export { LOFDetector, type LOFOptions } from "./lof";
 export { averagePathLength, IForestDetector, type IForestOptions } from "./iforest";
 export { HBOSDetector, type HBOSOptions } from "./hbos";

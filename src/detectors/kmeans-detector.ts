@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import type { Matrix } from "../core/matrix";
+import { copyMatrix, type Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { kmeans, type KMeansResult, vq } from "./kmeans";
@@ -34,13 +34,12 @@ export interface KMeansDetectorOptions extends DetectorOptions {
  * detector.codebook;       // 4 x 1 centroids, equal to scipy's kmeans after np.random.seed(7)
  * detector.trainingScores; // distance of each salary to its centroid
  */
-export class KMeansDetector extends BaseDetector {
+export class KMeansDetector extends BaseDetector<KMeansResult> {
   readonly k: number;
   readonly iter: number;
   readonly thresh: number;
   private readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
-  private model: KMeansResult | undefined;
 
   constructor(options: KMeansDetectorOptions = {}) {
     super(options);
@@ -55,14 +54,14 @@ export class KMeansDetector extends BaseDetector {
     this.random = options.random;
   }
 
-  /** The fitted centroids, one per row. */
+  /** The fitted centroids, one per row (a copy). */
   get codebook(): Matrix {
-    return this.requireModel().codebook;
+    return copyMatrix(this.model.codebook);
   }
 
   /** Mean distance of the training rows to their nearest centroid (scipy's distortion). */
   get distortion(): number {
-    return this.requireModel().distortion;
+    return this.model.distortion;
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -72,11 +71,6 @@ export class KMeansDetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    return vq(X, this.requireModel().codebook).distances;
-  }
-
-  private requireModel(): KMeansResult {
-    if (this.model === undefined) throw new Error("KMeansDetector is not fitted: call fit(X) first");
-    return this.model;
+    return vq(X, this.model.codebook).distances;
   }
 }

@@ -1,14 +1,14 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix } from "../core/matrix";
+import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { type KNearestResult, kNearest, sameMatrixValues, withSelfIncluded } from "./neighbors";
+import { checkNeighborSearchOptions, type KNearestResult, kNearest, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "../neighbors/k-nearest";
 
 /** How the k neighbour distances become one score (PyOD's `method`). */
 export type KNNMethod = "largest" | "mean" | "median";
 
 /** Hyper-parameters of {@link KNNDetector}; defaults are PyOD's. */
-export interface KNNOptions extends DetectorOptions {
+export interface KNNOptions extends DetectorOptions, NeighborSearchOptions {
   /** Number of neighbours k (default 5); must be below the number of training rows. */
   nNeighbors?: number;
   /** "largest": distance to the k-th neighbour (default); "mean" / "median" of the k distances. */
@@ -25,19 +25,28 @@ const METHODS: readonly KNNMethod[] = ["largest", "mean", "median"];
  * rows (a row is not its own neighbour); `score` on new rows uses the k nearest
  * training rows. Features are not scaled: standardise them first if their units differ.
  *
- * Defaults: `nNeighbors = 5`, `method = "largest"`, `contamination = 0.1`.
- * Complexity: exact brute-force search, O(n^2 d) to fit and O(m n d) to score
- * m rows, O(n k) memory.
+ * Defaults: `nNeighbors = 5`, `method = "largest"`, `contamination = 0.1`,
+ * `algorithm = "auto"` (as LOF and scikit-learn: a k-d tree up to 15 features, blocked brute force above),
+ * `threads` = the machine's cores (at most 8). Searches are exact whatever the algorithm and thread count.
+ * Complexity: one k-nearest-neighbour search to fit (k-d tree: ~O(n log n) in low dimension; brute
+ * force: O(n^2 d) in cache-sized tiles, multi-threaded), one per `score` call (scoring the training
+ * matrix again reuses the fit's neighbours); O(n k) memory.
  *
  * @example
  * const knn = new KNNDetector({ nNeighbors: 5, contamination: 0.02 }).fit(salaries);
  * knn.predict([[37], [1256]]); // Uint8Array [1, 0]
  */
-export class KNNDetector extends BaseDetector {
+interface KNNModel {
+  readonly train: Matrix;
+  /** Training neighbours (each row excluding itself), reused when the training rows are scored again. */
+  readonly neighbours: KNearestResult;
+}
+
+export class KNNDetector extends BaseDetector<KNNModel> {
   readonly nNeighbors: number;
   readonly method: KNNMethod;
-  private train: Matrix | undefined;
-  private trainNeighbours: KNearestResult | undefined;
+  readonly algorithm: NeighborAlgorithm;
+  readonly threads: number | undefined;
 
   constructor(options: KNNOptions = {}) {
     super(options);
@@ -46,6 +55,7 @@ export class KNNDetector extends BaseDetector {
     if (!METHODS.includes(this.method)) {
       throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${String(this.method)}`);
     }
+    ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -54,20 +64,21 @@ export class KNNDetector extends BaseDetector {
         `nNeighbors (${this.nNeighbors}) must be less than the number of training rows (${X.rows})`,
       );
     }
-    // Keep a private copy: later edits to the caller's data must not change the model.
-    this.train = createMatrix(X.rows, X.cols, X.data.slice());
-    this.trainNeighbours = kNearest(this.train, this.train, this.nNeighbors, { excludeSelf: true });
-    return this.aggregate(this.trainNeighbours);
+    // X is the detector's own copy (toMatrix copies), so later edits to the caller's data cannot reach the model.
+    this.model = { train: X, neighbours: kNearest(X, X, this.nNeighbors, { excludeSelf: true, ...this.search }) };
+    return this.aggregate(this.model.neighbours);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const train = this.train as Matrix; // set by fitScores; BaseDetector checks fit first
+    const { train, neighbours } = this.model;
     // Scoring the training rows again (common in notebooks) needs no second search: a row is then its own
     // nearest neighbour, followed by the k - 1 nearest others found at fit time.
-    if (this.trainNeighbours !== undefined && sameMatrixValues(X, train)) {
-      return this.aggregate(withSelfIncluded(this.trainNeighbours));
-    }
-    return this.aggregate(kNearest(train, X, this.nNeighbors));
+    if (sameMatrixValues(X, train)) return this.aggregate(withSelfIncluded(neighbours));
+    return this.aggregate(kNearest(train, X, this.nNeighbors, this.search));
+  }
+
+  private get search(): NeighborSearchOptions {
+    return { algorithm: this.algorithm, threads: this.threads };
   }
 
   private aggregate(neighbours: KNearestResult): Float64Array {

@@ -1,17 +1,13 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix } from "../core/matrix";
+import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
-import { kNearest, type KNearestResult, type NeighborAlgorithm, sameMatrixValues, withSelfIncluded } from "./neighbors";
+import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "../neighbors/k-nearest";
 
 /** Hyper-parameters of {@link LOFDetector}; defaults are PyOD's / scikit-learn's. */
-export interface LOFOptions extends DetectorOptions {
+export interface LOFOptions extends DetectorOptions, NeighborSearchOptions {
   /** Neighbourhood size k (default 20); clamped to n - 1 on small data, as scikit-learn does. */
   nNeighbors?: number;
-  /** Neighbour search: "auto" (default; k-d tree up to 15 features, brute force above), "kd-tree" or "brute". */
-  algorithm?: NeighborAlgorithm;
-  /** Threads for large neighbour searches (default: the machine's cores, at most 8); results do not depend on it. */
-  threads?: number;
 }
 
 /** scikit-learn adds this to mean reachability distances so that duplicates do not divide by zero. */
@@ -58,29 +54,27 @@ interface LOFModel {
  * lof.trainingScores; // ~1 for inliers, > 1 for outliers
  * lof.predict(XNew);  // 1 where the LOF exceeds the training threshold
  */
-export class LOFDetector extends BaseDetector {
+export class LOFDetector extends BaseDetector<LOFModel> {
   readonly nNeighbors: number;
   readonly algorithm: NeighborAlgorithm;
   readonly threads: number | undefined;
-  private model: LOFModel | undefined;
 
   constructor(options: LOFOptions = {}) {
     super(options);
     this.nNeighbors = checkInteger(options.nNeighbors ?? 20, "nNeighbors");
-    this.algorithm = options.algorithm ?? "auto";
-    this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
+    ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
   }
 
   /** The neighbourhood size actually used: min(nNeighbors, n - 1). */
   get effectiveNeighbors(): number {
-    return this.requireModel().k;
+    return this.model.k;
   }
 
   protected fitScores(X: Matrix): Float64Array {
     if (X.rows < 2) throw new RangeError(`LOFDetector needs at least 2 training rows, got ${X.rows}`);
     const k = Math.min(this.nNeighbors, X.rows - 1);
-    // A private copy: later edits to the caller's data must not change the model.
-    const train = createMatrix(X.rows, X.cols, X.data.slice());
+    // X is the detector's own copy (toMatrix copies): kept as is.
+    const train = X;
     const neighbours = kNearest(train, train, k, { excludeSelf: true, algorithm: this.algorithm, threads: this.threads });
     const kDistance = new Float64Array(train.rows);
     for (let i = 0; i < train.rows; i++) kDistance[i] = neighbours.distances[i * k + k - 1];
@@ -90,16 +84,11 @@ export class LOFDetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const { train, k, neighbours: trainNeighbours, kDistance, lrd } = this.requireModel();
+    const { train, k, neighbours: trainNeighbours, kDistance, lrd } = this.model;
     const neighbours = sameMatrixValues(X, train)
       ? withSelfIncluded(trainNeighbours)
       : kNearest(train, X, k, { algorithm: this.algorithm, threads: this.threads });
     return outlierFactors(neighbours, reachabilityDensity(neighbours, kDistance), lrd);
-  }
-
-  private requireModel(): LOFModel {
-    if (this.model === undefined) throw new Error("LOFDetector is not fitted: call fit(X) first");
-    return this.model;
   }
 }
 

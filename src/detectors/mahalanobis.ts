@@ -28,11 +28,16 @@ export interface MahalanobisOptions extends DetectorOptions {
  * const md = new MahalanobisDetector({ meanMultiple: 3 }).fit(pcaOfNormalRows); // Flovik's threshold
  * md.predict(pcaOfNewRows); // 1 where the distance exceeds 3 x the mean training distance
  */
-export class MahalanobisDetector extends BaseDetector {
+interface MahalanobisModel {
+  location: Float64Array;
+  covariance: Float64Array;
+  precision: Float64Array;
+}
+
+export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
   readonly ddof: number;
   readonly squared: boolean;
   readonly meanMultiple: number | undefined;
-  private model: { location: Float64Array; covariance: Float64Array; precision: Float64Array } | undefined;
 
   constructor(options: MahalanobisOptions = {}) {
     super(options);
@@ -43,12 +48,12 @@ export class MahalanobisDetector extends BaseDetector {
 
   /** Mean of the training rows. */
   get location(): Float64Array {
-    return this.fittedModel().location.slice();
+    return this.model.location.slice();
   }
 
   /** Covariance of the training rows, row-major p x p. */
   get covariance(): Float64Array {
-    return this.fittedModel().covariance.slice();
+    return this.model.covariance.slice();
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -63,7 +68,7 @@ export class MahalanobisDetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const { location, precision } = this.fittedModel();
+    const { location, precision } = this.model;
     const distances = mahalanobisSquared(X, location, precision);
     if (!this.squared) for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(Math.max(0, distances[i]));
     return distances;
@@ -74,10 +79,5 @@ export class MahalanobisDetector extends BaseDetector {
     let sum = 0;
     for (const score of trainingScores) sum += score;
     return (this.meanMultiple * sum) / trainingScores.length;
-  }
-
-  private fittedModel(): { location: Float64Array; covariance: Float64Array; precision: Float64Array } {
-    if (this.model === undefined) throw new Error("MahalanobisDetector is not fitted: call fit(X) first");
-    return this.model;
   }
 }

@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { RandomState } from "../random/random-state";
 import { chiSquareIsf } from "./chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
@@ -51,7 +51,11 @@ export interface MinCovDetResult {
  * mcd.location; mcd.covariance; mcd.distances; // as sklearn with random_state=0
  */
 export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCovDetResult {
-  const matrix = checkMcdInput(X);
+  return fitMinCovDet(checkMcdInput(toMatrix(X, { name: "X" })), options);
+}
+
+/** {@link minCovDet} on a checked matrix, without copying it. */
+function fitMinCovDet(matrix: Matrix, options: MinCovDetOptions): MinCovDetResult {
   const nSupport = checkedSupportSize(matrix, options.supportFraction);
   const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
   return correctAndReweight(matrix, fastMcd(matrix, nSupport, random));
@@ -67,7 +71,7 @@ export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCo
  * mcdFromRawSupport(X, sklearnRawSupport).distances; // sklearn's dist_
  */
 export function mcdFromRawSupport(X: MatrixInput, rawSupport: ArrayLike<number | boolean>): MinCovDetResult {
-  const matrix = checkMcdInput(X);
+  const matrix = checkMcdInput(toMatrix(X, { name: "X" }));
   if (rawSupport === null || typeof rawSupport !== "object" || rawSupport.length !== matrix.rows) {
     throw new RangeError(`mcdFromRawSupport: rawSupport must have one 0/1 entry per row (${matrix.rows})`);
   }
@@ -134,11 +138,10 @@ export interface MCDOptions extends DetectorOptions {
  * mcd.score(XTest); // squared Mahalanobis distances
  * mcd.location; mcd.covariance;
  */
-export class MCDDetector extends BaseDetector {
+export class MCDDetector extends BaseDetector<MinCovDetResult> {
   readonly supportFraction: number | undefined;
   private readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
-  private model: MinCovDetResult | undefined;
 
   constructor(options: MCDOptions = {}) {
     super(options);
@@ -150,24 +153,34 @@ export class MCDDetector extends BaseDetector {
     this.random = options.random;
   }
 
-  /** The fitted MCD estimate (location, covariance, supports, raw estimate). */
+  /** The fitted MCD estimate (location, covariance, supports, raw estimate), copied. */
   get estimate(): MinCovDetResult {
-    if (this.model === undefined) throw new Error(`${this.constructor.name} is not fitted: call fit(X) first`);
-    return this.model;
+    const model = this.model;
+    return {
+      ...model,
+      location: model.location.slice(),
+      covariance: copyMatrix(model.covariance),
+      precision: copyMatrix(model.precision),
+      support: model.support.slice(),
+      distances: model.distances.slice(),
+      rawLocation: model.rawLocation.slice(),
+      rawCovariance: copyMatrix(model.rawCovariance),
+      rawSupport: model.rawSupport.slice(),
+    };
   }
 
-  /** Robust location (sklearn `location_`). */
+  /** Robust location (sklearn `location_`), a copy. */
   get location(): Float64Array {
-    return this.estimate.location;
+    return this.model.location.slice();
   }
 
-  /** Robust covariance (sklearn `covariance_`). */
+  /** Robust covariance (sklearn `covariance_`), a copy. */
   get covariance(): Matrix {
-    return this.estimate.covariance;
+    return copyMatrix(this.model.covariance);
   }
 
   protected fitScores(X: Matrix): Float64Array {
-    this.model = minCovDet(X, {
+    this.model = fitMinCovDet(checkMcdInput(X), {
       supportFraction: this.supportFraction,
       random: this.random ?? new RandomState(this.seed),
     });
@@ -175,12 +188,11 @@ export class MCDDetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    return mahalanobisSquared(X, this.estimate.location, this.estimate.precision.data);
+    return mahalanobisSquared(X, this.model.location, this.model.precision.data);
   }
 }
 
-function checkMcdInput(X: MatrixInput): Matrix {
-  const matrix = toMatrix(X, { name: "X" });
+function checkMcdInput(matrix: Matrix): Matrix {
   const { rows: n, cols: p } = matrix;
   if (n <= p) {
     throw new RangeError(`MCD needs more rows than columns: X is ${n} x ${p}`);

@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
@@ -64,13 +64,12 @@ interface PCAModel {
  * const pca = new PCADetector({ contamination: 0.05 }).fit(XTrain); // PyOD defaults
  * const errors = new PCADetector({ method: "reconstruction", nComponents: 2 }).fit(XTrain).score(XTest);
  */
-export class PCADetector extends BaseDetector {
+export class PCADetector extends BaseDetector<PCAModel> {
   readonly nComponents: number | undefined;
   readonly nSelectedComponents: number | undefined;
   readonly weighted: boolean;
   readonly standardization: boolean;
   readonly method: PCAMethod;
-  private model: PCAModel | undefined;
 
   constructor(options: PCAOptions = {}) {
     super(options);
@@ -88,19 +87,19 @@ export class PCADetector extends BaseDetector {
     }
   }
 
-  /** Kept principal axes as rows, k x p (sklearn `components_`). */
+  /** Kept principal axes as rows, k x p (sklearn `components_`), a copy. */
   get components(): Matrix {
-    return this.requireModel().components;
+    return copyMatrix(this.model.components);
   }
 
   /** Variance along each kept component (sklearn `explained_variance_`). */
   get explainedVariance(): Float64Array {
-    return this.requireModel().explainedVariance.slice();
+    return this.model.explainedVariance.slice();
   }
 
   /** Share of the total variance along each kept component (sklearn `explained_variance_ratio_`). */
   get explainedVarianceRatio(): Float64Array {
-    return this.requireModel().explainedVarianceRatio.slice();
+    return this.model.explainedVarianceRatio.slice();
   }
 
   /**
@@ -108,10 +107,10 @@ export class PCADetector extends BaseDetector {
    * @example new PCADetector({ nComponents: 2 }).fit(X).transform(X); // n x 2, e.g. for a scatter plot
    */
   transform(X: MatrixInput): Matrix {
-    const model = this.requireModel();
+    const model = this.model;
     const input = toMatrix(X, { name: "X" });
     if (input.cols !== model.mean.length) {
-      throw new RangeError(`X has ${input.cols} columns, but PCADetector was fitted on ${model.mean.length} columns`);
+      throw new RangeError(`X has ${input.cols} columns, but ${this.constructor.name} was fitted on ${model.mean.length} columns`);
     }
     const rows = this.prepare(input, model);
     const k = model.components.rows;
@@ -168,7 +167,7 @@ export class PCADetector extends BaseDetector {
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const model = this.requireModel();
+    const model = this.model;
     return this.scoreRows(this.prepare(X, model), model);
   }
 
@@ -195,11 +194,6 @@ export class PCADetector extends BaseDetector {
 
   private scoreRows(X: Matrix, model: PCAModel): Float64Array {
     return this.method === "distance" ? distanceScores(X, model) : reconstructionErrors(X, model);
-  }
-
-  private requireModel(): PCAModel {
-    if (this.model === undefined) throw new Error("PCADetector is not fitted: call fit(X) first");
-    return this.model;
   }
 }
 
@@ -286,15 +280,38 @@ function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, mean: F
   const largest = new Float64Array(k).fill(-1);
   const negative = new Uint8Array(k);
   const centred = new Float64Array(p);
+  const keep = (c: number, projection: number): void => {
+    if (Math.abs(projection) > largest[c]) {
+      largest[c] = Math.abs(projection);
+      negative[c] = projection < 0 ? 1 : 0;
+    }
+  };
   for (let i = 0; i < X.rows; i++) {
     for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
-    for (let c = 0; c < k; c++) {
+    // Four components per pass over the row; each projection is still summed over features in order.
+    let c = 0;
+    for (; c + 3 < k; c += 4) {
+      const o = c * p;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < p; j++) {
+        const value = centred[j];
+        s0 += value * components[o + j];
+        s1 += value * components[o + p + j];
+        s2 += value * components[o + 2 * p + j];
+        s3 += value * components[o + 3 * p + j];
+      }
+      keep(c, s0);
+      keep(c + 1, s1);
+      keep(c + 2, s2);
+      keep(c + 3, s3);
+    }
+    for (; c < k; c++) {
       let projection = 0;
       for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
-      if (Math.abs(projection) > largest[c]) {
-        largest[c] = Math.abs(projection);
-        negative[c] = projection < 0 ? 1 : 0;
-      }
+      keep(c, projection);
     }
   }
   for (let c = 0; c < k; c++) {

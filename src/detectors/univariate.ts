@@ -24,7 +24,7 @@ export interface RuleDetectorOptions extends DetectorOptions {
  * Base of the rule detectors: {@link BaseDetector} with an optional fixed threshold
  * replacing the contamination percentile in `threshold`, `labels` and `predict`.
  */
-abstract class RuleDetector extends BaseDetector {
+abstract class RuleDetector<Model> extends BaseDetector<Model> {
   /** The fixed threshold, or null when it comes from `contamination`. */
   readonly rule: number | null;
 
@@ -74,17 +74,14 @@ function maxOverColumns(X: Matrix, score: (value: number, column: number) => num
  * z.trainingScores; // |z| of each salary
  * z.predict([[37]]); // Uint8Array [1]
  */
-export class ZScoreDetector extends RuleDetector {
-  private moments: { mean: Float64Array; std: Float64Array } | undefined;
-
+export class ZScoreDetector extends RuleDetector<{ mean: Float64Array; std: Float64Array }> {
   constructor(options: RuleDetectorOptions = {}) {
     super(options, 3);
   }
 
   /** Per-column means and standard deviations learned by `fit`. */
   get parameters(): { mean: Float64Array; std: Float64Array } {
-    if (this.moments === undefined) throw new Error("ZScoreDetector is not fitted: call fit(X) first");
-    return { mean: this.moments.mean.slice(), std: this.moments.std.slice() };
+    return { mean: this.model.mean.slice(), std: this.model.std.slice() };
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -98,12 +95,12 @@ export class ZScoreDetector extends RuleDetector {
         throw new RangeError(`ZScoreDetector: column ${j} is constant (${values[0]}); its standard deviation is 0 and z-scores are undefined`);
       }
     }
-    this.moments = { mean: means, std: stds };
+    this.model = { mean: means, std: stds };
     return this.decisionScores(X);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const { mean: means, std: stds } = this.moments as { mean: Float64Array; std: Float64Array };
+    const { mean: means, std: stds } = this.model;
     return maxOverColumns(X, (value, j) => Math.abs((value - means[j]) / stds[j]));
   }
 }
@@ -126,17 +123,14 @@ const MAD_CONSTANT = 0.6745;
  * const mad = new MADDetector().fit(salaries); // threshold 3.5
  * mad.predict([[37], [1256]]); // Uint8Array [1, 0]
  */
-export class MADDetector extends RuleDetector {
-  private location: { median: Float64Array; mad: Float64Array } | undefined;
-
+export class MADDetector extends RuleDetector<{ median: Float64Array; mad: Float64Array }> {
   constructor(options: RuleDetectorOptions = {}) {
     super(options, 3.5);
   }
 
   /** Per-column medians and median absolute deviations learned by `fit`. */
   get parameters(): { median: Float64Array; mad: Float64Array } {
-    if (this.location === undefined) throw new Error("MADDetector is not fitted: call fit(X) first");
-    return { median: this.location.median.slice(), mad: this.location.mad.slice() };
+    return { median: this.model.median.slice(), mad: this.model.mad.slice() };
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -152,12 +146,12 @@ export class MADDetector extends RuleDetector {
         );
       }
     }
-    this.location = { median: medians, mad: mads };
+    this.model = { median: medians, mad: mads };
     return this.decisionScores(X);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const { median: medians, mad: mads } = this.location as { median: Float64Array; mad: Float64Array };
+    const { median: medians, mad: mads } = this.model;
     return maxOverColumns(X, (value, j) => (MAD_CONSTANT * Math.abs(value - medians[j])) / mads[j]);
   }
 }
@@ -184,9 +178,8 @@ export interface IQRDetectorOptions extends RuleDetectorOptions {
  * iqr.fences; // [{ lower, upper }] per column
  * iqr.predict([[37], [1256]]); // Uint8Array [1, 0]
  */
-export class IQRDetector extends RuleDetector {
+export class IQRDetector extends RuleDetector<{ lower: Float64Array; upper: Float64Array }> {
   readonly k: number;
-  private bounds: { lower: Float64Array; upper: Float64Array } | undefined;
 
   constructor(options: IQRDetectorOptions = {}) {
     super(options, 0);
@@ -196,8 +189,7 @@ export class IQRDetector extends RuleDetector {
 
   /** Per column: the lower and upper fences learned by `fit`. */
   get fences(): { lower: number; upper: number }[] {
-    if (this.bounds === undefined) throw new Error("IQRDetector is not fitted: call fit(X) first");
-    const { lower, upper } = this.bounds;
+    const { lower, upper } = this.model;
     return Array.from(lower, (low, j) => ({ lower: low, upper: upper[j] }));
   }
 
@@ -212,12 +204,12 @@ export class IQRDetector extends RuleDetector {
       lower[j] = q1 - this.k * iqr;
       upper[j] = q3 + this.k * iqr;
     }
-    this.bounds = { lower, upper };
+    this.model = { lower, upper };
     return this.decisionScores(X);
   }
 
   protected decisionScores(X: Matrix): Float64Array {
-    const { lower, upper } = this.bounds as { lower: Float64Array; upper: Float64Array };
+    const { lower, upper } = this.model;
     return maxOverColumns(X, (value, j) => Math.max(lower[j] - value, value - upper[j], 0));
   }
 }

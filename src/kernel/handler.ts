@@ -5,6 +5,7 @@
  * execute_input, execute_result, the error message and error reply fields, history, and status
  * fields tslab's replies lack.
  */
+import { inspect } from "node:util";
 import type { Executor } from "tslab/dist/executor";
 import { compileErrorContent, runtimeErrorContent, type ErrorContent } from "./errors";
 import type { CellRecorder, CellReport } from "./cell-executor";
@@ -49,7 +50,20 @@ function describeFailure(report: CellReport, failure: unknown): ErrorContent {
   return { ename: "Error", evalue: "the cell failed", traceback: ["Error: the cell failed", ...report.notes] };
 }
 
-const ignoreIopub: PublishIopub = () => {};
+// Saved before tslab points process.stderr at the running cell: kernel diagnostics belong in Jupyter's log.
+const writeKernelLog = process.stderr.write.bind(process.stderr);
+
+function logToStderr(line: string): void {
+  writeKernelLog(`${line}\n`);
+}
+
+/** Lets the event loop run once, so that rejections the cell left unhandled are reported while it still runs. */
+function macrotaskTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a stray error (no cell awaited it) looks like in a cell's stderr. */
+export type StrayErrorKind = "Unhandled promise rejection" | "Uncaught exception";
 
 /**
  * tslab's handler with protocol-complete execution replies.
@@ -64,14 +78,32 @@ const ignoreIopub: PublishIopub = () => {};
 export class KernelHandler extends TslabHandler {
   private readonly publishers = new WeakMap<object, PublishIopub>();
   private readonly outcomes = new WeakMap<object, RequestOutcome>();
+  /** Writes to the stderr of the cell now running (undefined between cells and in silent cells). */
+  private strayWriter: ((text: string) => void) | undefined;
+  /** Stray errors that arrived while no cell ran, for the next cell. */
+  private readonly pendingStrays: string[] = [];
 
   constructor(
     executor: Executor,
     private readonly recorder: CellRecorder,
     readonly history: ExecutionHistory,
     private readonly identity: KernelIdentity,
+    private readonly log: (line: string) => void = logToStderr,
   ) {
     super(executor, false);
+  }
+
+  /**
+   * Shows an error no code awaited (a rejected promise nobody handles, a throw in a timer) where the user
+   * looks, as Node's REPL prints it: in the stderr of the cell now running, or else of the next cell.
+   * The kernel routes process "unhandledRejection" / "uncaughtException" events here.
+   */
+  reportStray(kind: StrayErrorKind, reason: unknown): void {
+    // An Error gets the kernel's traceback (the user's frames, not node:vm / tslab / kernel ones).
+    const shown = reason instanceof Error ? runtimeErrorContent(reason).traceback.join("\n") : inspect(reason);
+    const text = `${kind}: ${shown}\n`;
+    if (this.strayWriter !== undefined) this.strayWriter(text);
+    else this.pendingStrays.push(text);
   }
 
   /** Routes the IOPub messages of request `req` (the server calls this as the request arrives). */
@@ -100,6 +132,7 @@ export class KernelHandler extends TslabHandler {
   }
 
   override async handleExecute(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecuteReplyContent> {
+    if (!this.publishers.has(req)) return this.refuseWithoutChannel(writeStream);
     const reply: TslabExecuteReply = await super.handleExecute(req, writeStream, writeDisplayData);
     const outcome = this.outcomes.get(req);
     this.publishers.delete(req);
@@ -115,9 +148,40 @@ export class KernelHandler extends TslabHandler {
     return { ...reply, execution_count: outcome.executionCount, payload: [], user_expressions: {} };
   }
 
+  /**
+   * A request the server gave no IOPub channel (see KernelServer.handleExecute; it happens only if tslab
+   * stops passing the request's content object through): running the cell would lose execute_input, its
+   * result and its errors without a word, so it is refused, in the kernel log, the cell's stderr and the reply.
+   */
+  private refuseWithoutChannel(writeStream: WriteStream): ExecuteReplyContent {
+    const evalue =
+      "anomaly-lab kernel: no IOPub channel for this execute_request, so its output would be lost; the cell was not run " +
+      "(this is a kernel bug: please report it with the tslab version)";
+    this.log(evalue);
+    writeStream("stderr", `${evalue}\n`);
+    return { status: "error", execution_count: this.execCount, ename: "KernelError", evalue, traceback: [`KernelError: ${evalue}`] };
+  }
+
   /** Runs inside tslab's queue, so the count and the publisher are those of this very cell. */
   override async handleExecuteImpl(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount> {
-    const publish = this.publishers.get(req) ?? ignoreIopub;
+    const publish = this.publishers.get(req);
+    if (publish === undefined) throw new Error("anomaly-lab kernel: handleExecuteImpl without an IOPub channel"); // handleExecute refuses these
+    const quiet = req.silent === true;
+    if (!quiet) this.startStrayReports(writeStream);
+    try {
+      return await this.runCell(req, publish, writeStream, writeDisplayData);
+    } finally {
+      await macrotaskTurn(); // a rejection the cell left unhandled is reported now, in this cell
+      this.strayWriter = undefined;
+    }
+  }
+
+  private startStrayReports(writeStream: WriteStream): void {
+    this.strayWriter = (text) => writeStream("stderr", text);
+    for (const text of this.pendingStrays.splice(0)) this.strayWriter(`(while no cell was running) ${text}`);
+  }
+
+  private async runCell(req: ExecuteRequest, publish: PublishIopub, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount> {
     const quiet = req.silent === true;
     // tslab fails a cell by throwing its count, which also aborts the cells queued behind it;
     // with stop_on_error false the count is returned instead and the reply still says "error".

@@ -71,15 +71,15 @@ function exitWithParent(): void {
  */
 export async function startKernel(connectionFile: string): Promise<KernelServer> {
   checkConnectionFile(connectionFile);
-  assertTslabCompatible();
+  await assertTslabCompatible();
   const { executor, recorder } = createCellExecutor(process.cwd());
-  const handler = new KernelHandler(executor, recorder, new ExecutionHistory(), kernelIdentity());
+  const handler = new KernelHandler(executor, recorder, new ExecutionHistory(), kernelIdentity(), kernelLog);
   const server = new KernelServer(handler, connectionFile, () => executor.interrupt(), kernelLog);
   // As tslab: SIGINT (interrupt_mode "signal") stops async work; blocking code is stopped by
-  // breakOnSigint inside the executor. Stray async errors go to the running cell's stderr.
+  // breakOnSigint inside the executor. Stray async errors go to the running cell's stderr, or the next cell's.
   process.on("SIGINT", () => executor.interrupt());
-  process.on("uncaughtException", (error) => console.error("UncaughtException:", error));
-  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  process.on("uncaughtException", (error) => handler.reportStray("Uncaught exception", error));
+  process.on("unhandledRejection", (reason) => handler.reportStray("Unhandled promise rejection", reason));
   await server.init();
   exitWithParent();
   return server;

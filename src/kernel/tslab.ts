@@ -113,14 +113,58 @@ export function installedTslabVersion(): string {
 }
 
 /**
- * Lists what the kernel needs from tslab and is missing (empty when compatible).
+ * Runs tslab's cell body (handleExecuteImpl) on a stub executor and checks the internals the kernel
+ * relies on: it counts cells in `execCount` (the kernel reads it and restores it for cells kept out of
+ * history), installs the cell's display writer as `lastWriteDisplayData`, resolves with the count and
+ * THROWS it when the cell fails. Puts back what handleExecuteImpl changes in the process (stdout and
+ * stderr writers, the display writer).
+ */
+async function probeCellBody(problems: string[]): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, display: jupyter.lastWriteDisplayData };
+  let succeeds = true;
+  const executor = { execute: async () => succeeds } as unknown as Executor;
+  const handler = new TslabHandler(executor, false);
+  const writeDisplayData: WriteDisplayData = () => {};
+  try {
+    const done = await handler.handleExecuteImpl({ code: "" }, () => {}, writeDisplayData);
+    if (done?.count !== 1 || handler.execCount !== 1) {
+      problems.push("JupyterHandlerImpl.handleExecuteImpl no longer counts cells in execCount (the kernel reads and restores it)");
+    }
+    if (jupyter.lastWriteDisplayData !== writeDisplayData) {
+      problems.push("JupyterHandlerImpl.handleExecuteImpl no longer installs the cell's display writer as lastWriteDisplayData");
+    }
+    succeeds = false;
+    let thrown: unknown;
+    try {
+      await handler.handleExecuteImpl({ code: "" }, () => {}, writeDisplayData);
+    } catch (failure) {
+      thrown = failure;
+    }
+    if (typeof thrown !== "object" || thrown === null || (thrown as ExecutionCount).count !== 2) {
+      problems.push("JupyterHandlerImpl.handleExecuteImpl no longer throws its ExecutionCount when a cell fails (the kernel's error replies and aborts rely on it)");
+    }
+  } catch (error) {
+    problems.push(`JupyterHandlerImpl.handleExecuteImpl failed on a stub executor: ${String(error)}`);
+  } finally {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    jupyter.lastWriteDisplayData = saved.display;
+  }
+}
+
+/**
+ * Lists what the kernel needs from tslab and is missing (empty when compatible): the version, the
+ * members it overrides, and, by running tslab's cell body on a stub executor, the private behaviour it
+ * relies on (the execCount counter, the thrown ExecutionCount, the display writer).
  *
  * @example
  * ```ts
- * checkTslabCompatibility(); // [] with tslab 1.0.22
+ * await checkTslabCompatibility(); // [] with tslab 1.0.22
  * ```
  */
-export function checkTslabCompatibility(): string[] {
+export async function checkTslabCompatibility(): Promise<string[]> {
   const problems: string[] = [];
   const version = installedTslabVersion();
   if (version !== SUPPORTED_TSLAB_VERSION) {
@@ -135,6 +179,7 @@ export function checkTslabCompatibility(): string[] {
   if (typeof createConverter !== "function") problems.push("tslab/dist/converter no longer exports createConverter");
   const probe = new JupyterHandlerImpl({} as Executor, false) as unknown as Record<string, unknown>;
   if (probe.execCount !== 0) problems.push("JupyterHandlerImpl no longer keeps its counter in execCount");
+  if (typeof (JupyterHandlerImpl.prototype as unknown as Record<string, unknown>).handleExecuteImpl === "function") await probeCellBody(problems);
   return problems;
 }
 
@@ -143,11 +188,11 @@ export function checkTslabCompatibility(): string[] {
  *
  * @example
  * ```ts
- * assertTslabCompatible(); // throws "anomaly-lab kernel: incompatible tslab: ..." after an upgrade
+ * await assertTslabCompatible(); // throws "anomaly-lab kernel: incompatible tslab: ..." after an upgrade
  * ```
  */
-export function assertTslabCompatible(): void {
-  const problems = checkTslabCompatibility();
+export async function assertTslabCompatible(): Promise<void> {
+  const problems = await checkTslabCompatibility();
   if (problems.length > 0) {
     throw new Error(`anomaly-lab kernel: incompatible tslab:\n  ${problems.join("\n  ")}`);
   }

@@ -102,8 +102,11 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     return this.fittedNetwork().backend;
   }
 
-  /** The underlying tfjs model, for inspection (`model.summary()`); do not dispose it yourself. */
-  get model(): TF.LayersModel {
+  /**
+   * The underlying tfjs model, for inspection (`model.summary()`); do not dispose it yourself. Neural detectors
+   * keep their network in their own disposable state (see `dispose()`), not in the base class's model slot.
+   */
+  override get model(): TF.LayersModel {
     return this.fittedNetwork().model;
   }
 

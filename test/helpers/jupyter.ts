@@ -20,7 +20,7 @@ export interface NotebookOutput {
 }
 
 export interface Notebook {
-  cells: { cell_type?: string; execution_count?: number | null; outputs?: NotebookOutput[] }[];
+  cells: { cell_type?: string; source?: string | string[]; execution_count?: number | null; outputs?: NotebookOutput[] }[];
 }
 
 /** The Python that has Jupyter, resolved exactly as the scripts do; throws with a setup hint. */

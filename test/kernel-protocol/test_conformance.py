@@ -176,6 +176,22 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(reply["content"]["ename"], "TypeError")
         self.assertEqual(reply["content"]["evalue"], "late")
 
+    def test_unhandled_rejection_shows_in_its_cell(self):
+        # Node's REPL prints a rejection no code awaits; a kernel must not swallow it.
+        reply, messages = self.execute_collect('Promise.reject(new Error("nobody awaits this")); 1')
+        self.assertEqual(reply["content"]["status"], "ok")
+        stderr = "".join(m["content"]["text"] for m in self.of_type(messages, "stream") if m["content"]["name"] == "stderr")
+        self.assertIn("Unhandled promise rejection", stderr)
+        self.assertIn("Error: nobody awaits this", stderr)
+
+    def test_rejection_after_the_cell_shows_in_the_next_cell(self):
+        self.execute_collect('setTimeout(() => { Promise.reject(new Error("rejected later")); }, 20); 2')
+        time.sleep(0.5)  # the rejection happens while no cell runs
+        reply, messages = self.execute_collect("3")
+        stderr = "".join(m["content"]["text"] for m in self.of_type(messages, "stream") if m["content"]["name"] == "stderr")
+        self.assertIn("Error: rejected later", stderr)
+        self.assertEqual(self.of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"], "3")
+
     def test_compile_error_details(self):
         reply, messages = self.execute_collect('const n: number = "text";')
         content = reply["content"]

@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createMatrix, toMatrix } from "../src/core/matrix";
-import { bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "../src/detectors/brute-force";
-import { kNearest, type NeighborAlgorithm, sameMatrixValues, withSelfIncluded } from "../src/detectors/neighbors";
+import { bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "../src/neighbors/brute-force";
+import { kNearest, type NeighborAlgorithm } from "../src/neighbors";
+import { sameMatrixValues, withSelfIncluded } from "../src/neighbors/k-nearest";
 import { RandomState } from "../src/random/random-state";
 import { assertAllClose } from "./helpers/assertions";
 import { uniformData, type UniformDataSpec } from "./helpers/detector-data";

@@ -6,14 +6,8 @@ import { defaultThreadCount, searchOnThreads, sharedFloat64, sharedInt32 } from 
 /** Search strategy of {@link kNearest}. */
 export type NeighborAlgorithm = "auto" | "kd-tree" | "brute";
 
-/** Options of {@link kNearest}. */
-export interface KNearestOptions {
-  /**
-   * Query row i is training row i and must not count as its own neighbour
-   * (sklearn's `kneighbors()` without X, used for training scores). Duplicated
-   * rows still count as neighbours of each other, at distance 0.
-   */
-  excludeSelf?: boolean;
+/** How a neighbour search runs (options of {@link kNearest}, KNN and LOF); results never depend on them. */
+export interface NeighborSearchOptions {
   /**
    * "kd-tree", "brute" (blocked exact brute force), or "auto" (default): like
    * scikit-learn, a k-d tree up to 15 features, brute force above.
@@ -24,6 +18,29 @@ export interface KNearestOptions {
    * are identical whatever the count; small searches always run on one thread.
    */
   threads?: number;
+}
+
+/** Options of {@link kNearest}. */
+export interface KNearestOptions extends NeighborSearchOptions {
+  /**
+   * Query row i is training row i and must not count as its own neighbour
+   * (sklearn's `kneighbors()` without X, used for training scores). Duplicated
+   * rows still count as neighbours of each other, at distance 0.
+   */
+  excludeSelf?: boolean;
+}
+
+/**
+ * Checks search options when a detector is built (not at its first fit); `threads` stays undefined
+ * for the default.
+ * @example checkNeighborSearchOptions({ algorithm: "brute" }); // { algorithm: "brute", threads: undefined }
+ */
+export function checkNeighborSearchOptions(options: NeighborSearchOptions): { algorithm: NeighborAlgorithm; threads: number | undefined } {
+  const algorithm = options.algorithm ?? "auto";
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new RangeError(`algorithm must be one of ${ALGORITHMS.join(", ")}, got ${String(algorithm)}`);
+  }
+  return { algorithm, threads: options.threads === undefined ? undefined : checkInteger(options.threads, "threads") };
 }
 
 /** Neighbours of each query row, nearest first, stored row-major with stride `k`. */
@@ -78,10 +95,7 @@ function estimatedSeconds(method: SearchMethod, trainRows: number, queryRows: nu
  */
 export function kNearest(train: Matrix, query: Matrix, k: number, options: KNearestOptions = {}): KNearestResult {
   const excludeSelf = options.excludeSelf ?? false;
-  const algorithm = options.algorithm ?? "auto";
-  if (!ALGORITHMS.includes(algorithm)) {
-    throw new RangeError(`algorithm must be one of ${ALGORITHMS.join(", ")}, got ${String(algorithm)}`);
-  }
+  const { algorithm } = checkNeighborSearchOptions(options);
   checkInteger(k, "k");
   if (query.cols !== train.cols) {
     throw new RangeError(`query has ${query.cols} columns, but the training data has ${train.cols}`);
