@@ -27,3 +27,4 @@ export {
   type ThresholdPoint,
   type ThresholdRuleOptions,
 } from "./threshold";
+export { evaluateOverSeeds, SeedStudy, type PairedComparison, type SeedRun, type SeedSummary } from "./seed-study";
