@@ -28,3 +28,4 @@ export {
   type ThresholdRuleOptions,
 } from "./threshold";
 export { alarmSummary, type AlarmSummary } from "./alarms";
+export { evaluateOverSeeds, SeedStudy, type PairedComparison, type SeedRun, type SeedSummary } from "./seed-study";

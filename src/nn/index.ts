@@ -30,3 +30,10 @@ export {
   type TimeSeries,
   type Windows,
 } from "./windows";
+export type { AdversarialHistory } from "./adversarial-training";
+export { VAEDetector, type VAEOptions, type VAELossTerms } from "./vae";
+export { DeepSVDDDetector, type DeepSVDDOptions } from "./deep-svdd";
+export type { GAALOptions } from "./gaal";
+export { SOGAALDetector, type SOGAALOptions } from "./so-gaal";
+export { MOGAALDetector, type MOGAALOptions } from "./mo-gaal";
+export { GANEnsembleDetector, type GANEnsembleOptions } from "./gan-ensemble";

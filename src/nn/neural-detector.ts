@@ -89,6 +89,26 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     return sampleScores;
   }
 
+  /**
+   * Called once the network is built, before training: what a detector fixes from the untrained network
+   * (Deep SVDD's centre from an initial forward pass) or from the training input. Default: nothing.
+   */
+  protected beforeTraining(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor): void {
+    void tf;
+    void model;
+    void input;
+  }
+
+  /**
+   * Trains the network on the (scaled) input. Default: the single-loss loop of {@link trainModel} on
+   * `batchLoss`; detectors whose training alternates several losses (GANs) override it and return the same
+   * history.
+   */
+  protected trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor): Promise<TrainingHistory> {
+    const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
+    return trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`);
+  }
+
   /** Options to store with a saved model, from which the subclass's constructor rebuilds the detector. */
   protected abstract savedOptions(): Record<string, unknown>;
 
@@ -118,8 +138,8 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     const input = this.toInput(tf, scaled);
     const model = this.buildModel(tf, X.cols, this.seed);
     try {
-      const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
-      const history = await trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`);
+      this.beforeTraining(tf, model, input);
+      const history = await this.trainNetwork(tf, model, input);
       this.state = { model, affine, history, backend: info };
       return this.rowScores(this.scoreInput(tf, model, input), X.rows);
     } catch (error) {

@@ -12,3 +12,4 @@ export { lossChart } from "./loss-chart";
 export { SERIES_COLORS } from "./spec-defaults";
 export { simplifyPolyline, stepAfterVertices, type AxisExtent } from "./thin";
 export { alarmTimeline, type AlarmTimelineOptions } from "./alarm-timeline";
+export { seedSpreadChart, type SeedSpreadOptions } from "./seed-spread";

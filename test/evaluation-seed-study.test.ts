@@ -1,0 +1,59 @@
+// evaluateOverSeeds / SeedStudy / seedSpreadChart: runs per detector and seed, mean ± sample std (numpy
+// std(ddof=1) of the runs' values), seed-by-seed comparisons, and clear errors.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { IForestDetector, ECODDetector } from "../src/detectors";
+import { evaluateOverSeeds } from "../src/evaluation/seed-study";
+import { rocAuc } from "../src/evaluation/ranking";
+import { averagePrecision } from "../src/evaluation/pr-curve";
+import { seedSpreadChart } from "../src/plots/seed-spread";
+import { RandomState } from "../src/random/random-state";
+import { assertNear } from "./helpers/assertions";
+
+function data() {
+  const r = new RandomState(0);
+  const rows = (n: number, shift: number) => Array.from({ length: n }, () => Array.from(r.standardNormal(3) as Float64Array, (v) => v + shift));
+  const train = rows(200, 0);
+  const test = [...rows(60, 0), ...rows(8, 2.5)];
+  const yTest = [...Array(60).fill(0), ...Array(8).fill(1)];
+  return { train, test, yTest };
+}
+
+describe("evaluateOverSeeds", () => {
+  it("fits once per detector and seed; summaries are mean ± std (ddof 1) of the runs", async () => {
+    const d = data();
+    const seen: string[] = [];
+    const study = await evaluateOverSeeds(
+      { IForest: (seed) => new IForestDetector({ seed, nEstimators: 20 }), ECOD: () => new ECODDetector() },
+      d,
+      [3, 4, 5],
+      { onRun: (run) => seen.push(`${run.detector}/${run.seed}`) },
+    );
+    assert.deepEqual(seen, ["IForest/3", "IForest/4", "IForest/5", "ECOD/3", "ECOD/4", "ECOD/5"]);
+    const forest = study.runs.filter((run) => run.detector === "IForest");
+    const direct = new IForestDetector({ seed: 4, nEstimators: 20 }).fit(d.train).score(d.test);
+    assert.equal(forest[1].rocAuc, rocAuc(d.yTest, direct), "each run is an ordinary fit + score");
+    assert.equal(forest[1].averagePrecision, averagePrecision(d.yTest, direct));
+    const values = forest.map((run) => run.rocAuc);
+    const mean = values.reduce((a, b) => a + b, 0) / 3;
+    const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
+    const summary = study.summary.find((s) => s.detector === "IForest")!;
+    assertNear(summary.rocAucMean, mean, 1e-15, "mean");
+    assertNear(summary.rocAucStd, std, 1e-15, "std, ddof 1");
+    assert.equal(study.summary.find((s) => s.detector === "ECOD")!.rocAucStd, 0, "a deterministic detector has no spread");
+    const paired = study.paired("IForest", "ECOD");
+    const ecod = study.runs.filter((run) => run.detector === "ECOD");
+    assert.deepEqual(paired.differences, forest.map((run, k) => run.rocAuc - ecod[k].rocAuc));
+    assert.equal(paired.aWins, paired.differences.filter((v) => v > 0).length);
+    assert.ok(study.table(), "a displayable table");
+    const chart = await seedSpreadChart(study, { metric: "averagePrecision" });
+    assert.match(chart.svg, /<svg/);
+  });
+
+  it("says what is wrong", async () => {
+    await assert.rejects(evaluateOverSeeds({}, data(), [0]), /at least one detector/);
+    await assert.rejects(evaluateOverSeeds({ ECOD: () => new ECODDetector() }, data(), []), /at least one seed/);
+    const study = await evaluateOverSeeds({ ECOD: () => new ECODDetector() }, data(), [0]);
+    assert.throws(() => study.paired("ECOD", "KNN"), /no runs of "KNN" \(detectors: ECOD\)/);
+  });
+});
