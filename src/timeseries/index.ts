@@ -1,0 +1,14 @@
+// Public API of the time-series module (re-exported by src/index.ts).
+export {
+  NAB_PROBATION_PERCENT,
+  NAB_PROFILE_NAMES,
+  NAB_PROFILES,
+  nabBestThreshold,
+  nabProbationLength,
+  nabScoreAtThreshold,
+  nabScoresByThreshold,
+  nabSweepRows,
+  scaledSigmoid,
+  scoreNab,
+} from "./nab-scorer";
+export type { NabCostMatrix, NabProfileName, NabProfileResult, NabScoringInput, NabSweepRows, NabThresholdScore, ScoreNabOptions } from "./nab-scorer";
