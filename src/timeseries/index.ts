@@ -12,3 +12,7 @@ export {
   scoreNab,
 } from "./nab-scorer";
 export type { NabCostMatrix, NabProfileName, NabProfileResult, NabScoringInput, NabSweepRows, NabThresholdScore, ScoreNabOptions } from "./nab-scorer";
+export { stl } from "./stl";
+export type { StlOptions, StlResult } from "./stl";
+export { generalizedEsd, seasonalHybridEsd } from "./esd";
+export type { EsdDirection, EsdStep, GeneralizedEsdOptions, GeneralizedEsdResult, SeasonalHybridEsdOptions, SeasonalHybridEsdResult } from "./esd";
