@@ -11,6 +11,8 @@ Writes test/fixtures/timeseries.json.
   * S-H-ESD: AnomalyDetectionVec's detect_anoms written out in numpy/scipy: residual = x - seasonal
     - median(x); generalized ESD with median and MAD (1.4826, R's mad), scipy.stats.t.ppf for the
     critical values; at most floor(max_anoms n) anomalies.
+  * Rolling z-score / MAD: pandas rolling windows of the previous points; scipy.special.erf.
+  * Autocorrelation: statsmodels acf; centred moving median / mean: pandas rolling(center=True).
 Series come from the mirror (nab/data/...), so the fixture holds only derived numbers.
 """
 from common import mirror_path, write_fixture  # first: see common.py
@@ -18,8 +20,10 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.special import erf
 from scipy.stats import t as student_t
 from statsmodels.tsa.seasonal import STL
+from statsmodels.tsa.stattools import acf
 
 
 def next_odd(x):
@@ -111,6 +115,27 @@ def main():
          **detect_anoms(series(key), period, k, alpha, direction)}
         for key, period, k, alpha, direction in cases
     ]
+    # Rolling rules on the first 1500 half-hours of nyc_taxi: the window of each point is the
+    # previous 48 points (pandas rolling, shifted by one), at least 30 of them; score = erf(|z|/sqrt 2).
+    head = taxi[:1500]
+    prev = pd.Series(head).shift(1).rolling(48, min_periods=30)
+    z = (head - prev.mean().to_numpy()) / prev.std(ddof=1).to_numpy()
+    med = prev.median().to_numpy()
+    mad = np.array([np.nan if i < 30 else 1.4826 * np.median(np.abs(head[max(0, i - 48):i] - med[i])) for i in range(1500)])
+    zr = (head - med) / mad
+    fixture["rolling"] = {
+        "key": "realKnownCause/nyc_taxi.csv", "n": 1500, "window": 48, "minPoints": 30,
+        "zscore": np.nan_to_num(erf(np.abs(z) / math.sqrt(2)), nan=0.0).tolist(),
+        "mad": np.nan_to_num(erf(np.abs(zr) / math.sqrt(2)), nan=0.0).tolist(),
+    }
+    # Autocorrelation (statsmodels acf, not FFT) and centred moving median / mean (pandas) of nyc_taxi.
+    acf_values = acf(taxi, nlags=400, fft=False)
+    fixture["acf"] = {"key": "realKnownCause/nyc_taxi.csv", "lags": [24, 48, 336], "acf": [float(acf_values[k]) for k in (24, 48, 336)]}
+    fixture["moving"] = {
+        "key": "realKnownCause/nyc_taxi.csv", "window": 49, "from": 24, "to": 10296, "stride": 11,
+        "median": pd.Series(taxi).rolling(49, center=True).median().to_numpy()[24:10296:11].tolist(),
+        "mean": pd.Series(taxi).rolling(49, center=True).mean().to_numpy()[24:10296:11].tolist(),
+    }
     write_fixture("timeseries.json", fixture)
 
 
