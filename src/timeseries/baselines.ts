@@ -1,7 +1,7 @@
 // The baselines users compare against: NAB's windowed Gaussian, rolling z-score and MAD rules, and
 // a forecaster's residual scored by a Gaussian per context (hour of the week).
 import { erf } from "../core/erf";
-import { CausalDetector, gaussianSurprise, RingBuffer } from "./detector";
+import { CausalDetector, RingBuffer, zScore01 } from "./detector";
 import { hourOfWeek } from "./series";
 
 /**
@@ -18,6 +18,8 @@ export class WindowedGaussianDetector extends CausalDetector {
   private pending: number[] = [];
   private mean = 0;
   private std = 1;
+  private fillMean = 0;
+  private fillM2 = 0;
 
   constructor(options: { windowSize?: number; stepSize?: number; threshold?: number } = {}) {
     super();
@@ -36,8 +38,15 @@ export class WindowedGaussianDetector extends CausalDetector {
       score = 1 - 0.5 * (1 - erf(z / Math.SQRT2));
     }
     if (this.window.length < this.windowSize) {
+      // Filling: NAB refits on every point; Welford's update gives the same mean and population
+      // std (to ~1e-15 relative) in O(1) instead of O(window).
       this.window.push(value);
-      this.refit();
+      const n = this.window.length;
+      const delta = value - this.fillMean;
+      this.fillMean += delta / n;
+      this.fillM2 += delta * (value - this.fillMean);
+      this.mean = this.fillMean;
+      this.setStd(Math.sqrt(this.fillM2 / n));
     } else {
       this.pending.push(value);
       if (this.pending.length === this.stepSize) {
@@ -49,12 +58,15 @@ export class WindowedGaussianDetector extends CausalDetector {
     return score;
   }
 
+  private setStd(std: number): void {
+    this.std = std === 0 ? 0.000001 : std; // NAB's guard for flat windows
+  }
+
   private refit(): void {
     const n = this.window.length;
     this.mean = pairwiseSum(this.window, 0, n) / n;
     const squares = this.window.map((v) => (v - this.mean) ** 2);
-    this.std = Math.sqrt(pairwiseSum(squares, 0, n) / n);
-    if (this.std === 0) this.std = 0.000001; // NAB's guard for flat windows
+    this.setStd(Math.sqrt(pairwiseSum(squares, 0, n) / n));
   }
 
   reset(): void {
@@ -62,14 +74,17 @@ export class WindowedGaussianDetector extends CausalDetector {
     this.pending = [];
     this.mean = 0;
     this.std = 1;
+    this.fillMean = 0;
+    this.fillM2 = 0;
   }
 }
 
 /**
- * Rolling z-score (`robust: false`) or MAD rule (`robust: true`, 1.4826·MAD as the scale): the score
- * of a point is the Gaussian surprise erf(|z|/√2) of its z against the previous `windowSize` points.
- * The first `minPoints` points score 0 (not enough history). The default threshold, erf(3/√2) =
- * 0.9973, is the classic |z| > 3 rule.
+ * Rolling z-score (`robust: false`) or MAD rule (`robust: true`, 1.4826·MAD as the scale, falling
+ * back to 1.2533·mean absolute deviation when more than half the window is one value): the score
+ * of a point is zScore01(z) = |z| / (|z| + 3) of its z against the previous `windowSize` points,
+ * so the default threshold 0.5 is the classic |z| > 3 rule. The first `minPoints` points score 0
+ * (not enough history). A zero scale scores 0 for the same value and 1 for any other.
  */
 export class RollingZScoreDetector extends CausalDetector {
   readonly name: string;
@@ -77,33 +92,50 @@ export class RollingZScoreDetector extends CausalDetector {
   readonly threshold: number;
   private readonly robust: boolean;
   private readonly minPoints: number;
+  private readonly zScale: number;
   private readonly buffer: RingBuffer;
+  private readonly scratch: Float64Array;
 
   constructor(options: { windowSize?: number; robust?: boolean; minPoints?: number; zThreshold?: number } = {}) {
     super();
     this.windowSize = options.windowSize ?? 288;
     this.robust = options.robust ?? false;
     this.minPoints = options.minPoints ?? Math.min(30, this.windowSize);
-    this.threshold = gaussianSurprise(options.zThreshold ?? 3);
+    this.zScale = options.zThreshold ?? 3;
+    this.threshold = 0.5;
     this.name = this.robust ? "rolling MAD" : "rolling z-score";
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2) throw new Error(`RollingZScoreDetector: windowSize must be an integer >= 2, got ${this.windowSize}`);
     this.buffer = new RingBuffer(this.windowSize);
+    this.scratch = new Float64Array(this.windowSize);
   }
 
   protected step(value: number): number {
     let score = 0;
-    if (this.buffer.length >= this.minPoints) {
-      const w = this.buffer.toArray();
+    const n = this.buffer.length;
+    if (n >= this.minPoints) {
+      const w = this.buffer.view(this.scratch);
       let center: number;
       let scale: number;
       if (this.robust) {
-        center = median(w);
-        scale = 1.4826 * median(w.map((v) => Math.abs(v - center)));
+        w.sort();
+        center = sortedMedian(w);
+        let meanAbs = 0;
+        for (let i = 0; i < n; i++) {
+          w[i] = Math.abs(w[i]! - center);
+          meanAbs += w[i]!;
+        }
+        w.sort();
+        scale = 1.4826 * sortedMedian(w);
+        if (scale === 0) scale = (1.253314 * meanAbs) / n;
       } else {
-        center = w.reduce((s, v) => s + v, 0) / w.length;
-        scale = Math.sqrt(w.reduce((s, v) => s + (v - center) ** 2, 0) / (w.length - 1));
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += w[i]!;
+        center = sum / n;
+        let ss = 0;
+        for (let i = 0; i < n; i++) ss += (w[i]! - center) ** 2;
+        scale = Math.sqrt(ss / (n - 1));
       }
-      score = scale > 0 ? gaussianSurprise((value - center) / scale) : value === center ? 0 : 1;
+      score = scale > 0 ? zScore01((value - center) / scale, this.zScale) : value === center ? 0 : 1;
     }
     this.buffer.push(value);
     return score;
@@ -117,7 +149,7 @@ export class RollingZScoreDetector extends CausalDetector {
 /**
  * Contextual anomalies: a forecaster (exponential smoothing of the level) predicts each point; its
  * residual is scored by a Gaussian fitted to the last `perContext` residuals seen in the same hour
- * of the week. The same value can be normal at 18:00 on a Friday and anomalous at 04:00 on a
+ * of the week (zScore01 of its z, threshold 0.5 = |z| > 3). The same value can be normal at 18:00 on a Friday and anomalous at 04:00 on a
  * Monday. Needs timestamps (epoch ms). Memory: 168 contexts × `perContext` residuals + the level.
  */
 export class ContextualGaussianDetector extends CausalDetector {
@@ -128,6 +160,7 @@ export class ContextualGaussianDetector extends CausalDetector {
   private readonly alpha: number;
   private readonly perContext: number;
   private readonly minPoints: number;
+  private readonly zScale: number;
   private readonly contexts: RingBuffer[];
   private level: number | null = null;
 
@@ -136,7 +169,8 @@ export class ContextualGaussianDetector extends CausalDetector {
     this.alpha = options.alpha ?? 0.5;
     this.perContext = options.perContext ?? 50;
     this.minPoints = options.minPoints ?? 5;
-    this.threshold = gaussianSurprise(options.zThreshold ?? 3);
+    this.zScale = options.zThreshold ?? 3;
+    this.threshold = 0.5;
     if (!(this.alpha > 0 && this.alpha <= 1)) throw new Error(`ContextualGaussianDetector: alpha must be in (0, 1], got ${this.alpha}`);
     this.windowSize = 168 * this.perContext;
     this.contexts = Array.from({ length: 168 }, () => new RingBuffer(this.perContext));
@@ -155,7 +189,7 @@ export class ContextualGaussianDetector extends CausalDetector {
       const r = context.toArray();
       const mean = r.reduce((s, v) => s + v, 0) / r.length;
       const std = Math.sqrt(r.reduce((s, v) => s + (v - mean) ** 2, 0) / (r.length - 1));
-      score = std > 0 ? gaussianSurprise((residual - mean) / std) : residual === mean ? 0 : 1;
+      score = std > 0 ? zScore01((residual - mean) / std, this.zScale) : residual === mean ? 0 : 1;
     }
     context.push(residual);
     return score;
@@ -187,8 +221,7 @@ function pairwiseSum(a: readonly number[], start: number, n: number): number {
   return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
 }
 
-function median(x: readonly number[]): number {
-  const s = Float64Array.from(x).sort();
+function sortedMedian(s: Float64Array): number {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -95,6 +95,11 @@ export class RingBuffer {
     this.start = (this.start + 1) % this.capacity;
     return old;
   }
+  /** Copies the contents, oldest first, into `scratch` and returns the filled part (no allocation). */
+  view(scratch: Float64Array): Float64Array {
+    for (let i = 0; i < this.length; i++) scratch[i] = this.data[(this.start + i) % this.capacity]!;
+    return scratch.subarray(0, this.length);
+  }
   toArray(): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.length; i++) out.push(this.data[(this.start + i) % this.capacity]!);
@@ -109,4 +114,69 @@ export class RingBuffer {
 /** Two-sided Gaussian "surprise": 1 − 2·Q(|z|) = erf(|z|/√2), in [0, 1). */
 export function gaussianSurprise(z: number): number {
   return erf(Math.abs(z) / Math.SQRT2);
+}
+
+/**
+ * Maps |z| to [0, 1) without saturating: |z| / (|z| + zScale), so 0.5 at |z| = zScale. Unlike
+ * erf(|z|/√2), which rounds to exactly 1 beyond |z| ≈ 8.3, extreme points keep their order, which
+ * matters when one threshold is swept over many series (NAB).
+ *
+ * @example zScore01(3); // 0.5
+ */
+export function zScore01(z: number, zScale = 3): number {
+  const a = Math.abs(z);
+  return a === Infinity ? 1 : a / (a + zScale);
+}
+
+/**
+ * Alarm debouncing for any detector: a point keeps its score only if it exceeds every score of the
+ * `refractory` points before it, otherwise it scores 0. A detector that keeps firing while its
+ * window digests an anomaly then raises one alarm, not a burst (NAB charges every false positive;
+ * only the first detection in a window counts). Causal; memory: `refractory` scores.
+ */
+export class SuppressedDetector implements TimeSeriesDetector {
+  readonly name: string;
+  readonly windowSize: number;
+  readonly threshold: number;
+  private readonly recent: RingBuffer;
+
+  constructor(private readonly inner: TimeSeriesDetector, readonly refractory: number) {
+    if (!Number.isInteger(refractory) || refractory < 1) throw new Error(`SuppressedDetector: refractory must be a positive integer, got ${refractory}`);
+    this.name = `${inner.name}, debounced (${refractory})`;
+    this.windowSize = inner.windowSize + refractory;
+    this.threshold = inner.threshold;
+    this.recent = new RingBuffer(refractory);
+  }
+
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array {
+    const raw = this.inner.detectEntire(values, timestamps);
+    const out = new Float64Array(raw.length);
+    const recent = new RingBuffer(this.refractory);
+    for (let i = 0; i < raw.length; i++) out[i] = this.gate(raw[i]!, recent);
+    return out;
+  }
+
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number {
+    const start = Math.max(0, values.length - 1 - this.windowSize);
+    const v = Array.prototype.slice.call(values, start) as number[];
+    const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as number[]);
+    const scores = this.detectEntire(v, t);
+    return scores[scores.length - 1]!;
+  }
+
+  update(value: number, timestamp?: number): number {
+    return this.gate(this.inner.update(value, timestamp), this.recent);
+  }
+
+  reset(): void {
+    this.inner.reset();
+    this.recent.clear();
+  }
+
+  private gate(score: number, recent: RingBuffer): number {
+    let max = -Infinity;
+    for (const s of recent.toArray()) if (s > max) max = s;
+    recent.push(score);
+    return score > max ? score : 0;
+  }
 }
