@@ -95,6 +95,8 @@ export class RollingZScoreDetector extends CausalDetector {
   private readonly zScale: number;
   private readonly buffer: RingBuffer;
   private readonly scratch: Float64Array;
+  /** The window in ascending order (robust mode). */
+  private readonly sorted: Float64Array;
 
   constructor(options: { windowSize?: number; robust?: boolean; minPoints?: number; zThreshold?: number } = {}) {
     super();
@@ -107,27 +109,26 @@ export class RollingZScoreDetector extends CausalDetector {
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2) throw new Error(`RollingZScoreDetector: windowSize must be an integer >= 2, got ${this.windowSize}`);
     this.buffer = new RingBuffer(this.windowSize);
     this.scratch = new Float64Array(this.windowSize);
+    this.sorted = new Float64Array(this.windowSize);
   }
 
   protected step(value: number): number {
     let score = 0;
     const n = this.buffer.length;
     if (n >= this.minPoints) {
-      const w = this.buffer.view(this.scratch);
       let center: number;
       let scale: number;
       if (this.robust) {
-        w.sort();
+        const w = this.sorted.subarray(0, n);
         center = sortedMedian(w);
-        let meanAbs = 0;
-        for (let i = 0; i < n; i++) {
-          w[i] = Math.abs(w[i]! - center);
-          meanAbs += w[i]!;
+        scale = 1.4826 * medianAbsoluteDeviation(w, center);
+        if (scale === 0) {
+          let meanAbs = 0;
+          for (let i = 0; i < n; i++) meanAbs += Math.abs(w[i]! - center);
+          scale = (1.253314 * meanAbs) / n;
         }
-        w.sort();
-        scale = 1.4826 * sortedMedian(w);
-        if (scale === 0) scale = (1.253314 * meanAbs) / n;
       } else {
+        const w = this.buffer.view(this.scratch);
         let sum = 0;
         for (let i = 0; i < n; i++) sum += w[i]!;
         center = sum / n;
@@ -137,7 +138,19 @@ export class RollingZScoreDetector extends CausalDetector {
       }
       score = scale > 0 ? zScore01((value - center) / scale, this.zScale) : value === center ? 0 : 1;
     }
-    this.buffer.push(value);
+    const dropped = this.buffer.push(value);
+    if (this.robust) {
+      // Keep the window sorted: remove the value that left, insert the new one (O(window) moves, no sort).
+      let m = this.buffer.length - (dropped === undefined ? 1 : 0);
+      if (dropped !== undefined) {
+        const at = lowerBound(this.sorted, m, dropped);
+        this.sorted.copyWithin(at, at + 1, m);
+        m--;
+      }
+      const at = lowerBound(this.sorted, m, value);
+      this.sorted.copyWithin(at + 1, at, m);
+      this.sorted[at] = value;
+    }
     return score;
   }
 
@@ -219,6 +232,40 @@ function pairwiseSum(a: readonly number[], start: number, n: number): number {
   let half = n >> 1;
   half -= half % 8;
   return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
+}
+
+/** First index in sorted[0..n) whose value is >= x. */
+function lowerBound(sorted: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Median of |s[i] − center| for an ascending array: the deviations left of the center and right
+ * of it are each sorted, so merging them up to the middle finds the median in O(n/2).
+ */
+function medianAbsoluteDeviation(s: Float64Array, center: number): number {
+  const n = s.length;
+  let right = lowerBound(s, n, center);
+  let left = right - 1;
+  const lo = (n - 1) >> 1;
+  const hi = n >> 1;
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k <= hi; k++) {
+    let d: number;
+    if (left >= 0 && (right >= n || center - s[left]! <= s[right]! - center)) d = center - s[left--]!;
+    else d = s[right++]! - center;
+    if (k === lo) a = d;
+    if (k === hi) b = d;
+  }
+  return (a + b) / 2;
 }
 
 function sortedMedian(s: Float64Array): number {

@@ -35,8 +35,8 @@ export interface PeriodEstimate {
 }
 
 /**
- * Decomposes a series into trend + seasonal + residual. The ends of the series use a shrinking,
- * still centred, window (no NaN at the edges); a period that does not divide the length is fine:
+ * Decomposes a series into trend + seasonal + residual. The first and last half-windows of the
+ * trend hold the nearest full-window value (no NaN at the edges); a period that does not divide the length is fine:
  * the last, partial cycle contributes to the profile positions it covers.
  *
  * @example
@@ -75,29 +75,33 @@ export function decompose(values: ArrayLike<number>, options: DecomposeOptions =
 }
 
 /**
- * Centred moving median over `window` points; near the ends the window shrinks symmetrically.
+ * Centred moving median over `window` points (odd; an even window is widened by one); the first
+ * and last half-windows repeat the nearest full-window value.
  *
- * @example Array.from(movingMedian([1, 9, 2, 8, 3], 3)); // [1, 2, 8, 3, 3]
+ * @example Array.from(movingMedian([1, 9, 2, 8, 3], 3)); // [2, 2, 8, 3, 3]
  */
 export function movingMedian(values: ArrayLike<number>, window: number): Float64Array {
   return movingStatistic(values, window, medianOf);
 }
 
-/** Centred moving average over `window` points; near the ends the window shrinks symmetrically. */
+/** Centred moving average over `window` points (odd; an even window is widened by one); ends as {@link movingMedian}. */
 export function movingAverage(values: ArrayLike<number>, window: number): Float64Array {
   return movingStatistic(values, window, (v) => v.reduce((s, x) => s + x, 0) / v.length);
 }
 
 function movingStatistic(values: ArrayLike<number>, window: number, statistic: (v: number[]) => number): Float64Array {
   const n = values.length;
-  const half = Math.floor(window / 2);
+  const half = Math.min(Math.floor(window / 2), Math.floor((n - 1) / 2));
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = Math.min(half, i, n - 1 - i);
+  for (let i = half; i < n - half; i++) {
     const slice: number[] = [];
-    for (let j = i - h; j <= i + h; j++) slice.push(values[j]!);
+    for (let j = i - half; j <= i + half; j++) slice.push(values[j]!);
     out[i] = statistic(slice);
   }
+  // The first and last half-windows have no centred full window: hold the nearest full-window
+  // value (a shrinking window would follow the seasonal swing of the few points it still sees).
+  for (let i = 0; i < half; i++) out[i] = out[half]!;
+  for (let i = n - half; i < n; i++) out[i] = out[n - half - 1]!;
   return out;
 }
 

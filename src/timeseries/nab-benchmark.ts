@@ -2,7 +2,7 @@
 // published scoreboard. Used by `npm run nab` (scripts/nab.ts) and the time-series notebook.
 import type { NabCorpusSeries } from "../data/nab-corpus";
 import { ContextualGaussianDetector, RollingZScoreDetector, WindowedGaussianDetector } from "./baselines";
-import { TimeSeriesDetector } from "./detector";
+import { SuppressedDetector, TimeSeriesDetector } from "./detector";
 import { SeasonalHybridEsdDetector } from "./shesd-detector";
 import { NAB_PROFILE_NAMES, NabProfileName, NabProfileResult, scoreNab } from "./nab-scorer";
 
@@ -92,14 +92,20 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /**
  * anomaly-lab's detectors as `npm run nab` runs them: S-H-ESD with the settings NAB used for
- * Twitter's AnomalyDetectionVec (batch, like the published run), and the streaming baselines.
+ * Twitter's AnomalyDetectionVec (batch, like the published run), and the streaming baselines, each
+ * raw and debounced (SuppressedDetector: an alarm must beat the previous 100 scores).
  */
 export function anomalyLabNabEntries(): NabEntry[] {
+  const debounce = 100;
   return [
     { name: "S-H-ESD (period 150, maxAnoms 0.002)", make: () => new SeasonalHybridEsdDetector({ period: 150, maxAnoms: 0.002, alpha: 0.05, direction: "both" }) },
     { name: "windowed Gaussian", make: () => new WindowedGaussianDetector(), mode: "streaming" },
+    { name: "windowed Gaussian, debounced", make: () => new SuppressedDetector(new WindowedGaussianDetector(), debounce), mode: "streaming" },
     { name: "rolling z-score (288 points)", make: () => new RollingZScoreDetector({ windowSize: 288 }), mode: "streaming" },
+    { name: "rolling z-score (288 points), debounced", make: () => new SuppressedDetector(new RollingZScoreDetector({ windowSize: 288 }), debounce), mode: "streaming" },
     { name: "rolling MAD (288 points)", make: () => new RollingZScoreDetector({ windowSize: 288, robust: true }), mode: "streaming" },
+    { name: "rolling MAD (288 points), debounced", make: () => new SuppressedDetector(new RollingZScoreDetector({ windowSize: 288, robust: true }), debounce), mode: "streaming" },
     { name: "contextual Gaussian (hour of week)", make: () => new ContextualGaussianDetector(), mode: "streaming" },
+    { name: "contextual Gaussian (hour of week), debounced", make: () => new SuppressedDetector(new ContextualGaussianDetector(), debounce), mode: "streaming" },
   ];
 }
