@@ -60,7 +60,7 @@ suite("streaming equals batch", () => {
   ];
   for (const make of [0, 1, 2, 3]) {
     test(`${detectors()[make]!.name}: update() point by point = detectEntire(); detectLast(window) = batch on that window`, () => {
-      const n = 3000;
+      const n = 2000;
       const x = taxi.values.subarray(0, n);
       const t = taxi.timestamps.subarray(0, n);
       const detector = detectors()[make]!;
