@@ -12,6 +12,7 @@ export * from "./preprocessing";
 export * from "./nn";
 export * from "./display";
 export * from "./plots";
+export * from "./timeseries";
 export { isQuickMode, byRunMode } from "./reports/run-mode";
 export { TutorialComparison, type ComparedQuantity, type ComparisonRow } from "./reports/tutorial-comparison";
 export { clearOutput, type ClearOutputOptions } from "./kernel/output";

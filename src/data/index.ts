@@ -20,3 +20,14 @@ export { CREDIT_CARD_COLUMNS, loadCreditCard, parseCreditCardCsv } from "./credi
 export type { CreditCard, CreditCardOptions, CreditCardVariant } from "./creditcard";
 export { loadNab, NAB_REAL_KNOWN_CAUSE, parseNabCsv } from "./nab";
 export type { NabRealKnownCauseSeries, NabSeries } from "./nab";
+export {
+  loadNabCorpus,
+  loadNabCorpusSeries,
+  loadNabPublishedScores,
+  loadNabScoreboard,
+  loadNabThresholds,
+  NAB_CATEGORIES,
+  NAB_PUBLISHED_RESULTS,
+  nabCorpusKeys,
+} from "./nab-corpus";
+export type { NabCorpusSeries, NabPublishedDetector } from "./nab-corpus";

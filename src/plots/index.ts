@@ -13,3 +13,4 @@ export { SERIES_COLORS } from "./spec-defaults";
 export { simplifyPolyline, stepAfterVertices, type AxisExtent } from "./thin";
 export { alarmTimeline, type AlarmTimelineOptions } from "./alarm-timeline";
 export { seedSpreadChart, type SeedSpreadOptions } from "./seed-spread";
+export { anomalyChart, type AnomalyChartData, type AnomalyChartOptions } from "./anomaly-chart";

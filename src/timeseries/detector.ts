@@ -1,0 +1,182 @@
+// The one contract of the time-series detectors: judge a whole series, or only its newest point
+// from a bounded window, or one point at a time as it arrives. Scores are in [0, 1] (NAB's
+// convention), higher = more anomalous; `alarms` applies the detector's threshold.
+import { erf } from "../core/erf";
+import { assertFiniteValues } from "./series";
+
+/** A time-series detector in its two modes (batch and streaming). */
+export interface TimeSeriesDetector {
+  /** Short name for tables, e.g. "rolling z-score". */
+  readonly name: string;
+  /** Points the detector remembers: streaming memory is bounded by this. */
+  readonly windowSize: number;
+  /** Default alarm threshold on the score. */
+  readonly threshold: number;
+  /** Scores every point of a series (timestamps in epoch ms, needed by contextual detectors). */
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array;
+  /** Scores only the last point of `values`, from at most the `windowSize` points before it. */
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number;
+  /** Streaming: scores one new point given everything seen since the last reset (only `windowSize` points are kept). */
+  update(value: number, timestamp?: number): number;
+  /** Forgets the stream. */
+  reset(): void;
+}
+
+/**
+ * A detector whose score at a point depends only on the points before it inside a bounded window
+ * (causal): batch, last-point and streaming answers are the same function by construction, because
+ * all three feed points one by one to a fresh state. Subclasses implement the state.
+ */
+export abstract class CausalDetector implements TimeSeriesDetector {
+  abstract readonly name: string;
+  abstract readonly windowSize: number;
+  abstract readonly threshold: number;
+  protected abstract step(value: number, timestamp: number): number;
+  abstract reset(): void;
+  /** Whether the detector needs timestamps (contextual detectors do). */
+  protected readonly needsTimestamps: boolean = false;
+
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array {
+    this.checkInput(values, timestamps, "detectEntire");
+    this.reset();
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = this.step(values[i]!, timestamps?.[i] ?? i);
+    this.reset();
+    return out;
+  }
+
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number {
+    if (values.length === 0) throw new Error(`${this.name}: detectLast needs at least one point`);
+    const start = Math.max(0, values.length - 1 - this.windowSize);
+    const v = Array.prototype.slice.call(values, start) as number[];
+    const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as number[]);
+    const scores = this.detectEntire(v, t);
+    return scores[scores.length - 1]!;
+  }
+
+  update(value: number, timestamp?: number): number {
+    if (!Number.isFinite(value)) throw new Error(`${this.name}: update got ${value}; fill or drop missing values first`);
+    if (this.needsTimestamps && (timestamp === undefined || !Number.isFinite(timestamp))) throw new Error(`${this.name}: update needs a timestamp (epoch ms)`);
+    return this.step(value, timestamp ?? 0);
+  }
+
+  /** 0/1 per point: score >= threshold. */
+  alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number>, threshold = this.threshold): Uint8Array {
+    return Uint8Array.from(this.detectEntire(values, timestamps), (s) => (s >= threshold ? 1 : 0));
+  }
+
+  private checkInput(values: ArrayLike<number>, timestamps: ArrayLike<number> | undefined, what: string): void {
+    assertFiniteValues(values, `${this.name} ${what}`);
+    if (this.needsTimestamps && timestamps === undefined) throw new Error(`${this.name}: ${what} needs timestamps (epoch ms): the context is the hour of the week`);
+    if (timestamps !== undefined) {
+      if (timestamps.length !== values.length) throw new Error(`${this.name} ${what}: ${timestamps.length} timestamps for ${values.length} values`);
+      for (let i = 0; i < timestamps.length; i++) if (!Number.isFinite(timestamps[i]!)) throw new Error(`${this.name} ${what}: timestamp ${i} is not a valid time`);
+    }
+  }
+}
+
+/** Fixed-capacity FIFO of numbers: the bounded memory of a streaming detector. */
+export class RingBuffer {
+  private readonly data: Float64Array;
+  private start = 0;
+  length = 0;
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`RingBuffer: capacity must be a positive integer, got ${capacity}`);
+    this.data = new Float64Array(capacity);
+  }
+  /** Appends; returns the value pushed out when full (else undefined). */
+  push(x: number): number | undefined {
+    if (this.length < this.capacity) {
+      this.data[(this.start + this.length++) % this.capacity] = x;
+      return undefined;
+    }
+    const old = this.data[this.start]!;
+    this.data[this.start] = x;
+    this.start = (this.start + 1) % this.capacity;
+    return old;
+  }
+  /** Copies the contents, oldest first, into `scratch` and returns the filled part (no allocation). */
+  view(scratch: Float64Array): Float64Array {
+    for (let i = 0; i < this.length; i++) scratch[i] = this.data[(this.start + i) % this.capacity]!;
+    return scratch.subarray(0, this.length);
+  }
+  toArray(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.data[(this.start + i) % this.capacity]!);
+    return out;
+  }
+  clear(): void {
+    this.start = 0;
+    this.length = 0;
+  }
+}
+
+/** Two-sided Gaussian "surprise": 1 − 2·Q(|z|) = erf(|z|/√2), in [0, 1). */
+export function gaussianSurprise(z: number): number {
+  return erf(Math.abs(z) / Math.SQRT2);
+}
+
+/**
+ * Maps |z| to [0, 1) without saturating: |z| / (|z| + zScale), so 0.5 at |z| = zScale. Unlike
+ * erf(|z|/√2), which rounds to exactly 1 beyond |z| ≈ 8.3, extreme points keep their order, which
+ * matters when one threshold is swept over many series (NAB).
+ *
+ * @example zScore01(3); // 0.5
+ */
+export function zScore01(z: number, zScale = 3): number {
+  const a = Math.abs(z);
+  return a === Infinity ? 1 : a / (a + zScale);
+}
+
+/**
+ * Alarm debouncing for any detector: a point keeps its score only if it exceeds every score of the
+ * `refractory` points before it, otherwise it scores 0. A detector that keeps firing while its
+ * window digests an anomaly then raises one alarm, not a burst (NAB charges every false positive;
+ * only the first detection in a window counts). Causal; memory: `refractory` scores.
+ */
+export class SuppressedDetector implements TimeSeriesDetector {
+  readonly name: string;
+  readonly windowSize: number;
+  readonly threshold: number;
+  private readonly recent: RingBuffer;
+
+  constructor(private readonly inner: TimeSeriesDetector, readonly refractory: number) {
+    if (!Number.isInteger(refractory) || refractory < 1) throw new Error(`SuppressedDetector: refractory must be a positive integer, got ${refractory}`);
+    this.name = `${inner.name}, debounced (${refractory})`;
+    this.windowSize = inner.windowSize + refractory;
+    this.threshold = inner.threshold;
+    this.recent = new RingBuffer(refractory);
+  }
+
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array {
+    const raw = this.inner.detectEntire(values, timestamps);
+    const out = new Float64Array(raw.length);
+    const recent = new RingBuffer(this.refractory);
+    for (let i = 0; i < raw.length; i++) out[i] = this.gate(raw[i]!, recent);
+    return out;
+  }
+
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number {
+    const start = Math.max(0, values.length - 1 - this.windowSize);
+    const v = Array.prototype.slice.call(values, start) as number[];
+    const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as number[]);
+    const scores = this.detectEntire(v, t);
+    return scores[scores.length - 1]!;
+  }
+
+  update(value: number, timestamp?: number): number {
+    return this.gate(this.inner.update(value, timestamp), this.recent);
+  }
+
+  reset(): void {
+    this.inner.reset();
+    this.recent.clear();
+  }
+
+  private gate(score: number, recent: RingBuffer): number {
+    let max = -Infinity;
+    for (const s of recent.toArray()) if (s > max) max = s;
+    recent.push(score);
+    return score > max ? score : 0;
+  }
+}

@@ -1,0 +1,66 @@
+// Seasonal-hybrid ESD in the detector contract. S-H-ESD judges a whole window at once (it is not
+// causal), so "streaming" means what Twitter's AnomalyDetection calls only_last: keep the last
+// `windowSize` points and ask whether the newest one is an anomaly of that window.
+import { TimeSeriesDetector, RingBuffer } from "./detector";
+import { EsdDirection, seasonalHybridEsd } from "./esd";
+import { assertFiniteValues } from "./series";
+
+export interface SeasonalHybridEsdDetectorOptions {
+  period: number;
+  maxAnoms?: number;
+  alpha?: number;
+  direction?: EsdDirection;
+  /** Points kept for detectLast / update (default 14 periods, as AnomalyDetection's two-week pieces). */
+  windowSize?: number;
+}
+
+/**
+ * Scores 1 for the points S-H-ESD flags and 0 elsewhere.
+ *
+ * @example
+ * const d = new SeasonalHybridEsdDetector({ period: 48, maxAnoms: 0.02 });
+ * d.detectEntire(taxi.values); // 1 at the anomalies of the whole series
+ * d.update(x);                 // 1 if x is an anomaly of the last 14 days
+ */
+export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
+  readonly name = "S-H-ESD";
+  readonly windowSize: number;
+  readonly threshold = 0.5;
+  private readonly options: SeasonalHybridEsdDetectorOptions;
+  private readonly buffer: RingBuffer;
+
+  constructor(options: SeasonalHybridEsdDetectorOptions) {
+    this.options = options;
+    this.windowSize = options.windowSize ?? 14 * options.period;
+    if (!Number.isInteger(this.windowSize) || this.windowSize < 2 * options.period) {
+      throw new Error(`SeasonalHybridEsdDetector: windowSize must be an integer of at least two periods (${2 * options.period}), got ${this.windowSize}`);
+    }
+    this.buffer = new RingBuffer(this.windowSize);
+  }
+
+  detectEntire(values: ArrayLike<number>): Float64Array {
+    assertFiniteValues(values, "S-H-ESD detectEntire");
+    const out = new Float64Array(values.length);
+    const { period, maxAnoms, alpha, direction } = this.options;
+    for (const i of seasonalHybridEsd(values, { period, maxAnoms, alpha, direction }).anomalies) out[i] = 1;
+    return out;
+  }
+
+  detectLast(values: ArrayLike<number>): number {
+    const start = Math.max(0, values.length - this.windowSize);
+    const scores = this.detectEntire(Array.prototype.slice.call(values, start) as number[]);
+    return scores[scores.length - 1]!;
+  }
+
+  /** Returns 0 until two periods have arrived (S-H-ESD needs them), then the last-point verdict. */
+  update(value: number): number {
+    if (!Number.isFinite(value)) throw new Error(`S-H-ESD: update got ${value}; fill or drop missing values first`);
+    this.buffer.push(value);
+    if (this.buffer.length < 2 * this.options.period) return 0;
+    return this.detectLast(this.buffer.toArray());
+  }
+
+  reset(): void {
+    this.buffer.clear();
+  }
+}
