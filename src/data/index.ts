@@ -20,3 +20,4 @@ export { CREDIT_CARD_COLUMNS, loadCreditCard, parseCreditCardCsv } from "./credi
 export type { CreditCard, CreditCardOptions, CreditCardVariant } from "./creditcard";
 export { loadNab, NAB_REAL_KNOWN_CAUSE, parseNabCsv } from "./nab";
 export type { NabRealKnownCauseSeries, NabSeries } from "./nab";
+export { generateData, makeClassification, type GeneratedData, type GenerateDataOptions, type LabelledData, type MakeClassificationOptions } from "./synthetic";
