@@ -8,6 +8,7 @@ export * from "./eda";
 export * from "./detectors";
 export * from "./evaluation";
 export * from "./preprocessing";
+export * from "./supervised";
 export * from "./display";
 export * from "./plots";
 export { isQuickMode, byRunMode } from "./reports/run-mode";
