@@ -16,5 +16,5 @@ export { BaseDetector, type Detector, type DetectorOptions, type PredictOptions,
 export { erf } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
-export { encodeLabels, type ClassLabel, type EncodedLabels, type LabelInput } from "./labels";
+export { encodeLabels, toSklearnOutlierLabels, type ClassLabel, type EncodedLabels, type LabelInput } from "./labels";
 export { checkContamination, checkFiniteNumber, checkInteger } from "./validation";

@@ -57,3 +57,15 @@ function labelValues(input: LabelInput, name: string): unknown[] {
           })();
   return values.map((value) => (typeof value === "boolean" ? Number(value) : value));
 }
+
+/**
+ * Detector labels (1 = outlier, 0 = inlier) in scikit-learn's outlier convention: -1 for outliers,
+ * 1 for inliers, as `IsolationForest.predict` returns them.
+ * @example toSklearnOutlierLabels([0, 1, 0]); // Int32Array [1, -1, 1]
+ */
+export function toSklearnOutlierLabels(labels: ArrayLike<number>): Int32Array {
+  return Int32Array.from(labels, (label, i) => {
+    if (label !== 0 && label !== 1) throw new RangeError(`labels[${i}] is ${label}: expected 0 (inlier) or 1 (outlier)`);
+    return label === 1 ? -1 : 1;
+  });
+}
