@@ -3,6 +3,7 @@ export {
   isMatrix,
   matrixRow,
   matrixToArrays,
+  selectRows,
   toMatrix,
   type DataFrameLike,
   type Matrix,

@@ -8,3 +8,4 @@ export { lineChart, type LineChartData, type LineChartOptions } from "./line-cha
 export { barChart, classCountsChart, type BarChartData, type BarChartOptions } from "./bar-chart";
 export { vegaLiteChart } from "./vega-lite-chart";
 export { prCurveChart, rocCurveChart, type CurveChartOptions, type CurveScores } from "./roc-pr";
+export { decisionRegionChart, type DecisionRegionOptions } from "./decision-regions";
