@@ -66,3 +66,13 @@ describe("oversampling input checks", () => {
     assert.deepEqual(Array.from(out.X.data.subarray(6)), [6, 6]);
   });
 });
+
+describe("class labels from a nodejs-polars Series", () => {
+  it("Int64 (bigint) and string Series work as labels", async () => {
+    const pl = (await import("nodejs-polars")).default;
+    const X = [[1], [2], [3], [4]];
+    const out = new RandomOverSampler({ seed: 0 }).fitResample(X, pl.Series("y", [0, 0, 0, 1], pl.Int64));
+    assert.deepEqual(out.y, [0, 0, 0, 1, 1, 1]);
+    assert.deepEqual(new RandomOverSampler({ seed: 0 }).fitResample(X, pl.Series("y", ["n", "n", "n", "f"])).y, ["n", "n", "n", "f", "f", "f"]);
+  });
+});

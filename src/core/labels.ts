@@ -55,7 +55,8 @@ function labelValues(input: LabelInput, name: string): unknown[] {
         : (() => {
             throw new TypeError(`${name}: expected an array of class labels`);
           })();
-  return values.map((value) => (typeof value === "boolean" ? Number(value) : value));
+  // Booleans read as 0 / 1; polars Int64 columns come back as bigint.
+  return values.map((value) => (typeof value === "boolean" || (typeof value === "bigint" && Number.isSafeInteger(Number(value))) ? Number(value) : value));
 }
 
 /**
