@@ -33,7 +33,7 @@ export interface Tree {
 
 /** scikit-learn's leaf test: impurity <= machine epsilon counts as pure. */
 const EPSILON = 2.220446049250313e-16;
-/** Nodes with fewer rows than this (relative to the range of bins present) are split by sorting, not histograms. */
+/** A node with fewer rows than a feature's bins / this is split on that feature by sorting, not by a histogram. */
 const SORT_FACTOR = 2;
 
 /** Reusable buffers: one builder grows every tree of a forest. */
@@ -46,6 +46,11 @@ export class TreeBuilder {
   private readonly nodeCounts: Float64Array;
   private readonly leftCounts: Float64Array;
   private readonly bestLeftCounts: Float64Array;
+  // The best split found so far in the current node.
+  private best = -Infinity;
+  private bestFeature = -1;
+  private bestBin = -1;
+  private bestNextBin = -1;
 
   constructor(
     private readonly data: BinnedData,
@@ -175,12 +180,9 @@ export class TreeBuilder {
     const hist = this.histWeight;
     const histCount = this.histCount;
     const leftCounts = this.leftCounts;
-    const counts = this.nodeCounts;
     const size = end - start;
-    let best = -Infinity;
-    let bestFeature = -1;
-    let bestBin = -1;
-    let bestNextBin = -1;
+    this.best = -Infinity;
+    this.bestFeature = -1;
     for (let f = 0; f < cols; f++) order[f] = f;
     let seen = 0;
     for (let drawn = 0; drawn < cols && seen < maxFeatures; drawn++) {
@@ -189,54 +191,29 @@ export class TreeBuilder {
       order[pick] = order[drawn];
       order[drawn] = f;
       const base = f * rows;
-      let low = 255;
-      let high = 0;
-      for (let r = start; r < end; r++) {
-        const code = codes[base + samples[r]];
-        if (code < low) low = code;
-        if (code > high) high = code;
-      }
-      if (low === high) continue; // constant here: does not count towards maxFeatures
-      seen++;
-      const range = high - low + 1;
+      const bins = edges[f].length + 1;
+      if (bins === 1) continue;
       leftCounts.fill(0);
       let leftWeight = 0;
       let leftSize = 0;
-      const consider = (bin: number, nextBin: number) => {
-        if (leftSize < minLeaf || size - leftSize < minLeaf) return;
-        // Gini proxy (scikit-learn's): maximise sum_c left_c^2 / w_left + sum_c right_c^2 / w_right.
-        let leftSquares = 0;
-        let rightSquares = 0;
-        for (let c = 0; c < C; c++) {
-          const l = leftCounts[c];
-          const rc = counts[c] - l;
-          leftSquares += l * l;
-          rightSquares += rc * rc;
-        }
-        let total = 0;
-        for (let c = 0; c < C; c++) total += counts[c];
-        const proxy = leftSquares / leftWeight + rightSquares / (total - leftWeight);
-        if (proxy > best) {
-          best = proxy;
-          bestFeature = f;
-          bestBin = bin;
-          bestNextBin = nextBin;
-          this.bestLeftCounts.set(leftCounts);
-        }
-      };
-      if (range <= SORT_FACTOR * size) {
-        hist.fill(0, 0, range * C);
-        histCount.fill(0, 0, range);
+      if (bins <= SORT_FACTOR * size) {
+        // Histogram of the node's rows over the feature's bins, then one scan of the boundaries.
+        hist.fill(0, 0, bins * C);
+        histCount.fill(0, 0, bins);
         for (let r = start; r < end; r++) {
           const s = samples[r];
-          const b = codes[base + s] - low;
+          const b = codes[base + s];
           hist[b * C + y[s]] += weight[s];
           histCount[b]++;
         }
         let previous = -1;
-        for (let b = 0; b < range; b++) {
+        let present = 0;
+        for (let b = 0; b < bins; b++) if (histCount[b] > 0) present++;
+        if (present < 2) continue; // constant here: does not count towards maxFeatures
+        seen++;
+        for (let b = 0; b < bins; b++) {
           if (histCount[b] === 0) continue;
-          if (previous >= 0) consider(previous + low, b + low);
+          if (previous >= 0) this.consider(f, previous, b, leftWeight, leftSize, size, minLeaf);
           for (let c = 0; c < C; c++) {
             const w = hist[b * C + c];
             leftCounts[c] += w;
@@ -250,12 +227,14 @@ export class TreeBuilder {
         const keys = this.keys;
         for (let r = start; r < end; r++) keys[r - start] = (codes[base + samples[r]] << 16) | (r - start);
         const sorted = keys.subarray(0, size).sort();
+        if (sorted[0] >>> 16 === sorted[size - 1] >>> 16) continue; // constant here
+        seen++;
         for (let k = 0; k < size; k++) {
           const s = samples[start + (sorted[k] & 0xffff)];
           const bin = sorted[k] >>> 16;
           if (k > 0) {
             const before = sorted[k - 1] >>> 16;
-            if (bin !== before) consider(before, bin);
+            if (bin !== before) this.consider(f, before, bin, leftWeight, leftSize, size, minLeaf);
           }
           leftCounts[y[s]] += weight[s];
           leftWeight += weight[s];
@@ -263,9 +242,36 @@ export class TreeBuilder {
         }
       }
     }
-    if (bestFeature < 0) return undefined;
+    if (this.bestFeature < 0) return undefined;
     // Between the last bin on the left and the next bin present in the node: the edge in the middle of that gap.
-    const edge = (bestBin + bestNextBin - 1) >> 1;
-    return { feature: bestFeature, bin: bestBin, threshold: edges[bestFeature][edge] };
+    const edge = (this.bestBin + this.bestNextBin - 1) >> 1;
+    return { feature: this.bestFeature, bin: this.bestBin, threshold: edges[this.bestFeature][edge] };
+  }
+
+  /** Scores the boundary between `bin` (last on the left, counts in leftCounts) and `nextBin`; keeps it if best so far. */
+  private consider(f: number, bin: number, nextBin: number, leftWeight: number, leftSize: number, size: number, minLeaf: number): void {
+    if (leftSize < minLeaf || size - leftSize < minLeaf) return;
+    const C = this.classes;
+    const counts = this.nodeCounts;
+    const leftCounts = this.leftCounts;
+    // Gini proxy (scikit-learn's): maximise sum_c left_c^2 / w_left + sum_c right_c^2 / w_right.
+    let leftSquares = 0;
+    let rightSquares = 0;
+    let total = 0;
+    for (let c = 0; c < C; c++) {
+      const l = leftCounts[c];
+      const r = counts[c] - l;
+      leftSquares += l * l;
+      rightSquares += r * r;
+      total += counts[c];
+    }
+    const proxy = leftSquares / leftWeight + rightSquares / (total - leftWeight);
+    if (proxy > this.best) {
+      this.best = proxy;
+      this.bestFeature = f;
+      this.bestBin = bin;
+      this.bestNextBin = nextBin;
+      this.bestLeftCounts.set(leftCounts);
+    }
   }
 }
