@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toSklearnOutlierLabels } from "../src/core/labels";
+import { IForestDetector } from "../src/detectors/iforest";
+import { decisionRegionChart } from "../src/plots/decision-regions";
+import { RandomState } from "../src/random/random-state";
 import { formatLikeNumpy } from "../src/display/numpy-format";
 import { recallAtAlarmRate } from "../src/evaluation/alarm-rate";
 import { assertNear } from "./helpers/assertions";
@@ -32,4 +35,24 @@ describe("formatLikeNumpy prints integer vectors as numpy does", () => {
 describe("toSklearnOutlierLabels", () => {
   it("maps 1 (outlier) to -1 and 0 to 1", () => assert.deepEqual(Array.from(toSklearnOutlierLabels([0, 1, 0])), [1, -1, 1]));
   it("names a bad label", () => assert.throws(() => toSklearnOutlierLabels([0, 2]), /labels\[1\] is 2/));
+});
+
+describe("decisionRegionChart", () => {
+  it("shades where the detector's score exceeds its threshold and draws every row on top", async () => {
+    const rng = new RandomState(0);
+    const X = Array.from({ length: 100 }, () => Array.from(rng.standardNormal(2)));
+    X[0] = [10, 10];
+    const forest = new IForestDetector({ contamination: 0.01, seed: 0 }).fit(X);
+    const chart = await decisionRegionChart(forest, X, { highlight: [0], gridSize: 30 });
+    const [cells, points] = (chart.spec.layer as { data: { values: Array<Record<string, number | string | boolean>> } }[]).map((layer) => layer.data.values);
+    assert.equal(points.length, 100);
+    assert.equal(points.filter((p) => p.label === "flagged (outlier)").length, forest.labels.reduce((a, b) => a + b, 0));
+    assert.equal(points[0].marked, true);
+    // The cell around (10, 10) is in the outlier region; the one around the origin is not.
+    const cellAt = (x: number, y: number) => cells.find((c) => (c.x as number) <= x && x < (c.x2 as number) && (c.y as number) <= y && y < (c.y2 as number));
+    assert.equal(cellAt(10, 10)?.region, "outlier region");
+    assert.equal(cellAt(0, 0)?.region, "inlier region");
+    assert.ok(chart.svg.includes("<svg"));
+    await assert.rejects(decisionRegionChart(forest, [[1, 2, 3]]), /X must have 2 columns/);
+  });
 });
