@@ -71,7 +71,7 @@ def die(message: str) -> NoReturn:
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run (default: every notebooks/*.ipynb, sorted)")
+                        help="notebooks to run (default: every notebooks/*.ipynb in reading order, see notebook_order)")
     parser.add_argument("--out", type=Path, default=Path("reports"),
                         help="folder for the executed .ipynb and .html reports (default: reports)")
     parser.add_argument("--quick", action="store_true",
@@ -88,9 +88,15 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def notebook_order(notebook: Path) -> tuple:
+    """Reading order: by name (the two-digit prefix), except that the introduction comes first among
+    notebooks sharing its prefix (00-introduction before 00-datasets)."""
+    return (notebook.name[:2], "introduction" not in notebook.stem, notebook.name)
+
+
 def find_notebooks(requested: List[Path]) -> List[Path]:
     if not requested:
-        found = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+        found = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"), key=notebook_order)
         if not found:
             die(f"no notebooks found in {REPO_ROOT / 'notebooks'}")
         return found

@@ -10,6 +10,7 @@ export * from "./neighbors";
 export * from "./evaluation";
 export * from "./preprocessing";
 export * from "./nn";
+export * from "./supervised";
 export * from "./display";
 export * from "./plots";
 export * from "./timeseries";

@@ -2,7 +2,7 @@
 // detectors and scikit-learn read the very same numbers.
 import { mkdirSync, existsSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import { loadCreditCard, loadEcg5000 } from "../../src/data";
+import { loadCreditCard, loadEcg5000, makeClassification } from "../../src/data";
 import { RandomState } from "../../src/random";
 
 export interface BenchDataset {
@@ -48,6 +48,17 @@ export function synthetic(dir: string, rows: number, cols = 30, seed = 42): Benc
     }
   }
   return save(dir, name, X, y, cols, `gaussian ${cols}-D + 1% uniform outliers, seed ${seed}`);
+}
+
+/**
+ * A supervised problem for the classifiers: scikit-learn's make_classification (our exact port), 30 columns
+ * of which 8 informative and 4 redundant, 5% positives, 1% label noise; `trainRows` rows after the 80/20 split.
+ */
+export function classification(dir: string, trainRows: number): BenchDataset {
+  const rows = Math.round(trainRows / 0.8);
+  const name = `classify-${trainRows / 1000}k`;
+  const { X, y } = makeClassification({ nSamples: rows, nFeatures: 30, nInformative: 8, nRedundant: 4, weights: [0.95], flipY: 0.01, seed: 0 });
+  return save(dir, name, X.data, Uint8Array.from(y), 30, `make_classification ${rows} x 30, 5% positive, seed 0`);
 }
 
 /** The credit-card subset: V1..V28 and Amount (Time left out, as most tutorials do), Class = 1 is fraud. */

@@ -5,13 +5,18 @@
 //
 //   npm run bench                                  default: real data + synthetic 10k and 100k
 //   npm run bench -- --sizes 10000,100000,300000 --detectors knn,lof,iforest
+//   npm run bench -- --detectors rf                the random-forest classifier only
 //   npm run bench -- --quick                       small and fast (a smoke run)
+//
+// Classifiers (rf) run on labelled data instead: the credit card and make_classification data with 10k / 100k
+// training rows (--sizes), fitted on 80% of the rows (stratified split, the same in both languages) and
+// scored by ROC-AUC on the other 20%.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { creditCard, ecg, ensureDir, synthetic, type BenchDataset } from "./datasets";
-import { BENCH_DETECTORS } from "./registry";
+import { classification, creditCard, ecg, ensureDir, synthetic, type BenchDataset } from "./datasets";
+import { BENCH_CLASSIFIERS, BENCH_DETECTORS } from "./registry";
 
 interface RunResult {
   label: string;
@@ -50,39 +55,52 @@ function cell(value: string, width: number, right = true): string {
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const sizes = (argument("sizes") ?? (quick ? "2000" : "10000,100000")).split(",").map(Number);
-  const names = (argument("detectors") ?? Object.keys(BENCH_DETECTORS).join(",")).split(",");
+  const names = (argument("detectors") ?? [...Object.keys(BENCH_DETECTORS), ...Object.keys(BENCH_CLASSIFIERS)].join(",")).split(",");
   const timeout = Number(argument("timeout") ?? (quick ? 120 : 900));
   const dataDir = ensureDir(argument("data") ?? mkdtempSync(path.join(tmpdir(), "anomaly-lab-bench-")));
   for (const name of names) {
-    if (BENCH_DETECTORS[name] === undefined) throw new Error(`unknown detector '${name}'; known: ${Object.keys(BENCH_DETECTORS).join(", ")}`);
+    if (BENCH_DETECTORS[name] === undefined && BENCH_CLASSIFIERS[name] === undefined) {
+      throw new Error(`unknown detector '${name}'; known: ${[...Object.keys(BENCH_DETECTORS), ...Object.keys(BENCH_CLASSIFIERS)].join(", ")}`);
+    }
   }
+  const detectorNames = names.filter((name) => BENCH_DETECTORS[name] !== undefined);
+  const classifierNames = names.filter((name) => BENCH_CLASSIFIERS[name] !== undefined);
 
   const datasets: BenchDataset[] = [];
-  if (!quick) datasets.push(await creditCard(dataDir), await ecg(dataDir));
-  for (const rows of sizes) datasets.push(synthetic(dataDir, rows));
+  const labelled: BenchDataset[] = [];
+  if (detectorNames.length > 0) {
+    if (!quick) datasets.push(await creditCard(dataDir), await ecg(dataDir));
+    for (const rows of sizes) datasets.push(synthetic(dataDir, rows));
+  }
+  if (classifierNames.length > 0) {
+    if (!quick) labelled.push(await creditCard(dataDir));
+    for (const rows of sizes) labelled.push(classification(dataDir, rows));
+  }
   const python = jupyterPython();
 
   console.log(`anomaly-lab detector benchmark — node ${process.version}, reference: ${python}; ${new Date().toISOString()}`);
-  console.log("times: fit including the training scores, seconds; ratio = ours / reference; memory: peak RSS of the process\n");
+  console.log("times: fit including the training scores, seconds; ratio = ours / reference; memory: peak RSS of the process");
+  if (classifierNames.length > 0) console.log("classifiers: fit on 80% of the rows (stratified split, seed 42), ROC-AUC on the other 20%");
+  console.log();
   const header = [cell("detector", 9, false), cell("dataset", 16, false), cell("rows x cols", 13), cell("ours s", 9), cell("ref s", 9),
     cell("ratio", 7), cell("ours MB", 8), cell("ref MB", 8), cell("AUC ours", 9), cell("AUC ref", 8), "  reference"].join(" ");
   console.log(header);
   console.log("-".repeat(header.length));
-  for (const dataset of datasets) {
-    for (const name of names) {
-      const entry = BENCH_DETECTORS[name];
-      if (dataset.rows > entry.maxRows) continue;
-      const shape = [name, dataset.xFile, dataset.yFile, String(dataset.rows), String(dataset.cols)];
-      const ours = runChild(process.execPath, ["--import", "tsx", path.join(__dirname, "run-ours.ts"), ...shape], timeout);
-      const ref = runChild(python, [path.join(__dirname, "sklearn_ref.py"), ...shape], timeout);
-      const fmt = (r: RunResult | string, pick: (r: RunResult) => string): string => (typeof r === "string" ? "-" : pick(r));
-      const ratio = typeof ours === "string" || typeof ref === "string" ? "-" : (ours.seconds / ref.seconds).toFixed(2);
-      console.log([cell(name, 9, false), cell(dataset.name, 16, false), cell(`${dataset.rows} x ${dataset.cols}`, 13),
-        cell(fmt(ours, (r) => r.seconds.toFixed(3)), 9), cell(fmt(ref, (r) => r.seconds.toFixed(3)), 9), cell(ratio, 7),
-        cell(fmt(ours, (r) => r.peakMB.toFixed(0)), 8), cell(fmt(ref, (r) => r.peakMB.toFixed(0)), 8),
-        cell(fmt(ours, (r) => r.auc.toFixed(4)), 9), cell(fmt(ref, (r) => r.auc.toFixed(4)), 8),
-        `  ${typeof ref === "string" ? ref : ref.label}${typeof ours === "string" ? `; ours ${ours}` : ""}`].join(" "));
-    }
+  const runs = [
+    ...datasets.flatMap((dataset) => detectorNames.filter((name) => dataset.rows <= BENCH_DETECTORS[name].maxRows).map((name) => ({ dataset, name }))),
+    ...labelled.flatMap((dataset) => classifierNames.map((name) => ({ dataset, name }))),
+  ];
+  for (const { dataset, name } of runs) {
+    const shape = [name, dataset.xFile, dataset.yFile, String(dataset.rows), String(dataset.cols)];
+    const ours = runChild(process.execPath, ["--import", "tsx", path.join(__dirname, "run-ours.ts"), ...shape], timeout);
+    const ref = runChild(python, [path.join(__dirname, "sklearn_ref.py"), ...shape], timeout);
+    const fmt = (r: RunResult | string, pick: (r: RunResult) => string): string => (typeof r === "string" ? "-" : pick(r));
+    const ratio = typeof ours === "string" || typeof ref === "string" ? "-" : (ours.seconds / ref.seconds).toFixed(2);
+    console.log([cell(name, 9, false), cell(dataset.name, 16, false), cell(`${dataset.rows} x ${dataset.cols}`, 13),
+      cell(fmt(ours, (r) => r.seconds.toFixed(3)), 9), cell(fmt(ref, (r) => r.seconds.toFixed(3)), 9), cell(ratio, 7),
+      cell(fmt(ours, (r) => r.peakMB.toFixed(0)), 8), cell(fmt(ref, (r) => r.peakMB.toFixed(0)), 8),
+      cell(fmt(ours, (r) => r.auc.toFixed(4)), 9), cell(fmt(ref, (r) => r.auc.toFixed(4)), 8),
+      `  ${typeof ref === "string" ? ref : ref.label}${typeof ours === "string" ? `; ours ${ours}` : ""}`].join(" "));
   }
 }
 

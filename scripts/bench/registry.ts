@@ -1,5 +1,6 @@
 // The detectors the benchmark runs, with the settings their references in sklearn_ref.py use (PyOD defaults).
 import type { Detector } from "../../src/core";
+import { RandomForestClassifier } from "../../src/supervised";
 import {
   ECODDetector, HBOSDetector, IForestDetector, KMeansDetector, KNNDetector, LOFDetector, MCDDetector, OCSVMDetector, PCADetector,
 } from "../../src/detectors";
@@ -23,3 +24,16 @@ export const BENCH_DETECTORS: Record<string, BenchDetector> = {
   ocsvm: { label: "OCSVMDetector (rbf, nu 0.5)", create: () => new OCSVMDetector(), maxRows: 10_000 },
   kmeans: { label: "KMeansDetector (k 4)", create: () => new KMeansDetector({ k: 4, seed: 0 }), maxRows: Infinity },
 };
+
+export interface BenchClassifier {
+  label: string;
+  create: () => RandomForestClassifier;
+}
+
+// Supervised baselines: fitted on the train part of a stratified split, ROC-AUC on the test part.
+export const BENCH_CLASSIFIERS: Record<string, BenchClassifier> = {
+  rf: { label: "RandomForestClassifier (100 trees)", create: () => new RandomForestClassifier({ seed: 0 }) },
+};
+
+/** The split every classifier run uses, in both languages: train_test_split(test_size=0.2, random_state=42, stratify=y). */
+export const CLASSIFIER_SPLIT = { testSize: 0.2, seed: 42 } as const;

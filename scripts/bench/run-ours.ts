@@ -1,24 +1,39 @@
-// One run of one of our detectors on one benchmark data set, in its own process so that the peak memory
-// belongs to this run alone. Prints one JSON line: seconds (fit, which yields the training scores),
-// peak RSS in MB, ROC-AUC of the training scores.
+// One run of one of our detectors (or classifiers) on one benchmark data set, in its own process so that the
+// peak memory belongs to this run alone. Prints one JSON line: seconds (a detector's fit, which yields the
+// training scores; a classifier's fit on the train part), peak RSS in MB, ROC-AUC (a detector: of the training
+// scores; a classifier: of predictProba on the test part).
 import { readFileSync } from "node:fs";
-import { createMatrix } from "../../src/core";
+import { createMatrix, type Matrix } from "../../src/core";
 import { rocAuc } from "../../src/evaluation";
-import { BENCH_DETECTORS } from "./registry";
+import { trainTestSplit } from "../../src/preprocessing";
+import { BENCH_CLASSIFIERS, BENCH_DETECTORS, CLASSIFIER_SPLIT } from "./registry";
+
+function timed(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
 
 function main(): void {
   const [name, xFile, yFile, rowsText, colsText] = process.argv.slice(2);
-  const entry = BENCH_DETECTORS[name];
-  if (entry === undefined) throw new Error(`unknown detector '${name}'; known: ${Object.keys(BENCH_DETECTORS).join(", ")}`);
   const rows = Number(rowsText);
   const cols = Number(colsText);
   const bytes = readFileSync(xFile);
   const X = createMatrix(rows, cols, new Float64Array(bytes.buffer, bytes.byteOffset, rows * cols).slice());
   const y = Array.from(readFileSync(yFile));
+  const classifier = BENCH_CLASSIFIERS[name];
+  if (classifier !== undefined) {
+    const { train: [XTrain, yTrain], test: [XTest, yTest] } = trainTestSplit([X, y] as [Matrix, number[]], { ...CLASSIFIER_SPLIT, stratify: y });
+    const model = classifier.create();
+    const seconds = timed(() => model.fit(XTrain, yTrain));
+    const peakMB = process.resourceUsage().maxRSS / 1024;
+    console.log(JSON.stringify({ label: classifier.label, seconds, peakMB, auc: rocAuc(yTest, model.classProbability(XTest, 1)) }));
+    return;
+  }
+  const entry = BENCH_DETECTORS[name];
+  if (entry === undefined) throw new Error(`unknown detector '${name}'; known: ${Object.keys(BENCH_DETECTORS).join(", ")}`);
   const detector = entry.create();
-  const start = process.hrtime.bigint();
-  detector.fit(X);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const seconds = timed(() => detector.fit(X));
   const peakMB = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({ label: entry.label, seconds, peakMB, auc: rocAuc(y, detector.trainingScores) }));
 }

@@ -1,5 +1,7 @@
-"""One reference run for the detector benchmark: the scikit-learn / scipy / numpy equivalent of one of our
-detectors on one data set, timed in this process. Prints one JSON line: seconds, peak RSS, ROC-AUC.
+"""One reference run for the benchmark: the scikit-learn / scipy / numpy equivalent of one of our detectors
+(or classifiers) on one data set, timed in this process. Prints one JSON line: seconds, peak RSS, ROC-AUC.
+Classifiers are fitted on the train part of train_test_split(test_size=0.2, random_state=42, stratify=y),
+the very split our trainTestSplit makes, and scored on the test part.
 
 Usage: python3 sklearn_ref.py <detector> <X.f64> <y.u8> <rows> <cols>
 PyOD is not installable here, so each entry reproduces what PyOD's detector computes from sklearn parts
@@ -91,10 +93,35 @@ REFERENCES = {
 }
 
 
+def sklearn_random_forest():
+    from sklearn.ensemble import RandomForestClassifier
+    return RandomForestClassifier(random_state=0)  # defaults: 100 trees, sqrt features, one core (n_jobs=None)
+
+
+CLASSIFIERS = {
+    "rf": ("sklearn RandomForestClassifier", sklearn_random_forest),
+}
+
+
+def run_classifier(name, X, y):
+    from sklearn.model_selection import train_test_split
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+    label, create = CLASSIFIERS[name]
+    model = create()
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
+    print(json.dumps({"label": label, "seconds": seconds, "peakMB": peak_mb, "auc": float(auc)}))
+
+
 def main():
     name, x_file, y_file, rows, cols = sys.argv[1:6]
     X = np.fromfile(x_file, dtype=np.float64).reshape(int(rows), int(cols))
     y = np.fromfile(y_file, dtype=np.uint8)
+    if name in CLASSIFIERS:
+        return run_classifier(name, X, y)
     label, run = REFERENCES[name]
     start = time.perf_counter()
     scores = run(X)

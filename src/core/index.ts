@@ -4,6 +4,7 @@ export {
   isMatrix,
   matrixRow,
   matrixToArrays,
+  selectRows,
   toMatrix,
   type DataFrameLike,
   type Matrix,
@@ -17,4 +18,5 @@ export { AsyncBaseDetector, BaseDetector, DetectorCore, type AnyDetector, type A
 export { erf } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
+export { encodeLabels, toSklearnOutlierLabels, type ClassLabel, type EncodedLabels, type LabelInput } from "./labels";
 export { checkContamination, checkCountOrFraction, checkFiniteNumber, checkInteger } from "./validation";

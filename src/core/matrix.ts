@@ -255,3 +255,19 @@ function describe(value: unknown): string {
   if (typeof value === "object") return (value as object).constructor?.name ?? "object";
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * The given rows of a matrix, in the given order, as a new matrix (e.g. the normal rows of a training set).
+ * @example selectRows(toMatrix([[1, 2], [3, 4], [5, 6]]), [2, 0]); // rows [5, 6] and [1, 2]
+ */
+export function selectRows(matrix: Matrix, rows: ArrayLike<number>): Matrix {
+  const data = new Float64Array(rows.length * matrix.cols);
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    if (!Number.isInteger(row) || row < 0 || row >= matrix.rows) {
+      throw new RangeError(`selectRows: rows[${k}] is ${row}, not a row of the ${matrix.rows}-row matrix`);
+    }
+    data.set(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols), k * matrix.cols);
+  }
+  return { rows: rows.length, cols: matrix.cols, data };
+}

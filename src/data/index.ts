@@ -31,3 +31,4 @@ export {
   nabCorpusKeys,
 } from "./nab-corpus";
 export type { NabCorpusSeries, NabPublishedDetector } from "./nab-corpus";
+export { generateData, makeClassification, type GeneratedData, type GenerateDataOptions, type LabelledData, type MakeClassificationOptions } from "./synthetic";

@@ -2,4 +2,5 @@ export { isDisplayable, mimeText, type Displayable, type JsonMimeContent, type M
 export { display, newDisplayHandle, mimeBundleOf, type DisplayHandle } from "./display";
 export { dataFrameToHtml, tableToHtml, escapeHtml, formatNumber, type HtmlTableOptions } from "./html-table";
 export { table } from "./table";
+export { formatLikeNumpy } from "./numpy-format";
 export { progressBar, type ProgressBar, type ProgressBarOptions } from "./progress";

@@ -18,6 +18,7 @@ export {
   type RocCurve,
   type RocCurveOptions,
 } from "./ranking";
+export { recallAtAlarmRate } from "./alarm-rate";
 export { averagePrecision, precisionRecallCurve, type PrecisionRecallCurve } from "./pr-curve";
 export {
   costOptimalThreshold,

@@ -14,3 +14,4 @@ export { simplifyPolyline, stepAfterVertices, type AxisExtent } from "./thin";
 export { alarmTimeline, type AlarmTimelineOptions } from "./alarm-timeline";
 export { seedSpreadChart, type SeedSpreadOptions } from "./seed-spread";
 export { anomalyChart, type AnomalyChartData, type AnomalyChartOptions } from "./anomaly-chart";
+export { decisionRegionChart, type DecisionRegionOptions } from "./decision-regions";

@@ -15,3 +15,13 @@ export {
   type TrainTestSplit,
   type TrainTestSplitOptions,
 } from "./split";
+export {
+  RandomOverSampler,
+  SMOTE,
+  samplingPlan,
+  type OverSamplerOptions,
+  type Resampled,
+  type SamplingPlan,
+  type SamplingStrategy,
+  type SMOTEOptions,
+} from "./oversampling";
