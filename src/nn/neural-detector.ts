@@ -7,7 +7,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { AsyncBaseDetector, type DetectorOptions } from "../core/detector";
-import type { Matrix } from "../core/matrix";
+import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
@@ -53,6 +53,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   readonly scoreBatchSize: number;
   protected readonly training: ResolvedTraining;
   private readonly backendPreference: BackendName | undefined;
+  private readonly validationRows: MatrixInput | undefined;
   private state: Fitted | undefined;
 
   protected constructor(options: NeuralDetectorOptions) {
@@ -64,6 +65,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     this.scoreBatchSize = checkInteger(options.scoreBatchSize ?? 4096, `${name}: scoreBatchSize`, 1);
     this.training = resolveTraining(options, name);
     this.backendPreference = options.backend;
+    this.validationRows = options.validationData;
   }
 
   /** Builds the (untrained) network for inputs of `cols` features, initialised from `seed`. */
@@ -112,11 +114,12 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     this.dispose();
     const affine = fitColumnAffine(this.preprocessing, X);
     const scaled = applyColumnAffine(affine, X);
+    const validation = this.validationInput(tf, affine, X.cols);
     const input = this.toInput(tf, scaled);
     const model = this.buildModel(tf, X.cols, this.seed);
     try {
       const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
-      const history = await trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`);
+      const history = await trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`, validation);
       this.state = { model, affine, history, backend: info };
       return this.rowScores(this.scoreInput(tf, model, input), X.rows);
     } catch (error) {
@@ -125,7 +128,17 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
       throw error;
     } finally {
       input.dispose();
+      validation?.dispose();
     }
+  }
+
+  /** The `validationData` option as network input, scaled like the training rows (undefined without it). */
+  private validationInput(tf: typeof TF, affine: ColumnAffine, cols: number): TF.Tensor | undefined {
+    if (this.validationRows === undefined) return undefined;
+    const name = this.constructor.name;
+    const rows = toMatrix(this.validationRows, { name: `${name}: validationData` });
+    if (rows.cols !== cols) throw new RangeError(`${name}: validationData has ${rows.cols} columns, but X has ${cols}`);
+    return this.toInput(tf, applyColumnAffine(affine, rows));
   }
 
   protected decisionScores(X: Matrix): Float64Array {
