@@ -32,7 +32,7 @@ export interface AutoencoderOptions extends NeuralDetectorOptions {
    * Hidden layers from input to output (the output layer has as many units as the input has columns).
    * Default: the credit-card tutorial's 14 tanh (activity L1 1e-4), 7 relu, 7 tanh.
    */
-  layers?: DenseLayerSpec[];
+  layers?: readonly DenseLayerSpec[];
   /** Activation of the output layer. Default "linear" (the credit-card tutorial used "relu"). */
   outputActivation?: Activation;
   /** Training loss. Default "mse". */

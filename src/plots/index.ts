@@ -9,3 +9,4 @@ export { barChart, classCountsChart, type BarChartData, type BarChartOptions } f
 export { vegaLiteChart } from "./vega-lite-chart";
 export { prCurveChart, rocCurveChart, type CurveChartOptions, type CurveScores } from "./roc-pr";
 export { lossChart } from "./loss-chart";
+export { confusionMatrixChart, type ConfusionMatrixChartOptions } from "./confusion-matrix-chart";
