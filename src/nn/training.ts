@@ -116,7 +116,7 @@ export function resolveTraining(options: TrainingOptions, context: string): Reso
   if (options.earlyStopping) {
     const monitor = options.earlyStopping.monitor ?? (validates ? "val_loss" : "loss");
     if (monitor === "val_loss" && !validates) {
-      throw new RangeError(`${context}: earlyStopping monitors "val_loss" but validationSplit is 0; set validationSplit (e.g. 0.1) or monitor "loss"`);
+      throw new RangeError(`${context}: earlyStopping monitors "val_loss" but validationSplit is 0 and no validationData is given; set validationSplit (e.g. 0.1) or monitor "loss"`);
     }
     earlyStopping = {
       monitor,
