@@ -59,9 +59,11 @@ test("the split is scikit-learn's train_test_split(test_size=0.2, random_state=4
 });
 
 test("the autoencoder ranks the held-out frauds above the quick-mode bar, without a test-set checkpoint", () => {
-  const [auc] = tableRow("ROC-AUC", "linear output, clean (ours)").slice(2).map(Number);
+  const m = /ROC-AUC with the notebook's seed 42: (\d\.\d+); over 2 seeds: mean (\d\.\d+)/.exec(stdout);
+  assert.ok(m, "no seed summary");
+  const auc = Number(m[1]);
   assert.ok(auc >= QUICK_AUC_BAR, `clean ROC-AUC ${auc} < ${QUICK_AUC_BAR}`);
-  assert.match(stdout, new RegExp(`ROC-AUC with the notebook's seed 42: ${auc.toFixed(4)}; over 2 seeds: mean 0\\.9\\d+`));
+  assert.ok(tableRow("ROC-AUC", "linear output, clean (ours)").map(Number).includes(auc), "the variants table shows the same ROC-AUC");
 });
 
 test("the confusion matrix at 2.9 accounts for every test row", () => {
@@ -104,5 +106,5 @@ test("every chart is there, as an HTML image in the export", () => {
   for (const title of expected) assert.ok(titles.some((t) => title.test(t)), `no chart ${title} among ${titles.join(" | ")}`);
   assert.equal(titles.length, expected.length);
   assert.equal((html.match(/<img[^>]+src="data:image\/svg\+xml;base64,/g) ?? []).length, expected.length);
-  assert.match(html, /AutoencoderDetector training \d+\/\d+/, "the final state of the progress bar");
+  assert.match(html, /AutoencoderDetector training<\/span><progress value="6" max="6"/, "the final state of the progress bar");
 });

@@ -33,7 +33,11 @@ export interface NeuralDetectorOptions extends DetectorOptions, TrainingOptions 
   thresholdRule?: ThresholdRule;
   /** Column scaling learned at fit and applied before the network; default "none" (Keras: the data as given). */
   preprocessing?: InputScaling;
-  /** Rows scored per batch (bounds memory when scoring large data). Default 4096. */
+  /**
+   * Samples scored per batch (bounds memory when scoring large data). Default: as many as hold about 2^20 input
+   * values (36,157 rows of 29 columns, 1,337 images of 28 x 28): each batch costs a fixed overhead, so
+   * small batches score slower (measured: 4,096 rows of 29 columns per batch scored ~2.5x slower than 32,768).
+   */
   scoreBatchSize?: number;
 }
 
@@ -50,7 +54,8 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   readonly seed: number;
   readonly thresholdRule: ThresholdRule;
   readonly preprocessing: InputScaling;
-  readonly scoreBatchSize: number;
+  /** Samples per scoring batch; undefined: about 2^20 input values per batch. */
+  readonly scoreBatchSize: number | undefined;
   protected readonly training: ResolvedTraining;
   private readonly backendPreference: BackendName | undefined;
   private readonly validationRows: MatrixInput | undefined;
@@ -62,7 +67,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     this.seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : checkInteger(options.seed, `${name}: seed`, 0);
     this.thresholdRule = checkThresholdRule(options.thresholdRule ?? "contamination", name);
     this.preprocessing = checkInputScaling(options.preprocessing ?? "none", name);
-    this.scoreBatchSize = checkInteger(options.scoreBatchSize ?? 4096, `${name}: scoreBatchSize`, 1);
+    this.scoreBatchSize = options.scoreBatchSize === undefined ? undefined : checkInteger(options.scoreBatchSize, `${name}: scoreBatchSize`, 1);
     this.training = resolveTraining(options, name);
     this.backendPreference = options.backend;
     this.validationRows = options.validationData;
@@ -235,12 +240,13 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     return this.fittedNetwork().model.inputs[0].shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
   }
 
-  /** Scores `input` in batches of `scoreBatchSize` samples. */
+  /** Scores `input` in batches of `scoreBatchSize` samples (default: ~2^20 input values per batch). */
   private scoreInput(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor): Float64Array {
     const n = input.shape[0];
     const out = new Float64Array(n);
-    for (let start = 0; start < n; start += this.scoreBatchSize) {
-      const size = Math.min(this.scoreBatchSize, n - start);
+    const batchSize = this.scoreBatchSize ?? Math.max(1, Math.floor(2 ** 20 / Math.max(1, input.size / Math.max(1, n))));
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
       const scores = tf.tidy(() => this.batchScores(tf, model, input.slice(start, size)));
       out.set(scores.dataSync(), start);
       scores.dispose();
