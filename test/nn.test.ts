@@ -128,6 +128,25 @@ describe("AutoencoderDetector contract", () => {
     ae.dispose();
   });
 
+  it("validationData (Keras's validation_data): val_loss on the given rows, best epoch on them, the rows untouched", async () => {
+    // The credit-card tutorial's protocol: ModelCheckpoint(save_best_only) on validation_data = early stopping that
+    // never stops (patience >= epochs) and restores the best epoch.
+    const V = gaussianRows(9, 30, 6);
+    const ae = await new AutoencoderDetector({
+      ...small, epochs: 12, learningRate: 0.3, validationData: V, earlyStopping: { patience: 12 }, loss: "mse", seed: 5,
+    }).fit(X);
+    const h = ae.history;
+    assert.equal(h.valLoss.length, 12);
+    assert.equal(h.trainRows, 120, "every X row trains: no split");
+    assert.equal(h.validationRows, 30);
+    assert.equal(h.stoppedEarly, false);
+    assert.equal(h.bestEpoch, h.valLoss.indexOf(Math.min(...h.valLoss)) + 1);
+    const scores = ae.score(V);
+    const mean = Array.from(scores).reduce((a, b) => a + b, 0) / scores.length;
+    assertNear(mean, h.valLoss[h.bestEpoch - 1], { relative: 1e-5 }, "validation MSE with the restored weights");
+    ae.dispose();
+  });
+
   it("reports progress per epoch through a callback", async () => {
     const logs: number[] = [];
     const ae = await new AutoencoderDetector({ ...small, seed: 1, progress: (log) => logs.push(log.epoch) }).fit(X);
@@ -169,7 +188,8 @@ describe("AutoencoderDetector memory", () => {
     warm.dispose();
     const before = tf.memory().numTensors;
     for (let round = 0; round < 3; round++) {
-      const ae = await new AutoencoderDetector({ ...small, seed: round, validationSplit: 0.2, earlyStopping: { patience: 1 }, scoreBatchSize: 10 }).fit(X);
+      const validation = round === 2 ? { validationData: X.slice(0, 9) } : { validationSplit: 0.2 };
+      const ae = await new AutoencoderDetector({ ...small, seed: round, ...validation, earlyStopping: { patience: 1 }, scoreBatchSize: 10 }).fit(X);
       ae.score(X);
       ae.predict(X);
       ae.reconstruct(X.slice(0, 3));
@@ -191,6 +211,9 @@ describe("AutoencoderDetector bad input", () => {
     assert.throws(() => new AutoencoderDetector({ validationSplit: 1 }), /validationSplit must be in \[0, 1\)/);
     assert.throws(() => new AutoencoderDetector({ earlyStopping: { monitor: "val_loss" } }), /monitors "val_loss" but validationSplit is 0/);
     assert.throws(() => new AutoencoderDetector({ layers: [{ units: 0 }] }), /layers\[0\]\.units/);
+    assert.throws(() => new AutoencoderDetector({ validationSplit: 0.1, validationData: [[1, 2, 3]] }), /validationSplit or validationData, not both/);
+    await assert.rejects(new AutoencoderDetector({ ...small, validationData: [[1, 2]] }).fit(gaussianRows(1, 40, 3)), /validationData has 2 columns, but X has 3/);
+    await assert.rejects(new AutoencoderDetector({ ...small, validationData: [[1, 2, 3], [4, Number.NaN, 6]] }).fit(gaussianRows(1, 40, 3)), /validationData.*row 1.*column 1/i);
     assert.throws(() => new AutoencoderDetector({ outputActivation: "softmax" as never }), /outputActivation must be one of/);
     assert.throws(() => new AutoencoderDetector({ thresholdRule: { fixed: Number.NaN } }), /thresholdRule\.fixed/);
     await assert.rejects(new AutoencoderDetector({ ...small, learningRate: 1e30 }).fit(gaussianRows(1, 40, 3)), /loss became/);

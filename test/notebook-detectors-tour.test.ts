@@ -71,6 +71,13 @@ test("the global detectors rank the frauds well", () => {
   for (const name of ["HBOS", "ECOD", "IForest", "OCSVM", "MCD", "PCA"]) assert.ok(aucOf(name) > 0.9, name);
 });
 
+test("the autoencoder has its row in the same table, trained in quick mode (3 epochs)", () => {
+  // Measured in quick mode (wasm): 0.9001 after 3 epochs; the full run (up to 60 epochs) is higher. The bar is
+  // well above chance and below what a few epochs reach on any backend.
+  assert.ok(aucOf("autoencoder") > 0.85, `autoencoder ROC-AUC ${aucOf("autoencoder")}`);
+  assert.match(stdout + outputs.map((o) => joined(o.data?.["text/plain"])).join(""), /AutoencoderDetector training 3\/3/);
+});
+
 test("ROC and PR charts are execute_results with images", () => {
   const charts = outputs.filter((o) => o.output_type === "execute_result" && joined(o.data?.["text/plain"]).startsWith("Chart:"));
   assert.equal(charts.length, 2);

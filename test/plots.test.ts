@@ -10,6 +10,7 @@ import { mimeBundleOf } from "../src/display/display";
 import { mimeText } from "../src/display/mime";
 import { barChart, classCountsChart } from "../src/plots/bar-chart";
 import { boxplot } from "../src/plots/boxplot";
+import { confusionMatrixChart } from "../src/plots/confusion-matrix-chart";
 import { Chart } from "../src/plots/chart";
 import { histogram } from "../src/plots/histogram";
 import { lineChart } from "../src/plots/line-chart";
@@ -65,6 +66,38 @@ suite("histogram", () => {
   });
 });
 
+suite("histogram by group", () => {
+  test("one panel per class with its own count axis; the bars of each panel count that class's rows", async () => {
+    const classes = salaries.getColumn("class").toArray() as number[];
+    const chart = await histogram(salary, { groups: classes.map((c) => (c === 1 ? "anomaly" : "normal")), groupTitle: "class", xTitle: "USD" });
+    const bars = markLabels(chart.svg, "rect").map((label) => /count: (\d+); group: (\w+)$/.exec(label)!);
+    const total = (group: string) => bars.filter((m) => m[2] === group).reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.equal(total("normal"), 98);
+    assert.equal(total("anomaly"), 2);
+    assert.equal([...chart.svg.matchAll(/Y-axis titled 'count'/g)].length, 2, "independent count axes");
+    assert.match(chart.svg, /Title text 'anomaly'/);
+  });
+
+  test("a group per value is required", async () => {
+    await assert.rejects(histogram([1, 2, 3], { groups: ["a", "b"] }), /histogram: groups has 2 values but values has 3/);
+  });
+});
+
+suite("confusionMatrixChart", () => {
+  test("counts in their cells (true class down, predicted across), coloured by the share of the true class", async () => {
+    const chart = await confusionMatrixChart([0, 0, 0, 1, 1], [0, 1, 0, 1, 0], { labels: ["normal", "fraud"] });
+    const counts = markLabels(chart.svg, "text").filter((l) => l.includes("count"));
+    assert.deepEqual(counts, [
+      "predicted class: normal; true class: normal; count: 2",
+      "predicted class: fraud; true class: normal; count: 1",
+      "predicted class: normal; true class: fraud; count: 1",
+      "predicted class: fraud; true class: fraud; count: 1",
+    ]);
+    assert.ok(markLabels(chart.svg, "rect").includes("predicted class: normal; true class: normal; share of true class: 67%"));
+    await assert.rejects(confusionMatrixChart([0, 1], [0, 1], { labels: ["only one"] as never }), /labels must be two non-empty names/);
+  });
+});
+
 suite("boxplot", () => {
   test("draws the 1.5-IQR outliers (17 and 23) as points", async () => {
     const chart = await boxplot(salary, { title: "Salary box plot", xTitle: "USD" });
@@ -89,6 +122,15 @@ suite("scatter", () => {
     assert.equal(markCount(chart.svg, "symbol"), 100);
     assert.match(chart.svg, /Symbol legend titled 'class' for fill color with 2 values: 0, 1/);
     assert.ok(markLabels(chart.svg, "symbol").includes("employee: 16; USD: 23; class: 1"));
+  });
+
+  test("a log y axis and a labelled threshold rule", async () => {
+    const chart = await scatter({ x: [1, 2, 3, 4], y: [0.1, 1, 10, 100] }, { threshold: 2.9, logY: true });
+    assert.match(chart.svg, /Y-axis titled 'y' for a log scale/);
+    assert.ok(markLabels(chart.svg, "rule").includes("threshold: 2.9"));
+    assert.ok(markLabels(chart.svg, "text").includes("threshold: 2.9; label: threshold = 2.9"));
+    await assert.rejects(scatter({ x: [1, 2], y: [1, 0] }, { logY: true }), /logY needs every y > 0, but y\[1\] = 0/);
+    await assert.rejects(scatter({ x: [1, 2], y: [1, 2] }, { threshold: Number.NaN }), /threshold must be a finite number/);
   });
 
   test("x/y and colour length mismatches name the arguments", async () => {

@@ -12,6 +12,7 @@ import { RandomState } from "../random";
 import { progressBar, type ProgressBar } from "../display/progress";
 import { checkInteger } from "../core/validation";
 import { HostAdam } from "./host-adam";
+import type { MatrixInput } from "../core/matrix";
 
 /** Early stopping, as Keras's `EarlyStopping` callback. */
 export interface EarlyStoppingOptions {
@@ -47,6 +48,12 @@ export interface TrainingOptions {
   learningRate?: number;
   /** Share of the training rows held out for validation: the last rows, before shuffling (Keras). Default 0. */
   validationSplit?: number;
+  /**
+   * Rows to compute `val_loss` on instead of a split of the training rows (Keras's `validation_data`).
+   * Never pass the rows you evaluate on: a checkpoint or early stop chosen on them leaks the test set into
+   * the model (the credit-card tutorial's `validation_data=(X_test, X_test)`). Not saved with the model.
+   */
+  validationData?: MatrixInput;
   /** Stop when the monitored loss stops improving; `false` (default) trains all epochs. */
   earlyStopping?: EarlyStoppingOptions | false;
   /** Shuffle the rows every epoch (seeded). Default true. */
@@ -83,6 +90,8 @@ export interface ResolvedTraining {
   batchSize: number;
   learningRate: number;
   validationSplit: number;
+  /** Whether `validationData` was given (then `validationSplit` is 0). */
+  validationData: boolean;
   earlyStopping: Required<EarlyStoppingOptions> | false;
   shuffle: boolean;
   progress: boolean | ((log: EpochLog) => void);
@@ -99,11 +108,16 @@ export function resolveTraining(options: TrainingOptions, context: string): Reso
   if (!(validationSplit >= 0 && validationSplit < 1)) {
     throw new RangeError(`${context}: validationSplit must be in [0, 1), got ${String(validationSplit)}`);
   }
+  const validationData = options.validationData !== undefined;
+  if (validationData && validationSplit > 0) {
+    throw new RangeError(`${context}: give validationSplit or validationData, not both`);
+  }
+  const validates = validationSplit > 0 || validationData;
   let earlyStopping: Required<EarlyStoppingOptions> | false = false;
   if (options.earlyStopping) {
-    const monitor = options.earlyStopping.monitor ?? (validationSplit > 0 ? "val_loss" : "loss");
-    if (monitor === "val_loss" && validationSplit === 0) {
-      throw new RangeError(`${context}: earlyStopping monitors "val_loss" but validationSplit is 0; set validationSplit (e.g. 0.1) or monitor "loss"`);
+    const monitor = options.earlyStopping.monitor ?? (validates ? "val_loss" : "loss");
+    if (monitor === "val_loss" && !validates) {
+      throw new RangeError(`${context}: earlyStopping monitors "val_loss" but validationSplit is 0 and no validationData is given; set validationSplit (e.g. 0.1) or monitor "loss"`);
     }
     earlyStopping = {
       monitor,
@@ -112,7 +126,7 @@ export function resolveTraining(options: TrainingOptions, context: string): Reso
       restoreBestWeights: options.earlyStopping.restoreBestWeights ?? true,
     };
   }
-  return { epochs, batchSize, learningRate, validationSplit, earlyStopping, shuffle: options.shuffle ?? true, progress: options.progress ?? true };
+  return { epochs, batchSize, learningRate, validationSplit, validationData, earlyStopping, shuffle: options.shuffle ?? true, progress: options.progress ?? true };
 }
 
 /** What the loop needs from a model. */
@@ -125,6 +139,7 @@ export interface Trainable {
 
 /**
  * Trains `trainable` on `data` (first axis = samples). Seeded: same seed and backend, same losses.
+ * `validationData` (samples like `data`, when `settings.validationData`) is only read, never disposed.
  * Leaves no tensors behind but the model's weights.
  */
 export async function trainModel(
@@ -134,7 +149,11 @@ export async function trainModel(
   settings: ResolvedTraining,
   seed: number,
   label = "training",
+  validationData?: TF.Tensor,
 ): Promise<TrainingHistory> {
+  if (settings.validationData !== (validationData !== undefined)) {
+    throw new Error(`${label}: validationData was ${settings.validationData ? "announced but not passed" : "passed without the validationData option"}`);
+  }
   const n = data.shape[0];
   const nValidation = Math.floor(n * settings.validationSplit);
   const nTrain = n - nValidation;
@@ -146,7 +165,7 @@ export async function trainModel(
   const variables = trainable.model.trainableWeights.map((weight) => weight.read() as TF.Variable);
   const optimizer = new HostAdam(variables, settings.learningRate);
   const train = nValidation > 0 ? data.slice(0, nTrain) : data;
-  const validation = nValidation > 0 ? data.slice(nTrain, nValidation) : undefined;
+  const validation = nValidation > 0 ? data.slice(nTrain, nValidation) : validationData;
   const bar = progressFor(settings, label);
   const losses: number[] = [];
   const valLosses: number[] = [];
@@ -207,8 +226,8 @@ export async function trainModel(
     else bestEpoch = losses.length;
   } finally {
     for (const weight of bestWeights ?? []) weight.dispose();
-    if (validation !== undefined) {
-      validation.dispose();
+    if (nValidation > 0) {
+      validation?.dispose();
       train.dispose();
     }
   }
@@ -221,7 +240,7 @@ export async function trainModel(
     stoppedEarly,
     seconds,
     trainRows: nTrain,
-    validationRows: nValidation,
+    validationRows: validation === undefined ? 0 : validation.shape[0],
     backend: tf.getBackend(),
   };
 }

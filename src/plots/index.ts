@@ -15,3 +15,4 @@ export { alarmTimeline, type AlarmTimelineOptions } from "./alarm-timeline";
 export { seedSpreadChart, type SeedSpreadOptions } from "./seed-spread";
 export { anomalyChart, type AnomalyChartData, type AnomalyChartOptions } from "./anomaly-chart";
 export { decisionRegionChart, type DecisionRegionOptions } from "./decision-regions";
+export { confusionMatrixChart, type ConfusionMatrixChartOptions } from "./confusion-matrix-chart";

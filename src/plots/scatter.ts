@@ -1,7 +1,7 @@
 import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
 import { Chart } from "./chart";
 import { checkSameLength, toCategories, type CategoryInput } from "./chart-input";
-import { baseSpec, PRIMARY_COLOR, type ChartOptions } from "./spec-defaults";
+import { baseSpec, HIGHLIGHT_COLOR, PRIMARY_COLOR, type ChartOptions } from "./spec-defaults";
 
 /** Data of {@link scatter}: x and y of each point, optionally a group for its colour. */
 export interface ScatterData {
@@ -17,6 +17,10 @@ export interface ScatterOptions extends ChartOptions {
   yTitle?: string;
   /** Legend title for the colour groups (default "group"). */
   colorTitle?: string;
+  /** Draws a dashed horizontal rule at this y (a score threshold), labelled. */
+  threshold?: number;
+  /** Logarithmic y axis (scores spanning several orders of magnitude; every y must be > 0). */
+  logY?: boolean;
 }
 
 /**
@@ -34,14 +38,33 @@ export async function scatter(data: ScatterData, options: ScatterOptions = {}): 
   const groups = data.color === undefined ? undefined : toCategories(data.color, "scatter(color)");
   if (groups) checkSameLength("scatter", { name: "x", length: x.length }, { name: "color", length: groups.length });
   const colorTitle = options.colorTitle ?? "group";
-  return Chart.render({
-    ...baseSpec("scatter", options, { title: "Scatter plot" }),
+  const { threshold, logY = false } = options;
+  if (threshold !== undefined && (typeof threshold !== "number" || !Number.isFinite(threshold) || (logY && threshold <= 0))) {
+    throw new RangeError(`scatter: threshold must be a finite number${logY ? " > 0 (log y axis)" : ""}, got ${String(threshold)}`);
+  }
+  if (logY) {
+    const bad = y.findIndex((value) => !(value > 0));
+    if (bad >= 0) throw new RangeError(`scatter: logY needs every y > 0, but y[${bad}] = ${y[bad]}`);
+  }
+  const yScale = logY ? { type: "log" } : { zero: false };
+  const points = {
     data: { values: Array.from(x, (xValue, i) => ({ x: xValue, y: y[i], group: groups?.[i] })) },
     mark: { type: "point", filled: true, size: 36, opacity: 0.75, ...(groups ? {} : { color: PRIMARY_COLOR }) },
     encoding: {
       x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: { zero: false } },
-      y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: { zero: false } },
+      y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: yScale },
       ...(groups ? { color: { field: "group", type: "nominal", title: colorTitle } } : {}),
     },
-  });
+  };
+  const base = baseSpec("scatter", options, { title: "Scatter plot" });
+  if (threshold === undefined) return Chart.render({ ...base, ...points });
+  const rule = {
+    data: { values: [{ threshold, label: `threshold = ${threshold}` }] },
+    encoding: { y: { field: "threshold", type: "quantitative", scale: yScale } },
+    layer: [
+      { mark: { type: "rule", color: HIGHLIGHT_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 } },
+      { mark: { type: "text", color: HIGHLIGHT_COLOR, align: "right", baseline: "bottom", dy: -3, x: "width", fontSize: 11 }, encoding: { text: { field: "label" } } },
+    ],
+  };
+  return Chart.render({ ...base, layer: [points, rule] });
 }
