@@ -10,3 +10,5 @@ export {
   type DenseLayerSpec,
   type ReconstructionError,
 } from "./autoencoder";
+export { Conv1dAutoencoderDetector, type Conv1dAutoencoderOptions } from "./conv1d-autoencoder";
+export { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
