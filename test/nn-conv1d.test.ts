@@ -14,39 +14,50 @@ import { RandomState } from "../src/random/random-state";
 import { assertAllClose, assertNear } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
 
-const reference = readFixture("nn_conv1d.json");
+const fixture = readFixture("nn_conv1d.json");
 const QUIET = { progress: false } as const;
 
-/** The reference network started from the fixture's weights; exposes the loss for a gradient check. */
-class FromFixtureWeights extends Conv1dAutoencoderDetector {
-  protected override buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel {
-    const model = super.buildModel(tf, cols, seed);
-    model.setWeights(reference.initialWeights.map((w: number[] | number[][][]) => tf.tensor(w)));
-    return model;
-  }
+interface ReferenceCase {
+  codeSize: number | null;
+  initialWeights: number[][] | number[][][];
+  loss: number;
+  gradients: number[][];
+  weightsAfterStep: number[][];
+  maeAfterStep: number[];
+}
 
-  /** The gradient of the training loss with respect to every weight, at the fixture's weights. */
-  gradients(tf: typeof TF, X: number[][]): { loss: number; grads: number[][] } {
-    const model = this.buildModel(tf, X[0].length, 0);
-    const input = this.toInput(tf, { rows: X.length, cols: X[0].length, data: Float64Array.from(X.flat()) } as never);
-    const weights = model.trainableWeights.map((w) => w.read() as TF.Variable);
-    const { value, grads } = tf.variableGrads(() => this.batchLoss(tf, model, input, true), weights);
-    const result = { loss: value.dataSync()[0], grads: weights.map((w) => Array.from(grads[w.name].dataSync())) };
-    tf.dispose([value, ...Object.values(grads), input]);
-    model.dispose();
-    return result;
-  }
+/** The reference network started from a case's weights; exposes the loss for a gradient check. */
+function fromFixtureWeights(reference: ReferenceCase) {
+  return class FromFixtureWeights extends Conv1dAutoencoderDetector {
+    protected override buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel {
+      const model = super.buildModel(tf, cols, seed);
+      model.setWeights(reference.initialWeights.map((w) => tf.tensor(w as number[])));
+      return model;
+    }
+
+    /** The gradient of the training loss with respect to every weight, at the fixture's weights. */
+    gradients(tf: typeof TF, X: number[][]): { loss: number; grads: number[][] } {
+      const model = this.buildModel(tf, X[0].length, 0);
+      const input = this.toInput(tf, { rows: X.length, cols: X[0].length, data: Float64Array.from(X.flat()) } as never);
+      const weights = model.trainableWeights.map((w) => w.read() as TF.Variable);
+      const { value, grads } = tf.variableGrads(() => this.batchLoss(tf, model, input, true), weights);
+      const result = { loss: value.dataSync()[0], grads: weights.map((w) => Array.from(grads[w.name].dataSync())) };
+      tf.dispose([value, ...Object.values(grads), input]);
+      model.dispose();
+      return result;
+    }
+  };
 }
 
 const options: Conv1dAutoencoderOptions = {
-  filters: reference.filters,
-  kernelSize: reference.kernelSize,
+  filters: fixture.filters,
+  kernelSize: fixture.kernelSize,
   outputActivation: "sigmoid",
   loss: "mae",
   epochs: 1,
-  batchSize: reference.X.length,
+  batchSize: fixture.X.length,
   shuffle: false,
-  learningRate: reference.learningRate,
+  learningRate: fixture.learningRate,
   ...QUIET,
 };
 
@@ -59,22 +70,26 @@ function waves(seed: number, n: number, steps: number): number[][] {
 }
 
 describe("Conv1dAutoencoderDetector against PyTorch", () => {
-  it("computes the MAE loss and the gradient of every weight (filters included) as PyTorch does", async () => {
-    const { tf, info } = await useBackend();
-    const detector = new FromFixtureWeights({ ...options, seed: 0 });
-    const { loss, grads } = detector.gradients(tf, reference.X);
-    assertNear(loss, reference.loss, { relative: 1e-5 }, `loss at the initial weights (${info.name})`);
-    grads.forEach((g, k) => assertAllClose(g, reference.gradients[k].flat(2), { relative: 1e-4 }, `gradient of weights[${k}] (${info.name})`));
-  });
+  for (const reference of fixture.cases as ReferenceCase[]) {
+    const variant = reference.codeSize === null ? "without a dense code" : `with a dense code of ${reference.codeSize}`;
+    const caseOptions = { ...options, codeSize: reference.codeSize ?? undefined, seed: 0 };
+    const Detector = fromFixtureWeights(reference);
 
-  it("takes the same Adam step and scores each sequence by its mean absolute error", async () => {
-    const ae = await new FromFixtureWeights({ ...options, seed: 0 }).fit(reference.X);
-    assertNear(ae.history.loss[0], reference.loss, { relative: 1e-5 }, "epoch loss = loss at the initial weights");
-    ae.model.getWeights().forEach((w, k) => assertAllClose(Array.from(w.dataSync()), reference.weightsAfterStep[k].flat(2), 1e-5, `weights[${k}] after one step`));
-    assertAllClose(ae.trainingScores, reference.maeAfterStep, { relative: 1e-4 }, "per-sequence MAE after the step");
-    assert.equal(ae.trainingScores.indexOf(Math.max(...ae.trainingScores)), 0, "the sequence with a bump (row 0) scores highest");
-    ae.dispose();
-  });
+    it(`computes the MAE loss and the gradient of every weight (filters included) as PyTorch does, ${variant}`, async () => {
+      const { tf, info } = await useBackend();
+      const { loss, grads } = new Detector(caseOptions).gradients(tf, fixture.X);
+      assertNear(loss, reference.loss, { relative: 1e-5 }, `loss at the initial weights (${info.name})`);
+      grads.forEach((g, k) => assertAllClose(g, reference.gradients[k].flat(2), { relative: 1e-4 }, `gradient of weights[${k}] (${info.name})`));
+    });
+
+    it(`takes the same Adam step and scores each sequence by its mean absolute error, ${variant}`, async () => {
+      const ae = await new Detector(caseOptions).fit(fixture.X);
+      assertNear(ae.history.loss[0], reference.loss, { relative: 1e-5 }, "epoch loss = loss at the initial weights");
+      ae.model.getWeights().forEach((w, k) => assertAllClose(Array.from(w.dataSync()), reference.weightsAfterStep[k].flat(2), 1e-5, `weights[${k}] after one step`));
+      assertAllClose(ae.trainingScores, reference.maeAfterStep, { relative: 1e-4 }, "per-sequence MAE after the step");
+      ae.dispose();
+    });
+  }
 });
 
 describe("the wasm filter-gradient kernel", () => {
@@ -84,7 +99,7 @@ describe("the wasm filter-gradient kernel", () => {
   it("gives tfjs's cpu kernel's filter gradients for stride-1 convolutions, and refuses strides it would get wrong", async (t) => {
     const { tf } = await useBackend();
     if (tf.getBackend() !== "wasm") return t.skip("the wasm backend is not in use");
-    await new Conv1dAutoencoderDetector({ ...options, seed: 0, epochs: 1 }).fit(reference.X).then((d) => d.dispose()); // registers the kernel
+    await new Conv1dAutoencoderDetector({ ...options, seed: 0, epochs: 1 }).fit(fixture.X).then((d) => d.dispose()); // registers the kernel
     const random = new RandomState(9);
     const xs = Array.from(random.standardNormal(3 * 20 * 2));
     const ws = Array.from(random.standardNormal(5 * 2 * 4));
@@ -125,12 +140,13 @@ describe("Conv1dAutoencoderDetector contract", () => {
   it("round-trips through save / load: same scores, threshold and options", async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "conv1d-save-"));
     const target = path.join(folder, "model");
-    const ae = await new Conv1dAutoencoderDetector({ ...small, seed: 4, loss: "mae", outputActivation: "sigmoid", thresholdRule: { meanPlusStd: 1 } }).fit(X);
+    const ae = await new Conv1dAutoencoderDetector({ ...small, seed: 4, codeSize: 3, loss: "mae", outputActivation: "sigmoid", thresholdRule: { meanPlusStd: 1 } }).fit(X);
     await ae.save(target);
     const loaded = await Conv1dAutoencoderDetector.load(target);
     assert.deepEqual(Array.from(loaded.score(X)), Array.from(ae.score(X)));
     assert.equal(loaded.threshold, ae.threshold);
     assert.deepEqual(loaded.filters, [4, 2]);
+    assert.equal(loaded.codeSize, 3);
     assert.equal(loaded.outputActivation, "sigmoid");
     assert.equal(loaded.loss, "mae");
     await assert.rejects(Conv1dAutoencoderDetector.load(path.join(folder, "nope")), /detector\.json is missing/);
@@ -159,6 +175,7 @@ describe("Conv1dAutoencoderDetector contract", () => {
     assert.throws(() => new Conv1dAutoencoderDetector({ filters: [] }), /filters must be a non-empty array/);
     assert.throws(() => new Conv1dAutoencoderDetector({ filters: [8, 0] }), /filters\[1\]/);
     assert.throws(() => new Conv1dAutoencoderDetector({ loss: "huber" as never }), /loss must be "mse" or "mae"/);
+    assert.throws(() => new Conv1dAutoencoderDetector({ codeSize: 0 }), /codeSize/);
     const ae = await new Conv1dAutoencoderDetector({ ...small, seed: 1 }).fit(X);
     assert.throws(() => ae.score(waves(1, 2, 8)), /8 columns.*fitted on 16/);
     assert.throws(() => ae.reconstruct(waves(1, 2, 8)), /8 columns.*16 steps/);

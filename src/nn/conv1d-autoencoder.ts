@@ -26,6 +26,12 @@ export interface Conv1dAutoencoderOptions extends NeuralDetectorOptions {
   filters?: number[];
   /** Width of every convolution (odd, so that "same" padding is symmetric). Default 7. */
   kernelSize?: number;
+  /**
+   * Units of a dense code between encoder and decoder (flatten -> Dense(codeSize, relu) -> Dense back ->
+   * reshape). Without it the code is the last pooling's output, (steps / 2^k) x last filters values, which
+   * may be as large as the input itself and let the network copy abnormal sequences too. Default: none.
+   */
+  codeSize?: number;
   /** Activation of the last convolution. Default "linear" ("sigmoid" for data scaled to [0, 1]). */
   outputActivation?: Activation;
   /** Training loss. Default "mse". */
@@ -52,6 +58,7 @@ const OUTPUT_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "elu", "tan
 export class Conv1dAutoencoderDetector extends NeuralDetector {
   readonly filters: readonly number[];
   readonly kernelSize: number;
+  readonly codeSize: number | undefined;
   readonly outputActivation: Activation;
   readonly loss: ReconstructionError;
   readonly scoreError: ReconstructionError;
@@ -63,6 +70,7 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
     this.filters = filters.map((f, i) => checkInteger(f, `Conv1dAutoencoderDetector: filters[${i}]`, 1));
     this.kernelSize = checkInteger(options.kernelSize ?? 7, "Conv1dAutoencoderDetector: kernelSize", 1);
     if (this.kernelSize % 2 === 0) throw new RangeError(`Conv1dAutoencoderDetector: kernelSize must be odd (symmetric "same" padding), got ${this.kernelSize}`);
+    this.codeSize = options.codeSize === undefined ? undefined : checkInteger(options.codeSize, "Conv1dAutoencoderDetector: codeSize", 1);
     const activation = options.outputActivation ?? "linear";
     if (!OUTPUT_ACTIVATIONS.includes(activation)) {
       throw new RangeError(`Conv1dAutoencoderDetector: outputActivation must be one of ${OUTPUT_ACTIVATIONS.join(", ")}, got ${String(activation)}`);
@@ -86,7 +94,7 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
       );
     }
     if (tf.getBackend() === "wasm") registerWasmConvFilterGradient(tf);
-    const seeds = layerSeeds(seed, 2 * this.filters.length + 1);
+    const seeds = layerSeeds(seed, 2 * this.filters.length + 3);
     let next = 0;
     const conv = (filters: number, activation: Activation, name: string, inputShape?: number[]) =>
       tf.layers.conv1d({
@@ -105,6 +113,15 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
       model.add(tf.layers.maxPooling1d({ name: `encoder_pool_${i + 1}`, poolSize: 2 }));
       steps /= 2;
     });
+    const last = this.filters[this.filters.length - 1]!;
+    if (this.codeSize !== undefined) {
+      const dense = (units: number, name: string) =>
+        tf.layers.dense({ name, units, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: seeds[seeds.length - (name === "code" ? 2 : 1)] }) });
+      model.add(tf.layers.flatten({ name: "encoder_flatten" }));
+      model.add(dense(this.codeSize, "code"));
+      model.add(dense(steps * last, "decoder_dense"));
+      model.add(tf.layers.reshape({ name: "decoder_unflatten", targetShape: [steps, last] }));
+    }
     [...this.filters].reverse().forEach((filters, i) => {
       const channels = i === 0 ? this.filters[this.filters.length - 1]! : [...this.filters].reverse()[i - 1]!;
       // tfjs has no UpSampling1D: a [steps, channels] sequence is a [steps, 1, channels] image.
@@ -151,7 +168,7 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
   }
 
   protected savedOptions(): Record<string, unknown> {
-    return { filters: this.filters, kernelSize: this.kernelSize, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };
+    return { filters: this.filters, kernelSize: this.kernelSize, codeSize: this.codeSize, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };
   }
 }
 

@@ -9,3 +9,6 @@ export { barChart, classCountsChart, type BarChartData, type BarChartOptions } f
 export { vegaLiteChart } from "./vega-lite-chart";
 export { prCurveChart, rocCurveChart, type CurveChartOptions, type CurveScores } from "./roc-pr";
 export { lossChart } from "./loss-chart";
+export { bandChart, type BandChartOptions } from "./band-chart";
+export { reconstructionChart, type ReconstructionChartOptions } from "./reconstruction-chart";
+export { scoreHistogram, type ScoreHistogramOptions } from "./score-histogram";
