@@ -21,6 +21,7 @@ export {
 export { averagePrecision, precisionRecallCurve, type PrecisionRecallCurve } from "./pr-curve";
 export {
   costOptimalThreshold,
+  meanPlusStdThreshold,
   thresholdSweep,
   type CostOptimalThreshold,
   type CostOptions,
