@@ -124,11 +124,16 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
     }
     [...this.filters].reverse().forEach((filters, i) => {
       const channels = i === 0 ? this.filters[this.filters.length - 1]! : [...this.filters].reverse()[i - 1]!;
-      // tfjs has no UpSampling1D: a [steps, channels] sequence is a [steps, 1, channels] image.
-      model.add(tf.layers.reshape({ name: `decoder_as_image_${i + 1}`, targetShape: [steps, 1, channels] }));
-      model.add(tf.layers.upSampling2d({ name: `decoder_upsample_${i + 1}`, size: [2, 1] }));
+      // Nearest upsampling by 2 (tfjs has no UpSampling1D): repeat the flattened sequence, then interleave
+      // the copies, [steps, ch] -> [2, steps·ch] -> [steps, 2, ch] -> [2·steps, ch]. Not UpSampling2D: tfjs
+      // 4.22's cpu gradient of it (ResizeNearestNeighborGrad) mixes up the samples of a batch.
+      const n = i + 1;
+      model.add(tf.layers.reshape({ name: `decoder_flatten_${n}`, targetShape: [steps * channels] }));
+      model.add(tf.layers.repeatVector({ name: `decoder_repeat_${n}`, n: 2 }));
+      model.add(tf.layers.reshape({ name: `decoder_copies_${n}`, targetShape: [2, steps, channels] }));
+      model.add(tf.layers.permute({ name: `decoder_interleave_${n}`, dims: [2, 1, 3] }));
       steps *= 2;
-      model.add(tf.layers.reshape({ name: `decoder_as_sequence_${i + 1}`, targetShape: [steps, channels] }));
+      model.add(tf.layers.reshape({ name: `decoder_upsampled_${n}`, targetShape: [steps, channels] }));
       model.add(conv(filters, "relu", `decoder_conv_${i + 1}`));
     });
     model.add(conv(1, this.outputActivation, "reconstruction"));
