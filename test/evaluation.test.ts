@@ -13,6 +13,7 @@ import {
   recall,
 } from "../src/evaluation/classification";
 import { precisionAtN, rocAuc, rocCurve } from "../src/evaluation/ranking";
+import { meanPlusStdThreshold } from "../src/evaluation/threshold";
 import { assertNear } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
 
@@ -108,5 +109,15 @@ describe("classification metrics vs scikit-learn", () => {
     assert.equal(accuracy([true, false], Uint8Array.of(1, 1)), 0.5);
     assert.throws(() => f1([0, 1], [0, 0.5]), /yPred\[1\] is 0.5: labels must be 0 \(inlier\) or 1 \(outlier\)/);
     assert.throws(() => precision([0, 1], [0]), /yTrue has 2 values but yPred has 1/);
+  });
+});
+
+describe("meanPlusStdThreshold", () => {
+  it("is numpy's s.mean() + k * s.std() (ddof 0)", () => {
+    // /usr/bin/python3 -c "import numpy as np; s = np.array([0.1, 0.25, 0.3, 0.05, 0.9]); print(s.mean() + s.std(), s.mean() + 2.5 * s.std())"
+    assertNear(meanPlusStdThreshold([0.1, 0.25, 0.3, 0.05, 0.9]), 0.6243024810940588, 1e-15, "k = 1");
+    assertNear(meanPlusStdThreshold([0.1, 0.25, 0.3, 0.05, 0.9], 2.5), 1.0807562027351472, 1e-15, "k = 2.5");
+    assert.throws(() => meanPlusStdThreshold([]), /scores is empty/);
+    assert.throws(() => meanPlusStdThreshold([1, Number.NaN]), /NaN/);
   });
 });

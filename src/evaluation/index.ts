@@ -22,6 +22,7 @@ export { recallAtAlarmRate } from "./alarm-rate";
 export { averagePrecision, precisionRecallCurve, type PrecisionRecallCurve } from "./pr-curve";
 export {
   costOptimalThreshold,
+  meanPlusStdThreshold,
   thresholdSweep,
   type CostOptimalThreshold,
   type CostOptions,

@@ -168,3 +168,24 @@ function checkCost(value: number, name: string): number {
 function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
 }
+
+/**
+ * mean + k · std of scores of normal data (numpy's `np.mean(s) + k * np.std(s)`, ddof 0): the TensorFlow ECG
+ * tutorial's threshold (k = 1 on the training errors). Give it the scores of normal rows the model did not
+ * train on (a held-out part) to place the threshold where unseen normal rows fall.
+ *
+ * @example
+ * const threshold = meanPlusStdThreshold(heldOutErrors, 1);
+ * const labels = ae.predict(XTest, { threshold });
+ */
+export function meanPlusStdThreshold(scores: VectorInput, k = 1): number {
+  const values = toScores(scores, "scores");
+  if (values.length === 0) throw new RangeError("meanPlusStdThreshold: scores is empty");
+  checkFiniteNumber(k, "meanPlusStdThreshold: k");
+  let mean = 0;
+  for (const v of values) mean += v;
+  mean /= values.length;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) ** 2;
+  return mean + k * Math.sqrt(squares / values.length);
+}

@@ -37,3 +37,5 @@ export type { GAALOptions } from "./gaal";
 export { SOGAALDetector, type SOGAALOptions } from "./so-gaal";
 export { MOGAALDetector, type MOGAALOptions } from "./mo-gaal";
 export { GANEnsembleDetector, type GANEnsembleOptions } from "./gan-ensemble";
+export { Conv1dAutoencoderDetector, type Conv1dAutoencoderOptions } from "./conv1d-autoencoder";
+export { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";

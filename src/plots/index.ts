@@ -16,3 +16,6 @@ export { seedSpreadChart, type SeedSpreadOptions } from "./seed-spread";
 export { anomalyChart, type AnomalyChartData, type AnomalyChartOptions } from "./anomaly-chart";
 export { decisionRegionChart, type DecisionRegionOptions } from "./decision-regions";
 export { confusionMatrixChart, type ConfusionMatrixChartOptions } from "./confusion-matrix-chart";
+export { bandChart, type BandChartOptions } from "./band-chart";
+export { reconstructionChart, type ReconstructionChartOptions } from "./reconstruction-chart";
+export { scoreHistogram, type ScoreHistogramOptions } from "./score-histogram";

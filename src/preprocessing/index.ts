@@ -1,4 +1,5 @@
 export {
+  GlobalMinMaxScaler,
   MinMaxScaler,
   RobustScaler,
   StandardScaler,

@@ -277,3 +277,42 @@ function median(values: Float64Array): number {
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/**
+ * Min-max scaling with ONE minimum and maximum over every value of the training data (not per column):
+ * `(x - min) / (max - min)`. This is what TensorFlow's "Intro to Autoencoders" does to ECG5000
+ * (`tf.reduce_min(train_data)`, `tf.reduce_max(train_data)`): a beat keeps its shape, since every sample is
+ * scaled alike, where sklearn's per-column `MinMaxScaler` would stretch each time step on its own.
+ *
+ * @example
+ * const scaler = new GlobalMinMaxScaler().fit(split.train.X);   // all training beats, normal and abnormal
+ * const train = scaler.transform(split.normalTrain);            // roughly in [0, 1]
+ * scaler.dataMin; scaler.dataMax;
+ */
+export class GlobalMinMaxScaler extends ColumnScaler {
+  private range: { min: number; max: number } | undefined;
+
+  /** The smallest training value. */
+  get dataMin(): number {
+    this.state();
+    return this.range!.min;
+  }
+
+  /** The largest training value. */
+  get dataMax(): number {
+    this.state();
+    return this.range!.max;
+  }
+
+  protected learn(X: Matrix): FittedColumns {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const value of X.data) {
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    if (X.data.length === 0) throw new RangeError("GlobalMinMaxScaler: X has no values to learn a minimum and maximum from");
+    this.range = { min, max };
+    return { cols: X.cols, offset: new Float64Array(X.cols).fill(min), factor: new Float64Array(X.cols).fill(nonZeroScale(max - min)), divide: true };
+  }
+}
