@@ -90,7 +90,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
 
 def notebook_order(notebook: Path) -> tuple:
     """Reading order: by name (the two-digit prefix), except that the introduction comes first among
-    notebooks sharing its prefix (00-introduction before 00-datasets)."""
+    notebooks sharing its prefix (00-introduction before 01-datasets)."""
     return (notebook.name[:2], "introduction" not in notebook.stem, notebook.name)
 
 

@@ -1,4 +1,4 @@
-// Executes notebooks/04-nasa-bearing-lstm.ipynb on the real kernel (quick mode: 15 epochs instead of 100,
+// Executes notebooks/05-nasa-bearing-lstm.ipynb on the real kernel (quick mode: 15 epochs instead of 100,
 // 5 instead of 30 for the windowed model; datasets mirror) and checks its alarms:
 // - Flovik's PCA(2) + Mahalanobis is deterministic: threshold and first alarm exactly as scikit-learn's
 //   (test/reference/bearing.py -> test/fixtures/bearing.json);
@@ -14,7 +14,7 @@ import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookO
 import { MIRROR_ROOT } from "./helpers/mirror";
 import { readFixture } from "./helpers/fixtures";
 
-const NAME = "04-nasa-bearing-lstm";
+const NAME = "05-nasa-bearing-lstm";
 const sklearn = readFixture("bearing.json").flovik;
 const ARTICLE_FIRST_CROSSING = Date.UTC(2004, 1, 16, 3, 0, 0);
 const HOURS = 3_600_000;

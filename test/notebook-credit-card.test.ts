@@ -1,4 +1,4 @@
-// Executes notebooks/03-credit-card-autoencoder.ipynb on the real kernel in quick mode (as CI and
+// Executes notebooks/04-credit-card-autoencoder.ipynb on the real kernel in quick mode (as CI and
 // `npm run reports -- --quick` do: 6 epochs on the first 1,200 training normals, 2 seeds) on the real
 // credit-card subset, and checks it against independent numbers: the split and the KNN row of the detector
 // comparison against scikit-learn (test/reference/credit_card_notebook.py), the tutorial's published figures in
@@ -13,7 +13,7 @@ import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookO
 import { MIRROR_ROOT } from "./helpers/mirror";
 import { readFixture } from "./helpers/fixtures";
 
-const NAME = "03-credit-card-autoencoder";
+const NAME = "04-credit-card-autoencoder";
 const reference = readFixture("credit_card_notebook.json");
 // Measured in quick mode on wasm and cpu: 0.9433 (seed 42). The bar leaves room for another backend's rounding.
 const QUICK_AUC_BAR = 0.92;

@@ -1,4 +1,4 @@
-// Executes notebooks/00-datasets.ipynb on the real kernel in quick mode against the datasets mirror and checks
+// Executes notebooks/01-datasets.ipynb on the real kernel in quick mode against the datasets mirror and checks
 // that every loader ran in one line on the verified real files with the PROVENANCE figures.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
-const NAME = "00-datasets";
+const NAME = "01-datasets";
 const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-datasets-"));
 let stdout = "";
 let htmlOutputs: string[] = [];

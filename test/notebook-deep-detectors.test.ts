@@ -1,4 +1,4 @@
-// Executes notebooks/06-deep-detectors.ipynb on the real kernel (quick mode, datasets mirror) and checks what a
+// Executes notebooks/08-deep-detectors.ipynb on the real kernel (quick mode, datasets mirror) and checks what a
 // reader relies on: the splits are the tutorials' (test sizes and anomaly counts from scikit-learn's
 // train_test_split on the same files: card test_size=0.2, random_state=42 -> 1,083 rows, 107 frauds; ECG5000
 // test_size=0.2, random_state=21 -> 1,000 beats, 440 abnormal), every detector is in both tables with a mean ±
@@ -12,7 +12,7 @@ import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
-const NAME = "06-deep-detectors";
+const NAME = "08-deep-detectors";
 const DETECTORS = ["IForest", "ECOD", "VAE (β=0.001)", "Deep SVDD", "SO-GAAL", "MO-GAAL (k=5)", "GAN 1×1", "GAN ensemble 3×3"];
 let outputs: NotebookOutput[] = [];
 let stdout = "";

@@ -1,4 +1,4 @@
-// Executes notebooks/02-detectors-tour.ipynb on the real kernel (quick mode, datasets mirror) and checks its
+// Executes notebooks/03-detectors-tour.ipynb on the real kernel (quick mode, datasets mirror) and checks its
 // numbers against scikit-learn on the same stratified split: test/reference/detectors_tour.py writes them to
 // test/fixtures/detectors_tour.json (StandardScaler on the 60% train part of train_test_split(test_size=0.4,
 // random_state=42, stratify=y), features V1..V28 + Amount; LocalOutlierFactor(novelty=True) and
@@ -12,7 +12,7 @@ import { readFixture } from "./helpers/fixtures";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
-const NAME = "02-detectors-tour";
+const NAME = "03-detectors-tour";
 const sklearn = readFixture("detectors_tour.json") as {
   trainRows: number;
   testRows: number;

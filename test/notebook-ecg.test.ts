@@ -1,4 +1,4 @@
-// Executes notebooks/05-ecg-heartbeat.ipynb on the real kernel (quick mode, datasets mirror) and checks it
+// Executes notebooks/06-ecg-heartbeat.ipynb on the real kernel (quick mode, datasets mirror) and checks it
 // against TensorFlow's "Intro to Autoencoders": the split's sizes (scikit-learn's train_test_split with
 // random_state 21, as src/data's tests check row by row), the tutorial's published accuracy 0.94,
 // precision 0.994 and recall 0.898 (normal = positive) within 0.02 (one unseeded run, rounded), and the
@@ -12,7 +12,7 @@ import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
-const NAME = "05-ecg-heartbeat";
+const NAME = "06-ecg-heartbeat";
 let outputs: NotebookOutput[] = [];
 let stdout = "";
 let html = "";

@@ -1,4 +1,4 @@
-// Executes notebooks/01-salary-kmeans.ipynb on the real anomaly-lab kernel in quick mode (as CI and
+// Executes notebooks/02-salary-kmeans.ipynb on the real anomaly-lab kernel in quick mode (as CI and
 // `npm run reports -- --quick` do) and checks the numbers the FloydHub tutorial publishes, and that
 // tables and charts reach the HTML export as HTML (nbconvert 6.5 drops image/svg+xml content).
 import { before, test } from "node:test";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type Notebook } from "./helpers/jupyter";
 
-const NAME = "01-salary-kmeans";
+const NAME = "02-salary-kmeans";
 const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-salary-"));
 let notebook: Notebook;
 let html: string;

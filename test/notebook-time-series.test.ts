@@ -1,4 +1,4 @@
-// Executes notebooks/05-time-series.ipynb on the real kernel (quick mode, datasets mirror) and checks
+// Executes notebooks/07-time-series.ipynb on the real kernel (quick mode, datasets mirror) and checks
 // what it prints against independent figures: the NAB labels (combined_windows.json), NAB's published
 // twitterADVec scores, and the autocorrelation peaks (statsmodels acf, test/fixtures/timeseries.json).
 import { before, test } from "node:test";
@@ -9,7 +9,7 @@ import path from "node:path";
 import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
-const NAME = "05-time-series";
+const NAME = "07-time-series";
 let outputs: NotebookOutput[] = [];
 let stdout = "";
 let html = "";

@@ -3,13 +3,13 @@
 # "anomaly-lab" kernel, driven by headless Chromium through playwright-core, and saves screenshots.
 # It proves the kernel works in a browser (run all, interrupt, restart), not only under nbconvert.
 #
-# Usage: bash scripts/ui-check/ui-check.sh [notebook=notebooks/01-salary-kmeans.ipynb] [out-dir=/tmp/ui]
+# Usage: bash scripts/ui-check/ui-check.sh [notebook=notebooks/02-salary-kmeans.ipynb] [out-dir=/tmp/ui]
 # Needs: `npm install --no-save playwright-core` in /tmp/ui (or PLAYWRIGHT_DIR=<dir with node_modules>),
 #        /usr/bin/chromium (CHROMIUM=... overrides), Debian's jupyter-notebook, a built dist/ and the
 #        "anomaly-lab" kernelspec. Port: UI_CHECK_PORT (default 8899).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-notebook="${1:-notebooks/01-salary-kmeans.ipynb}"
+notebook="${1:-notebooks/02-salary-kmeans.ipynb}"
 out_dir="${2:-/tmp/ui}"
 port="${UI_CHECK_PORT:-8899}"
 playwright_dir="${PLAYWRIGHT_DIR:-/tmp/ui}"

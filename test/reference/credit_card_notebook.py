@@ -1,7 +1,7 @@
 """Reference for test/notebook-credit-card.test.ts: the credit-card autoencoder notebook's split and inputs
 recomputed with scikit-learn, plus the tutorial's published numbers.
 
-The notebook (notebooks/03-credit-card-autoencoder.ipynb) follows Curiousily's "Credit Card Fraud Detection using
+The notebook (notebooks/04-credit-card-autoencoder.ipynb) follows Curiousily's "Credit Card Fraud Detection using
 Autoencoders in Keras": drop Time, train_test_split(test_size=0.2, random_state=42), keep the normal rows of the
 training part, standard-scale Amount (here with the training rows' mean and std, ddof 0), V1..V28 unscaled.
 Its last section fits classic detectors on the same rows; PyOD's KNN (k = 5, method "largest") scores a new row

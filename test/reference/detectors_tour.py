@@ -1,4 +1,4 @@
-"""Reference numbers of notebooks/02-detectors-tour.ipynb (checked by test/notebook-detectors-tour.test.ts):
+"""Reference numbers of notebooks/03-detectors-tour.ipynb (checked by test/notebook-detectors-tour.test.ts):
 scikit-learn on the very split and scaling the notebook uses.
 
 Run with Debian's Python: /usr/bin/python3 test/reference/detectors_tour.py
