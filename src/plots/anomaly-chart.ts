@@ -1,7 +1,8 @@
 import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
 import { Chart } from "./chart";
 import { checkSameLength, toAxisValues, type AxisInput } from "./chart-input";
-import { baseSpec, HIGHLIGHT_COLOR, PRIMARY_COLOR, type ChartOptions } from "./spec-defaults";
+import { baseSpec, DEFAULT_HEIGHT, DEFAULT_WIDTH, HIGHLIGHT_COLOR, PRIMARY_COLOR, type ChartOptions } from "./spec-defaults";
+import { axisExtent, simplifyPolyline, type AxisExtent } from "./thin";
 
 /** Data of {@link anomalyChart}. */
 export interface AnomalyChartData {
@@ -36,6 +37,19 @@ export async function anomalyChart(data: AnomalyChartData, options: AnomalyChart
   const xField = { field: "x", type: "temporal", title: "time", scale: { type: "utc" } };
   const yField = { field: "value", type: "quantitative", title: options.yTitle ?? "value", scale: { zero: false } };
   const layers: Record<string, unknown>[] = [];
+  // Lines are thinned to what the pixels show (as lineChart's): a 10,000-point series draws the same picture
+  // from a few hundred vertices, which keeps executed notebooks and reports light.
+  const xExtent = axisExtent(x, options.width ?? DEFAULT_WIDTH);
+  const lineRows = (values: Float64Array, yExtent: AxisExtent): { x: number; value: number }[] => {
+    const kept = new Set(simplifyPolyline(x, values, xExtent, yExtent));
+    let [low, high] = [0, 0];
+    values.forEach((v, i) => {
+      if (v < values[low]!) low = i;
+      if (v > values[high]!) high = i;
+    });
+    kept.add(low).add(high);
+    return [...kept].sort((a, b) => a - b).map((i) => ({ x: x[i]!, value: values[i]! }));
+  };
   if (data.windows !== undefined && data.windows.length > 0) {
     const values = data.windows.map(([a, b], k) => {
       const [start, end] = [a, b].map((v) => (v instanceof Date ? v.getTime() : v));
@@ -47,9 +61,10 @@ export async function anomalyChart(data: AnomalyChartData, options: AnomalyChart
   if (data.expected !== undefined) {
     const e = toFiniteNumbers(data.expected, "anomalyChart(expected)");
     checkSameLength("anomalyChart", { name: "x", length: x.length }, { name: "expected", length: e.length });
-    layers.push({ data: { values: Array.from(e, (value, i) => ({ x: x[i], value })) }, mark: { type: "line", color: "#bbbbbb", strokeWidth: 1 }, encoding: { x: xField, y: yField } });
+    layers.push({ data: { values: lineRows(e, yExtentOf(y, e, options)) }, mark: { type: "line", color: "#bbbbbb", strokeWidth: 1 }, encoding: { x: xField, y: yField } });
   }
-  layers.push({ data: { values: Array.from(y, (value, i) => ({ x: x[i], value })) }, mark: { type: "line", color: PRIMARY_COLOR, strokeWidth: 1 }, encoding: { x: xField, y: yField } });
+  const expectedValues = data.expected === undefined ? undefined : toFiniteNumbers(data.expected, "anomalyChart(expected)");
+  layers.push({ data: { values: lineRows(y, yExtentOf(y, expectedValues, options)) }, mark: { type: "line", color: PRIMARY_COLOR, strokeWidth: 1 }, encoding: { x: xField, y: yField } });
   if (data.anomalies !== undefined && data.anomalies.length > 0) {
     const points = Array.from(data.anomalies, (i) => {
       if (!Number.isInteger(i) || i < 0 || i >= y.length) throw new RangeError(`anomalyChart: anomaly index ${i} is outside 0 .. ${y.length - 1}`);
@@ -62,4 +77,13 @@ export async function anomalyChart(data: AnomalyChartData, options: AnomalyChart
     });
   }
   return Chart.render({ ...baseSpec("anomalyChart", options, { title: "Anomalies" }), layer: layers });
+}
+
+/** The y extent shared by the value and expected lines (vega's domain covers both). */
+function yExtentOf(values: Float64Array, expected: Float64Array | undefined, options: ChartOptions): AxisExtent {
+  const height = options.height ?? DEFAULT_HEIGHT;
+  const a = axisExtent(values, height);
+  if (expected === undefined) return a;
+  const b = axisExtent(expected, height);
+  return { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), pixels: height };
 }
