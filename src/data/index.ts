@@ -20,3 +20,7 @@ export { CREDIT_CARD_COLUMNS, loadCreditCard, parseCreditCardCsv } from "./credi
 export type { CreditCard, CreditCardOptions, CreditCardVariant } from "./creditcard";
 export { loadNab, NAB_REAL_KNOWN_CAUSE, parseNabCsv } from "./nab";
 export type { NabRealKnownCauseSeries, NabSeries } from "./nab";
+export { IdxFormatError, parseIdx } from "./idx";
+export type { IdxArray } from "./idx";
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_SIDE, fashionMnistRows, loadFashionMnist } from "./fashion-mnist";
+export type { FashionMnist, FashionMnistOptions } from "./fashion-mnist";
