@@ -10,3 +10,5 @@ export {
   type DenseLayerSpec,
   type ReconstructionError,
 } from "./autoencoder";
+export { ConvAutoencoderDetector, type ConvArchitecture, type ConvAutoencoderOptions } from "./conv-autoencoder";
+export { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
