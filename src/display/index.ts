@@ -3,3 +3,4 @@ export { display, newDisplayHandle, mimeBundleOf, type DisplayHandle } from "./d
 export { dataFrameToHtml, tableToHtml, escapeHtml, formatNumber, type HtmlTableOptions } from "./html-table";
 export { table } from "./table";
 export { progressBar, type ProgressBar, type ProgressBarOptions } from "./progress";
+export { ImageMontage, montage, type MontageOptions } from "./montage";
