@@ -4,16 +4,14 @@
  * encoded by convolutions to a small dense latent and decoded back; the score is the image's
  * reconstruction error. Two forms of the same net:
  *
- * - "strided" (the article's, for the node and cpu backends):
+ * - "strided" (default; the article's, on every backend: on wasm through {@link registerWasmConvGradients}):
  *     [28, 28, 1] -> Conv2D(32, 3, stride 2) LeakyReLU(0.2) BatchNorm -> Conv2D(64, 3, stride 2) LeakyReLU BatchNorm
  *     -> Flatten -> Dense(16) -> Dense(7·7·64) -> Reshape -> Conv2DTranspose(64, 3, stride 2) LeakyReLU BatchNorm
  *     -> Conv2DTranspose(32, 3, stride 2) LeakyReLU BatchNorm -> Conv2DTranspose(1, 3) sigmoid
- * - "pooled" (for wasm, whose filter gradient exists only for stride 1, see {@link registerWasmConvFilterGradient}):
- *     each stride-2 convolution becomes a stride-1 convolution followed by MaxPool(2), each stride-2
- *     transposed convolution an UpSampling(2) followed by a stride-1 convolution. Same filters, latent and
- *     output; about 4x the arithmetic of the strided form (convolutions at full resolution).
- *
- * "auto" (default) picks "pooled" on wasm and "strided" elsewhere; `architectureUsed` says which ran.
+ * - "pooled": each stride-2 convolution becomes a stride-1 convolution followed by MaxPool(2), each
+ *     stride-2 transposed convolution an UpSampling(2) followed by a stride-1 convolution (the form that
+ *     trains with only the stride-1 filter gradient of wasm-conv-filter-gradient.ts). Same filters, latent and
+ *     output; about 4x the arithmetic of the strided form (convolutions at full resolution): ~2.3x slower.
  */
 import type * as TF from "@tensorflow/tfjs";
 import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
@@ -34,8 +32,8 @@ export interface ConvAutoencoderOptions extends NeuralDetectorOptions {
   filters?: number[];
   /** Units of the dense latent code. Default 16. */
   latentDim?: number;
-  /** "strided", "pooled" or "auto" (pooled on wasm, strided elsewhere). Default "auto". */
-  architecture?: ConvArchitecture | "auto";
+  /** "strided" (the article's net, default) or "pooled" (stride-1 convolutions with pooling and upsampling). */
+  architecture?: ConvArchitecture;
   /**
    * Batch normalisation after each hidden convolution, as the article. Default false: with tfjs layers in a
    * custom training loop the moving statistics that scoring uses do not follow training, and the scores suffer.
@@ -63,11 +61,10 @@ export class ConvAutoencoderDetector extends NeuralDetector {
   readonly imageShape: readonly [number, number, number];
   readonly filters: readonly number[];
   readonly latentDim: number;
-  readonly architecture: ConvArchitecture | "auto";
+  readonly architecture: ConvArchitecture;
   readonly batchNorm: boolean;
   readonly loss: ReconstructionError;
   readonly scoreError: ReconstructionError;
-  private resolvedArchitecture: ConvArchitecture | undefined;
 
   constructor(options: ConvAutoencoderOptions = {}) {
     super(options);
@@ -86,9 +83,9 @@ export class ConvAutoencoderDetector extends NeuralDetector {
       throw new RangeError(`ConvAutoencoderDetector: images of ${this.imageShape[0]} x ${this.imageShape[1]} cannot be halved ${this.filters.length} times: height and width must be divisible by ${factor}`);
     }
     this.latentDim = checkInteger(options.latentDim ?? 16, "ConvAutoencoderDetector: latentDim", 1);
-    const architecture = options.architecture ?? "auto";
-    if (architecture !== "auto" && architecture !== "strided" && architecture !== "pooled") {
-      throw new RangeError(`ConvAutoencoderDetector: architecture must be "strided", "pooled" or "auto", got ${String(architecture)}`);
+    const architecture = options.architecture ?? "strided";
+    if (architecture !== "strided" && architecture !== "pooled") {
+      throw new RangeError(`ConvAutoencoderDetector: architecture must be "strided" or "pooled", got ${String(architecture)}`);
     }
     this.architecture = architecture;
     this.batchNorm = options.batchNorm ?? false;
@@ -101,9 +98,9 @@ export class ConvAutoencoderDetector extends NeuralDetector {
     return NeuralDetector.restore(folder, (saved) => new ConvAutoencoderDetector(saved as ConvAutoencoderOptions), "ConvAutoencoderDetector", options.backend);
   }
 
-  /** The form that was built ("strided" or "pooled"); undefined before `fit`. */
-  get architectureUsed(): ConvArchitecture | undefined {
-    return this.resolvedArchitecture ?? (this.architecture === "auto" ? undefined : this.architecture);
+  /** The form of the network ("strided" or "pooled"). */
+  get architectureUsed(): ConvArchitecture {
+    return this.architecture;
   }
 
   protected buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel {
@@ -111,10 +108,8 @@ export class ConvAutoencoderDetector extends NeuralDetector {
     if (cols !== height * width * channels) {
       throw new RangeError(`ConvAutoencoderDetector: rows have ${cols} values, images of ${height} x ${width} x ${channels} need ${height * width * channels} (set imageShape)`);
     }
-    const onWasm = tf.getBackend() === "wasm";
-    const architecture: ConvArchitecture = this.architecture === "auto" ? (onWasm ? "pooled" : "strided") : this.architecture;
-    if (onWasm) registerWasmConvGradients(tf);
-    this.resolvedArchitecture = architecture;
+    const architecture = this.architecture;
+    if (tf.getBackend() === "wasm") registerWasmConvGradients(tf);
     const seeds = layerSeeds(seed, 2 * this.filters.length + 3);
     let next = 0;
     const init = () => tf.initializers.glorotUniform({ seed: seeds[next++] });
@@ -188,7 +183,7 @@ export class ConvAutoencoderDetector extends NeuralDetector {
       imageShape: this.imageShape,
       filters: this.filters,
       latentDim: this.latentDim,
-      architecture: this.architectureUsed ?? this.architecture,
+      architecture: this.architecture,
       batchNorm: this.batchNorm,
       loss: this.loss,
       scoreError: this.scoreError,
