@@ -33,8 +33,8 @@ const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? "/usr/bin/python3";
     const cae = new ConvAutoencoderDetector({ epochs, batchSize: batch, seed: 0, backend, progress: false });
     await cae.fit(X);
     const perEpoch = cae.history.seconds / epochs;
-    const per1000 = (perEpoch * 1000) / rows;
-    console.log(`tfjs ${cae.backend.name} (${cae.architectureUsed}): ${per1000.toFixed(3)} s per epoch per 1,000 images = ${(per1000 / torchPer1000).toFixed(1)}x PyTorch 1 thread, ${(per1000 / per1000[2]!).toFixed(1)}x PyTorch 2 threads (goal: within 5x)`);
+    const ours = (perEpoch * 1000) / rows;
+    console.log(`tfjs ${cae.backend.name} (${cae.architectureUsed}): ${ours.toFixed(3)} s per epoch per 1,000 images = ${(ours / torchPer1000).toFixed(1)}x PyTorch 1 thread, ${(ours / per1000[2]!).toFixed(1)}x PyTorch 2 threads (goal: within 5x)`);
     cae.dispose();
   }
 })();
