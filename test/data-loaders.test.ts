@@ -46,6 +46,8 @@ const naive = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
 suite("registry", () => {
   test("every checksum equals the mirror's PROVENANCE.txt and the mirror file", async () => {
     for (const dataset of listDatasets()) {
+      // Not mirrored and no gz checksum (fashion-mnist: Debian's package + contentSha256, see test/data-idx.test.ts).
+      if (!fs.existsSync(path.join(mirrorRoot, dataset.folder)) && Object.values(dataset.files).every((f) => f.sha256 === null)) continue;
       const provenance = fs.readFileSync(path.join(mirrorRoot, dataset.folder, "PROVENANCE.txt"), "utf8");
       for (const file of Object.values(dataset.files)) {
         const local = path.join(mirrorRoot, file.mirrorPath);
