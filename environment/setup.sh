@@ -9,7 +9,7 @@
 #
 # Usage: bash environment/setup.sh [--quiet] [--no-extras]
 #   --quiet      print only the steps that changed something (and errors)
-#   --no-extras  do not apt-install the optional kernel conformance test package
+#   --no-extras  do not apt-install the optional kernel conformance test package nor dataset-fashion-mnist
 #                (same as ANOMALY_LAB_SETUP_EXTRAS=0)
 # Environment: ANOMALY_LAB_PYTHON=/path/to/python picks the Python to use.
 set -euo pipefail
@@ -82,6 +82,20 @@ if ! "$PYTHON" -c 'import jupyter_kernel_test' >/dev/null 2>&1; then
   fi
 else
   skipped "jupyter_kernel_test present"
+fi
+
+# Fashion-MNIST (the image-anomalies notebook) from Debian's dataset-fashion-mnist when possible; the loader
+# otherwise takes the cache, the mirror or the upstream URLs.
+FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
+if [ -f "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" ]; then
+  skipped "Fashion-MNIST present: $FASHION_MNIST_DIR (Debian dataset-fashion-mnist)"
+elif [ "$EXTRAS" = 1 ] && is_root && command -v apt-get >/dev/null 2>&1 && apt-cache show dataset-fashion-mnist >/dev/null 2>&1; then
+  did "installing dataset-fashion-mnist (Debian; skip with --no-extras)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist \
+    || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist; } \
+    || echo "setup: warning: apt-get could not install dataset-fashion-mnist; the loader will use the mirror or upstream" >&2
+else
+  skipped "dataset-fashion-mnist not installed (not root, no apt, or --no-extras): the Fashion-MNIST loader uses the cache, the mirror or upstream"
 fi
 
 # --- 2. node_modules ------------------------------------------------------------

@@ -46,6 +46,8 @@ const naive = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
 suite("registry", () => {
   test("every checksum equals the mirror's PROVENANCE.txt (or its SHA256SUMS) and the mirror file", async () => {
     for (const dataset of listDatasets()) {
+      // Not mirrored and no gz checksum (fashion-mnist: Debian's package + contentSha256, see test/data-idx.test.ts).
+      if (!fs.existsSync(path.join(mirrorRoot, dataset.folder)) && Object.values(dataset.files).every((f) => f.sha256 === null)) continue;
       // PROVENANCE.txt quotes the checksums; a folder with many files (NAB) lists them in SHA256SUMS.
       const sums = path.join(mirrorRoot, dataset.folder, "SHA256SUMS");
       const provenance =

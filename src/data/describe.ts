@@ -11,6 +11,7 @@ const SOURCE_PHRASE: Record<DataSourceKind, string> = {
   cache: "the download cache",
   "mirror-folder": "the mirror folder",
   "mirror-http": "an http mirror",
+  "system-package": "an operating-system package (e.g. Debian's dataset-fashion-mnist)",
   upstream: "its public upstream URL",
 };
 

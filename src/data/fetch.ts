@@ -8,7 +8,7 @@ import { silentProgress, stderrProgress } from "./progress";
 import { datasetInfo, RegistryFile, registryFile } from "./registry";
 
 /** Where a loaded file came from. */
-export type DataSourceKind = "local-path" | "cache" | "mirror-folder" | "mirror-http" | "upstream";
+export type DataSourceKind = "local-path" | "cache" | "mirror-folder" | "mirror-http" | "system-package" | "upstream";
 
 /** Options shared by every loader. */
 export interface FetchOptions {
@@ -45,7 +45,8 @@ const NO_CHECKSUM = "unverified: no checksum known";
 /**
  * Makes one registry file available locally and verified. Sources, in order: `options.path`;
  * the cache (no network when present and verified); the mirror (a folder is used in place, an
- * http mirror is downloaded into the cache); the upstream URLs. Downloads are checked and renamed
+ * http mirror is downloaded into the cache); files an operating-system package installed (the
+ * registry's `systemPaths`, used in place); the upstream URLs. Downloads are checked and renamed
  * atomically (see {@link downloadVerified}); a checksum mismatch anywhere throws
  * {@link ChecksumMismatchError}.
  *
@@ -105,6 +106,11 @@ export async function fetchDatasetFile(datasetId: string, fileId: string, option
     if (fetched !== undefined) return fetched;
   }
 
+  for (const systemPath of entry.systemPaths) {
+    if (fs.existsSync(systemPath)) return verifyInPlace(entry, systemPath, "system-package");
+    attempts.push(`system-package ${systemPath}: not present`);
+  }
+
   if (options.allowUpstream === false) {
     attempts.push("upstream: disabled (allowUpstream: false)");
   } else {
@@ -147,7 +153,7 @@ async function verifyInPlace(entry: RegistryFile, filePath: string, source: Data
   const base = { datasetId: entry.datasetId, fileId: entry.fileId, path: filePath, source, origin: filePath, sha256 };
   if (entry.sha256 === null) return { ...base, verification: NO_CHECKSUM };
   if (sha256 !== entry.sha256) {
-    throw new ChecksumMismatchError(entry.mirrorPath, filePath, entry.sha256, sha256, "The mirror file was not used; fix or remove it.");
+    throw new ChecksumMismatchError(entry.mirrorPath, filePath, entry.sha256, sha256, source === "system-package" ? "The installed package's file was not used; reinstall the package." : "The mirror file was not used; fix or remove it.");
   }
   return { ...base, verification: VERIFIED };
 }

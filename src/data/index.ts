@@ -32,3 +32,7 @@ export {
 } from "./nab-corpus";
 export type { NabCorpusSeries, NabPublishedDetector } from "./nab-corpus";
 export { generateData, makeClassification, type GeneratedData, type GenerateDataOptions, type LabelledData, type MakeClassificationOptions } from "./synthetic";
+export { IdxFormatError, parseIdx } from "./idx";
+export type { IdxArray } from "./idx";
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_SIDE, fashionMnistRows, loadFashionMnist } from "./fashion-mnist";
+export type { FashionMnist, FashionMnistOptions } from "./fashion-mnist";

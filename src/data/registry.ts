@@ -21,6 +21,16 @@ export interface RegistryFile {
   /** Number of data rows (header excluded), when known. */
   readonly rows: number | null;
   readonly description: string;
+  /**
+   * Absolute paths where an operating-system package installs this file (e.g. Debian's
+   * dataset-fashion-mnist), tried after the mirror and before the upstream URLs; empty when none.
+   */
+  readonly systemPaths: readonly string[];
+  /**
+   * sha256 of the gunzipped contents of a .gz file, or null: checked by the loader, so that a copy that was
+   * recompressed (as Debian does) verifies as well as the upstream bytes.
+   */
+  readonly contentSha256: string | null;
 }
 
 /** One dataset of the registry with its licence, citation and files. */
@@ -116,6 +126,14 @@ function parseDataset(id: string, value: unknown, file: string): DatasetInfo {
     const rows = f["rows"] ?? null;
     if (rows !== null && !Number.isSafeInteger(rows)) throw new Error(`${at}.rows must be an integer or null`);
     const sha256Source = f["sha256Source"] ?? null;
+    const systemPaths = f["systemPaths"] ?? [];
+    if (!Array.isArray(systemPaths) || !systemPaths.every((p) => typeof p === "string" && p.startsWith("/"))) {
+      throw new Error(`${at}.systemPaths must be an array of absolute paths`);
+    }
+    const contentSha256 = f["contentSha256"] ?? null;
+    if (contentSha256 !== null && !(typeof contentSha256 === "string" && /^[0-9a-f]{64}$/.test(contentSha256))) {
+      throw new Error(`${at}.contentSha256 must be 64 lower-case hex digits or null, got ${JSON.stringify(contentSha256)}`);
+    }
     files[fileId] = {
       datasetId: id,
       fileId,
@@ -126,6 +144,8 @@ function parseDataset(id: string, value: unknown, file: string): DatasetInfo {
       sha256Source: sha256Source === null ? null : asString(sha256Source, `${at}.sha256Source`),
       rows: rows as number | null,
       description: asString(field(f, "description", at), `${at}.description`),
+      systemPaths: systemPaths as string[],
+      contentSha256: contentSha256 as string | null,
     };
   }
   const notes = entry["notes"] ?? [];

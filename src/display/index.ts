@@ -4,3 +4,4 @@ export { dataFrameToHtml, tableToHtml, escapeHtml, formatNumber, type HtmlTableO
 export { table } from "./table";
 export { formatLikeNumpy } from "./numpy-format";
 export { progressBar, type ProgressBar, type ProgressBarOptions } from "./progress";
+export { ImageMontage, montage, type MontageOptions } from "./montage";

@@ -9,8 +9,8 @@
  *   [T, 1] -> Conv1D(16, k, same, relu) -> MaxPool(2) -> Conv1D(8, k, same, relu) -> MaxPool(2)   [T/4, 8]
  *          -> UpSample(2) -> Conv1D(8, k, same, relu) -> UpSample(2) -> Conv1D(16, k, same, relu)
  *          -> Conv1D(1, k, same, output activation)                                                [T, 1]
- * Stride-1 convolutions are used because they are the ones that train on tfjs's wasm backend (see
- * {@link registerWasmConvFilterGradient}).
+ * Stride-1 convolutions with pooling keep the model small and fast on one thread; on wasm the missing
+ * convolution gradients come from {@link registerWasmConvGradients} (forward convolutions on XNNPACK).
  */
 import type * as TF from "@tensorflow/tfjs";
 import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
@@ -19,7 +19,7 @@ import { reconstructionError, type Activation, type ReconstructionError } from "
 import { applyColumnAffine } from "./input-scaling";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { tfjs, type BackendName } from "./tf";
-import { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
+import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
 export interface Conv1dAutoencoderOptions extends NeuralDetectorOptions {
   /** Filters of the encoder's convolutions, one pooling (halving the length) after each; mirrored by the decoder. Default [16, 8]. */
@@ -93,7 +93,7 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
           `the length must be divisible by ${factor} (trim or pad the rows, or use fewer filters)`,
       );
     }
-    if (tf.getBackend() === "wasm") registerWasmConvFilterGradient(tf);
+    if (tf.getBackend() === "wasm") registerWasmConvGradients(tf);
     const seeds = layerSeeds(seed, 2 * this.filters.length + 3);
     let next = 0;
     const conv = (filters: number, activation: Activation, name: string, inputShape?: number[]) =>

@@ -38,4 +38,4 @@ export { SOGAALDetector, type SOGAALOptions } from "./so-gaal";
 export { MOGAALDetector, type MOGAALOptions } from "./mo-gaal";
 export { GANEnsembleDetector, type GANEnsembleOptions } from "./gan-ensemble";
 export { Conv1dAutoencoderDetector, type Conv1dAutoencoderOptions } from "./conv1d-autoencoder";
-export { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
+export { ConvAutoencoderDetector, type ConvArchitecture, type ConvAutoencoderOptions } from "./conv-autoencoder";

@@ -1,0 +1,121 @@
+/**
+ * Fast convolution gradients on the wasm backend, written as forward convolutions (which tfjs's wasm
+ * backend runs through XNNPACK's SIMD GEMM):
+ *
+ * - `Conv2DBackpropFilter` (wasm has none; routing it to wasm's 3-D filter-gradient kernel, as a first version did,
+ *   runs a naive loop, ~20x slower, and is wrong for strides > 1): dW[i, j, c, o] = Σ_{n, y, x} xpad[n, s·y + i, s·x + j, c] · dy[n, y, x, o]
+ *   is a convolution of the padded input seen as [c, H, W, n] ("channels" = samples) with dy seen as a
+ *   [h, w, n, o] filter, dilated by the stride. Any stride, "same" or "valid" padding.
+ * - `Conv2DBackpropInput` (the input gradient of convolutions and the forward pass of transposed
+ *   convolutions; tfjs's wasm kernel is a naive loop): dx = correlation of dy, spread out by the stride
+ *   (zeros between samples) and padded, with W rotated 180° and its in/out channels swapped. "same" or
+ *   "valid" padding, any stride; other cases go to tfjs's own wasm kernel.
+ *
+ * Checked against tfjs's cpu kernels in test/nn-conv.test.ts. Call after the wasm backend is loaded and
+ * before the first gradient is taken; a no-op on later calls.
+ */
+import type * as TF from "@tensorflow/tfjs";
+
+interface ConvGradientAttrs {
+  strides: [number, number] | number;
+  pad: unknown;
+  dataFormat: "NHWC" | "NCHW";
+  dilations?: [number, number] | number;
+  filterShape?: [number, number, number, number];
+  inputShape?: [number, number, number, number];
+}
+
+const FILTER = "Conv2DBackpropFilter";
+const INPUT = "Conv2DBackpropInput";
+let registered = false;
+
+/** Registers the fast wasm convolution gradients (once). */
+export function registerWasmConvGradients(tf: typeof TF): void {
+  if (registered) return;
+  const pair = (v: [number, number] | number | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === "number" ? [v, v] : v);
+  const check = (name: string, attrs: ConvGradientAttrs) => {
+    if (attrs.dataFormat !== "NHWC") throw new Error(`${name} on wasm: only channels-last (NHWC) data, got ${attrs.dataFormat}`);
+    if (attrs.pad !== "same" && attrs.pad !== "valid") throw new Error(`${name} on wasm: only "same" or "valid" padding, got ${JSON.stringify(attrs.pad)}`);
+    const [dh, dw] = pair(attrs.dilations);
+    if (dh !== 1 || dw !== 1) throw new Error(`${name} on wasm: dilations must be 1, got ${JSON.stringify(attrs.dilations)}`);
+  };
+
+  // A tensor on an input's buffer (no copy) holding its own reference, so that disposing it (at the end of
+  // the tidy) leaves the input's buffer alive.
+  const view = (info: TF.TensorInfo): TF.Tensor4D => {
+    (tf.backend() as unknown as { incRef(dataId: object): void }).incRef(info.dataId);
+    return (tf.engine() as unknown as { makeTensorFromTensorInfo(i: TF.TensorInfo): TF.Tensor }).makeTensorFromTensorInfo(info) as TF.Tensor4D;
+  };
+  if (tf.getKernel(FILTER, "wasm") !== undefined) tf.unregisterKernel(FILTER, "wasm");
+  tf.registerKernel({
+    kernelName: FILTER,
+    backendName: "wasm",
+    kernelFunc: (args) => {
+      const attrs = args.attrs as unknown as ConvGradientAttrs;
+      check(FILTER, attrs);
+      const { x, dy } = args.inputs as unknown as { x: TF.TensorInfo & { shape: [number, number, number, number] }; dy: TF.TensorInfo & { shape: [number, number, number, number] } };
+      const [kh, kw, inChannels, outChannels] = attrs.filterShape!;
+      const [sh, sw] = pair(attrs.strides);
+      return tf.tidy(() => {
+        const [, h, w] = x.shape;
+        const [, oh, ow] = dy.shape;
+        const [top, bottom] = attrs.pad === "same" ? samePadding(h, oh, kh, sh) : [0, 0];
+        const [left, right] = attrs.pad === "same" ? samePadding(w, ow, kw, sw) : [0, 0];
+        const padded = tf.pad(view(x), [[0, 0], [top, bottom], [left, right], [0, 0]]);
+        const samplesAsChannels = tf.transpose(padded, [3, 1, 2, 0]) as TF.Tensor4D; // [c, H, W, n]
+        const dyAsFilter = tf.transpose(view(dy), [1, 2, 0, 3]) as TF.Tensor4D; // [oh, ow, n, o]
+        const full = tf.conv2d(samplesAsChannels, dyAsFilter, 1, "valid", "NHWC", [sh, sw]); // [c, >= kh, >= kw, o]
+        const gradient = tf.transpose(tf.slice(full, [0, 0, 0, 0], [inChannels, kh, kw, outChannels]), [1, 2, 0, 3]);
+        return gradient;
+      }) as unknown as TF.TensorInfo;
+    },
+  });
+
+  const original = tf.getKernel(INPUT, "wasm");
+  if (original !== undefined) tf.unregisterKernel(INPUT, "wasm");
+  tf.registerKernel({
+    kernelName: INPUT,
+    backendName: "wasm",
+    kernelFunc: (args) => {
+      const attrs = args.attrs as unknown as ConvGradientAttrs;
+      const { dy, filter } = args.inputs as unknown as { dy: TF.TensorInfo; filter: TF.TensorInfo & { shape: [number, number, number, number] } };
+      const [sh, sw] = pair(attrs.strides);
+      const [kh, kw] = filter.shape;
+      const simple = attrs.dataFormat === "NHWC" && (attrs.pad === "same" || attrs.pad === "valid") && pair(attrs.dilations).every((d) => d === 1);
+      if (!simple) {
+        if (original === undefined) throw new Error(`${INPUT} on wasm: only NHWC data, "same" or "valid" padding and no dilation are supported`);
+        return original.kernelFunc(args);
+      }
+      const [, h, w] = attrs.inputShape!;
+      const [, oh, ow] = dy.shape;
+      const [top] = attrs.pad === "same" ? samePadding(h, oh, kh, sh) : [0];
+      const [left] = attrs.pad === "same" ? samePadding(w, ow, kw, sw) : [0];
+      return tf.tidy(() => {
+        // dx = correlation of dy, zero-dilated by the stride and padded, with the filter rotated 180° (in/out swapped).
+        const flipped = tf.transpose(tf.reverse(view(filter), [0, 1]), [0, 1, 3, 2]) as TF.Tensor4D;
+        let spread = view(dy);
+        const [n, , , channels] = dy.shape;
+        if (sh > 1 || sw > 1) {
+          const cells = tf.pad(tf.reshape(spread, [n, oh, 1, ow, 1, channels]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+          spread = tf.slice(tf.reshape(cells, [n, oh * sh, ow * sw, channels]), [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, channels]) as TF.Tensor4D;
+        }
+        const [front, back] = [kh - 1 - top, h + top - ((oh - 1) * sh + 1)];
+        const [before, after] = [kw - 1 - left, w + left - ((ow - 1) * sw + 1)];
+        let padded = tf.pad(spread, [[0, 0], [Math.max(front, 0), Math.max(back, 0)], [Math.max(before, 0), Math.max(after, 0)], [0, 0]]);
+        if (front < 0 || back < 0 || before < 0 || after < 0) {
+          const [, ph, pw] = padded.shape;
+          const y0 = Math.max(-front, 0), x0 = Math.max(-before, 0);
+          padded = tf.slice(padded, [0, y0, x0, 0], [n, ph - y0 - Math.max(-back, 0), pw - x0 - Math.max(-after, 0), channels]);
+        }
+        return tf.conv2d(padded, flipped, 1, "valid");
+      }) as unknown as TF.TensorInfo;
+    },
+  });
+  registered = true;
+}
+
+/** TensorFlow's "same" padding [before, after] of one axis. */
+function samePadding(size: number, outSize: number, kernel: number, stride: number): [number, number] {
+  const total = Math.max((outSize - 1) * stride + kernel - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
