@@ -6,9 +6,8 @@
 import type * as TF from "@tensorflow/tfjs";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
-import { tfjs, type BackendName } from "./tf";
-import { toMatrix, type MatrixInput } from "../core/matrix";
-import { applyColumnAffine } from "./input-scaling";
+import type { BackendName } from "./tf";
+import type { MatrixInput } from "../core/matrix";
 
 /** Activations Keras users write by name. */
 export type Activation = "linear" | "relu" | "elu" | "tanh" | "sigmoid" | "selu" | "softplus";
@@ -137,20 +136,9 @@ export class AutoencoderDetector extends NeuralDetector {
 
   /** Reconstructions of `X` in the input's units (for plots of a row and its reconstruction). */
   reconstruct(X: MatrixInput): number[][] {
-    const { model, affine } = this.fittedNetwork();
-    const matrix = toMatrix(X, { name: "X" });
-    if (matrix.cols !== affine.factor.length) {
-      throw new RangeError(`X has ${matrix.cols} columns, but AutoencoderDetector was fitted on ${affine.factor.length} columns`);
-    }
-    const tf = tfjs();
-    const scaled = applyColumnAffine(affine, matrix);
-    const output = tf.tidy(() => model.apply(tf.tensor2d(Float32Array.from(scaled.data), [scaled.rows, scaled.cols], "float32"), { training: false }) as TF.Tensor);
-    const values = output.dataSync();
-    output.dispose();
-    return Array.from({ length: matrix.rows }, (_, i) =>
-      Array.from({ length: matrix.cols }, (_, j) => (values[i * matrix.cols + j] - affine.shift[j]) / affine.factor[j]),
-    );
+    return this.reconstructRows(X, (cols) => `${cols} columns`);
   }
+
 
   protected savedOptions(): Record<string, unknown> {
     return { layers: this.layers, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };

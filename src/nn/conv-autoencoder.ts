@@ -14,12 +14,11 @@
  *     output; about 4x the arithmetic of the strided form (convolutions at full resolution): ~2.3x slower.
  */
 import type * as TF from "@tensorflow/tfjs";
-import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
+import type { MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { reconstructionError, type ReconstructionError } from "./autoencoder";
-import { applyColumnAffine } from "./input-scaling";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
-import { tfjs, type BackendName } from "./tf";
+import type { BackendName } from "./tf";
 import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
 /** The two forms of the network; see the module comment. */
@@ -162,21 +161,9 @@ export class ConvAutoencoderDetector extends NeuralDetector {
 
   /** Reconstructions of `X` (rows of pixels) in the input's units, e.g. for a montage beside the originals. */
   reconstruct(X: MatrixInput): number[][] {
-    const { model, affine } = this.fittedNetwork();
-    const matrix: Matrix = toMatrix(X, { name: "X" });
-    if (matrix.cols !== affine.factor.length) {
-      throw new RangeError(`X has ${matrix.cols} columns, but ConvAutoencoderDetector was fitted on images of ${affine.factor.length} pixels`);
-    }
-    const tf = tfjs();
-    const input = this.toInput(tf, applyColumnAffine(affine, matrix));
-    const output = tf.tidy(() => model.predict(input) as TF.Tensor);
-    input.dispose();
-    const values = output.dataSync();
-    output.dispose();
-    return Array.from({ length: matrix.rows }, (_, i) =>
-      Array.from({ length: matrix.cols }, (_, j) => (values[i * matrix.cols + j]! - affine.shift[j]!) / affine.factor[j]!),
-    );
+    return this.reconstructRows(X, (cols) => `images of ${cols} pixels`);
   }
+
 
   protected savedOptions(): Record<string, unknown> {
     return {

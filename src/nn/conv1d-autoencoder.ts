@@ -13,12 +13,11 @@
  * convolution gradients come from {@link registerWasmConvGradients} (forward convolutions on XNNPACK).
  */
 import type * as TF from "@tensorflow/tfjs";
-import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
+import type { Matrix, MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { reconstructionError, type Activation, type ReconstructionError } from "./autoencoder";
-import { applyColumnAffine } from "./input-scaling";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
-import { tfjs, type BackendName } from "./tf";
+import type { BackendName } from "./tf";
 import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
 export interface Conv1dAutoencoderOptions extends NeuralDetectorOptions {
@@ -156,21 +155,9 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
 
   /** Reconstructions of `X` in the input's units (for plots of a sequence and its reconstruction). */
   reconstruct(X: MatrixInput): number[][] {
-    const { model, affine } = this.fittedNetwork();
-    const matrix = toMatrix(X, { name: "X" });
-    if (matrix.cols !== affine.factor.length) {
-      throw new RangeError(`X has ${matrix.cols} columns, but Conv1dAutoencoderDetector was fitted on sequences of ${affine.factor.length} steps`);
-    }
-    const tf = tfjs();
-    const input = this.toInput(tf, applyColumnAffine(affine, matrix));
-    const output = tf.tidy(() => model.predict(input) as TF.Tensor);
-    input.dispose();
-    const values = output.dataSync();
-    output.dispose();
-    return Array.from({ length: matrix.rows }, (_, i) =>
-      Array.from({ length: matrix.cols }, (_, j) => (values[i * matrix.cols + j] - affine.shift[j]) / affine.factor[j]),
-    );
+    return this.reconstructRows(X, (cols) => `sequences of ${cols} steps`);
   }
+
 
   protected savedOptions(): Record<string, unknown> {
     return { filters: this.filters, kernelSize: this.kernelSize, codeSize: this.codeSize, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };

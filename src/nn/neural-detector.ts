@@ -278,6 +278,28 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     return out;
   }
 
+  /**
+   * The network's reconstruction of `X`, mapped back to the input's units (one row per input row): what the
+   * autoencoders' `reconstruct` returns. `inputs` names what a row holds in the column-count error
+   * (e.g. "columns", "images of N pixels").
+   */
+  protected reconstructRows(X: MatrixInput, inputs: (cols: number) => string): number[][] {
+    const { model, affine } = this.fittedNetwork();
+    const matrix = toMatrix(X, { name: "X" });
+    if (matrix.cols !== affine.factor.length) {
+      throw new RangeError(`X has ${matrix.cols} columns, but ${this.constructor.name} was fitted on ${inputs(affine.factor.length)}`);
+    }
+    const tf = tfjs();
+    const input = this.toInput(tf, applyColumnAffine(affine, matrix));
+    const output = tf.tidy(() => model.apply(input, { training: false }) as TF.Tensor);
+    input.dispose();
+    const values = output.dataSync();
+    output.dispose();
+    return Array.from({ length: matrix.rows }, (_, i) =>
+      Array.from({ length: matrix.cols }, (_, j) => (values[i * matrix.cols + j]! - affine.shift[j]!) / affine.factor[j]!),
+    );
+  }
+
   /** The fitted network, its input scaling, history and backend (throws when not fitted). */
   protected fittedNetwork(): Fitted {
     if (this.state === undefined) throw new Error(`${this.constructor.name} is not fitted: call await fit(X) first (or ${this.constructor.name}.load(folder))`);
