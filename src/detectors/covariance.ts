@@ -1,5 +1,5 @@
-import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
 import type { Matrix } from "../core/matrix";
+import { symmetricEigenRows } from "./symmetric-eigen";
 
 /**
  * Dense covariance arithmetic on row-major Float64Arrays for the covariance-based detectors
@@ -92,19 +92,14 @@ export interface SymmetricEigen {
 }
 
 /**
- * Eigendecomposition of a symmetric p x p matrix (Householder tridiagonalisation + QL, via ml-matrix).
+ * Eigendecomposition of a symmetric p x p matrix (Householder tridiagonalisation + QL; bit-identical to
+ * ml-matrix's `EigenvalueDecomposition`, see symmetric-eigen.ts).
  * @example symmetricEigen(Float64Array.of(2, 0, 0, 1), 2).values; // [1, 2]
  */
 export function symmetricEigen(symmetric: Float64Array, p: number): SymmetricEigen {
-  const rows = Array.from({ length: p }, (_, i) => Array.from(symmetric.subarray(i * p, (i + 1) * p)));
-  const decomposition = new EigenvalueDecomposition(new MlMatrix(rows), { assumeSymmetric: true });
-  // Both getters build a fresh copy on every access: read each once.
-  const eigenvalues = decomposition.realEigenvalues;
-  const matrix = decomposition.eigenvectorMatrix;
-  const order = eigenvalues.map((_, k) => k).sort((a, b) => eigenvalues[a] - eigenvalues[b]);
-  const values = Float64Array.from(order, (k) => eigenvalues[k]);
+  const { values, rows } = symmetricEigenRows(symmetric, p);
   const vectors = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) order.forEach((k, column) => (vectors[i * p + column] = matrix.get(i, k)));
+  for (let k = 0; k < p; k++) for (let i = 0; i < p; i++) vectors[i * p + k] = rows[k * p + i];
   return { values, vectors };
 }
 
@@ -113,7 +108,8 @@ export function symmetricEigen(symmetric: Float64Array, p: number): SymmetricEig
  * |s| <= max|s| * p * eps are treated as zero, the rest inverted: B = U diag(1/s) U^T.
  */
 export function pseudoInverseSymmetric(symmetric: Float64Array, p: number): Float64Array {
-  const { values, vectors } = symmetricEigen(symmetric, p);
+  // Eigenvectors as rows, so that each rank-one update below reads contiguous memory.
+  const { values, rows } = symmetricEigenRows(symmetric, p);
   let largest = 0;
   for (const value of values) largest = Math.max(largest, Math.abs(value));
   const cutoff = largest * p * Number.EPSILON;
@@ -121,10 +117,12 @@ export function pseudoInverseSymmetric(symmetric: Float64Array, p: number): Floa
   for (let k = 0; k < p; k++) {
     if (!(Math.abs(values[k]) > cutoff)) continue;
     const reciprocal = 1 / values[k];
+    const vector = k * p;
     for (let i = 0; i < p; i++) {
-      const scaled = vectors[i * p + k] * reciprocal;
+      const scaled = rows[vector + i] * reciprocal;
       if (scaled === 0) continue;
-      for (let j = 0; j < p; j++) inverse[i * p + j] += scaled * vectors[j * p + k];
+      const row = i * p;
+      for (let j = 0; j < p; j++) inverse[row + j] += scaled * rows[vector + j];
     }
   }
   return inverse;
