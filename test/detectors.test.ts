@@ -130,6 +130,51 @@ describe("kmeans / vq (scipy.cluster.vq semantics)", () => {
     assertAllClose(assigned.distances, reference.vq.distances, 1e-12, "vq distances");
   });
 
+  it("gives the plain nearest-centroid scan's results bit for bit, on one thread or two (pruned scans, parallel runs)", () => {
+    // 6,000 rows in 5 blobs of 16 features: enough work for the runs to go to worker threads.
+    const random = new RandomState(3);
+    const rows = 6000;
+    const cols = 16;
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = (i % 5) * 0.8 * ((j % 3) - 1) + random.standardNormal();
+    const X = toMatrix(Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))));
+    // scipy's algorithm written out with the plain scan (vq) and ordered sums: the reference.
+    const plainRun = (guess: number[][]) => {
+      let codebook = guess;
+      let previous = Infinity;
+      let current = Infinity;
+      for (let improvement = Infinity; improvement > 1e-5; ) {
+        const { codes, distances } = vq(X, codebook);
+        current = distances.reduce((sum, value) => sum + value, 0) / rows; // pairwise in numpy; compared below
+        const sums = codebook.map(() => new Array<number>(cols).fill(0));
+        const counts = codebook.map(() => 0);
+        codes.forEach((c, i) => {
+          for (let j = 0; j < cols; j++) sums[c][j] += data[i * cols + j];
+          counts[c]++;
+        });
+        codebook = sums.flatMap((sum, c) => (counts[c] === 0 ? [] : [sum.map((value) => value / counts[c])]));
+        improvement = previous - current;
+        previous = current;
+      }
+      return codebook;
+    };
+    const starts = new RandomState(11);
+    const guesses = Array.from({ length: 10 }, () => Array.from(starts.choice(rows, 5, { replace: false }), (r) => Array.from(data.subarray(r * cols, (r + 1) * cols))));
+    const one = kmeans(X, 5, { random: 11, iter: 10, threads: 1 });
+    const two = kmeans(X, 5, { random: 11, iter: 10, threads: 2 });
+    assert.deepEqual(Array.from(two.codebook.data), Array.from(one.codebook.data));
+    assert.equal(two.distortion, one.distortion);
+    const plain = guesses.map(plainRun);
+    const best = plain.map((codebook) => vq(X, codebook).distances).map((d) => d.reduce((s, v) => s + v, 0));
+    const winner = plain[best.indexOf(Math.min(...best))];
+    // The winner's centroids are the plain loop's, bit for bit (ties in the distortion sum aside, none here).
+    assert.deepEqual(Array.from(one.codebook.data), winner.flat());
+    for (const guess of guesses) {
+      const single = kmeans(X, toMatrix(guess));
+      assert.deepEqual(Array.from(single.codebook.data), plainRun(guess).flat());
+    }
+  });
+
   it("reports bad arguments", () => {
     assert.throws(() => kmeans([1, 2, 3], 4), /k \(4\) is larger than the number of observations \(3\)/);
     assert.throws(() => kmeans([1, 2, 3], 0), /k must be an integer >= 1, got 0/);

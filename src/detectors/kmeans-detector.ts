@@ -16,6 +16,8 @@ export interface KMeansDetectorOptions extends DetectorOptions {
   seed?: number;
   /** Or a shared generator, advanced by each `fit` (like numpy's global state). */
   random?: RandomState;
+  /** Threads the restarts are shared among (default: the machine's cores, at most 8); any count, the same result. */
+  threads?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
   readonly thresh: number;
   private readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
+  readonly threads: number | undefined;
 
   constructor(options: KMeansDetectorOptions = {}) {
     super(options);
@@ -52,6 +55,8 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
     this.seed = options.seed;
     this.random = options.random;
+    if (options.threads !== undefined) checkInteger(options.threads, "threads");
+    this.threads = options.threads;
   }
 
   /** The fitted centroids, one per row (a copy). */
@@ -66,7 +71,7 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
 
   protected fitScores(X: Matrix): Float64Array {
     const random = this.random ?? new RandomState(this.seed);
-    this.model = kmeans(X, this.k, { iter: this.iter, thresh: this.thresh, random });
+    this.model = kmeans(X, this.k, { iter: this.iter, thresh: this.thresh, random, threads: this.threads });
     return vq(X, this.model.codebook).distances;
   }
 

@@ -1,7 +1,8 @@
-import { createMatrix, isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
-import { numpyMean } from "../core/summation";
+import { isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import { defaultThreadCount } from "../threads/pool";
+import { bestRun, pickRows, refine } from "./kmeans-runs";
 
 /** Options of {@link kmeans}; defaults are scipy's. */
 export interface KMeansOptions {
@@ -14,6 +15,11 @@ export interface KMeansOptions {
    * like scipy's global `np.random` state) or a seed. Omitted: seeded from OS entropy.
    */
   random?: RandomState | number;
+  /**
+   * Threads the runs are shared among (default: the machine's cores, at most 8). Any count gives the same
+   * result; small problems stay on one thread.
+   */
+  threads?: number;
 }
 
 /** Result of {@link kmeans}. */
@@ -80,36 +86,17 @@ export function kmeans(obs: MatrixInput, kOrGuess: number | MatrixInput, options
     }
     return refine(observations, guess, thresh);
   }
+  const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
+  if (threads < 1) throw new RangeError(`threads must be >= 1, got ${threads}`);
 
   const k = checkInteger(kOrGuess, "k");
   if (k > observations.rows) {
     throw new RangeError(`k (${k}) is larger than the number of observations (${observations.rows})`);
   }
   const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
-  let best: KMeansResult | undefined;
-  for (let run = 0; run < iter; run++) {
-    const guess = pickRows(observations, random.choice(observations.rows, k, { replace: false }));
-    const result = refine(observations, guess, thresh);
-    if (best === undefined || result.distortion < best.distortion) best = result;
-  }
-  return best as KMeansResult;
-}
-
-/** One k-means run: scipy's private `_kmeans`, including its stopping rule. */
-function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansResult {
-  let codebook = guess;
-  let previous = Infinity;
-  let current = Infinity;
-  let improvement = Infinity;
-  while (improvement > thresh) {
-    const { codes, distances } = assignToNearest(obs, codebook);
-    current = numpyMean(distances);
-    // scipy returns the centroids updated after the last assignment, with that assignment's distortion.
-    codebook = updateClusterMeans(obs, codes, codebook.rows);
-    improvement = previous - current;
-    previous = current;
-  }
-  return { codebook, distortion: current };
+  // Runs consume no random numbers, so drawing every start first keeps scipy's sequence of draws.
+  const guesses = Array.from({ length: iter }, () => pickRows(observations, random.choice(observations.rows, k, { replace: false })));
+  return bestRun(observations, guesses, thresh, threads);
 }
 
 /**
@@ -183,35 +170,6 @@ function assignToNearest(obs: Matrix, codebook: Matrix): VQResult {
     distances[i] = Math.sqrt(bestSquared);
   }
   return { codes, distances };
-}
-
-/** scipy's `_vq.update_cluster_means`: sums in observation order, divides, drops empty clusters. */
-function updateClusterMeans(obs: Matrix, codes: Int32Array, clusters: number): Matrix {
-  const d = obs.cols;
-  const x = obs.data;
-  const sums = new Float64Array(clusters * d);
-  const counts = new Int32Array(clusters);
-  for (let i = 0; i < obs.rows; i++) {
-    const c = codes[i];
-    const sum = c * d;
-    const row = i * d;
-    for (let j = 0; j < d; j++) sums[sum + j] += x[row + j];
-    counts[c]++;
-  }
-  const kept: number[] = [];
-  for (let c = 0; c < clusters; c++) {
-    if (counts[c] === 0) continue;
-    for (let j = 0; j < d; j++) sums[c * d + j] /= counts[c];
-    kept.push(c);
-  }
-  return kept.length === clusters ? createMatrix(clusters, d, sums) : pickRows(createMatrix(clusters, d, sums), kept);
-}
-
-function pickRows(matrix: Matrix, rows: readonly number[]): Matrix {
-  const d = matrix.cols;
-  const data = new Float64Array(rows.length * d);
-  rows.forEach((row, i) => data.set(matrix.data.subarray(row * d, (row + 1) * d), i * d));
-  return createMatrix(rows.length, d, data);
 }
 
 // Matrices already validated by a detector skip the copy-and-check of toMatrix.

@@ -75,7 +75,8 @@ export function runSearchTask(task: SearchTask): void {
 }
 
 /** A search slice as posted to a worker: matrices as shared buffers. */
-export interface WorkerTask {
+export interface NeighborTask {
+  readonly kind: "neighbors";
   readonly train: SharedArrayBuffer;
   readonly query: SharedArrayBuffer;
   readonly trainRows: number;
@@ -90,5 +91,17 @@ export interface WorkerTask {
   readonly indexOut: SharedArrayBuffer;
 }
 
-/** Values of a worker's status cell. */
-export const STATUS = { idle: 0, ready: 1, done: 2, failed: 3 } as const;
+/** Runs a search slice posted to a worker thread. */
+export function runNeighborTask(task: NeighborTask): void {
+  runSearchTask({
+    train: { rows: task.trainRows, cols: task.cols, data: new Float64Array(task.train) },
+    query: { rows: task.queryRows, cols: task.cols, data: new Float64Array(task.query) },
+    k: task.k,
+    excludeSelf: task.excludeSelf,
+    method: task.method,
+    from: task.from,
+    to: task.to,
+    squaredOut: new Float64Array(task.squaredOut),
+    indexOut: new Int32Array(task.indexOut),
+  });
+}
