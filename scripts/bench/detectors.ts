@@ -7,6 +7,8 @@
 //   npm run bench -- --sizes 10000,100000,300000 --detectors knn,lof,iforest
 //   npm run bench -- --detectors rf                the random-forest classifier only
 //   npm run bench -- --quick                       small and fast (a smoke run)
+//   npm run bench -- --scaling                     ours only, synthetic 5k, 10k, 100k and 1M rows: how fit time grows
+//   npm run bench -- --ours-only                   skip the references
 //
 // Classifiers (rf) run on labelled data instead: the credit card and make_classification data with 10k / 100k
 // training rows (--sizes), fitted on 80% of the rows (stratified split, the same in both languages) and
@@ -54,8 +56,10 @@ function cell(value: string, width: number, right = true): string {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
-  const sizes = (argument("sizes") ?? (quick ? "2000" : "10000,100000")).split(",").map(Number);
-  const names = (argument("detectors") ?? [...Object.keys(BENCH_DETECTORS), ...Object.keys(BENCH_CLASSIFIERS)].join(",")).split(",");
+  const scaling = process.argv.includes("--scaling");
+  const oursOnly = scaling || process.argv.includes("--ours-only");
+  const sizes = (argument("sizes") ?? (quick ? "2000" : scaling ? "5000,10000,100000,1000000" : "10000,100000")).split(",").map(Number);
+  const names = (argument("detectors") ?? [...Object.keys(BENCH_DETECTORS), ...(scaling ? [] : Object.keys(BENCH_CLASSIFIERS))].join(",")).split(",");
   const timeout = Number(argument("timeout") ?? (quick ? 120 : 900));
   const dataDir = ensureDir(argument("data") ?? mkdtempSync(path.join(tmpdir(), "anomaly-lab-bench-")));
   for (const name of names) {
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
   const datasets: BenchDataset[] = [];
   const labelled: BenchDataset[] = [];
   if (detectorNames.length > 0) {
-    if (!quick) datasets.push(await creditCard(dataDir), await ecg(dataDir));
+    if (!quick && !scaling) datasets.push(await creditCard(dataDir), await ecg(dataDir));
     for (const rows of sizes) datasets.push(synthetic(dataDir, rows));
   }
   if (classifierNames.length > 0) {
@@ -87,13 +91,16 @@ async function main(): Promise<void> {
   console.log(header);
   console.log("-".repeat(header.length));
   const runs = [
-    ...datasets.flatMap((dataset) => detectorNames.filter((name) => dataset.rows <= BENCH_DETECTORS[name].maxRows).map((name) => ({ dataset, name }))),
+    ...datasets.flatMap((dataset) =>
+      detectorNames
+        .filter((name) => dataset.rows <= (scaling ? (BENCH_DETECTORS[name].scalingMaxRows ?? BENCH_DETECTORS[name].maxRows) : BENCH_DETECTORS[name].maxRows))
+        .map((name) => ({ dataset, name }))),
     ...labelled.flatMap((dataset) => classifierNames.map((name) => ({ dataset, name }))),
   ];
   for (const { dataset, name } of runs) {
     const shape = [name, dataset.xFile, dataset.yFile, String(dataset.rows), String(dataset.cols)];
     const ours = runChild(process.execPath, ["--import", "tsx", path.join(__dirname, "run-ours.ts"), ...shape], timeout);
-    const ref = runChild(python, [path.join(__dirname, "sklearn_ref.py"), ...shape], timeout);
+    const ref = oursOnly ? "not run (--ours-only)" : runChild(python, [path.join(__dirname, "sklearn_ref.py"), ...shape], timeout);
     const fmt = (r: RunResult | string, pick: (r: RunResult) => string): string => (typeof r === "string" ? "-" : pick(r));
     const ratio = typeof ours === "string" || typeof ref === "string" ? "-" : (ours.seconds / ref.seconds).toFixed(2);
     console.log([cell(name, 9, false), cell(dataset.name, 16, false), cell(`${dataset.rows} x ${dataset.cols}`, 13),

@@ -3,9 +3,7 @@
 // training scores; a classifier's fit on the train part), peak RSS in MB, ROC-AUC (a detector: of the training
 // scores; a classifier: of predictProba on the test part).
 import { readFileSync } from "node:fs";
-import { createMatrix, type Matrix } from "../../src/core";
-import { rocAuc } from "../../src/evaluation";
-import { trainTestSplit } from "../../src/preprocessing";
+import { createMatrix, type Matrix, rocAuc, trainTestSplit } from "anomaly-lab";
 import { BENCH_CLASSIFIERS, BENCH_DETECTORS, CLASSIFIER_SPLIT } from "./registry";
 
 function timed(run: () => void): number {
