@@ -90,6 +90,18 @@ describe("minCovDet vs sklearn MinCovDet", () => {
     }
     assert.ok(c.support.slice(0, 6).every((kept) => kept === 0), "the 6 planted outliers are outside the support");
   });
+
+  it("gives the same estimate, bit for bit, on one thread or two (C-steps shared among worker threads)", () => {
+    // 1,800 rows: subsets of 300, the merged set of 1,500 and the final stage on all rows all run split.
+    const random = new RandomState(5);
+    const X = Array.from({ length: 1800 }, (_, i) => Array.from({ length: 6 }, (_, j) => random.standardNormal() * (1 + j) + (i < 90 ? 8 : 0)));
+    const one = minCovDet(X, { random: 3, threads: 1 });
+    const two = minCovDet(X, { random: 3, threads: 2 });
+    assert.deepEqual(Array.from(two.rawSupport), Array.from(one.rawSupport));
+    assert.deepEqual(Array.from(two.distances), Array.from(one.distances));
+    assert.deepEqual(Array.from(two.covariance.data), Array.from(one.covariance.data));
+    assert.ok(one.rawSupport.slice(0, 90).every((kept) => kept === 0), "the 90 shifted rows are outside the raw support");
+  });
 });
 
 describe("MCDDetector (PyOD MCD semantics)", () => {

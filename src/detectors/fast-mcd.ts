@@ -8,6 +8,7 @@ import {
   maskedMean,
   pseudoInverseSymmetric,
 } from "./covariance";
+import { helperWorkers, runOnThreads, toShared } from "../threads/pool";
 import { numpyArgsort } from "./numpy-argsort";
 
 /**
@@ -29,15 +30,17 @@ export interface RawMcd {
 }
 
 /**
- * One C-step run's result (sklearn's `_c_step` tuple). The distances are computed on demand:
- * most candidates are discarded, and only the final one's distances are used.
+ * One C-step run's result (sklearn's `_c_step` tuple), as plain data that can cross threads. The distances
+ * are computed on demand (most candidates are discarded): from `location` and `precision`, or they are the
+ * previous step's, kept in `previousDistances`.
  */
 interface Candidate {
   readonly location: Float64Array;
   readonly covariance: Float64Array;
   readonly support: Uint8Array;
-  readonly distances: () => Float64Array;
   readonly logDet: number;
+  readonly precision?: Float64Array;
+  readonly previousDistances?: Float64Array;
 }
 
 interface Estimate {
@@ -56,14 +59,18 @@ export function mcdSupportSize(n: number, p: number, supportFraction?: number): 
 /**
  * The raw FastMCD estimate of `X` (n x p) with support size `nSupport`.
  * p = 1 uses the exact "shortest half" solution; p > 1 runs C-steps from random subsets,
- * on subsets of ~300 rows and a merged set of <= 1,500 rows when n > 500.
+ * on subsets of ~300 rows and a merged set of <= 1,500 rows when n > 500. The C-steps of each stage are
+ * independent, so they are shared among up to `threads` threads; the random draws are made first, in
+ * sklearn's order, and each C-step is computed by the same code wherever it runs, so the result does not
+ * depend on the thread count.
  */
-export function fastMcd(X: Matrix, nSupport: number, random: RandomState): RawMcd {
+export function fastMcd(X: Matrix, nSupport: number, random: RandomState, threads = 1): RawMcd {
   const { rows: n, cols: p } = X;
   if (p === 1) return univariateMcd(X, nSupport);
   if (n <= 500) {
-    const best = selectCandidates(X, nSupport, { trials: 30 }, 10, 2, random);
-    return toRaw(selectCandidates(X, nSupport, { estimates: best }, 1, 30, random)[0]);
+    const starts = randomStarts(n, nSupport, 30, random);
+    const best = select(runCSteps(X, [{ nSupport, iterations: 2, starts }], 1)[0], 10);
+    return toRaw(X, select(runCSteps(X, [{ nSupport, iterations: 30, estimates: best }], 1)[0], 1)[0]);
   }
   // 1. Best candidates on disjoint random subsets of ~300 rows (2 C-steps each).
   const nSubsets = Math.floor(n / 300);
@@ -71,21 +78,28 @@ export function fastMcd(X: Matrix, nSupport: number, random: RandomState): RawMc
   const shuffled = random.permutation(n);
   const hSubset = Math.ceil(subsetSize * (nSupport / n));
   const trialsPerSubset = Math.max(10, Math.floor(500 / nSubsets));
-  const pooled: Estimate[] = [];
-  for (let s = 0; s < nSubsets; s++) {
-    const subset = takeRows(X, shuffled.slice(s * subsetSize, (s + 1) * subsetSize));
-    pooled.push(...selectCandidates(subset, hSubset, { trials: trialsPerSubset }, 10, 2, random));
-  }
+  const subsetJobs: CStepJob[] = Array.from({ length: nSubsets }, (_, s) => ({
+    rows: Int32Array.from(shuffled.slice(s * subsetSize, (s + 1) * subsetSize)),
+    nSupport: hSubset,
+    iterations: 2,
+    starts: randomStarts(subsetSize, hSubset, trialsPerSubset, random),
+  }));
+  const subsetOutcomes = runCSteps(X, subsetJobs, threads);
+  const pooled: Estimate[] = subsetOutcomes.flatMap((outcome) => select(outcome, 10));
   // 2. Refine all of them on a merged random set of up to 1,500 rows.
   const nMerged = Math.min(1500, n);
   const hMerged = Math.ceil(nMerged * (nSupport / n));
   const selection = random.permutation(n).slice(0, nMerged);
-  const merged = selectCandidates(takeRows(X, selection), hMerged, { estimates: pooled }, n > 1500 ? 10 : 1, 30, random);
+  const mergedRows = Int32Array.from(selection);
+  const merged = select(
+    runSplit(X, { rows: mergedRows, nSupport: hMerged, iterations: 30, estimates: pooled }, n > 1500 ? 10 : 1, threads),
+    n > 1500 ? 10 : 1,
+  );
   if (n < 1500) {
     // The merged set is all rows, in permuted order: map its result back to row order.
     const support = new Uint8Array(n);
     const distances = new Float64Array(n);
-    const mergedDistances = merged[0].distances();
+    const mergedDistances = candidateDistances(takeRows(X, mergedRows), merged[0]);
     selection.forEach((row, k) => {
       support[row] = merged[0].support[k];
       distances[row] = mergedDistances[k];
@@ -93,27 +107,103 @@ export function fastMcd(X: Matrix, nSupport: number, random: RandomState): RawMc
     return { location: merged[0].location, covariance: merged[0].covariance, support, distances };
   }
   // 3. The best of the 10 on the full data.
-  return toRaw(selectCandidates(X, nSupport, { estimates: merged }, 1, 30, random)[0]);
+  return toRaw(X, select(runSplit(X, { nSupport, iterations: 30, estimates: merged }, 1, threads), 1)[0]);
+}
+
+/** C-steps from random h-subsets (`starts`) or from given estimates, on `rows` of X (all rows without). */
+interface CStepJob {
+  readonly rows?: Int32Array;
+  readonly nSupport: number;
+  readonly iterations: number;
+  readonly starts?: readonly Uint8Array[];
+  readonly estimates?: readonly Estimate[];
 }
 
 /**
- * sklearn's `select_candidates`: C-steps from `trials` random subsets or from given estimates;
- * the `select` results with the lowest log-determinant, best first.
+ * A job's outcome: every candidate's log-determinant, in start order, and the full result of those that
+ * can be among the job's best (`kept`; undefined for the others, whose data never leaves the thread).
  */
-function selectCandidates(
-  X: Matrix,
-  nSupport: number,
-  start: { trials: number } | { estimates: readonly Estimate[] },
-  select: number,
-  iterations: number,
-  random: RandomState,
-): Candidate[] {
-  const candidates =
-    "trials" in start
-      ? Array.from({ length: start.trials }, () => cStep(X, nSupport, iterations, random))
-      : start.estimates.map((estimate) => cStep(X, nSupport, iterations, random, estimate));
-  const order = numpyArgsort(candidates.map((candidate) => candidate.logDet));
-  return Array.from(order.subarray(0, select), (k) => candidates[k]);
+interface CStepOutcome {
+  readonly logDets: Float64Array;
+  readonly kept: readonly (Candidate | undefined)[];
+}
+
+/** C-step jobs a worker thread runs: jobs on the shared matrix, each keeping its `keep` best. */
+export interface McdTask {
+  readonly kind: "mcd";
+  readonly X: SharedArrayBuffer;
+  readonly rows: number;
+  readonly cols: number;
+  readonly jobs: readonly CStepJob[];
+  readonly keep: number;
+}
+
+/** Runs an {@link McdTask} on this thread. */
+export function runMcdTask(task: McdTask): CStepOutcome[] {
+  const X = createMatrix(task.rows, task.cols, new Float64Array(task.X));
+  return task.jobs.map((job) => runJob(X, job, task.keep));
+}
+
+/** `nSupport`-row starting subsets: sklearn's `random.permutation(n)[:nSupport]`, one per trial. */
+function randomStarts(n: number, nSupport: number, trials: number, random: RandomState): Uint8Array[] {
+  return Array.from({ length: trials }, () => maskOf(random.permutation(n).slice(0, nSupport), n));
+}
+
+function runJob(X: Matrix, job: CStepJob, keep: number): CStepOutcome {
+  const data = job.rows === undefined ? X : takeRows(X, job.rows);
+  const candidates = job.starts !== undefined
+    ? job.starts.map((start) => cStep(data, job.nSupport, job.iterations, start))
+    : (job.estimates ?? []).map((estimate) => cStep(data, job.nSupport, job.iterations, undefined, estimate));
+  const logDets = Float64Array.from(candidates, (candidate) => candidate.logDet);
+  // Any candidate among the `keep` best overall is among the `keep` best of its own job: keep every one
+  // whose log-determinant is at most this job's keep-th smallest (ties included).
+  const sorted = Float64Array.from(logDets).sort();
+  const limit = sorted.length <= keep ? Infinity : sorted[keep - 1];
+  return { logDets, kept: candidates.map((candidate) => (candidate.logDet <= limit || Number.isNaN(candidate.logDet) ? candidate : undefined)) };
+}
+
+/** Runs the jobs, dealt round-robin to up to `threads` threads (this one included); outcomes in job order. */
+function runCSteps(X: Matrix, jobs: readonly CStepJob[], threads: number, keep = 10): CStepOutcome[] {
+  const workers = jobs.length > 1 ? helperWorkers(Math.min(threads, jobs.length)) : [];
+  if (workers.length === 0) return jobs.map((job) => runJob(X, job, keep));
+  const parts = workers.length + 1;
+  const dealt = (part: number) => jobs.filter((_, j) => j % parts === part);
+  const shared = toShared(X.data);
+  const tasks = workers.map((_, w): McdTask => ({ kind: "mcd", X: shared, rows: X.rows, cols: X.cols, jobs: dealt(w + 1), keep }));
+  const { here, workers: replies } = runOnThreads(workers, tasks, () => dealt(0).map((job) => runJob(X, job, keep)), "FastMCD");
+  const byPart = [here, ...(replies as CStepOutcome[][])];
+  return jobs.map((_, j) => byPart[j % parts][Math.floor(j / parts)]);
+}
+
+/** One job from estimates, split into contiguous shares for the threads, its outcome reassembled in order. */
+function runSplit(X: Matrix, job: CStepJob, keep: number, threads: number): CStepOutcome {
+  const estimates = job.estimates ?? [];
+  const parts = Math.max(1, Math.min(threads, estimates.length));
+  const shares = Array.from({ length: parts }, (_, part): CStepJob => ({
+    ...job,
+    estimates: estimates.slice(Math.round((part * estimates.length) / parts), Math.round(((part + 1) * estimates.length) / parts)),
+  }));
+  const outcomes = runCSteps(X, shares, threads, keep);
+  const logDets = new Float64Array(estimates.length);
+  let offset = 0;
+  for (const outcome of outcomes) {
+    logDets.set(outcome.logDets, offset);
+    offset += outcome.logDets.length;
+  }
+  return { logDets, kept: outcomes.flatMap((outcome) => outcome.kept) };
+}
+
+/**
+ * sklearn's `select_candidates` selection: the `count` candidates with the lowest log-determinant, best
+ * first, in numpy's argsort order over all of them.
+ */
+function select(outcome: CStepOutcome, count: number): Candidate[] {
+  const order = numpyArgsort(outcome.logDets);
+  return Array.from(order.subarray(0, count), (k) => {
+    const candidate = outcome.kept[k];
+    if (candidate === undefined) throw new Error(`FastMCD: candidate ${k} was selected but not kept (internal error)`);
+    return candidate;
+  });
 }
 
 /**
@@ -122,14 +212,14 @@ function selectCandidates(
  * determinant decreases, for at most `iterations` steps. Reproduces sklearn's quirks: the returned
  * distances use the precision of the previous step's covariance.
  */
-function cStep(X: Matrix, nSupport: number, iterations: number, random: RandomState, initial?: Estimate): Candidate {
+function cStep(X: Matrix, nSupport: number, iterations: number, start: Uint8Array | undefined, initial?: Estimate): Candidate {
   const p = X.cols;
   let remaining = iterations;
   let distances: Float64Array | undefined;
   let precision: Float64Array | undefined;
   let support: Uint8Array;
   if (initial === undefined) {
-    support = maskOf(random.permutation(X.rows).slice(0, nSupport), X.rows);
+    support = start as Uint8Array;
   } else {
     precision = pseudoInverseSymmetric(initial.covariance, p);
     distances = mahalanobisSquared(X, initial.location, precision);
@@ -140,7 +230,7 @@ function cStep(X: Matrix, nSupport: number, iterations: number, random: RandomSt
   let logDet = logDeterminant(covariance, p);
   if (!Number.isFinite(logDet)) precision = pseudoInverseSymmetric(covariance, p);
 
-  let previous: Omit<Candidate, "distances"> | undefined;
+  let previous: Candidate | undefined;
   let previousLogDet = Infinity;
   while (logDet < previousLogDet && remaining > 0 && Number.isFinite(logDet)) {
     previous = { location, covariance, support, logDet };
@@ -154,27 +244,24 @@ function cStep(X: Matrix, nSupport: number, iterations: number, random: RandomSt
     remaining--;
   }
   const previousDistances = distances as Float64Array;
-  const finalPrecision = precision as Float64Array;
-  const finalLocation = location;
-  const current: Candidate = {
-    location,
-    covariance,
-    support,
-    distances: () => mahalanobisSquared(X, finalLocation, finalPrecision),
-    logDet,
-  };
+  const current: Candidate = { location, covariance, support, logDet, precision: precision as Float64Array };
   // sklearn's cascade of checks, where a later match overrides an earlier one: the current
   // estimate, unless the determinant increased (possible on near-singular subsets) with
   // iterations left, in which case the previous one with its distances.
   if (!allClose(logDet, previousLogDet) && logDet > previousLogDet && remaining > 0 && previous !== undefined) {
-    return { ...previous, distances: () => previousDistances };
+    return { ...previous, previousDistances };
   }
   return current;
 }
 
-function toRaw(candidate: Candidate): RawMcd {
+/** The candidate's distances on the rows it was fitted on (`X`). */
+function candidateDistances(X: Matrix, candidate: Candidate): Float64Array {
+  return candidate.previousDistances ?? mahalanobisSquared(X, candidate.location, candidate.precision as Float64Array);
+}
+
+function toRaw(X: Matrix, candidate: Candidate): RawMcd {
   const { location, covariance, support } = candidate;
-  return { location, covariance, support, distances: candidate.distances() };
+  return { location, covariance, support, distances: candidateDistances(X, candidate) };
 }
 
 /** The exact p = 1 MCD: the shortest interval holding h sorted values (sklearn's 1-D branch). */
@@ -228,10 +315,10 @@ function maskOf(rows: ArrayLike<number>, n: number): Uint8Array {
   return mask;
 }
 
-function takeRows(X: Matrix, rows: readonly number[]): Matrix {
+function takeRows(X: Matrix, rows: ArrayLike<number>): Matrix {
   const p = X.cols;
   const data = new Float64Array(rows.length * p);
-  rows.forEach((row, k) => data.set(X.data.subarray(row * p, (row + 1) * p), k * p));
+  for (let k = 0; k < rows.length; k++) data.set(X.data.subarray(rows[k] * p, (rows[k] + 1) * p), k * p);
   return createMatrix(rows.length, p, data);
 }
 

@@ -1,6 +1,8 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import { defaultThreadCount } from "../threads/pool";
 import { chiSquareIsf } from "./chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
 import { fastMcd, mcdSupportSize, type RawMcd } from "./fast-mcd";
@@ -14,6 +16,11 @@ export interface MinCovDetOptions {
   supportFraction?: number;
   /** Seed or shared generator for FastMCD's random subsets (sklearn `random_state`). Omitted: random. */
   random?: RandomState | number;
+  /**
+   * Threads FastMCD's C-steps are shared among (default: the machine's cores, at most 8). Any count gives
+   * the same result.
+   */
+  threads?: number;
 }
 
 /** A fitted Minimum Covariance Determinant estimate (sklearn `MinCovDet` attributes). */
@@ -58,7 +65,8 @@ export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCo
 function fitMinCovDet(matrix: Matrix, options: MinCovDetOptions): MinCovDetResult {
   const nSupport = checkedSupportSize(matrix, options.supportFraction);
   const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
-  return correctAndReweight(matrix, fastMcd(matrix, nSupport, random));
+  const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
+  return correctAndReweight(matrix, fastMcd(matrix, nSupport, random, threads));
 }
 
 /**
@@ -120,6 +128,8 @@ export interface MCDOptions extends DetectorOptions {
   seed?: number;
   /** Or a shared generator, advanced by each `fit`. */
   random?: RandomState;
+  /** Threads for FastMCD (default: the machine's cores, at most 8); any count, the same result. */
+  threads?: number;
 }
 
 /**
@@ -142,6 +152,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   readonly supportFraction: number | undefined;
   private readonly seed: number | undefined;
   private readonly random: RandomState | undefined;
+  readonly threads: number | undefined;
 
   constructor(options: MCDOptions = {}) {
     super(options);
@@ -151,6 +162,8 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     this.supportFraction = options.supportFraction;
     this.seed = options.seed;
     this.random = options.random;
+    if (options.threads !== undefined) checkInteger(options.threads, "threads");
+    this.threads = options.threads;
   }
 
   /** The fitted MCD estimate (location, covariance, supports, raw estimate), copied. */
@@ -183,6 +196,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     this.model = fitMinCovDet(checkMcdInput(X), {
       supportFraction: this.supportFraction,
       random: this.random ?? new RandomState(this.seed),
+      threads: this.threads,
     });
     return this.model.distances;
   }

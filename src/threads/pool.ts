@@ -20,8 +20,12 @@ export const STATUS = { idle: 0, ready: 1, done: 2, failed: 3 } as const;
 export interface PooledWorker {
   readonly worker: Worker;
   readonly slot: number;
-  readonly errors: MessagePort;
+  /** Where the worker posts each task's outcome, read synchronously by the waiting main thread. */
+  readonly replies: MessagePort;
 }
+
+/** What a worker posts after each task. */
+export type WorkerReply = { readonly value: unknown } | { readonly error: string };
 
 const statusCells = new Int32Array(new SharedArrayBuffer(4 * MAX_THREADS));
 const pool: PooledWorker[] = [];
@@ -48,30 +52,40 @@ export function helperWorkers(threads: number): PooledWorker[] {
 }
 
 /**
- * Runs `tasks[w]` on `workers[w]` and `here` on this thread at the same time; returns when all are done.
+ * Runs `tasks[w]` on `workers[w]` and `here` on this thread at the same time; returns when all are done,
+ * with `here`'s value and each task's value (what its runner returned, structured-cloned).
  * Throws the first worker's error, after every worker has finished.
  */
-export function runOnThreads(workers: readonly PooledWorker[], tasks: readonly ThreadTask[], here: () => void, what: string): void {
+export function runOnThreads<T>(
+  workers: readonly PooledWorker[],
+  tasks: readonly ThreadTask[],
+  here: () => T,
+  what: string,
+): { here: T; workers: unknown[] } {
   if (tasks.length !== workers.length) throw new RangeError(`${tasks.length} tasks for ${workers.length} workers`);
   workers.forEach((pooled, w) => {
     Atomics.store(statusCells, pooled.slot, STATUS.idle);
     pooled.worker.postMessage(tasks[w]);
   });
   let ownError: unknown;
+  let own: T | undefined;
   try {
-    here();
+    own = here();
   } catch (error) {
     ownError = error;
   }
   const failures: string[] = [];
+  const values: unknown[] = [];
   for (const pooled of workers) {
     while (Atomics.load(statusCells, pooled.slot) === STATUS.idle) Atomics.wait(statusCells, pooled.slot, STATUS.idle);
-    if (Atomics.load(statusCells, pooled.slot) === STATUS.failed) {
-      failures.push(String(receiveMessageOnPort(pooled.errors)?.message ?? "unknown error"));
-    }
+    const reply = receiveMessageOnPort(pooled.replies)?.message as WorkerReply | undefined;
+    if (reply === undefined) failures.push("the worker sent no reply");
+    else if ("error" in reply) failures.push(reply.error);
+    else values.push(reply.value);
   }
   if (ownError !== undefined) throw ownError;
   if (failures.length > 0) throw new Error(`${what} failed in a worker thread: ${failures[0]}`);
+  return { here: own as T, workers: values };
 }
 
 /** A Float64Array over new shared memory (zeros). */
@@ -111,7 +125,7 @@ function startWorker(slot: number): PooledWorker | undefined {
   Atomics.store(statusCells, slot, STATUS.idle);
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
-    workerData: { entry: join(__dirname, `worker${extension}`), loader, status: statusCells.buffer, slot, errors: channel.port2 },
+    workerData: { entry: join(__dirname, `worker${extension}`), loader, status: statusCells.buffer, slot, replies: channel.port2 },
     transferList: [channel.port2],
   });
   worker.unref();
@@ -122,5 +136,5 @@ function startWorker(slot: number): PooledWorker | undefined {
     return undefined;
   }
   channel.port1.unref();
-  return { worker, slot, errors: channel.port1 };
+  return { worker, slot, replies: channel.port1 };
 }

@@ -3,17 +3,19 @@
  * Each kind's runner is the same function the main thread runs for its own share.
  */
 import { type KMeansTask, runKMeansTask } from "../detectors/kmeans-runs";
+import { type McdTask, runMcdTask } from "../detectors/fast-mcd";
 import { type NeighborTask, runNeighborTask } from "../neighbors/neighbor-search";
 
-export type ThreadTask = NeighborTask | KMeansTask;
+export type ThreadTask = NeighborTask | KMeansTask | McdTask;
 
-export function runThreadTask(task: ThreadTask): void {
+/** Runs a task; what it returns goes back to the main thread (structured-cloned). */
+export function runThreadTask(task: ThreadTask): unknown {
   switch (task.kind) {
     case "neighbors":
-      runNeighborTask(task);
-      return;
+      return runNeighborTask(task);
     case "kmeans":
-      runKMeansTask(task);
-      return;
+      return runKMeansTask(task);
+    case "mcd":
+      return runMcdTask(task);
   }
 }

@@ -4,15 +4,15 @@
  * synchronously.
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { STATUS } from "./pool";
+import { STATUS, type WorkerReply } from "./pool";
 import { runThreadTask, type ThreadTask } from "./tasks";
 
 interface Setup {
   /** One Int32 status cell per worker. */
   readonly status: SharedArrayBuffer;
   readonly slot: number;
-  /** Where error messages go, read synchronously by the waiting main thread. */
-  readonly errors: MessagePort;
+  /** Where each task's outcome goes, read synchronously by the waiting main thread. */
+  readonly replies: MessagePort;
 }
 
 function signal(status: Int32Array, slot: number, value: number): void {
@@ -21,16 +21,17 @@ function signal(status: Int32Array, slot: number, value: number): void {
 }
 
 if (parentPort !== null && workerData !== null && typeof workerData === "object" && "status" in workerData) {
-  const { status: statusBuffer, slot, errors } = workerData as Setup;
+  const { status: statusBuffer, slot, replies } = workerData as Setup;
   const status = new Int32Array(statusBuffer);
   parentPort.on("message", (task: ThreadTask) => {
+    let reply: WorkerReply;
     try {
-      runThreadTask(task);
-      signal(status, slot, STATUS.done);
+      reply = { value: runThreadTask(task) };
     } catch (error) {
-      errors.postMessage(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      signal(status, slot, STATUS.failed);
+      reply = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
+    replies.postMessage(reply);
+    signal(status, slot, "error" in reply ? STATUS.failed : STATUS.done);
   });
   signal(status, slot, STATUS.ready);
 }
