@@ -5,6 +5,7 @@ import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
 import { MCDDetector, mcdFromRawSupport, minCovDet, type MinCovDetResult } from "../src/detectors/mcd";
 import { numpyArgsort } from "../src/detectors/numpy-argsort";
 import { RandomState } from "../src/random/random-state";
+import { warmWorkers } from "../src/threads/pool";
 import { assertAllClose, assertNear } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
 
@@ -95,6 +96,7 @@ describe("minCovDet vs sklearn MinCovDet", () => {
     // 1,800 rows: subsets of 300, the merged set of 1,500 and the final stage on all rows all run split.
     const random = new RandomState(5);
     const X = Array.from({ length: 1800 }, (_, i) => Array.from({ length: 6 }, (_, j) => random.standardNormal() * (1 + j) + (i < 90 ? 8 : 0)));
+    assert.equal(warmWorkers(2), 1, "a worker thread loads");
     const one = minCovDet(X, { random: 3, threads: 1 });
     const two = minCovDet(X, { random: 3, threads: 2 });
     assert.deepEqual(Array.from(two.rawSupport), Array.from(one.rawSupport));

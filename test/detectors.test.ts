@@ -8,6 +8,7 @@ import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { KNNDetector, type KNNMethod } from "../src/detectors/knn";
 import { kNearest } from "../src/neighbors";
 import { RandomState } from "../src/random/random-state";
+import { warmWorkers } from "../src/threads/pool";
 import { assertAllClose, assertNear, assertPyodOutcome, type PyodOutcome } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
 
@@ -160,6 +161,7 @@ describe("kmeans / vq (scipy.cluster.vq semantics)", () => {
     };
     const starts = new RandomState(11);
     const guesses = Array.from({ length: 10 }, () => Array.from(starts.choice(rows, 5, { replace: false }), (r) => Array.from(data.subarray(r * cols, (r + 1) * cols))));
+    assert.equal(warmWorkers(2), 1, "a worker thread loads");
     const one = kmeans(X, 5, { random: 11, iter: 10, threads: 1 });
     const two = kmeans(X, 5, { random: 11, iter: 10, threads: 2 });
     assert.deepEqual(Array.from(two.codebook.data), Array.from(one.codebook.data));

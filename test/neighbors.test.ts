@@ -10,6 +10,7 @@ import { RandomState } from "../src/random/random-state";
 import { assertAllClose } from "./helpers/assertions";
 import { uniformData, type UniformDataSpec } from "./helpers/detector-data";
 import { readFixture } from "./helpers/fixtures";
+import { warmWorkers } from "../src/threads/pool";
 
 const reference = readFixture("detectors_neighbors.json");
 
@@ -86,6 +87,7 @@ describe("kNearest: ties, threads and kernels", () => {
     // Large enough (6000 x 16) for kNearest to use threads: rounded values make ties.
     const n = 6000;
     const X = createMatrix(n, 16, new RandomState(8).randomSample(n * 16).map((u) => Math.round(u * 8) / 8));
+    assert.equal(warmWorkers(2), 1, "a worker thread loads (steps never wait for one)");
     const one = kNearest(X, X, 5, { excludeSelf: true, algorithm: "brute", threads: 1 });
     const two = kNearest(X, X, 5, { excludeSelf: true, algorithm: "brute", threads: 2 });
     // A copy of X as query takes the one-sided search (each pair seen from its query row only).

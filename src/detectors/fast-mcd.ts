@@ -8,7 +8,7 @@ import {
   maskedMean,
   pseudoInverseSymmetric,
 } from "./covariance";
-import { helperWorkers, runOnThreads, toShared } from "../threads/pool";
+import { runJobs, toShared } from "../threads/pool";
 import { numpyArgsort } from "./numpy-argsort";
 
 /**
@@ -128,7 +128,7 @@ interface CStepOutcome {
   readonly kept: readonly (Candidate | undefined)[];
 }
 
-/** C-step jobs a worker thread runs: jobs on the shared matrix, each keeping its `keep` best. */
+/** C-step jobs on a shared matrix, each keeping its `keep` best (see {@link CStepOutcome}). */
 export interface McdTask {
   readonly kind: "mcd";
   readonly X: SharedArrayBuffer;
@@ -138,10 +138,9 @@ export interface McdTask {
   readonly keep: number;
 }
 
-/** Runs an {@link McdTask} on this thread. */
-export function runMcdTask(task: McdTask): CStepOutcome[] {
-  const X = createMatrix(task.rows, task.cols, new Float64Array(task.X));
-  return task.jobs.map((job) => runJob(X, job, task.keep));
+/** Runs job `job` of an {@link McdTask} on this thread. */
+export function runMcdJob(task: McdTask, job: number): CStepOutcome {
+  return runJob(createMatrix(task.rows, task.cols, new Float64Array(task.X)), task.jobs[job], task.keep);
 }
 
 /** `nSupport`-row starting subsets: sklearn's `random.permutation(n)[:nSupport]`, one per trial. */
@@ -162,23 +161,20 @@ function runJob(X: Matrix, job: CStepJob, keep: number): CStepOutcome {
   return { logDets, kept: candidates.map((candidate) => (candidate.logDet <= limit || Number.isNaN(candidate.logDet) ? candidate : undefined)) };
 }
 
-/** Runs the jobs, dealt round-robin to up to `threads` threads (this one included); outcomes in job order. */
+/** Runs the jobs on up to `threads` threads (this one included); outcomes in job order. */
 function runCSteps(X: Matrix, jobs: readonly CStepJob[], threads: number, keep = 10): CStepOutcome[] {
-  const workers = jobs.length > 1 ? helperWorkers(Math.min(threads, jobs.length)) : [];
-  if (workers.length === 0) return jobs.map((job) => runJob(X, job, keep));
-  const parts = workers.length + 1;
-  const dealt = (part: number) => jobs.filter((_, j) => j % parts === part);
-  const shared = toShared(X.data);
-  const tasks = workers.map((_, w): McdTask => ({ kind: "mcd", X: shared, rows: X.rows, cols: X.cols, jobs: dealt(w + 1), keep }));
-  const { here, workers: replies } = runOnThreads(workers, tasks, () => dealt(0).map((job) => runJob(X, job, keep)), "FastMCD");
-  const byPart = [here, ...(replies as CStepOutcome[][])];
-  return jobs.map((_, j) => byPart[j % parts][Math.floor(j / parts)]);
+  if (threads <= 1 || jobs.length <= 1) return jobs.map((job) => runJob(X, job, keep));
+  const task: McdTask = { kind: "mcd", X: toShared(X.data), rows: X.rows, cols: X.cols, jobs, keep };
+  return runJobs(threads, jobs.length, task, (job) => runJob(X, jobs[job], keep), "FastMCD");
 }
 
-/** One job from estimates, split into contiguous shares for the threads, its outcome reassembled in order. */
+/**
+ * One job from estimates, split into contiguous shares (a few per thread, so that uneven C-steps balance),
+ * its outcome reassembled in order.
+ */
 function runSplit(X: Matrix, job: CStepJob, keep: number, threads: number): CStepOutcome {
   const estimates = job.estimates ?? [];
-  const parts = Math.max(1, Math.min(threads, estimates.length));
+  const parts = threads <= 1 ? 1 : Math.max(1, Math.min(4 * threads, estimates.length));
   const shares = Array.from({ length: parts }, (_, part): CStepJob => ({
     ...job,
     estimates: estimates.slice(Math.round((part * estimates.length) / parts), Math.round(((part + 1) * estimates.length) / parts)),

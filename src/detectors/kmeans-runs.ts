@@ -1,6 +1,6 @@
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
-import { helperWorkers, runOnThreads, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
+import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
 import { BoundedAssignment } from "./kmeans-bounds";
 
 /** Result of one or more k-means runs. */
@@ -11,24 +11,21 @@ export interface KMeansRun {
   readonly distortion: number;
 }
 
-/** Runs below this many values of work (rows x columns x k x runs) stay on one thread: starting workers costs more. */
-const THREADED_WORK = 4_000_000;
+/** Below this much work (rows x columns x k x runs) the runs stay on this thread: copying to shared memory costs more. */
+const THREADED_WORK = 1_000_000;
 
 /**
  * The run with the lowest distortion among runs from each of `guesses` (the first on ties, as scipy's
- * loop keeps it). The runs are independent, so they are shared among up to `threads` threads; each run
- * is computed by the same code wherever it runs, so the result does not depend on the thread count.
+ * loop keeps it). The runs are independent, so they are shared among up to `threads` threads (src/threads);
+ * each run is computed by the same code wherever it runs, so the result does not depend on the thread count.
  */
 export function bestRun(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansRun {
   const k = guesses[0].rows;
   const work = obs.rows * obs.cols * k * guesses.length;
-  const workers = guesses.length > 1 && work >= THREADED_WORK ? helperWorkers(Math.min(threads, guesses.length)) : [];
-  let results: KMeansRun[];
-  if (workers.length === 0) {
-    results = guesses.map((guess) => refine(obs, guess, thresh));
-  } else {
-    results = refineOnThreads(obs, guesses, thresh, workers);
-  }
+  const results =
+    threads > 1 && guesses.length > 1 && work >= THREADED_WORK
+      ? refineOnThreads(obs, guesses, thresh, threads)
+      : guesses.map((guess) => refine(obs, guess, thresh));
   let best = results[0];
   for (const result of results) if (result.distortion < best.distortion) best = result;
   return best;
@@ -53,7 +50,7 @@ export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansRun {
   return { codebook, distortion: current };
 }
 
-/** The k-means runs a worker thread does: runs `runs` of the guesses, results into shared memory. */
+/** k-means runs from given guesses over shared memory: job j is run j; results go into shared memory. */
 export interface KMeansTask {
   readonly kind: "kmeans";
   readonly obs: SharedArrayBuffer;
@@ -63,31 +60,24 @@ export interface KMeansTask {
   readonly guesses: SharedArrayBuffer;
   readonly k: number;
   readonly thresh: number;
-  readonly runs: readonly number[];
   /** Per run: distortion, centroid count, centroids (runs x k x cols). */
   readonly distortions: SharedArrayBuffer;
   readonly counts: SharedArrayBuffer;
   readonly codebooks: SharedArrayBuffer;
 }
 
-/** Runs a {@link KMeansTask} on this thread. */
-export function runKMeansTask(task: KMeansTask): void {
+/** Runs job (= run) `run` of a {@link KMeansTask} on this thread. */
+export function runKMeansJob(task: KMeansTask, run: number): void {
   const obs = createMatrix(task.rows, task.cols, new Float64Array(task.obs));
-  const guesses = new Float64Array(task.guesses);
   const size = task.k * task.cols;
-  const distortions = new Float64Array(task.distortions);
-  const counts = new Int32Array(task.counts);
-  const codebooks = new Float64Array(task.codebooks);
-  for (const run of task.runs) {
-    const guess = createMatrix(task.k, task.cols, guesses.slice(run * size, (run + 1) * size));
-    const result = refine(obs, guess, task.thresh);
-    distortions[run] = result.distortion;
-    counts[run] = result.codebook.rows;
-    codebooks.set(result.codebook.data, run * size);
-  }
+  const guess = createMatrix(task.k, task.cols, new Float64Array(task.guesses, run * size * 8, size).slice());
+  const result = refine(obs, guess, task.thresh);
+  new Float64Array(task.distortions)[run] = result.distortion;
+  new Int32Array(task.counts)[run] = result.codebook.rows;
+  new Float64Array(task.codebooks).set(result.codebook.data, run * size);
 }
 
-function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number, workers: ReturnType<typeof helperWorkers>): KMeansRun[] {
+function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansRun[] {
   const k = guesses[0].rows;
   const size = k * obs.cols;
   const sharedGuesses = sharedFloat64(guesses.length * size);
@@ -95,17 +85,12 @@ function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number
   const distortions = sharedFloat64(guesses.length);
   const counts = sharedInt32(guesses.length);
   const codebooks = sharedFloat64(guesses.length * size);
-  const sharedObs = toShared(obs.data);
-  const parts = workers.length + 1;
-  // Runs dealt round-robin: their lengths vary, so neighbours in the list go to different threads.
-  const runsOf = (part: number) => guesses.map((_, run) => run).filter((run) => run % parts === part);
-  const task = (part: number): KMeansTask => ({
-    kind: "kmeans", obs: sharedObs, rows: obs.rows, cols: obs.cols, guesses: sharedGuesses.buffer as SharedArrayBuffer,
-    k, thresh, runs: runsOf(part), distortions: distortions.buffer as SharedArrayBuffer,
-    counts: counts.buffer as SharedArrayBuffer, codebooks: codebooks.buffer as SharedArrayBuffer,
-  });
-  const tasks = workers.map((_, w) => task(w + 1));
-  runOnThreads(workers, tasks, () => runKMeansTask(task(0)), "k-means");
+  const task: KMeansTask = {
+    kind: "kmeans", obs: toShared(obs.data), rows: obs.rows, cols: obs.cols, guesses: sharedGuesses.buffer as SharedArrayBuffer,
+    k, thresh, distortions: distortions.buffer as SharedArrayBuffer, counts: counts.buffer as SharedArrayBuffer,
+    codebooks: codebooks.buffer as SharedArrayBuffer,
+  };
+  runJobs(threads, guesses.length, task, (run) => runKMeansJob(task, run), "k-means");
   return guesses.map((_, run) => ({
     codebook: createMatrix(counts[run], obs.cols, codebooks.slice(run * size, run * size + counts[run] * obs.cols)),
     distortion: distortions[run],

@@ -74,7 +74,15 @@ export function runSearchTask(task: SearchTask): void {
   else bruteForceQuery(bruteForceIndex(train), query, k, excludeSelf, from, to, squared, indices);
 }
 
-/** A search slice as posted to a worker: matrices as shared buffers. */
+/** One job of a parallel search step: a slice (see {@link SearchStep}) and where its results go. */
+export interface NeighborJob {
+  readonly from: number;
+  readonly to: number;
+  readonly squaredOut: SharedArrayBuffer;
+  readonly indexOut: SharedArrayBuffer;
+}
+
+/** A parallel search step over shared memory: the matrices as shared buffers and one job per slice. */
 export interface NeighborTask {
   readonly kind: "neighbors";
   readonly train: SharedArrayBuffer;
@@ -85,23 +93,21 @@ export interface NeighborTask {
   readonly k: number;
   readonly excludeSelf: boolean;
   readonly method: SearchStep;
-  readonly from: number;
-  readonly to: number;
-  readonly squaredOut: SharedArrayBuffer;
-  readonly indexOut: SharedArrayBuffer;
+  readonly jobs: readonly NeighborJob[];
 }
 
-/** Runs a search slice posted to a worker thread. */
-export function runNeighborTask(task: NeighborTask): void {
+/** Runs job `job` of a {@link NeighborTask} on this thread. */
+export function runNeighborJob(task: NeighborTask, job: number): void {
+  const { from, to, squaredOut, indexOut } = task.jobs[job];
   runSearchTask({
     train: { rows: task.trainRows, cols: task.cols, data: new Float64Array(task.train) },
     query: { rows: task.queryRows, cols: task.cols, data: new Float64Array(task.query) },
     k: task.k,
     excludeSelf: task.excludeSelf,
     method: task.method,
-    from: task.from,
-    to: task.to,
-    squaredOut: new Float64Array(task.squaredOut),
-    indexOut: new Int32Array(task.indexOut),
+    from,
+    to,
+    squaredOut: new Float64Array(squaredOut),
+    indexOut: new Int32Array(indexOut),
   });
 }

@@ -1,21 +1,29 @@
 /**
- * Every kind of task the worker pool runs (see pool.ts), and the dispatch a worker applies to each.
- * Each kind's runner is the same function the main thread runs for its own share.
+ * Every kind of task the worker pool runs (see pool.ts), and how a worker runs one job of each. Each
+ * kind's job runner is the function the main thread runs for the jobs it takes.
  */
-import { type KMeansTask, runKMeansTask } from "../detectors/kmeans-runs";
-import { type McdTask, runMcdTask } from "../detectors/fast-mcd";
-import { type NeighborTask, runNeighborTask } from "../neighbors/neighbor-search";
+import { type KMeansTask, runKMeansJob } from "../detectors/kmeans-runs";
+import { type McdTask, runMcdJob } from "../detectors/fast-mcd";
+import { type NeighborTask, runNeighborJob } from "../neighbors/neighbor-search";
 
-export type ThreadTask = NeighborTask | KMeansTask | McdTask;
+/** Answers `warmWorkers`: adds one to a shared cell once the worker has loaded. */
+export interface PingTask {
+  readonly kind: "ping";
+  readonly cell: SharedArrayBuffer;
+}
 
-/** Runs a task; what it returns goes back to the main thread (structured-cloned). */
-export function runThreadTask(task: ThreadTask): unknown {
+export type ThreadTask = NeighborTask | KMeansTask | McdTask | PingTask;
+
+/** Runs job `job` of a task; what it returns goes back to the main thread (structured-cloned). */
+export function runThreadJob(task: ThreadTask, job: number): unknown {
   switch (task.kind) {
     case "neighbors":
-      return runNeighborTask(task);
+      return runNeighborJob(task, job);
     case "kmeans":
-      return runKMeansTask(task);
+      return runKMeansJob(task, job);
     case "mcd":
-      return runMcdTask(task);
+      return runMcdJob(task, job);
+    case "ping":
+      return undefined;
   }
 }
