@@ -24,12 +24,16 @@ export function searchOnThreads(
   indexOut: Int32Array,
   threads: number,
 ): void {
-  // One job per thread: each job builds its own search index, so more jobs would cost more.
-  const parts = Math.max(1, Math.min(threads, query.rows));
-  const rowSlices = Array.from({ length: parts }, (_, p) => ({
-    from: Math.round((p * query.rows) / parts),
-    to: Math.round(((p + 1) * query.rows) / parts),
+  // Brute-force row slices: a few per thread, so that a worker still starting or a slower slice costs
+  // little (each job packs its own copy of the training rows, O(n d)). k-d tree slices: one per thread
+  // (each job builds a tree, O(n log n)). Pair slices of the self-search: one per thread, since each
+  // needs its own copy of the neighbour lists.
+  const slices = Math.max(1, Math.min((method === "kd-tree" ? 1 : 4) * threads, query.rows));
+  const rowSlices = Array.from({ length: slices }, (_, p) => ({
+    from: Math.round((p * query.rows) / slices),
+    to: Math.round(((p + 1) * query.rows) / slices),
   }));
+  const parts = Math.max(1, Math.min(threads, query.rows));
   const trainBuffer = toShared(train.data);
   const queryBuffer = query.data === train.data ? trainBuffer : toShared(query.data);
   const step = (method: SearchStep, jobs: NeighborJob[]): void => {
