@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { isMainThread, MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { ThreadTask } from "./tasks";
 
 const MAX_THREADS = 16;
@@ -47,7 +47,8 @@ export function defaultThreadCount(): number {
  * (structured-cloned) for the others. Throws the first error, after every taken job has finished.
  */
 export function runJobs<T>(threads: number, count: number, task: ThreadTask, here: (job: number) => T, what: string): T[] {
-  const workers = count > 1 ? startedWorkers(Math.min(threads, count) - 1) : [];
+  // Inside a worker every job runs where it is: the pool belongs to the main thread.
+  const workers = count > 1 && isMainThread ? startedWorkers(Math.min(threads, count) - 1) : [];
   const values = new Array<T>(count);
   if (workers.length === 0) {
     for (let job = 0; job < count; job++) values[job] = here(job);
