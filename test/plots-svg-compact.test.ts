@@ -92,6 +92,8 @@ suite("compactSvg: same picture, fewer bytes", () => {
     assert.equal((display.match(/<defs><path id="m-[0-9a-f]{8}" d="[^"]+"\/><\/defs>/g) ?? []).length, 1, "one shared symbol");
     assert.doesNotMatch(display, /<(?:path|use|line|rect|text)\b[^>]*(?:role|aria-label)=|aria-label="x: /, "no per-mark ARIA");
     assert.match(display, /X-axis titled 'x'/, "axes keep their ARIA description");
+    assert.doesNotMatch(display, /opacity="1"/, "the initial opacity is not spelled out");
+    assert.match(display, /<g text-anchor="middle" font-family="[^"]+" font-size="11px" fill="#444"><text transform="translate\([\d.]+,16\)"/, "axis labels share their font through a <g>");
     assert.match(chart.toHtml(), /^<img src="data:image\/svg\+xml;base64,/);
   });
 

@@ -9,7 +9,9 @@
  *   axes, legends and the title keep theirs;
  * - geometry is rounded to 1/100 px (`transform`, `d` and positions), far below what a screen shows;
  * - an outline drawn three times or more is defined once and placed with `<use>`, which draws exactly the
- *   same shape (its fill, stroke and opacity come from the `<use>`, as they came from the path).
+ *   same shape (its fill, stroke and opacity come from the `<use>`, as they came from the path);
+ * - neighbouring marks and labels with the same paint or font get it from one wrapping `<g>` (those
+ *   properties inherit), and `opacity="1"` (the initial value, not inherited) goes.
  */
 import { createHash } from "node:crypto";
 
@@ -139,6 +141,8 @@ export function compactSvg(svg: string, options: CompactSvgOptions = {}): string
     const isDataMark = tag.name !== "g" && tag.attributes.some(([name, value]) => name === "role" && value === "graphics-symbol");
     tag.attributes = tag.attributes
       .filter(([name]) => !(isDataMark && MARK_ARIA_ATTRIBUTES.has(name)))
+      // opacity does not inherit and 1 is its initial value: opacity="1" draws as no attribute at all.
+      .filter(([name, value]) => !(name === "opacity" && value === "1"))
       .map(([name, value]) => [name, decimals !== null && GEOMETRY_ATTRIBUTES.has(name) ? roundNumbers(value, decimals) : value])
       .map(([name, value]) => [name, name === "d" && decimals !== null ? relativePolyline(value, decimals) : value]);
   }
@@ -168,51 +172,79 @@ export function compactSvg(svg: string, options: CompactSvgOptions = {}): string
     tag.attributes = [[hrefName, `#${id}`], ...tag.attributes.filter(([name]) => name !== "d").flatMap(useTranslate)];
   }
 
+  // Neighbouring marks with the same paint or font share it through a wrapping <g> (these properties
+  // inherit; opacity does not, so it stays on each mark).
+  const opens = new Map<number, string>();
+  const closes = new Map<number, number>();
+  const elementEnd = tags.map(({ end, tag }) => elementEndOf(svg, end, tag));
+  const startIndex = new Map(tags.map(({ start }, index) => [start, index]));
+  for (let i = 1; i < tags.length; ) {
+    const key = elementEnd[i]! >= 0 ? inheritedKey(tags[i]!.tag) : "";
+    let j = i;
+    for (let next = startIndex.get(elementEnd[j]!); key !== "" && next !== undefined && elementEnd[next]! >= 0 && inheritedKey(tags[next]!.tag) === key; next = startIndex.get(elementEnd[j]!)) {
+      j = next;
+    }
+    if (j === i) {
+      i++;
+      continue;
+    }
+    opens.set(tags[i]!.start, `<g${key}>`);
+    closes.set(elementEnd[j]!, (closes.get(elementEnd[j]!) ?? 0) + 1);
+    for (let k = i; k <= j; k = startIndex.get(elementEnd[k]!) ?? j + 1) {
+      tags[k]!.tag.attributes = tags[k]!.tag.attributes.filter(([name]) => !INHERITED.has(name));
+    }
+    const after = startIndex.get(elementEnd[j]!);
+    i = after ?? tags.findIndex(({ start }) => start >= elementEnd[j]!);
+    if (i < 0) break;
+  }
+
   const parts: string[] = [];
   let last = 0;
-  let groupKey: string | null = null;
+  const copyUntil = (position: number): void => {
+    // Group ends fall between tags (after a mark's "/>" or "</text>"): close them in place.
+    for (const [at, count] of [...closes].filter(([at]) => at >= last && at <= position).sort((a, b) => a[0] - b[0])) {
+      parts.push(svg.slice(last, at), "</g>".repeat(count));
+      closes.delete(at);
+      last = at;
+    }
+    parts.push(svg.slice(last, position));
+    last = position;
+  };
   tags.forEach(({ start, end, tag }, index) => {
-    parts.push(svg.slice(last, start));
-    // Neighbouring marks with the same paint share it through a wrapping <g> (these properties inherit;
-    // opacity does not, so it stays on each mark).
-    const key = GROUPABLE.has(tag.name) && tag.selfClosing ? inheritedKey(tag) : null;
-    const adjacent = start === last;
-    if (groupKey !== null && (key !== groupKey || !adjacent)) {
-      parts.push("</g>");
-      groupKey = null;
-    }
-    if (key !== null && groupKey === null && key !== "" && sameKeyFollows(tags, index, key)) {
-      parts.push(`<g${key}>`);
-      groupKey = key;
-    }
-    if (groupKey !== null) tag.attributes = tag.attributes.filter(([name]) => !INHERITED.has(name));
-    parts.push(writeTag(tag));
+    copyUntil(start);
+    parts.push(opens.get(start) ?? "", writeTag(tag));
     if (index === 0 && shared.size > 0) {
       parts.push(`<defs>${[...shared].map(([d, id]) => `<path id="${id}" d="${d}"/>`).join("")}</defs>`);
     }
     last = end;
   });
-  if (groupKey !== null) parts.push("</g>");
-  parts.push(svg.slice(last));
+  copyUntil(svg.length);
   return parts.join("");
 }
 
-/** Paint properties that a <g> passes down to its children exactly as if each child set them. */
-const INHERITED = new Set(["fill", "stroke", "stroke-width", "fill-opacity", "stroke-opacity"]);
+/** Properties that a <g> passes down to its children exactly as if each child set them. */
+const INHERITED = new Set([
+  "fill", "stroke", "stroke-width", "fill-opacity", "stroke-opacity",
+  "font-family", "font-size", "font-weight", "font-style", "text-anchor",
+]);
 
-/** The inherited paint attributes of a tag, written as they would appear on a <g> ("" when none). */
-function inheritedKey(tag: Tag): string {
-  return tag.attributes.filter(([name]) => INHERITED.has(name)).map(([name, value]) => ` ${name}="${value}"`).join("");
-}
-
-/** Empty elements that may share their paint through a wrapping <g>. */
+/** Elements that may share their paint through a wrapping <g>: empty shapes, and text. */
 const GROUPABLE = new Set(["use", "path", "line", "rect"]);
 
-/** Whether the next tag is a groupable element right after this one with the same paint (a group of two or more). */
-function sameKeyFollows(tags: Array<{ start: number; end: number; tag: Tag }>, index: number, key: string): boolean {
-  const next = tags[index + 1];
-  return next !== undefined && next.start === tags[index]!.end && GROUPABLE.has(next.tag.name) && next.tag.selfClosing &&
-    inheritedKey(next.tag) === key;
+/**
+ * Where the element that `tag` opens ends: just after it when empty, after its `</text>` for text (whose
+ * content is text and <tspan>s); -1 for elements that are not grouped.
+ */
+function elementEndOf(svg: string, end: number, tag: Tag): number {
+  if (tag.selfClosing) return GROUPABLE.has(tag.name) ? end : -1;
+  if (tag.name !== "text") return -1;
+  const close = svg.indexOf("</text>", end);
+  return close < 0 ? -1 : close + "</text>".length;
+}
+
+/** The inherited attributes of a tag, written as they would appear on a <g> ("" when none). */
+function inheritedKey(tag: Tag): string {
+  return tag.attributes.filter(([name]) => INHERITED.has(name)).map(([name, value]) => ` ${name}="${value}"`).join("");
 }
 
 /** A <use> placed by `transform="translate(x,y)"` says it with x and y (the same placement, shorter). */
