@@ -37,6 +37,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_css import trim_report_css  # noqa: E402  (a module beside this script)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 QUICK_ENV = "ANOMALY_LAB_QUICK"
 PASS_THROUGH_ENV = ("ANOMALY_LAB_DATA_MIRROR",)
@@ -83,6 +86,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--js-assets", choices=("cdn", "local"), default="cdn",
                         help="where the HTML loads MathJax/require.js from: cdn (portable, default) "
                              "or local (this nbconvert's defaults, e.g. Debian's file:///usr/share/javascript)")
+    parser.add_argument("--full-css", action="store_true",
+                        help="keep all of the CSS nbconvert inlines (about 0.5 MB); by default the HTML keeps only "
+                             "the rules that can apply to its page (see scripts/report_css.py)")
     parser.add_argument("--kernel", default="anomaly-lab",
                         help="Jupyter kernel name (default: anomaly-lab, see environment/setup.sh)")
     return parser.parse_args(argv)
@@ -313,6 +319,8 @@ def run_notebook(notebook: Path, out_dir: Path, args: argparse.Namespace, export
         return NotebookResult(notebook, False, seconds, [failed_copy])
 
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    if not args.full_css:
+        html = trim_report_css(html)
     executed = out_dir / f"{notebook.stem}.ipynb"
     report = out_dir / f"{notebook.stem}.html"
     write_atomically(executed, notebook_bytes(nb))
@@ -348,7 +356,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print_versions(args.kernel, kernel_argv)
     configure_kernel_environment(args.quick)
     exporter = html_exporter(args.js_assets)
-    print(f"html         nbconvert template '{exporter.template_name}', MathJax from {exporter.mathjax_url.split('?')[0]}")
+    css = "all of nbconvert's CSS" if args.full_css else "CSS trimmed to the rules that apply"
+    print(f"html         nbconvert template '{exporter.template_name}', {css}, MathJax from {exporter.mathjax_url.split('?')[0]}")
     print(f"out          {display_path(out_dir)}")
     print(f"notebooks    {len(notebooks)}", flush=True)
     results = [run_notebook(nb, out_dir, args, exporter) for nb in notebooks]

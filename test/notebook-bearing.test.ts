@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput, assertLightReports, reportSizes, type ReportSizes } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 import { readFixture } from "./helpers/fixtures";
 
@@ -31,6 +31,7 @@ interface Row {
 }
 let rows = new Map<string, Row>();
 
+let reports: ReportSizes;
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-bearing-"));
   const env = { ...process.env, ANOMALY_LAB_DATA_MIRROR: MIRROR_ROOT };
@@ -48,6 +49,7 @@ before(async () => {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1]!, { threshold: Number(m[2]), rule: m[3]!, firstAlarm: m[4]!, leadDays: Number(m[5]), falseAlarms: Number(m[6]), seconds: Number(m[7]) }]),
   );
+  reports = reportSizes(out, NAME);
 });
 
 function row(detector: string): Row {
@@ -116,4 +118,8 @@ test("every chart is there: the bearings, the loss curve and distribution, one t
   }
   const comparison = outputs.map((o) => joined(o.data?.["text/plain"])).find((text) => text.startsWith("Compared with Larzalere"));
   assert.ok(comparison && !comparison.includes("DIFF"), `tutorial comparison:\n${comparison}`);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reports, NAME);
 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput, assertLightReports, reportSizes, type ReportSizes } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 import { readFixture } from "./helpers/fixtures";
 
@@ -21,6 +21,7 @@ let outputs: NotebookOutput[] = [];
 let stdout = "";
 let html = "";
 
+let reports: ReportSizes;
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-credit-card-"));
   const env: NodeJS.ProcessEnv = { ...process.env, ANOMALY_LAB_DATA_MIRROR: MIRROR_ROOT };
@@ -30,6 +31,7 @@ before(async () => {
   outputs = readNotebook(path.join(out, `${NAME}.ipynb`)).cells.flatMap((cell) => cell.outputs ?? []);
   stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
   html = readFileSync(path.join(out, `${NAME}.html`), "utf8");
+  reports = reportSizes(out, NAME);
 });
 
 function plainTables(): string[] {
@@ -107,4 +109,8 @@ test("every chart is there, as an HTML image in the export", () => {
   assert.equal(titles.length, expected.length);
   assert.equal((html.match(/<img[^>]+src="data:image\/svg\+xml;base64,/g) ?? []).length, expected.length);
   assert.match(html, /AutoencoderDetector training<\/span><progress value="6" max="6"/, "the final state of the progress bar");
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reports, NAME);
 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput, assertLightReports, reportSizes, type ReportSizes } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
 const NAME = "08-deep-detectors";
@@ -17,6 +17,7 @@ const DETECTORS = ["IForest", "ECOD", "VAE (β=0.001)", "Deep SVDD", "SO-GAAL", 
 let outputs: NotebookOutput[] = [];
 let stdout = "";
 
+let reports: ReportSizes;
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-deep-"));
   const env = { ...process.env, ANOMALY_LAB_DATA_MIRROR: MIRROR_ROOT };
@@ -24,6 +25,7 @@ before(async () => {
   assert.equal(run.code, 0, `the deep detectors notebook failed:\n${run.output}`);
   outputs = readNotebook(path.join(out, `${NAME}.ipynb`)).cells.flatMap((cell) => cell.outputs ?? []);
   stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
+  reports = reportSizes(out, NAME);
 });
 
 /** The seed-study tables (text/plain), in notebook order: card, then ECG5000. */
@@ -70,4 +72,8 @@ test("spread charts render, and the ensemble is compared with its single model",
   const verdicts = outputs.map((o) => joined(o.data?.["text/plain"])).find((text) => text.startsWith("Compared with Han, Chen & Liu"));
   assert.ok(verdicts, "the claim table");
   assert.equal(verdicts.split("\n").filter((line) => /^(OK  |DIFF) ensemble better than 1×1/.test(line)).length, 4);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reports, NAME);
 });

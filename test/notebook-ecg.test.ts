@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput, assertLightReports, reportSizes, type ReportSizes } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
 const NAME = "06-ecg-heartbeat";
@@ -17,6 +17,7 @@ let outputs: NotebookOutput[] = [];
 let stdout = "";
 let html = "";
 
+let reports: ReportSizes;
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-ecg-"));
   const env = { ...process.env, ANOMALY_LAB_DATA_MIRROR: MIRROR_ROOT };
@@ -25,6 +26,7 @@ before(async () => {
   outputs = readNotebook(path.join(out, `${NAME}.ipynb`)).cells.flatMap((cell) => cell.outputs ?? []);
   stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
   html = readFileSync(path.join(out, `${NAME}.html`), "utf8");
+  reports = reportSizes(out, NAME);
 });
 
 /** The cells of a model's row in the results table (the text/html of `table(...)`), by column. */
@@ -75,4 +77,8 @@ test("every chart reaches the HTML: class counts, beats, mean bands, 3 loss curv
   const charts = outputs.filter((o) => joined(o.data?.["text/plain"]).startsWith("Chart:"));
   assert.equal(charts.length, 12);
   assert.equal((html.match(/<img[^>]+src="data:image\/svg\+xml/g) ?? []).length, 12, "each chart as an SVG image in the HTML export");
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reports, NAME);
 });

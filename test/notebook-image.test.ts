@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type Notebook } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type Notebook, assertLightReports, reportSizes } from "./helpers/jupyter";
 
 const NAME = "09-image-anomalies";
 const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-image-"));
@@ -49,4 +49,8 @@ test("the montages are PNG images in the notebook and in the HTML report", () =>
   const pngs = notebook.cells.flatMap((cell) => (cell.outputs ?? []).filter((o) => o.data?.["image/png"] !== undefined));
   assert.equal(pngs.length, 2, "expected the sample montage and the top-anomalies montage");
   assert.equal((html.match(/<img src="data:image\/png;base64,/g) ?? []).length, 2);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reportSizes(out, NAME), NAME);
 });

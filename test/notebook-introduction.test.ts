@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, runPython, type Notebook, type NotebookOutput } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, runPython, type Notebook, type NotebookOutput, assertLightReports, reportSizes, type ReportSizes } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
 const NAME = "00-introduction";
@@ -16,6 +16,7 @@ let notebook: Notebook;
 let outputs: NotebookOutput[] = [];
 let stdout = "";
 
+let reports: ReportSizes;
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-intro-"));
   const env = { ...process.env, ANOMALY_LAB_DATA_MIRROR: MIRROR_ROOT };
@@ -24,6 +25,7 @@ before(async () => {
   notebook = readNotebook(path.join(out, `${NAME}.ipynb`));
   outputs = notebook.cells.flatMap((cell) => cell.outputs ?? []);
   stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
+  reports = reportSizes(out, NAME);
 });
 
 function textOutputs(): string[] {
@@ -93,4 +95,8 @@ test("npm run reports runs the introduction first", async () => {
     "import sys; sys.path.insert(0, 'scripts'); import run_notebooks; print([p.name for p in run_notebooks.find_notebooks([])][0])"]);
   assert.equal(listing.code, 0, listing.output);
   assert.equal(listing.output.trim(), `${NAME}.ipynb`);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reports, NAME);
 });

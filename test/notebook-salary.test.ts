@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type Notebook } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type Notebook, assertLightReports, reportSizes } from "./helpers/jupyter";
 
 const NAME = "02-salary-kmeans";
 const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-salary-"));
@@ -88,4 +88,8 @@ test("charts are HTML images in the export, not stripped SVG", () => {
   const charts = outputsOfType("text/html").filter((h) => h.includes("data:image/svg+xml;base64,"));
   assert.equal(charts.length, 4, "histogram, boxplot, scatter and class counts");
   assert.equal((html.match(/<img[^>]+src="data:image\/svg\+xml;base64,/g) ?? []).length, 4);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reportSizes(out, NAME), NAME);
 });

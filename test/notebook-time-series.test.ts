@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput } from "./helpers/jupyter";
+import { ROOT, joined, jupyterPython, readNotebook, runNotebooks, type NotebookOutput, assertLightReports, reportSizes, type ReportSizes } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
 const NAME = "07-time-series";
@@ -14,6 +14,7 @@ let outputs: NotebookOutput[] = [];
 let stdout = "";
 let html = "";
 
+let reports: ReportSizes;
 before(async () => {
   const out = mkdtempSync(path.join(tmpdir(), "anomaly-lab-timeseries-"));
   const env = { ...process.env, ANOMALY_LAB_DATA_MIRROR: MIRROR_ROOT };
@@ -22,6 +23,7 @@ before(async () => {
   outputs = readNotebook(path.join(out, `${NAME}.ipynb`)).cells.flatMap((cell) => cell.outputs ?? []);
   stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
   html = outputs.map((o) => joined(o.data?.["text/html"])).join("\n");
+  reports = reportSizes(out, NAME);
 });
 
 test("nyc_taxi and its five labelled windows", () => {
@@ -47,4 +49,8 @@ test("the published twitterADVec scores are reproduced; charts are rendered", ()
   assert.match(html, /twitterADVec, standard/);
   const charts = outputs.filter((o) => o.output_type === "execute_result" && joined(o.data?.["text/plain"]).startsWith("Chart:"));
   assert.ok(charts.length >= 5, `${charts.length} charts`);
+});
+
+test("the executed notebook and its HTML report are under 1 MB each", () => {
+  assertLightReports(reports, NAME);
 });

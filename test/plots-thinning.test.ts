@@ -9,6 +9,7 @@ import { mimeBundleOf } from "../src/display/display";
 import { precisionRecallCurve } from "../src/evaluation/pr-curve";
 import { rocCurve } from "../src/evaluation/ranking";
 import { Chart, VEGA_LITE_MIME, type VegaLiteSpec } from "../src/plots/chart";
+import { alarmTimeline } from "../src/plots/alarm-timeline";
 import { lineChart } from "../src/plots/line-chart";
 import { prCurveChart, rocCurveChart } from "../src/plots/roc-pr";
 import { SERIES_COLORS } from "../src/plots/spec-defaults";
@@ -182,6 +183,24 @@ suite("dense curves are thinned to the pixels, same picture", () => {
     assert.equal(drawnFull!.length, values.length);
     assert.ok(maxDeviation(drawnFull!, drawn!) < 0.5, `full series strays ${maxDeviation(drawnFull!, drawn!)} px from the drawn one`);
     assert.ok(chart.svg.length < fullChart.svg.length / 2, `SVG ${chart.svg.length} vs ${fullChart.svg.length} bytes`);
+  });
+
+  test("an alarm timeline on a log axis: the score line thinned in log space, same line within half a pixel, same axes", async () => {
+    const rs = new RandomState(5);
+    const times = Array.from({ length: 3000 }, (_, i) => new Date(Date.UTC(2004, 1, 12) + i * 600_000));
+    const scores = Array.from(rs.randomSample(3000), (u, i) => Math.exp(Math.sin(i / 200) + 0.01 * u) * (i > 2500 ? 1 + (i - 2500) / 50 : 1) / 10);
+    const chart = await alarmTimeline(times, scores, 0.5, { normalPeriod: [times[0]!, times[1000]!], logScale: true });
+    const layers = chart.spec.layer as VegaLiteSpec[];
+    const line = (layers[2]!.data as { values: Array<{ t: number; score: number }> }).values;
+    assert.ok(line.length < scores.length / 2, `${line.length} of ${scores.length} points kept`);
+    const everyPoint = times.map((t, i) => ({ t: t.getTime(), score: scores[i]!, alarm: scores[i]! > 0.5 }));
+    const full = await Chart.render({ ...chart.spec, layer: layers.map((layer, k) => (k === 2 ? { ...layer, data: { values: everyPoint } } : layer)) });
+    const axisLabels = (svg: string) => [...svg.matchAll(/role-axis-label[^]*?<\/g>/g)].map((m) => m[0]);
+    assert.deepEqual(axisLabels(chart.svg), axisLabels(full.svg), "the axes must not move");
+    const [drawn] = linePaths(chart.svg);
+    const [drawnFull] = linePaths(full.svg);
+    assert.equal(drawnFull!.length, scores.length);
+    assert.ok(maxDeviation(drawnFull!, drawn!) < 0.5, `full series strays ${maxDeviation(drawnFull!, drawn!)} px from the drawn one`);
   });
 
   test("unsorted x is thinned along the drawn (x-sorted) path", async () => {

@@ -222,9 +222,9 @@ suite("Chart", () => {
     assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
     assert.equal(spec.mark, "tick");
     assert.equal(bundle["text/plain"], "Chart: custom");
-    assert.equal(bundle["image/svg+xml"], chart.svg);
+    assert.equal(bundle["image/svg+xml"], chart.displaySvg, "the compacted SVG (svg-compact.ts)");
     const base64 = /<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/.exec(mimeText(bundle, "text/html"))![1];
-    assert.equal(Buffer.from(base64, "base64").toString("utf8"), chart.svg);
+    assert.equal(Buffer.from(base64, "base64").toString("utf8"), chart.displaySvg);
     assert.match(mimeText(bundle, "text/html"), /alt="custom" width="\d+" height="\d+"/);
   });
 

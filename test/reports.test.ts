@@ -58,6 +58,15 @@ test("quick run executes the notebook on tslab and writes the executed notebook 
   assert.ok(!existsSync(path.join(quickOut, "hello.failed.ipynb")));
 });
 
+test("the HTML keeps only the CSS its page can use (nbconvert inlines 0.54 MB of JupyterLab's)", { timeout: 180_000 }, async () => {
+  assert.equal((await quickRun).code, 0);
+  const html = readFileSync(path.join(quickOut, "hello.html"), "utf8");
+  const css = [...html.slice(0, html.indexOf("</head>")).matchAll(/<style[^>]*>([^]*?)<\/style>/g)].map((m) => m[1]!).join("");
+  assert.ok(css.length < 60_000, `${css.length} bytes of CSS`);
+  assert.match(css, /\.jp-OutputArea-output[^{]*\{/, "the rules for the page's own elements stay");
+  assert.ok(!css.includes(".jp-FileBrowser"), "the file browser's rules go");
+});
+
 test("full run unsets ANOMALY_LAB_QUICK for the kernel", { timeout: 180_000 }, async () => {
   const run = await fullRun;
   assert.equal(run.code, 0, run.output);

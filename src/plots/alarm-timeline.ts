@@ -1,7 +1,8 @@
 import { alarmSummary } from "../evaluation/alarms";
 import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
 import { Chart } from "./chart";
-import { baseSpec, HIGHLIGHT_COLOR, PRIMARY_COLOR, type ChartOptions } from "./spec-defaults";
+import { baseSpec, DEFAULT_HEIGHT, DEFAULT_WIDTH, HIGHLIGHT_COLOR, PRIMARY_COLOR, type ChartOptions } from "./spec-defaults";
+import { axisExtent, simplifyPolyline } from "./thin";
 
 /** Options of {@link alarmTimeline}. */
 export interface AlarmTimelineOptions extends ChartOptions {
@@ -45,6 +46,7 @@ export async function alarmTimeline(timestamps: readonly Date[], scores: Numeric
   const x = { field: "t", type: "temporal", title: "time (UTC)", scale: { type: "utc" }, axis: { format: "%b %d", tickCount: "day" } };
   const y = { field: "score", type: "quantitative", title: options.yTitle ?? "anomaly score", scale: logScale ? { type: "log" } : { zero: false } };
   const points = Array.from(values, (score, i) => ({ t: timestamps[i]!.getTime(), score, alarm: score > threshold }));
+  const line = thinnedLine(points, logScale, options);
   const layers: Record<string, unknown>[] = [
     { data: { values: [{ t: start.getTime(), t2: end.getTime() }] }, mark: { type: "rect", color: NORMAL_COLOR, opacity: 0.12 }, encoding: { x: { ...x, field: "t" }, x2: { field: "t2" } } },
     {
@@ -52,7 +54,7 @@ export async function alarmTimeline(timestamps: readonly Date[], scores: Numeric
       mark: { type: "text", align: "left", baseline: "top", dx: 4, y: 4, color: NORMAL_COLOR, fontSize: 11 },
       encoding: { x: { ...x, field: "t" }, text: { field: "label" } },
     },
-    { data: { values: points }, mark: { type: "line", color: PRIMARY_COLOR, strokeWidth: 1.3 }, encoding: { x, y } },
+    { data: { values: line }, mark: { type: "line", color: PRIMARY_COLOR, strokeWidth: 1.3 }, encoding: { x, y } },
     {
       data: { values: points.filter((p) => p.alarm) },
       mark: { type: "circle", color: HIGHLIGHT_COLOR, size: 12, opacity: 0.7 },
@@ -97,4 +99,21 @@ export async function alarmTimeline(timestamps: readonly Date[], scores: Numeric
   }
   const title = options.title ?? "Anomaly score over time";
   return Chart.render({ ...baseSpec("alarmTimeline", { ...options, title }, { title }), layer: layers });
+}
+
+/**
+ * The score line's vertices thinned to what its pixels show (see thin.ts), in the axis's own space (log10
+ * of the score on a log axis). The lowest and highest scores stay, so the axis domain is the full data's.
+ */
+function thinnedLine<T extends { t: number; score: number }>(points: T[], logScale: boolean, options: ChartOptions): T[] {
+  const t = points.map((p) => p.t);
+  const y = points.map((p) => (logScale ? Math.log10(p.score) : p.score));
+  const kept = new Set(simplifyPolyline(t, y, axisExtent(t, options.width ?? DEFAULT_WIDTH), axisExtent(y, options.height ?? DEFAULT_HEIGHT)));
+  let [low, high] = [0, 0];
+  y.forEach((v, i) => {
+    if (v < y[low]!) low = i;
+    if (v > y[high]!) high = i;
+  });
+  kept.add(low).add(high);
+  return [...kept].sort((a, b) => a - b).map((i) => points[i]!);
 }

@@ -1,6 +1,7 @@
 // Shared by the tests that execute notebooks on the real anomaly-lab kernel through scripts/run_notebooks.py.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -70,4 +71,21 @@ export function stdoutOf(notebook: Notebook, cellIndex: number): string {
     .filter((o) => o.output_type === "stream" && o.name === "stdout")
     .map((o) => joined(o.text))
     .join("");
+}
+
+/** The byte sizes of a notebook's executed copy and HTML report, as run_notebooks.py wrote them into `out`. */
+export interface ReportSizes {
+  ipynb: number;
+  html: number;
+}
+
+export function reportSizes(out: string, name: string): ReportSizes {
+  return { ipynb: statSync(path.join(out, `${name}.ipynb`)).size, html: statSync(path.join(out, `${name}.html`)).size };
+}
+
+/** Issue #15: every executed notebook and every HTML report stays under 1 MB (quick mode; full mode draws the same charts). */
+export function assertLightReports(sizes: ReportSizes, name: string): void {
+  for (const [kind, bytes] of Object.entries(sizes)) {
+    assert.ok(bytes < 1_000_000, `${name}.${kind} is ${bytes} bytes; reports must stay under 1 MB (issue #15: see Chart.displaySvg and scripts/report_css.py)`);
+  }
 }
