@@ -40,7 +40,10 @@ for (const pair of pairs) {
     mode, seed, n: X.length, epochs: cae.history.loss.length, normal: FASHION_MNIST_CLASSES[NORMAL], planted: FASHION_MNIST_CLASSES[PLANTED], k: nPlanted,
     caePrecision: precisionAtN(y, e, { n: nPlanted }), caeAuc: rocAuc(y, e),
     ifPrecision: precisionAtN(y, iforest.trainingScores, { n: nPlanted }), ifAuc: rocAuc(y, iforest.trainingScores),
+    caeAtHalfK: precisionAtN(y, e, { n: Math.ceil(nPlanted / 2) }),
     loss: cae.history.loss.at(-1), seconds: cae.history.seconds,
+    // 1-based positions of the planted images in the error ranking (largest error first)
+    plantedRanks: [...e.keys()].sort((a, b) => e[b]! - e[a]!).map((i, r) => (y[i] === 1 ? r + 1 : 0)).filter((r) => r > 0),
   };
   console.log(JSON.stringify(row));
 }
