@@ -1,6 +1,6 @@
 // Executes notebooks/09-image-anomalies.ipynb on the real anomaly-lab kernel in quick mode and checks that
-// the planted trousers dominate the top of the conv autoencoder's error ranking, and that the montages
-// reach the HTML report as PNG images.
+// the planted sandals dominate the top of the conv autoencoder's error ranking (and that the isolation
+// forest on pixels does not beat it), and that the montages reach the HTML report as PNG images.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -26,23 +26,28 @@ before(async () => {
     .join("");
 });
 
-test("quick mode: 500 sneakers + 5 planted trousers from the verified Fashion-MNIST files", () => {
+test("quick mode: 500 trousers + 5 planted sandals from the verified Fashion-MNIST files", () => {
   assert.match(stdout, /run mode: quick/);
-  assert.match(stdout, /505 images: 500 Sneaker \+ 5 Trouser \(planted, 0\.99%\)/);
+  assert.match(stdout, /505 images: 500 Trouser \+ 5 Sandal \(planted, 0\.99%\)/);
   assert.match(stdout, /sha256 verified/);
 });
 
 test("the backend and the training cost are printed", () => {
   assert.match(stdout, /backend: TensorFlow\.js [\d.]+ on (wasm|cpu|tensorflow)/);
-  assert.match(stdout, /architecture: strided; 2 epochs in [\d.]+ s = [\d.]+ s per epoch, [\d.]+ s per epoch per 1,000 images/);
+  assert.match(stdout, /architecture: strided; 6 epochs in [\d.]+ s = [\d.]+ s per epoch, [\d.]+ s per epoch per 1,000 images/);
 });
 
-test("planted images dominate the top of the conv autoencoder's ranking (precision at 5 >= 0.6)", () => {
+// Thresholds with margin below what was measured in quick mode on wasm (scripts/trials/image-pairs.ts, seeds
+// 42 / 7 / 1): precision at 5 = 0.6 / 0.6 / 0.8, ROC-AUC 0.996 / 0.997 / 0.998; isolation forest 0.4 / 0 / 0.
+test("planted sandals dominate the top of the conv autoencoder's ranking (precision at 5 >= 0.4), ahead of the isolation forest", () => {
   const match = /conv autoencoder precision at k = 5: ([\d.]+); ROC-AUC ([\d.]+)/.exec(stdout);
   assert.ok(match, "no precision line");
-  assert.ok(Number(match[1]) >= 0.6, `precision at 5 = ${match[1]}`);
-  assert.ok(Number(match[2]) >= 0.95, `ROC-AUC = ${match[2]}`);
-  assert.match(stdout, /Isolation forest \(pixels\): precision at 5 = [\d.]+/);
+  assert.ok(Number(match[1]) >= 0.4, `precision at 5 = ${match[1]}`);
+  assert.ok(Number(match[2]) >= 0.98, `ROC-AUC = ${match[2]}`);
+  const forest = /Isolation forest \(pixels\): precision at 5 = ([\d.]+)/.exec(stdout);
+  assert.ok(forest, "no isolation forest line");
+  assert.ok(Number(match[1]) >= Number(forest[1]), `conv autoencoder ${match[1]} < isolation forest ${forest[1]}`);
+  assert.match(stdout, /top \d+ by error: .*sandal \(planted\)/);
 });
 
 test("the montages are PNG images in the notebook and in the HTML report", () => {
