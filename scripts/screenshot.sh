@@ -19,6 +19,11 @@ chromium="${CHROMIUM:-/usr/bin/chromium}"
 [ -f "$html" ] || { echo "screenshot: report '$html' does not exist" >&2; exit 2; }
 [[ "$width" =~ ^[1-9][0-9]*$ ]] || { echo "screenshot: width must be a positive integer, got '$width'" >&2; exit 2; }
 [[ "$height" =~ ^([1-9][0-9]*|full)$ ]] || { echo "screenshot: height must be a positive integer or 'full', got '$height'" >&2; exit 2; }
+if ! command -v "$chromium" >/dev/null 2>&1 && [ -z "${CHROMIUM:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "screenshot: installing Debian's chromium" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null \
+    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; } || true
+fi
 command -v "$chromium" >/dev/null 2>&1 || {
   echo "screenshot: no Chromium at '$chromium' (Debian: apt-get install chromium; or set CHROMIUM=...)" >&2; exit 2; }
 
