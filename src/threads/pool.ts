@@ -153,6 +153,9 @@ function startWorker(): PooledWorker | undefined {
   try {
     worker = new Worker(BOOTSTRAP, {
       eval: true,
+      // Not the parent's flags: a loader hook such as `--import tsx` would slow every start and take CPU
+      // from the main thread; the TypeScript case is handled by `loader` above.
+      execArgv: [],
       workerData: { entry: join(__dirname, `worker${extension}`), loader, replies: channel.port2 },
       transferList: [channel.port2],
     });
