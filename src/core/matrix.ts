@@ -150,9 +150,13 @@ export function toMatrix(input: MatrixInput, options: ToMatrixOptions = {}): Mat
 
 function fromFlat(rows: number, cols: number, values: ArrayLike<number>, name: string): Matrix {
   checkShape(rows, cols, name);
-  // A typed array is copied by the engine in one go (Float64Array.from walks an iterator: ~10x slower).
-  const typed = ArrayBuffer.isView(values) && !(values instanceof DataView);
-  const data = typed ? new Float64Array(values as unknown as Float64Array) : Float64Array.from(values);
+  // Typed arrays are copied by the engine in one go (Float64Array.from walks an iterator: ~10x slower).
+  const data =
+    values instanceof Float64Array
+      ? values.slice()
+      : ArrayBuffer.isView(values) && !(values instanceof DataView)
+        ? new Float64Array(values as unknown as ArrayLike<number>)
+        : Float64Array.from(values);
   for (let k = 0; k < data.length; k++) {
     if (!Number.isFinite(data[k])) checkFiniteValue(data[k], Math.floor(k / cols), k % cols, name);
   }
