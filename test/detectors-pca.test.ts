@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PCADetector } from "../src/detectors/pca";
+import { RandomState } from "../src/random/random-state";
+import { warmWorkers } from "../src/threads/pool";
 import { assertAllClose, assertNear } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
 
@@ -104,5 +106,17 @@ describe("PCADetector input checks", () => {
     const constantColumn = X.map((row) => [row[0], row[1], 4]);
     const pca = new PCADetector({ nComponents: 2 }).fit(constantColumn);
     assert.equal(pca.trainingScores.length, X.length);
+  });
+});
+
+describe("PCADetector on worker threads", () => {
+  it("gives the same components and scores, bit for bit, on one thread or two (row slices of the sign and score passes)", () => {
+    assert.equal(warmWorkers(2), 1, "a worker thread loads");
+    const random = new RandomState(1);
+    const X = Array.from({ length: 20000 }, () => Array.from({ length: 12 }, () => random.standardNormal()));
+    const one = new PCADetector({ threads: 1 }).fit(X);
+    const two = new PCADetector({ threads: 2 }).fit(X);
+    assert.deepEqual(Array.from(two.components.data), Array.from(one.components.data));
+    assert.deepEqual(Array.from(two.trainingScores), Array.from(one.trainingScores));
   });
 });

@@ -3,7 +3,9 @@ import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } fro
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
+import { defaultThreadCount } from "../threads/pool";
 import { maskedCovariance, maskedMean, symmetricEigen } from "./covariance";
+import { distanceScores, flipLikeSklearn } from "./pca-rows";
 
 /** How {@link PCADetector} turns the principal components into a score. */
 export type PCAMethod = "distance" | "reconstruction";
@@ -26,6 +28,8 @@ export interface PCAOptions extends DetectorOptions {
    * (standardised) row from the first `nComponents` components; needs nComponents < p.
    */
   method?: PCAMethod;
+  /** Threads for the passes over the rows (default: the machine's cores, at most 8); any count, the same scores. */
+  threads?: number;
 }
 
 interface PCAModel {
@@ -70,9 +74,11 @@ export class PCADetector extends BaseDetector<PCAModel> {
   readonly weighted: boolean;
   readonly standardization: boolean;
   readonly method: PCAMethod;
+  readonly threads: number | undefined;
 
   constructor(options: PCAOptions = {}) {
     super(options);
+    this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
     this.nComponents = options.nComponents;
     if (this.nComponents !== undefined && !(this.nComponents > 0 && this.nComponents < 1)) checkInteger(this.nComponents, "nComponents");
     this.nSelectedComponents = options.nSelectedComponents === undefined ? undefined : checkInteger(options.nSelectedComponents, "nSelectedComponents");
@@ -147,7 +153,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     for (let c = 0; c < kept; c++) {
       for (let j = 0; j < p; j++) components[c * p + j] = vectors[j * p + order[c]];
     }
-    flipLikeSklearn(components, kept, data, mean);
+    flipLikeSklearn(components, kept, data, mean, this.threads ?? defaultThreadCount());
     const selected = this.nSelectedComponents ?? kept;
     if (selected > kept) {
       throw new RangeError(`nSelectedComponents (${selected}) must be at most the number of kept components (${kept})`);
@@ -193,57 +199,10 @@ export class PCADetector extends BaseDetector<PCAModel> {
   }
 
   private scoreRows(X: Matrix, model: PCAModel): Float64Array {
-    return this.method === "distance" ? distanceScores(X, model) : reconstructionErrors(X, model);
+    return this.method === "distance"
+      ? distanceScores(X, model.components, model.weights, model.firstSelected, this.threads ?? defaultThreadCount())
+      : reconstructionErrors(X, model);
   }
-}
-
-/**
- * PyOD: sum over selected components of cdist(x, v_j) / w_j (a row's terms summed in numpy's
- * order). Four components at a time keep four independent sums in flight.
- */
-function distanceScores(X: Matrix, model: PCAModel): Float64Array {
-  const p = X.cols;
-  const { components, weights, firstSelected } = model;
-  const v = components.data;
-  const k = components.rows;
-  const terms = new Float64Array(k - firstSelected);
-  const scores = new Float64Array(X.rows);
-  for (let i = 0; i < X.rows; i++) {
-    const x = X.data.subarray(i * p, (i + 1) * p);
-    let c = firstSelected;
-    for (; c + 3 < k; c += 4) {
-      const o = c * p;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < p; j++) {
-        const value = x[j];
-        const d0 = value - v[o + j];
-        const d1 = value - v[o + p + j];
-        const d2 = value - v[o + 2 * p + j];
-        const d3 = value - v[o + 3 * p + j];
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-        s2 += d2 * d2;
-        s3 += d3 * d3;
-      }
-      terms[c - firstSelected] = Math.sqrt(s0) / weights[c];
-      terms[c + 1 - firstSelected] = Math.sqrt(s1) / weights[c + 1];
-      terms[c + 2 - firstSelected] = Math.sqrt(s2) / weights[c + 2];
-      terms[c + 3 - firstSelected] = Math.sqrt(s3) / weights[c + 3];
-    }
-    for (; c < k; c++) {
-      let squared = 0;
-      for (let j = 0; j < p; j++) {
-        const difference = x[j] - v[c * p + j];
-        squared += difference * difference;
-      }
-      terms[c - firstSelected] = Math.sqrt(squared) / weights[c];
-    }
-    scores[i] = numpySum(terms);
-  }
-  return scores;
 }
 
 /** sklearn: ((x - inverse_transform(transform(x)))^2).sum(), with the kept components. */
@@ -269,54 +228,6 @@ function reconstructionErrors(X: Matrix, model: PCAModel): Float64Array {
     errors[i] = error;
   }
   return errors;
-}
-
-/**
- * sklearn's `svd_flip` (u-based) on the rows of `components` (k x p): for each component, the
- * training row with the largest |projection| (the first one on ties) must project positively.
- */
-function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, mean: Float64Array): void {
-  const p = X.cols;
-  const largest = new Float64Array(k).fill(-1);
-  const negative = new Uint8Array(k);
-  const centred = new Float64Array(p);
-  const keep = (c: number, projection: number): void => {
-    if (Math.abs(projection) > largest[c]) {
-      largest[c] = Math.abs(projection);
-      negative[c] = projection < 0 ? 1 : 0;
-    }
-  };
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
-    // Four components per pass over the row; each projection is still summed over features in order.
-    let c = 0;
-    for (; c + 3 < k; c += 4) {
-      const o = c * p;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < p; j++) {
-        const value = centred[j];
-        s0 += value * components[o + j];
-        s1 += value * components[o + p + j];
-        s2 += value * components[o + 2 * p + j];
-        s3 += value * components[o + 3 * p + j];
-      }
-      keep(c, s0);
-      keep(c + 1, s1);
-      keep(c + 2, s2);
-      keep(c + 3, s3);
-    }
-    for (; c < k; c++) {
-      let projection = 0;
-      for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
-      keep(c, projection);
-    }
-  }
-  for (let c = 0; c < k; c++) {
-    if (negative[c] === 1) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j];
-  }
 }
 
 // A selected component with (numerically) no variance would get an unbounded weight 1 / ratio.

@@ -4,6 +4,7 @@
  */
 import { type KMeansTask, runKMeansJob } from "../detectors/kmeans-runs";
 import { type McdTask, runMcdJob } from "../detectors/fast-mcd";
+import { type PcaTask, runPcaJob } from "../detectors/pca-rows";
 import { type NeighborTask, runNeighborJob } from "../neighbors/neighbor-search";
 
 /** Answers `warmWorkers`: adds one to a shared cell once the worker has loaded. */
@@ -12,7 +13,7 @@ export interface PingTask {
   readonly cell: SharedArrayBuffer;
 }
 
-export type ThreadTask = NeighborTask | KMeansTask | McdTask | PingTask;
+export type ThreadTask = NeighborTask | KMeansTask | McdTask | PcaTask | PingTask;
 
 /** Runs job `job` of a task; what it returns goes back to the main thread (structured-cloned). */
 export function runThreadJob(task: ThreadTask, job: number): unknown {
@@ -23,6 +24,8 @@ export function runThreadJob(task: ThreadTask, job: number): unknown {
       return runKMeansJob(task, job);
     case "mcd":
       return runMcdJob(task, job);
+    case "pca":
+      return runPcaJob(task, job);
     case "ping":
       return undefined;
   }
