@@ -8,8 +8,12 @@ import { runJobs, sharedFloat64, toShared } from "../threads/pool";
  * code wherever it runs, and the sign pass merges slices in row order, so results equal one thread's.
  */
 
-/** Below this much work (rows x columns x components) a pass stays on this thread. */
-const THREADED_WORK = 2_000_000;
+/**
+ * Below this much work (rows x columns x components) a pass stays on this thread: measured here, a worker's
+ * start-up on the other core (it also slows V8's background compilation of this thread's code) costs a 10k x 30
+ * fit more than it saves; from ~100k x 30 the threaded passes win once the pool is up.
+ */
+const THREADED_WORK = 20_000_000;
 
 /** A slice-parallel pass: job j covers rows [bounds[j], bounds[j + 1]). */
 export interface PcaTask {
