@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createMatrix } from "../src/core/matrix";
 import { PCADetector } from "../src/detectors/pca";
 import { RandomState } from "../src/random/random-state";
 import { warmWorkers } from "../src/threads/pool";
@@ -113,7 +114,8 @@ describe("PCADetector on worker threads", () => {
   it("gives the same components and scores, bit for bit, on one thread or two (row slices of the sign and score passes)", () => {
     assert.equal(warmWorkers(2), 1, "a worker thread loads");
     const random = new RandomState(1);
-    const X = Array.from({ length: 20000 }, () => Array.from({ length: 12 }, () => random.standardNormal()));
+    // 150,000 x 12 with 12 components: above the work the passes need to go to threads.
+    const X = createMatrix(150000, 12, Float64Array.from({ length: 150000 * 12 }, () => random.standardNormal()));
     const one = new PCADetector({ threads: 1 }).fit(X);
     const two = new PCADetector({ threads: 2 }).fit(X);
     assert.deepEqual(Array.from(two.components.data), Array.from(one.components.data));
