@@ -2,6 +2,7 @@ import { isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matri
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { defaultThreadCount } from "../threads/pool";
+import { nearestCentroid } from "./kmeans-bounds";
 import { bestRun, pickRows, refine } from "./kmeans-runs";
 
 /** Options of {@link kmeans}; defaults are scipy's. */
@@ -99,75 +100,12 @@ export function kmeans(obs: MatrixInput, kOrGuess: number | MatrixInput, options
   return bestRun(observations, guesses, thresh, threads);
 }
 
-/**
- * Nearest centroid of each row. Four centroids are measured together (the row's value is read once for
- * four independent sums), but each sum runs over the features in order and ties still go to the lower
- * index, so codes and distances are bit-identical to the one-centroid-at-a-time loop (1.5x faster at
- * 30 features, 5x at 140).
- */
+/** Nearest centroid of each row (the full scan, see {@link nearestCentroid}). */
 function assignToNearest(obs: Matrix, codebook: Matrix): VQResult {
-  const d = obs.cols;
-  const x = obs.data;
-  const book = codebook.data;
-  const k = codebook.rows;
   const codes = new Int32Array(obs.rows);
   const distances = new Float64Array(obs.rows);
   for (let i = 0; i < obs.rows; i++) {
-    const row = i * d;
-    let bestCode = 0;
-    let bestSquared = Infinity;
-    let c = 0;
-    for (; c + 4 <= k; c += 4) {
-      const o0 = c * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < d; j++) {
-        const value = x[row + j];
-        const d0 = book[o0 + j] - value;
-        const d1 = book[o1 + j] - value;
-        const d2 = book[o2 + j] - value;
-        const d3 = book[o3 + j] - value;
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-        s2 += d2 * d2;
-        s3 += d3 * d3;
-      }
-      if (s0 < bestSquared) {
-        bestSquared = s0;
-        bestCode = c;
-      }
-      if (s1 < bestSquared) {
-        bestSquared = s1;
-        bestCode = c + 1;
-      }
-      if (s2 < bestSquared) {
-        bestSquared = s2;
-        bestCode = c + 2;
-      }
-      if (s3 < bestSquared) {
-        bestSquared = s3;
-        bestCode = c + 3;
-      }
-    }
-    for (; c < k; c++) {
-      const start = c * d;
-      let squared = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = book[start + j] - x[row + j];
-        squared += diff * diff;
-      }
-      if (squared < bestSquared) {
-        bestSquared = squared;
-        bestCode = c;
-      }
-    }
-    codes[i] = bestCode;
-    distances[i] = Math.sqrt(bestSquared);
+    distances[i] = Math.sqrt(nearestCentroid(obs.data, i * obs.cols, obs.cols, codebook.data, codebook.rows, codes, i));
   }
   return { codes, distances };
 }
