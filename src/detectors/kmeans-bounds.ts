@@ -21,6 +21,13 @@ export class BoundedAssignment {
   /** Sum of the largest centroid move of each iteration: bounds the magnitudes behind every lower bound. */
   private travelled = 0;
   private previous: Matrix | undefined;
+  /**
+   * Per centroid of the last `assign`: the sum of its rows (k x cols) and their count, added row by row in
+   * row order during the assignment itself, exactly as scipy's `update_cluster_means` adds them in a pass
+   * of its own (one pass over the data less per iteration).
+   */
+  sums: Float64Array = new Float64Array(0);
+  counts: Int32Array = new Int32Array(0);
 
   constructor(private readonly obs: Matrix) {
     this.codes = new Int32Array(obs.rows);
@@ -32,10 +39,15 @@ export class BoundedAssignment {
     const shifts = this.previous !== undefined && this.previous.rows === k ? centroidShifts(this.previous, codebook) : undefined;
     this.previous = codebook;
     const distances = new Float64Array(this.obs.rows);
+    this.sums = new Float64Array(k * this.obs.cols);
+    this.counts = new Int32Array(k);
     if (shifts === undefined) {
       this.lower = new Float64Array(this.obs.rows * k);
       this.travelled = 0;
-      for (let i = 0; i < this.obs.rows; i++) distances[i] = this.scan(i, codebook);
+      for (let i = 0; i < this.obs.rows; i++) {
+        distances[i] = this.scan(i, codebook);
+        this.addToSums(i);
+      }
       return distances;
     }
     let largest = 0;
@@ -65,8 +77,20 @@ export class BoundedAssignment {
       }
       this.codes[i] = bestCode;
       distances[i] = bestCode === own ? ownDistance : Math.sqrt(best);
+      this.addToSums(i);
     }
     return distances;
+  }
+
+  private addToSums(i: number): void {
+    const d = this.obs.cols;
+    const x = this.obs.data;
+    const c = this.codes[i];
+    const sums = this.sums;
+    const sum = c * d;
+    const row = i * d;
+    for (let j = 0; j < d; j++) sums[sum + j] += x[row + j];
+    this.counts[c]++;
   }
 
   private squaredDistance(i: number, codebook: Matrix, c: number): number {

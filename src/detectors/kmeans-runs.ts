@@ -43,7 +43,7 @@ export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansRun {
     const distances = assignment.assign(codebook);
     current = numpyMean(distances);
     // scipy returns the centroids updated after the last assignment, with that assignment's distortion.
-    codebook = updateClusterMeans(obs, assignment.codes, codebook.rows);
+    codebook = clusterMeans(assignment.sums, assignment.counts, obs.cols);
     improvement = previous - current;
     previous = current;
   }
@@ -97,19 +97,12 @@ function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number
   }));
 }
 
-/** scipy's `_vq.update_cluster_means`: sums in observation order, divides, drops empty clusters. */
-function updateClusterMeans(obs: Matrix, codes: Int32Array, clusters: number): Matrix {
-  const d = obs.cols;
-  const x = obs.data;
-  const sums = new Float64Array(clusters * d);
-  const counts = new Int32Array(clusters);
-  for (let i = 0; i < obs.rows; i++) {
-    const c = codes[i];
-    const sum = c * d;
-    const row = i * d;
-    for (let j = 0; j < d; j++) sums[sum + j] += x[row + j];
-    counts[c]++;
-  }
+/**
+ * The end of scipy's `_vq.update_cluster_means` on sums and counts gathered in row order (see
+ * BoundedAssignment.sums): divides, drops empty clusters.
+ */
+function clusterMeans(sums: Float64Array, counts: Int32Array, d: number): Matrix {
+  const clusters = counts.length;
   const kept: number[] = [];
   for (let c = 0; c < clusters; c++) {
     if (counts[c] === 0) continue;
