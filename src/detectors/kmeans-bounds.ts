@@ -95,17 +95,9 @@ export class BoundedAssignment {
 
   private squaredDistance(i: number, codebook: Matrix, c: number): number {
     const d = this.obs.cols;
-    const x = this.obs.data;
-    const book = codebook.data;
-    const start = c * d;
-    const row = i * d;
-    let squared = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = book[start + j] - x[row + j];
-      squared += diff * diff;
-    }
-    return squared;
+    return squaredDistanceTo(this.obs.data, i * d, codebook.data, c * d, d);
   }
+
 
   /** The full scan of row i ({@link nearestCentroid}), recording its code and every centroid's distance as a bound. */
   private scan(i: number, codebook: Matrix): number {
@@ -172,12 +164,7 @@ export function nearestCentroid(
     }
   }
   for (; c < k; c++) {
-    const start = c * d;
-    let squared = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = book[start + j] - x[row + j];
-      squared += diff * diff;
-    }
+    const squared = squaredDistanceTo(x, row, book, c * d, d);
     if (bounds !== undefined) bounds[boundsAt + c] = Math.sqrt(squared);
     if (squared < best) {
       best = squared;
@@ -188,16 +175,22 @@ export function nearestCentroid(
   return best;
 }
 
+/** Squared distance of the row at `row` to the centroid at `start`, summed over the features in order. */
+function squaredDistanceTo(x: Float64Array, row: number, book: Float64Array, start: number, d: number): number {
+  let squared = 0;
+  for (let j = 0; j < d; j++) {
+    const diff = book[start + j] - x[row + j];
+    squared += diff * diff;
+  }
+  return squared;
+}
+
 /** Euclidean distance each centroid moved between two codebooks of the same size. */
 function centroidShifts(before: Matrix, after: Matrix): Float64Array {
   const d = before.cols;
   const shifts = new Float64Array(before.rows);
   for (let c = 0; c < before.rows; c++) {
-    let squared = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = after.data[c * d + j] - before.data[c * d + j];
-      squared += diff * diff;
-    }
+    const squared = squaredDistanceTo(before.data, c * d, after.data, c * d, d);
     // Rounded up a little: a bound must not drop by less than the true move.
     shifts[c] = Math.sqrt(squared) * (1 + 1e-12);
   }

@@ -1,15 +1,8 @@
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
+import type { KMeansResult } from "./kmeans";
 import { BoundedAssignment } from "./kmeans-bounds";
-
-/** Result of one or more k-means runs. */
-export interface KMeansRun {
-  /** One centroid per row (clusters that lost all members are dropped, so maybe fewer than k). */
-  readonly codebook: Matrix;
-  /** Mean (non-squared) Euclidean distance from each observation to its nearest centroid. */
-  readonly distortion: number;
-}
 
 /** Below this much work (rows x columns x k x runs) the runs stay on this thread: copying to shared memory costs more. */
 const THREADED_WORK = 1_000_000;
@@ -19,7 +12,7 @@ const THREADED_WORK = 1_000_000;
  * loop keeps it). The runs are independent, so they are shared among up to `threads` threads (src/threads);
  * each run is computed by the same code wherever it runs, so the result does not depend on the thread count.
  */
-export function bestRun(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansRun {
+export function bestRun(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansResult {
   const k = guesses[0].rows;
   const work = obs.rows * obs.cols * k * guesses.length;
   const results =
@@ -32,7 +25,7 @@ export function bestRun(obs: Matrix, guesses: readonly Matrix[], thresh: number,
 }
 
 /** One k-means run: scipy's private `_kmeans`, including its stopping rule. */
-export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansRun {
+export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansResult {
   let codebook = guess;
   let previous = Infinity;
   let current = Infinity;
@@ -77,7 +70,7 @@ export function runKMeansJob(task: KMeansTask, run: number): void {
   new Float64Array(task.codebooks).set(result.codebook.data, run * size);
 }
 
-function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansRun[] {
+function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansResult[] {
   const k = guesses[0].rows;
   const size = k * obs.cols;
   const sharedGuesses = sharedFloat64(guesses.length * size);

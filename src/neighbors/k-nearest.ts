@@ -1,7 +1,8 @@
 import type { Matrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { type SearchMethod, searchHere } from "./neighbor-search";
-import { defaultThreadCount, searchOnThreads, sharedFloat64, sharedInt32 } from "./neighbor-threads";
+import { defaultThreadCount, sharedFloat64, sharedInt32 } from "../threads/pool";
+import { searchOnThreads } from "./neighbor-threads";
 
 /** Search strategy of {@link kNearest}. */
 export type NeighborAlgorithm = "auto" | "kd-tree" | "brute";

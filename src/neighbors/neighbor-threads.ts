@@ -7,8 +7,6 @@ import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
 import { mergeNeighbourLists } from "./brute-force";
 import { type NeighborJob, type NeighborTask, runNeighborJob, type SearchMethod, type SearchStep } from "./neighbor-search";
 
-export { defaultThreadCount, sharedFloat64, sharedInt32 } from "../threads/pool";
-
 /**
  * Fills `squaredOut` / `indexOut` for all query rows using up to `threads` threads (this one included),
  * with the same results on any number of threads. Output arrays must be views of SharedArrayBuffers
