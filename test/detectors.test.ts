@@ -6,6 +6,8 @@ import { salaryData } from "../src/data/salary";
 import { kmeans, vq } from "../src/detectors/kmeans";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { KNNDetector, type KNNMethod } from "../src/detectors/knn";
+import { MCDDetector } from "../src/detectors/mcd";
+import { PCADetector } from "../src/detectors/pca";
 import { kNearest } from "../src/neighbors";
 import { RandomState } from "../src/random/random-state";
 import { warmWorkers } from "../src/threads/pool";
@@ -200,6 +202,10 @@ describe("KMeansDetector", () => {
   });
 
   it("checks its options", () => {
+    assert.throws(() => new KMeansDetector({ threads: 0 }), /threads must be an integer >= 1, got 0/);
+    assert.throws(() => kmeans([[1], [2], [3]], 2, { threads: 1.5 }), /threads must be an integer >= 1, got 1.5/);
+    assert.throws(() => new MCDDetector({ threads: -2 }), /threads must be an integer >= 1, got -2/);
+    assert.throws(() => new PCADetector({ threads: 0 }), /threads must be an integer >= 1, got 0/);
     assert.throws(() => new KMeansDetector({ seed: 1, random: new RandomState(1) }), /pass either seed or random, not both/);
     assert.throws(() => new KMeansDetector({ seed: -3 }), /seed must be an integer between 0 and 2\*\*32 - 1, got -3/);
     assert.throws(() => new KMeansDetector().codebook, /KMeansDetector is not fitted/);
