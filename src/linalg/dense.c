@@ -1,0 +1,425 @@
+/*
+ * Dense linear-algebra kernels for the covariance-based detectors (MCD, PCA, Mahalanobis), compiled to
+ * WebAssembly with 128-bit SIMD by scripts/build-wasm.sh into dense-wasm.ts (base64). The TypeScript in
+ * dense-kernels.ts lays the arrays out in linear memory and calls these; covariance-js.ts and
+ * symmetric-eigen-js.ts are the same algorithms in plain TypeScript (the fallback and the tests' oracle).
+ *
+ * Every result is bit-identical to the TypeScript: each output is summed in the same order, SIMD lanes
+ * only ever hold DIFFERENT outputs (two columns, two rows), never two terms of one sum, and the build
+ * forbids contracting a * b + c into a fused multiply-add (-ffp-contract=off; WebAssembly SIMD has none).
+ * This is the price of reproducing numpy/sklearn bit for bit: a BLAS reorders and fuses sums.
+ *
+ * Pointers are byte offsets into the module's memory; matrices are row-major.
+ */
+#include <wasm_simd128.h>
+
+typedef double f64;
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+static inline f64 absolute(f64 x) { return __builtin_fabs(x); }
+
+/* sqrt(a^2 + b^2) without overflow, exactly as ml-matrix (JAMA) computes it. */
+static f64 hypotenuse(f64 a, f64 b) {
+  f64 r;
+  if (absolute(a) > absolute(b)) {
+    r = b / a;
+    return absolute(a) * __builtin_sqrt(1 + r * r);
+  }
+  if (b != 0) {
+    r = a / b;
+    return absolute(b) * __builtin_sqrt(1 + r * r);
+  }
+  return 0;
+}
+
+/* y[k] = y[k] - x[k] * s for k in [0, n): element by element, so lanes are independent outputs. */
+static inline void subtract_scaled(f64 *restrict y, const f64 *restrict x, f64 s, int n) {
+  v128_t vs = wasm_f64x2_splat(s);
+  int k = 0;
+  for (; k + 1 < n; k += 2) {
+    wasm_v128_store(y + k, wasm_f64x2_sub(wasm_v128_load(y + k), wasm_f64x2_mul(wasm_v128_load(x + k), vs)));
+  }
+  for (; k < n; k++) y[k] = y[k] - x[k] * s;
+}
+
+/* y[k] = y[k] + s * x[k] for k in [0, n). */
+static inline void add_scaled(f64 *restrict y, const f64 *restrict x, f64 s, int n) {
+  v128_t vs = wasm_f64x2_splat(s);
+  int k = 0;
+  for (; k + 1 < n; k += 2) {
+    wasm_v128_store(y + k, wasm_f64x2_add(wasm_v128_load(y + k), wasm_f64x2_mul(vs, wasm_v128_load(x + k))));
+  }
+  for (; k < n; k++) y[k] += s * x[k];
+}
+
+/* Householder tridiagonalisation, operation for operation as symmetric-eigen-js.ts (JAMA's tred2 on the
+ * transposed storage ml-matrix uses). */
+static void tred2(int n, f64 *restrict e, f64 *restrict d, f64 *restrict V) {
+  f64 f, g, h, hh, scale;
+  for (int j = 0; j < n; j++) d[j] = V[j * n + n - 1];
+
+  for (int i = n - 1; i > 0; i--) {
+    scale = 0;
+    h = 0;
+    for (int k = 0; k < i; k++) scale = scale + absolute(d[k]);
+
+    if (scale == 0) {
+      e[i] = d[i - 1];
+      for (int j = 0; j < i; j++) {
+        d[j] = V[j * n + i - 1];
+        V[j * n + i] = 0;
+        V[i * n + j] = 0;
+      }
+    } else {
+      for (int k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      f = d[i - 1];
+      g = __builtin_sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h = h - f * g;
+      d[i - 1] = f - g;
+      for (int j = 0; j < i; j++) e[j] = 0;
+
+      for (int j = 0; j < i; j++) {
+        f = d[j];
+        V[i * n + j] = f;
+        const f64 *rowJ = V + j * n;
+        g = e[j] + rowJ[j] * f;
+        /* g is one sum (in order); e[k] are independent outputs. */
+        v128_t vf = wasm_f64x2_splat(f);
+        int k = j + 1;
+        for (; k + 1 <= i - 1; k += 2) {
+          v128_t v = wasm_v128_load(rowJ + k);
+          g += rowJ[k] * d[k];
+          g += rowJ[k + 1] * d[k + 1];
+          wasm_v128_store(e + k, wasm_f64x2_add(wasm_v128_load(e + k), wasm_f64x2_mul(v, vf)));
+        }
+        for (; k <= i - 1; k++) {
+          g += rowJ[k] * d[k];
+          e[k] += rowJ[k] * f;
+        }
+        e[j] = g;
+      }
+
+      f = 0;
+      for (int j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      hh = f / (h + h);
+      for (int j = 0; j < i; j++) e[j] -= hh * d[j];
+
+      for (int j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        f64 *rowJ = V + j * n;
+        v128_t vf = wasm_f64x2_splat(f);
+        v128_t vg = wasm_f64x2_splat(g);
+        int k = j;
+        for (; k + 1 <= i - 1; k += 2) {
+          v128_t term = wasm_f64x2_add(wasm_f64x2_mul(vf, wasm_v128_load(e + k)), wasm_f64x2_mul(vg, wasm_v128_load(d + k)));
+          wasm_v128_store(rowJ + k, wasm_f64x2_sub(wasm_v128_load(rowJ + k), term));
+        }
+        for (; k <= i - 1; k++) rowJ[k] = rowJ[k] - (f * e[k] + g * d[k]);
+        d[j] = rowJ[i - 1];
+        rowJ[i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+
+  for (int i = 0; i < n - 1; i++) {
+    V[i * n + n - 1] = V[i * n + i];
+    V[i * n + i] = 1;
+    h = d[i + 1];
+    f64 *next = V + (i + 1) * n;
+    if (h != 0) {
+      for (int k = 0; k <= i; k++) d[k] = next[k] / h;
+      for (int j = 0; j <= i; j++) {
+        f64 *rowJ = V + j * n;
+        g = 0;
+        for (int k = 0; k <= i; k++) g += next[k] * rowJ[k];
+        subtract_scaled(rowJ, d, g, i + 1);
+      }
+    }
+    for (int k = 0; k <= i; k++) next[k] = 0;
+  }
+
+  for (int j = 0; j < n; j++) {
+    d[j] = V[j * n + n - 1];
+    V[j * n + n - 1] = 0;
+  }
+  V[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/* Implicit QL on the tridiagonal matrix, rotating the stored eigenvector rows; JAMA's tql2. */
+static void tql2(int n, f64 *restrict e, f64 *restrict d, f64 *restrict V) {
+  f64 g, h, p, r, dl1, c, c2, c3, el1, s, s2;
+  for (int i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+
+  f64 f = 0;
+  f64 tst1 = 0;
+  const f64 eps = 0x1p-52; /* Number.EPSILON */
+  for (int l = 0; l < n; l++) {
+    f64 candidate = absolute(d[l]) + absolute(e[l]);
+    if (candidate > tst1) tst1 = candidate; /* Math.max: only ever compared with, never stored in a result */
+    int m = l;
+    while (m < n) {
+      if (absolute(e[m]) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      do {
+        g = d[l];
+        p = (d[l + 1] - g) / (2 * e[l]);
+        r = hypotenuse(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        dl1 = d[l + 1];
+        h = g - d[l];
+        for (int i = l + 2; i < n; i++) d[i] -= h;
+        f = f + h;
+
+        p = d[m];
+        c = 1;
+        c2 = c;
+        c3 = c;
+        el1 = e[l + 1];
+        s = 0;
+        s2 = 0;
+        for (int i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hypotenuse(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          f64 *rowI = V + i * n;
+          f64 *rowNext = rowI + n;
+          v128_t vc = wasm_f64x2_splat(c);
+          v128_t vs = wasm_f64x2_splat(s);
+          int k = 0;
+          for (; k + 1 < n; k += 2) {
+            v128_t held = wasm_v128_load(rowNext + k);
+            v128_t x = wasm_v128_load(rowI + k);
+            wasm_v128_store(rowNext + k, wasm_f64x2_add(wasm_f64x2_mul(vs, x), wasm_f64x2_mul(vc, held)));
+            wasm_v128_store(rowI + k, wasm_f64x2_sub(wasm_f64x2_mul(vc, x), wasm_f64x2_mul(vs, held)));
+          }
+          for (; k < n; k++) {
+            h = rowNext[k];
+            rowNext[k] = s * rowI[k] + c * h;
+            rowI[k] = c * rowI[k] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (absolute(e[l]) > eps * tst1);
+    }
+    d[l] = d[l] + f;
+    e[l] = 0;
+  }
+
+  for (int i = 0; i < n - 1; i++) {
+    int k = i;
+    p = d[i];
+    for (int j = i + 1; j < n; j++) {
+      if (d[j] < p) {
+        k = j;
+        p = d[j];
+      }
+    }
+    if (k != i) {
+      d[k] = d[i];
+      d[i] = p;
+      f64 *rowI = V + i * n;
+      f64 *rowK = V + k * n;
+      for (int j = 0; j < n; j++) {
+        p = rowI[j];
+        rowI[j] = rowK[j];
+        rowK[j] = p;
+      }
+    }
+  }
+}
+
+/* Eigendecomposition in place: w (n x n) holds the matrix transposed on entry and the eigenvectors as rows
+ * on exit; d the eigenvalues (ascending); e is scratch. */
+EXPORT(eigen) void eigen(int n, f64 *w, f64 *d, f64 *e) {
+  tred2(n, e, d, w);
+  tql2(n, e, d, w);
+}
+
+/* scipy's pinvh from an eigendecomposition: out = sum over kept k of (1 / values[k]) rows[k] rows[k]^T,
+ * accumulated over k in order for every entry (out must be zero on entry). */
+EXPORT(pinvh_from_eigen) void pinvh_from_eigen(int n, const f64 *rows, const f64 *values, f64 cutoff, f64 *out) {
+  for (int k = 0; k < n; k++) {
+    if (!(absolute(values[k]) > cutoff)) continue;
+    f64 reciprocal = 1 / values[k];
+    const f64 *vector = rows + k * n;
+    for (int i = 0; i < n; i++) {
+      f64 scaled = vector[i] * reciprocal;
+      if (scaled == 0) continue;
+      add_scaled(out + i * n, vector, scaled, n);
+    }
+  }
+}
+
+/* LU with partial pivoting of the p x p `lu` in place (numpy's slogdet). Writes the pivots (diagonal of U)
+ * to `diagonal`; returns the sign of the permutation (+1 or -1), or 0 when a pivot is exactly zero. */
+EXPORT(lu_pivots) int lu_pivots(int p, f64 *lu, f64 *diagonal) {
+  int sign = 1;
+  for (int k = 0; k < p; k++) {
+    int pivot = k;
+    for (int i = k + 1; i < p; i++) {
+      if (absolute(lu[i * p + k]) > absolute(lu[pivot * p + k])) pivot = i;
+    }
+    if (lu[pivot * p + k] == 0) return 0;
+    if (pivot != k) {
+      for (int j = 0; j < p; j++) {
+        f64 held = lu[k * p + j];
+        lu[k * p + j] = lu[pivot * p + j];
+        lu[pivot * p + j] = held;
+      }
+      sign = -sign;
+    }
+    f64 pivotValue = lu[k * p + k];
+    diagonal[k] = pivotValue;
+    for (int i = k + 1; i < p; i++) {
+      f64 factor = lu[i * p + k] / pivotValue;
+      if (factor == 0) continue;
+      subtract_scaled(lu + i * p + k + 1, lu + k * p + k + 1, factor, p - k - 1);
+    }
+  }
+  return sign;
+}
+
+/* Centred copy of the rows where mask is 1 (all rows when mask is 0) into `centred` (count x p, row-major);
+ * returns count. */
+static int centre_rows(int rows, int p, const f64 *X, const unsigned char *mask, const f64 *location, f64 *centred) {
+  int count = 0;
+  for (int i = 0; i < rows; i++) {
+    if (mask != 0 && mask[i] == 0) continue;
+    const f64 *x = X + i * p;
+    f64 *c = centred + count * p;
+    for (int j = 0; j < p; j++) c[j] = x[j] - location[j];
+    count++;
+  }
+  return count;
+}
+
+/* Covariance of the selected rows around `location`: entry (a, b) = factor * sum over rows in order of
+ * c[r][a] * c[r][b], computed for b >= a and mirrored. `out` (p x p) is the accumulator: each row adds its
+ * products to the upper triangle, four rows at a time (added one after the other, so each entry's sum keeps
+ * row order). `centred` is scratch for count x p values. Returns count. */
+EXPORT(covariance) int covariance(int rows, int p, const f64 *X, const unsigned char *mask, const f64 *location, f64 factor,
+                                  f64 *centred, f64 *out) {
+  int count = centre_rows(rows, p, X, mask, location, centred);
+  for (int j = 0; j < p * p; j++) out[j] = 0;
+  int r = 0;
+  for (; r + 3 < count; r += 4) {
+    const f64 *x0 = centred + r * p;
+    const f64 *x1 = x0 + p;
+    const f64 *x2 = x1 + p;
+    const f64 *x3 = x2 + p;
+    for (int a = 0; a < p; a++) {
+      f64 *acc = out + a * p;
+      v128_t a0 = wasm_f64x2_splat(x0[a]);
+      v128_t a1 = wasm_f64x2_splat(x1[a]);
+      v128_t a2 = wasm_f64x2_splat(x2[a]);
+      v128_t a3 = wasm_f64x2_splat(x3[a]);
+      int b = a;
+      for (; b + 1 < p; b += 2) {
+        v128_t sum = wasm_v128_load(acc + b);
+        sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a0, wasm_v128_load(x0 + b)));
+        sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a1, wasm_v128_load(x1 + b)));
+        sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a2, wasm_v128_load(x2 + b)));
+        sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a3, wasm_v128_load(x3 + b)));
+        wasm_v128_store(acc + b, sum);
+      }
+      for (; b < p; b++) {
+        f64 sum = acc[b];
+        sum += x0[a] * x0[b];
+        sum += x1[a] * x1[b];
+        sum += x2[a] * x2[b];
+        sum += x3[a] * x3[b];
+        acc[b] = sum;
+      }
+    }
+  }
+  for (; r < count; r++) {
+    const f64 *x = centred + r * p;
+    for (int a = 0; a < p; a++) add_scaled(out + a * p + a, x + a, x[a], p - a);
+  }
+  for (int a = 0; a < p; a++) {
+    for (int b = a; b < p; b++) {
+      f64 value = out[a * p + b] * factor;
+      out[a * p + b] = value;
+      out[b * p + a] = value;
+    }
+  }
+  return count;
+}
+
+/* Squared Mahalanobis distances of `rows` rows of X to `location` under the symmetric `precision`:
+ * sum over a of c[a] * (P[a][a] c[a] + 2 sum_{b > a} P[a][b] c[b]), each sum in order; lanes hold two rows.
+ * `block` is scratch for 4 p values (four centred rows, transposed in pairs). */
+EXPORT(mahalanobis) void mahalanobis(int rows, int p, const f64 *X, const f64 *location, const f64 *precision, f64 *block,
+                                     f64 *out) {
+  int i = 0;
+  /* block holds rows (i, i+1) interleaved in its first 2p values and (i+2, i+3) in the next 2p. */
+  f64 *pair0 = block;
+  f64 *pair1 = block + 2 * p;
+  v128_t two = wasm_f64x2_splat(2);
+  for (; i + 3 < rows; i += 4) {
+    const f64 *x = X + i * p;
+    for (int j = 0; j < p; j++) {
+      pair0[2 * j] = x[j] - location[j];
+      pair0[2 * j + 1] = x[p + j] - location[j];
+      pair1[2 * j] = x[2 * p + j] - location[j];
+      pair1[2 * j + 1] = x[3 * p + j] - location[j];
+    }
+    v128_t d0 = wasm_f64x2_splat(0);
+    v128_t d1 = wasm_f64x2_splat(0);
+    for (int a = 0; a < p; a++) {
+      const f64 *row = precision + a * p;
+      v128_t o0 = wasm_f64x2_splat(0);
+      v128_t o1 = wasm_f64x2_splat(0);
+      for (int b = a + 1; b < p; b++) {
+        v128_t weight = wasm_f64x2_splat(row[b]);
+        o0 = wasm_f64x2_add(o0, wasm_f64x2_mul(weight, wasm_v128_load(pair0 + 2 * b)));
+        o1 = wasm_f64x2_add(o1, wasm_f64x2_mul(weight, wasm_v128_load(pair1 + 2 * b)));
+      }
+      v128_t diagonal = wasm_f64x2_splat(row[a]);
+      v128_t c0 = wasm_v128_load(pair0 + 2 * a);
+      v128_t c1 = wasm_v128_load(pair1 + 2 * a);
+      d0 = wasm_f64x2_add(d0, wasm_f64x2_mul(c0, wasm_f64x2_add(wasm_f64x2_mul(diagonal, c0), wasm_f64x2_mul(two, o0))));
+      d1 = wasm_f64x2_add(d1, wasm_f64x2_mul(c1, wasm_f64x2_add(wasm_f64x2_mul(diagonal, c1), wasm_f64x2_mul(two, o1))));
+    }
+    wasm_v128_store(out + i, d0);
+    wasm_v128_store(out + i + 2, d1);
+  }
+  for (; i < rows; i++) {
+    const f64 *x = X + i * p;
+    for (int j = 0; j < p; j++) block[j] = x[j] - location[j];
+    f64 sum = 0;
+    for (int a = 0; a < p; a++) {
+      const f64 *row = precision + a * p;
+      f64 offDiagonal = 0;
+      for (int b = a + 1; b < p; b++) offDiagonal += row[b] * block[b];
+      sum += block[a] * (row[a] * block[a] + 2 * offDiagonal);
+    }
+    out[i] = sum;
+  }
+}

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { createMatrix, type Matrix } from "../src/core/matrix";
+import { logDeterminant, mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric, symmetricEigen } from "../src/detectors/covariance";
+import { logDeterminantJs, mahalanobisSquaredJs, maskedCovarianceJs, pseudoInverseSymmetricJs } from "../src/detectors/covariance-js";
+import { symmetricEigenRows } from "../src/detectors/symmetric-eigen";
+import { denseKernels } from "../src/linalg/dense-kernels";
+import { RandomState } from "../src/random/random-state";
+
+// The WebAssembly SIMD kernels (src/linalg/dense.c) must give the TypeScript's results bit for bit: the
+// TypeScript is what the reference tests (sklearn, scipy, ml-matrix) check, and detectors promise the
+// same scores everywhere. Object.is also tells -0 from 0 and compares NaN with itself.
+
+function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: entry ${i} is ${actual[i]}, the TypeScript gives ${expected[i]}`);
+  }
+}
+
+/** Correlated Gaussian rows (a random mixing matrix), so covariances are full and eigenvalues spread. */
+function correlated(rng: RandomState, rows: number, cols: number): Matrix {
+  const mixing = Float64Array.from({ length: cols * cols }, () => rng.standardNormal());
+  const data = new Float64Array(rows * cols);
+  const z = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) z[j] = rng.standardNormal();
+    for (let j = 0; j < cols; j++) {
+      let sum = 3 * j;
+      for (let k = 0; k < cols; k++) sum += mixing[j * cols + k] * z[k];
+      data[i * cols + j] = sum;
+    }
+  }
+  return createMatrix(rows, cols, data);
+}
+
+const SHAPES: Array<[number, number]> = [[1, 1], [5, 2], [7, 3], [40, 5], [301, 17], [600, 30], [450, 140]];
+
+describe("dense WebAssembly kernels", () => {
+  it("load on this runtime (else the detectors silently fall back to the slower TypeScript)", () => {
+    assert.notEqual(denseKernels(), null);
+  });
+
+  it("covariance (all rows and masked, ddof 0 and 1) and Mahalanobis distances equal the TypeScript", () => {
+    const rng = new RandomState(3);
+    for (const [rows, cols] of SHAPES) {
+      const X = correlated(rng, rows, cols);
+      const mask = Uint8Array.from({ length: rows }, (_, i) => (i === 0 || rng.uniform(0, 1) < 0.6 ? 1 : 0));
+      for (const selection of [undefined, mask]) {
+        const location = maskedMean(X, selection);
+        for (const ddof of [0, 1]) {
+          assertSameBits(maskedCovariance(X, location, selection, ddof), maskedCovarianceJs(X, location, selection, ddof), `covariance ${rows}x${cols} ddof ${ddof}`);
+        }
+      }
+      const location = maskedMean(X);
+      const precision = pseudoInverseSymmetricJs(maskedCovarianceJs(X, location), cols);
+      assertSameBits(mahalanobisSquared(X, location, precision), mahalanobisSquaredJs(X, location, precision), `mahalanobis ${rows}x${cols}`);
+    }
+  });
+
+  it("eigendecomposition, pinvh and log-determinant equal the TypeScript, also on singular and zero matrices", () => {
+    const rng = new RandomState(5);
+    const matrices: Array<[Float64Array, number, string]> = [];
+    for (const [rows, cols] of SHAPES) {
+      const X = correlated(rng, rows, cols);
+      matrices.push([maskedCovarianceJs(X, maskedMean(X)), cols, `covariance ${rows}x${cols}`]);
+    }
+    // Rank 2 in 6 dimensions (pinvh's cutoff drops four eigenvalues), a zero matrix, a negative determinant.
+    const low = correlated(rng, 2, 6);
+    matrices.push([maskedCovarianceJs(low, maskedMean(low)), 6, "rank-deficient 6x6"]);
+    matrices.push([new Float64Array(16), 4, "zero 4x4"]);
+    matrices.push([Float64Array.of(0, 1, 1, 0), 2, "[[0, 1], [1, 0]]"]);
+    for (const [matrix, p, what] of matrices) {
+      const kernels = denseKernels();
+      assert.ok(kernels !== null);
+      const wasm = kernels.eigenRows(matrix, p);
+      const js = symmetricEigenRows(matrix, p);
+      assertSameBits(wasm.values, js.values, `eigenvalues of ${what}`);
+      assertSameBits(wasm.rows, js.rows, `eigenvectors of ${what}`);
+      assertSameBits(symmetricEigen(matrix, p).values, js.values, `symmetricEigen of ${what}`);
+      assertSameBits(pseudoInverseSymmetric(matrix, p), pseudoInverseSymmetricJs(matrix, p), `pinvh of ${what}`);
+      assert.ok(Object.is(logDeterminant(matrix, p), logDeterminantJs(matrix, p)), `log-determinant of ${what}`);
+    }
+    assert.equal(logDeterminant(Float64Array.of(0, 1, 1, 0), 2), -Infinity); // det = -1
+    assert.equal(logDeterminant(new Float64Array(4), 2), -Infinity); // zero pivot
+  });
+
+  it("rejects a matrix whose size does not match its dimension", () => {
+    assert.throws(() => pseudoInverseSymmetric(new Float64Array(5), 2), /expected a 2 x 2 matrix, got 5 values/);
+    assert.throws(() => symmetricEigen(new Float64Array(3), 2), /expected a 2 x 2 matrix, got 3 values/);
+  });
+
+  it("the committed WebAssembly is dense.c compiled (scripts/build-wasm.sh --check)", () => {
+    const output = execFileSync("bash", ["scripts/build-wasm.sh", "--check"], { encoding: "utf8" });
+    assert.match(output, /matches/);
+  });
+});
