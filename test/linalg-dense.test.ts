@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { createMatrix, type Matrix } from "../src/core/matrix";
 import { logDeterminant, mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric, symmetricEigen } from "../src/detectors/covariance";
 import { logDeterminantJs, mahalanobisSquaredJs, maskedCovarianceJs, pseudoInverseSymmetricJs } from "../src/detectors/covariance-js";
+import { distanceScoresJs, signVotesJs } from "../src/detectors/pca-rows";
 import { symmetricEigenRows } from "../src/detectors/symmetric-eigen";
 import { denseKernels } from "../src/linalg/dense-kernels";
 import { RandomState } from "../src/random/random-state";
@@ -35,7 +36,8 @@ function correlated(rng: RandomState, rows: number, cols: number): Matrix {
   return createMatrix(rows, cols, data);
 }
 
-const SHAPES: Array<[number, number]> = [[1, 1], [5, 2], [7, 3], [40, 5], [301, 17], [600, 30], [450, 140]];
+// 2600 rows: several calls of ROWS_PER_CALL (1024) rows, whose sums must continue in row order.
+const SHAPES: Array<[number, number]> = [[1, 1], [5, 2], [7, 3], [40, 5], [301, 17], [600, 30], [450, 140], [2600, 7]];
 
 describe("dense WebAssembly kernels", () => {
   it("load on this runtime (else the detectors silently fall back to the slower TypeScript)", () => {
@@ -84,6 +86,62 @@ describe("dense WebAssembly kernels", () => {
     }
     assert.equal(logDeterminant(Float64Array.of(0, 1, 1, 0), 2), -Infinity); // det = -1
     assert.equal(logDeterminant(new Float64Array(4), 2), -Infinity); // zero pivot
+  });
+
+  it("column statistics and standardisation equal numpy's order of operations", () => {
+    const rng = new RandomState(11);
+    const kernels = denseKernels();
+    assert.ok(kernels !== null);
+    for (const [rows, cols] of SHAPES) {
+      const X = correlated(rng, rows, cols);
+      // numpy: axis-0 sums row by row, then sklearn's corrected two-pass moments; (x - mean) / scale.
+      const sums = new Float64Array(cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) sums[j] += X.data[i * cols + j];
+      const mean = sums.map((sum) => sum / rows);
+      const correction = new Float64Array(cols);
+      const squares = new Float64Array(cols);
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const centred = X.data[i * cols + j] - mean[j];
+          correction[j] += centred;
+          squares[j] += centred * centred;
+        }
+      }
+      const moments = kernels.columnMoments(X.data, rows, cols, (s) => s.map((sum) => sum / rows));
+      assertSameBits(moments.mean, mean, `mean ${rows}x${cols}`);
+      assertSameBits(moments.correction, correction, `correction ${rows}x${cols}`);
+      assertSameBits(moments.squares, squares, `squares ${rows}x${cols}`);
+      assertSameBits(maskedMean(X), mean, `maskedMean ${rows}x${cols}`);
+      const scale = squares.map((square) => Math.sqrt(square / rows) + 0.5);
+      const expected = X.data.map((value, k) => (value - mean[k % cols]) / scale[k % cols]);
+      assertSameBits(kernels.standardize(X.data, rows, cols, mean, scale), expected, `standardize ${rows}x${cols}`);
+    }
+  });
+
+  it("PCA's sign votes and distance scores equal the TypeScript (odd and even component counts, a selection)", () => {
+    const rng = new RandomState(13);
+    const kernels = denseKernels();
+    assert.ok(kernels !== null);
+    for (const [rows, cols] of [[7, 3], [301, 17], [2600, 30], [450, 140]] as Array<[number, number]>) {
+      const X = correlated(rng, rows, cols);
+      const mean = maskedMean(X);
+      for (const k of [1, 2, Math.min(5, cols), cols]) {
+        const components = Float64Array.from({ length: k * cols }, () => rng.standardNormal());
+        const from = Math.floor(rows / 3);
+        const votes = kernels.pcaVotes(X.data, cols, from, rows, components, k, mean);
+        const expected = signVotesJs(X, components, k, mean, from, rows);
+        assertSameBits(votes.largest, expected.largest, `largest projections ${rows}x${cols}, k ${k}`);
+        assertSameBits(votes.negative, expected.negative, `signs ${rows}x${cols}, k ${k}`);
+        const weights = Float64Array.from({ length: k }, () => rng.uniform(0.01, 1));
+        for (const first of [0, k - 1]) {
+          const scores = new Float64Array(rows);
+          const reference = new Float64Array(rows);
+          kernels.pcaDistances(X.data, cols, from, rows, components, k, first, weights, scores);
+          distanceScoresJs(X, components, k, weights, first, from, rows, reference);
+          assertSameBits(scores, reference, `distance scores ${rows}x${cols}, k ${k}, first ${first}`);
+        }
+      }
+    }
   });
 
   it("rejects a matrix whose size does not match its dimension", () => {

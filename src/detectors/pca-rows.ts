@@ -1,5 +1,6 @@
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
+import { denseKernels } from "../linalg/dense-kernels";
 import { runJobs, sharedFloat64, toShared } from "../threads/pool";
 
 /**
@@ -105,7 +106,14 @@ function taskFor(
   return { kind: "pca", pass, X: toShared(X.data), rows: X.rows, cols: X.cols, components, k, mean, weights, firstSelected, bounds, out };
 }
 
+/** The votes of rows [from, to): WebAssembly SIMD where available (the same bits), else the loop below. */
 function signVotes(X: Matrix, components: Float64Array, k: number, mean: Float64Array, from: number, to: number): SignVotes {
+  const kernels = denseKernels();
+  if (kernels !== null) return kernels.pcaVotes(X.data, X.cols, from, to, components, k, mean);
+  return signVotesJs(X, components, k, mean, from, to);
+}
+
+export function signVotesJs(X: Matrix, components: Float64Array, k: number, mean: Float64Array, from: number, to: number): SignVotes {
   const p = X.cols;
   const largest = new Float64Array(k).fill(-1);
   const negative = new Uint8Array(k);
@@ -147,8 +155,20 @@ function signVotes(X: Matrix, components: Float64Array, k: number, mean: Float64
   return { largest, negative };
 }
 
-/** Four components at a time keep four independent sums in flight; a row's terms are summed in numpy's order. */
+/** Scores of rows [from, to) into `scores`: WebAssembly SIMD where available (the same bits), else the loop below. */
 function distanceScoresInto(
+  X: Matrix, v: Float64Array, k: number, weights: Float64Array, firstSelected: number, from: number, to: number, scores: Float64Array,
+): void {
+  const kernels = denseKernels();
+  if (kernels !== null) {
+    kernels.pcaDistances(X.data, X.cols, from, to, v, k, firstSelected, weights, scores);
+    return;
+  }
+  distanceScoresJs(X, v, k, weights, firstSelected, from, to, scores);
+}
+
+/** Four components at a time keep four independent sums in flight; a row's terms are summed in numpy's order. */
+export function distanceScoresJs(
   X: Matrix, v: Float64Array, k: number, weights: Float64Array, firstSelected: number, from: number, to: number, scores: Float64Array,
 ): void {
   const p = X.cols;

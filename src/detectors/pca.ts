@@ -135,8 +135,8 @@ export class PCADetector extends BaseDetector<PCAModel> {
   protected fitScores(X: Matrix): Float64Array {
     const { rows: n, cols: p } = X;
     if (n < 2) throw new RangeError(`PCADetector needs at least 2 rows, got ${n}`);
-    const scaler = this.standardization ? new StandardScaler().fit(X) : undefined;
-    const data = scaler ? scaler.transform(X) : X;
+    const scaler = this.standardization ? new StandardScaler().fitValidated(X) : undefined;
+    const data = scaler ? scaler.transformValidated(X) : X;
     const mean = maskedMean(data);
     const { values, vectors } = symmetricEigen(maskedCovariance(data, mean, undefined, 1), p);
 
@@ -195,7 +195,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
   }
 
   private prepare(X: Matrix, model: PCAModel): Matrix {
-    return model.scaler ? model.scaler.transform(X) : X;
+    return model.scaler ? model.scaler.transformValidated(X) : X;
   }
 
   private scoreRows(X: Matrix, model: PCAModel): Float64Array {

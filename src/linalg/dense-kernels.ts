@@ -20,12 +20,22 @@ interface DenseExports {
   eigen(n: number, w: number, d: number, e: number): void;
   pinvh_from_eigen(n: number, rows: number, values: number, cutoff: number, out: number): void;
   lu_pivots(p: number, lu: number, diagonal: number): number;
-  covariance(rows: number, p: number, X: number, mask: number, location: number, factor: number, centred: number, out: number): number;
+  covariance_rows(rows: number, p: number, X: number, mask: number, location: number, centred: number, acc: number): number;
+  covariance_finish(p: number, acc: number, factor: number): void;
   mahalanobis(rows: number, p: number, X: number, location: number, precision: number, block: number, out: number): void;
+  column_sums(rows: number, p: number, X: number, sums: number): void;
+  centred_moments(rows: number, p: number, X: number, mean: number, correction: number, squares: number): void;
+  standardize(rows: number, p: number, X: number, offset: number, divisor: number, out: number): void;
+  pca_votes(rows: number, p: number, k: number, X: number, mean: number, VT: number, centred: number, projections: number, largest: number, negative: number): void;
+  pca_distances(rows: number, p: number, k: number, X: number, VT: number, weights: number, terms: number, out: number): void;
 }
 
-/** Rows of X copied into linear memory per Mahalanobis call: bounds the memory a call needs. */
-const MAHALANOBIS_ROWS_PER_COPY = 4096;
+/**
+ * Rows handed to a kernel per call. A bound on the memory a call needs, and it lets V8 switch to optimised
+ * code: WebAssembly starts in the baseline compiler and moves a function to the optimising one between
+ * calls, never inside a running loop, so one call over all the rows would run entirely unoptimised.
+ */
+const ROWS_PER_CALL = 1024;
 
 /** Byte offsets of consecutive arrays from the heap's start, each 16-byte aligned (SIMD loads). */
 class Layout {
@@ -100,45 +110,158 @@ export class DenseKernels {
 
   /** Covariance of the selected rows (see `maskedCovariance`), bit-identical to the TypeScript. */
   covariance(data: Float64Array, rows: number, p: number, location: Float64Array, mask: Uint8Array | undefined, factorFor: (count: number) => number): Float64Array {
-    let count = rows;
-    if (mask !== undefined) {
-      count = 0;
-      for (let i = 0; i < rows; i++) if (mask[i] === 1) count++;
-    }
+    const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
     const layout = new Layout(this.heapBase);
-    const X = layout.take(8 * rows * p);
-    const maskAt = mask === undefined ? 0 : layout.take(rows);
+    const X = layout.take(8 * chunk * p);
+    const maskAt = mask === undefined ? 0 : layout.take(chunk);
     const locationAt = layout.take(8 * p);
-    const centred = layout.take(8 * count * p);
-    const out = layout.take(8 * p * p);
+    const centred = layout.take(8 * chunk * p);
+    const acc = layout.take(8 * p * p);
     const heap = this.heap(layout.end);
-    heap.set(data.subarray(0, rows * p), X / 8);
-    if (mask !== undefined) new Uint8Array(this.exports.memory.buffer, maskAt, rows).set(mask.subarray(0, rows));
     heap.set(location, locationAt / 8);
-    this.exports.covariance(rows, p, X, maskAt, locationAt, factorFor(count), centred, out);
-    return heap.slice(out / 8, out / 8 + p * p);
+    heap.fill(0, acc / 8, acc / 8 + p * p);
+    let count = 0;
+    for (let from = 0; from < rows; from += chunk) {
+      const size = Math.min(chunk, rows - from);
+      heap.set(data.subarray(from * p, (from + size) * p), X / 8);
+      if (mask !== undefined) new Uint8Array(this.exports.memory.buffer, maskAt, size).set(mask.subarray(from, from + size));
+      count += this.exports.covariance_rows(size, p, X, maskAt, locationAt, centred, acc);
+    }
+    this.exports.covariance_finish(p, acc, factorFor(count));
+    return heap.slice(acc / 8, acc / 8 + p * p);
   }
 
   /** Squared Mahalanobis distances (see `mahalanobisSquared`), bit-identical to the TypeScript. */
   mahalanobis(data: Float64Array, rows: number, p: number, location: Float64Array, precision: Float64Array): Float64Array {
-    const chunk = Math.min(rows, MAHALANOBIS_ROWS_PER_COPY);
     const layout = new Layout(this.heapBase);
-    const X = layout.take(8 * chunk * p);
     const locationAt = layout.take(8 * p);
     const precisionAt = layout.take(8 * p * p);
     const block = layout.take(8 * 4 * p);
-    const out = layout.take(8 * chunk);
     const heap = this.heap(layout.end);
     heap.set(location, locationAt / 8);
     heap.set(precision, precisionAt / 8);
-    const distances = new Float64Array(rows);
+    return this.mapRows(data, rows, p, layout, 1, (size, X, out) => this.exports.mahalanobis(size, p, X, locationAt, precisionAt, block, out));
+  }
+
+  /** Column sums over all rows, each summed row by row (numpy's axis-0 order). */
+  columnSums(data: Float64Array, rows: number, p: number): Float64Array {
+    const layout = new Layout(this.heapBase);
+    const sums = layout.take(8 * p);
+    this.heap(layout.end).fill(0, sums / 8, sums / 8 + p);
+    this.forChunks(data, rows, p, layout, (size, X) => this.exports.column_sums(size, p, X, sums));
+    return this.heap(0).slice(sums / 8, sums / 8 + p);
+  }
+
+  /**
+   * StandardScaler's statistics, as its TypeScript computes them: column sums (numpy's axis-0 order), then
+   * the sums of the centred values and of their squares around `meanOf(sums)`.
+   */
+  columnMoments(data: Float64Array, rows: number, p: number, meanOf: (sums: Float64Array) => Float64Array): { sums: Float64Array; mean: Float64Array; correction: Float64Array; squares: Float64Array } {
+    const layout = new Layout(this.heapBase);
+    const sums = layout.take(8 * p);
+    const meanAt = layout.take(8 * p);
+    const correction = layout.take(8 * p);
+    const squares = layout.take(8 * p);
+    let heap = this.heap(layout.end);
+    heap.fill(0, sums / 8, squares / 8 + p);
+    this.forChunks(data, rows, p, layout, (size, X) => this.exports.column_sums(size, p, X, sums));
+    heap = this.heap(0);
+    const sumValues = heap.slice(sums / 8, sums / 8 + p);
+    const mean = meanOf(sumValues);
+    heap.set(mean, meanAt / 8);
+    this.forChunks(data, rows, p, layout, (size, X) => this.exports.centred_moments(size, p, X, meanAt, correction, squares));
+    heap = this.heap(0);
+    return { sums: sumValues, mean, correction: heap.slice(correction / 8, correction / 8 + p), squares: heap.slice(squares / 8, squares / 8 + p) };
+  }
+
+  /** (x - offset[j]) / divisor[j] for every value (the scalers' transform in sklearn's order of operations). */
+  standardize(data: Float64Array, rows: number, p: number, offset: Float64Array, divisor: Float64Array): Float64Array {
+    const layout = new Layout(this.heapBase);
+    const offsetAt = layout.take(8 * p);
+    const divisorAt = layout.take(8 * p);
+    const heap = this.heap(layout.end);
+    heap.set(offset, offsetAt / 8);
+    heap.set(divisor, divisorAt / 8);
+    return this.mapRows(data, rows, p, layout, p, (size, X, out) => this.exports.standardize(size, p, X, offsetAt, divisorAt, out));
+  }
+
+  /**
+   * sklearn's `svd_flip` votes over rows [from, to) of X for the k components (rows of `components`, k x p):
+   * each component's largest |projection| of a centred row and whether the first row reaching it is negative.
+   */
+  pcaVotes(data: Float64Array, p: number, from: number, to: number, components: Float64Array, k: number, mean: Float64Array): { largest: Float64Array; negative: Uint8Array } {
+    const kk = k + (k % 2);
+    const layout = new Layout(this.heapBase);
+    const meanAt = layout.take(8 * p);
+    const VT = layout.take(8 * p * kk);
+    const centred = layout.take(8 * p);
+    const projections = layout.take(8 * kk);
+    const largest = layout.take(8 * k);
+    const negative = layout.take(k);
+    const heap = this.heap(layout.end);
+    heap.set(mean, meanAt / 8);
+    this.setTransposed(heap, VT, components, 0, k, p);
+    heap.fill(-1, largest / 8, largest / 8 + k);
+    new Uint8Array(this.exports.memory.buffer, negative, k).fill(0);
+    this.forChunks(data.subarray(from * p, to * p), to - from, p, layout, (size, X) =>
+      this.exports.pca_votes(size, p, k, X, meanAt, VT, centred, projections, largest, negative),
+    );
+    return { largest: this.heap(0).slice(largest / 8, largest / 8 + k), negative: new Uint8Array(this.exports.memory.buffer, negative, k).slice() };
+  }
+
+  /** PyOD's PCA distance score of rows [from, to) into `scores[from, to)`: components first..k-1 of `components` (k x p). */
+  pcaDistances(data: Float64Array, p: number, from: number, to: number, components: Float64Array, k: number, first: number, weights: Float64Array, scores: Float64Array): void {
+    const selected = k - first;
+    const kk = selected + (selected % 2);
+    const layout = new Layout(this.heapBase);
+    const VT = layout.take(8 * p * kk);
+    const weightsAt = layout.take(8 * selected);
+    const terms = layout.take(8 * kk);
+    const heap = this.heap(layout.end);
+    this.setTransposed(heap, VT, components, first, k, p);
+    heap.set(weights.subarray(first, k), weightsAt / 8);
+    const out = this.mapRows(data.subarray(from * p, to * p), to - from, p, layout, 1, (size, X, at) =>
+      this.exports.pca_distances(size, p, selected, X, VT, weightsAt, terms, at),
+    );
+    scores.set(out, from);
+  }
+
+  /** Rows first..last-1 of the row-major `matrix` (width p) written transposed at `at`: p rows of kk (even) values, padding 0. */
+  private setTransposed(heap: Float64Array, at: number, matrix: Float64Array, first: number, last: number, p: number): void {
+    const count = last - first;
+    const kk = count + (count % 2);
+    const base = at / 8;
+    heap.fill(0, base, base + p * kk);
+    for (let c = 0; c < count; c++) for (let j = 0; j < p; j++) heap[base + j * kk + c] = matrix[(first + c) * p + j];
+  }
+
+  /** Copies the rows in chunks after `layout` and calls `run(size, X)` on each. */
+  private forChunks(data: Float64Array, rows: number, p: number, layout: Layout, run: (size: number, X: number) => void): void {
+    const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
+    const X = new Layout(layout.end).take(8 * chunk * p);
+    const heap = this.heap(X + 8 * chunk * p);
     for (let from = 0; from < rows; from += chunk) {
-      const count = Math.min(chunk, rows - from);
-      heap.set(data.subarray(from * p, (from + count) * p), X / 8);
-      this.exports.mahalanobis(count, p, X, locationAt, precisionAt, block, out);
-      distances.set(heap.subarray(out / 8, out / 8 + count), from);
+      const size = Math.min(chunk, rows - from);
+      heap.set(data.subarray(from * p, (from + size) * p), X / 8);
+      run(size, X);
     }
-    return distances;
+  }
+
+  /** Like forChunks, with `width` outputs per row written by `run(size, X, out)` and gathered into one array. */
+  private mapRows(data: Float64Array, rows: number, p: number, layout: Layout, width: number, run: (size: number, X: number, out: number) => void): Float64Array {
+    const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
+    const after = new Layout(layout.end);
+    const X = after.take(8 * chunk * p);
+    const out = after.take(8 * chunk * width);
+    const heap = this.heap(after.end);
+    const result = new Float64Array(rows * width);
+    for (let from = 0; from < rows; from += chunk) {
+      const size = Math.min(chunk, rows - from);
+      heap.set(data.subarray(from * p, (from + size) * p), X / 8);
+      run(size, X, out);
+      result.set(heap.subarray(out / 8, out / 8 + size * width), from * width);
+    }
+    return result;
   }
 
   /** A float64 view of the memory, grown first to at least `bytes`. */

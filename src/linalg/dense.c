@@ -319,14 +319,13 @@ static int centre_rows(int rows, int p, const f64 *X, const unsigned char *mask,
   return count;
 }
 
-/* Covariance of the selected rows around `location`: entry (a, b) = factor * sum over rows in order of
- * c[r][a] * c[r][b], computed for b >= a and mirrored. `out` (p x p) is the accumulator: each row adds its
- * products to the upper triangle, four rows at a time (added one after the other, so each entry's sum keeps
- * row order). `centred` is scratch for count x p values. Returns count. */
-EXPORT(covariance) int covariance(int rows, int p, const f64 *X, const unsigned char *mask, const f64 *location, f64 factor,
-                                  f64 *centred, f64 *out) {
+/* Covariance sums of the selected rows (mask 1; all rows when mask is 0) around `location`: adds, for each row
+ * in order, c[a] * c[b] to acc[a][b] for b >= a (acc is p x p; only its upper triangle is used). Four rows at a
+ * time, added one after the other, so each entry's sum keeps row order across calls too. `centred` is scratch
+ * for rows x p values. Returns the number of rows selected. */
+EXPORT(covariance_rows) int covariance_rows(int rows, int p, const f64 *X, const unsigned char *mask, const f64 *location,
+                                            f64 *centred, f64 *acc) {
   int count = centre_rows(rows, p, X, mask, location, centred);
-  for (int j = 0; j < p * p; j++) out[j] = 0;
   int r = 0;
   for (; r + 3 < count; r += 4) {
     const f64 *x0 = centred + r * p;
@@ -334,42 +333,46 @@ EXPORT(covariance) int covariance(int rows, int p, const f64 *X, const unsigned 
     const f64 *x2 = x1 + p;
     const f64 *x3 = x2 + p;
     for (int a = 0; a < p; a++) {
-      f64 *acc = out + a * p;
+      f64 *row = acc + a * p;
       v128_t a0 = wasm_f64x2_splat(x0[a]);
       v128_t a1 = wasm_f64x2_splat(x1[a]);
       v128_t a2 = wasm_f64x2_splat(x2[a]);
       v128_t a3 = wasm_f64x2_splat(x3[a]);
       int b = a;
       for (; b + 1 < p; b += 2) {
-        v128_t sum = wasm_v128_load(acc + b);
+        v128_t sum = wasm_v128_load(row + b);
         sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a0, wasm_v128_load(x0 + b)));
         sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a1, wasm_v128_load(x1 + b)));
         sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a2, wasm_v128_load(x2 + b)));
         sum = wasm_f64x2_add(sum, wasm_f64x2_mul(a3, wasm_v128_load(x3 + b)));
-        wasm_v128_store(acc + b, sum);
+        wasm_v128_store(row + b, sum);
       }
       for (; b < p; b++) {
-        f64 sum = acc[b];
+        f64 sum = row[b];
         sum += x0[a] * x0[b];
         sum += x1[a] * x1[b];
         sum += x2[a] * x2[b];
         sum += x3[a] * x3[b];
-        acc[b] = sum;
+        row[b] = sum;
       }
     }
   }
   for (; r < count; r++) {
     const f64 *x = centred + r * p;
-    for (int a = 0; a < p; a++) add_scaled(out + a * p + a, x + a, x[a], p - a);
-  }
-  for (int a = 0; a < p; a++) {
-    for (int b = a; b < p; b++) {
-      f64 value = out[a * p + b] * factor;
-      out[a * p + b] = value;
-      out[b * p + a] = value;
-    }
+    for (int a = 0; a < p; a++) add_scaled(acc + a * p + a, x + a, x[a], p - a);
   }
   return count;
+}
+
+/* Scales the accumulated upper triangle by `factor` and mirrors it into the lower one. */
+EXPORT(covariance_finish) void covariance_finish(int p, f64 *acc, f64 factor) {
+  for (int a = 0; a < p; a++) {
+    for (int b = a; b < p; b++) {
+      f64 value = acc[a * p + b] * factor;
+      acc[a * p + b] = value;
+      acc[b * p + a] = value;
+    }
+  }
 }
 
 /* Squared Mahalanobis distances of `rows` rows of X to `location` under the symmetric `precision`:
@@ -421,5 +424,117 @@ EXPORT(mahalanobis) void mahalanobis(int rows, int p, const f64 *X, const f64 *l
       sum += block[a] * (row[a] * block[a] + 2 * offDiagonal);
     }
     out[i] = sum;
+  }
+}
+
+/* ---- Column statistics (StandardScaler) and the PCA detector's passes over the rows. ---- */
+
+/* sums[j] += x[i][j] over the rows in order (numpy's axis-0 sum); lanes hold two columns. */
+EXPORT(column_sums) void column_sums(int rows, int p, const f64 *X, f64 *sums) {
+  for (int i = 0; i < rows; i++) add_scaled(sums, X + i * p, 1, p);
+}
+
+/* correction[j] += c, squares[j] += c * c with c = x[i][j] - mean[j] (sklearn's corrected two-pass variance). */
+EXPORT(centred_moments) void centred_moments(int rows, int p, const f64 *X, const f64 *mean, f64 *correction, f64 *squares) {
+  for (int i = 0; i < rows; i++) {
+    const f64 *x = X + i * p;
+    int j = 0;
+    for (; j + 1 < p; j += 2) {
+      v128_t c = wasm_f64x2_sub(wasm_v128_load(x + j), wasm_v128_load(mean + j));
+      wasm_v128_store(correction + j, wasm_f64x2_add(wasm_v128_load(correction + j), c));
+      wasm_v128_store(squares + j, wasm_f64x2_add(wasm_v128_load(squares + j), wasm_f64x2_mul(c, c)));
+    }
+    for (; j < p; j++) {
+      f64 c = x[j] - mean[j];
+      correction[j] += c;
+      squares[j] += c * c;
+    }
+  }
+}
+
+/* out[i][j] = (x[i][j] - offset[j]) / divisor[j]. */
+EXPORT(standardize) void standardize(int rows, int p, const f64 *X, const f64 *offset, const f64 *divisor, f64 *out) {
+  for (int i = 0; i < rows; i++) {
+    const f64 *x = X + i * p;
+    f64 *o = out + i * p;
+    int j = 0;
+    for (; j + 1 < p; j += 2) {
+      wasm_v128_store(o + j, wasm_f64x2_div(wasm_f64x2_sub(wasm_v128_load(x + j), wasm_v128_load(offset + j)), wasm_v128_load(divisor + j)));
+    }
+    for (; j < p; j++) o[j] = (x[j] - offset[j]) / divisor[j];
+  }
+}
+
+/* sklearn's svd_flip votes: for each component c (row c of `components`, k x p), the largest |projection| of a
+ * centred row seen so far and whether the first row reaching it projects negatively. `VT` is the components
+ * transposed, p x kk with kk = k rounded up to even (padding zero); lanes hold two components, and each
+ * projection is summed over the features in order. `centred` and `projections` are scratch (p, kk values). */
+EXPORT(pca_votes) void pca_votes(int rows, int p, int k, const f64 *X, const f64 *mean, const f64 *VT, f64 *centred,
+                                 f64 *projections, f64 *largest, unsigned char *negative) {
+  int kk = (k + 1) & ~1;
+  for (int i = 0; i < rows; i++) {
+    const f64 *x = X + i * p;
+    for (int j = 0; j < p; j++) centred[j] = x[j] - mean[j];
+    for (int c = 0; c < kk; c += 2) {
+      v128_t sum = wasm_f64x2_splat(0);
+      for (int j = 0; j < p; j++) sum = wasm_f64x2_add(sum, wasm_f64x2_mul(wasm_f64x2_splat(centred[j]), wasm_v128_load(VT + j * kk + c)));
+      wasm_v128_store(projections + c, sum);
+    }
+    for (int c = 0; c < k; c++) {
+      f64 projection = projections[c];
+      if (absolute(projection) > largest[c]) {
+        largest[c] = absolute(projection);
+        negative[c] = projection < 0 ? 1 : 0;
+      }
+    }
+  }
+}
+
+/* numpy's pairwise summation of n values (np.add.reduce on a contiguous array of at most 8192). */
+static f64 pairwise_sum(const f64 *a, int n) {
+  if (n < 8) {
+    f64 result = 0;
+    for (int i = 0; i < n; i++) result += a[i];
+    return result;
+  }
+  if (n <= 128) {
+    f64 r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
+    int i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      r0 += a[i];
+      r1 += a[i + 1];
+      r2 += a[i + 2];
+      r3 += a[i + 3];
+      r4 += a[i + 4];
+      r5 += a[i + 5];
+      r6 += a[i + 6];
+      r7 += a[i + 7];
+    }
+    f64 result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) result += a[i];
+    return result;
+  }
+  int half = n / 2;
+  half -= half % 8;
+  return pairwise_sum(a, half) + pairwise_sum(a + half, n - half);
+}
+
+/* PyOD's PCA score: sum over the selected components c of ||x - v_c|| / weights[c] (numpy's sum over c).
+ * `VT` holds the k selected components transposed, p x kk (kk = k rounded up to even); `terms` is scratch (kk). */
+EXPORT(pca_distances) void pca_distances(int rows, int p, int k, const f64 *X, const f64 *VT, const f64 *weights, f64 *terms,
+                                         f64 *out) {
+  int kk = (k + 1) & ~1;
+  for (int i = 0; i < rows; i++) {
+    const f64 *x = X + i * p;
+    for (int c = 0; c < kk; c += 2) {
+      v128_t sum = wasm_f64x2_splat(0);
+      for (int j = 0; j < p; j++) {
+        v128_t difference = wasm_f64x2_sub(wasm_f64x2_splat(x[j]), wasm_v128_load(VT + j * kk + c));
+        sum = wasm_f64x2_add(sum, wasm_f64x2_mul(difference, difference));
+      }
+      wasm_v128_store(terms + c, sum);
+    }
+    for (int c = 0; c < k; c++) terms[c] = __builtin_sqrt(terms[c]) / weights[c];
+    out[i] = 0 + pairwise_sum(terms, k); /* numpy adds the buffer's sum to 0 */
   }
 }

@@ -1,5 +1,6 @@
 import { createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { percentile } from "../core/percentile";
+import { denseKernels } from "../linalg/dense-kernels";
 
 /**
  * Feature scalers with scikit-learn's semantics: learn per-column statistics with `fit` on the
@@ -17,27 +18,54 @@ interface FittedColumns {
   readonly divide: boolean;
 }
 
+/** `(x - offset) / factor` (WebAssembly SIMD where available: same bits) or `x * factor + offset`, column by column. */
+function scaled(matrix: Matrix, state: FittedColumns): Matrix {
+  const { rows, cols, data } = matrix;
+  const { offset, factor, divide } = state;
+  const kernels = divide ? denseKernels() : null;
+  if (kernels !== null) return createMatrix(rows, cols, kernels.standardize(data, rows, cols, offset, factor));
+  const out = new Float64Array(data.length);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const k = i * cols + j;
+      out[k] = divide ? (data[k] - offset[j]) / factor[j] : data[k] * factor[j] + offset[j];
+    }
+  }
+  return createMatrix(rows, cols, out);
+}
+
 /** Shared `fit` / `transform` / `inverseTransform` plumbing and the fit-before-use checks. */
 abstract class ColumnScaler {
   private fitted: FittedColumns | undefined;
 
   /** Learns the column statistics of `X` (rows = observations). */
   fit(X: MatrixInput): this {
-    const matrix = toMatrix(X, { name: "X" });
-    this.fitted = this.learn(matrix);
-    return this;
+    return this.fitValidated(toMatrix(X, { name: "X" }));
   }
 
   /** Scales `X` with the statistics learned by `fit`. */
   transform(X: MatrixInput): Matrix {
     const { matrix, state } = this.checked(X);
-    const out = new Float64Array(matrix.data.length);
-    const { cols, offset, factor, divide } = state;
-    for (let k = 0; k < out.length; k++) {
-      const j = k % cols;
-      out[k] = divide ? (matrix.data[k] - offset[j]) / factor[j] : matrix.data[k] * factor[j] + offset[j];
-    }
-    return createMatrix(matrix.rows, cols, out);
+    return scaled(matrix, state);
+  }
+
+  /**
+   * `fit` on a matrix the caller has already validated (a detector's own copy): no second copy or check.
+   * @internal
+   */
+  fitValidated(X: Matrix): this {
+    this.fitted = this.learn(X);
+    return this;
+  }
+
+  /**
+   * `transform` of a validated matrix with the fitted column count.
+   * @internal
+   */
+  transformValidated(X: Matrix): Matrix {
+    const state = this.state();
+    if (X.cols !== state.cols) throw new RangeError(`X has ${X.cols} columns, but ${this.constructor.name} was fitted on ${state.cols} columns`);
+    return scaled(X, state);
   }
 
   /** `fit(X)` then `transform(X)`. */
@@ -116,20 +144,8 @@ export class StandardScaler extends ColumnScaler {
   }
 
   protected learn(X: Matrix): FittedColumns {
-    const { rows: n, cols, data } = X;
-    // sklearn's corrected two-pass algorithm; numpy sums along axis 0 row by row.
-    const sums = new Float64Array(cols);
-    for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) sums[j] += data[i * cols + j];
-    const mean = sums.map((sum) => sum / n);
-    const correction = new Float64Array(cols);
-    const squares = new Float64Array(cols);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < cols; j++) {
-        const centred = data[i * cols + j] - mean[j];
-        correction[j] += centred;
-        squares[j] += centred * centred;
-      }
-    }
+    const { rows: n, cols } = X;
+    const { mean, correction, squares } = columnMoments(X);
     const variance = squares.map((square, j) => (square - (correction[j] * correction[j]) / n) / n);
     const eps = Number.EPSILON;
     const scale = variance.map((v, j) => {
@@ -139,6 +155,30 @@ export class StandardScaler extends ColumnScaler {
     this.statistics = { mean, variance, scale };
     return { cols, offset: mean, factor: scale, divide: true };
   }
+}
+
+/**
+ * sklearn's corrected two-pass statistics: column means (numpy sums along axis 0 row by row), then the sums of
+ * the centred values and of their squares. WebAssembly SIMD where available (the same bits).
+ */
+function columnMoments(X: Matrix): { mean: Float64Array; correction: Float64Array; squares: Float64Array } {
+  const { rows: n, cols, data } = X;
+  const meanOf = (sums: Float64Array): Float64Array => sums.map((sum) => sum / n);
+  const kernels = denseKernels();
+  if (kernels !== null) return kernels.columnMoments(data, n, cols, meanOf);
+  const sums = new Float64Array(cols);
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) sums[j] += data[i * cols + j];
+  const mean = meanOf(sums);
+  const correction = new Float64Array(cols);
+  const squares = new Float64Array(cols);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < cols; j++) {
+      const centred = data[i * cols + j] - mean[j];
+      correction[j] += centred;
+      squares[j] += centred * centred;
+    }
+  }
+  return { mean, correction, squares };
 }
 
 /** Options of {@link MinMaxScaler}. */
