@@ -6,7 +6,11 @@ import { logDeterminant, mahalanobisSquared, maskedCovariance, maskedMean, pseud
 import { logDeterminantJs, mahalanobisSquaredJs, maskedCovarianceJs, pseudoInverseSymmetricJs } from "../src/detectors/covariance-js";
 import { distanceScoresJs, signVotesJs } from "../src/detectors/pca-rows";
 import { symmetricEigenRows } from "../src/detectors/symmetric-eigen";
-import { denseKernels } from "../src/linalg/dense-kernels";
+import { KMeansDetector } from "../src/detectors/kmeans-detector";
+import { MCDDetector } from "../src/detectors/mcd";
+import { PCADetector } from "../src/detectors/pca";
+import { denseKernels, withoutDenseKernels } from "../src/linalg/dense-kernels";
+import { StandardScaler } from "../src/preprocessing/scalers";
 import { RandomState } from "../src/random/random-state";
 
 // The WebAssembly SIMD kernels (src/linalg/dense.c) must give the TypeScript's results bit for bit: the
@@ -140,6 +144,23 @@ describe("dense WebAssembly kernels", () => {
           distanceScoresJs(X, components, k, weights, first, from, rows, reference);
           assertSameBits(scores, reference, `distance scores ${rows}x${cols}, k ${k}, first ${first}`);
         }
+      }
+    }
+  });
+
+  it("detectors give the same bits with the kernels and with their TypeScript fallbacks (one thread)", () => {
+    const rng = new RandomState(17);
+    for (const [rows, cols] of [[1500, 6], [900, 31]] as Array<[number, number]>) {
+      const X = correlated(rng, rows, cols);
+      const fits: Array<[string, () => ArrayLike<number>]> = [
+        ["k-means", () => new KMeansDetector({ k: 5, seed: 1, threads: 1 }).fit(X).trainingScores],
+        ["PCA", () => new PCADetector({ threads: 1 }).fit(X).trainingScores],
+        ["PCA reconstruction", () => new PCADetector({ method: "reconstruction", nComponents: 3, threads: 1 }).fit(X).trainingScores],
+        ["MCD", () => new MCDDetector({ seed: 2, threads: 1 }).fit(X).trainingScores],
+        ["StandardScaler", () => new StandardScaler().fit(X).transform(X).data],
+      ];
+      for (const [name, fit] of fits) {
+        assertSameBits(fit(), withoutDenseKernels(fit), `${name} on ${rows}x${cols}`);
       }
     }
   });

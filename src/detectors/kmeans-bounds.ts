@@ -1,4 +1,6 @@
 import type { Matrix } from "../core/matrix";
+import { numpyMean } from "../core/summation";
+import { denseKernels, type KMeansPasses } from "../linalg/dense-kernels";
 
 /**
  * Nearest-centroid assignment across the iterations of one k-means run that skips distances with
@@ -29,30 +31,52 @@ export class BoundedAssignment {
   sums: Float64Array = new Float64Array(0);
   counts: Int32Array = new Int32Array(0);
 
-  constructor(private readonly obs: Matrix) {
+  /** The same passes in WebAssembly SIMD (dense.c's kmeans_assign, the same bits), where available. */
+  private readonly passes: KMeansPasses | undefined;
+
+  /** `k`: the first codebook's size (later ones may only be smaller). */
+  constructor(private readonly obs: Matrix, k: number) {
     this.codes = new Int32Array(obs.rows);
+    this.passes = denseKernels()?.kmeansPasses(obs.data, obs.rows, obs.cols, k);
   }
 
-  /** Nearest centroid (in `codes`) and its distance for every row; the codebook may lose rows between calls. */
-  assign(codebook: Matrix): Float64Array {
+  /**
+   * Assigns every row to its nearest centroid (kept for the next call, and the sums and counts per centroid);
+   * returns the mean distance (scipy's distortion). The codebook may lose rows between calls.
+   */
+  assign(codebook: Matrix): number {
     const k = codebook.rows;
     const shifts = this.previous !== undefined && this.previous.rows === k ? centroidShifts(this.previous, codebook) : undefined;
     this.previous = codebook;
+    if (shifts === undefined) {
+      this.travelled = 0;
+    } else {
+      let largest = 0;
+      for (let c = 0; c < k; c++) largest = Math.max(largest, shifts[c]);
+      this.travelled += largest;
+    }
+    if (this.passes !== undefined) {
+      const { distanceSum, sums, counts } = this.passes.assign(codebook.data, k, shifts, this.travelled);
+      this.sums = sums;
+      this.counts = counts;
+      return distanceSum / this.obs.rows;
+    }
+    return numpyMean(this.assignJs(codebook, shifts));
+  }
+
+  private assignJs(codebook: Matrix, shifts: Float64Array | undefined): Float64Array {
+    const k = codebook.rows;
     const distances = new Float64Array(this.obs.rows);
     this.sums = new Float64Array(k * this.obs.cols);
     this.counts = new Int32Array(k);
     if (shifts === undefined) {
       this.lower = new Float64Array(this.obs.rows * k);
-      this.travelled = 0;
       for (let i = 0; i < this.obs.rows; i++) {
         distances[i] = this.scan(i, codebook);
         this.addToSums(i);
       }
       return distances;
     }
-    let largest = 0;
-    for (let c = 0; c < k; c++) largest = Math.max(largest, shifts[c]);
-    this.travelled += largest;
     const lower = this.lower;
     for (let i = 0; i < this.obs.rows; i++) {
       const bounds = i * k;

@@ -1,5 +1,4 @@
 import { createMatrix, type Matrix } from "../core/matrix";
-import { numpyMean } from "../core/summation";
 import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
 import type { KMeansResult } from "./kmeans";
 import { BoundedAssignment } from "./kmeans-bounds";
@@ -31,10 +30,9 @@ export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansResult
   let current = Infinity;
   let improvement = Infinity;
   // The same codes and distances as a full nearest-centroid scan, without rescanning centroids that cannot be nearer.
-  const assignment = new BoundedAssignment(obs);
+  const assignment = new BoundedAssignment(obs, guess.rows);
   while (improvement > thresh) {
-    const distances = assignment.assign(codebook);
-    current = numpyMean(distances);
+    current = assignment.assign(codebook);
     // scipy returns the centroids updated after the last assignment, with that assignment's distortion.
     codebook = clusterMeans(assignment.sums, assignment.counts, obs.cols);
     improvement = previous - current;

@@ -28,6 +28,11 @@ interface DenseExports {
   standardize(rows: number, p: number, X: number, offset: number, divisor: number, out: number): void;
   pca_votes(rows: number, p: number, k: number, X: number, mean: number, VT: number, centred: number, projections: number, largest: number, negative: number): void;
   pca_distances(rows: number, p: number, k: number, X: number, VT: number, weights: number, terms: number, out: number): void;
+  transpose_codebook(k: number, d: number, book: number, bookT: number): void;
+  kmeans_assign(
+    rows: number, d: number, X: number, k: number, book: number, bookT: number, shifts: number, travelled: number,
+    lower: number, codes: number, distances: number, sums: number, counts: number, squares: number,
+  ): number;
 }
 
 /**
@@ -226,6 +231,15 @@ export class DenseKernels {
     scores.set(out, from);
   }
 
+  /**
+   * The assignment passes of one k-means run over `data` (rows x d), copied into linear memory once. The
+   * passes keep their state (codes, lower bounds) there: no other kernel may run on this thread until the
+   * run ends (k-means runs are synchronous and call no other kernel).
+   */
+  kmeansPasses(data: Float64Array, rows: number, d: number, k: number): KMeansPasses {
+    return new KMeansPasses(this.exports, this.heap.bind(this), this.heapBase, data, rows, d, k);
+  }
+
   /** Rows first..last-1 of the row-major `matrix` (width p) written transposed at `at`: p rows of kk (even) values, padding 0. */
   private setTransposed(heap: Float64Array, at: number, matrix: Float64Array, first: number, last: number, p: number): void {
     const count = last - first;
@@ -273,10 +287,81 @@ export class DenseKernels {
   }
 }
 
+/** See {@link DenseKernels.kmeansPasses}. */
+export class KMeansPasses {
+  private readonly at: { X: number; lower: number; codes: number; distances: number; book: number; bookT: number; shifts: number; sums: number; counts: number; squares: number };
+
+  constructor(
+    private readonly exports: DenseExports,
+    private readonly heap: (bytes: number) => Float64Array,
+    heapBase: number,
+    data: Float64Array,
+    private readonly rows: number,
+    private readonly d: number,
+    k: number,
+  ) {
+    // Room for the largest codebook (the first); later ones can only lose empty clusters.
+    const kk = k + (k % 2);
+    const layout = new Layout(heapBase);
+    this.at = {
+      X: layout.take(8 * rows * d),
+      lower: layout.take(8 * rows * k),
+      codes: layout.take(4 * rows),
+      distances: layout.take(8 * rows),
+      book: layout.take(8 * k * d),
+      bookT: layout.take(8 * d * kk),
+      shifts: layout.take(8 * k),
+      sums: layout.take(8 * k * d),
+      counts: layout.take(4 * k),
+      squares: layout.take(8 * kk),
+    };
+    heap(layout.end).set(data.subarray(0, rows * d), this.at.X / 8);
+  }
+
+  /**
+   * Assigns every row to its nearest centroid of `book` (k x d): a full scan without `shifts`, else Elkan's
+   * bounds lowered by each centroid's shift. Returns the numpy-ordered sum of the distances and each
+   * centroid's sum of rows and count, gathered in row order.
+   */
+  assign(book: Float64Array, k: number, shifts: Float64Array | undefined, travelled: number): { distanceSum: number; sums: Float64Array; counts: Int32Array } {
+    const { at, d } = this;
+    const heap = this.heap(0);
+    heap.set(book.subarray(0, k * d), at.book / 8);
+    if (shifts !== undefined) heap.set(shifts.subarray(0, k), at.shifts / 8);
+    else this.exports.transpose_codebook(k, d, at.book, at.bookT);
+    const distanceSum = this.exports.kmeans_assign(
+      this.rows, d, at.X, k, at.book, at.bookT, shifts === undefined ? 0 : at.shifts, travelled,
+      at.lower, at.codes, at.distances, at.sums, at.counts, at.squares,
+    );
+    const buffer = this.exports.memory.buffer;
+    return {
+      distanceSum,
+      sums: new Float64Array(buffer, at.sums, k * d).slice(),
+      counts: new Int32Array(buffer, at.counts, k).slice(),
+    };
+  }
+}
+
 let kernels: DenseKernels | null | undefined;
+let disabled = false;
+
+/**
+ * Runs `body` with the kernels switched off on this thread, so that callers take their TypeScript paths (the
+ * fallback where WebAssembly is unavailable). For tests that hold the two paths to the same bits.
+ * @internal
+ */
+export function withoutDenseKernels<T>(body: () => T): T {
+  disabled = true;
+  try {
+    return body();
+  } finally {
+    disabled = false;
+  }
+}
 
 /** This thread's kernels, compiled and instantiated on first use; null where WebAssembly SIMD is unavailable. */
 export function denseKernels(): DenseKernels | null {
+  if (disabled) return null;
   if (kernels === undefined) {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     try {

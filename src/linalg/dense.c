@@ -538,3 +538,131 @@ EXPORT(pca_distances) void pca_distances(int rows, int p, int k, const f64 *X, c
     out[i] = 0 + pairwise_sum(terms, k); /* numpy adds the buffer's sum to 0 */
   }
 }
+
+/* ---- k-means (scipy's kmeans/vq): one assignment pass of a run, with Elkan's bounds. ---- */
+
+/* numpy's np.add.reduce on a contiguous array: pairwise sums of 8,192-value buffers added from 0. */
+static f64 numpy_sum(const f64 *a, int n) {
+  f64 total = 0;
+  for (int start = 0; start < n; start += 8192) total += pairwise_sum(a + start, n - start < 8192 ? n - start : 8192);
+  return total;
+}
+
+/* Squared distance from x to a centroid, (centroid - x)^2 summed over the features in order. */
+static f64 squared_to(const f64 *x, const f64 *centroid, int d) {
+  f64 squared = 0;
+  for (int j = 0; j < d; j++) {
+    f64 difference = centroid[j] - x[j];
+    squared += difference * difference;
+  }
+  return squared;
+}
+
+/* Nearest centroid by a full scan: every centroid's squared distance (lanes hold two centroids of the
+ * transposed codebook bookT, d x kk) into `squares`; the first smallest wins. Returns its index. */
+static int scan_centroids(const f64 *x, int d, int k, const f64 *bookT, f64 *squares) {
+  int kk = (k + 1) & ~1;
+  for (int c = 0; c < kk; c += 2) {
+    v128_t sum = wasm_f64x2_splat(0);
+    for (int j = 0; j < d; j++) {
+      v128_t difference = wasm_f64x2_sub(wasm_v128_load(bookT + j * kk + c), wasm_f64x2_splat(x[j]));
+      sum = wasm_f64x2_add(sum, wasm_f64x2_mul(difference, difference));
+    }
+    wasm_v128_store(squares + c, sum);
+  }
+  int best = 0;
+  for (int c = 1; c < k; c++) {
+    if (squares[c] < squares[best]) best = c;
+  }
+  return best;
+}
+
+/* The codebook (k x d) transposed into bookT (d x kk, kk = k rounded up to even, padding 0). */
+EXPORT(transpose_codebook) void transpose_codebook(int k, int d, const f64 *book, f64 *bookT) {
+  int kk = (k + 1) & ~1;
+  for (int j = 0; j < d; j++) {
+    for (int c = 0; c < kk; c++) bookT[j * kk + c] = c < k ? book[c * d + j] : 0;
+  }
+}
+
+/* One assignment of the rows to their nearest centroids, as kmeans-bounds.ts's BoundedAssignment.assign: with
+ * shifts == 0 a full scan that records every distance as a lower bound; else the bounds drop by each centroid's
+ * shift and only centroids whose bound does not clear the own distance by a margin are measured. Writes codes
+ * and distances, adds each row to its centroid's sum (row order) and count (sums and counts zeroed here), and
+ * returns the numpy-ordered sum of the distances. `squares` is scratch for kk values. */
+EXPORT(kmeans_assign) f64 kmeans_assign(int rows, int d, const f64 *X, int k, const f64 *book, const f64 *bookT,
+                                        const f64 *shifts, f64 travelled, f64 *lower, int *codes, f64 *distances, f64 *sums,
+                                        int *counts, f64 *squares) {
+  for (int j = 0; j < k * d; j++) sums[j] = 0;
+  for (int c = 0; c < k; c++) counts[c] = 0;
+  f64 own4[4];
+  for (int i0 = 0; i0 < rows; i0 += 4) {
+    int block = rows - i0 < 4 ? rows - i0 : 4;
+    if (shifts != 0) {
+      /* The own centroid's distance of four rows at once: four independent sums (each in feature order)
+       * instead of one chain of dependent additions. */
+      if (block == 4) {
+        const f64 *x0 = X + i0 * d;
+        const f64 *x1 = x0 + d;
+        const f64 *x2 = x1 + d;
+        const f64 *x3 = x2 + d;
+        const f64 *c0 = book + codes[i0] * d;
+        const f64 *c1 = book + codes[i0 + 1] * d;
+        const f64 *c2 = book + codes[i0 + 2] * d;
+        const f64 *c3 = book + codes[i0 + 3] * d;
+        f64 s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int j = 0; j < d; j++) {
+          f64 d0 = c0[j] - x0[j];
+          f64 d1 = c1[j] - x1[j];
+          f64 d2 = c2[j] - x2[j];
+          f64 d3 = c3[j] - x3[j];
+          s0 += d0 * d0;
+          s1 += d1 * d1;
+          s2 += d2 * d2;
+          s3 += d3 * d3;
+        }
+        own4[0] = s0;
+        own4[1] = s1;
+        own4[2] = s2;
+        own4[3] = s3;
+      } else {
+        for (int r = 0; r < block; r++) own4[r] = squared_to(X + (i0 + r) * d, book + codes[i0 + r] * d, d);
+      }
+    }
+    for (int r = 0; r < block; r++) {
+      int i = i0 + r;
+      const f64 *x = X + i * d;
+      f64 *bounds = lower + i * k;
+      if (shifts == 0) {
+        int best = scan_centroids(x, d, k, bookT, squares);
+        for (int c = 0; c < k; c++) bounds[c] = __builtin_sqrt(squares[c]);
+        codes[i] = best;
+        distances[i] = __builtin_sqrt(squares[best]);
+      } else {
+        for (int c = 0; c < k; c++) bounds[c] -= shifts[c];
+        int own = codes[i];
+        f64 ownSquared = own4[r];
+        f64 ownDistance = __builtin_sqrt(ownSquared);
+        bounds[own] = ownDistance;
+        int bestCode = own;
+        f64 best = ownSquared;
+        for (int c = 0; c < k; c++) {
+          if (c == own) continue;
+          f64 bound = bounds[c];
+          if (ownDistance + 1e-9 * (ownDistance + absolute(bound) + travelled) < bound) continue;
+          f64 squared = squared_to(x, book + c * d, d);
+          bounds[c] = __builtin_sqrt(squared);
+          if (squared < best || (squared == best && c < bestCode)) {
+            best = squared;
+            bestCode = c;
+          }
+        }
+        codes[i] = bestCode;
+        distances[i] = bestCode == own ? ownDistance : __builtin_sqrt(best);
+      }
+      add_scaled(sums + codes[i] * d, x, 1, d);
+      counts[codes[i]]++;
+    }
+  }
+  return numpy_sum(distances, rows);
+}
