@@ -8,6 +8,7 @@ import { distanceScoresJs, signVotesJs } from "../src/detectors/pca-rows";
 import { symmetricEigenRows } from "../src/detectors/symmetric-eigen";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { MCDDetector } from "../src/detectors/mcd";
+import { OCSVMDetector } from "../src/detectors/ocsvm";
 import { PCADetector } from "../src/detectors/pca";
 import { denseKernels, withoutDenseKernels } from "../src/linalg/dense-kernels";
 import { StandardScaler } from "../src/preprocessing/scalers";
@@ -158,11 +159,23 @@ describe("dense WebAssembly kernels", () => {
         ["PCA reconstruction", () => new PCADetector({ method: "reconstruction", nComponents: 3, threads: 1 }).fit(X).trainingScores],
         ["MCD", () => new MCDDetector({ seed: 2, threads: 1 }).fit(X).trainingScores],
         ["StandardScaler", () => new StandardScaler().fit(X).transform(X).data],
+        // A small kernel cache, so rows are computed again after eviction.
+        ["OCSVM", () => new OCSVMDetector({ cacheSize: 0.5 }).fit(X).trainingScores],
       ];
       for (const [name, fit] of fits) {
         assertSameBits(fit(), withoutDenseKernels(fit), `${name} on ${rows}x${cols}`);
       }
     }
+  });
+
+  it("a session whose memory another call reused fails loudly instead of computing with clobbered data", () => {
+    const kernels = denseKernels();
+    assert.ok(kernels !== null);
+    const X = correlated(new RandomState(19), 20, 3);
+    const session = kernels.rowDots(X.data, 20, 3);
+    session.dots(0);
+    kernels.columnSums(X.data, 20, 3);
+    assert.throws(() => session.dots(1), /interleaved with another kernel call/);
   });
 
   it("rejects a matrix whose size does not match its dimension", () => {

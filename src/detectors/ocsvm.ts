@@ -2,6 +2,7 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { denseKernels } from "../linalg/dense-kernels";
 import { RbfKernelRows } from "./kernel-cache";
 import { solveOneClassSvm } from "./one-class-smo";
 
@@ -147,6 +148,18 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
     const sv = supportVectors.data;
     const nSV = supportVectors.rows;
     const scores = new Float64Array(X.rows);
+    const kernels = denseKernels();
+    if (kernels !== null) {
+      // The squared distances in WebAssembly SIMD (the same sums), the exponentials and their sum here.
+      kernels.squaredDistances(X.data, X.rows, p, sv, nSV, (from, size, squared, stride) => {
+        for (let r = 0; r < size; r++) {
+          let sum = 0;
+          for (let k = 0; k < nSV; k++) sum += dualCoef[k] * Math.exp(-gamma * squared[r * stride + k]);
+          scores[from + r] = -(sum - rho);
+        }
+      });
+      return scores;
+    }
     for (let i = 0; i < X.rows; i++) {
       const x = X.data.subarray(i * p, (i + 1) * p);
       let sum = 0;

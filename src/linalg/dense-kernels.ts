@@ -29,6 +29,9 @@ interface DenseExports {
   pca_votes(rows: number, p: number, k: number, X: number, mean: number, VT: number, centred: number, projections: number, largest: number, negative: number): void;
   pca_distances(rows: number, p: number, k: number, X: number, VT: number, weights: number, terms: number, out: number): void;
   transpose_codebook(k: number, d: number, book: number, bookT: number): void;
+  interleave_pairs(rows: number, p: number, X: number, out: number): void;
+  dot_rows(rows: number, p: number, pairs: number, x: number, dots: number): void;
+  squared_distances(rows: number, p: number, X: number, m: number, pairs: number, out: number): void;
   kmeans_assign(
     rows: number, d: number, X: number, k: number, book: number, bookT: number, shifts: number, travelled: number,
     lower: number, codes: number, distances: number, sums: number, counts: number, squares: number,
@@ -61,6 +64,8 @@ class Layout {
 export class DenseKernels {
   private readonly exports: DenseExports;
   private readonly heapBase: number;
+  /** Counts the claims of the memory: a session (k-means passes, kernel rows) is valid while no other claim followed it. */
+  private epoch = 0;
 
   constructor(exports: Record<string, unknown>) {
     this.exports = exports as unknown as DenseExports;
@@ -72,7 +77,7 @@ export class DenseKernels {
    * `symmetric` (not modified); bit-identical to `symmetricEigenRowsJs`.
    */
   eigenRows(symmetric: Float64Array, n: number): { values: Float64Array; rows: Float64Array } {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const w = layout.take(8 * n * n);
     const d = layout.take(8 * n);
     const e = layout.take(8 * n);
@@ -86,7 +91,7 @@ export class DenseKernels {
 
   /** scipy's `pinvh` (see `pseudoInverseSymmetric`), bit-identical to the TypeScript. */
   pseudoInverse(symmetric: Float64Array, n: number): Float64Array {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const w = layout.take(8 * n * n);
     const d = layout.take(8 * n);
     const e = layout.take(8 * n);
@@ -104,7 +109,7 @@ export class DenseKernels {
 
   /** The pivots of LU with partial pivoting and the permutation's sign (0: a pivot is exactly zero). */
   luPivots(square: Float64Array, p: number): { sign: number; pivots: Float64Array } {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const lu = layout.take(8 * p * p);
     const diagonal = layout.take(8 * p);
     const heap = this.heap(layout.end);
@@ -116,7 +121,7 @@ export class DenseKernels {
   /** Covariance of the selected rows (see `maskedCovariance`), bit-identical to the TypeScript. */
   covariance(data: Float64Array, rows: number, p: number, location: Float64Array, mask: Uint8Array | undefined, factorFor: (count: number) => number): Float64Array {
     const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const X = layout.take(8 * chunk * p);
     const maskAt = mask === undefined ? 0 : layout.take(chunk);
     const locationAt = layout.take(8 * p);
@@ -138,7 +143,7 @@ export class DenseKernels {
 
   /** Squared Mahalanobis distances (see `mahalanobisSquared`), bit-identical to the TypeScript. */
   mahalanobis(data: Float64Array, rows: number, p: number, location: Float64Array, precision: Float64Array): Float64Array {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const locationAt = layout.take(8 * p);
     const precisionAt = layout.take(8 * p * p);
     const block = layout.take(8 * 4 * p);
@@ -150,7 +155,7 @@ export class DenseKernels {
 
   /** Column sums over all rows, each summed row by row (numpy's axis-0 order). */
   columnSums(data: Float64Array, rows: number, p: number): Float64Array {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const sums = layout.take(8 * p);
     this.heap(layout.end).fill(0, sums / 8, sums / 8 + p);
     this.forChunks(data, rows, p, layout, (size, X) => this.exports.column_sums(size, p, X, sums));
@@ -162,7 +167,7 @@ export class DenseKernels {
    * the sums of the centred values and of their squares around `meanOf(sums)`.
    */
   columnMoments(data: Float64Array, rows: number, p: number, meanOf: (sums: Float64Array) => Float64Array): { sums: Float64Array; mean: Float64Array; correction: Float64Array; squares: Float64Array } {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const sums = layout.take(8 * p);
     const meanAt = layout.take(8 * p);
     const correction = layout.take(8 * p);
@@ -181,7 +186,7 @@ export class DenseKernels {
 
   /** (x - offset[j]) / divisor[j] for every value (the scalers' transform in sklearn's order of operations). */
   standardize(data: Float64Array, rows: number, p: number, offset: Float64Array, divisor: Float64Array): Float64Array {
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const offsetAt = layout.take(8 * p);
     const divisorAt = layout.take(8 * p);
     const heap = this.heap(layout.end);
@@ -196,7 +201,7 @@ export class DenseKernels {
    */
   pcaVotes(data: Float64Array, p: number, from: number, to: number, components: Float64Array, k: number, mean: Float64Array): { largest: Float64Array; negative: Uint8Array } {
     const kk = k + (k % 2);
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const meanAt = layout.take(8 * p);
     const VT = layout.take(8 * p * kk);
     const centred = layout.take(8 * p);
@@ -218,7 +223,7 @@ export class DenseKernels {
   pcaDistances(data: Float64Array, p: number, from: number, to: number, components: Float64Array, k: number, first: number, weights: Float64Array, scores: Float64Array): void {
     const selected = k - first;
     const kk = selected + (selected % 2);
-    const layout = new Layout(this.heapBase);
+    const layout = this.claim();
     const VT = layout.take(8 * p * kk);
     const weightsAt = layout.take(8 * selected);
     const terms = layout.take(8 * kk);
@@ -237,7 +242,61 @@ export class DenseKernels {
    * run ends (k-means runs are synchronous and call no other kernel).
    */
   kmeansPasses(data: Float64Array, rows: number, d: number, k: number): KMeansPasses {
-    return new KMeansPasses(this.exports, this.heap.bind(this), this.heapBase, data, rows, d, k);
+    const layout = this.claim();
+    return new KMeansPasses(this.exports, this.heap.bind(this), layout, this.guard("a k-means run"), data, rows, d, k);
+  }
+
+  /**
+   * The dot products of one row with every row of `data` (rows x p), for the RBF kernel's rows: the rows are
+   * copied in once (pair-interleaved); the session is valid until another kernel call on this thread.
+   */
+  rowDots(data: Float64Array, rows: number, p: number): RowDots {
+    const layout = this.claim();
+    const pairs = layout.take(8 * 2 * Math.ceil(rows / 2) * p);
+    const x = layout.take(8 * p);
+    const dots = layout.take(8 * (rows + 1));
+    const raw = new Layout(layout.end).take(8 * rows * p);
+    const heap = this.heap(raw + 8 * rows * p);
+    heap.set(data.subarray(0, rows * p), raw / 8);
+    this.exports.interleave_pairs(rows, p, raw, pairs);
+    const check = this.guard("a kernel-row session");
+    return {
+      dots: (i: number): Float64Array => {
+        check();
+        const memory = this.heap(0);
+        memory.set(data.subarray(i * p, (i + 1) * p), x / 8);
+        this.exports.dot_rows(rows, p, pairs, x, dots);
+        return memory.subarray(dots / 8, dots / 8 + rows);
+      },
+    };
+  }
+
+  /**
+   * Squared distances of every row of `data` (rows x p) to the m rows of `vectors`, each summed over the features
+   * in order, handed to `consume(from, size, squared, stride)` in slices of rows: squared[r * stride + s] is row
+   * (from + r) to vector s. The view is only valid inside `consume`.
+   */
+  squaredDistances(
+    data: Float64Array, rows: number, p: number, vectors: Float64Array, m: number,
+    consume: (from: number, size: number, squared: Float64Array, stride: number) => void,
+  ): void {
+    const stride = 2 * Math.ceil(m / 2);
+    const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL, Math.floor(2 ** 19 / Math.max(1, stride))));
+    const layout = this.claim();
+    const pairs = layout.take(8 * stride * p);
+    const X = layout.take(8 * chunk * p);
+    const out = layout.take(8 * chunk * stride);
+    const raw = new Layout(layout.end).take(8 * m * p);
+    let heap = this.heap(raw + 8 * m * p);
+    heap.set(vectors.subarray(0, m * p), raw / 8);
+    this.exports.interleave_pairs(m, p, raw, pairs);
+    for (let from = 0; from < rows; from += chunk) {
+      const size = Math.min(chunk, rows - from);
+      heap = this.heap(0);
+      heap.set(data.subarray(from * p, (from + size) * p), X / 8);
+      this.exports.squared_distances(size, p, X, m, pairs, out);
+      consume(from, size, heap.subarray(out / 8, out / 8 + size * stride), stride);
+    }
   }
 
   /** Rows first..last-1 of the row-major `matrix` (width p) written transposed at `at`: p rows of kk (even) values, padding 0. */
@@ -278,6 +337,20 @@ export class DenseKernels {
     return result;
   }
 
+  /** Bytes for the arrays of one call (or session), laid out from the start of the heap. */
+  private claim(): Layout {
+    this.epoch++;
+    return new Layout(this.heapBase);
+  }
+
+  /** A check for sessions: throws once another call has reused the memory their state lives in. */
+  private guard(what: string): () => void {
+    const epoch = this.epoch;
+    return () => {
+      if (this.epoch !== epoch) throw new Error(`dense kernels: ${what} was interleaved with another kernel call on this thread (internal error)`);
+    };
+  }
+
   /** A float64 view of the memory, grown first to at least `bytes`. */
   private heap(bytes: number): Float64Array {
     const memory = this.exports.memory;
@@ -287,6 +360,11 @@ export class DenseKernels {
   }
 }
 
+/** See {@link DenseKernels.rowDots}: `dots(i)` is a view, valid until the next call. */
+export interface RowDots {
+  dots(i: number): Float64Array;
+}
+
 /** See {@link DenseKernels.kmeansPasses}. */
 export class KMeansPasses {
   private readonly at: { X: number; lower: number; codes: number; distances: number; book: number; bookT: number; shifts: number; sums: number; counts: number; squares: number };
@@ -294,7 +372,8 @@ export class KMeansPasses {
   constructor(
     private readonly exports: DenseExports,
     private readonly heap: (bytes: number) => Float64Array,
-    heapBase: number,
+    layout: Layout,
+    private readonly check: () => void,
     data: Float64Array,
     private readonly rows: number,
     private readonly d: number,
@@ -302,7 +381,6 @@ export class KMeansPasses {
   ) {
     // Room for the largest codebook (the first); later ones can only lose empty clusters.
     const kk = k + (k % 2);
-    const layout = new Layout(heapBase);
     this.at = {
       X: layout.take(8 * rows * d),
       lower: layout.take(8 * rows * k),
@@ -324,6 +402,7 @@ export class KMeansPasses {
    * centroid's sum of rows and count, gathered in row order.
    */
   assign(book: Float64Array, k: number, shifts: Float64Array | undefined, travelled: number): { distanceSum: number; sums: Float64Array; counts: Int32Array } {
+    this.check();
     const { at, d } = this;
     const heap = this.heap(0);
     heap.set(book.subarray(0, k * d), at.book / 8);

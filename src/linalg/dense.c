@@ -666,3 +666,92 @@ EXPORT(kmeans_assign) f64 kmeans_assign(int rows, int d, const f64 *X, int k, co
   }
   return numpy_sum(distances, rows);
 }
+
+/* ---- One-class SVM: the RBF kernel's dot products and squared distances, two rows per lane pair. ---- */
+
+/* Row-pair interleaving: pair q of rows (2q, 2q + 1) is stored as out[q * 2p + 2k + lane] = X[2q + lane][k], so one
+ * 128-bit load reads feature k of both rows; an odd last row is paired with zeros. */
+EXPORT(interleave_pairs) void interleave_pairs(int rows, int p, const f64 *X, f64 *out) {
+  for (int i = 0; i < rows; i++) {
+    f64 *pair = out + (i / 2) * 2 * p + (i % 2);
+    for (int k = 0; k < p; k++) pair[2 * k] = X[i * p + k];
+  }
+  if (rows % 2 == 1) {
+    f64 *pair = out + (rows / 2) * 2 * p + 1;
+    for (int k = 0; k < p; k++) pair[2 * k] = 0;
+  }
+}
+
+/* dots[j] = sum over k in order of x[k] * X[j][k], for every row j of the pair-interleaved `pairs` (rows rows);
+ * four pairs at a time keep four sums in flight. `dots` has room for rows rounded up to even. */
+EXPORT(dot_rows) void dot_rows(int rows, int p, const f64 *pairs, const f64 *x, f64 *dots) {
+  int count = (rows + 1) / 2;
+  int q = 0;
+  for (; q + 3 < count; q += 4) {
+    const f64 *a = pairs + q * 2 * p;
+    const f64 *b = a + 2 * p;
+    const f64 *c = b + 2 * p;
+    const f64 *e = c + 2 * p;
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (int k = 0; k < p; k++) {
+      v128_t value = wasm_f64x2_splat(x[k]);
+      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(value, wasm_v128_load(a + 2 * k)));
+      s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(value, wasm_v128_load(b + 2 * k)));
+      s2 = wasm_f64x2_add(s2, wasm_f64x2_mul(value, wasm_v128_load(c + 2 * k)));
+      s3 = wasm_f64x2_add(s3, wasm_f64x2_mul(value, wasm_v128_load(e + 2 * k)));
+    }
+    wasm_v128_store(dots + 2 * q, s0);
+    wasm_v128_store(dots + 2 * q + 2, s1);
+    wasm_v128_store(dots + 2 * q + 4, s2);
+    wasm_v128_store(dots + 2 * q + 6, s3);
+  }
+  for (; q < count; q++) {
+    const f64 *a = pairs + q * 2 * p;
+    v128_t s0 = wasm_f64x2_splat(0);
+    for (int k = 0; k < p; k++) s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(wasm_f64x2_splat(x[k]), wasm_v128_load(a + 2 * k)));
+    wasm_v128_store(dots + 2 * q, s0);
+  }
+}
+
+/* out[i * mm + s] = sum over k in order of (X[i][k] - V[s][k])^2 for `rows` rows of X and the m pair-interleaved rows
+ * of V (mm = m rounded up to even); four pairs of V at a time. */
+EXPORT(squared_distances) void squared_distances(int rows, int p, const f64 *X, int m, const f64 *pairs, f64 *out) {
+  int count = (m + 1) / 2;
+  int mm = 2 * count;
+  for (int i = 0; i < rows; i++) {
+    const f64 *x = X + i * p;
+    f64 *o = out + i * mm;
+    int q = 0;
+    for (; q + 3 < count; q += 4) {
+      const f64 *a = pairs + q * 2 * p;
+      const f64 *b = a + 2 * p;
+      const f64 *c = b + 2 * p;
+      const f64 *e = c + 2 * p;
+      v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (int k = 0; k < p; k++) {
+        v128_t value = wasm_f64x2_splat(x[k]);
+        v128_t d0 = wasm_f64x2_sub(value, wasm_v128_load(a + 2 * k));
+        v128_t d1 = wasm_f64x2_sub(value, wasm_v128_load(b + 2 * k));
+        v128_t d2 = wasm_f64x2_sub(value, wasm_v128_load(c + 2 * k));
+        v128_t d3 = wasm_f64x2_sub(value, wasm_v128_load(e + 2 * k));
+        s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(d0, d0));
+        s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(d1, d1));
+        s2 = wasm_f64x2_add(s2, wasm_f64x2_mul(d2, d2));
+        s3 = wasm_f64x2_add(s3, wasm_f64x2_mul(d3, d3));
+      }
+      wasm_v128_store(o + 2 * q, s0);
+      wasm_v128_store(o + 2 * q + 2, s1);
+      wasm_v128_store(o + 2 * q + 4, s2);
+      wasm_v128_store(o + 2 * q + 6, s3);
+    }
+    for (; q < count; q++) {
+      const f64 *a = pairs + q * 2 * p;
+      v128_t s0 = wasm_f64x2_splat(0);
+      for (int k = 0; k < p; k++) {
+        v128_t d0 = wasm_f64x2_sub(wasm_f64x2_splat(x[k]), wasm_v128_load(a + 2 * k));
+        s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(d0, d0));
+      }
+      wasm_v128_store(o + 2 * q, s0);
+    }
+  }
+}
