@@ -1,5 +1,5 @@
 import type { Matrix } from "../core/matrix";
-import { type FilterTile, instantiateKernels } from "./distance-kernel";
+import { WasmBruteForce } from "./brute-force-wasm";
 import { offerNeighbour, squaredDistance } from "./nearest-buffer";
 
 /** Query rows per block (a multiple of 4): their packed rows stay in L1 cache while training tiles stream past. */
@@ -9,24 +9,40 @@ const TRAIN_TILE = 512;
 const BYTES = 8;
 
 /**
- * Training data prepared for blocked brute-force search, laid out for the
- * {@link FilterTile} kernels in one linear memory: training rows centred on their
- * mean (smaller norms, less cancellation), padded to an even number of features
- * and rows, followed by their shrunk squared norms, per-row limits and scratch
- * space for one query block and its candidate pairs.
+ * Signature of a filter kernel: scans `qRows` (multiple of 4) packed query rows against `tRows` (multiple of 2)
+ * packed training rows, `rowBytes` bytes each, and appends to `out` every pair (i, t) as two int32 with
+ * `qNorms[i] + tNorms[t] - 2 * dot(q_i, t_t) <= limits[i]` (or `<= tLimits[t]` for "symmetric"), returning the
+ * count; "distances" stores every pair's expanded value at `out[i * tRows + t]` instead. All pointers are byte
+ * offsets into the index's buffer; NaN norms or limits mark padding rows that never match.
  */
-export interface BruteForceIndex {
-  readonly train: Matrix;
-  readonly centre: Float64Array;
-  /** Features padded to an even count (the extra one is 0). */
+type FilterTile = (
+  q: number, qRows: number, t: number, tRows: number, rowBytes: number,
+  qNorms: number, tNorms: number, limits: number, tLimits: number, out: number,
+) => number;
+
+/** The plain-TypeScript search's state: packed rows in one buffer and its filter kernels. */
+interface PlainIndex {
   readonly paddedCols: number;
   readonly paddedRows: number;
   readonly buffer: ArrayBuffer;
   readonly filterTile: FilterTile;
   readonly symmetricTile: FilterTile;
   readonly distanceTile: FilterTile;
-  /** Whether the kernels are the WebAssembly SIMD ones (else the plain-JS fallbacks). */
+}
+
+/**
+ * Training data prepared for blocked brute-force search: the WebAssembly SIMD search of brute-force.c where the
+ * runtime has it (`engine`), else the same algorithm in TypeScript (`plain`): training rows centred on their mean
+ * (smaller norms, less cancellation), padded to an even number of features and rows, their shrunk squared norms,
+ * per-row limits and scratch space for one query block and its candidate pairs. Both give the same bits.
+ */
+export interface BruteForceIndex {
+  readonly train: Matrix;
+  readonly centre: Float64Array;
+  /** Whether the search runs in WebAssembly SIMD (else the plain-TypeScript fallback). */
   readonly simd: boolean;
+  readonly engine: WasmBruteForce | null;
+  readonly plain: PlainIndex | null;
 }
 
 // Byte offsets of the regions of an index's memory.
@@ -55,45 +71,43 @@ function layout(paddedRows: number, paddedCols: number): Layout {
 }
 
 /**
- * Rounding allowance of the expansion |a-b|^2 = |a|^2 + |b|^2 - 2 a.b: the computed
- * value is within `slack * (|a|^2 + |b|^2)` of the exact distance (a generous
- * multiple of the textbook (2d + O(1)) * eps bound), so the filter never drops a
- * true neighbour. Norms are stored shrunk by this factor.
- */
-function shrinkFactor(d: number): number {
-  return 1 - (8 * d + 64) * Number.EPSILON;
-}
-
-/**
  * Packs the training rows for {@link bruteForceQuery} and {@link bruteForceSelfQuery}.
- * @param simd use the WebAssembly SIMD kernels when the runtime has them (default true)
+ * @param simd use the WebAssembly SIMD search when the runtime has it (default true)
  */
 export function bruteForceIndex(train: Matrix, simd = true): BruteForceIndex {
   const { rows, cols } = train;
-  const paddedCols = cols + (cols % 2);
-  const paddedRows = rows + (rows % 2);
-  const regions = layout(paddedRows, paddedCols);
-  const wasm = simd ? instantiateKernels(regions.end) : null;
-  const buffer = wasm === null ? new ArrayBuffer(regions.end) : wasm.memory.buffer;
-
   const centre = new Float64Array(cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) centre[j] += train.data[i * cols + j];
   for (let j = 0; j < cols; j++) centre[j] /= rows;
+  const engine = simd ? WasmBruteForce.create(train, centre) : null;
+  if (engine !== null) return { train, centre, simd: true, engine, plain: null };
+
+  const paddedCols = cols + (cols % 2);
+  const paddedRows = rows + (rows % 2);
+  const regions = layout(paddedRows, paddedCols);
+  const buffer = new ArrayBuffer(regions.end);
   const packed = new Float64Array(buffer, regions.train, paddedRows * paddedCols);
   const norms = new Float64Array(buffer, regions.trainNorms, paddedRows + QUERY_BLOCK);
   packRows(train, centre, 0, rows, packed, norms, paddedCols);
   norms.fill(NaN, rows); // padding rows never match
-  return {
-    train,
-    centre,
+  const plain: PlainIndex = {
     paddedCols,
     paddedRows,
     buffer,
-    filterTile: wasm === null ? javascriptKernel(buffer, "filter") : wasm.filterTile,
-    symmetricTile: wasm === null ? javascriptKernel(buffer, "symmetric") : wasm.symmetricTile,
-    distanceTile: wasm === null ? javascriptKernel(buffer, "distances") : wasm.distanceTile,
-    simd: wasm !== null,
+    filterTile: javascriptKernel(buffer, "filter"),
+    symmetricTile: javascriptKernel(buffer, "symmetric"),
+    distanceTile: javascriptKernel(buffer, "distances"),
   };
+  return { train, centre, simd: false, engine: null, plain };
+}
+
+/**
+ * Rounding allowance of the expansion |a-b|^2 = |a|^2 + |b|^2 - 2 a.b in double precision: the computed value is
+ * within `slack * (|a|^2 + |b|^2)` of the exact distance (a generous multiple of the textbook (2d + O(1)) * eps
+ * bound), so the filter never drops a true neighbour. Norms are stored shrunk by this factor.
+ */
+function shrinkFactor(d: number): number {
+  return 1 - (8 * d + 64) * Number.EPSILON;
 }
 
 // Centred, padded copies of rows [from, to) and their shrunk squared norms.
@@ -151,7 +165,7 @@ function offer(state: Offers, q: number, t: number, squared: number): void {
  * pair the resulting limit cannot exclude. Cheaper than offering the whole tile.
  */
 function primeBlock(
-  index: BruteForceIndex,
+  index: PlainIndex,
   state: Offers,
   q0: number,
   rows: number,
@@ -166,8 +180,8 @@ function primeBlock(
   const paddedBlock = (rows + 3) & ~3;
   index.distanceTile(q, paddedBlock, regions.train, tileRows, rowBytes, qNorms, regions.trainNorms, 0, 0, regions.pairs);
   const expanded = new Float64Array(index.buffer, regions.pairs, paddedBlock * tileRows);
-  const valid = Math.min(tileRows, index.train.rows);
-  const d = index.train.cols;
+  const valid = Math.min(tileRows, state.train.rows);
+  const d = state.train.cols;
   for (let i = 0; i < rows; i++) {
     const row = q0 + i;
     const self = excludeSelf ? row : -1;
@@ -213,22 +227,27 @@ export function bruteForceQuery(
   squaredOut: Float64Array,
   indexOut: Int32Array,
 ): void {
+  if (index.engine !== null) {
+    index.engine.query(query, k, excludeSelf, from, to, squaredOut, indexOut);
+    return;
+  }
+  const plain = index.plain as PlainIndex;
   const n = index.train.rows;
-  const regions = layout(index.paddedRows, index.paddedCols);
-  const rowBytes = index.paddedCols * BYTES;
-  const queryPacked = new Float64Array(index.buffer, regions.query, QUERY_BLOCK * index.paddedCols);
-  const queryNorms = new Float64Array(index.buffer, regions.queryNorms, QUERY_BLOCK);
-  const limits = new Float64Array(index.buffer, regions.limits, QUERY_BLOCK);
-  const pairs = new Int32Array(index.buffer, regions.pairs, QUERY_BLOCK * TRAIN_TILE * 2);
+  const regions = layout(plain.paddedRows, plain.paddedCols);
+  const rowBytes = plain.paddedCols * BYTES;
+  const queryPacked = new Float64Array(plain.buffer, regions.query, QUERY_BLOCK * plain.paddedCols);
+  const queryNorms = new Float64Array(plain.buffer, regions.queryNorms, QUERY_BLOCK);
+  const limits = new Float64Array(plain.buffer, regions.limits, QUERY_BLOCK);
+  const pairs = new Int32Array(plain.buffer, regions.pairs, QUERY_BLOCK * TRAIN_TILE * 2);
   const scratch = new Float64Array(TRAIN_TILE);
   const sizes = new Int32Array(QUERY_BLOCK);
-  const firstTile = Math.min(TRAIN_TILE, index.paddedRows);
+  const firstTile = Math.min(TRAIN_TILE, plain.paddedRows);
 
   for (let q0 = from; q0 < to; q0 += QUERY_BLOCK) {
     const q1 = Math.min(q0 + QUERY_BLOCK, to);
     const rows = q1 - q0;
     const paddedBlock = (rows + 3) & ~3;
-    packRows(query, index.centre, q0, q1, queryPacked, queryNorms, index.paddedCols);
+    packRows(query, index.centre, q0, q1, queryPacked, queryNorms, plain.paddedCols);
     sizes.fill(0);
     limits.fill(Infinity, 0, rows);
     limits.fill(NaN, rows, paddedBlock); // padding rows never match
@@ -238,11 +257,11 @@ export function bruteForceQuery(
       query, train: index.train, k, rowBase: q0, sizes, limits,
       squaredOut: squaredOut.subarray((q0 - from) * k), indexOut: indexOut.subarray((q0 - from) * k),
     };
-    primeBlock(index, state, q0, rows, regions.query, regions.queryNorms, excludeSelf, firstTile, scratch);
+    primeBlock(plain, state, q0, rows, regions.query, regions.queryNorms, excludeSelf, firstTile, scratch);
 
-    for (let t0 = firstTile; t0 < index.paddedRows; t0 += TRAIN_TILE) {
-      const tileRows = Math.min(TRAIN_TILE, index.paddedRows - t0);
-      const count = index.filterTile(
+    for (let t0 = firstTile; t0 < plain.paddedRows; t0 += TRAIN_TILE) {
+      const tileRows = Math.min(TRAIN_TILE, plain.paddedRows - t0);
+      const count = plain.filterTile(
         regions.query, paddedBlock, regions.train + t0 * rowBytes, tileRows, rowBytes,
         regions.queryNorms, regions.trainNorms + t0 * BYTES, regions.limits, 0, regions.pairs,
       );
@@ -269,16 +288,21 @@ export function primeSelfSearch(
   squaredOut: Float64Array,
   indexOut: Int32Array,
 ): void {
+  if (index.engine !== null) {
+    index.engine.primeSelf(k, from, to, squaredOut, indexOut);
+    return;
+  }
+  const plain = index.plain as PlainIndex;
   const train = index.train;
-  const regions = layout(index.paddedRows, index.paddedCols);
-  const rowBytes = index.paddedCols * BYTES;
+  const regions = layout(plain.paddedRows, plain.paddedCols);
+  const rowBytes = plain.paddedCols * BYTES;
   const limits = new Float64Array(train.rows).fill(Infinity);
   const state: Offers = { query: train, train, k, rowBase: 0, sizes: new Int32Array(train.rows), limits, squaredOut, indexOut };
   const scratch = new Float64Array(TRAIN_TILE);
-  const primed = Math.min(TRAIN_TILE, index.paddedRows);
+  const primed = Math.min(TRAIN_TILE, plain.paddedRows);
   for (let q0 = from; q0 < to; q0 += QUERY_BLOCK) {
     const rows = Math.min(QUERY_BLOCK, to - q0);
-    primeBlock(index, state, q0, rows, regions.train + q0 * rowBytes, regions.trainNorms + q0 * BYTES, true, primed, scratch);
+    primeBlock(plain, state, q0, rows, regions.train + q0 * rowBytes, regions.trainNorms + q0 * BYTES, true, primed, scratch);
   }
 }
 
@@ -302,12 +326,17 @@ export function bruteForceSelfQuery(
   squaredOut: Float64Array,
   indexOut: Int32Array,
 ): void {
+  if (index.engine !== null) {
+    index.engine.selfSearch(k, part, parts, squaredOut, indexOut);
+    return;
+  }
+  const plain = index.plain as PlainIndex;
   const train = index.train;
   const n = train.rows;
-  const regions = layout(index.paddedRows, index.paddedCols);
-  const rowBytes = index.paddedCols * BYTES;
-  const primed = Math.min(TRAIN_TILE, index.paddedRows);
-  const rowLimits = new Float64Array(index.buffer, regions.rowLimits, index.paddedRows + QUERY_BLOCK);
+  const regions = layout(plain.paddedRows, plain.paddedCols);
+  const rowBytes = plain.paddedCols * BYTES;
+  const primed = Math.min(TRAIN_TILE, plain.paddedRows);
+  const rowLimits = new Float64Array(plain.buffer, regions.rowLimits, plain.paddedRows + QUERY_BLOCK);
   const sizes = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     let size = 0;
@@ -317,14 +346,14 @@ export function bruteForceSelfQuery(
   }
   rowLimits.fill(NaN, n); // padding rows never match
   const state: Offers = { query: train, train, k, rowBase: 0, sizes, limits: rowLimits, squaredOut, indexOut };
-  const pairs = new Int32Array(index.buffer, regions.pairs, QUERY_BLOCK * TRAIN_TILE * 2);
+  const pairs = new Int32Array(plain.buffer, regions.pairs, QUERY_BLOCK * TRAIN_TILE * 2);
 
   for (let q0 = part * QUERY_BLOCK; q0 < n; q0 += parts * QUERY_BLOCK) {
     const q1 = Math.min(q0 + QUERY_BLOCK, n);
     const paddedBlock = (q1 - q0 + 3) & ~3;
-    for (let t0 = Math.max(primed, q0 & ~1); t0 < index.paddedRows; t0 += TRAIN_TILE) {
-      const tileRows = Math.min(TRAIN_TILE, index.paddedRows - t0);
-      const count = index.symmetricTile(
+    for (let t0 = Math.max(primed, q0 & ~1); t0 < plain.paddedRows; t0 += TRAIN_TILE) {
+      const tileRows = Math.min(TRAIN_TILE, plain.paddedRows - t0);
+      const count = plain.symmetricTile(
         regions.train + q0 * rowBytes, paddedBlock, regions.train + t0 * rowBytes, tileRows, rowBytes,
         regions.trainNorms + q0 * BYTES, regions.trainNorms + t0 * BYTES,
         regions.rowLimits + q0 * BYTES, regions.rowLimits + t0 * BYTES, regions.pairs,
