@@ -127,6 +127,41 @@ describe("kNearest: ties, threads and kernels", () => {
     assert.deepEqual(Array.from(brute.distances), Array.from(tree.distances));
   });
 
+  it("finds the exact neighbours where the float32 filter is pushed to its limits (scales, outliers, far queries)", () => {
+    // The WebAssembly filter works in float32 on power-of-two-scaled rows; its bound must hold at any scale, with
+    // values far below the largest (underflow), and for queries far outside the training data (searched exhaustively).
+    // The reference is the plain-TypeScript brute force (double precision throughout) and the k-d tree.
+    const rng = new RandomState(21);
+    const gaussian = (rows: number, cols: number, scale: number, shift = 0): Float64Array =>
+      Float64Array.from({ length: rows * cols }, () => shift + scale * rng.standardNormal());
+    const cases: Array<[string, Float64Array, number]> = [
+      ["tiny values (1e-30)", gaussian(700, 20, 1e-30), 20],
+      ["huge values (1e30) far from the origin", gaussian(700, 20, 1e30, 5e31), 20],
+      // A tight cluster (1e-12) and two points at 1e12: the cluster's scaled values underflow float32.
+      ["a tight cluster and two far outliers", Float64Array.from([...gaussian(600, 18, 1e-12), ...gaussian(2, 18, 1e12)]), 18],
+      ["140 features near 1", gaussian(600, 140, 1, 1), 140],
+    ];
+    for (const [what, data, cols] of cases) {
+      const X = createMatrix(data.length / cols, cols, data);
+      const wasm = kNearest(X, X, 7, { excludeSelf: true, algorithm: "brute", threads: 1 });
+      const tree = kNearest(X, X, 7, { excludeSelf: true, algorithm: "kd-tree", threads: 1 });
+      assert.deepEqual(Array.from(wasm.indices), Array.from(tree.indices), what);
+      assert.deepEqual(Array.from(wasm.distances), Array.from(tree.distances), what);
+      const plain = bruteForceIndex(X, false);
+      const squared = new Float64Array(X.rows * 7);
+      const indices = new Int32Array(X.rows * 7);
+      bruteForceQuery(plain, X, 7, true, 0, X.rows, squared, indices);
+      assert.deepEqual(Array.from(indices), Array.from(wasm.indices), `${what}: plain TypeScript`);
+    }
+    // Queries 1e25 away from training rows of scale 1: beyond the filter's safe range, compared exhaustively.
+    const train = createMatrix(300, 6, gaussian(300, 6, 1));
+    const far = createMatrix(40, 6, Float64Array.from([...gaussian(20, 6, 1e25), ...gaussian(20, 6, 1)]));
+    const brute = kNearest(train, far, 4, { algorithm: "brute", threads: 1 });
+    const tree = kNearest(train, far, 4, { algorithm: "kd-tree", threads: 1 });
+    assert.deepEqual(Array.from(brute.indices), Array.from(tree.indices), "far queries");
+    assert.deepEqual(Array.from(brute.distances), Array.from(tree.distances), "far queries");
+  });
+
   it("derives the self-including neighbours of the training rows exactly", () => {
     const excluded = kNearest(grid, grid, k, { excludeSelf: true });
     const direct = kNearest(grid, grid, k);

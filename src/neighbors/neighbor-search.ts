@@ -50,8 +50,10 @@ export function searchHere(
   }
   squaredOut.fill(Infinity);
   indexOut.fill(-1);
-  runSearchTask({ ...task, method: "brute-self-prime", from: 0, to: query.rows });
-  runSearchTask({ ...task, method: "brute-self", from: 0, to: 1 });
+  // Both steps on one index (packing the rows once).
+  const index = bruteForceIndex(train);
+  primeSelfSearch(index, k, 0, query.rows, squaredOut, indexOut);
+  bruteForceSelfQuery(index, k, 0, 1, squaredOut, indexOut);
 }
 
 /**
