@@ -1,5 +1,5 @@
 import type { Matrix } from "../core/matrix";
-import { bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "./brute-force";
+import { type BruteForceIndex, bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "./brute-force";
 import { KDTree } from "./kd-tree";
 
 /**
@@ -60,20 +60,21 @@ export function searchHere(
  * Runs one slice of a search on this thread. Shared by the main thread and the
  * worker threads, so every row gets the same code path wherever it runs.
  */
-export function runSearchTask(task: SearchTask): void {
+export function runSearchTask(task: SearchTask, index?: () => BruteForceIndex): void {
   const { train, query, k, excludeSelf, from, to } = task;
+  const brute = index ?? (() => bruteForceIndex(train));
   if (task.method === "brute-self-prime") {
-    primeSelfSearch(bruteForceIndex(train), k, from, to, task.squaredOut, task.indexOut);
+    primeSelfSearch(brute(), k, from, to, task.squaredOut, task.indexOut);
     return;
   }
   if (task.method === "brute-self") {
-    bruteForceSelfQuery(bruteForceIndex(train), k, from, to, task.squaredOut, task.indexOut); // slice `from` of `to`
+    bruteForceSelfQuery(brute(), k, from, to, task.squaredOut, task.indexOut); // slice `from` of `to`
     return;
   }
   const squared = task.squaredOut.subarray(from * k, to * k);
   const indices = task.indexOut.subarray(from * k, to * k);
   if (task.method === "kd-tree") new KDTree(train).query(query, k, excludeSelf, from, to, squared, indices);
-  else bruteForceQuery(bruteForceIndex(train), query, k, excludeSelf, from, to, squared, indices);
+  else bruteForceQuery(brute(), query, k, excludeSelf, from, to, squared, indices);
 }
 
 /** One job of a parallel search step: a slice (see {@link SearchStep}) and where its results go. */
@@ -98,11 +99,26 @@ export interface NeighborTask {
   readonly jobs: readonly NeighborJob[];
 }
 
+/**
+ * This thread's brute-force index of a step's training rows, built by its first job and shared by its other jobs
+ * (a step's jobs arrive with the same task object); released with the task.
+ */
+const stepIndexes = new WeakMap<NeighborTask, BruteForceIndex>();
+
 /** Runs job `job` of a {@link NeighborTask} on this thread. */
 export function runNeighborJob(task: NeighborTask, job: number): void {
   const { from, to, squaredOut, indexOut } = task.jobs[job];
+  const train = { rows: task.trainRows, cols: task.cols, data: new Float64Array(task.train) };
+  const index = (): BruteForceIndex => {
+    let built = stepIndexes.get(task);
+    if (built === undefined) {
+      built = bruteForceIndex(train);
+      stepIndexes.set(task, built);
+    }
+    return built;
+  };
   runSearchTask({
-    train: { rows: task.trainRows, cols: task.cols, data: new Float64Array(task.train) },
+    train,
     query: { rows: task.queryRows, cols: task.cols, data: new Float64Array(task.query) },
     k: task.k,
     excludeSelf: task.excludeSelf,
@@ -111,5 +127,5 @@ export function runNeighborJob(task: NeighborTask, job: number): void {
     to,
     squaredOut: new Float64Array(squaredOut),
     indexOut: new Int32Array(indexOut),
-  });
+  }, index);
 }
