@@ -56,12 +56,17 @@ export interface SymmetricEigen {
  * @example symmetricEigen(Float64Array.of(2, 0, 0, 1), 2).values; // [1, 2]
  */
 export function symmetricEigen(symmetric: Float64Array, p: number): SymmetricEigen {
-  if (symmetric.length !== p * p) throw new RangeError(`expected a ${p} x ${p} matrix, got ${symmetric.length} values`);
-  const kernels = denseKernels();
-  const { values, rows } = kernels === null ? symmetricEigenRows(symmetric, p) : kernels.eigenRows(symmetric, p);
+  const { values, rows } = eigenRows(symmetric, p);
   const vectors = new Float64Array(p * p);
   for (let k = 0; k < p; k++) for (let i = 0; i < p; i++) vectors[i * p + k] = rows[k * p + i];
   return { values, vectors };
+}
+
+/** The same decomposition with the eigenvectors as rows: row k of `rows` is the vector of `values[k]`. */
+export function eigenRows(symmetric: Float64Array, p: number): { values: Float64Array; rows: Float64Array } {
+  if (symmetric.length !== p * p) throw new RangeError(`expected a ${p} x ${p} matrix, got ${symmetric.length} values`);
+  const kernels = denseKernels();
+  return kernels === null ? symmetricEigenRows(symmetric, p) : kernels.eigenRows(symmetric, p);
 }
 
 /**

@@ -15,6 +15,16 @@ import { runJobs, sharedFloat64, toShared } from "../threads/pool";
  * fit more than it saves; from ~100k x 30 the threaded passes win once the pool is up.
  */
 const THREADED_WORK = 20_000_000;
+/**
+ * The same bound where the passes run in WebAssembly on one copy of the rows (PCADetector's resident path,
+ * ~5x faster per thread than the TypeScript): there, threads pay off only from ~300k x 30.
+ */
+const THREADED_WORK_WASM = 300_000_000;
+
+/** Whether PCADetector's passes over X with k components go to the worker pool (else this thread's WebAssembly copy). */
+export function passesOnThreads(X: Matrix, k: number, threads: number): boolean {
+  return threads > 1 && X.rows * X.cols * k >= THREADED_WORK_WASM;
+}
 
 /** A slice-parallel pass: job j covers rows [bounds[j], bounds[j + 1]). */
 export interface PcaTask {
@@ -34,7 +44,7 @@ export interface PcaTask {
 }
 
 /** Largest |projection| per component over a slice of rows, and whether the first row reaching it projects negatively. */
-interface SignVotes {
+export interface SignVotes {
   readonly largest: Float64Array;
   readonly negative: Uint8Array;
 }
@@ -63,6 +73,11 @@ export function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, 
     const task = taskFor("signs", X, components, k, mean, new Float64Array(0), 0, parts, new SharedArrayBuffer(0));
     votes = runJobs(threads, parts, task, (job) => runPcaJob(task, job) as SignVotes, "PCA") as SignVotes[];
   }
+  applyVotes(components, k, p, votes);
+}
+
+/** Flips the components whose deciding row projects negatively; `votes` are slices in row order. */
+export function applyVotes(components: Float64Array, k: number, p: number, votes: readonly SignVotes[]): void {
   // Slices in row order with a strict comparison: the first row wins ties, as in one pass.
   const largest = new Float64Array(k).fill(-1);
   const negative = new Uint8Array(k);

@@ -4,8 +4,9 @@ import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
-import { maskedCovariance, maskedMean, symmetricEigen } from "./covariance";
-import { distanceScores, flipLikeSklearn } from "./pca-rows";
+import { eigenRows, maskedCovariance, maskedMean } from "./covariance";
+import { denseKernels } from "../linalg/dense-kernels";
+import { applyVotes, distanceScores, flipLikeSklearn, passesOnThreads } from "./pca-rows";
 
 /** How {@link PCADetector} turns the principal components into a score. */
 export type PCAMethod = "distance" | "reconstruction";
@@ -135,10 +136,27 @@ export class PCADetector extends BaseDetector<PCAModel> {
   protected fitScores(X: Matrix): Float64Array {
     const { rows: n, cols: p } = X;
     if (n < 2) throw new RangeError(`PCADetector needs at least 2 rows, got ${n}`);
-    const scaler = this.standardization ? new StandardScaler().fitValidated(X) : undefined;
-    const data = scaler ? scaler.transformValidated(X) : X;
-    const mean = maskedMean(data);
-    const { values, vectors } = symmetricEigen(maskedCovariance(data, mean, undefined, 1), p);
+    const threads = this.threads ?? defaultThreadCount();
+    // PyOD's score from one WebAssembly copy of the rows (standardised there in place), where available.
+    const kernels = this.method === "distance" && !passesOnThreads(X, p, threads) ? denseKernels() : null;
+    const passes = kernels?.pcaPasses(X.data, n, p);
+    let scaler: StandardScaler | undefined;
+    let data = X;
+    let mean: Float64Array;
+    let covariance: Float64Array;
+    if (passes !== undefined) {
+      scaler = this.standardization ? new StandardScaler().fitMoments(n, p, passes.moments((sums) => sums.map((sum) => sum / n))) : undefined;
+      if (scaler !== undefined) passes.standardize(scaler.mean, scaler.scale);
+      mean = passes.columnMean();
+      covariance = passes.covariance(mean, 1);
+    } else {
+      scaler = this.standardization ? new StandardScaler().fitValidated(X) : undefined;
+      data = scaler ? scaler.transformValidated(X) : X;
+      mean = maskedMean(data);
+      covariance = maskedCovariance(data, mean, undefined, 1);
+    }
+    // Eigenvectors as rows: row k belongs to values[k] (ascending).
+    const { values, rows: vectors } = passes !== undefined ? passes.eigenRows(covariance) : eigenRows(covariance, p);
 
     const rank = Math.min(n, p);
     const order = Array.from({ length: p }, (_, k) => p - 1 - k).slice(0, rank); // descending eigenvalues
@@ -151,9 +169,10 @@ export class PCADetector extends BaseDetector<PCAModel> {
     }
     const components = new Float64Array(kept * p);
     for (let c = 0; c < kept; c++) {
-      for (let j = 0; j < p; j++) components[c * p + j] = vectors[j * p + order[c]];
+      for (let j = 0; j < p; j++) components[c * p + j] = vectors[order[c] * p + j];
     }
-    flipLikeSklearn(components, kept, data, mean, this.threads ?? defaultThreadCount());
+    if (passes !== undefined) applyVotes(components, kept, p, [passes.votes(components, kept, mean)]);
+    else flipLikeSklearn(components, kept, data, mean, threads);
     const selected = this.nSelectedComponents ?? kept;
     if (selected > kept) {
       throw new RangeError(`nSelectedComponents (${selected}) must be at most the number of kept components (${kept})`);
@@ -169,6 +188,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
       firstSelected: kept - selected,
       weights,
     };
+    if (passes !== undefined) return passes.distances(components, kept, kept - selected, weights);
     return this.scoreRows(data, this.model);
   }
 

@@ -210,7 +210,7 @@ export class DenseKernels {
     const negative = layout.take(k);
     const heap = this.heap(layout.end);
     heap.set(mean, meanAt / 8);
-    this.setTransposed(heap, VT, components, 0, k, p);
+    setTransposed(heap, VT, components, 0, k, p);
     heap.fill(-1, largest / 8, largest / 8 + k);
     new Uint8Array(this.exports.memory.buffer, negative, k).fill(0);
     this.forChunks(data.subarray(from * p, to * p), to - from, p, layout, (size, X) =>
@@ -228,7 +228,7 @@ export class DenseKernels {
     const weightsAt = layout.take(8 * selected);
     const terms = layout.take(8 * kk);
     const heap = this.heap(layout.end);
-    this.setTransposed(heap, VT, components, first, k, p);
+    setTransposed(heap, VT, components, first, k, p);
     heap.set(weights.subarray(first, k), weightsAt / 8);
     const out = this.mapRows(data.subarray(from * p, to * p), to - from, p, layout, 1, (size, X, at) =>
       this.exports.pca_distances(size, p, selected, X, VT, weightsAt, terms, at),
@@ -244,6 +244,16 @@ export class DenseKernels {
   kmeansPasses(data: Float64Array, rows: number, d: number, k: number): KMeansPasses {
     const layout = this.claim();
     return new KMeansPasses(this.exports, this.heap.bind(this), layout, this.guard("a k-means run"), data, rows, d, k);
+  }
+
+  /**
+   * PCADetector's fit on `data` (rows x p) copied into linear memory once: column statistics, standardisation in
+   * place, mean, covariance, sign votes and distance scores all read the same copy. Valid until another kernel
+   * call on this thread.
+   */
+  pcaPasses(data: Float64Array, rows: number, p: number): PcaPasses {
+    const layout = this.claim();
+    return new PcaPasses(this.exports, this.heap.bind(this), layout, this.guard("a PCA fit"), data, rows, p);
   }
 
   /**
@@ -299,15 +309,6 @@ export class DenseKernels {
     }
   }
 
-  /** Rows first..last-1 of the row-major `matrix` (width p) written transposed at `at`: p rows of kk (even) values, padding 0. */
-  private setTransposed(heap: Float64Array, at: number, matrix: Float64Array, first: number, last: number, p: number): void {
-    const count = last - first;
-    const kk = count + (count % 2);
-    const base = at / 8;
-    heap.fill(0, base, base + p * kk);
-    for (let c = 0; c < count; c++) for (let j = 0; j < p; j++) heap[base + j * kk + c] = matrix[(first + c) * p + j];
-  }
-
   /** Copies the rows in chunks after `layout` and calls `run(size, X)` on each. */
   private forChunks(data: Float64Array, rows: number, p: number, layout: Layout, run: (size: number, X: number) => void): void {
     const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
@@ -358,6 +359,133 @@ export class DenseKernels {
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
     return new Float64Array(memory.buffer);
   }
+}
+
+/** See {@link DenseKernels.pcaPasses}. Each method runs its kernel over slices of ROWS_PER_CALL rows of the copy. */
+export class PcaPasses {
+  private readonly at: {
+    X: number; sums: number; mean: number; correction: number; squares: number; offset: number; divisor: number;
+    acc: number; centred: number; VT: number; projections: number; largest: number; negative: number; weights: number;
+    terms: number; scores: number; w: number; d: number; e: number;
+  };
+
+  constructor(
+    private readonly exports: DenseExports,
+    private readonly heap: (bytes: number) => Float64Array,
+    layout: Layout,
+    private readonly check: () => void,
+    data: Float64Array,
+    private readonly rows: number,
+    private readonly p: number,
+  ) {
+    const kk = p + (p % 2);
+    this.at = {
+      X: layout.take(8 * rows * p), sums: layout.take(8 * p), mean: layout.take(8 * p), correction: layout.take(8 * p),
+      squares: layout.take(8 * p), offset: layout.take(8 * p), divisor: layout.take(8 * p), acc: layout.take(8 * p * p),
+      centred: layout.take(8 * Math.min(rows, ROWS_PER_CALL) * p), VT: layout.take(8 * p * kk), projections: layout.take(8 * kk),
+      largest: layout.take(8 * p), negative: layout.take(p), weights: layout.take(8 * p), terms: layout.take(8 * kk),
+      scores: layout.take(8 * rows), w: layout.take(8 * p * p), d: layout.take(8 * p), e: layout.take(8 * p),
+    };
+    heap(layout.end).set(data.subarray(0, rows * p), this.at.X / 8);
+  }
+
+  /** StandardScaler's statistics of the rows (see DenseKernels.columnMoments). */
+  moments(meanOf: (sums: Float64Array) => Float64Array): { mean: Float64Array; correction: Float64Array; squares: Float64Array } {
+    const { at, p } = this;
+    const sums = this.columnSums();
+    const mean = meanOf(sums);
+    const heap = this.heap(0);
+    heap.set(mean, at.mean / 8);
+    heap.fill(0, at.correction / 8, at.correction / 8 + p);
+    heap.fill(0, at.squares / 8, at.squares / 8 + p);
+    this.slices((size, X) => this.exports.centred_moments(size, p, X, at.mean, at.correction, at.squares));
+    const after = this.heap(0);
+    return { mean, correction: after.slice(at.correction / 8, at.correction / 8 + p), squares: after.slice(at.squares / 8, at.squares / 8 + p) };
+  }
+
+  /** Replaces every row by (x - offset) / divisor, in place. */
+  standardize(offset: Float64Array, divisor: Float64Array): void {
+    const { at, p } = this;
+    const heap = this.heap(0);
+    heap.set(offset, at.offset / 8);
+    heap.set(divisor, at.divisor / 8);
+    this.slices((size, X) => this.exports.standardize(size, p, X, at.offset, at.divisor, X));
+  }
+
+  /** Column means of the rows (numpy's order: sums row by row, then divided). */
+  columnMean(): Float64Array {
+    return this.columnSums().map((sum) => sum / this.rows);
+  }
+
+  /** Covariance around `location` divided by (rows - ddof) (see `maskedCovariance`). */
+  covariance(location: Float64Array, ddof: number): Float64Array {
+    const { at, p } = this;
+    const heap = this.heap(0);
+    heap.set(location, at.mean / 8);
+    heap.fill(0, at.acc / 8, at.acc / 8 + p * p);
+    this.slices((size, X) => this.exports.covariance_rows(size, p, X, 0, at.mean, at.centred, at.acc));
+    this.exports.covariance_finish(p, at.acc, 1 / (this.rows - ddof));
+    return this.heap(0).slice(at.acc / 8, at.acc / 8 + p * p);
+  }
+
+  /** Eigenvalues (ascending) and eigenvectors as rows of the symmetric p x p `symmetric` (see DenseKernels.eigenRows). */
+  eigenRows(symmetric: Float64Array): { values: Float64Array; rows: Float64Array } {
+    this.check();
+    const { at, p } = this;
+    const heap = this.heap(0);
+    const base = at.w / 8;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) heap[base + j * p + i] = symmetric[i * p + j];
+    this.exports.eigen(p, at.w, at.d, at.e);
+    const after = this.heap(0);
+    return { values: after.slice(at.d / 8, at.d / 8 + p), rows: after.slice(base, base + p * p) };
+  }
+
+  /** sklearn's svd_flip votes of all rows for the k components (see DenseKernels.pcaVotes). */
+  votes(components: Float64Array, k: number, mean: Float64Array): { largest: Float64Array; negative: Uint8Array } {
+    const { at, p } = this;
+    const heap = this.heap(0);
+    heap.set(mean, at.mean / 8);
+    setTransposed(heap, at.VT, components, 0, k, p);
+    heap.fill(-1, at.largest / 8, at.largest / 8 + k);
+    new Uint8Array(this.exports.memory.buffer, at.negative, k).fill(0);
+    this.slices((size, X) => this.exports.pca_votes(size, p, k, X, at.mean, at.VT, at.centred, at.projections, at.largest, at.negative));
+    return { largest: this.heap(0).slice(at.largest / 8, at.largest / 8 + k), negative: new Uint8Array(this.exports.memory.buffer, at.negative, k).slice() };
+  }
+
+  /** PyOD's distance scores of all rows (see DenseKernels.pcaDistances). */
+  distances(components: Float64Array, k: number, first: number, weights: Float64Array): Float64Array {
+    const { at, p } = this;
+    const selected = k - first;
+    const heap = this.heap(0);
+    setTransposed(heap, at.VT, components, first, k, p);
+    heap.set(weights.subarray(first, k), at.weights / 8);
+    this.slices((size, X, from) => this.exports.pca_distances(size, p, selected, X, at.VT, at.weights, at.terms, at.scores + 8 * from));
+    return this.heap(0).slice(at.scores / 8, at.scores / 8 + this.rows);
+  }
+
+  private columnSums(): Float64Array {
+    const { at, p } = this;
+    this.heap(0).fill(0, at.sums / 8, at.sums / 8 + p);
+    this.slices((size, X) => this.exports.column_sums(size, p, X, at.sums));
+    return this.heap(0).slice(at.sums / 8, at.sums / 8 + p);
+  }
+
+  /** Calls `run(size, X, from)` on consecutive slices of the resident rows. */
+  private slices(run: (size: number, X: number, from: number) => void): void {
+    this.check();
+    for (let from = 0; from < this.rows; from += ROWS_PER_CALL) {
+      run(Math.min(ROWS_PER_CALL, this.rows - from), this.at.X + 8 * from * this.p, from);
+    }
+  }
+}
+
+/** Rows first..last-1 of the row-major `matrix` (width p) written transposed at byte `at`: p rows of kk (even) values, padding 0. */
+function setTransposed(heap: Float64Array, at: number, matrix: Float64Array, first: number, last: number, p: number): void {
+  const count = last - first;
+  const kk = count + (count % 2);
+  const base = at / 8;
+  heap.fill(0, base, base + p * kk);
+  for (let c = 0; c < count; c++) for (let j = 0; j < p; j++) heap[base + j * kk + c] = matrix[(first + c) * p + j];
 }
 
 /** See {@link DenseKernels.rowDots}: `dots(i)` is a view, valid until the next call. */

@@ -58,6 +58,10 @@ abstract class ColumnScaler {
     return this;
   }
 
+  protected setFitted(fitted: FittedColumns): void {
+    this.fitted = fitted;
+  }
+
   /**
    * `transform` of a validated matrix with the fitted column count.
    * @internal
@@ -144,8 +148,20 @@ export class StandardScaler extends ColumnScaler {
   }
 
   protected learn(X: Matrix): FittedColumns {
-    const { rows: n, cols } = X;
-    const { mean, correction, squares } = columnMoments(X);
+    return this.fromMoments(X.rows, X.cols, columnMoments(X));
+  }
+
+  /**
+   * `fit` from the column statistics of `rows` rows, computed elsewhere in the same order (PCADetector computes
+   * them where its rows already are, in WebAssembly memory).
+   * @internal
+   */
+  fitMoments(rows: number, cols: number, moments: ColumnMoments): this {
+    this.setFitted(this.fromMoments(rows, cols, moments));
+    return this;
+  }
+
+  private fromMoments(n: number, cols: number, { mean, correction, squares }: ColumnMoments): FittedColumns {
     const variance = squares.map((square, j) => (square - (correction[j] * correction[j]) / n) / n);
     const eps = Number.EPSILON;
     const scale = variance.map((v, j) => {
@@ -157,11 +173,18 @@ export class StandardScaler extends ColumnScaler {
   }
 }
 
+/** Column means, and the sums of the centred values and of their squares (sklearn's corrected two-pass variance). */
+export interface ColumnMoments {
+  readonly mean: Float64Array;
+  readonly correction: Float64Array;
+  readonly squares: Float64Array;
+}
+
 /**
  * sklearn's corrected two-pass statistics: column means (numpy sums along axis 0 row by row), then the sums of
  * the centred values and of their squares. WebAssembly SIMD where available (the same bits).
  */
-function columnMoments(X: Matrix): { mean: Float64Array; correction: Float64Array; squares: Float64Array } {
+function columnMoments(X: Matrix): ColumnMoments {
   const { rows: n, cols, data } = X;
   const meanOf = (sums: Float64Array): Float64Array => sums.map((sum) => sum / n);
   const kernels = denseKernels();
