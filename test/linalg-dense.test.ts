@@ -6,6 +6,7 @@ import { logDeterminant, mahalanobisSquared, maskedCovariance, maskedMean, pseud
 import { logDeterminantJs, mahalanobisSquaredJs, maskedCovarianceJs, pseudoInverseSymmetricJs } from "../src/detectors/covariance-js";
 import { distanceScoresJs, signVotesJs } from "../src/detectors/pca-rows";
 import { symmetricEigenRows } from "../src/detectors/symmetric-eigen";
+import { ECODDetector } from "../src/detectors/ecod";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { MCDDetector } from "../src/detectors/mcd";
 import { OCSVMDetector } from "../src/detectors/ocsvm";
@@ -165,6 +166,34 @@ describe("dense WebAssembly kernels", () => {
       for (const [name, fit] of fits) {
         assertSameBits(fit(), withoutDenseKernels(fit), `${name} on ${rows}x${cols}`);
       }
+    }
+  });
+
+  it("ECOD gives the same bits with the kernels (radix-sort ranks) and the TypeScript (binary searches)", () => {
+    const rng = new RandomState(23);
+    // Ties, signed zeros (equal values with different bits), a constant column (skewness 0), negative values, and
+    // a lone column (numpy sums it pairwise); new rows scored against the training rows.
+    const rows = 900;
+    const data = new Float64Array(rows * 5);
+    for (let i = 0; i < rows; i++) {
+      data[i * 5] = rng.randint(-3, 4);
+      data[i * 5 + 1] = i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : rng.standardNormal();
+      data[i * 5 + 2] = 7;
+      data[i * 5 + 3] = -Math.exp(rng.standardNormal());
+      data[i * 5 + 4] = rng.standardNormal() * 1e-300;
+    }
+    const X = createMatrix(rows, 5, data);
+    const lone = createMatrix(rows, 1, data.filter((_, k) => k % 5 === 3));
+    const fresh = correlated(rng, 50, 5);
+    for (const [what, matrix, query] of [["five columns", X, fresh], ["one column", lone, createMatrix(50, 1, fresh.data.slice(0, 50))]] as Array<[string, Matrix, Matrix]>) {
+      const fit = (): { train: Float64Array; scored: Float64Array } => {
+        const ecod = new ECODDetector().fit(matrix);
+        return { train: Float64Array.from(ecod.trainingScores), scored: Float64Array.from(ecod.score(query)) };
+      };
+      const wasm = fit();
+      const js = withoutDenseKernels(fit);
+      assertSameBits(wasm.train, js.train, `ECOD training scores, ${what}`);
+      assertSameBits(wasm.scored, js.scored, `ECOD scores of new rows, ${what}`);
     }
   });
 

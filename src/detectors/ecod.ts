@@ -1,6 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
+import { denseKernels } from "../linalg/dense-kernels";
 
 /** Options of {@link ECODDetector}: only `contamination` (ECOD has no hyper-parameters). */
 export type ECODOptions = DetectorOptions;
@@ -56,8 +57,13 @@ export class ECODDetector extends BaseDetector<Matrix> {
 /** ECOD scores of every row of Z, with ECDFs and skewness estimated on Z itself. */
 function ecodScores(Z: Matrix): Float64Array {
   const { rows: n, cols: d } = Z;
-  const outlyingness = new Float64Array(n * d);
   const grid = linspaceGrid(n);
+  const kernels = denseKernels();
+  if (kernels !== null) {
+    // The same arithmetic in WebAssembly (ranks from a radix sort instead of binary searches): the same bits.
+    return kernels.ecodScores(Z.data, n, d, grid.map((value) => -Math.log(value)), skewSignOf);
+  }
+  const outlyingness = new Float64Array(n * d);
   const column = new Float64Array(n);
   const sorted = new Float64Array(n);
   for (let j = 0; j < d; j++) {
@@ -108,8 +114,11 @@ function skewnessSign(x: Float64Array, loneColumn: boolean): number {
     squares[i] = centred * centred;
     cubes[i] = squares[i] * centred;
   }
-  const m2 = sum(squares) / n;
-  const m3 = sum(cubes) / n;
+  return skewSignOf(mean, sum(squares) / n, sum(cubes) / n);
+}
+
+/** The sign of scipy's biased skewness m3 / m2^1.5 from the moments; 0 where scipy returns NaN (near-zero variance). */
+function skewSignOf(mean: number, m2: number, m3: number): number {
   if (m2 <= (FLOAT64_RESOLUTION * mean) ** 2) return 0;
   return Math.sign(m3 / m2 ** 1.5);
 }

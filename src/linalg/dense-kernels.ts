@@ -32,6 +32,12 @@ interface DenseExports {
   interleave_pairs(rows: number, p: number, X: number, out: number): void;
   dot_rows(rows: number, p: number, pairs: number, x: number, dots: number): void;
   squared_distances(rows: number, p: number, X: number, m: number, pairs: number, out: number): void;
+  ecod_moments(n: number, d: number, j: number, Z: number, column: number, squares: number, cubes: number, out: number): void;
+  ecod_column(
+    n: number, d: number, j: number, Z: number, tail: number, leftSign: number, rightSign: number,
+    keys: number, order: number, keysCopy: number, orderCopy: number, outlyingness: number,
+  ): void;
+  row_sums(n: number, d: number, values: number, scores: number): void;
   kmeans_assign(
     rows: number, d: number, X: number, k: number, book: number, bookT: number, shifts: number, travelled: number,
     lower: number, codes: number, distances: number, sums: number, counts: number, squares: number,
@@ -244,6 +250,38 @@ export class DenseKernels {
   kmeansPasses(data: Float64Array, rows: number, d: number, k: number): KMeansPasses {
     const layout = this.claim();
     return new KMeansPasses(this.exports, this.heap.bind(this), layout, this.guard("a k-means run"), data, rows, d, k);
+  }
+
+  /**
+   * ECOD's scores of the rows of `data` (n x d), as ecod.ts computes them: per column the skewness moments (whose
+   * sign `skewSign(mean, m2, m3)` decides, in JavaScript: it needs Math.pow), the ranks of a radix sort and the
+   * tail terms from `tail` (-log of numpy's linspace grid), then numpy's sum of each row's terms.
+   */
+  ecodScores(data: Float64Array, n: number, d: number, tail: Float64Array, skewSign: (mean: number, m2: number, m3: number) => number): Float64Array {
+    const layout = this.claim();
+    const Z = layout.take(8 * n * d);
+    const tailAt = layout.take(8 * n);
+    const column = layout.take(8 * n);
+    const squares = layout.take(8 * n);
+    const cubes = layout.take(8 * n);
+    const moments = layout.take(8 * 3 * d);
+    const keys = layout.take(8 * n);
+    const keysCopy = layout.take(8 * n);
+    const order = layout.take(4 * n);
+    const orderCopy = layout.take(4 * n);
+    const outlyingness = layout.take(8 * n * d);
+    const scores = layout.take(8 * n);
+    const heap = this.heap(layout.end);
+    heap.set(data.subarray(0, n * d), Z / 8);
+    heap.set(tail, tailAt / 8);
+    for (let j = 0; j < d; j++) {
+      this.exports.ecod_moments(n, d, j, Z, column, squares, cubes, moments);
+      const view = this.heap(0);
+      const sign = skewSign(view[moments / 8 + 3 * j], view[moments / 8 + 3 * j + 1], view[moments / 8 + 3 * j + 2]);
+      this.exports.ecod_column(n, d, j, Z, tailAt, Math.sign(sign - 1), Math.sign(sign + 1), keys, order, keysCopy, orderCopy, outlyingness);
+    }
+    this.exports.row_sums(n, d, outlyingness, scores);
+    return this.heap(0).slice(scores / 8, scores / 8 + n);
   }
 
   /**

@@ -755,3 +755,103 @@ EXPORT(squared_distances) void squared_distances(int rows, int p, const f64 *X, 
     }
   }
 }
+
+/* ---- ECOD (PyOD): per-feature empirical tail probabilities. ---- */
+
+/* Column j of Z (n x d): its mean, and the means of the squared and cubed deviations (scipy's biased skew
+ * moments), summed as numpy sums a column: sequentially down a column of a wider matrix, pairwise for a lone
+ * column. out[3j .. 3j + 2]; `column`, `squares` and `cubes` are scratch for n values each. */
+EXPORT(ecod_moments) void ecod_moments(int n, int d, int j, const f64 *Z, f64 *column, f64 *squares, f64 *cubes, f64 *out) {
+  {
+    for (int i = 0; i < n; i++) column[i] = Z[i * d + j];
+    f64 sum = 0;
+    if (d == 1) sum = numpy_sum(column, n);
+    else
+      for (int i = 0; i < n; i++) sum += column[i];
+    f64 mean = sum / n;
+    for (int i = 0; i < n; i++) {
+      f64 centred = column[i] - mean;
+      squares[i] = centred * centred;
+      cubes[i] = squares[i] * centred;
+    }
+    f64 m2 = 0, m3 = 0;
+    if (d == 1) {
+      m2 = numpy_sum(squares, n);
+      m3 = numpy_sum(cubes, n);
+    } else {
+      for (int i = 0; i < n; i++) m2 += squares[i];
+      for (int i = 0; i < n; i++) m3 += cubes[i];
+    }
+    out[3 * j] = mean;
+    out[3 * j + 1] = m2 / n;
+    out[3 * j + 2] = m3 / n;
+  }
+}
+
+typedef unsigned long long u64;
+
+/* An unsigned key with the order of the doubles (negative values reversed below the positive ones). */
+static inline u64 order_key(f64 value) {
+  u64 bits = __builtin_bit_cast(u64, value);
+  return (bits >> 63) ? ~bits : bits | 0x8000000000000000ULL;
+}
+
+/* JavaScript's Math.max of two non-NaN numbers (+0 above -0). */
+static inline f64 js_max(f64 a, f64 b) {
+  if (a > b) return a;
+  if (b > a) return b;
+  if (a == 0 && __builtin_signbit(a) && !__builtin_signbit(b)) return b;
+  return a;
+}
+
+/* Column j's contribution to every row's ECOD score, into outlyingness[i * d + j]: the row's value's left tail
+ * -log P(X <= x) = tail[#(values <= x) - 1] and right tail -log P(X >= x) = tail[n - #(values < x) - 1] (equal
+ * values share their counts), combined as PyOD does: max(left * -1 * leftSign + right * rightSign, (left + right) / 2)
+ * with leftSign = sign(skew - 1), rightSign = sign(skew + 1). The ranks come from a stable radix sort of the
+ * column (8 passes of 8 bits; keys, order and their copies are scratch of n each). */
+EXPORT(ecod_column) void ecod_column(int n, int d, int j, const f64 *Z, const f64 *tail, f64 leftSign, f64 rightSign, u64 *keys,
+                                     int *order, u64 *keysCopy, int *orderCopy, f64 *outlyingness) {
+  for (int i = 0; i < n; i++) {
+    keys[i] = order_key(Z[i * d + j]);
+    order[i] = i;
+  }
+  int counts[256];
+  for (int shift = 0; shift < 64; shift += 8) {
+    for (int b = 0; b < 256; b++) counts[b] = 0;
+    for (int i = 0; i < n; i++) counts[(keys[i] >> shift) & 255]++;
+    if (counts[(keys[0] >> shift) & 255] == n) continue; /* every key has this byte: the pass would not move anything */
+    int position = 0;
+    for (int b = 0; b < 256; b++) {
+      int count = counts[b];
+      counts[b] = position;
+      position += count;
+    }
+    for (int i = 0; i < n; i++) {
+      int target = counts[(keys[i] >> shift) & 255]++;
+      keysCopy[target] = keys[i];
+      orderCopy[target] = order[i];
+    }
+    u64 *heldKeys = keys;
+    keys = keysCopy;
+    keysCopy = heldKeys;
+    int *heldOrder = order;
+    order = orderCopy;
+    orderCopy = heldOrder;
+  }
+  for (int low = 0; low < n;) {
+    f64 value = Z[order[low] * d + j];
+    int high = low + 1;
+    while (high < n && Z[order[high] * d + j] == value) high++;
+    f64 left = tail[high - 1];
+    f64 right = tail[n - low - 1];
+    f64 skewed = left * -1 * leftSign + right * rightSign;
+    f64 result = js_max(skewed, (left + right) / 2);
+    for (int r = low; r < high; r++) outlyingness[order[r] * d + j] = result;
+    low = high;
+  }
+}
+
+/* scores[i] = numpy's sum of row i of outlyingness (n x d). */
+EXPORT(row_sums) void row_sums(int n, int d, const f64 *values, f64 *scores) {
+  for (int i = 0; i < n; i++) scores[i] = numpy_sum(values + i * d, d);
+}
