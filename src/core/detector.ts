@@ -339,7 +339,10 @@ export abstract class AsyncBaseDetector<Model = unknown> extends DetectorCore<Mo
 }
 
 function exceeds(scores: Float64Array, threshold: number): Uint8Array {
-  return Uint8Array.from(scores, (value) => (value > threshold ? 1 : 0));
+  // A plain loop: Uint8Array.from(scores, fn) walks an iterator and calls fn per value (~10 ms per 100k rows).
+  const labels = new Uint8Array(scores.length);
+  for (let i = 0; i < scores.length; i++) labels[i] = scores[i] > threshold ? 1 : 0;
+  return labels;
 }
 
 function clip01(value: number): number {

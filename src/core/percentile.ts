@@ -16,7 +16,8 @@ export function percentile(values: ArrayLike<number>, q: number): number {
   }
   const n = values.length;
   if (n === 0) throw new RangeError("percentile: values is empty");
-  const sorted = Float64Array.from(values);
+  // slice() copies natively; Float64Array.from walks an iterator (~10x slower).
+  const sorted = values instanceof Float64Array ? values.slice() : Float64Array.from(values);
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(sorted[i])) throw new RangeError(`percentile: value ${i} is NaN`);
   }
