@@ -92,6 +92,54 @@ static void offer(Lists *lists, int row, int index, f64 squared) {
   if (size == k) lists->limits[slot] = values[start + k - 1];
 }
 
+/* Candidate pairs waiting for their exact distances: the filter collects them, flush() computes the distances
+ * four at a time (four independent sums, each still over the features in order: a single sum is a chain of
+ * dependent additions, four chains keep the adder busy) and offers them in the order they were found. Offering
+ * later than found only leaves the filter's limits a little looser meanwhile: more candidates, same result. */
+#define PENDING_CAPACITY (QUERY_BLOCK * TRAIN_TILE)
+static int pendingRow[PENDING_CAPACITY];
+static int pendingIndex[PENDING_CAPACITY];
+static const f64 *pendingA[PENDING_CAPACITY];
+static int pendingCount;
+
+static inline void push(int row, int index, const f64 *a) {
+  pendingRow[pendingCount] = row;
+  pendingIndex[pendingCount] = index;
+  pendingA[pendingCount] = a;
+  pendingCount++;
+}
+
+/* Offers every pending pair (a = the row's original values, b = the training row's) to the row's list, and with
+ * `both` also the training row's (the self-search: row `index` learns of `row`, unless it met it while primed). */
+static void flush(const Index *ix, Lists *lists, int both, int primed) {
+  int d = ix->d;
+  int p = 0;
+  for (; p + 3 < pendingCount; p += 4) {
+    const f64 *a0 = pendingA[p], *a1 = pendingA[p + 1], *a2 = pendingA[p + 2], *a3 = pendingA[p + 3];
+    const f64 *b0 = ix->train + pendingIndex[p] * d, *b1 = ix->train + pendingIndex[p + 1] * d;
+    const f64 *b2 = ix->train + pendingIndex[p + 2] * d, *b3 = ix->train + pendingIndex[p + 3] * d;
+    f64 s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int j = 0; j < d; j++) {
+      f64 e0 = a0[j] - b0[j], e1 = a1[j] - b1[j], e2 = a2[j] - b2[j], e3 = a3[j] - b3[j];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    f64 sums[4] = {s0, s1, s2, s3};
+    for (int m = 0; m < 4; m++) {
+      offer(lists, pendingRow[p + m], pendingIndex[p + m], sums[m]);
+      if (both && pendingRow[p + m] >= primed) offer(lists, pendingIndex[p + m], pendingRow[p + m], sums[m]);
+    }
+  }
+  for (; p < pendingCount; p++) {
+    f64 squared = exact(pendingA[p], ix->train + pendingIndex[p] * d, d);
+    offer(lists, pendingRow[p], pendingIndex[p], squared);
+    if (both && pendingRow[p] >= primed) offer(lists, pendingIndex[p], pendingRow[p], squared);
+  }
+  pendingCount = 0;
+}
+
 /* Dot products of four packed query rows with two packed training rows (pc a multiple of 4): four features per
  * float32 lane step, the lanes then added pairwise in float32 (two roundings more, inside the bound) and widened:
  * out[r] holds row r's products with the two training rows as doubles. */
@@ -214,12 +262,14 @@ static void prime_block(const Index *ix, Lists *lists, int q0, int rows, const f
     }
     const f64 *x = original + i * ix->d;
     for (int t = 0; t < valid; t++) {
-      if (t != self && values[t] <= cut) offer(lists, row, t, exact(x, ix->train + t * ix->d, ix->d));
+      if (t != self && values[t] <= cut) push(row, t, x);
     }
-    f64 *limit = lists->limits + (row - lists->base);
+    flush(ix, lists, 0, 0);
+    f64 limit = lists->limits[row - lists->base] * ix->scale2;
     for (int t = 0; t < valid; t++) {
-      if (t != self && values[t] > cut && values[t] <= *limit * ix->scale2) offer(lists, row, t, exact(x, ix->train + t * ix->d, ix->d));
+      if (t != self && values[t] > cut && values[t] <= limit) push(row, t, x);
     }
+    flush(ix, lists, 0, 0);
   }
 }
 
@@ -260,12 +310,11 @@ EXPORT(query_block) void query_block(const Index *ix, Lists *lists, int q0, int 
             if (!(c == 0 ? wasm_i64x2_extract_lane(pass, 0) : wasm_i64x2_extract_lane(pass, 1))) continue;
             int row = q0 + i + r;
             int index = t + c;
-            if (index < ix->n && !(excludeSelf && index == row)) {
-              offer(lists, row, index, exact(original + (i + r) * ix->d, ix->train + index * ix->d, ix->d));
-            }
+            if (index < ix->n && !(excludeSelf && index == row)) push(row, index, original + (i + r) * ix->d);
           }
         }
       }
+      flush(ix, lists, 0, 0);
     }
   }
 }
@@ -305,15 +354,12 @@ EXPORT(self_block) void self_block(const Index *ix, Lists *lists, int q0) {
             if (!(c == 0 ? wasm_i64x2_extract_lane(pass, 0) : wasm_i64x2_extract_lane(pass, 1))) continue;
             int index = t + c;
             if (q >= q1 || index >= n || index <= q) continue;
-            f64 squared = exact(ix->train + q * d, ix->train + index * d, d);
-            offer(lists, q, index, squared);
-            /* Row `index` met the rows of the first tile while being primed. */
-            if (q >= primed) offer(lists, index, q, squared);
-            /* The offers may have lowered both limits. */
-            trainLimits = wasm_f64x2_mul(wasm_v128_load(limits + t), scale2);
+            push(q, index, ix->train + q * d);
           }
         }
       }
+      /* Row `index` met the rows of the first tile while being primed: it learns of q only past them. */
+      flush(ix, lists, 1, primed);
     }
   }
 }
