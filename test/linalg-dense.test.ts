@@ -207,6 +207,17 @@ describe("dense WebAssembly kernels", () => {
     assert.throws(() => session.dots(1), /interleaved with another kernel call/);
   });
 
+  it("lets go of a memory grown past 64 MB: the next call gets a fresh instance", () => {
+    const first = denseKernels();
+    assert.ok(first !== null);
+    assert.equal(denseKernels(), first, "a small memory is kept");
+    first.pcaPasses(new Float64Array(1_100_000 * 8), 1_100_000, 8); // 70 MB of rows in linear memory
+    assert.ok(first.memoryBytes > 64 * 2 ** 20);
+    const next = denseKernels();
+    assert.notEqual(next, first);
+    assert.ok(next !== null && next.memoryBytes < 64 * 2 ** 20);
+  });
+
   it("rejects a matrix whose size does not match its dimension", () => {
     assert.throws(() => pseudoInverseSymmetric(new Float64Array(5), 2), /expected a 2 x 2 matrix, got 5 values/);
     assert.throws(() => symmetricEigen(new Float64Array(3), 2), /expected a 2 x 2 matrix, got 3 values/);

@@ -390,6 +390,11 @@ export class DenseKernels {
     };
   }
 
+  /** Size of this instance's linear memory. */
+  get memoryBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
   /** A float64 view of the memory, grown first to at least `bytes`. */
   private heap(bytes: number): Float64Array {
     const memory = this.exports.memory;
@@ -604,16 +609,27 @@ export function withoutDenseKernels<T>(body: () => T): T {
   }
 }
 
+/**
+ * A linear memory never shrinks: after a call that needed more than this (PCA on a million rows holds ~250 MB),
+ * the next call gets a fresh instance and the large memory is left to the garbage collector (sessions still in
+ * use keep theirs until they end).
+ */
+const RETAINED_BYTES = 64 * 2 ** 20;
+
+let compiled: object | null | undefined;
+
 /** This thread's kernels, compiled and instantiated on first use; null where WebAssembly SIMD is unavailable. */
 export function denseKernels(): DenseKernels | null {
   if (disabled) return null;
+  if (kernels instanceof DenseKernels && kernels.memoryBytes > RETAINED_BYTES) kernels = undefined;
   if (kernels === undefined) {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     try {
       if (wasm === undefined) throw new Error("no WebAssembly");
-      const module = new wasm.Module(Buffer.from(DENSE_WASM_BASE64, "base64"));
-      kernels = new DenseKernels(new wasm.Instance(module, {}).exports);
+      compiled ??= new wasm.Module(Buffer.from(DENSE_WASM_BASE64, "base64"));
+      kernels = new DenseKernels(new wasm.Instance(compiled, {}).exports);
     } catch {
+      compiled = null;
       kernels = null;
     }
   }
