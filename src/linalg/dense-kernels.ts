@@ -87,12 +87,7 @@ export class DenseKernels {
     const w = layout.take(8 * n * n);
     const d = layout.take(8 * n);
     const e = layout.take(8 * n);
-    const heap = this.heap(layout.end);
-    // ml-matrix's transposed storage: value(i, j) goes to V(j, i).
-    const base = w / 8;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) heap[base + j * n + i] = symmetric[i * n + j];
-    this.exports.eigen(n, w, d, e);
-    return { values: heap.slice(d / 8, d / 8 + n), rows: heap.slice(base, base + n * n) };
+    return decompose(this.exports, this.heap(layout.end), { w, d, e }, symmetric, n);
   }
 
   /** scipy's `pinvh` (see `pseudoInverseSymmetric`), bit-identical to the TypeScript. */
@@ -103,11 +98,9 @@ export class DenseKernels {
     const e = layout.take(8 * n);
     const out = layout.take(8 * n * n);
     const heap = this.heap(layout.end);
-    const base = w / 8;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) heap[base + j * n + i] = symmetric[i * n + j];
-    this.exports.eigen(n, w, d, e);
+    const { values } = decompose(this.exports, heap, { w, d, e }, symmetric, n);
     let largest = 0;
-    for (let k = 0; k < n; k++) largest = Math.max(largest, Math.abs(heap[d / 8 + k]));
+    for (let k = 0; k < n; k++) largest = Math.max(largest, Math.abs(values[k]));
     heap.fill(0, out / 8, out / 8 + n * n);
     this.exports.pinvh_from_eigen(n, w, d, largest * n * Number.EPSILON, out);
     return heap.slice(out / 8, out / 8 + n * n);
@@ -474,13 +467,7 @@ export class PcaPasses {
   /** Eigenvalues (ascending) and eigenvectors as rows of the symmetric p x p `symmetric` (see DenseKernels.eigenRows). */
   eigenRows(symmetric: Float64Array): { values: Float64Array; rows: Float64Array } {
     this.check();
-    const { at, p } = this;
-    const heap = this.heap(0);
-    const base = at.w / 8;
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) heap[base + j * p + i] = symmetric[i * p + j];
-    this.exports.eigen(p, at.w, at.d, at.e);
-    const after = this.heap(0);
-    return { values: after.slice(at.d / 8, at.d / 8 + p), rows: after.slice(base, base + p * p) };
+    return decompose(this.exports, this.heap(0), this.at, symmetric, this.p);
   }
 
   /** sklearn's svd_flip votes of all rows for the k components (see DenseKernels.pcaVotes). */
@@ -520,6 +507,15 @@ export class PcaPasses {
       run(Math.min(ROWS_PER_CALL, this.rows - from), this.at.X + 8 * from * this.p, from);
     }
   }
+}
+
+/** dense.c's eigen on the n x n `symmetric`, in the arrays at byte offsets w (n x n), d and e (n each). */
+function decompose(exports: DenseExports, heap: Float64Array, at: { w: number; d: number; e: number }, symmetric: Float64Array, n: number): { values: Float64Array; rows: Float64Array } {
+  // ml-matrix's transposed storage: value(i, j) goes to V(j, i).
+  const base = at.w / 8;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) heap[base + j * n + i] = symmetric[i * n + j];
+  exports.eigen(n, at.w, at.d, at.e);
+  return { values: heap.slice(at.d / 8, at.d / 8 + n), rows: heap.slice(base, base + n * n) };
 }
 
 /** Rows first..last-1 of the row-major `matrix` (width p) written transposed at byte `at`: p rows of kk (even) values, padding 0. */
