@@ -223,7 +223,7 @@ describe("dense WebAssembly kernels", () => {
     assert.throws(() => symmetricEigen(new Float64Array(3), 2), /expected a 2 x 2 matrix, got 3 values/);
   });
 
-  it("the committed WebAssembly is dense.c compiled (scripts/build-wasm.sh --check)", () => {
+  it("the committed WebAssembly modules are their C sources compiled (scripts/build-wasm.sh --check)", () => {
     const output = execFileSync("bash", ["scripts/build-wasm.sh", "--check"], { encoding: "utf8" });
     assert.match(output, /matches/);
   });
