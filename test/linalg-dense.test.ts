@@ -113,14 +113,16 @@ describe("dense WebAssembly kernels", () => {
           squares[j] += centred * centred;
         }
       }
-      const moments = kernels.columnMoments(X.data, rows, cols, (s) => s.map((sum) => sum / rows));
+      const moments = kernels.residentRows(X.data, rows, cols).moments((s) => s.map((sum) => sum / rows));
       assertSameBits(moments.mean, mean, `mean ${rows}x${cols}`);
       assertSameBits(moments.correction, correction, `correction ${rows}x${cols}`);
       assertSameBits(moments.squares, squares, `squares ${rows}x${cols}`);
       assertSameBits(maskedMean(X), mean, `maskedMean ${rows}x${cols}`);
       const scale = squares.map((square) => Math.sqrt(square / rows) + 0.5);
       const expected = X.data.map((value, k) => (value - mean[k % cols]) / scale[k % cols]);
-      assertSameBits(kernels.standardize(X.data, rows, cols, mean, scale), expected, `standardize ${rows}x${cols}`);
+      const resident = kernels.residentRows(X.data, rows, cols);
+      resident.standardize(mean, scale);
+      assertSameBits(resident.values(), expected, `standardize ${rows}x${cols}`);
     }
   });
 
@@ -134,7 +136,7 @@ describe("dense WebAssembly kernels", () => {
       for (const k of [1, 2, Math.min(5, cols), cols]) {
         const components = Float64Array.from({ length: k * cols }, () => rng.standardNormal());
         const from = Math.floor(rows / 3);
-        const votes = kernels.pcaVotes(X.data, cols, from, rows, components, k, mean);
+        const votes = kernels.residentRows(X.data.subarray(from * cols), rows - from, cols).votes(components, k, mean);
         const expected = signVotesJs(X, components, k, mean, from, rows);
         assertSameBits(votes.largest, expected.largest, `largest projections ${rows}x${cols}, k ${k}`);
         assertSameBits(votes.negative, expected.negative, `signs ${rows}x${cols}, k ${k}`);
@@ -142,7 +144,7 @@ describe("dense WebAssembly kernels", () => {
         for (const first of [0, k - 1]) {
           const scores = new Float64Array(rows);
           const reference = new Float64Array(rows);
-          kernels.pcaDistances(X.data, cols, from, rows, components, k, first, weights, scores);
+          scores.set(kernels.residentRows(X.data.subarray(from * cols), rows - from, cols).distances(components, k, first, weights), from);
           distanceScoresJs(X, components, k, weights, first, from, rows, reference);
           assertSameBits(scores, reference, `distance scores ${rows}x${cols}, k ${k}, first ${first}`);
         }
@@ -203,7 +205,7 @@ describe("dense WebAssembly kernels", () => {
     const X = correlated(new RandomState(19), 20, 3);
     const session = kernels.rowDots(X.data, 20, 3);
     session.dots(0);
-    kernels.columnSums(X.data, 20, 3);
+    kernels.residentRows(X.data, 20, 3).columnSums();
     assert.throws(() => session.dots(1), /interleaved with another kernel call/);
   });
 
@@ -211,7 +213,7 @@ describe("dense WebAssembly kernels", () => {
     const first = denseKernels();
     assert.ok(first !== null);
     assert.equal(denseKernels(), first, "a small memory is kept");
-    first.pcaPasses(new Float64Array(1_100_000 * 8), 1_100_000, 8); // 70 MB of rows in linear memory
+    first.residentRows(new Float64Array(1_100_000 * 8), 1_100_000, 8); // 70 MB of rows in linear memory
     assert.ok(first.memoryBytes > 64 * 2 ** 20);
     const next = denseKernels();
     assert.notEqual(next, first);

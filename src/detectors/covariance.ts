@@ -18,7 +18,7 @@ import { symmetricEigenRows } from "./symmetric-eigen";
 export function maskedMean(X: Matrix, mask?: Uint8Array): Float64Array {
   const p = X.cols;
   const kernels = mask === undefined && X.rows > 0 ? denseKernels() : null;
-  if (kernels !== null) return kernels.columnSums(X.data, X.rows, p).map((sum) => sum / X.rows);
+  if (kernels !== null) return kernels.residentRows(X.data, X.rows, p).columnMean();
   const sums = new Float64Array(p);
   let count = 0;
   for (let i = 0; i < X.rows; i++) {

@@ -124,7 +124,7 @@ function taskFor(
 /** The votes of rows [from, to): WebAssembly SIMD where available (the same bits), else the loop below. */
 function signVotes(X: Matrix, components: Float64Array, k: number, mean: Float64Array, from: number, to: number): SignVotes {
   const kernels = denseKernels();
-  if (kernels !== null) return kernels.pcaVotes(X.data, X.cols, from, to, components, k, mean);
+  if (kernels !== null) return kernels.residentRows(X.data.subarray(from * X.cols, to * X.cols), to - from, X.cols).votes(components, k, mean);
   return signVotesJs(X, components, k, mean, from, to);
 }
 
@@ -176,7 +176,8 @@ function distanceScoresInto(
 ): void {
   const kernels = denseKernels();
   if (kernels !== null) {
-    kernels.pcaDistances(X.data, X.cols, from, to, v, k, firstSelected, weights, scores);
+    const rows = kernels.residentRows(X.data.subarray(from * X.cols, to * X.cols), to - from, X.cols);
+    scores.set(rows.distances(v, k, firstSelected, weights), from);
     return;
   }
   distanceScoresJs(X, v, k, weights, firstSelected, from, to, scores);

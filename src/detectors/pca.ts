@@ -139,7 +139,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     const threads = this.threads ?? defaultThreadCount();
     // PyOD's score from one WebAssembly copy of the rows (standardised there in place), where available.
     const kernels = this.method === "distance" && !passesOnThreads(X, p, threads) ? denseKernels() : null;
-    const passes = kernels?.pcaPasses(X.data, n, p);
+    const passes = kernels?.residentRows(X.data, n, p);
     let scaler: StandardScaler | undefined;
     let data = X;
     let mean: Float64Array;

@@ -1,21 +1,17 @@
 import { DENSE_WASM_BASE64 } from "./dense-wasm";
+import { heapOf, instantiate, Layout, type WasmMemory } from "./wasm-module";
 
 /**
- * The WebAssembly SIMD build of dense.c (see there and scripts/build-wasm.sh): symmetric eigendecomposition,
- * pinvh, LU pivots, covariance and Mahalanobis distances, each bit-identical to its TypeScript twin in
- * covariance-js.ts / symmetric-eigen-js.ts. One instance per thread (worker threads load their own), created
- * on first use; every call lays its arrays out from the start of the heap, copies the inputs in and the
- * results out, so calls never share state. `denseKernels()` is null where WebAssembly is unavailable.
+ * The WebAssembly SIMD build of dense.c (see there, src/linalg/README.md and scripts/build-wasm.sh): the dense
+ * arithmetic of MCD, PCA, the scalers, k-means, the one-class SVM and ECOD, each bit-identical to the TypeScript it
+ * replaces (covariance-js.ts, symmetric-eigen.ts and the detectors' own loops). One instance per thread (worker
+ * threads load their own), created on first use; each call lays its arrays out from the start of the heap, copies
+ * the inputs in and the results out. Sessions (ResidentRows, KMeansPasses, rowDots) keep data there across calls
+ * and throw if another call reused it. `denseKernels()` is null where WebAssembly is unavailable.
  */
 
-/** The part of the WebAssembly JS API used here (the project's `lib` settings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
 interface DenseExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly __heap_base: { readonly value: number };
   eigen(n: number, w: number, d: number, e: number): void;
   pinvh_from_eigen(n: number, rows: number, values: number, cutoff: number, out: number): void;
@@ -50,22 +46,6 @@ interface DenseExports {
  * calls, never inside a running loop, so one call over all the rows would run entirely unoptimised.
  */
 const ROWS_PER_CALL = 1024;
-
-/** Byte offsets of consecutive arrays from the heap's start, each 16-byte aligned (SIMD loads). */
-class Layout {
-  private next: number;
-  constructor(start: number) {
-    this.next = start;
-  }
-  take(bytes: number): number {
-    const offset = this.next;
-    this.next += Math.ceil(bytes / 16) * 16;
-    return offset;
-  }
-  get end(): number {
-    return this.next;
-  }
-}
 
 export class DenseKernels {
   private readonly exports: DenseExports;
@@ -152,89 +132,6 @@ export class DenseKernels {
     return this.mapRows(data, rows, p, layout, 1, (size, X, out) => this.exports.mahalanobis(size, p, X, locationAt, precisionAt, block, out));
   }
 
-  /** Column sums over all rows, each summed row by row (numpy's axis-0 order). */
-  columnSums(data: Float64Array, rows: number, p: number): Float64Array {
-    const layout = this.claim();
-    const sums = layout.take(8 * p);
-    this.heap(layout.end).fill(0, sums / 8, sums / 8 + p);
-    this.forChunks(data, rows, p, layout, (size, X) => this.exports.column_sums(size, p, X, sums));
-    return this.heap(0).slice(sums / 8, sums / 8 + p);
-  }
-
-  /**
-   * StandardScaler's statistics, as its TypeScript computes them: column sums (numpy's axis-0 order), then
-   * the sums of the centred values and of their squares around `meanOf(sums)`.
-   */
-  columnMoments(data: Float64Array, rows: number, p: number, meanOf: (sums: Float64Array) => Float64Array): { sums: Float64Array; mean: Float64Array; correction: Float64Array; squares: Float64Array } {
-    const layout = this.claim();
-    const sums = layout.take(8 * p);
-    const meanAt = layout.take(8 * p);
-    const correction = layout.take(8 * p);
-    const squares = layout.take(8 * p);
-    let heap = this.heap(layout.end);
-    heap.fill(0, sums / 8, squares / 8 + p);
-    this.forChunks(data, rows, p, layout, (size, X) => this.exports.column_sums(size, p, X, sums));
-    heap = this.heap(0);
-    const sumValues = heap.slice(sums / 8, sums / 8 + p);
-    const mean = meanOf(sumValues);
-    heap.set(mean, meanAt / 8);
-    this.forChunks(data, rows, p, layout, (size, X) => this.exports.centred_moments(size, p, X, meanAt, correction, squares));
-    heap = this.heap(0);
-    return { sums: sumValues, mean, correction: heap.slice(correction / 8, correction / 8 + p), squares: heap.slice(squares / 8, squares / 8 + p) };
-  }
-
-  /** (x - offset[j]) / divisor[j] for every value (the scalers' transform in sklearn's order of operations). */
-  standardize(data: Float64Array, rows: number, p: number, offset: Float64Array, divisor: Float64Array): Float64Array {
-    const layout = this.claim();
-    const offsetAt = layout.take(8 * p);
-    const divisorAt = layout.take(8 * p);
-    const heap = this.heap(layout.end);
-    heap.set(offset, offsetAt / 8);
-    heap.set(divisor, divisorAt / 8);
-    return this.mapRows(data, rows, p, layout, p, (size, X, out) => this.exports.standardize(size, p, X, offsetAt, divisorAt, out));
-  }
-
-  /**
-   * sklearn's `svd_flip` votes over rows [from, to) of X for the k components (rows of `components`, k x p):
-   * each component's largest |projection| of a centred row and whether the first row reaching it is negative.
-   */
-  pcaVotes(data: Float64Array, p: number, from: number, to: number, components: Float64Array, k: number, mean: Float64Array): { largest: Float64Array; negative: Uint8Array } {
-    const kk = k + (k % 2);
-    const layout = this.claim();
-    const meanAt = layout.take(8 * p);
-    const VT = layout.take(8 * p * kk);
-    const centred = layout.take(8 * p);
-    const projections = layout.take(8 * kk);
-    const largest = layout.take(8 * k);
-    const negative = layout.take(k);
-    const heap = this.heap(layout.end);
-    heap.set(mean, meanAt / 8);
-    setTransposed(heap, VT, components, 0, k, p);
-    heap.fill(-1, largest / 8, largest / 8 + k);
-    new Uint8Array(this.exports.memory.buffer, negative, k).fill(0);
-    this.forChunks(data.subarray(from * p, to * p), to - from, p, layout, (size, X) =>
-      this.exports.pca_votes(size, p, k, X, meanAt, VT, centred, projections, largest, negative),
-    );
-    return { largest: this.heap(0).slice(largest / 8, largest / 8 + k), negative: new Uint8Array(this.exports.memory.buffer, negative, k).slice() };
-  }
-
-  /** PyOD's PCA distance score of rows [from, to) into `scores[from, to)`: components first..k-1 of `components` (k x p). */
-  pcaDistances(data: Float64Array, p: number, from: number, to: number, components: Float64Array, k: number, first: number, weights: Float64Array, scores: Float64Array): void {
-    const selected = k - first;
-    const kk = selected + (selected % 2);
-    const layout = this.claim();
-    const VT = layout.take(8 * p * kk);
-    const weightsAt = layout.take(8 * selected);
-    const terms = layout.take(8 * kk);
-    const heap = this.heap(layout.end);
-    setTransposed(heap, VT, components, first, k, p);
-    heap.set(weights.subarray(first, k), weightsAt / 8);
-    const out = this.mapRows(data.subarray(from * p, to * p), to - from, p, layout, 1, (size, X, at) =>
-      this.exports.pca_distances(size, p, selected, X, VT, weightsAt, terms, at),
-    );
-    scores.set(out, from);
-  }
-
   /**
    * The assignment passes of one k-means run over `data` (rows x d), copied into linear memory once. The
    * passes keep their state (codes, lower bounds) there: no other kernel may run on this thread until the
@@ -278,13 +175,13 @@ export class DenseKernels {
   }
 
   /**
-   * PCADetector's fit on `data` (rows x p) copied into linear memory once: column statistics, standardisation in
-   * place, mean, covariance, sign votes and distance scores all read the same copy. Valid until another kernel
-   * call on this thread.
+   * `data` (rows x p) copied into linear memory once, for several passes over the same rows: column statistics,
+   * standardisation in place, mean, covariance, eigendecomposition, PCA's sign votes and distance scores
+   * (PCADetector's whole fit; the scalers; PCA's slices on threads). Valid until another kernel call on this thread.
    */
-  pcaPasses(data: Float64Array, rows: number, p: number): PcaPasses {
+  residentRows(data: Float64Array, rows: number, p: number): ResidentRows {
     const layout = this.claim();
-    return new PcaPasses(this.exports, this.heap.bind(this), layout, this.guard("a PCA fit"), data, rows, p);
+    return new ResidentRows(this.exports, this.heap.bind(this), layout, this.guard("a pass over resident rows"), data, rows, p);
   }
 
   /**
@@ -340,19 +237,7 @@ export class DenseKernels {
     }
   }
 
-  /** Copies the rows in chunks after `layout` and calls `run(size, X)` on each. */
-  private forChunks(data: Float64Array, rows: number, p: number, layout: Layout, run: (size: number, X: number) => void): void {
-    const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
-    const X = new Layout(layout.end).take(8 * chunk * p);
-    const heap = this.heap(X + 8 * chunk * p);
-    for (let from = 0; from < rows; from += chunk) {
-      const size = Math.min(chunk, rows - from);
-      heap.set(data.subarray(from * p, (from + size) * p), X / 8);
-      run(size, X);
-    }
-  }
-
-  /** Like forChunks, with `width` outputs per row written by `run(size, X, out)` and gathered into one array. */
+  /** Copies the rows in slices after `layout`; `run(size, X, out)` writes `width` outputs per row, gathered into one array. */
   private mapRows(data: Float64Array, rows: number, p: number, layout: Layout, width: number, run: (size: number, X: number, out: number) => void): Float64Array {
     const chunk = Math.max(1, Math.min(rows, ROWS_PER_CALL));
     const after = new Layout(layout.end);
@@ -390,15 +275,12 @@ export class DenseKernels {
 
   /** A float64 view of the memory, grown first to at least `bytes`. */
   private heap(bytes: number): Float64Array {
-    const memory = this.exports.memory;
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    return new Float64Array(memory.buffer);
+    return heapOf(this.exports.memory, bytes);
   }
 }
 
-/** See {@link DenseKernels.pcaPasses}. Each method runs its kernel over slices of ROWS_PER_CALL rows of the copy. */
-export class PcaPasses {
+/** See {@link DenseKernels.residentRows}. Each method runs its kernel over slices of ROWS_PER_CALL rows of the copy. */
+export class ResidentRows {
   private readonly at: {
     X: number; sums: number; mean: number; correction: number; squares: number; offset: number; divisor: number;
     acc: number; centred: number; VT: number; projections: number; largest: number; negative: number; weights: number;
@@ -417,15 +299,29 @@ export class PcaPasses {
     const kk = p + (p % 2);
     this.at = {
       X: layout.take(8 * rows * p), sums: layout.take(8 * p), mean: layout.take(8 * p), correction: layout.take(8 * p),
-      squares: layout.take(8 * p), offset: layout.take(8 * p), divisor: layout.take(8 * p), acc: layout.take(8 * p * p),
+      squares: layout.take(8 * p), offset: layout.take(8 * p), divisor: layout.take(8 * p),
       centred: layout.take(8 * Math.min(rows, ROWS_PER_CALL) * p), VT: layout.take(8 * p * kk), projections: layout.take(8 * kk),
       largest: layout.take(8 * p), negative: layout.take(p), weights: layout.take(8 * p), terms: layout.take(8 * kk),
-      scores: layout.take(8 * rows), w: layout.take(8 * p * p), d: layout.take(8 * p), e: layout.take(8 * p),
+      scores: layout.take(8 * rows), d: layout.take(8 * p), e: layout.take(8 * p),
+      // The p x p arrays last: the memory grows to them only when a covariance or eigendecomposition needs them.
+      acc: layout.take(8 * p * p), w: layout.take(8 * p * p),
     };
-    heap(layout.end).set(data.subarray(0, rows * p), this.at.X / 8);
+    this.squaresEnd = layout.end;
+    heap(this.at.acc).set(data.subarray(0, rows * p), this.at.X / 8);
   }
 
-  /** StandardScaler's statistics of the rows (see DenseKernels.columnMoments). */
+  private readonly squaresEnd: number;
+
+  /** The rows as they are now (after `standardize`, the standardised rows). */
+  values(): Float64Array {
+    this.check();
+    return this.heap(0).slice(this.at.X / 8, this.at.X / 8 + this.rows * this.p);
+  }
+
+  /**
+   * StandardScaler's statistics, as its TypeScript computes them: column sums (numpy's axis-0 order), then the
+   * sums of the centred values and of their squares around `meanOf(sums)`.
+   */
   moments(meanOf: (sums: Float64Array) => Float64Array): { mean: Float64Array; correction: Float64Array; squares: Float64Array } {
     const { at, p } = this;
     const sums = this.columnSums();
@@ -456,7 +352,7 @@ export class PcaPasses {
   /** Covariance around `location` divided by (rows - ddof) (see `maskedCovariance`). */
   covariance(location: Float64Array, ddof: number): Float64Array {
     const { at, p } = this;
-    const heap = this.heap(0);
+    const heap = this.heap(this.squaresEnd);
     heap.set(location, at.mean / 8);
     heap.fill(0, at.acc / 8, at.acc / 8 + p * p);
     this.slices((size, X) => this.exports.covariance_rows(size, p, X, 0, at.mean, at.centred, at.acc));
@@ -467,10 +363,13 @@ export class PcaPasses {
   /** Eigenvalues (ascending) and eigenvectors as rows of the symmetric p x p `symmetric` (see DenseKernels.eigenRows). */
   eigenRows(symmetric: Float64Array): { values: Float64Array; rows: Float64Array } {
     this.check();
-    return decompose(this.exports, this.heap(0), this.at, symmetric, this.p);
+    return decompose(this.exports, this.heap(this.squaresEnd), this.at, symmetric, this.p);
   }
 
-  /** sklearn's svd_flip votes of all rows for the k components (see DenseKernels.pcaVotes). */
+  /**
+   * sklearn's `svd_flip` votes of the rows for the k components (rows of `components`, k x p): each component's
+   * largest |projection| of a centred row and whether the first row reaching it projects negatively.
+   */
   votes(components: Float64Array, k: number, mean: Float64Array): { largest: Float64Array; negative: Uint8Array } {
     const { at, p } = this;
     const heap = this.heap(0);
@@ -482,7 +381,7 @@ export class PcaPasses {
     return { largest: this.heap(0).slice(at.largest / 8, at.largest / 8 + k), negative: new Uint8Array(this.exports.memory.buffer, at.negative, k).slice() };
   }
 
-  /** PyOD's distance scores of all rows (see DenseKernels.pcaDistances). */
+  /** PyOD's PCA distance score of every row, with components first..k-1 of `components` (k x p). */
   distances(components: Float64Array, k: number, first: number, weights: Float64Array): Float64Array {
     const { at, p } = this;
     const selected = k - first;
@@ -493,7 +392,8 @@ export class PcaPasses {
     return this.heap(0).slice(at.scores / 8, at.scores / 8 + this.rows);
   }
 
-  private columnSums(): Float64Array {
+  /** Column sums over all rows, each summed row by row (numpy's axis-0 order). */
+  columnSums(): Float64Array {
     const { at, p } = this;
     this.heap(0).fill(0, at.sums / 8, at.sums / 8 + p);
     this.slices((size, X) => this.exports.column_sums(size, p, X, at.sums));
@@ -612,22 +512,13 @@ export function withoutDenseKernels<T>(body: () => T): T {
  */
 const RETAINED_BYTES = 64 * 2 ** 20;
 
-let compiled: object | null | undefined;
-
 /** This thread's kernels, compiled and instantiated on first use; null where WebAssembly SIMD is unavailable. */
 export function denseKernels(): DenseKernels | null {
   if (disabled) return null;
   if (kernels instanceof DenseKernels && kernels.memoryBytes > RETAINED_BYTES) kernels = undefined;
   if (kernels === undefined) {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      if (wasm === undefined) throw new Error("no WebAssembly");
-      compiled ??= new wasm.Module(Buffer.from(DENSE_WASM_BASE64, "base64"));
-      kernels = new DenseKernels(new wasm.Instance(compiled, {}).exports);
-    } catch {
-      compiled = null;
-      kernels = null;
-    }
+    const exports = instantiate(DENSE_WASM_BASE64);
+    kernels = exports === null ? null : new DenseKernels(exports);
   }
   return kernels;
 }

@@ -2,7 +2,7 @@
  * Dense linear-algebra kernels for the covariance-based detectors (MCD, PCA, Mahalanobis), compiled to
  * WebAssembly with 128-bit SIMD by scripts/build-wasm.sh into dense-wasm.ts (base64). The TypeScript in
  * dense-kernels.ts lays the arrays out in linear memory and calls these; covariance-js.ts and
- * symmetric-eigen-js.ts are the same algorithms in plain TypeScript (the fallback and the tests' oracle).
+ * symmetric-eigen.ts are the same algorithms in plain TypeScript (the fallback and the tests' oracle).
  *
  * Every result is bit-identical to the TypeScript: each output is summed in the same order, SIMD lanes
  * only ever hold DIFFERENT outputs (two columns, two rows), never two terms of one sum, and the build
@@ -52,7 +52,7 @@ static inline void add_scaled(f64 *restrict y, const f64 *restrict x, f64 s, int
   for (; k < n; k++) y[k] += s * x[k];
 }
 
-/* Householder tridiagonalisation, operation for operation as symmetric-eigen-js.ts (JAMA's tred2 on the
+/* Householder tridiagonalisation, operation for operation as symmetric-eigen.ts (JAMA's tred2 on the
  * transposed storage ml-matrix uses). */
 static void tred2(int n, f64 *restrict e, f64 *restrict d, f64 *restrict V) {
   f64 f, g, h, hh, scale;

@@ -1,4 +1,5 @@
 import type { Matrix } from "../core/matrix";
+import { heapOf, instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
 import { BRUTE_FORCE_WASM_BASE64 } from "./brute-force-wasm-bytes";
 
 /**
@@ -13,45 +14,13 @@ const TRAIN_TILE = 512;
 /** Query rows larger than this after scaling are searched exhaustively (brute-force.c's float32 bound). */
 const LARGEST_FILTERED_QUERY = 2 ** 20;
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
 interface Exports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly __heap_base: { readonly value: number };
   pack_rows(rows: number, d: number, pc: number, X: number, centre: number, scale: number, packed: number, norms: number): number;
   query_block(index: number, lists: number, q0: number, rows: number, q: number, qNorms: number, original: number, excludeSelf: number, exhaustive: number): void;
   prime_self(index: number, lists: number, q0: number, rows: number): void;
   self_block(index: number, lists: number, q0: number): void;
-}
-
-let compiled: object | null | undefined;
-
-function compile(): object | null {
-  if (compiled === undefined) {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      compiled = wasm === undefined ? null : new wasm.Module(Buffer.from(BRUTE_FORCE_WASM_BASE64, "base64"));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-/** Consecutive 16-byte aligned regions. */
-class Regions {
-  constructor(private next: number) {}
-  take(bytes: number): number {
-    const at = this.next;
-    this.next += Math.ceil(bytes / 16) * 16;
-    return at;
-  }
-  get end(): number {
-    return this.next;
-  }
 }
 
 /** A training matrix prepared for the WebAssembly search; null where WebAssembly SIMD is unavailable. */
@@ -73,10 +42,8 @@ export class WasmBruteForce {
   private readonly scale: number;
 
   static create(train: Matrix, centre: Float64Array): WasmBruteForce | null {
-    const module = compile();
-    if (module === null) return null;
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
-    return new WasmBruteForce(new wasm.Instance(module, {}).exports as unknown as Exports, train, centre);
+    const exports = instantiate(BRUTE_FORCE_WASM_BASE64);
+    return exports === null ? null : new WasmBruteForce(exports as unknown as Exports, train, centre);
   }
 
   private constructor(exports: Exports, train: Matrix, centre: Float64Array) {
@@ -87,7 +54,7 @@ export class WasmBruteForce {
     this.pc = Math.ceil(d / 4) * 4;
     this.paddedRows = n + (n % 2);
     const pc = this.pc;
-    const regions = new Regions(Number(exports.__heap_base.value));
+    const regions = new Layout(Number(exports.__heap_base.value));
     this.indexAt = regions.take(8 + 9 * 4);
     this.listsAt = regions.take(6 * 4);
     const trainAt = regions.take(8 * n * d);
@@ -151,7 +118,7 @@ export class WasmBruteForce {
 
   /** Lists for `rows` rows of k candidates after the fixed regions (limits at `limitsAt` when given). */
   private lists(rows: number, k: number, limitsAt?: number): ListsView {
-    const regions = new Regions(this.fixedEnd);
+    const regions = new Layout(this.fixedEnd);
     const squared = regions.take(8 * rows * k);
     const indices = regions.take(4 * rows * k);
     const sizes = regions.take(4 * rows);
@@ -161,10 +128,7 @@ export class WasmBruteForce {
   }
 
   private heap(bytes: number): Float64Array {
-    const memory = this.exports.memory;
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    return new Float64Array(memory.buffer);
+    return heapOf(this.exports.memory, bytes);
   }
 }
 

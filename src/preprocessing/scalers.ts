@@ -23,7 +23,11 @@ function scaled(matrix: Matrix, state: FittedColumns): Matrix {
   const { rows, cols, data } = matrix;
   const { offset, factor, divide } = state;
   const kernels = divide ? denseKernels() : null;
-  if (kernels !== null) return createMatrix(rows, cols, kernels.standardize(data, rows, cols, offset, factor));
+  if (kernels !== null) {
+    const resident = kernels.residentRows(data, rows, cols);
+    resident.standardize(offset, factor);
+    return createMatrix(rows, cols, resident.values());
+  }
   const out = new Float64Array(data.length);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
@@ -188,7 +192,7 @@ function columnMoments(X: Matrix): ColumnMoments {
   const { rows: n, cols, data } = X;
   const meanOf = (sums: Float64Array): Float64Array => sums.map((sum) => sum / n);
   const kernels = denseKernels();
-  if (kernels !== null) return kernels.columnMoments(data, n, cols, meanOf);
+  if (kernels !== null) return kernels.residentRows(data, n, cols).moments(meanOf);
   const sums = new Float64Array(cols);
   for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) sums[j] += data[i * cols + j];
   const mean = meanOf(sums);
