@@ -20,3 +20,4 @@ export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
 export { encodeLabels, toSklearnOutlierLabels, type ClassLabel, type EncodedLabels, type LabelInput } from "./labels";
 export { checkContamination, checkCountOrFraction, checkFiniteNumber, checkInteger } from "./validation";
+export { InterruptedError, interruptCheckpoint, interruptCount, requestInterrupt } from "./interrupt";
