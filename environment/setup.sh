@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) setup for running anomaly-lab notebooks on a real Jupyter:
-#   1. finds (or, as root on Debian, installs) a Python with Jupyter,
+#   1. finds a Python with Jupyter, or installs JupyterLab with pip into the project's .venv (no root needed),
 #   2. installs node_modules (npm ci) when missing or stale,
 #   3. builds dist/ when missing or older than src/,
 #   4. registers the project's kernel (bin/anomaly-lab-kernel.js: tslab's compiler and executor behind a
 #      conformant protocol layer) as the Jupyter kernel "anomaly-lab".
 # Every step says what it did or why it skipped.
 #
-# Usage: bash environment/setup.sh [--quiet] [--no-extras]
+# Usage: bash environment/setup.sh [--quiet] [--no-extras] [--venv]
 #   --quiet      print only the steps that changed something (and errors)
+#   --venv       use (create or update) the project's pip environment .venv even when another Jupyter exists
+#                (the JupyterLab UI check needs JupyterLab, which Debian's packages lack)
 #   --no-extras  do not apt-install the optional kernel conformance test package nor dataset-fashion-mnist
 #                (same as ANOMALY_LAB_SETUP_EXTRAS=0)
 # Environment: ANOMALY_LAB_PYTHON=/path/to/python picks the Python to use.
@@ -18,14 +20,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KERNEL_NAME="anomaly-lab"
 KERNEL_DISPLAY_NAME="TypeScript (anomaly-lab)"
 QUIET=0
+USE_VENV=0
 EXTRAS="${ANOMALY_LAB_SETUP_EXTRAS:-1}"
 
 for arg in "$@"; do
   case "$arg" in
     --quiet) QUIET=1 ;;
     --no-extras) EXTRAS=0 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) echo "setup: unknown argument '$arg' (expected --quiet, --no-extras)" >&2; exit 2 ;;
+    --venv) USE_VENV=1 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "setup: unknown argument '$arg' (expected --quiet, --no-extras, --venv)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,29 +51,39 @@ NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
 skipped "node present: $NODE_BIN ($(node --version))"
 
 # --- 1. Python with Jupyter -------------------------------------------------------
+# An existing Jupyter (ANOMALY_LAB_PYTHON, an active conda env or venv, Debian's packages) is used as it is.
+# With none, or with --venv, pip installs environment/requirements.txt into the project's .venv: no root,
+# no apt, the same on Linux and macOS.
 is_root() { [ "$(id -u)" = 0 ]; }
+VENV_DIR="$ROOT/.venv"
+make_project_venv() {
+  local base
+  base="$(command -v python3 || true)"
+  [ -n "$base" ] || fail "no python3 on PATH to create $VENV_DIR. Install Python 3.9 or newer (python.org, your package manager, pyenv or conda), or point ANOMALY_LAB_PYTHON at a Python with Jupyter, then rerun: npm run setup"
+  if [ ! -x "$VENV_DIR/bin/python" ]; then
+    did "creating the project's Python environment $VENV_DIR (python3 -m venv, with $base)"
+    "$base" -m venv "$VENV_DIR" || fail "python3 -m venv $VENV_DIR failed (Debian/Ubuntu: the python3-venv package provides venv)."
+  fi
+  did "installing environment/requirements.txt into $VENV_DIR with pip (JupyterLab, nbclient, nbconvert, jupyter_kernel_test)"
+  "$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/environment/requirements.txt" \
+    || fail "pip could not install environment/requirements.txt into $VENV_DIR (output above). Check your network or proxy, or use conda (environment/README.md)."
+  cp "$ROOT/environment/requirements.txt" "$VENV_STAMP"
+}
+# The venv records which requirements.txt it was made from, so an edit to the pins updates it on the next run.
+VENV_STAMP="$VENV_DIR/anomaly-lab-requirements.txt"
+venv_is_current() { cmp -s "$ROOT/environment/requirements.txt" "$VENV_STAMP"; }
 PYTHON="$(anomaly_lab_python 2>/dev/null || true)"
 if [ -z "$PYTHON" ] && [ -n "${ANOMALY_LAB_PYTHON:-}" ]; then
   fail "ANOMALY_LAB_PYTHON=$ANOMALY_LAB_PYTHON cannot import jupyter_client, nbclient and nbconvert (or run 'python -m jupyter'). Fix that Python or unset ANOMALY_LAB_PYTHON."
 fi
-if [ -z "$PYTHON" ]; then
-  if is_root && command -v apt-get >/dev/null 2>&1; then
-    packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)
-    [ "$EXTRAS" = 1 ] && packages+=(python3-jupyter-kernel-test)
-    did "no Python with Jupyter found; installing Debian packages: ${packages[*]}"
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
-    PYTHON="$(anomaly_lab_python 2>/dev/null || true)"
-    [ -n "$PYTHON" ] || fail "apt-get installed Jupyter but no Python can import it; set ANOMALY_LAB_PYTHON to a Python with jupyter_client, nbclient and nbconvert."
-  else
-    fail "no Python with jupyter_client, nbclient and nbconvert found (tried \$ANOMALY_LAB_PYTHON, python3, /usr/bin/python3).
-  Create the conda environment:  conda env create -f environment/environment.yml && conda activate anomaly-lab
-  or point ANOMALY_LAB_PYTHON at a Python that has Jupyter, then rerun: npm run setup
-  (details: environment/README.md)"
+if [ "$USE_VENV" = 1 ] || [ -z "$PYTHON" ] || [ "$PYTHON" = "$VENV_DIR/bin/python" ]; then
+  if [ -z "$PYTHON" ] || [ "$USE_VENV" = 1 ] || ! venv_is_current; then
+    make_project_venv
   fi
-else
-  skipped "Jupyter present: $PYTHON ($("$PYTHON" -c 'import nbclient, nbconvert; print("nbclient", nbclient.__version__, "nbconvert", nbconvert.__version__)'))"
+  PYTHON="$VENV_DIR/bin/python"
+  anomaly_lab_python_works "$PYTHON" || fail "$VENV_DIR has the requirements installed but cannot run Jupyter; remove $VENV_DIR and rerun npm run setup."
 fi
+skipped "Jupyter present: $PYTHON ($("$PYTHON" -c 'import nbclient, nbconvert; print("nbclient", nbclient.__version__, "nbconvert", nbconvert.__version__)'))"
 
 # The kernel conformance test (test/kernel-protocol/) needs jupyter_kernel_test; it is optional.
 if ! "$PYTHON" -c 'import jupyter_kernel_test' >/dev/null 2>&1; then

@@ -5,15 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash environment/setup.sh --quiet
 source scripts/lib/mirror.sh
-# The references (scikit-learn, scipy, numpy) run in the Jupyter Python; Debian packages scikit-learn.
-python="$(bash scripts/lib/python.sh)"
-if ! "$python" -c 'import sklearn, scipy' >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$python" = /usr/bin/python3 ]; then
-    echo "bench: installing the reference, Debian's python3-sklearn" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y python3-sklearn >/dev/null
-  else
-    echo "bench: the reference needs scikit-learn and scipy in $python: apt-get install python3-sklearn, or install scikit-learn there with pip or conda" >&2
-    exit 1
-  fi
-fi
+# The references (scikit-learn, scipy, numpy) from PyPI, in the project's .venv-reference.
+python="$(bash scripts/lib/reference-python.sh)"
+export ANOMALY_LAB_REFERENCE_PYTHON="$python"
 exec node --import tsx scripts/bench/detectors.ts "$@"

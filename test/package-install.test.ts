@@ -102,6 +102,21 @@ describe("the anomaly-lab-kernel command", () => {
     assert.match(named.stderr, /no Jupyter found \(tried: `\S+python-that-is-not-there -m jupyter`: \S+ not found\)/);
   });
 
+  test("with --python, jupyter subcommands come from that Python's folder, not a jupyter-kernelspec earlier on PATH", () => {
+    const python = jupyterPython();
+    // Another Jupyter's subcommand first on PATH, as Debian's /usr/bin/jupyter-kernelspec is beside a venv.
+    const other = tempDir("otherjupyter");
+    dirs.push(other);
+    fs.writeFileSync(path.join(other, "jupyter-kernelspec"), "#!/bin/sh\necho 'the other Jupyter ran' >&2\nexit 3\n", { mode: 0o755 });
+    const dataDir = tempDir("pathfirst-data");
+    dirs.push(dataDir);
+    const env = userEnv({ PATH: `${other}${path.delimiter}${process.env.PATH ?? ""}`, JUPYTER_DATA_DIR: dataDir });
+    const result = kernelCommand(["install", "--user", "--name", "anomaly-lab-pathfirst", "--python", python], env);
+    assert.equal(result.status, 0, output(result));
+    assert.doesNotMatch(output(result), /the other Jupyter ran/);
+    assert.ok(fs.existsSync(path.join(dataDir, "kernels", "anomaly-lab-pathfirst", "kernel.json")));
+  });
+
   test("--user installs under $JUPYTER_DATA_DIR when set, is idempotent, and uninstall removes only our kernels", () => {
     const dataDir = tempDir("jupyter-data");
     dirs.push(dataDir);

@@ -1,10 +1,11 @@
 // `npm run bench:conv [-- --rows 1000 --epochs 3 --backends wasm,cpu]`: seconds per epoch per 1,000 images of the
 // article's conv autoencoder (ConvAutoencoderDetector, strided) on tfjs backends against PyTorch (Debian's
-// python3-torch, scripts/bench/conv_torch_train.py) in the same command. Ratios > 1 = slower than PyTorch.
+// PyTorch CPU from PyPI, scripts/bench/conv_torch_train.py) in the same command. Ratios > 1 = slower than PyTorch.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ConvAutoencoderDetector } from "../../src/nn/conv-autoencoder";
 import type { BackendName } from "../../src/nn/tf";
+import { referencePython } from "./reference-python";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,7 +15,7 @@ const rows = Number(arg("rows", "1000"));
 const epochs = Number(arg("epochs", "3"));
 const batch = 32;
 const backends = arg("backends", "wasm").split(",") as BackendName[];
-const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? "/usr/bin/python3";
+const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
 
 (async () => {
   // PyTorch with 1 thread (tfjs's wasm backend computes on one) and with 2.

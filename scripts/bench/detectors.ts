@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { classification, creditCard, ecg, ensureDir, synthetic, type BenchDataset } from "./datasets";
 import { BENCH_CLASSIFIERS, BENCH_DETECTORS } from "./registry";
+import { referencePython } from "./reference-python";
 
 interface RunResult {
   label: string;
@@ -39,11 +40,6 @@ const ROOT = path.resolve(__dirname, "..", "..");
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-function jupyterPython(): string {
-  const found = spawnSync("bash", [path.join(ROOT, "scripts", "lib", "python.sh")], { encoding: "utf8" });
-  return found.status === 0 ? found.stdout.trim() : "/usr/bin/python3";
 }
 
 function runChild(command: string, args: string[], timeoutSeconds: number): RunResult | string {
@@ -130,7 +126,7 @@ async function main(): Promise<void> {
     if (!quick) labelled.push(await creditCard(dataDir));
     for (const rows of sizes) labelled.push(classification(dataDir, rows));
   }
-  const python = jupyterPython();
+  const python = referencePython();
 
   console.log(`anomaly-lab detector benchmark — node ${process.version}, reference: ${python}; ${new Date().toISOString()}`);
   console.log(`times: fit including the training scores, seconds, the first fit in a fresh process, median of up to ${repeat} processes per side; ratio = ours / reference;`);

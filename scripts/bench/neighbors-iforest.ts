@@ -3,7 +3,7 @@
 // same machine load). Ratios > 1 mean we are slower.
 //
 //   node --import tsx scripts/bench/neighbors-iforest.ts [--n 10000] [--d 30] [--seed 0]
-//        [--detectors knn,lof,iforest] [--python /usr/bin/python3] [--threads N] [--cold]
+//        [--detectors knn,lof,iforest] [--python PATH (default: .venv-reference)] [--threads N] [--cold]
 //
 // Times are wall-clock seconds of fit(X) and of score(X) on the training matrix. Our data are
 // RandomState(seed).standardNormal (numpy's legacy generator, ~1 ulp apart at most). Unless
@@ -18,6 +18,7 @@ import { IForestDetector } from "../../src/detectors/iforest";
 import { KNNDetector } from "../../src/detectors/knn";
 import { LOFDetector } from "../../src/detectors/lof";
 import { RandomState } from "../../src/random/random-state";
+import { referencePython } from "./reference-python";
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -28,7 +29,7 @@ const n = Number(option("n", "10000"));
 const d = Number(option("d", "30"));
 const seed = Number(option("seed", "0"));
 const detectors = option("detectors", "knn,lof,iforest").split(",");
-const python = option("python", "/usr/bin/python3");
+const python = option("python", "") || referencePython();
 const threads = process.argv.includes("--threads") ? Number(option("threads", "1")) : undefined;
 const cold = process.argv.includes("--cold");
 

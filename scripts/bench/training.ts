@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { TRAINING_BENCH_MODELS } from "./training-models";
+import { referencePython } from "./reference-python";
 
 interface RunResult {
   secondsPerEpoch: number;
@@ -38,7 +39,7 @@ function main(): void {
   const backends = (option("backends") ?? "node,wasm,cpu").split(",");
   const picked = option("models")?.split(",").map(Number);
   const models = TRAINING_BENCH_MODELS.filter((_, i) => picked === undefined || picked.includes(i));
-  const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? "/usr/bin/python3";
+  const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
   console.log(`anomaly-lab training benchmark — node ${process.version}; ${epochs} timed epochs after one warm-up; ${new Date().toISOString()}`);
   console.log("s/epoch = median seconds per epoch; ratio = ours / PyTorch (<= 1: as fast or faster); score = rows scored per second\n");
   const header = [cell("model", 30, false), cell("rows x cols", 12), cell("backend", 8, false), cell("ours s/epoch", 13), cell("torch s/epoch", 14),

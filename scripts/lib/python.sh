@@ -3,11 +3,14 @@
 # nbconvert importable and `python -m jupyter` working).
 #
 # Order: $ANOMALY_LAB_PYTHON (if set, it must work: no silent fallback), then
-# `python3` on PATH, then /usr/bin/python3 (Debian's, where apt installs Jupyter).
+# `python3` on PATH (an activated conda env or venv), then the project's own .venv (made by
+# `npm run setup` with pip when no Jupyter was found), then /usr/bin/python3 (Debian's jupyter packages).
 # Resolved afresh each time (no cache), so activating a conda env takes effect at once.
 #
 # Source it and call `anomaly_lab_python`, or run it: `bash scripts/lib/python.sh`
 # prints the path (exit 1 with a hint when none works).
+
+ANOMALY_LAB_ROOT="${ANOMALY_LAB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 
 # True when "$1" can run everything the reports job needs.
 anomaly_lab_python_works() {
@@ -29,7 +32,7 @@ anomaly_lab_python() {
     echo "ANOMALY_LAB_PYTHON=$ANOMALY_LAB_PYTHON cannot import jupyter_client/nbclient/nbconvert or run 'python -m jupyter'." >&2
     return 1
   fi
-  for candidate in python3 /usr/bin/python3; do
+  for candidate in python3 "$ANOMALY_LAB_ROOT/.venv/bin/python" /usr/bin/python3; do
     if anomaly_lab_python_works "$candidate"; then
       # Resolve shims (pyenv) and bare names so the logs show the real binary.
       resolved="$("$candidate" -c 'import sys; print(sys.executable)')"

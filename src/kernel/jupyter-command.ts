@@ -5,6 +5,7 @@
  * JUPYTER_PATH, conda, venv).
  */
 import { spawnSync } from "node:child_process";
+import path from "node:path";
 
 /** Env var naming the Python whose Jupyter anomaly-lab uses (as in scripts/lib/python.sh). */
 export const PYTHON_ENV = "ANOMALY_LAB_PYTHON";
@@ -15,6 +16,12 @@ export interface JupyterCommand {
   prefixArgs: string[];
   /** As a user would type it, for messages: "jupyter" or "/usr/bin/python3 -m jupyter". */
   label: string;
+  /**
+   * A folder put first on PATH while it runs: a named Python's own scripts folder, because `python -m jupyter X`
+   * runs the first `jupyter-X` on PATH (jupyter_core appends its own scripts folder last), which on a machine with
+   * two Jupyters (Debian's in /usr/bin and a venv) would be the other Jupyter's.
+   */
+  pathFirst?: string;
 }
 
 /** One installed kernelspec, as `jupyter kernelspec list --json` reports it. */
@@ -53,14 +60,16 @@ interface Completed {
   error?: NodeJS.ErrnoException;
 }
 
-function jupyterEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function jupyterEnv(jupyter: JupyterCommand, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // Debian's debugpy prints a frozen-modules warning on every jupyter command: noise here.
-  return { ...env, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const quiet = { ...env, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  if (jupyter.pathFirst === undefined) return quiet;
+  return { ...quiet, PATH: [jupyter.pathFirst, env.PATH].filter((part) => part !== undefined && part !== "").join(path.delimiter) };
 }
 
 function spawnJupyter(jupyter: JupyterCommand, args: string[], env: NodeJS.ProcessEnv): Completed {
   const run = spawnSync(jupyter.command, [...jupyter.prefixArgs, ...args], {
-    env: jupyterEnv(env),
+    env: jupyterEnv(jupyter, env),
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -81,9 +90,10 @@ export function runJupyter(jupyter: JupyterCommand, args: string[], env: NodeJS.
   return { stdout: run.stdout, stderr: run.stderr };
 }
 
-/** Runs a python as Jupyter: `<python> -m jupyter`. */
+/** Runs a python as Jupyter: `<python> -m jupyter`, its subcommands taken from that Python's own folder first. */
 export function pythonJupyter(python: string): JupyterCommand {
-  return { command: python, prefixArgs: ["-m", "jupyter"], label: `${python} -m jupyter` };
+  const command: JupyterCommand = { command: python, prefixArgs: ["-m", "jupyter"], label: `${python} -m jupyter` };
+  return path.isAbsolute(python) ? { ...command, pathFirst: path.dirname(python) } : command;
 }
 
 /**
