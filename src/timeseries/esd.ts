@@ -4,6 +4,7 @@
 // that the anomalies themselves do not inflate the scale.
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { stl, StlResult } from "./stl";
+import { printWarning } from "./warnings";
 
 /** Which side counts: spikes up ("pos"), dips ("neg") or both. */
 export type EsdDirection = "pos" | "neg" | "both";
@@ -132,10 +133,6 @@ function zeroScaleWarning(who: string, z: EsdZeroScale, maxSteps: number, scaleO
   );
 }
 
-/** How the library warns: one line on stderr (a notebook shows it under the cell). */
-function printWarning(message: string): void {
-  console.warn(`Warning: ${message}`);
-}
 
 export interface SeasonalHybridEsdOptions {
   /** Observations per season (e.g. 48 for half-hourly data with a daily cycle); required. */
