@@ -1,6 +1,7 @@
 // Fetching registry files: cache, mirror folder, http mirror (a local server on 127.0.0.1 that
 // serves the project mirror, and can truncate or corrupt responses), and explicit paths.
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -68,6 +69,41 @@ function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
   return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
 }
+
+/** A temp file as a download leaves it: `<name>.<pid>-<hex>.part`, last written `idleSeconds` ago. */
+function leftover(folder: string, name: string, pid: number, hex: string, idleSeconds: number): string {
+  const part = path.join(folder, `${name}.${pid}-${hex}.part`);
+  fs.writeFileSync(part, "partial bytes");
+  const when = (Date.now() - idleSeconds * 1000) / 1000;
+  fs.utimesSync(part, when, when);
+  return part;
+}
+
+suite("leftovers of interrupted downloads", () => {
+  test("the next fetch deletes .part files whose process is gone, or unwritten for a day; a running process's part is kept", async () => {
+    const folder = path.join(cache, ...path.dirname(SMALL_PATH).split("/"));
+    fs.mkdirSync(folder, { recursive: true });
+    const name = path.basename(SMALL_PATH);
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!; // a process that has exited
+    const running = process.ppid;
+    const killed = leftover(folder, name, gone, "0000dead", 3600); // a download killed an hour ago
+    const otherFile = leftover(folder, "nyc_taxi.csv", gone, "0000beef", 3600); // another file of the folder
+    const slow = leftover(folder, name, running, "00005104", 3600); // a running process, quiet for an hour
+    const abandoned = leftover(folder, name, running, "0000abcd", 25 * 3600); // quiet for a day: its pid was reused
+    const fresh = leftover(folder, name, gone, "0000f00d", 60); // written a minute ago (another machine sharing the cache?)
+    const unrelated = path.join(folder, "notes.part");
+    fs.writeFileSync(unrelated, "not a download's temp file");
+    const fetched = await fetchDatasetFile(NAB, SMALL, httpOptions("good"));
+    assert.equal(fetched.verification, "verified");
+    const left = (p: string): boolean => fs.existsSync(p);
+    assert.deepEqual([killed, otherFile, abandoned].filter(left), [], "leftovers deleted");
+    assert.deepEqual([slow, fresh, unrelated].filter(left), [slow, fresh, unrelated], "parts that may be in use kept");
+    // A cache hit cleans up too.
+    const later = leftover(folder, name, gone, "0000cafe", 3600);
+    assert.equal((await fetchDatasetFile(NAB, SMALL, httpOptions("good"))).source, "cache");
+    assert.equal(fs.existsSync(later), false);
+  });
+});
 
 suite("http mirror", () => {
   test("downloads into the cache, verified; the next call uses the cache without network", async () => {
