@@ -133,7 +133,6 @@ function zeroScaleWarning(who: string, z: EsdZeroScale, maxSteps: number, scaleO
   );
 }
 
-
 export interface SeasonalHybridEsdOptions {
   /** Observations per season (e.g. 48 for half-hourly data with a daily cycle); required. */
   period: number;
@@ -224,7 +223,7 @@ export function seasonalHybridEsdSteps(values: ArrayLike<number>, options: Seaso
 }
 
 /** The season length, which has no default (R: "Period must be set to the number of data points in a single period"). */
-function requirePeriod(options: SeasonalHybridEsdOptions | undefined, who: string): number {
+export function requirePeriod(options: SeasonalHybridEsdOptions | undefined, who: string): number {
   if (options === undefined || options === null || options.period === undefined) {
     throw new Error(
       `${who}: options.period is required: the number of points in one season (e.g. 48 for half-hourly data with a ` +

@@ -2,7 +2,7 @@
 // causal), so "streaming" means what Twitter's AnomalyDetection calls only_last: keep the last
 // `windowSize` points and ask whether the newest one is an anomaly of that window.
 import { TimeSeriesDetector, RingBuffer } from "./detector";
-import { EsdDirection, seasonalHybridEsdSteps } from "./esd";
+import { EsdDirection, requirePeriod, seasonalHybridEsdSteps } from "./esd";
 import { assertFiniteValues } from "./series";
 import { printWarning } from "./warnings";
 
@@ -34,10 +34,8 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
 
   constructor(options: SeasonalHybridEsdDetectorOptions) {
     const who = "SeasonalHybridEsdDetector";
-    if (options === undefined || options === null || options.period === undefined) {
-      throw new Error(`${who}: options.period is required: the number of points in one season (e.g. 48 for half-hourly data with a daily cycle)`);
-    }
-    if (!Number.isInteger(options.period) || options.period < 2) throw new Error(`${who}: period must be an integer >= 2, got ${options.period}`);
+    const period = requirePeriod(options, who);
+    if (!Number.isInteger(period) || period < 2) throw new Error(`${who}: period must be an integer >= 2, got ${period}`);
     this.options = options;
     this.windowSize = options.windowSize ?? 14 * options.period;
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2 * options.period) {
