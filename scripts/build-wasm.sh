@@ -2,10 +2,26 @@
 # Compiles the C kernels (src/linalg/dense.c, src/neighbors/brute-force.c) to WebAssembly (128-bit SIMD) and
 # writes each, base64, into a TypeScript file the package ships (users never need a C compiler). `--check`
 # compiles to a temporary folder and fails when a committed file differs, so the blobs in git are the sources'.
-# Needs clang and wasm-ld (Debian: clang lld; installed here when missing and running as root).
+# Needs clang and wasm-ld (Debian: clang lld; a build installs them when missing and running as root, a --check
+# never installs anything). The bytes depend on the compiler: --check needs the clang named in the committed
+# headers (Debian 12's clang 14.0.6) and refuses to compare with another one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1; then
+if [ "${1:-}" = --check ]; then
+  # The version the committed modules were compiled with, from their header: "(clang 14.0.6, -O3 ...".
+  IFS= read -r header < src/linalg/dense-wasm.ts
+  wanted="${header#*(clang }"
+  wanted="${wanted%%,*}"
+  if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1; then
+    echo "build-wasm: --check needs clang $wanted and wasm-ld (Debian 12: apt-get install clang lld); not on PATH" >&2
+    exit 1
+  fi
+  found="$(clang -dumpversion)"
+  if [ "$found" != "$wanted" ]; then
+    echo "build-wasm: --check needs clang $wanted, the committed modules' compiler; clang $found writes other bytes" >&2
+    exit 1
+  fi
+elif ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "build-wasm: installing Debian's clang and lld (wasm-ld)" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y clang lld >/dev/null

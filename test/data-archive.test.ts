@@ -123,6 +123,24 @@ suite("extractZip", () => {
     assert.deepEqual(tree(target), ["ECG5000_TEST.txt"]);
   });
 
+  test("deletes the .part files an interrupted extraction of the same names left (process gone), not others", async () => {
+    const { zip, target } = workspace([{ name: "ECG5000_TEST.txt", data: text("test\n") }]);
+    fs.mkdirSync(target);
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const hourAgo = (Date.now() - 3_600_000) / 1000;
+    const part = (name: string): string => {
+      const p = path.join(target, `${name}.${gone}-0000dead.part`);
+      fs.writeFileSync(p, "partial");
+      fs.utimesSync(p, hourAgo, hourAgo);
+      return p;
+    };
+    const ours = part("ECG5000_TEST.txt");
+    const notExtracted = part("user-file.txt"); // the target may be any folder: only the names written are cleaned
+    await extractZip(zip, target);
+    assert.deepEqual(tree(target), ["ECG5000_TEST.txt", path.basename(notExtracted)]);
+    assert.equal(fs.existsSync(ours), false);
+  });
+
   test("only: a name the archive lacks is an error listing its files", async () => {
     const { zip, target } = workspace([{ name: "a.txt", data: text("a") }, { name: "b.txt", data: text("b") }]);
     await assert.rejects(extractZip(zip, target, { only: ["c.txt"] }), (error: Error) => {

@@ -1,7 +1,9 @@
 // Fetching registry files: cache, mirror folder, http mirror (a local server on 127.0.0.1 that
 // serves the project mirror, and can truncate or corrupt responses), and explicit paths.
 import { strict as assert } from "node:assert";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
@@ -27,7 +29,10 @@ let baseUrl = "";
 let requests = 0;
 let cache = "";
 
-/** Routes: /good/<path> as is; /truncated/<path> stops half-way; /corrupt/<path> flips a byte; /short/<path> half, honestly announced. */
+/**
+ * Routes: /good/<path> as is; /truncated/<path> stops half-way; /corrupt/<path> flips a byte; /short/<path> half,
+ * honestly announced; /stall/<path> sends half and waits.
+ */
 before(async () => {
   server = http.createServer((req, res) => {
     requests++;
@@ -45,6 +50,9 @@ before(async () => {
       const bad = Buffer.from(bytes);
       bad[100] = bad[100]! ^ 0x01;
       res.writeHead(200, { "Content-Length": bad.length }).end(bad);
+    } else if (mode === "stall") {
+      res.writeHead(200, { "Content-Length": bytes.length });
+      res.write(half); // and nothing more, until the client goes away
     } else if (mode === "truncated") {
       res.writeHead(200, { "Content-Length": bytes.length });
       res.write(half, () => res.socket?.destroy());
@@ -68,6 +76,60 @@ function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
   return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
 }
+
+/** A temp file as a download leaves it: `<name>.<pid>-<hex>.part`, last written `idleSeconds` ago. */
+function leftover(folder: string, name: string, pid: number, hex: string, idleSeconds: number): string {
+  const part = path.join(folder, `${name}.${pid}-${hex}.part`);
+  fs.writeFileSync(part, "partial bytes");
+  const when = (Date.now() - idleSeconds * 1000) / 1000;
+  fs.utimesSync(part, when, when);
+  return part;
+}
+
+suite("leftovers of interrupted downloads", () => {
+  test("a download killed mid-way (kill -9) leaves its .part; the next fetch, 10 minutes on, deletes it and downloads", async () => {
+    const folder = path.join(cache, ...path.dirname(SMALL_PATH).split("/"));
+    const script = `require("./src/data/fetch").fetchDatasetFile(${JSON.stringify(NAB)}, ${JSON.stringify(SMALL)}, ${JSON.stringify(httpOptions("stall"))})`;
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: "ignore" });
+    const parts = (): string[] => (fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.endsWith(".part")) : []);
+    for (let waited = 0; parts().length === 0; waited += 50) {
+      if (waited > 30_000) assert.fail("the child never started its download");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    const [part] = parts();
+    assert.match(part!, new RegExp(`^rogue_agent_key_hold\\.csv\\.${child.pid}-[0-9a-f]{8}\\.part$`));
+    const tenMinutesAgo = (Date.now() - 10 * 60_000) / 1000;
+    fs.utimesSync(path.join(folder, part!), tenMinutesAgo, tenMinutesAgo);
+    assert.equal((await fetchDatasetFile(NAB, SMALL, httpOptions("good"))).verification, "verified");
+    assert.deepEqual(fs.readdirSync(folder), ["rogue_agent_key_hold.csv"]);
+  });
+
+  test("the next fetch deletes .part files whose process is gone, or unwritten for a day; a running process's part is kept", async () => {
+    const folder = path.join(cache, ...path.dirname(SMALL_PATH).split("/"));
+    fs.mkdirSync(folder, { recursive: true });
+    const name = path.basename(SMALL_PATH);
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!; // a process that has exited
+    const running = process.ppid;
+    const killed = leftover(folder, name, gone, "0000dead", 3600); // a download killed an hour ago
+    const otherFile = leftover(folder, "nyc_taxi.csv", gone, "0000beef", 3600); // another file of the folder
+    const slow = leftover(folder, name, running, "00005104", 3600); // a running process, quiet for an hour
+    const abandoned = leftover(folder, name, running, "0000abcd", 25 * 3600); // quiet for a day: its pid was reused
+    const fresh = leftover(folder, name, gone, "0000f00d", 60); // written a minute ago (another machine sharing the cache?)
+    const unrelated = path.join(folder, "notes.part");
+    fs.writeFileSync(unrelated, "not a download's temp file");
+    const fetched = await fetchDatasetFile(NAB, SMALL, httpOptions("good"));
+    assert.equal(fetched.verification, "verified");
+    const left = (p: string): boolean => fs.existsSync(p);
+    assert.deepEqual([killed, otherFile, abandoned].filter(left), [], "leftovers deleted");
+    assert.deepEqual([slow, fresh, unrelated].filter(left), [slow, fresh, unrelated], "parts that may be in use kept");
+    // A cache hit cleans up too.
+    const later = leftover(folder, name, gone, "0000cafe", 3600);
+    assert.equal((await fetchDatasetFile(NAB, SMALL, httpOptions("good"))).source, "cache");
+    assert.equal(fs.existsSync(later), false);
+  });
+});
 
 suite("http mirror", () => {
   test("downloads into the cache, verified; the next call uses the cache without network", async () => {

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { createMatrix, type Matrix } from "../src/core/matrix";
 import { logDeterminant, mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric, symmetricEigen } from "../src/detectors/covariance";
@@ -225,8 +228,42 @@ describe("dense WebAssembly kernels", () => {
     assert.throws(() => symmetricEigen(new Float64Array(3), 2), /expected a 2 x 2 matrix, got 3 values/);
   });
 
-  it("the committed WebAssembly modules are their C sources compiled (scripts/build-wasm.sh --check)", () => {
+  it("the committed WebAssembly modules are their C sources compiled (scripts/build-wasm.sh --check)", { skip: buildCheckUnavailable() }, () => {
     const output = execFileSync("bash", ["scripts/build-wasm.sh", "--check"], { encoding: "utf8" });
     assert.match(output, /matches/);
   });
+
+  it("build-wasm.sh --check without clang never runs apt-get, even as root: it names the compiler it needs", () => {
+    // A PATH of stubs only: `id` says root, `apt-get` leaves a mark if anything calls it, no clang.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "anomaly-lab-no-clang-"));
+    try {
+      const mark = path.join(bin, "apt-get-was-called");
+      fs.writeFileSync(path.join(bin, "id"), "#!/bin/sh\necho 0\n", { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, "apt-get"), `#!/bin/sh\n: > ${mark}\nexit 1\n`, { mode: 0o755 });
+      const where = (tool: string): string => execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+      fs.symlinkSync(where("dirname"), path.join(bin, "dirname"));
+      const run = spawnSync(where("bash"), ["scripts/build-wasm.sh", "--check"], { encoding: "utf8", env: { PATH: bin } });
+      assert.equal(fs.existsSync(mark), false, "apt-get was called");
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /--check needs clang 14\.0\.6 and wasm-ld/);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
 });
+
+/**
+ * Why the byte-for-byte build check cannot run here, or undefined when it can: another clang writes other
+ * bytes, so it needs the compiler named in the committed modules' header (Debian 12's clang 14.0.6) and wasm-ld.
+ */
+function buildCheckUnavailable(): string | undefined {
+  const header = fs.readFileSync(path.join(__dirname, "..", "src", "linalg", "dense-wasm.ts"), "utf8");
+  const wanted = /\(clang ([\d.]+),/.exec(header)?.[1];
+  if (wanted === undefined) return "src/linalg/dense-wasm.ts does not name the clang that compiled it";
+  const clang = spawnSync("clang", ["-dumpversion"], { encoding: "utf8" });
+  if (clang.error !== undefined) return `needs clang ${wanted} (the committed modules' compiler); no clang on PATH`;
+  const found = clang.stdout.trim();
+  if (found !== wanted) return `needs clang ${wanted} (the committed modules' compiler); clang on PATH is ${found}`;
+  if (spawnSync("wasm-ld", ["--version"]).error !== undefined) return "needs wasm-ld (Debian: lld); none on PATH";
+  return undefined;
+}

@@ -4,6 +4,7 @@
 // paint in a <g>, translate as x/y) every pixel must be equal; with geometry rounded to 1/1000 px only
 // anti-aliasing may change, on a few edge pixels by a few levels.
 import { strict as assert } from "node:assert";
+import * as path from "node:path";
 import { describe as suite, test } from "node:test";
 import { Resvg } from "@resvg/resvg-js";
 import type { Detector } from "../src/core/detector";
@@ -16,8 +17,17 @@ import { scatter } from "../src/plots/scatter";
 import { compactSvg, formatRounded, relativePolyline } from "../src/plots/svg-compact";
 import { RandomState } from "../src/random";
 
+// Text is drawn with one bundled font, never the machine's: with system fonts, resvg falls back to whichever
+// font it lists first for vega's "Helvetica, Arial, sans-serif", so the picture (and how much rounding moves
+// its text's anti-aliasing) depended on the fonts installed. test/fixtures/fonts/README.md: licence, subset.
+const BUNDLED_FONT = path.join(__dirname, "fixtures", "fonts", "DejaVuSans-subset.ttf");
+const FONT = { loadSystemFonts: false, fontFiles: [BUNDLED_FONT], defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" };
+
+/** The characters the subset keeps (the pyftsubset --unicodes of the README). */
+const COVERED = /^[\u0020-\u007e\u00a0-\u00ff\u2010-\u2027\u2030-\u203a\u2212]*$/;
+
 function pixels(svg: string): Uint8Array {
-  return new Uint8Array(new Resvg(svg, { font: { loadSystemFonts: true } }).render().pixels);
+  return new Uint8Array(new Resvg(svg, { font: FONT }).render().pixels);
 }
 
 /** How many pixels differ, and by how many levels at most (any RGBA channel). */
@@ -36,6 +46,9 @@ function pixelDifference(a: string, b: string): { differing: number; maxLevels: 
 }
 
 function assertSamePicture(chart: Chart, what: string): void {
+  const text = [...chart.svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!).join("");
+  assert.ok(text.length > 0, `${what}: has text`);
+  assert.match(text, COVERED, `${what}: every character of its text is in the bundled font`);
   const exact = pixelDifference(chart.svg, compactSvg(chart.svg, { decimals: null }));
   assert.equal(exact.differing, 0, `${what}: the lossless steps changed ${exact.differing} pixels`);
   const rounded = pixelDifference(chart.svg, chart.displaySvg);
@@ -56,6 +69,14 @@ const radial: Pick<Detector, "score" | "threshold" | "predict"> = {
 };
 
 suite("compactSvg: same picture, fewer bytes", () => {
+  test("the bundled font draws vega's labels (Helvetica, Arial, sans-serif): ink where the text is, none without it", () => {
+    const label = (text: string): string =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="20" font-family="Helvetica, Arial, sans-serif" font-size="11px">${text}</text></svg>`;
+    const ink = (svg: string): number => pixels(svg).filter((v, i) => i % 4 === 3 && v > 0).length;
+    assert.equal(ink(label("")), 0);
+    assert.ok(ink(label("Jan 2024 −0.5")) > 100, "the label is drawn");
+  });
+
   const rs = new RandomState(11);
   const n = 1500;
   const x = Array.from({ length: n }, (_, i) => i);

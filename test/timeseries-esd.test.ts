@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe as suite, test } from "node:test";
+import { after, describe as suite, mock, test } from "node:test";
 import { FetchOptions } from "../src/data/fetch";
 import { loadNabCorpusSeries, loadNabPublishedScores } from "../src/data/nab-corpus";
 import { generalizedEsd, seasonalHybridEsd } from "../src/timeseries/esd";
@@ -61,6 +61,7 @@ suite("seasonal-hybrid ESD against numpy/scipy on real series", () => {
       const series = await loadNabCorpusSeries(ref.key, options);
       const result = seasonalHybridEsd(series.values, { period: ref.period, maxAnoms: ref.maxAnoms, alpha: ref.alpha, direction: ref.direction });
       assert.deepEqual(result.anomalies, ref.anomalies);
+      assert.deepEqual(result.warnings, []);
       const steps = result.pieces[0]!.esd.steps;
       assert.deepEqual(steps.map((s) => s.index), ref.steps.map((s) => s.index));
       assertAllClose(steps.map((s) => s.statistic), ref.steps.map((s) => s.statistic), 1e-7, "statistic");
@@ -82,7 +83,80 @@ suite("seasonal-hybrid ESD against the published R AnomalyDetectionVec output (N
   }
 });
 
+/** A weekly pattern (period 7) with small deterministic noise and one spike of +40 at `spike`. */
+function weeklyWithSpike(n: number, spike: number): number[] {
+  let seed = 7;
+  const noise = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  return Array.from({ length: n }, (_, i) => [10, 12, 15, 14, 11, 4, 3][i % 7]! + noise() + (i === spike ? 40 : 0));
+}
+
+suite("seasonal-hybrid ESD: AnomalyDetectionVec's rules at the edges", () => {
+  test("maxAnoms below 1/n is raised to one anomaly at every length, also where n · (1/n) < 1 in floating point (49, 98, ..., 19,995)", () => {
+    // R: `if (max_anoms < 1/num_obs) max_anoms <- 1/num_obs`, then trunc(num_obs * max_anoms): one anomaly is the intent.
+    for (const n of [48, 49, 98, 103, 107, 161, 19995]) {
+      assert.equal(Math.floor(n * (1 / n)), n === 48 ? 1 : 0, `n = ${n} is one of the lengths floating point rounds down`);
+      const spike = n - 5;
+      for (const maxAnoms of [0.0001, 1 / n]) {
+        const result = seasonalHybridEsd(weeklyWithSpike(n, spike), { period: 7, maxAnoms });
+        assert.equal(result.pieces[0]!.esd.steps.length, 1, `n = ${n}, maxAnoms ${maxAnoms}: ESD tests one candidate`);
+        assert.deepEqual(result.anomalies, [spike], `n = ${n}, maxAnoms ${maxAnoms}`);
+      }
+    }
+    // A piece shorter than the series gets floor(piece / n) = 0 of the raised share, and R stops there too.
+    assert.throws(() => seasonalHybridEsd(weeklyWithSpike(140, 100), { period: 7, maxAnoms: 0.001, piecewise: 70 }), /allows no anomaly in 70 points/);
+  });
+
+  test("without options, or without a period, it says period is required (R: 'Period must be set')", () => {
+    const x = weeklyWithSpike(70, 60);
+    const call = seasonalHybridEsd as (values: number[], options?: unknown) => unknown;
+    assert.throws(() => call(x), /seasonalHybridEsd: options\.period is required: the number of points in one season/);
+    assert.throws(() => call(x, {}), /seasonalHybridEsd: options\.period is required/);
+    assert.throws(() => call(x, { period: 7.5 }), /period must be an integer >= 2, got 7\.5/);
+  });
+
+  test("a zero MAD stops ESD as R's detect_anoms does, with a warning naming the untested points (result.warnings and console.warn)", () => {
+    // Alternating 0/1 (period 2) with two equal spikes: after the first is removed, more than half the residuals are
+    // one value, so the MAD is 0 and ESD stops (R: `if (data_sigma == 0) break`) without testing the second.
+    const x = Array.from({ length: 140 }, (_, i) => (i === 30 || i === 100 ? 50 : i % 2));
+    const warn = mock.method(console, "warn", () => undefined);
+    try {
+      const result = seasonalHybridEsd(x, { period: 2, maxAnoms: 0.05 });
+      assert.deepEqual(result.anomalies, [30]);
+      assert.equal(result.pieces[0]!.esd.steps.length, 1, "ESD stopped after its first step");
+      assert.equal(result.warnings.length, 1);
+      assert.match(result.warnings[0]!, /^seasonalHybridEsd: the MAD of the residual \(points 0-139\) is 0 at ESD step 2 of 7: /);
+      assert.match(result.warnings[0]!, /the 139 remaining points are one value, .* did not test them; the farthest, point 100, is 50\.00 from the center/);
+      assert.deepEqual(warn.mock.calls.map((c) => c.arguments), [[`Warning: ${result.warnings[0]}`]]);
+      // A constant series has nothing left to test: no warning.
+      assert.deepEqual(seasonalHybridEsd(new Array(70).fill(3), { period: 7 }).warnings, []);
+      assert.equal(warn.mock.callCount(), 1);
+    } finally {
+      warn.mock.restore();
+    }
+  });
+});
+
 suite("generalized ESD", () => {
+  test("a zero MAD stops it before testing 9 (R's detect_anoms breaks there too); result.zeroScale and a printed warning say so", () => {
+    const warn = mock.method(console, "warn", () => undefined);
+    try {
+      const r = generalizedEsd([1, 1, 1, 1, 1, 1, 1, 5, 9], { maxAnoms: 2 });
+      assert.deepEqual(r.anomalies, []);
+      assert.deepEqual(r.steps, []);
+      assert.deepEqual(r.zeroScale, { step: 1, remaining: 9, farthest: { index: 8, distance: 8 } });
+      assert.equal(warn.mock.callCount(), 1);
+      assert.match(String(warn.mock.calls[0]!.arguments[0]), /^Warning: generalizedEsd: the MAD of the values is 0 at ESD step 1 of 2: .* the farthest, point 8, is 8\.000 from the center/);
+      // Rosner's mean and standard deviation are not 0 here (mean 7/3, sd √8: R1 = (9 − 7/3)/√8 = 2.357), so ESD runs.
+      const rosner = generalizedEsd([1, 1, 1, 1, 1, 1, 1, 5, 9], { maxAnoms: 2, center: "mean" });
+      assert.equal(rosner.zeroScale, undefined);
+      assert.ok(Math.abs(rosner.steps[0]!.statistic - (9 - 7 / 3) / Math.sqrt(8)) < 1e-12);
+      assert.deepEqual(rosner.anomalies, [8, 7]);
+      assert.equal(warn.mock.callCount(), 1);
+    } finally {
+      warn.mock.restore();
+    }
+  });
+
   test("Rosner's example (NIST handbook): 3 outliers among 54 values", () => {
     // NIST/SEMATECH e-Handbook 1.3.5.17.3: the 54 Rosner (1983) values; mean/sd ESD with k = 10 finds 3.
     const x = [-0.25, 0.68, 0.94, 1.15, 1.2, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49, 1.49, 1.55, 1.56, 1.58, 1.65, 1.69, 1.7, 1.76, 1.77, 1.81, 1.91, 1.94, 1.96, 1.99, 2.06, 2.09, 2.1, 2.14, 2.15, 2.23, 2.24, 2.26, 2.35, 2.37, 2.4, 2.47, 2.54, 2.62, 2.64, 2.9, 2.92, 2.92, 2.93, 3.21, 3.26, 3.3, 3.59, 3.68, 4.3, 4.64, 5.34, 5.42, 6.01];

@@ -107,6 +107,42 @@ suite("NAB scoring primitives", () => {
   });
 });
 
+suite("NAB scorer: what NAB does at the edges", () => {
+  // 100 rows: probation = floor(0.15 · 100) = 15 rows.
+  const t = Array.from({ length: 100 }, (_, i) => i * 60_000);
+  const scores = t.map((_, i) => (i === 50 ? 0.9 : 0.1));
+
+  test("files without any labelled window are refused: NAB's normalisation 100·(raw − null)/(perfect − null) would be 0/0", () => {
+    const noWindows: NabScoringInput[] = [{ key: "a", timestamps: t, scores, windows: [] }, { key: "b", timestamps: t, scores, windows: [] }];
+    assert.throws(() => scoreNab(noWindows), /scoreNab: the 2 files have no labelled anomaly window .* normalised score .* 0 \/ 0/);
+    // With a label count the perfect score is not 0, and the score is a number.
+    assert.ok(Number.isFinite(scoreNab(noWindows, { labelCount: 1 }).standard.normalized));
+    // The raw sweep still works (one false positive: -fpWeight = -0.11 at threshold 0.9).
+    const rows = nabSweepRows(noWindows.slice(0, 1), NAB_PROFILES.standard);
+    assert.equal(nabScoreAtThreshold(nabScoresByThreshold(rows, NAB_PROFILES.standard), 0.9).score, -0.11);
+  });
+
+  test("a NaN threshold is refused (NAB's scoreDataSet finds no row for it and fails)", () => {
+    const file: NabScoringInput[] = [{ key: "a", timestamps: t, scores, windows: [[t[40]!, t[60]!]] }];
+    assert.throws(() => scoreNab(file, { thresholds: { standard: NaN } }), /scoreNab: thresholds\.standard must be a number \(a detection is score >= threshold\), got NaN/);
+    const sweep = nabScoresByThreshold(nabSweepRows(file, NAB_PROFILES.standard), NAB_PROFILES.standard);
+    assert.throws(() => nabScoreAtThreshold(sweep, NaN), /nabScoreAtThreshold: threshold must be a number, got NaN/);
+  });
+
+  test("a window that starts inside the probationary period is refused, as NAB's labeller deletes it (nab/labeler.py checkWindows)", () => {
+    for (const window of [[t[5]!, t[10]!], [t[14]!, t[30]!]] as [number, number][]) {
+      assert.throws(
+        () => scoreNab([{ key: "a", timestamps: t, scores, windows: [window] }]),
+        /NAB scorer: window 0 of "a" starts at row (5|14), inside the probationary period \(rows 0-14: the first 15% of its 100 rows, at most 750, are not scored\)/,
+      );
+    }
+    // From row 15 on it is scored: the detection at row 50 is inside it, a true positive.
+    const report = scoreNab([{ key: "a", timestamps: t, scores, windows: [[t[15]!, t[60]!]] }], { profiles: ["standard"] });
+    assert.equal(report.standard.counts.tp, 1);
+    assert.throws(() => scoreNab([{ key: "a", timestamps: t, scores, windows: [] }], { probationPercent: NaN }), /probationPercent must be in \[0, 1\), got NaN/);
+  });
+});
+
 suite("NAB scorer reproduces the published results", () => {
   test("per-file scores and counts of every published output at its threshold (results/<detector>/*_scores.csv)", async () => {
     const thresholds = await loadNabThresholds(options);

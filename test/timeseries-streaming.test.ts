@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe as suite, test } from "node:test";
+import { after, before, describe as suite, mock, test } from "node:test";
 import { FetchOptions } from "../src/data/fetch";
 import { loadNabCorpusSeries, loadNabPublishedScores, NabCorpusSeries } from "../src/data/nab-corpus";
 import { ContextualGaussianDetector, RollingZScoreDetector, WindowedGaussianDetector } from "../src/timeseries/baselines";
@@ -116,6 +116,81 @@ suite("streaming equals batch", () => {
       flagged += s;
     }
     assert.ok(flagged > 0, "some arriving points are flagged");
+  });
+});
+
+suite("detectors at the edges", () => {
+  test("S-H-ESD fed point by point with maxAnoms 0.01 does not die at its 49th or 98th point (raised to 1/n: one anomaly)", () => {
+    const d = new SeasonalHybridEsdDetector({ period: 7, maxAnoms: 0.01, windowSize: 98 });
+    const x = Array.from({ length: 130 }, (_, i) => [10, 12, 15, 14, 11, 4, 3][i % 7]! + ((i * 37) % 11) / 20);
+    x[48] = 60; // arrives as point 49: S-H-ESD on 49 points, where 49 · (1/49) < 1 in floating point
+    x[97] = 90; // point 98, the next such length; the larger spike is the one candidate
+    const scores = x.map((v) => d.update(v));
+    assert.equal(scores[48], 1);
+    assert.equal(scores[97], 1);
+    assert.equal(scores.filter((s) => s > 0).length, 2);
+  });
+
+  test("S-H-ESD detector: a missing period is named; a zero MAD is warned about once per stream, again after reset()", () => {
+    const make = SeasonalHybridEsdDetector as unknown as new (options?: object) => SeasonalHybridEsdDetector;
+    assert.throws(() => new make(), /SeasonalHybridEsdDetector: options\.period is required/);
+    assert.throws(() => new make({ windowSize: 100 }), /SeasonalHybridEsdDetector: options\.period is required/);
+    assert.throws(() => new make({ period: 1 }), /SeasonalHybridEsdDetector: period must be an integer >= 2, got 1/);
+    // Alternating 0/1 with spikes: each window's residual is mostly one value, so its MAD is 0.
+    const x = Array.from({ length: 60 }, (_, i) => (i === 20 || i === 40 || i === 50 ? 50 : i % 2));
+    const warn = mock.method(console, "warn", () => undefined);
+    try {
+      const d = new SeasonalHybridEsdDetector({ period: 2, maxAnoms: 0.1, windowSize: 30 });
+      for (const v of x) d.update(v);
+      assert.equal(warn.mock.callCount(), 1);
+      assert.match(String(warn.mock.calls[0]!.arguments[0]), /^Warning: S-H-ESD: the MAD of the residual \(points 0-\d+\) is 0 at ESD step/);
+      d.reset();
+      for (const v of x) d.update(v);
+      assert.equal(warn.mock.callCount(), 2);
+    } finally {
+      warn.mock.restore();
+    }
+  });
+
+  test("detectLast of no points is an error for the debounced detector too (it returned undefined)", () => {
+    const d = new SuppressedDetector(new RollingZScoreDetector({ windowSize: 10 }), 3);
+    assert.throws(() => d.detectLast([]), /rolling z-score, debounced \(3\): detectLast needs at least one point/);
+    assert.throws(() => new RollingZScoreDetector().detectLast([]), /rolling z-score: detectLast needs at least one point/);
+  });
+
+  test("options that would score silently wrong are refused, naming the option and the value", () => {
+    const refused: [() => unknown, RegExp][] = [
+      [() => new WindowedGaussianDetector({ windowSize: NaN }), /WindowedGaussianDetector: windowSize must be an integer >= 1, got NaN/],
+      [() => new WindowedGaussianDetector({ windowSize: 1.5 }), /WindowedGaussianDetector: windowSize must be an integer >= 1, got 1\.5/],
+      [() => new WindowedGaussianDetector({ threshold: NaN }), /WindowedGaussianDetector: threshold must be a number in \[0, 1\] \(scores are\), got NaN/],
+      [() => new WindowedGaussianDetector({ threshold: 2 }), /WindowedGaussianDetector: threshold must be a number in \[0, 1\] \(scores are\), got 2/],
+      [() => new WindowedGaussianDetector({ stepSize: NaN }), /WindowedGaussianDetector: stepSize must be an integer in 1 \.\. windowSize/],
+      [() => new RollingZScoreDetector({ minPoints: NaN }), /RollingZScoreDetector: minPoints must be an integer in 2 \.\. windowSize \(288\), got NaN/],
+      [() => new RollingZScoreDetector({ windowSize: 20, minPoints: 30 }), /RollingZScoreDetector: minPoints must be an integer in 2 \.\. windowSize \(20\), got 30/],
+      [() => new RollingZScoreDetector({ zThreshold: NaN }), /RollingZScoreDetector: zThreshold must be a finite number/],
+      [() => new RollingZScoreDetector({ zThreshold: 0 }), /RollingZScoreDetector: zThreshold must be greater than 0, got 0/],
+      [() => new ContextualGaussianDetector({ perContext: NaN }), /ContextualGaussianDetector: perContext must be an integer >= 2, got NaN/],
+      [() => new ContextualGaussianDetector({ minPoints: NaN }), /ContextualGaussianDetector: minPoints must be an integer in 2 \.\. perContext \(50\), got NaN/],
+      [() => new ContextualGaussianDetector({ zThreshold: NaN }), /ContextualGaussianDetector: zThreshold must be a finite number/],
+    ];
+    for (const [make, message] of refused) assert.throws(make, message);
+    // The robust rule's MAD needs one point, the z-score's standard deviation two.
+    assert.equal(new RollingZScoreDetector({ robust: true, minPoints: 1 }).detectEntire([1, 1, 5])[2], 1);
+  });
+
+  test("Date timestamps are taken wherever epoch ms are (as checkTimestamps does), with the same scores", () => {
+    const hour = 3_600_000;
+    const t = Array.from({ length: 24 * 7 * 3 }, (_, i) => Date.UTC(2024, 0, 1) + i * hour);
+    const x = t.map((_, i) => 10 + (i % 24 >= 18 ? 50 : 0) + ((i * 37) % 11) / 5);
+    const dates = t.map((ms) => new Date(ms));
+    const d = new ContextualGaussianDetector({ perContext: 4, minPoints: 2 });
+    const expected = d.detectEntire(x, t);
+    assert.deepEqual(d.detectEntire(x, dates), expected);
+    assert.equal(d.detectLast(x, dates), expected[expected.length - 1]);
+    assert.deepEqual(Float64Array.from(x, (v, i) => d.update(v, dates[i])), expected);
+    const debounced = new SuppressedDetector(new ContextualGaussianDetector({ perContext: 4, minPoints: 2 }), 3);
+    assert.deepEqual(debounced.detectEntire(x, dates), debounced.detectEntire(x, t));
+    assert.throws(() => d.detectEntire(x.slice(0, 2), [new Date(NaN), dates[1]!]), /timestamp 0 is not a valid time/);
   });
 });
 

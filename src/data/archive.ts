@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Transform, TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as yauzl from "yauzl";
+import { beginPart, endPart, removeStaleParts } from "./part-files";
 
 /** Default cap on the bytes one extraction may write: far above any dataset here, far below a full disk. */
 export const DEFAULT_MAX_EXTRACT_BYTES = 2 ** 30;
@@ -188,7 +188,10 @@ async function writeEntries(zip: yauzl.ZipFile, archive: string, target: string,
         throw new ArchiveError(archive, entry.name, `its folder ${folder} resolves to ${realFolder}, outside the target folder ${realTarget}`);
       }
       if (entry.isDirectory) continue;
-      const temp = `${destination}.${process.pid}-${randomBytes(4).toString("hex")}.part`;
+      // The target may be any folder: only leftovers of the names written here are removed.
+      const name = path.basename(destination);
+      await removeStaleParts(folder, (finalName) => finalName === name);
+      const temp = beginPart(destination);
       temps.push(temp);
       await writeEntry(zip, archive, entry, temp, counter, maxBytes);
       ready.push({ temp, destination });
@@ -199,6 +202,8 @@ async function writeEntries(zip: yauzl.ZipFile, archive: string, target: string,
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
     for (const dir of createdDirs.reverse()) await fs.promises.rmdir(dir).catch(() => undefined);
     throw error;
+  } finally {
+    for (const temp of temps) endPart(temp);
   }
 }
 

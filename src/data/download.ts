@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ChecksumMismatchError } from "./errors";
+import { beginPart, endPart } from "./part-files";
 import { ProgressReporter, silentProgress } from "./progress";
 
 /** What to download, where to, and what the bytes must be. */
@@ -33,7 +34,8 @@ export class HttpStatusError extends Error {
  * Downloads `url` into a temp file next to `destination`, hashing on the fly, then checks the byte
  * count (against Content-Length and the expected size) and the sha256, and only then renames the
  * temp file into place. On any failure the temp file is deleted, so an interrupted or corrupted
- * download never reaches the cache.
+ * download never reaches the cache (a process killed mid-download cannot delete it: the next
+ * {@link fetchDatasetFile} of that folder does, see removeStaleParts).
  *
  * @example
  * await downloadVerified({ url, destination: "data/cache/ecg5000/ecg.csv", label: "ecg5000/ecg.csv",
@@ -43,7 +45,7 @@ export async function downloadVerified(request: DownloadRequest): Promise<{ sha2
   const { url, destination, label } = request;
   const progress = request.progress ?? silentProgress;
   await fs.promises.mkdir(path.dirname(destination), { recursive: true });
-  const temp = `${destination}.${process.pid}-${randomBytes(4).toString("hex")}.part`;
+  const temp = beginPart(destination);
   let bytes = 0;
   try {
     const response = await fetch(url, { redirect: "follow" });
@@ -87,6 +89,7 @@ export async function downloadVerified(request: DownloadRequest): Promise<{ sha2
     await fs.promises.rm(temp, { force: true });
     throw error;
   } finally {
+    endPart(temp);
     progress.done();
   }
 }

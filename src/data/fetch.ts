@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { sha256OfFile } from "./checksum";
 import { downloadVerified, HttpStatusError } from "./download";
 import { ChecksumMismatchError, DatasetUnavailableError } from "./errors";
+import { removeStaleParts } from "./part-files";
 import { dataHome, DATA_MIRROR_ENV, Mirror, resolveMirror } from "./paths";
 import { silentProgress, stderrProgress } from "./progress";
 import { datasetInfo, RegistryFile, registryFile } from "./registry";
@@ -48,7 +49,8 @@ const NO_CHECKSUM = "unverified: no checksum known";
  * http mirror is downloaded into the cache); files an operating-system package installed (the
  * registry's `systemPaths`, used in place); the upstream URLs. Downloads are checked and renamed
  * atomically (see {@link downloadVerified}); a checksum mismatch anywhere throws
- * {@link ChecksumMismatchError}.
+ * {@link ChecksumMismatchError}. Leftover temp files of killed downloads in the file's cache folder
+ * are deleted first (see {@link removeStaleParts}).
  *
  * @example
  * const f = await fetchDatasetFile("ecg5000", "ecg.csv");
@@ -62,6 +64,8 @@ export async function fetchDatasetFile(datasetId: string, fileId: string, option
   const base = { datasetId, fileId, sha256: "", verification: VERIFIED };
   const cached = path.join(dataHome(options.dataHome), ...entry.mirrorPath.split("/"));
   const attempts: string[] = [];
+  // Temp files of downloads into this folder that were killed before they could delete them.
+  await removeStaleParts(path.dirname(cached));
 
   if (fs.existsSync(cached)) {
     const sha256 = await sha256OfFile(cached);

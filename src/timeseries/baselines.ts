@@ -1,6 +1,7 @@
 // The baselines users compare against: NAB's windowed Gaussian, rolling z-score and MAD rules, and
 // a forecaster's residual scored by a Gaussian per context (hour of the week).
 import { erf } from "../core/erf";
+import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { CausalDetector, RingBuffer, zScore01 } from "./detector";
 import { hourOfWeek } from "./series";
 
@@ -23,9 +24,9 @@ export class WindowedGaussianDetector extends CausalDetector {
 
   constructor(options: { windowSize?: number; stepSize?: number; threshold?: number } = {}) {
     super();
-    this.windowSize = options.windowSize ?? 6400;
+    this.windowSize = checkInteger(options.windowSize ?? 6400, "WindowedGaussianDetector: windowSize");
     this.stepSize = options.stepSize ?? 100;
-    this.threshold = options.threshold ?? 0.99;
+    this.threshold = checkScoreThreshold(options.threshold ?? 0.99, "WindowedGaussianDetector");
     if (!Number.isInteger(this.stepSize) || this.stepSize < 1 || this.stepSize > this.windowSize) {
       throw new Error(`WindowedGaussianDetector: stepSize must be an integer in 1 .. windowSize, got ${this.stepSize}`);
     }
@@ -103,10 +104,12 @@ export class RollingZScoreDetector extends CausalDetector {
     this.windowSize = options.windowSize ?? 288;
     this.robust = options.robust ?? false;
     this.minPoints = options.minPoints ?? Math.min(30, this.windowSize);
-    this.zScale = options.zThreshold ?? 3;
+    this.zScale = checkFiniteNumber(options.zThreshold ?? 3, "RollingZScoreDetector: zThreshold", 0);
     this.threshold = 0.5;
     this.name = this.robust ? "rolling MAD" : "rolling z-score";
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2) throw new Error(`RollingZScoreDetector: windowSize must be an integer >= 2, got ${this.windowSize}`);
+    // The window never holds more than windowSize points; a standard deviation needs two, a MAD one.
+    checkMinPoints(this.minPoints, this.robust ? 1 : 2, this.windowSize, "RollingZScoreDetector", "windowSize");
     this.buffer = new RingBuffer(this.windowSize);
     this.scratch = new Float64Array(this.windowSize);
     this.sorted = new Float64Array(this.windowSize);
@@ -180,9 +183,9 @@ export class ContextualGaussianDetector extends CausalDetector {
   constructor(options: { alpha?: number; perContext?: number; minPoints?: number; zThreshold?: number } = {}) {
     super();
     this.alpha = options.alpha ?? 0.5;
-    this.perContext = options.perContext ?? 50;
-    this.minPoints = options.minPoints ?? 5;
-    this.zScale = options.zThreshold ?? 3;
+    this.perContext = checkInteger(options.perContext ?? 50, "ContextualGaussianDetector: perContext", 2);
+    this.minPoints = checkMinPoints(options.minPoints ?? 5, 2, this.perContext, "ContextualGaussianDetector", "perContext");
+    this.zScale = checkFiniteNumber(options.zThreshold ?? 3, "ContextualGaussianDetector: zThreshold", 0);
     this.threshold = 0.5;
     if (!(this.alpha > 0 && this.alpha <= 1)) throw new Error(`ContextualGaussianDetector: alpha must be in (0, 1], got ${this.alpha}`);
     this.windowSize = 168 * this.perContext;
@@ -212,6 +215,22 @@ export class ContextualGaussianDetector extends CausalDetector {
     this.level = null;
     for (const c of this.contexts) c.clear();
   }
+}
+
+/** An alarm threshold on scores in [0, 1]: NaN or a value outside would never (or always) raise one. */
+function checkScoreThreshold(threshold: number, who: string): number {
+  if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) {
+    throw new RangeError(`${who}: threshold must be a number in [0, 1] (scores are), got ${threshold}`);
+  }
+  return threshold;
+}
+
+/** The history a score needs: at least `lowest` points, at most what the detector keeps (else it never scores). */
+function checkMinPoints(minPoints: number, lowest: number, kept: number, who: string, keptName: string): number {
+  if (typeof minPoints !== "number" || !Number.isInteger(minPoints) || minPoints < lowest || minPoints > kept) {
+    throw new RangeError(`${who}: minPoints must be an integer in ${lowest} .. ${keptName} (${kept}), got ${minPoints}`);
+  }
+  return minPoints;
 }
 
 /** numpy's pairwise summation (blocks of 8 unrolled below 128 values), so means match numpy's to the last bit more often. */

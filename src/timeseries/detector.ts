@@ -2,7 +2,7 @@
 // from a bounded window, or one point at a time as it arrives. Scores are in [0, 1] (NAB's
 // convention), higher = more anomalous; `alarms` applies the detector's threshold.
 import { erf } from "../core/erf";
-import { assertFiniteValues } from "./series";
+import { assertFiniteValues, epochMs } from "./series";
 
 /** A time-series detector in its two modes (batch and streaming). */
 export interface TimeSeriesDetector {
@@ -12,12 +12,12 @@ export interface TimeSeriesDetector {
   readonly windowSize: number;
   /** Default alarm threshold on the score. */
   readonly threshold: number;
-  /** Scores every point of a series (timestamps in epoch ms, needed by contextual detectors). */
-  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array;
+  /** Scores every point of a series (timestamps in epoch ms or Dates, needed by contextual detectors). */
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array;
   /** Scores only the last point of `values`, from at most the `windowSize` points before it. */
-  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number;
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number;
   /** Streaming: scores one new point given everything seen since the last reset (only `windowSize` points are kept). */
-  update(value: number, timestamp?: number): number;
+  update(value: number, timestamp?: number | Date): number;
   /** Forgets the stream. */
   reset(): void;
 }
@@ -36,43 +36,51 @@ export abstract class CausalDetector implements TimeSeriesDetector {
   /** Whether the detector needs timestamps (contextual detectors do). */
   protected readonly needsTimestamps: boolean = false;
 
-  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array {
-    this.checkInput(values, timestamps, "detectEntire");
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array {
+    const t = this.checkInput(values, timestamps, "detectEntire");
     this.reset();
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = this.step(values[i]!, timestamps?.[i] ?? i);
+    for (let i = 0; i < values.length; i++) out[i] = this.step(values[i]!, t?.[i] ?? i);
     this.reset();
     return out;
   }
 
-  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number {
-    if (values.length === 0) throw new Error(`${this.name}: detectLast needs at least one point`);
-    const start = Math.max(0, values.length - 1 - this.windowSize);
-    const v = Array.prototype.slice.call(values, start) as number[];
-    const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as number[]);
-    const scores = this.detectEntire(v, t);
-    return scores[scores.length - 1]!;
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number {
+    return lastOfWindow(this, values, timestamps);
   }
 
-  update(value: number, timestamp?: number): number {
+  update(value: number, timestamp?: number | Date): number {
     if (!Number.isFinite(value)) throw new Error(`${this.name}: update got ${value}; fill or drop missing values first`);
-    if (this.needsTimestamps && (timestamp === undefined || !Number.isFinite(timestamp))) throw new Error(`${this.name}: update needs a timestamp (epoch ms)`);
-    return this.step(value, timestamp ?? 0);
+    const t = timestamp === undefined ? undefined : epochMs(timestamp);
+    if (this.needsTimestamps && (t === undefined || !Number.isFinite(t))) throw new Error(`${this.name}: update needs a timestamp (epoch ms or a Date)`);
+    return this.step(value, t ?? 0);
   }
 
   /** 0/1 per point: score >= threshold. */
-  alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number>, threshold = this.threshold): Uint8Array {
+  alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold = this.threshold): Uint8Array {
     return Uint8Array.from(this.detectEntire(values, timestamps), (s) => (s >= threshold ? 1 : 0));
   }
 
-  private checkInput(values: ArrayLike<number>, timestamps: ArrayLike<number> | undefined, what: string): void {
+  /** Checks the input; returns the timestamps as epoch ms. */
+  private checkInput(values: ArrayLike<number>, timestamps: ArrayLike<number | Date> | undefined, what: string): number[] | undefined {
     assertFiniteValues(values, `${this.name} ${what}`);
-    if (this.needsTimestamps && timestamps === undefined) throw new Error(`${this.name}: ${what} needs timestamps (epoch ms): the context is the hour of the week`);
-    if (timestamps !== undefined) {
-      if (timestamps.length !== values.length) throw new Error(`${this.name} ${what}: ${timestamps.length} timestamps for ${values.length} values`);
-      for (let i = 0; i < timestamps.length; i++) if (!Number.isFinite(timestamps[i]!)) throw new Error(`${this.name} ${what}: timestamp ${i} is not a valid time`);
-    }
+    if (this.needsTimestamps && timestamps === undefined) throw new Error(`${this.name}: ${what} needs timestamps (epoch ms or Dates): the context is the hour of the week`);
+    if (timestamps === undefined) return undefined;
+    if (timestamps.length !== values.length) throw new Error(`${this.name} ${what}: ${timestamps.length} timestamps for ${values.length} values`);
+    const t = Array.from(timestamps, epochMs);
+    for (let i = 0; i < t.length; i++) if (!Number.isFinite(t[i]!)) throw new Error(`${this.name} ${what}: timestamp ${i} is not a valid time`);
+    return t;
   }
+}
+
+/** detectLast by its definition: the batch answer for the last point of its last `windowSize + 1` points. */
+function lastOfWindow(detector: TimeSeriesDetector, values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number {
+  if (values.length === 0) throw new Error(`${detector.name}: detectLast needs at least one point`);
+  const start = Math.max(0, values.length - 1 - detector.windowSize);
+  const v = Array.prototype.slice.call(values, start) as number[];
+  const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as (number | Date)[]);
+  const scores = detector.detectEntire(v, t);
+  return scores[scores.length - 1]!;
 }
 
 /** Fixed-capacity FIFO of numbers: the bounded memory of a streaming detector. */
@@ -148,7 +156,7 @@ export class SuppressedDetector implements TimeSeriesDetector {
     this.recent = new RingBuffer(refractory);
   }
 
-  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number>): Float64Array {
+  detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array {
     const raw = this.inner.detectEntire(values, timestamps);
     const out = new Float64Array(raw.length);
     const recent = new RingBuffer(this.refractory);
@@ -156,15 +164,11 @@ export class SuppressedDetector implements TimeSeriesDetector {
     return out;
   }
 
-  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number>): number {
-    const start = Math.max(0, values.length - 1 - this.windowSize);
-    const v = Array.prototype.slice.call(values, start) as number[];
-    const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as number[]);
-    const scores = this.detectEntire(v, t);
-    return scores[scores.length - 1]!;
+  detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number {
+    return lastOfWindow(this, values, timestamps);
   }
 
-  update(value: number, timestamp?: number): number {
+  update(value: number, timestamp?: number | Date): number {
     return this.gate(this.inner.update(value, timestamp), this.recent);
   }
 

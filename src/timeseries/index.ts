@@ -15,8 +15,8 @@ export type { NabCostMatrix, NabProfileName, NabProfileResult, NabScoringInput, 
 export { stl } from "./stl";
 export type { StlOptions, StlResult } from "./stl";
 export { generalizedEsd, seasonalHybridEsd } from "./esd";
-export type { EsdDirection, EsdStep, GeneralizedEsdOptions, GeneralizedEsdResult, SeasonalHybridEsdOptions, SeasonalHybridEsdResult } from "./esd";
-export { assertFiniteValues, checkTimestamps, hourOfWeek } from "./series";
+export type { EsdDirection, EsdStep, EsdZeroScale, GeneralizedEsdOptions, GeneralizedEsdResult, SeasonalHybridEsdOptions, SeasonalHybridEsdResult } from "./esd";
+export { assertFiniteValues, checkTimestamps, epochMs, hourOfWeek } from "./series";
 export type { SeriesRegularity } from "./series";
 export { decompose, estimatePeriod, movingAverage, movingMedian } from "./decompose";
 export type { Decomposition, DecomposeOptions, PeriodEstimate } from "./decompose";

@@ -89,6 +89,9 @@ export interface NabSweepRows {
  * probationary rows, for one or many files.
  */
 export function nabSweepRows(files: readonly NabScoringInput[], cost: NabCostMatrix, probationPercent = NAB_PROBATION_PERCENT): NabSweepRows {
+  if (typeof probationPercent !== "number" || !(probationPercent >= 0 && probationPercent < 1)) {
+    throw new RangeError(`NAB scorer: probationPercent must be in [0, 1), got ${probationPercent}`);
+  }
   const maxTP = scaledSigmoid(-1);
   const scores: number[] = [];
   const sweepScores: number[] = [];
@@ -103,12 +106,21 @@ export function nabSweepRows(files: readonly NabScoringInput[], cost: NabCostMat
     // order; eight corpus files repeat or reorder timestamps (clock changes), so do the same.
     const firstIndex = new Map<number, number>();
     for (let i = 0; i < n; i++) if (!firstIndex.has(file.timestamps[i]!)) firstIndex.set(file.timestamps[i]!, i);
+    const probation = nabProbationLength(n, probationPercent);
     file.windows.forEach(([start, end], k) => {
       if (!firstIndex.has(start) || !firstIndex.has(end)) throw new Error(`NAB scorer: window ${k} of "${file.key}" has a bound that is not one of its timestamps`);
       if (end < start) throw new Error(`NAB scorer: window ${k} of "${file.key}" ends before it starts`);
       if (k > 0 && start <= file.windows[k - 1]![1]) throw new Error(`NAB scorer: windows ${k - 1} and ${k} of "${file.key}" overlap or are out of order`);
+      // NAB's sweeper would silently drop the probationary rows of such a window (and the whole window if
+      // it ends there too); its labeller never lets one through (nab/labeler.py checkWindows deletes it).
+      if (firstIndex.get(start)! < probation) {
+        throw new Error(
+          `NAB scorer: window ${k} of "${file.key}" starts at row ${firstIndex.get(start)}, inside the probationary period ` +
+            `(rows 0-${Math.ceil(probation) - 1}: the first ${+(100 * probationPercent).toPrecision(12)}% of its ${n} rows, at most ` +
+            `${+(5000 * probationPercent).toPrecision(12)}, are not scored); NAB's labeller deletes such windows: drop it, or lower probationPercent`,
+        );
+      }
     });
-    const probation = nabProbationLength(n, probationPercent);
     const rowScores = new Float64Array(n);
     let next = 0; // next window to enter
     let current: { end: number; right: number; width: number; id: number } | null = null;
@@ -210,6 +222,7 @@ export function nabScoresByThreshold(rows: NabSweepRows, cost: NabCostMatrix): N
  * @example nabScoreAtThreshold(nabScoresByThreshold(rows, NAB_PROFILES.standard), 0.5).score;
  */
 export function nabScoreAtThreshold(byThreshold: readonly NabThresholdScore[], threshold: number): NabThresholdScore {
+  if (typeof threshold !== "number" || Number.isNaN(threshold)) throw new Error(`nabScoreAtThreshold: threshold must be a number, got ${threshold}`);
   let previous: NabThresholdScore | undefined;
   for (const row of byThreshold) {
     if (row.threshold === threshold) return row;
@@ -267,16 +280,28 @@ export function scoreNab(files: readonly NabScoringInput[], options: ScoreNabOpt
   if (files.length === 0) throw new Error("scoreNab: no files to score");
   const probationPercent = options.probationPercent ?? NAB_PROBATION_PERCENT;
   const labelCount = options.labelCount ?? files.reduce((s, f) => s + f.windows.length, 0);
+  if (!Number.isInteger(labelCount) || labelCount < 0) throw new Error(`scoreNab: labelCount must be a non-negative integer, got ${labelCount}`);
   const out = {} as Record<NabProfileName, NabProfileResult>;
   for (const profile of options.profiles ?? NAB_PROFILE_NAMES) {
     const cost = NAB_PROFILES[profile];
     if (cost === undefined) throw new Error(`scoreNab: unknown profile "${profile}" (profiles: ${NAB_PROFILE_NAMES.join(", ")})`);
+    const given = options.thresholds?.[profile];
+    if (given !== undefined && (typeof given !== "number" || Number.isNaN(given))) {
+      throw new Error(`scoreNab: thresholds.${profile} must be a number (a detection is score >= threshold), got ${given}`);
+    }
     const rows = nabSweepRows(files, cost, probationPercent);
     const sweep = nabScoresByThreshold(rows, cost);
-    const given = options.thresholds?.[profile];
     const chosen = given === undefined ? nabBestThreshold(sweep) : nabScoreAtThreshold(sweep, given);
     const nullScore = -cost.fnWeight * rows.windowCount;
     const perfectScore = labelCount * cost.tpWeight;
+    if (perfectScore === nullScore) {
+      // NAB divides by zero here too (runner.normalize), printing nan; the raw sweep is still meaningful.
+      throw new Error(
+        `scoreNab: the ${files.length} file${files.length === 1 ? " has" : "s have"} no labelled anomaly window (and labelCount is 0), so the ` +
+          `normalised score 100·(raw − null)/(perfect − null) is 0 / 0: score them together with labelled files, give ` +
+          `labelCount, or read the raw score from nabScoresByThreshold(nabSweepRows(files, cost), cost)`,
+      );
+    }
     out[profile] = {
       profile,
       threshold: given ?? chosen.threshold,

@@ -25,7 +25,7 @@ export function assertFiniteValues(values: ArrayLike<number>, who: string): void
  */
 export function checkTimestamps(timestamps: ArrayLike<number | Date>, values: ArrayLike<number>, who: string): SeriesRegularity {
   if (timestamps.length !== values.length) throw new Error(`${who}: ${timestamps.length} timestamps for ${values.length} values`);
-  const t = Array.from(timestamps, (x) => (x instanceof Date ? x.getTime() : x));
+  const t = Array.from(timestamps, epochMs);
   for (let i = 0; i < t.length; i++) {
     if (!Number.isFinite(t[i]!)) throw new Error(`${who}: timestamp ${i} is not a valid time`);
     if (i > 0 && t[i]! === t[i - 1]!) throw new Error(`${who}: rows ${i - 1} and ${i} have the same timestamp (${new Date(t[i]!).toISOString()}); aggregate duplicates first`);
@@ -41,8 +41,18 @@ export function checkTimestamps(timestamps: ArrayLike<number | Date>, values: Ar
   return { step, gaps };
 }
 
+/**
+ * A timestamp as epoch milliseconds: Dates and numbers are both taken wherever a time is (an invalid
+ * Date gives NaN, for the caller's check to name).
+ *
+ * @example epochMs(new Date("2024-01-01T00:00:00Z")); // 1704067200000
+ */
+export function epochMs(timestamp: number | Date): number {
+  return timestamp instanceof Date ? timestamp.getTime() : timestamp;
+}
+
 /** Hour of the week, 0 = Monday 00:00-00:59 UTC (naive NAB timestamps are read as UTC). */
-export function hourOfWeek(timestamp: number): number {
-  const d = new Date(timestamp);
+export function hourOfWeek(timestamp: number | Date): number {
+  const d = new Date(epochMs(timestamp));
   return ((d.getUTCDay() + 6) % 7) * 24 + d.getUTCHours();
 }

@@ -2,8 +2,9 @@
 // causal), so "streaming" means what Twitter's AnomalyDetection calls only_last: keep the last
 // `windowSize` points and ask whether the newest one is an anomaly of that window.
 import { TimeSeriesDetector, RingBuffer } from "./detector";
-import { EsdDirection, seasonalHybridEsd } from "./esd";
+import { EsdDirection, requirePeriod, seasonalHybridEsdSteps } from "./esd";
 import { assertFiniteValues } from "./series";
+import { printWarning } from "./warnings";
 
 export interface SeasonalHybridEsdDetectorOptions {
   period: number;
@@ -15,7 +16,8 @@ export interface SeasonalHybridEsdDetectorOptions {
 }
 
 /**
- * Scores 1 for the points S-H-ESD flags and 0 elsewhere.
+ * Scores 1 for the points S-H-ESD flags and 0 elsewhere. A window whose residual has a MAD of 0
+ * (see {@link seasonalHybridEsd}) prints one warning per stream (again after `reset()`).
  *
  * @example
  * const d = new SeasonalHybridEsdDetector({ period: 48, maxAnoms: 0.02 });
@@ -28,12 +30,16 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
   readonly threshold = 0.5;
   private readonly options: SeasonalHybridEsdDetectorOptions;
   private readonly buffer: RingBuffer;
+  private warned = false;
 
   constructor(options: SeasonalHybridEsdDetectorOptions) {
+    const who = "SeasonalHybridEsdDetector";
+    const period = requirePeriod(options, who);
+    if (!Number.isInteger(period) || period < 2) throw new Error(`${who}: period must be an integer >= 2, got ${period}`);
     this.options = options;
     this.windowSize = options.windowSize ?? 14 * options.period;
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2 * options.period) {
-      throw new Error(`SeasonalHybridEsdDetector: windowSize must be an integer of at least two periods (${2 * options.period}), got ${this.windowSize}`);
+      throw new Error(`${who}: windowSize must be an integer of at least two periods (${2 * options.period}), got ${this.windowSize}`);
     }
     this.buffer = new RingBuffer(this.windowSize);
   }
@@ -42,7 +48,12 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
     assertFiniteValues(values, "S-H-ESD detectEntire");
     const out = new Float64Array(values.length);
     const { period, maxAnoms, alpha, direction } = this.options;
-    for (const i of seasonalHybridEsd(values, { period, maxAnoms, alpha, direction }).anomalies) out[i] = 1;
+    const result = seasonalHybridEsdSteps(values, { period, maxAnoms, alpha, direction }, "S-H-ESD");
+    for (const i of result.anomalies) out[i] = 1;
+    if (result.warnings.length > 0 && !this.warned) {
+      this.warned = true;
+      printWarning(`${result.warnings[0]} (Printed once until reset().)`);
+    }
     return out;
   }
 
@@ -62,5 +73,6 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
 
   reset(): void {
     this.buffer.clear();
+    this.warned = false;
   }
 }
