@@ -121,6 +121,7 @@ describe("save refuses paths that hold anything but an anomaly-lab model folder"
         }
         assert.deepEqual(fs.readdirSync(folder), ["model"], "nothing left beside the model folder");
         assert.deepEqual(fs.readdirSync(target).sort(), ["detector.json", "model.json", "weights.bin"]);
+        await inFolder(target, () => assert.rejects(detector.save("."), /model is the current folder: replacing it would leave the process in a deleted folder/));
         const loaded = await tiny.load(target);
         assert.deepEqual(Array.from(loaded.score(X)), Array.from(detector.score(X)), "the folder holds the detector saved last");
         assert.notDeepEqual(Array.from(loaded.score(X)), Array.from(previous.score(X)));
@@ -241,6 +242,12 @@ const TAMPERINGS: readonly Tampering[] = [
     message: /model\.json: weightsManifest does not fit modelTopology: .*[Ss]hape/,
   },
   { what: "weights.bin is truncated", file: "weights.bin", change: (b: Buffer) => b.subarray(0, 10), message: /weights\.bin has 10 bytes, model\.json expects \d+/ },
+  {
+    what: "a weight is NaN",
+    file: "weights.bin",
+    change: (b: Buffer) => Buffer.concat([Buffer.from(new Float32Array([Number.NaN]).buffer), b.subarray(4)]),
+    message: /weights\.bin: \S+\[0\] is NaN \(of \d+ values\): the file is damaged/,
+  },
 ];
 
 describe("load refuses a tampered folder naming the file and field, and leaks no tensors", () => {
