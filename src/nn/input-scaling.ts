@@ -15,6 +15,10 @@ export interface ColumnAffine {
   readonly shift: readonly number[];
 }
 
+/** The largest finite float32, (2 − 2^−23) · 2^127 ≈ 3.4028235e38. */
+export const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
+const BEYOND_FLOAT32 = `beyond float32's finite range (±${FLOAT32_MAX}) that the network computes in`;
+
 export function checkInputScaling(value: unknown, context: string): InputScaling {
   if (value === "none" || value === "standard" || value === "minmax") return value;
   throw new RangeError(`${context}: preprocessing must be "none", "standard" or "minmax", got ${String(value)}`);
@@ -47,16 +51,11 @@ export function applyColumnAffine(affine: ColumnAffine, X: Matrix, name = "X"): 
   const beyond = firstBeyondFloat32(out);
   if (beyond >= 0) {
     const [i, j] = [Math.floor(beyond / X.cols), beyond % X.cols];
-    throw new RangeError(
-      `${name}: row ${i}, column ${j} is ${X.data[beyond]}, which the "${affine.kind}" scaling learned at fit maps to ${out[beyond]}, ` +
-        `beyond float32's finite range (±${FLOAT32_MAX}) that the network computes in`,
-    );
+    const mapped = `which the "${affine.kind}" scaling learned at fit maps to ${out[beyond]}`;
+    throw new RangeError(`${name}: row ${i}, column ${j} is ${X.data[beyond]}, ${mapped}, ${BEYOND_FLOAT32}`);
   }
   return createMatrix(X.rows, X.cols, out);
 }
-
-/** The largest finite float32, (2 − 2^−23) · 2^127 ≈ 3.4028235e38. */
-export const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
 
 /**
  * Refuses a value that float32 cannot hold (it would become ±Infinity in the network, and its row would score
@@ -65,10 +64,7 @@ export const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
 export function checkFloat32Range(X: Matrix, name: string): void {
   const beyond = firstBeyondFloat32(X.data);
   if (beyond < 0) return;
-  throw new RangeError(
-    `${name}: row ${Math.floor(beyond / X.cols)}, column ${beyond % X.cols} is ${X.data[beyond]}, ` +
-      `beyond float32's finite range (±${FLOAT32_MAX}) that the network computes in`,
-  );
+  throw new RangeError(`${name}: row ${Math.floor(beyond / X.cols)}, column ${beyond % X.cols} is ${X.data[beyond]}, ${BEYOND_FLOAT32}`);
 }
 
 /** Index of the first value that is not finite once rounded to float32 (what Float32Array stores), or -1. */

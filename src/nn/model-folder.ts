@@ -47,8 +47,12 @@ export interface SavedDetector {
  * an empty path is refused, not taken for the current folder.
  */
 export function modelFolderPath(folder: unknown, context: string): string {
-  if (typeof folder !== "string") throw new TypeError(`${context}: the folder must be a path (a string), got ${describe(folder)}`);
-  if (folder.trim() === "") throw new RangeError(`${context}: the folder path is empty: give a folder, e.g. "models/my-detector"`);
+  if (typeof folder !== "string") {
+    throw new TypeError(`${context}: the folder must be a path (a string), got ${describe(folder)}`);
+  }
+  if (folder.trim() === "") {
+    throw new RangeError(`${context}: the folder path is empty: give a folder, e.g. "models/my-detector"`);
+  }
   return path.resolve(folder);
 }
 
@@ -56,7 +60,13 @@ export function modelFolderPath(folder: unknown, context: string): string {
  * Writes `model` and `saved` to `folder`: created, or replaced atomically when it is empty or an anomaly-lab
  * model folder; anything else there (files, other folders, a regular file) is refused before anything is written.
  */
-export async function writeModelFolder(tf: typeof TF, model: TF.LayersModel, saved: SavedDetector, folder: string, context: string): Promise<void> {
+export async function writeModelFolder(
+  tf: typeof TF,
+  model: TF.LayersModel,
+  saved: SavedDetector,
+  folder: string,
+  context: string,
+): Promise<void> {
   const target = modelFolderPath(folder, context);
   checkSaveTarget(target, context);
   const parent = path.dirname(target);
@@ -67,7 +77,8 @@ export async function writeModelFolder(tf: typeof TF, model: TF.LayersModel, sav
   try {
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
-        const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+        const weights =
+          artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
         const modelJson = {
           format: artifacts.format,
           generatedBy: artifacts.generatedBy,
@@ -101,23 +112,27 @@ function checkSaveTarget(target: string, context: string): void {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
     throw error;
   }
-  if (stats.isSymbolicLink()) throw new Error(`${context}: ${target} is a symbolic link, not an anomaly-lab model folder: ${CHOOSE_ANOTHER}`);
-  if (!stats.isDirectory()) throw new Error(`${context}: ${target} is a file, not an anomaly-lab model folder: ${CHOOSE_ANOTHER}`);
+  const refuse = (why: string): Error => new Error(`${context}: ${target} ${why}`);
+  if (stats.isSymbolicLink()) throw refuse(`is a symbolic link, not an anomaly-lab model folder: ${CHOOSE_ANOTHER}`);
+  if (!stats.isDirectory()) throw refuse(`is a file, not an anomaly-lab model folder: ${CHOOSE_ANOTHER}`);
   const entries = fs
     .readdirSync(target, { withFileTypes: true })
     .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
     .sort();
   if (entries.length > 0) {
-    if (!isModelFolder(target)) throw new Error(`${context}: ${target} is not an anomaly-lab model folder (it holds ${listed(entries)}): ${CHOOSE_ANOTHER}`);
+    if (!isModelFolder(target)) {
+      throw refuse(`is not an anomaly-lab model folder (it holds ${listed(entries)}): ${CHOOSE_ANOTHER}`);
+    }
     const others = entries.filter((entry) => !MODEL_FILES.includes(entry));
     if (others.length > 0) {
       const them = others.length === 1 ? "it" : "them";
-      throw new Error(`${context}: ${target} holds ${listed(others)} besides the model's files: saving would delete ${them}; move ${them} away or ${CHOOSE_ANOTHER}`);
+      const lost = `saving would delete ${them}; move ${them} away or ${CHOOSE_ANOTHER}`;
+      throw refuse(`holds ${listed(others)} besides the model's files: ${lost}`);
     }
   }
   const cwd = process.cwd();
   if (cwd === target || cwd.startsWith(target + path.sep)) {
-    throw new Error(`${context}: ${target} is the current folder: replacing it would leave the process in a deleted folder; save from outside it`);
+    throw refuse("is the current folder: replacing it would leave the process in a deleted folder; save from outside it");
   }
 }
 
@@ -157,16 +172,23 @@ export function readSavedDetector(folder: string, detectorClass: string): { targ
   const target = modelFolderPath(folder, context);
   const file = path.join(target, "detector.json");
   const saved = readJsonObject(target, "detector.json", context);
-  if (saved.format !== DETECTOR_FORMAT) throw new Error(`${context}: ${file} is not an anomaly-lab detector (format ${describe(saved.format)})`);
+  if (saved.format !== DETECTOR_FORMAT) {
+    throw new Error(`${context}: ${file} is not an anomaly-lab detector (format ${describe(saved.format)})`);
+  }
   const field = fieldError(`${context}: ${file}`);
   const version = saved.formatVersion;
-  if (!(typeof version === "number" && Number.isSafeInteger(version) && version >= 1)) throw field("formatVersion", "an integer >= 1", version);
+  if (!isCount(version) || version < 1) throw field("formatVersion", "an integer >= 1", version);
   if (version > DETECTOR_FORMAT_VERSION) {
-    throw new Error(`${context}: ${target} has format version ${version}; this anomaly-lab reads up to ${DETECTOR_FORMAT_VERSION}: upgrade anomaly-lab`);
+    const reads = `this anomaly-lab reads up to ${DETECTOR_FORMAT_VERSION}: upgrade anomaly-lab`;
+    throw new Error(`${context}: ${target} has format version ${version}; ${reads}`);
   }
   if (typeof saved.detector !== "string") throw field("detector", "a class name", saved.detector);
-  if (saved.detector !== detectorClass) throw new Error(`${context}: ${target} holds a ${saved.detector}; load it with ${saved.detector}.load`);
-  for (const key of ["libraryVersion", "tfjsVersion"] as const) if (typeof saved[key] !== "string") throw field(key, "a version string", saved[key]);
+  if (saved.detector !== detectorClass) {
+    throw new Error(`${context}: ${target} holds a ${saved.detector}; load it with ${saved.detector}.load`);
+  }
+  for (const key of ["libraryVersion", "tfjsVersion"] as const) {
+    if (typeof saved[key] !== "string") throw field(key, "a version string", saved[key]);
+  }
   if (!isPlainObject(saved.state)) throw field("state", "an object", saved.state);
   return { target, saved: saved as unknown as SavedDetector };
 }
@@ -185,7 +207,8 @@ export async function readNetwork(tf: typeof TF, target: string, detectorClass: 
   const weightBytes = readFile(target, "weights.bin", context);
   const expected = weightSpecs.reduce((sum, spec) => sum + 4 * spec.shape.reduce((a, b) => a * b, 1), 0);
   if (weightBytes.length !== expected) {
-    throw new Error(`${context}: ${target}/weights.bin has ${weightBytes.length} bytes, model.json expects ${expected} (truncated or mismatched files)`);
+    const sizes = `has ${weightBytes.length} bytes, model.json expects ${expected}`;
+    throw new Error(`${context}: ${target}/weights.bin ${sizes} (truncated or mismatched files)`);
   }
   const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength);
   checkWeightValues(new Float32Array(weightData), weightSpecs, `${context}: ${target}/weights.bin`);
@@ -217,7 +240,7 @@ async function buildTopology(tf: typeof TF, modelTopology: Record<string, unknow
 }
 
 /** The weight specs of a `weightsManifest` (groups of `{ name, shape, dtype: "float32" }`), checked. */
-function checkWeightsManifest(manifest: unknown, field: (name: string, expected: string, value: unknown) => Error): TF.io.WeightsManifestEntry[] {
+function checkWeightsManifest(manifest: unknown, field: FieldError): TF.io.WeightsManifestEntry[] {
   if (!Array.isArray(manifest)) throw field("weightsManifest", "an array", manifest);
   return manifest.flatMap((group: unknown, g) => {
     const weights = isPlainObject(group) ? group.weights : undefined;
@@ -227,10 +250,12 @@ function checkWeightsManifest(manifest: unknown, field: (name: string, expected:
       if (!isPlainObject(spec)) throw field(at, "an object", spec);
       if (typeof spec.name !== "string") throw field(`${at}.name`, "a string", spec.name);
       const shape = spec.shape;
-      if (!(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0))) throw field(`${at}.shape`, "an array of integers >= 0", shape);
+      if (!(Array.isArray(shape) && shape.every(isCount))) throw field(`${at}.shape`, "an array of integers >= 0", shape);
       // anomaly-lab writes float32 weights, unquantised; weights.bin's size is checked on that basis.
       if (spec.dtype !== "float32") throw field(`${at}.dtype`, '"float32"', spec.dtype);
-      if (spec.quantization !== undefined) throw field(`${at}.quantization`, "absent (anomaly-lab writes unquantised weights)", spec.quantization);
+      if (spec.quantization !== undefined) {
+        throw field(`${at}.quantization`, "absent (anomaly-lab writes unquantised weights)", spec.quantization);
+      }
       return { name: spec.name, shape: shape as number[], dtype: "float32" } satisfies TF.io.WeightsManifestEntry;
     });
   });
@@ -243,7 +268,9 @@ function checkWeightValues(values: Float32Array, specs: readonly TF.io.WeightsMa
     const count = spec.shape.reduce((a, b) => a * b, 1);
     for (let k = 0; k < count; k++) {
       const value = values[offset + k];
-      if (!Number.isFinite(value)) throw new Error(`${where}: ${spec.name}[${k}] is ${value} (of ${count} values): the file is damaged`);
+      if (!Number.isFinite(value)) {
+        throw new Error(`${where}: ${spec.name}[${k}] is ${value} (of ${count} values): the file is damaged`);
+      }
     }
     offset += count;
   }
@@ -251,7 +278,9 @@ function checkWeightValues(values: Float32Array, specs: readonly TF.io.WeightsMa
 
 function readFile(target: string, name: string, context: string): Buffer {
   const file = path.join(target, name);
-  if (!fs.existsSync(file)) throw new Error(`${context}: ${file} is missing (a saved detector folder has model.json, weights.bin and detector.json)`);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${context}: ${file} is missing (a saved detector folder has model.json, weights.bin and detector.json)`);
+  }
   return fs.readFileSync(file);
 }
 
@@ -268,9 +297,16 @@ function readJsonObject(target: string, name: string, context: string): Record<s
   return value;
 }
 
-/** Errors "<where>: <field> must be <expected>, got <value>". */
-export function fieldError(where: string): (name: string, expected: string, value: unknown) => Error {
+/** Makes the errors "<where>: <field> must be <expected>, got <value>". */
+export type FieldError = (name: string, expected: string, value: unknown) => Error;
+
+export function fieldError(where: string): FieldError {
   return (name, expected, value) => new Error(`${where}: ${name} must be ${expected}, got ${describe(value)}`);
+}
+
+/** An integer >= 0 (a count, a shape's entry, a version). */
+export function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

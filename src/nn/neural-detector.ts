@@ -13,8 +13,22 @@ import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
 import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions } from "./training";
-import { applyColumnAffine, checkFloat32Range, checkInputScaling, fitColumnAffine, type ColumnAffine, type InputScaling } from "./input-scaling";
-import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readNetwork, readSavedDetector, writeModelFolder, type SavedDetector } from "./model-folder";
+import {
+  applyColumnAffine,
+  checkFloat32Range,
+  checkInputScaling,
+  fitColumnAffine,
+  type ColumnAffine,
+  type InputScaling,
+} from "./input-scaling";
+import {
+  DETECTOR_FORMAT,
+  DETECTOR_FORMAT_VERSION,
+  readNetwork,
+  readSavedDetector,
+  writeModelFolder,
+  type SavedDetector,
+} from "./model-folder";
 import { checkSavedState } from "./saved-state";
 
 /**
@@ -286,8 +300,8 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     try {
       this.decisionScores(createMatrix(this.rowsPerSample, cols));
     } catch (error) {
-      const name = this.constructor.name;
-      throw new Error(`${name}.load: ${target}: detector.json and model.json do not fit together (rows of ${cols} values through the network: ${(error as Error).message})`);
+      const how = `rows of ${cols} values through the network: ${(error as Error).message}`;
+      throw new Error(`${this.constructor.name}.load: ${target}: detector.json and model.json do not fit together (${how})`);
     }
   }
 

@@ -4,7 +4,7 @@
  * of failing later with a bare TypeError or loading with a wrong threshold (null training scores used to give 0).
  */
 import { checkInputScaling, type ColumnAffine } from "./input-scaling";
-import { fieldError, isPlainObject } from "./model-folder";
+import { fieldError, isCount, isPlainObject, type FieldError } from "./model-folder";
 import type { TrainingHistory } from "./training";
 
 /** What a neural detector saves besides its network. */
@@ -23,7 +23,7 @@ export function checkSavedState(state: Record<string, unknown>, where: string): 
   const field = fieldError(where);
   if (!isPlainObject(state.options)) throw field("state.options", "an object", state.options);
   const cols = state.cols;
-  if (!(typeof cols === "number" && Number.isSafeInteger(cols) && cols >= 1)) throw field("state.cols", "an integer >= 1", cols);
+  if (!isCount(cols) || cols < 1) throw field("state.cols", "an integer >= 1", cols);
   return {
     options: state.options,
     cols,
@@ -32,8 +32,6 @@ export function checkSavedState(state: Record<string, unknown>, where: string): 
     history: checkHistory(state.history, field),
   };
 }
-
-type FieldError = ReturnType<typeof fieldError>;
 
 function checkAffine(affine: unknown, cols: number, field: FieldError): ColumnAffine {
   if (!isPlainObject(affine)) throw field("state.affine", "an object", affine);
@@ -55,7 +53,9 @@ function checkAffine(affine: unknown, cols: number, field: FieldError): ColumnAf
 
 /** Finite numbers, at least one: the threshold is recomputed from them (JSON writes a non-finite number as null). */
 function checkTrainingScores(scores: unknown, field: FieldError): number[] {
-  if (!(Array.isArray(scores) && scores.length > 0)) throw field("state.trainingScores", "a non-empty array of numbers", scores);
+  if (!(Array.isArray(scores) && scores.length > 0)) {
+    throw field("state.trainingScores", "a non-empty array of numbers", scores);
+  }
   scores.forEach((score: unknown, i) => {
     if (!Number.isFinite(score)) throw field(`state.trainingScores[${i}]`, "a finite number", score);
   });
@@ -73,18 +73,19 @@ function checkHistory(history: unknown, field: FieldError): TrainingHistory {
   };
   const integer = (name: "bestEpoch" | "trainRows" | "validationRows"): number => {
     const value = history[name];
-    if (!(typeof value === "number" && Number.isSafeInteger(value) && value >= 0)) throw field(`state.history.${name}`, "an integer >= 0", value);
+    if (!isCount(value)) throw field(`state.history.${name}`, "an integer >= 0", value);
     return value;
   };
-  if (typeof history.stoppedEarly !== "boolean") throw field("state.history.stoppedEarly", "true or false", history.stoppedEarly);
-  if (!(typeof history.seconds === "number" && history.seconds >= 0)) throw field("state.history.seconds", "a number >= 0", history.seconds);
+  const { stoppedEarly, seconds } = history;
+  if (typeof stoppedEarly !== "boolean") throw field("state.history.stoppedEarly", "true or false", stoppedEarly);
+  if (!(typeof seconds === "number" && seconds >= 0)) throw field("state.history.seconds", "a number >= 0", seconds);
   if (typeof history.backend !== "string") throw field("state.history.backend", "a backend name", history.backend);
   const checked: TrainingHistory & { losses?: Record<string, number[]> } = {
     loss: numbers("loss", history.loss),
     valLoss: numbers("valLoss", history.valLoss, true),
     bestEpoch: integer("bestEpoch"),
-    stoppedEarly: history.stoppedEarly,
-    seconds: history.seconds,
+    stoppedEarly,
+    seconds,
     trainRows: integer("trainRows"),
     validationRows: integer("validationRows"),
     backend: history.backend,
@@ -92,7 +93,8 @@ function checkHistory(history: unknown, field: FieldError): TrainingHistory {
   // Adversarial training's named losses per epoch (AdversarialHistory).
   if (history.losses !== undefined) {
     if (!isPlainObject(history.losses)) throw field("state.history.losses", "an object of loss arrays", history.losses);
-    checked.losses = Object.fromEntries(Object.entries(history.losses).map(([name, values]) => [name, numbers(`losses.${name}`, values)]));
+    const named = Object.entries(history.losses).map(([name, values]) => [name, numbers(`losses.${name}`, values)]);
+    checked.losses = Object.fromEntries(named);
   }
   return checked;
 }
