@@ -137,6 +137,10 @@ export class LstmAutoencoderDetector extends NeuralDetector {
     return windowScoresToRows(sampleScores, rows, this.timesteps);
   }
 
+  protected override get rowsPerSample(): number {
+    return this.timesteps;
+  }
+
   protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
     const reconstruction = model.apply(batch, { training }) as TF.Tensor;
     return reconstructionError(tf, batch, reconstruction, this.loss).mean() as TF.Scalar;

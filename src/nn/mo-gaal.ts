@@ -69,8 +69,16 @@ export class MOGAALDetector extends GAALDetector {
         return bceWithLogits(tf, logits, labels);
       });
       const probabilities = tf.tidy(() => tf.sigmoid(this.discriminatorLogits(tf, model, all)));
-      const targets = moGaalTargets(probabilities.dataSync(), this.k);
-      probabilities.dispose();
+      let targets: number[];
+      try {
+        const outputs = probabilities.dataSync();
+        if (outputs.some(Number.isNaN)) {
+          throw new Error(`${this.constructor.name} training: the discriminator's output became NaN; lower the learning rates or scale the inputs`);
+        }
+        targets = moGaalTargets(outputs, this.k);
+      } finally {
+        probabilities.dispose();
+      }
       const losses = blocks.map((block) => {
         const loss = (): TF.Scalar => bceWithLogits(tf, this.discriminatorLogits(tf, model, this.generatorOutput(tf, model, block.i, block.noise)), targets[block.i]);
         if (trainGenerators) return gradientStep(tf, generators[block.i].variables, generators[block.i].optimizer, loss);

@@ -5,15 +5,31 @@
  * early stopping and a progress bar, a loss history to plot, scoring in batches, save and load, and
  * `dispose()` to free the weights.
  */
+import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
 import { AsyncBaseDetector, type DetectorOptions } from "../core/detector";
-import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
+import { createMatrix, toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
 import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions } from "./training";
-import { applyColumnAffine, checkInputScaling, fitColumnAffine, type ColumnAffine, type InputScaling } from "./input-scaling";
-import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readModelFolder, writeModelFolder, type SavedDetector } from "./model-folder";
+import {
+  applyColumnAffine,
+  checkFloat32Range,
+  checkInputScaling,
+  fitColumnAffine,
+  type ColumnAffine,
+  type InputScaling,
+} from "./input-scaling";
+import {
+  DETECTOR_FORMAT,
+  DETECTOR_FORMAT_VERSION,
+  readNetwork,
+  readSavedDetector,
+  writeModelFolder,
+  type SavedDetector,
+} from "./model-folder";
+import { checkSavedState } from "./saved-state";
 
 /**
  * Where the threshold goes:
@@ -96,6 +112,11 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     return sampleScores;
   }
 
+  /** Consecutive rows that make one sample of the network: 1, or a windowed model's window length. */
+  protected get rowsPerSample(): number {
+    return 1;
+  }
+
   /**
    * Called once the network is built, before training: what a detector fixes from the untrained network
    * (Deep SVDD's centre from an initial forward pass) or from the training input. Default: nothing.
@@ -140,22 +161,27 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   protected async fitScores(X: Matrix): Promise<Float64Array> {
     const { tf, info } = await useBackend(this.backendPreference);
     this.dispose();
+    checkFloat32Range(X, "X"); // before the scaling is learned from X: a standard scaler turns 1e300 into 0
     const affine = fitColumnAffine(this.preprocessing, X);
     const scaled = applyColumnAffine(affine, X);
-    const validation = this.validationInput(tf, affine, X.cols);
-    const input = this.toInput(tf, scaled);
-    const model = this.buildModel(tf, X.cols, this.seed);
+    // Every tensor made here is freed on every way out, an input the network refuses (its shape) included.
+    let validation: TF.Tensor | undefined;
+    let input: TF.Tensor | undefined;
+    let model: TF.LayersModel | undefined;
     try {
+      validation = this.validationInput(tf, affine, X.cols);
+      input = this.toInput(tf, scaled);
+      model = this.buildModel(tf, X.cols, this.seed);
       this.beforeTraining(tf, model, input);
       const history = await this.trainNetwork(tf, model, input, validation);
       this.state = { model, affine, history, backend: info };
       return this.rowScores(this.scoreInput(tf, model, input), X.rows);
     } catch (error) {
-      model.dispose();
+      model?.dispose();
       this.state = undefined;
       throw error;
     } finally {
-      input.dispose();
+      input?.dispose();
       validation?.dispose();
     }
   }
@@ -166,7 +192,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     const name = this.constructor.name;
     const rows = toMatrix(this.validationRows, { name: `${name}: validationData` });
     if (rows.cols !== cols) throw new RangeError(`${name}: validationData has ${rows.cols} columns, but X has ${cols}`);
-    return this.toInput(tf, applyColumnAffine(affine, rows));
+    return this.toInput(tf, applyColumnAffine(affine, rows, `${name}: validationData`));
   }
 
   protected decisionScores(X: Matrix): Float64Array {
@@ -200,9 +226,16 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   }
 
   /**
-   * Saves the fitted detector to `folder` (created or replaced atomically): the network in tfjs's Layers
-   * format (model.json + weights.bin) and detector.json (options, scaling, threshold, training scores,
-   * history). Load it with the class's static `load(folder)` on any backend.
+   * Saves the fitted detector to `folder`: the network in tfjs's Layers format (model.json + weights.bin) and
+   * detector.json (options, scaling, threshold, training scores, history). Load it with the class's static
+   * `load(folder)` on any backend. `folder` must be a new path, an empty folder, or a folder this method wrote
+   * (replaced atomically); anything else there is refused, never deleted, and so is an empty path.
+   *
+   * @example
+   * ```ts
+   * await ae.save("models/fraud-ae");      // again later: replaces that model folder
+   * await ae.save(".");                    // refused: "<current folder> is not an anomaly-lab model folder (it holds ...)"
+   * ```
    */
   async save(folder: string): Promise<void> {
     const { model, affine, history } = this.fittedNetwork();
@@ -222,10 +255,14 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
         history,
       },
     };
-    await writeModelFolder(tf, model, saved, folder);
+    await writeModelFolder(tf, model, saved, folder, `${this.constructor.name}.save`);
   }
 
-  /** Restores a detector saved by {@link save} into `detector` (a fresh instance built from the saved options). */
+  /**
+   * Restores a detector saved by {@link save}: a fresh instance built from the saved options, given the saved
+   * network. Every field is checked before the network is built, and a network that does not fit the rest of the
+   * folder is freed again: a refused folder leaves no tensor behind.
+   */
   protected static async restore<D extends NeuralDetector>(
     folder: string,
     make: (options: Record<string, unknown>) => D,
@@ -233,12 +270,39 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     backend?: BackendName,
   ): Promise<D> {
     const { tf, info } = await useBackend(backend);
-    const { model, saved } = await readModelFolder(tf, folder, className);
-    const state = saved.state as { options: Record<string, unknown>; cols: number; affine: ColumnAffine; trainingScores: number[]; history: TrainingHistory };
-    const detector = make({ ...state.options, backend });
-    detector.state = { model, affine: state.affine, history: state.history, backend: info };
-    detector.completeFit({ rows: state.trainingScores.length, cols: state.cols }, Float64Array.from(state.trainingScores));
+    const { target, saved } = readSavedDetector(folder, className);
+    const where = `${className}.load: ${path.join(target, "detector.json")}`;
+    const state = checkSavedState(saved.state, where);
+    let detector: D;
+    try {
+      detector = make({ ...state.options, backend });
+    } catch (error) {
+      throw new RangeError(`${where}: state.options: ${(error as Error).message}`);
+    }
+    const model = await readNetwork(tf, target, className);
+    try {
+      detector.state = { model, affine: state.affine, history: state.history, backend: info };
+      detector.checkNetworkTakes(state.cols, target);
+      detector.completeFit({ rows: state.trainingScores.length, cols: state.cols }, Float64Array.from(state.trainingScores));
+    } catch (error) {
+      detector.state = undefined;
+      model.dispose();
+      throw error;
+    }
     return detector;
+  }
+
+  /**
+   * Scores rows of zeros with the loaded network: options or columns that do not fit the network (a hand-edited
+   * detector.json) fail here, at load, not at the first score.
+   */
+  private checkNetworkTakes(cols: number, target: string): void {
+    try {
+      this.decisionScores(createMatrix(this.rowsPerSample, cols));
+    } catch (error) {
+      const how = `rows of ${cols} values through the network: ${(error as Error).message}`;
+      throw new Error(`${this.constructor.name}.load: ${target}: detector.json and model.json do not fit together (${how})`);
+    }
   }
 
   private commonOptions(): Record<string, unknown> {
@@ -291,8 +355,12 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     }
     const tf = tfjs();
     const input = this.toInput(tf, applyColumnAffine(affine, matrix));
-    const output = tf.tidy(() => model.apply(input, { training: false }) as TF.Tensor);
-    input.dispose();
+    let output: TF.Tensor;
+    try {
+      output = tf.tidy(() => model.apply(input, { training: false }) as TF.Tensor);
+    } finally {
+      input.dispose();
+    }
     const values = output.dataSync();
     output.dispose();
     return Array.from({ length: matrix.rows }, (_, i) =>
