@@ -52,7 +52,7 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     if (options.seed !== undefined && options.random !== undefined) {
       throw new TypeError("pass either seed or random, not both");
     }
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
+    if (options.seed !== undefined) new RandomState(checkInteger(options.seed, "seed", 0)); // validates the seed now, not at fit
     this.seed = options.seed;
     this.random = options.random;
     if (options.threads !== undefined) checkInteger(options.threads, "threads");

@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
-import { checkInteger } from "../core/validation";
+import { checkInteger, checkNumberType } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
 import { eigenRows, maskedCovariance, maskedMean } from "./covariance";
@@ -81,6 +81,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     super(options);
     this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
     this.nComponents = options.nComponents;
+    if (this.nComponents !== undefined) checkNumberType(this.nComponents, "nComponents", "a fraction in (0, 1) or an integer >= 1");
     if (this.nComponents !== undefined && !(this.nComponents > 0 && this.nComponents < 1)) checkInteger(this.nComponents, "nComponents");
     this.nSelectedComponents = options.nSelectedComponents === undefined ? undefined : checkInteger(options.nSelectedComponents, "nSelectedComponents");
     this.weighted = options.weighted ?? true;
