@@ -45,7 +45,7 @@ describe("numeric options given as strings are reported as strings", () => {
     }
   });
 
-  it('integer options fail with: <name> must be an integer >= <minimum>, got the string "<value>"', () => {
+  it('integer options (nNeighbors, threads, nEstimators, seed, nBins, k, iter, ddof, maxIter, nSelectedComponents) fail with: <name> must be an integer >= <minimum>, got the string "<value>"', () => {
     const cases: [() => unknown, string, string, number][] = [
       [() => new KNNDetector({ nNeighbors: text("5") }), "nNeighbors", "5", 1],
       [() => new KNNDetector({ threads: text("2") }), "threads", "2", 1],
@@ -55,9 +55,7 @@ describe("numeric options given as strings are reported as strings", () => {
       [() => new HBOSDetector({ nBins: text("10") }), "nBins", "10", 2],
       [() => new KMeansDetector({ k: text("4") }), "k", "4", 1],
       [() => new KMeansDetector({ iter: text("20") }), "iter", "20", 1],
-      [() => new KMeansDetector({ seed: text("3") }), "seed", "3", 0],
       [() => new KMeansDetector({ threads: text("2") }), "threads", "2", 1],
-      [() => new MCDDetector({ seed: text("3") }), "seed", "3", 0],
       [() => new MCDDetector({ threads: text("2") }), "threads", "2", 1],
       [() => new MahalanobisDetector({ ddof: text("1") }), "MahalanobisDetector: ddof", "1", 0],
       [() => new OCSVMDetector({ maxIter: text("10") }), "maxIter", "10", 1],
@@ -88,7 +86,7 @@ describe("numeric options given as strings are reported as strings", () => {
     for (const [make, name, value] of cases) assert.throws(make, stringMessage(name, value, "a finite number"), `${name}: "${value}"`);
   });
 
-  it("options that also take a keyword, a fraction or a generator say so and name the string (gamma, maxSamples, maxFeatures, nComponents, supportFraction, random)", () => {
+  it("options that also take a keyword, a fraction or a generator say so and name the string (gamma, maxSamples, maxFeatures, nComponents, supportFraction, random, MT19937 seeds)", () => {
     const cases: [() => unknown, string, string, string][] = [
       [() => new OCSVMDetector({ gamma: text("0.1") }), "gamma", "0.1", '"auto", "scale" or a finite number'],
       [() => new IForestDetector({ maxSamples: text("0.5") }), "maxSamples", "0.5", '"auto" or a number'],
@@ -97,6 +95,8 @@ describe("numeric options given as strings are reported as strings", () => {
       [() => new MCDDetector({ supportFraction: text("0.75") }), "supportFraction", "0.75", "a number in (0, 1]"],
       [() => minCovDet(X, { supportFraction: text("0.75") }), "supportFraction", "0.75", "a number in (0, 1]"],
       [() => kmeans(X, 2, { random: text("7") }), "random", "7", "a RandomState or a number"],
+      [() => new KMeansDetector({ seed: text("3") }), "seed", "3", "an integer between 0 and 2**32 - 1"],
+      [() => new MCDDetector({ seed: text("3") }), "seed", "3", "an integer between 0 and 2**32 - 1"],
       [() => minCovDet(X, { random: text("7") }), "random", "7", "a RandomState or a number"],
     ];
     for (const [make, name, value, expected] of cases) assert.throws(make, stringMessage(name, value, expected), `${name}: "${value}"`);

@@ -159,7 +159,10 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     super(options);
     if (options.supportFraction !== undefined) checkSupportFraction(options.supportFraction);
     if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(checkInteger(options.seed, "seed", 0)); // validates the seed now, not at fit
+    if (options.seed !== undefined) {
+      checkNumberType(options.seed, "seed", "an integer between 0 and 2**32 - 1");
+      new RandomState(options.seed); // validates the seed now, not at fit
+    }
     this.supportFraction = options.supportFraction;
     this.seed = options.seed;
     this.random = options.random;
