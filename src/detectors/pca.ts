@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { copyMatrix, createMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger, checkNumberType } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
@@ -116,7 +116,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
    */
   transform(X: MatrixInput): Matrix {
     const model = this.model;
-    const input = toMatrix(X, { name: "X" });
+    const input = this.inputMatrix(X);
     if (input.cols !== model.mean.length) {
       throw new RangeError(`X has ${input.cols} columns, but ${this.constructor.name} was fitted on ${model.mean.length} columns`);
     }
