@@ -1,5 +1,6 @@
 import { type DataFrameLike, isDataFrameLike, type Matrix, type MatrixInput, toMatrix } from "./matrix";
 import { erf } from "./erf";
+import { checkSquareable, squareBound } from "./magnitude";
 import { percentile } from "./percentile";
 import { numpyMean } from "./summation";
 import { checkContamination, checkFiniteNumber } from "./validation";
@@ -88,8 +89,11 @@ export interface AsyncDetector extends FittedDetector {
 export type AnyDetector = Detector | AsyncDetector;
 
 interface FittedState {
+  readonly rows: number;
   readonly cols: number;
   readonly featureNames: readonly string[] | undefined;
+  /** Largest |value| new rows may hold (detectors that square values; see {@link squareBound}). */
+  readonly squareBound: number | undefined;
   readonly scores: Float64Array;
   readonly threshold: number;
   readonly labels: Uint8Array;
@@ -118,13 +122,18 @@ interface FittedState {
  * reordered frame scores the same, and a frame missing a fitted column or carrying an unknown one is refused
  * with both lists named. Unnamed input (arrays, matrices) is checked by width, against either kind of fit.
  * Subclass methods that take new rows (`transform`, `reconstruct`) read them with {@link DetectorCore.inputMatrix}.
+ *
+ * **Values too large to square.** A detector whose arithmetic squares differences of values (distances,
+ * covariances, kernels) says so with {@link DetectorCore.squaresValues}; the base then refuses, at fit and at
+ * score, a value whose square would overflow ({@link squareBound}), naming its row and column.
  */
 export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   readonly contamination: number;
   private fitted: FittedState | undefined;
   private fittedModel: Model | undefined;
-  /** Column names of the input of the fit under way (between `beginFit` and `completeFit`). */
+  /** Column names and square bound of the input of the fit under way (between `beginFit` and `completeFit`). */
   private fittingNames: readonly string[] | undefined;
+  private fittingBound: number | undefined;
 
   protected constructor(options: DetectorOptions = {}) {
     this.contamination = checkContamination(options.contamination ?? 0.1);
@@ -141,6 +150,15 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
 
   protected set model(model: Model) {
     this.fittedModel = model;
+  }
+
+  /**
+   * Whether the detector squares differences of input values (distances, covariances, an RBF kernel, standard
+   * deviations): then values beyond {@link squareBound} are refused at fit and at score. Default false (trees,
+   * histograms, ranks, medians).
+   */
+  protected get squaresValues(): boolean {
+    return false;
   }
 
   /** Scores new rows with the learned model; only called after `fit`, with the training column count. */
@@ -183,6 +201,10 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     const matrix = toMatrix(X, { name: "X" });
     this.forgetFit();
     this.fittingNames = isDataFrameLike(X) ? [...X.columns] : undefined;
+    if (this.squaresValues) {
+      this.fittingBound = squareBound(matrix.rows, matrix.cols);
+      checkSquareable(matrix, this.fittingBound, this.constructor.name, `${matrix.rows} rows and ${matrix.cols} columns`);
+    }
     return matrix;
   }
 
@@ -191,6 +213,7 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     this.fitted = undefined;
     this.fittedModel = undefined;
     this.fittingNames = undefined;
+    this.fittingBound = undefined;
   }
 
   /** Forgets the fitted state (a detector whose model was freed is no longer fitted). */
@@ -202,9 +225,10 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   protected completeFit(matrix: { readonly rows: number; readonly cols: number }, trainingScores: Float64Array): void {
     const scores = this.checkScores(trainingScores, matrix.rows);
     const threshold = this.fitThreshold(scores);
-    const featureNames = this.fittingNames;
+    const { fittingNames: featureNames, fittingBound: bound } = this;
     this.fittingNames = undefined;
-    this.fitted = { cols: matrix.cols, featureNames, scores, threshold, labels: exceeds(scores, threshold) };
+    this.fittingBound = undefined;
+    this.fitted = { rows: matrix.rows, cols: matrix.cols, featureNames, squareBound: bound, scores, threshold, labels: exceeds(scores, threshold) };
   }
 
   /**
@@ -219,7 +243,11 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     return toMatrix(X, { name: "X", columns: names });
   }
 
-  score(X: MatrixInput): Float64Array {
+  /**
+   * New rows ready for the model: {@link DetectorCore.inputMatrix}, then the fit's column count, then (detectors
+   * that square values) no value too large to square. What `score` reads; `transform`-like methods too.
+   */
+  protected scoringMatrix(X: MatrixInput): Matrix {
     const state = this.requireFitted();
     const matrix = this.inputMatrix(X);
     if (matrix.cols !== state.cols) {
@@ -227,6 +255,14 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
         `X has ${matrix.cols} columns, but ${this.constructor.name} was fitted on ${state.cols} columns`,
       );
     }
+    if (state.squareBound !== undefined) {
+      checkSquareable(matrix, state.squareBound, this.constructor.name, `a fit on ${state.rows} rows and ${state.cols} columns`);
+    }
+    return matrix;
+  }
+
+  score(X: MatrixInput): Float64Array {
+    const matrix = this.scoringMatrix(X);
     return this.checkScores(this.decisionScores(matrix), matrix.rows);
   }
 

@@ -72,6 +72,11 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     return this.model.distortion;
   }
 
+  /** k-means distances square differences of values: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     const random = this.random ?? new RandomState(this.seed);
     this.model = kmeans(X, this.k, { iter: this.iter, thresh: this.thresh, random, threads: this.threads });

@@ -196,6 +196,11 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     return copyMatrix(this.model.covariance);
   }
 
+  /** Covariances and Mahalanobis distances square deviations: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     this.model = fitMinCovDet(checkMcdInput(X), {
       supportFraction: this.supportFraction,

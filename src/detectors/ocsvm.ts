@@ -111,6 +111,11 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
     return this.model.converged;
   }
 
+  /** The RBF kernel squares distances (and gamma "scale" the variance): the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     if (X.rows < 2) throw new RangeError(`OCSVMDetector needs at least 2 rows, got ${X.rows}`);
     const gamma = resolveGamma(this.gamma, X);

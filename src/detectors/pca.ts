@@ -116,10 +116,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
    */
   transform(X: MatrixInput): Matrix {
     const model = this.model;
-    const input = this.inputMatrix(X);
-    if (input.cols !== model.mean.length) {
-      throw new RangeError(`X has ${input.cols} columns, but ${this.constructor.name} was fitted on ${model.mean.length} columns`);
-    }
+    const input = this.scoringMatrix(X);
     const rows = this.prepare(input, model);
     const k = model.components.rows;
     const p = rows.cols;
@@ -132,6 +129,11 @@ export class PCADetector extends BaseDetector<PCAModel> {
       }
     }
     return createMatrix(rows.rows, k, out);
+  }
+
+  /** Standardisation, the covariance and the scores square deviations: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
   }
 
   protected fitScores(X: Matrix): Float64Array {
