@@ -203,7 +203,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     this.fittingNames = isDataFrameLike(X) ? [...X.columns] : undefined;
     if (this.squaresValues) {
       this.fittingBound = squareBound(matrix.rows, matrix.cols);
-      checkSquareable(matrix, this.fittingBound, this.constructor.name, `${matrix.rows} rows and ${matrix.cols} columns`);
+      const shape = `${matrix.rows} rows and ${matrix.cols} columns`;
+      checkSquareable(matrix, this.fittingBound, this.constructor.name, shape);
     }
     return matrix;
   }
@@ -228,7 +229,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     const { fittingNames: featureNames, fittingBound: bound } = this;
     this.fittingNames = undefined;
     this.fittingBound = undefined;
-    this.fitted = { rows: matrix.rows, cols: matrix.cols, featureNames, squareBound: bound, scores, threshold, labels: exceeds(scores, threshold) };
+    const labels = exceeds(scores, threshold);
+    this.fitted = { rows: matrix.rows, cols: matrix.cols, featureNames, squareBound: bound, scores, threshold, labels };
   }
 
   /**
@@ -256,7 +258,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
       );
     }
     if (state.squareBound !== undefined) {
-      checkSquareable(matrix, state.squareBound, this.constructor.name, `a fit on ${state.rows} rows and ${state.cols} columns`);
+      const fit = `a fit on ${state.rows} rows and ${state.cols} columns`;
+      checkSquareable(matrix, state.squareBound, this.constructor.name, fit);
     }
     return matrix;
   }
@@ -318,7 +321,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
       ...(unknown.length > 0 ? [`unknown ${quoted(unknown)}`] : []),
     ];
     throw new RangeError(
-      `X does not have the columns ${this.constructor.name} was fitted on: ${problems.join("; ")} (fitted on ${quoted(names)})`,
+      `X does not have the columns ${this.constructor.name} was fitted on: ${problems.join("; ")} ` +
+        `(fitted on ${quoted(names)})`,
     );
   }
 

@@ -32,8 +32,8 @@ export function checkSquareable(X: Matrix, bound: number, who: string, fit: stri
       const row = Math.floor(p / X.cols);
       throw new RangeError(
         `${who}: X row ${row}, column ${p % X.cols} is ${value}, too large to square: with ${fit}, values must stay ` +
-          `within ±${bound.toPrecision(3)} so that squared distances and their sums stay finite in double precision. ` +
-          "Rescale the column (e.g. standardise it) or drop the row.",
+          `within ±${bound.toPrecision(3)} so that squared distances and their sums stay finite in double ` +
+          "precision. Rescale the column (e.g. standardise it) or drop the row.",
       );
     }
   }

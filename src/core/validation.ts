@@ -5,7 +5,9 @@
  * @example describeValue("0.1"); // 'the string "0.1"'
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string") {
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  }
   if (typeof value === "bigint") return `the bigint ${value}n`;
   if (typeof value === "boolean") return `the boolean ${value}`;
   if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;

@@ -56,7 +56,7 @@ export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
     return this.model.covariance.slice();
   }
 
-  /** The covariance and the distances square deviations from the mean: the base refuses values whose squares overflow. */
+  /** The covariance and the distances square deviations: the base refuses values whose squares overflow. */
   protected override get squaresValues(): boolean {
     return true;
   }

@@ -111,7 +111,7 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
     return this.model.converged;
   }
 
-  /** The RBF kernel squares distances (and gamma "scale" the variance): the base refuses values whose squares overflow. */
+  /** The RBF kernel squares distances (gamma "scale" the variance): the base refuses values whose squares overflow. */
   protected override get squaresValues(): boolean {
     return true;
   }

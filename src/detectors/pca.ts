@@ -81,7 +81,9 @@ export class PCADetector extends BaseDetector<PCAModel> {
     super(options);
     this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
     this.nComponents = options.nComponents;
-    if (this.nComponents !== undefined) checkNumberType(this.nComponents, "nComponents", "a fraction in (0, 1) or an integer >= 1");
+    if (this.nComponents !== undefined) {
+      checkNumberType(this.nComponents, "nComponents", "a fraction in (0, 1) or an integer >= 1");
+    }
     if (this.nComponents !== undefined && !(this.nComponents > 0 && this.nComponents < 1)) checkInteger(this.nComponents, "nComponents");
     this.nSelectedComponents = options.nSelectedComponents === undefined ? undefined : checkInteger(options.nSelectedComponents, "nSelectedComponents");
     this.weighted = options.weighted ?? true;
@@ -131,7 +133,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     return createMatrix(rows.rows, k, out);
   }
 
-  /** Standardisation, the covariance and the scores square deviations: the base refuses values whose squares overflow. */
+  /** Standardisation, covariance and scores square deviations: the base refuses values whose squares overflow. */
   protected override get squaresValues(): boolean {
     return true;
   }

@@ -144,7 +144,7 @@ export class KDTree {
 
   // Whether a node at box distance `boxMin` can hold a point that beats the current k-th neighbour (at `last`):
   // nearer, or as near with a lower index (offerNeighbour's order). Its points are at least boxMin away.
-  private mayImprove(node: number, boxMin: number, last: number, squaredOut: Float64Array, indexOut: Int32Array): boolean {
+  private mayImprove(node: number, boxMin: number, last: number, squaredOut: Float64Array, indexOut: Int32Array) {
     const worst = squaredOut[last];
     return boxMin < worst || (boxMin === worst && this.lowestIndex[node] < indexOut[last]);
   }
