@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { averagePrecision, precisionRecallCurve } from "../src/evaluation/pr-curve";
 import { costOptimalThreshold, type ThresholdPoint, thresholdSweep } from "../src/evaluation/threshold";
+import { KNNDetector } from "../src/detectors/knn";
 import { prCurveChart, rocCurveChart } from "../src/plots/roc-pr";
 import { assertAllClose, assertNear } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
@@ -12,7 +13,7 @@ const reference = readFixture("evaluation_curves.json");
 interface CostCase {
   costFalseNegative: number;
   costFalsePositive: number;
-  threshold: number | "inf" | "-inf";
+  threshold: number;
   cost: number;
   fp: number;
   fn: number;
@@ -46,8 +47,6 @@ function assertPoints(actual: ThresholdPoint[], expected: ThresholdPoint[], what
   });
 }
 
-const parseThreshold = (value: CostCase["threshold"]) => (value === "inf" ? Infinity : value === "-inf" ? -Infinity : value);
-
 describe("precision-recall vs scikit-learn", () => {
   cases.forEach((c, i) => {
     it(`case ${i}: precision_recall_curve and average_precision_score`, () => {
@@ -80,7 +79,7 @@ describe("threshold sweep and cost-optimal threshold vs scikit-learn's confusion
         for (const want of costs) {
           const best = costOptimalThreshold(c.y, c.scores, { ...want, inclusive });
           const what = `costs ${want.costFalseNegative}/${want.costFalsePositive} inclusive=${inclusive}`;
-          assert.equal(best.threshold, parseThreshold(want.threshold), `${what} threshold`);
+          assert.equal(best.threshold, want.threshold, `${what} threshold`);
           assert.deepEqual([best.cost, best.fp, best.fn], [want.cost, want.fp, want.fn], what);
         }
       }
@@ -95,7 +94,42 @@ describe("threshold sweep and cost-optimal threshold vs scikit-learn's confusion
       /costFalsePositive must be a finite number, got undefined/,
     );
   });
+
+  it("returns finite thresholds at both ends (the double just past the extreme score), which a detector's predict accepts", () => {
+    const X = [[0], [0.5], [1], [1.2], [2], [2.1], [3], [7]];
+    const knn = new KNNDetector({ nNeighbors: 2 }).fit(X);
+    const scores = knn.score(X); // the scores predict(X) compares with the threshold
+    const top = Math.max(...scores);
+    const bottom = Math.min(...scores);
+    // The lowest-scored row is an outlier, so only "flag everything" misses none.
+    const y = Array.from(scores, (score) => (score === bottom || score === top ? 1 : 0));
+
+    // Missed outliers cost nothing: flagging nothing is optimal. With score >= t that is the double above the top score.
+    const nothing = costOptimalThreshold(y, scores, { costFalseNegative: 0, costFalsePositive: 1 });
+    assert.equal(nothing.threshold, nextDouble(top, +1));
+    assert.deepEqual([nothing.tp, nothing.fp], [0, 0]);
+    assert.deepEqual(Array.from(knn.predict(X, { threshold: nothing.threshold })), new Array(X.length).fill(0));
+
+    // With score > t the top score itself flags nothing.
+    const nothingStrict = costOptimalThreshold(y, scores, { costFalseNegative: 0, costFalsePositive: 1, inclusive: false });
+    assert.equal(nothingStrict.threshold, top);
+    assert.deepEqual(Array.from(knn.predict(X, { threshold: nothingStrict.threshold })), new Array(X.length).fill(0));
+
+    // False alarms cost nothing: flagging everything is optimal. With score > t that is the double below the lowest score.
+    const everything = costOptimalThreshold(y, scores, { costFalseNegative: 1, costFalsePositive: 0, inclusive: false });
+    assert.equal(everything.threshold, nextDouble(bottom, -1));
+    assert.deepEqual([everything.fn, everything.tn], [0, 0]);
+    assert.deepEqual(Array.from(knn.predict(X, { threshold: everything.threshold })), new Array(X.length).fill(1));
+  });
 });
+
+/** The adjacent double above (+1) or below (-1) a finite value (numpy's nextafter towards +-inf). */
+function nextDouble(value: number, direction: 1 | -1): number {
+  const bits = new BigInt64Array(new Float64Array([value]).buffer);
+  if (value === 0) return direction * Number.MIN_VALUE;
+  bits[0] += (value > 0) === (direction > 0) ? 1n : -1n;
+  return new Float64Array(bits.buffer)[0];
+}
 
 describe("ROC and precision-recall charts", () => {
   const c = cases[0];

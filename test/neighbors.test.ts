@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { createMatrix, toMatrix } from "../src/core/matrix";
 import { bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "../src/neighbors/brute-force";
 import { kNearest, type NeighborAlgorithm } from "../src/neighbors";
+import { KDTree } from "../src/neighbors/kd-tree";
 import { sameMatrixValues, withSelfIncluded } from "../src/neighbors/k-nearest";
 import { RandomState } from "../src/random/random-state";
 import { assertAllClose } from "./helpers/assertions";
@@ -81,6 +82,28 @@ describe("kNearest: ties, threads and kernels", () => {
     const brute = kNearest(grid, grid, k, { excludeSelf: true, algorithm: "brute", threads: 1 });
     assert.deepEqual(brute.indices, tree.indices);
     assert.deepEqual(brute.distances, tree.distances);
+  });
+
+  it("a k-d tree search among identical rows computes O(k + leaf size) distances per row, not one per row pair, and returns the k lowest other indices", () => {
+    // 100k identical rows once took ~100 s: every node's box is at distance 0, equal to the k-th distance, so every
+    // leaf was searched for each query. The (distance, index) order lets a node whose rows all have higher indices
+    // than the current k-th neighbour be skipped.
+    const n = 5000;
+    const kk = 5;
+    const X = createMatrix(n, 1, new Float64Array(n).fill(1.5));
+    const squared = new Float64Array(n * kk);
+    const indices = new Int32Array(n * kk);
+    const computed = new KDTree(X).query(X, kk, true, 0, n, squared, indices);
+    // Each query reads at most the leaves holding the k + 1 lowest indices (<= 2 x 30 rows each, sklearn's leaf size).
+    const bound = n * (kk + 1) * 2 * 30;
+    assert.ok(computed <= bound, `${computed} distances computed for ${n} rows (bound ${bound}; all pairs: ${n * n})`);
+    for (const q of [0, 1, 4, 5, 6, 2500, n - 1]) {
+      const expected = [0, 1, 2, 3, 4, 5].filter((t) => t !== q).slice(0, kk);
+      assert.deepEqual(Array.from(indices.subarray(q * kk, (q + 1) * kk)), expected, `row ${q}`);
+      assert.deepEqual(Array.from(squared.subarray(q * kk, (q + 1) * kk)), [0, 0, 0, 0, 0], `row ${q}`);
+    }
+    const brute = kNearest(X, X, kk, { excludeSelf: true, algorithm: "brute", threads: 1 });
+    assert.deepEqual(indices, brute.indices);
   });
 
   it("gives bit-identical results on 1 and 2 threads, self-search or not, and with the plain-JS kernels", () => {

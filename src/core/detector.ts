@@ -1,5 +1,6 @@
-import { type Matrix, type MatrixInput, toMatrix } from "./matrix";
+import { type DataFrameLike, isDataFrameLike, type Matrix, type MatrixInput, toMatrix } from "./matrix";
 import { erf } from "./erf";
+import { checkSquareable, squareBound } from "./magnitude";
 import { percentile } from "./percentile";
 import { numpyMean } from "./summation";
 import { checkContamination, checkFiniteNumber } from "./validation";
@@ -41,6 +42,11 @@ export interface FittedDetector {
   readonly threshold: number;
   /** 0/1 labels of the training rows (PyOD `labels_`); a copy. */
   readonly labels: Uint8Array;
+  /**
+   * The column names of a DataFrame fit, in fit order (sklearn `feature_names_in_`); undefined after a fit on
+   * unnamed rows. Scoring a DataFrame then matches its columns by name; a copy.
+   */
+  readonly featureNames: string[] | undefined;
   /** Outlier scores of new rows (PyOD `decision_function`). */
   score(X: MatrixInput): Float64Array;
   /** 0/1 labels of new rows: score > threshold. */
@@ -83,7 +89,11 @@ export interface AsyncDetector extends FittedDetector {
 export type AnyDetector = Detector | AsyncDetector;
 
 interface FittedState {
+  readonly rows: number;
   readonly cols: number;
+  readonly featureNames: readonly string[] | undefined;
+  /** Largest |value| new rows may hold (detectors that square values; see {@link squareBound}). */
+  readonly squareBound: number | undefined;
   readonly scores: Float64Array;
   readonly threshold: number;
   readonly labels: Uint8Array;
@@ -106,11 +116,24 @@ interface FittedState {
  * Subclasses keep this rule with {@link copyMatrix} and `array.slice()` in their accessors. The
  * training matrix passed to `fitScores` is already the detector's own copy of the caller's data
  * (`toMatrix` copies), so a subclass may keep it without copying again.
+ *
+ * **Column names.** A fit on a DataFrame records its column names (`featureNames`, sklearn's
+ * `feature_names_in_`). Scoring a DataFrame then takes its columns by those names, in fit order, so a
+ * reordered frame scores the same, and a frame missing a fitted column or carrying an unknown one is refused
+ * with both lists named. Unnamed input (arrays, matrices) is checked by width, against either kind of fit.
+ * Subclass methods that take new rows (`transform`, `reconstruct`) read them with {@link DetectorCore.inputMatrix}.
+ *
+ * **Values too large to square.** A detector whose arithmetic squares differences of values (distances,
+ * covariances, kernels) says so with {@link DetectorCore.squaresValues}; the base then refuses, at fit and at
+ * score, a value whose square would overflow ({@link squareBound}), naming its row and column.
  */
 export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   readonly contamination: number;
   private fitted: FittedState | undefined;
   private fittedModel: Model | undefined;
+  /** Column names and square bound of the input of the fit under way (between `beginFit` and `completeFit`). */
+  private fittingNames: readonly string[] | undefined;
+  private fittingBound: number | undefined;
 
   protected constructor(options: DetectorOptions = {}) {
     this.contamination = checkContamination(options.contamination ?? 0.1);
@@ -127,6 +150,15 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
 
   protected set model(model: Model) {
     this.fittedModel = model;
+  }
+
+  /**
+   * Whether the detector squares differences of input values (distances, covariances, an RBF kernel, standard
+   * deviations): then values beyond {@link squareBound} are refused at fit and at score. Default false (trees,
+   * histograms, ranks, medians).
+   */
+  protected get squaresValues(): boolean {
+    return false;
   }
 
   /** Scores new rows with the learned model; only called after `fit`, with the training column count. */
@@ -159,10 +191,21 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     return this.requireFitted().labels.slice();
   }
 
+  get featureNames(): string[] | undefined {
+    const names = this.requireFitted().featureNames;
+    return names === undefined ? undefined : [...names];
+  }
+
   /** The training input as a validated matrix (a fresh copy), with the previous fit forgotten. */
   protected beginFit(X: MatrixInput): Matrix {
     const matrix = toMatrix(X, { name: "X" });
     this.forgetFit();
+    this.fittingNames = isDataFrameLike(X) ? [...X.columns] : undefined;
+    if (this.squaresValues) {
+      this.fittingBound = squareBound(matrix.rows, matrix.cols);
+      const shape = `${matrix.rows} rows and ${matrix.cols} columns`;
+      checkSquareable(matrix, this.fittingBound, this.constructor.name, shape);
+    }
     return matrix;
   }
 
@@ -170,6 +213,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   protected forgetFit(): void {
     this.fitted = undefined;
     this.fittedModel = undefined;
+    this.fittingNames = undefined;
+    this.fittingBound = undefined;
   }
 
   /** Forgets the fitted state (a detector whose model was freed is no longer fitted). */
@@ -181,17 +226,46 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   protected completeFit(matrix: { readonly rows: number; readonly cols: number }, trainingScores: Float64Array): void {
     const scores = this.checkScores(trainingScores, matrix.rows);
     const threshold = this.fitThreshold(scores);
-    this.fitted = { cols: matrix.cols, scores, threshold, labels: exceeds(scores, threshold) };
+    const { fittingNames: featureNames, fittingBound: bound } = this;
+    this.fittingNames = undefined;
+    this.fittingBound = undefined;
+    const labels = exceeds(scores, threshold);
+    this.fitted = { rows: matrix.rows, cols: matrix.cols, featureNames, squareBound: bound, scores, threshold, labels };
   }
 
-  score(X: MatrixInput): Float64Array {
+  /**
+   * New rows as a validated matrix (a fresh copy) in the fit's column order: a DataFrame scored after a DataFrame
+   * fit is read by the fitted column names (any order; missing or unknown columns throw, naming them). The width
+   * of unnamed input is the caller's to check (`score` does).
+   */
+  protected inputMatrix(X: MatrixInput): Matrix {
+    const names = this.requireFitted().featureNames;
+    if (names === undefined || !isDataFrameLike(X)) return toMatrix(X, { name: "X" });
+    this.checkColumnNames(X, names);
+    return toMatrix(X, { name: "X", columns: names });
+  }
+
+  /**
+   * New rows ready for the model: {@link DetectorCore.inputMatrix}, then the fit's column count, then (detectors
+   * that square values) no value too large to square. What `score` reads; `transform`-like methods too.
+   */
+  protected scoringMatrix(X: MatrixInput): Matrix {
     const state = this.requireFitted();
-    const matrix = toMatrix(X, { name: "X" });
+    const matrix = this.inputMatrix(X);
     if (matrix.cols !== state.cols) {
       throw new RangeError(
         `X has ${matrix.cols} columns, but ${this.constructor.name} was fitted on ${state.cols} columns`,
       );
     }
+    if (state.squareBound !== undefined) {
+      const fit = `a fit on ${state.rows} rows and ${state.cols} columns`;
+      checkSquareable(matrix, state.squareBound, this.constructor.name, fit);
+    }
+    return matrix;
+  }
+
+  score(X: MatrixInput): Float64Array {
+    const matrix = this.scoringMatrix(X);
     return this.checkScores(this.decisionScores(matrix), matrix.rows);
   }
 
@@ -235,6 +309,21 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
       return scores.map((value) => clip01(erf((value - mean) / (std * Math.SQRT2))));
     }
     throw new RangeError(`predictProba: method must be "linear" or "unify", got ${String(method)}`);
+  }
+
+  private checkColumnNames(frame: DataFrameLike, names: readonly string[]): void {
+    const missing = names.filter((name) => !frame.columns.includes(name));
+    const unknown = frame.columns.filter((name) => !names.includes(name));
+    if (missing.length === 0 && unknown.length === 0) return;
+    const quoted = (list: readonly string[]) => list.map((name) => JSON.stringify(name)).join(", ");
+    const problems = [
+      ...(missing.length > 0 ? [`missing ${quoted(missing)}`] : []),
+      ...(unknown.length > 0 ? [`unknown ${quoted(unknown)}`] : []),
+    ];
+    throw new RangeError(
+      `X does not have the columns ${this.constructor.name} was fitted on: ${problems.join("; ")} ` +
+        `(fitted on ${quoted(names)})`,
+    );
   }
 
   private requireFitted(): FittedState {

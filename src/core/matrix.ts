@@ -231,7 +231,8 @@ function checkShape(rows: number, cols: number, name: string): void {
   if (cols === 0) throw new RangeError(`${name} has rows with no values: expected at least one column`);
 }
 
-function isDataFrameLike(value: unknown): value is DataFrameLike {
+/** True for a nodejs-polars DataFrame (duck-typed: `columns` and `getColumn`). */
+export function isDataFrameLike(value: unknown): value is DataFrameLike {
   const candidate = value as Partial<DataFrameLike>;
   return typeof candidate === "object" && typeof candidate.getColumn === "function" && Array.isArray(candidate.columns);
 }

@@ -1,11 +1,36 @@
 /** Argument checks shared by detectors, with messages that name the argument and value. */
 
 /**
+ * A value as a message shows it: strings quoted and called strings, so that `"0.1"` never reads as the number 0.1.
+ * @example describeValue("0.1"); // 'the string "0.1"'
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") {
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  }
+  if (typeof value === "bigint") return `the bigint ${value}n`;
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;
+  return String(value);
+}
+
+/**
+ * Throws a TypeError unless `value` is a number (NaN included: range checks report it), naming what was given:
+ * `contamination must be a number, got the string "0.1"`. `expected` replaces "a number" with what the option
+ * takes (`"an integer >= 1"`, `'"auto" or a number'`), so a string gets the sentence a bad number would.
+ * @example checkNumberType(options.nu, "nu");
+ */
+export function checkNumberType(value: unknown, name: string, expected = "a number"): asserts value is number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be ${expected}, got ${describeValue(value)}`);
+}
+
+/**
  * PyOD's rule: the expected share of outliers must lie in (0, 0.5].
  * @example checkContamination(0.02); // 0.02
  */
 export function checkContamination(contamination: number): number {
-  if (typeof contamination !== "number" || !(contamination > 0 && contamination <= 0.5)) {
+  checkNumberType(contamination, "contamination");
+  if (!(contamination > 0 && contamination <= 0.5)) {
     throw new RangeError(`contamination must be in (0, 0.5], got ${contamination}`);
   }
   return contamination;
@@ -16,7 +41,8 @@ export function checkContamination(contamination: number): number {
  * @example checkInteger(5, "nNeighbors"); // 5
  */
 export function checkInteger(value: number, name: string, minimum = 1): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
+  checkNumberType(value, name, `an integer >= ${minimum}`);
+  if (!Number.isSafeInteger(value) || value < minimum) {
     throw new RangeError(`${name} must be an integer >= ${minimum}, got ${value}`);
   }
   return value;
@@ -27,7 +53,8 @@ export function checkInteger(value: number, name: string, minimum = 1): number {
  * @example checkFiniteNumber(1e-5, "thresh", 0); // 1e-5
  */
 export function checkFiniteNumber(value: number, name: string, exclusiveMinimum?: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
+  checkNumberType(value, name, "a finite number");
+  if (!Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number, got ${value}`);
   }
   if (exclusiveMinimum !== undefined && !(value > exclusiveMinimum)) {
@@ -48,7 +75,8 @@ export function checkFiniteNumber(value: number, name: string, exclusiveMinimum?
  * checkCountOrFraction(1.5, "maxSamples"); // RangeError: maxSamples must be a fraction in (0, 1] (1 = all) or an integer count >= 2, got 1.5
  */
 export function checkCountOrFraction(value: number, name: string, alternative?: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !(value > 0) || (value > 1 && !Number.isSafeInteger(value))) {
+  checkNumberType(value, name, alternative === undefined ? "a number" : `${alternative} or a number`);
+  if (!Number.isFinite(value) || !(value > 0) || (value > 1 && !Number.isSafeInteger(value))) {
     const also = alternative === undefined ? "" : `${alternative}, `;
     throw new RangeError(`${name} must be ${also}a fraction in (0, 1] (1 = all) or an integer count >= 2, got ${value}`);
   }

@@ -117,10 +117,14 @@ function skewnessSign(x: Float64Array, loneColumn: boolean): number {
   return skewSignOf(mean, sum(squares) / n, sum(cubes) / n);
 }
 
-/** The sign of scipy's biased skewness m3 / m2^1.5 from the moments; 0 where scipy returns NaN (near-zero variance). */
+/**
+ * The sign of scipy's biased skewness m3 / m2^1.5 from the moments; 0 where scipy returns NaN (near-zero variance,
+ * or moments that overflow: Infinity / Infinity, +Infinity - Infinity), as PyOD's nan_to_num makes it.
+ */
 function skewSignOf(mean: number, m2: number, m3: number): number {
   if (m2 <= (FLOAT64_RESOLUTION * mean) ** 2) return 0;
-  return Math.sign(m3 / m2 ** 1.5);
+  const skewness = m3 / m2 ** 1.5;
+  return Number.isNaN(skewness) ? 0 : Math.sign(skewness);
 }
 
 function sequentialSum(values: Float64Array): number {

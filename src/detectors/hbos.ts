@@ -1,4 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { checkFiniteRanges } from "../core/magnitude";
 import type { Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
@@ -64,6 +65,8 @@ export class HBOSDetector extends BaseDetector<FeatureHistogram[]> {
   }
 
   protected fitScores(X: Matrix): Float64Array {
+    // Bins split each column's range (np.histogram refuses one that overflows, too); huge values otherwise work.
+    checkFiniteRanges(X, this.constructor.name);
     this.model = Array.from({ length: X.cols }, (_, j) => this.buildHistogram(X, j));
     return this.decisionScores(X);
   }

@@ -1,4 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { checkFiniteRanges } from "../core/magnitude";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
@@ -120,6 +121,8 @@ export class IForestDetector extends BaseDetector<Forest> {
   }
 
   protected fitScores(X: Matrix): Float64Array {
+    // Split points are drawn within a column's range, which must not overflow; huge values otherwise work.
+    checkFiniteRanges(X, this.constructor.name);
     const random = this.random ?? new RandomState(this.seed);
     this.model = growForest(X, this.nEstimators, this.resolveMaxSamples(X.rows), this.resolveMaxFeatures(X.cols), this.bootstrap, random);
     return scoreRows(this.model, X);

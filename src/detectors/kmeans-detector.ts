@@ -1,6 +1,6 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, type Matrix } from "../core/matrix";
-import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { kmeans, type KMeansResult, vq } from "./kmeans";
 
@@ -52,7 +52,10 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     if (options.seed !== undefined && options.random !== undefined) {
       throw new TypeError("pass either seed or random, not both");
     }
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
+    if (options.seed !== undefined) {
+      checkNumberType(options.seed, "seed", "an integer between 0 and 2**32 - 1");
+      new RandomState(options.seed); // validates the seed now, not at fit
+    }
     this.seed = options.seed;
     this.random = options.random;
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
@@ -67,6 +70,11 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
   /** Mean distance of the training rows to their nearest centroid (scipy's distortion). */
   get distortion(): number {
     return this.model.distortion;
+  }
+
+  /** k-means distances square differences of values: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
   }
 
   protected fitScores(X: Matrix): Float64Array {

@@ -1,6 +1,7 @@
 import { isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import { randomStateOf } from "./random-option";
 import { defaultThreadCount } from "../threads/pool";
 import { nearestCentroid } from "./kmeans-bounds";
 import { bestRun, pickRows, refine } from "./kmeans-runs";
@@ -94,7 +95,7 @@ export function kmeans(obs: MatrixInput, kOrGuess: number | MatrixInput, options
   if (k > observations.rows) {
     throw new RangeError(`k (${k}) is larger than the number of observations (${observations.rows})`);
   }
-  const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
+  const random = randomStateOf(options.random);
   // Runs consume no random numbers, so drawing every start first keeps scipy's sequence of draws.
   const guesses = Array.from({ length: iter }, () => pickRows(observations, random.choice(observations.rows, k, { replace: false })));
   return bestRun(observations, guesses, thresh, threads);

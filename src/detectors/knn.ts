@@ -58,6 +58,11 @@ export class KNNDetector extends BaseDetector<KNNModel> {
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
   }
 
+  /** Euclidean distances square differences of values: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     if (this.nNeighbors >= X.rows) {
       throw new RangeError(

@@ -70,6 +70,11 @@ export class LOFDetector extends BaseDetector<LOFModel> {
     return this.model.k;
   }
 
+  /** Euclidean distances square differences of values: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     if (X.rows < 2) throw new RangeError(`LOFDetector needs at least 2 training rows, got ${X.rows}`);
     const k = Math.min(this.nNeighbors, X.rows - 1);

@@ -56,6 +56,11 @@ export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
     return this.model.covariance.slice();
   }
 
+  /** The covariance and the distances square deviations: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     if (X.rows <= this.ddof + 1) throw new RangeError(`MahalanobisDetector needs more than ${this.ddof + 1} rows, got ${X.rows}`);
     const location = maskedMean(X);

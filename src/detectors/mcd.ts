@@ -1,6 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
-import { checkInteger } from "../core/validation";
+import { checkInteger, checkNumberType } from "../core/validation";
+import { randomStateOf } from "./random-option";
 import { RandomState } from "../random/random-state";
 import { defaultThreadCount } from "../threads/pool";
 import { chiSquareIsf } from "./chi-square";
@@ -64,7 +65,7 @@ export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCo
 /** {@link minCovDet} on a checked matrix, without copying it. */
 function fitMinCovDet(matrix: Matrix, options: MinCovDetOptions): MinCovDetResult {
   const nSupport = checkedSupportSize(matrix, options.supportFraction);
-  const random = options.random instanceof RandomState ? options.random : new RandomState(options.random);
+  const random = randomStateOf(options.random);
   const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
   return correctAndReweight(matrix, fastMcd(matrix, nSupport, random, threads));
 }
@@ -158,7 +159,10 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     super(options);
     if (options.supportFraction !== undefined) checkSupportFraction(options.supportFraction);
     if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
+    if (options.seed !== undefined) {
+      checkNumberType(options.seed, "seed", "an integer between 0 and 2**32 - 1");
+      new RandomState(options.seed); // validates the seed now, not at fit
+    }
     this.supportFraction = options.supportFraction;
     this.seed = options.seed;
     this.random = options.random;
@@ -192,6 +196,11 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     return copyMatrix(this.model.covariance);
   }
 
+  /** Covariances and Mahalanobis distances square deviations: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     this.model = fitMinCovDet(checkMcdInput(X), {
       supportFraction: this.supportFraction,
@@ -223,7 +232,8 @@ function checkMcdInput(matrix: Matrix): Matrix {
 }
 
 function checkSupportFraction(fraction: number): number {
-  if (typeof fraction !== "number" || !(fraction > 0 && fraction <= 1)) {
+  checkNumberType(fraction, "supportFraction", "a number in (0, 1]");
+  if (!(fraction > 0 && fraction <= 1)) {
     throw new RangeError(`supportFraction must be in (0, 1], got ${fraction}`);
   }
   return fraction;

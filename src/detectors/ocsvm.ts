@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
-import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
 import { denseKernels } from "../linalg/dense-kernels";
 import { RbfKernelRows } from "./kernel-cache";
 import { solveOneClassSvm } from "./one-class-smo";
@@ -68,7 +68,10 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
   constructor(options: OCSVMOptions = {}) {
     super(options);
     this.gamma = options.gamma ?? "auto";
-    if (this.gamma !== "auto" && this.gamma !== "scale") checkFiniteNumber(this.gamma, "gamma", 0);
+    if (this.gamma !== "auto" && this.gamma !== "scale") {
+      checkNumberType(this.gamma, "gamma", '"auto", "scale" or a finite number');
+      checkFiniteNumber(this.gamma, "gamma", 0);
+    }
     this.nu = checkFiniteNumber(options.nu ?? 0.5, "nu", 0);
     if (this.nu > 1) throw new RangeError(`nu must be in (0, 1], got ${this.nu}`);
     this.tol = checkFiniteNumber(options.tol ?? 1e-3, "tol", 0);
@@ -106,6 +109,11 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
   /** False when `maxIter` stopped the solver before the tolerance was met (sklearn warns). */
   get converged(): boolean {
     return this.model.converged;
+  }
+
+  /** The RBF kernel squares distances (gamma "scale" the variance): the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
   }
 
   protected fitScores(X: Matrix): Float64Array {

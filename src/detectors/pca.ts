@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
-import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
+import { copyMatrix, createMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { numpySum } from "../core/summation";
-import { checkInteger } from "../core/validation";
+import { checkInteger, checkNumberType } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
 import { eigenRows, maskedCovariance, maskedMean } from "./covariance";
@@ -81,6 +81,9 @@ export class PCADetector extends BaseDetector<PCAModel> {
     super(options);
     this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
     this.nComponents = options.nComponents;
+    if (this.nComponents !== undefined) {
+      checkNumberType(this.nComponents, "nComponents", "a fraction in (0, 1) or an integer >= 1");
+    }
     if (this.nComponents !== undefined && !(this.nComponents > 0 && this.nComponents < 1)) checkInteger(this.nComponents, "nComponents");
     this.nSelectedComponents = options.nSelectedComponents === undefined ? undefined : checkInteger(options.nSelectedComponents, "nSelectedComponents");
     this.weighted = options.weighted ?? true;
@@ -115,10 +118,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
    */
   transform(X: MatrixInput): Matrix {
     const model = this.model;
-    const input = toMatrix(X, { name: "X" });
-    if (input.cols !== model.mean.length) {
-      throw new RangeError(`X has ${input.cols} columns, but ${this.constructor.name} was fitted on ${model.mean.length} columns`);
-    }
+    const input = this.scoringMatrix(X);
     const rows = this.prepare(input, model);
     const k = model.components.rows;
     const p = rows.cols;
@@ -131,6 +131,11 @@ export class PCADetector extends BaseDetector<PCAModel> {
       }
     }
     return createMatrix(rows.rows, k, out);
+  }
+
+  /** Standardisation, covariance and scores square deviations: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
   }
 
   protected fitScores(X: Matrix): Float64Array {

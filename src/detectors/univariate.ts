@@ -84,6 +84,11 @@ export class ZScoreDetector extends RuleDetector<{ mean: Float64Array; std: Floa
     return { mean: this.model.mean.slice(), std: this.model.std.slice() };
   }
 
+  /** The standard deviation squares deviations from the mean: the base refuses values whose squares overflow. */
+  protected override get squaresValues(): boolean {
+    return true;
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     const means = new Float64Array(X.cols);
     const stds = new Float64Array(X.cols);

@@ -1,3 +1,4 @@
+import { checkNumberType } from "../core/validation";
 import { binaryClassifierCurve } from "./ranking";
 import { checkSameLength, toBinaryLabels, toScores, type VectorInput } from "./inputs";
 
@@ -14,7 +15,8 @@ export function recallAtAlarmRate(yTrue: VectorInput, scores: VectorInput, rate:
   const truth = toBinaryLabels(yTrue, "yTrue");
   const values = toScores(scores, "scores");
   checkSameLength(truth, values, "yTrue", "scores");
-  if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) throw new RangeError(`recallAtAlarmRate: rate must be a share in [0, 1], got ${rate}`);
+  checkNumberType(rate, "recallAtAlarmRate: rate", "a share in [0, 1]");
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`recallAtAlarmRate: rate must be a share in [0, 1], got ${rate}`);
   const positives = truth.reduce((count, label) => count + label, 0);
   if (positives === 0) throw new RangeError("recallAtAlarmRate: yTrue has no outliers (1), so recall is undefined");
   const { fps, tps } = binaryClassifierCurve(truth, values);

@@ -3,6 +3,7 @@
  * threshold after the normal (training) period, how long before the end of the data that is, and how many
  * alarms fire inside the normal period (false alarms: the machine was healthy then).
  */
+import { checkFiniteNumber } from "../core/validation";
 import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
 
 /** Summary of {@link alarmSummary}. */
@@ -38,7 +39,7 @@ export function alarmSummary(
   if (values.length !== timestamps.length) {
     throw new RangeError(`alarmSummary: ${timestamps.length} timestamps but ${values.length} scores`);
   }
-  if (typeof threshold !== "number" || !Number.isFinite(threshold)) throw new RangeError(`alarmSummary: threshold must be a finite number, got ${String(threshold)}`);
+  checkFiniteNumber(threshold, "alarmSummary: threshold");
   const [start, end] = normalPeriod.map((d) => d.getTime());
   if (!(start! <= end!)) throw new RangeError("alarmSummary: the normal period must be [start, end] with start <= end");
   const last = timestamps[timestamps.length - 1]?.getTime();

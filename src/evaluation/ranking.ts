@@ -1,4 +1,5 @@
 import { percentile } from "../core/percentile";
+import { checkNumberType } from "../core/validation";
 import { numpySum } from "../core/summation";
 import { checkSameLength, toBinaryLabels, toScores, type VectorInput } from "./inputs";
 import { precision } from "./classification";
@@ -90,6 +91,7 @@ export function precisionAtN(yTrue: VectorInput, scores: VectorInput, options: P
   const truth = toBinaryLabels(yTrue, "yTrue");
   const values = toScores(scores, "scores");
   checkSameLength(truth, values, "yTrue", "scores");
+  if (options.n !== undefined) checkNumberType(options.n, "precisionAtN: n", `an integer between 1 and ${truth.length}`);
   const n = options.n ?? truth.reduce((count, label) => count + label, 0);
   if (options.n === undefined && n === 0) {
     throw new RangeError("precisionAtN: yTrue has no outliers (1), so n would be 0; pass options.n");

@@ -69,10 +69,15 @@ export function thresholdSweep(
 
 /**
  * The threshold that minimises `costFalseNegative * fn + costFalsePositive * fp` over every
- * distinct score and "flag nothing" (threshold Infinity; with `inclusive: false` the top score
- * flags nothing and -Infinity flags everything). Ties go to the highest threshold, i.e. the
- * fewest flagged rows. Use the returned threshold with the same rule: with the default
- * (score >= threshold), or pass `inclusive: false` to get a threshold for a detector's `predict`.
+ * distinct score and the two ends, "flag nothing" and "flag everything". Ties go to the highest
+ * threshold, i.e. the fewest flagged rows. Use the returned threshold with the same rule: with the
+ * default (score >= threshold), or pass `inclusive: false` to get a threshold for a detector's `predict`.
+ *
+ * Every threshold returned is finite, so `predict(X, { threshold })` accepts it. The ends are the
+ * nearest doubles that flag nothing or everything: with score >= t, "flag nothing" is the double just
+ * above the top score (the lowest score flags everything); with score > t, the top score itself flags
+ * nothing and the double just below the lowest score flags everything. (Only a top score of
+ * Number.MAX_VALUE leaves no finite double above it: "flag nothing" is then Infinity.)
  *
  * @example
  * const best = costOptimalThreshold(yTest, scores, { costFalseNegative: 10, costFalsePositive: 1 });
@@ -88,7 +93,9 @@ export function costOptimalThreshold(yTrue: VectorInput, scores: VectorInput, op
   const ranking = rank(yTrue, scores);
   const distinct = ranking.distinctDescending();
   // Candidates from "flag nothing" to "flag everything".
-  const candidates = inclusive ? [Infinity, ...distinct] : [...distinct, -Infinity];
+  const candidates = inclusive
+    ? [adjacentDouble(distinct[0], 1), ...distinct]
+    : [...distinct, adjacentDouble(distinct[distinct.length - 1], -1)];
   let best: CostOptimalThreshold | undefined;
   for (const threshold of candidates) {
     const point = ranking.pointAt(threshold, inclusive);
@@ -144,6 +151,15 @@ function rank(yTrue: VectorInput, scores: VectorInput) {
       };
     },
   };
+}
+
+/** The double next to a finite `value`, above it (+1) or below it (-1): numpy's `nextafter(value, +-inf)`. */
+function adjacentDouble(value: number, direction: 1 | -1): number {
+  if (value === 0) return direction * Number.MIN_VALUE;
+  const bits = new BigInt64Array(new Float64Array([value]).buffer);
+  // Doubles of one sign are ordered like their bit patterns: one step of the magnitude away from or towards zero.
+  bits[0] += (value > 0) === (direction > 0) ? 1n : -1n;
+  return new Float64Array(bits.buffer)[0];
 }
 
 function checkThresholds(thresholds: ArrayLike<number>): number[] {

@@ -11,10 +11,14 @@ const DEFAULT_LEAF_SIZE = 30;
  * (node i has children 2i+1 and 2i+2) with `2^levels - 1` nodes, each node
  * splitting its points at the median of its widest dimension, leaves holding
  * about `leafSize` points. Points are copied in tree order so a leaf is one
- * contiguous block. Every node stores its bounding box; a query visits the
- * nearer child first and skips a node whose box is farther than the current
- * k-th neighbour. Ties at equal distance are explored, so the result is the
- * unique (distance, index)-ordered set that brute force returns.
+ * contiguous block. Every node stores its bounding box and its lowest row
+ * index; a query visits the nearer child first (on equal box distance, the one
+ * with the lower index) and skips a node that cannot hold a better neighbour
+ * than the current k-th in (distance, index) order: its box is farther, or as
+ * far and all its rows have higher indices. The result is the unique
+ * (distance, index)-ordered set that brute force returns, and duplicated rows
+ * cost no more than distinct ones (without the index test, n identical rows
+ * made every query read every leaf: O(n^2)).
  *
  * Build O(n log n), memory O(n d); a query is about O(log n) in low dimension
  * and degrades towards O(n) when d grows past ~15 (brute force then wins).
@@ -36,8 +40,12 @@ export class KDTree {
   /** Per node, per dimension: lower and upper corner of the bounding box. */
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
+  /** Lowest original row index among each node's points. */
+  private readonly lowestIndex: Int32Array;
   private readonly nodeCount: number;
   private readonly firstLeaf: number;
+  /** Distances computed by the current `query` call (leaf points visited, the row itself included). */
+  private distanceCount = 0;
 
   constructor(data: Matrix, leafSize = DEFAULT_LEAF_SIZE) {
     const n = data.rows;
@@ -53,6 +61,7 @@ export class KDTree {
     this.nodeEnd = new Int32Array(this.nodeCount);
     this.lower = new Float64Array(this.nodeCount * d);
     this.upper = new Float64Array(this.nodeCount * d);
+    this.lowestIndex = new Int32Array(this.nodeCount);
     this.build(data.data, 0, 0, n);
     this.points = new Float64Array(n * d);
     for (let i = 0; i < n; i++) this.points.set(data.data.subarray(this.order[i] * d, (this.order[i] + 1) * d), i * d);
@@ -61,7 +70,8 @@ export class KDTree {
   /**
    * k nearest training rows of query rows `[from, to)`: writes squared distances
    * (ascending, ties by lower index) and original indices at `[(q - from) * k ...]`.
-   * With `excludeSelf`, query row q is training row q and is skipped.
+   * With `excludeSelf`, query row q is training row q and is skipped. Returns how many distances it
+   * computed (the search's work, which tests bound).
    */
   query(
     query: Matrix,
@@ -71,14 +81,16 @@ export class KDTree {
     to: number,
     squaredOut: Float64Array,
     indexOut: Int32Array,
-  ): void {
+  ): number {
     const d = this.cols;
     const scratch = new Float64Array(d);
+    this.distanceCount = 0;
     for (let q = from; q < to; q++) {
       scratch.set(query.data.subarray(q * d, (q + 1) * d));
       const start = (q - from) * k;
       this.searchNode(0, scratch, excludeSelf ? q : -1, k, start, 0, squaredOut, indexOut);
     }
+    return this.distanceCount;
   }
 
   // Recursive depth-first search; returns the buffer size after visiting the node.
@@ -97,6 +109,7 @@ export class KDTree {
       const points = this.points;
       const order = this.order;
       const end = this.nodeEnd[node];
+      this.distanceCount += end - this.nodeStart[node];
       for (let p = this.nodeStart[node]; p < end; p++) {
         const index = order[p];
         if (index === self) continue;
@@ -116,16 +129,24 @@ export class KDTree {
     const right = left + 1;
     const leftMin = this.boxDistance(left, q);
     const rightMin = this.boxDistance(right, q);
-    const leftFirst = leftMin <= rightMin;
+    // The visit order changes only the work, never the result (the k best in (distance, index) order).
+    const leftFirst = leftMin < rightMin || (leftMin === rightMin && this.lowestIndex[left] < this.lowestIndex[right]);
     const near = leftFirst ? left : right;
     const far = leftFirst ? right : left;
-    if (size < k || (leftFirst ? leftMin : rightMin) <= squaredOut[start + k - 1]) {
+    if (size < k || this.mayImprove(near, leftFirst ? leftMin : rightMin, start + k - 1, squaredOut, indexOut)) {
       size = this.searchNode(near, q, self, k, start, size, squaredOut, indexOut);
     }
-    if (size < k || (leftFirst ? rightMin : leftMin) <= squaredOut[start + k - 1]) {
+    if (size < k || this.mayImprove(far, leftFirst ? rightMin : leftMin, start + k - 1, squaredOut, indexOut)) {
       size = this.searchNode(far, q, self, k, start, size, squaredOut, indexOut);
     }
     return size;
+  }
+
+  // Whether a node at box distance `boxMin` can hold a point that beats the current k-th neighbour (at `last`):
+  // nearer, or as near with a lower index (offerNeighbour's order). Its points are at least boxMin away.
+  private mayImprove(node: number, boxMin: number, last: number, squaredOut: Float64Array, indexOut: Int32Array) {
+    const worst = squaredOut[last];
+    return boxMin < worst || (boxMin === worst && this.lowestIndex[node] < indexOut[last]);
   }
 
   // Lower bound of the squared distance from q to any point of the node; rounding
@@ -152,7 +173,9 @@ export class KDTree {
       this.lower[offset + j] = Infinity;
       this.upper[offset + j] = -Infinity;
     }
+    let lowest = this.rows;
     for (let p = start; p < end; p++) {
+      if (this.order[p] < lowest) lowest = this.order[p];
       const row = this.order[p] * d;
       for (let j = 0; j < d; j++) {
         const value = data[row + j];
@@ -160,6 +183,7 @@ export class KDTree {
         if (value > this.upper[offset + j]) this.upper[offset + j] = value;
       }
     }
+    this.lowestIndex[node] = lowest;
     if (node >= this.firstLeaf) return;
     let widest = 0;
     for (let j = 1; j < d; j++) {

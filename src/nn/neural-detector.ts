@@ -349,7 +349,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
    */
   protected reconstructRows(X: MatrixInput, inputs: (cols: number) => string): number[][] {
     const { model, affine } = this.fittedNetwork();
-    const matrix = toMatrix(X, { name: "X" });
+    const matrix = this.inputMatrix(X);
     if (matrix.cols !== affine.factor.length) {
       throw new RangeError(`X has ${matrix.cols} columns, but ${this.constructor.name} was fitted on ${inputs(affine.factor.length)}`);
     }

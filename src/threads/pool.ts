@@ -7,6 +7,13 @@
  * uneven jobs balance themselves. Workers do not keep the process alive. Where workers cannot start,
  * everything runs on this thread, with identical results: a job is computed by the same code wherever
  * it runs.
+ *
+ * **A worker that dies.** This thread blocks while it waits, so it cannot hear a worker's 'exit' event.
+ * The workers are therefore started by a small supervisor thread, which does nothing but hear their 'exit'
+ * events (out of memory, process.exit, an uncaught error, termination: every way a thread ends) and mark the
+ * worker dead in shared memory. This thread waits in short slices and, once every worker of the step has
+ * either left it or died, knows whether jobs were lost with a dead one: then it throws an error that says
+ * which worker stopped and why, instead of waiting forever. A dead worker is replaced on the next step.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -14,27 +21,64 @@ import { isMainThread, MessageChannel, type MessagePort, receiveMessageOnPort, W
 import type { ThreadTask } from "./tasks";
 
 const MAX_THREADS = 16;
+/** How long this thread blocks before looking at the workers' states again (a death is noticed this late). */
+const WAIT_SLICE_MS = 50;
+
+/** A pool worker's state, one Int32 cell per slot in memory shared with the supervisor and the worker. */
+export const WorkerState = { free: 0, starting: 1, ready: 2, dead: 3 } as const;
 
 /** One step as posted to a worker: the task, its job counter, and which step it is. */
 export interface PostedStep {
   readonly task: ThreadTask;
   readonly count: number;
-  /** Int32 cells: [next job to take, jobs finished]. */
+  /** Int32 cells: [next job to take, jobs finished, then per member of the step: 1 once it has left the step]. */
   readonly control: SharedArrayBuffer;
   readonly step: number;
+  /** This worker's cell among the step's members (control[2 + member]). */
+  readonly member: number;
 }
 
 /** What a worker posts after each job it took. */
 export type WorkerReply = { readonly step: number; readonly job: number } & ({ readonly value: unknown } | { readonly error: string });
 
+/** What the supervisor posts when a worker has stopped (before marking its slot dead). */
+interface WorkerDeath {
+  readonly slot: number;
+  /** "exit code 1: ERR_WORKER_OUT_OF_MEMORY: ..." */
+  readonly reason: string;
+  /** Whether it had loaded (marked itself ready) before it stopped. */
+  readonly loaded: boolean;
+}
+
+/** What a worker receives in `workerData`. */
+export interface PoolWorkerData {
+  readonly entry: string;
+  readonly loader: string | undefined;
+  readonly steps: MessagePort;
+  readonly replies: MessagePort;
+  readonly states: SharedArrayBuffer;
+  readonly slot: number;
+}
+
 interface PooledWorker {
-  readonly worker: Worker;
+  readonly slot: number;
+  /** This thread's end of the channel the worker takes steps from. */
+  readonly steps: MessagePort;
   readonly replies: MessagePort;
 }
 
+interface Supervisor {
+  readonly worker: Worker;
+  readonly states: Int32Array;
+  readonly deaths: MessagePort;
+}
+
 const pool: PooledWorker[] = [];
+let supervisor: Supervisor | undefined;
 let threadsUnavailable = false;
 let steps = 0;
+/** Why each dead slot's worker stopped, as the supervisor reported it. */
+const deathReasons = new Map<number, string>();
 
 /** Threads used by default: the machine's cores, at most 8. */
 export function defaultThreadCount(): number {
@@ -44,7 +88,9 @@ export function defaultThreadCount(): number {
 /**
  * Runs jobs 0 .. count - 1 of `task` on up to `threads` threads (this one included) and returns each job's
  * value in job order: `here(j)` for the jobs this thread took, the worker's `runThreadJob(task, j)`
- * (structured-cloned) for the others. Throws the first error, after every taken job has finished.
+ * (structured-cloned) for the others. Throws the first error, after every taken job has finished; throws
+ * too, naming the worker and why it stopped, when a worker dies holding a job (never waits without bound
+ * for a dead one).
  */
 export function runJobs<T>(threads: number, count: number, task: ThreadTask, here: (job: number) => T, what: string): T[] {
   // Inside a worker every job runs where it is: the pool belongs to the main thread.
@@ -54,9 +100,13 @@ export function runJobs<T>(threads: number, count: number, task: ThreadTask, her
     for (let job = 0; job < count; job++) values[job] = here(job);
     return values;
   }
-  const control = new Int32Array(new SharedArrayBuffer(8));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (2 + workers.length)));
   const step = ++steps;
-  for (const pooled of workers) pooled.worker.postMessage({ task, count, control: control.buffer as SharedArrayBuffer, step } satisfies PostedStep);
+  workers.forEach((pooled, member) => {
+    const posted: PostedStep = { task, count, control: control.buffer as SharedArrayBuffer, step, member };
+    pooled.steps.postMessage(posted);
+  });
+  const answered = new Uint8Array(count);
   let ownError: unknown;
   for (let job = Atomics.add(control, 0, 1); job < count; job = Atomics.add(control, 0, 1)) {
     try {
@@ -64,21 +114,50 @@ export function runJobs<T>(threads: number, count: number, task: ThreadTask, her
     } catch (error) {
       ownError = error;
     }
+    answered[job] = 1;
     Atomics.add(control, 1, 1);
   }
-  for (let done = Atomics.load(control, 1); done < count; done = Atomics.load(control, 1)) Atomics.wait(control, 1, done);
+  const dead = awaitStep(control, count, workers);
   const failures: string[] = [];
   for (const pooled of workers) {
     for (let message = receiveMessageOnPort(pooled.replies); message !== undefined; message = receiveMessageOnPort(pooled.replies)) {
       const reply = message.message as WorkerReply;
       if (reply.step !== step) continue; // a late worker's answer to an earlier step (it took no job there)
+      answered[reply.job] = 1;
       if ("error" in reply) failures.push(reply.error);
       else values[reply.job] = reply.value as T;
     }
   }
   if (ownError !== undefined) throw ownError;
+  const unfinished = count - Atomics.load(control, 1);
+  if (unfinished > 0) {
+    const who = dead.map((pooled) => `worker thread ${pooled.slot} stopped (${deathReasons.get(pooled.slot) ?? "no reason"})`);
+    throw new Error(
+      `${what} failed: ${who.join(", ")} while holding jobs: ${unfinished} of ${count} never finished. ` +
+        "The pool starts a fresh worker on the next call; pass threads: 1 to run on this thread only.",
+    );
+  }
   if (failures.length > 0) throw new Error(`${what} failed in a worker thread: ${failures[0]}`);
+  const missing = answered.indexOf(0);
+  if (missing >= 0) throw new Error(`${what} failed: job ${missing} finished in a worker thread without a result`);
   return values;
+}
+
+/**
+ * Waits until every job is finished, or until every worker of the step has left it or died (then the jobs
+ * still unfinished were lost with a dead worker). Returns the step's workers that died.
+ */
+function awaitStep(control: Int32Array, count: number, workers: readonly PooledWorker[]): PooledWorker[] {
+  const { states } = supervisor as Supervisor;
+  const isDead = (pooled: PooledWorker) => Atomics.load(states, pooled.slot) === WorkerState.dead;
+  for (let done = Atomics.load(control, 1); done < count; done = Atomics.load(control, 1)) {
+    // A live worker counts its jobs finished before it leaves: once all have left or died, `finished` is final.
+    if (workers.every((pooled, member) => Atomics.load(control, 2 + member) === 1 || isDead(pooled))) break;
+    Atomics.wait(control, 1, done, WAIT_SLICE_MS);
+  }
+  const dead = workers.filter(isDead);
+  collectDeaths();
+  return dead;
 }
 
 /**
@@ -87,18 +166,32 @@ export function runJobs<T>(threads: number, count: number, task: ThreadTask, her
  */
 export function warmWorkers(threads: number, timeoutMs = 30_000): number {
   const workers = startedWorkers(threads - 1);
-  const probe = new Int32Array(new SharedArrayBuffer(4));
   let ready = 0;
   const deadline = Date.now() + timeoutMs;
   for (const pooled of workers) {
-    // An empty step: the worker answers it (counter already exhausted) only once it has loaded.
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    control[0] = 1;
-    pooled.worker.postMessage({ task: { kind: "ping", cell: probe.buffer as SharedArrayBuffer }, count: 0, control: control.buffer, step: 0 });
-    while (Atomics.load(probe, 0) === ready && Date.now() < deadline) Atomics.wait(probe, 0, ready, Math.max(1, deadline - Date.now()));
-    if (Atomics.load(probe, 0) > ready) ready++;
+    const { states } = supervisor as Supervisor;
+    let state = Atomics.load(states, pooled.slot);
+    while (state === WorkerState.starting && Date.now() < deadline) {
+      Atomics.wait(states, pooled.slot, state, Math.max(1, Math.min(WAIT_SLICE_MS, deadline - Date.now())));
+      state = Atomics.load(states, pooled.slot);
+    }
+    if (Atomics.load(states, pooled.slot) === WorkerState.ready) ready++;
   }
   return ready;
+}
+
+/**
+ * Faults a test can make the next job taken by each started worker commit: "exit" ends the worker thread
+ * (process.exit(70)) while it holds the job; "terminated" has the supervisor terminate it while it holds the
+ * job (no JavaScript runs in the worker afterwards, as when it runs out of memory); "unclonable-reply" makes
+ * the job's reply a value that cannot be structured-cloned. Tests only (test/threads-pool.test.ts): nothing
+ * else posts a fault.
+ */
+export type WorkerFaultForTests = "exit" | "terminated" | "unclonable-reply";
+
+/** Arms `fault` in every started worker, for its next job (tests only: see {@link WorkerFaultForTests}). */
+export function injectWorkerFaultForTests(fault: WorkerFaultForTests): void {
+  for (const pooled of pool) pooled.steps.postMessage({ faultForTests: fault });
 }
 
 /** A Float64Array over new shared memory (zeros). */
@@ -121,16 +214,56 @@ export function toShared(data: Float64Array): SharedArrayBuffer {
   return shared.buffer as SharedArrayBuffer;
 }
 
-// Eval'd bootstrap: under tsx (tests) the TypeScript entry needs tsx's CommonJS hook.
+// Eval'd bootstrap of a pool worker: under tsx (tests) the TypeScript entry needs tsx's CommonJS hook.
 const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
 if (workerData.loader) require(workerData.loader);
 require(workerData.entry);`;
 
-// The first `count` workers of the pool, starting those not started yet (without waiting for them).
+// The supervisor: starts the pool workers this thread asks for and reports each one's end. Plain JavaScript, so
+// that it loads fast and needs no loader. It posts the reason before marking the slot dead, so whoever sees
+// the mark finds the reason. (A worker asking to be terminated is the "terminated" test fault.)
+const SUPERVISOR = `const { parentPort, Worker, workerData } = require("node:worker_threads");
+const { states: buffer, deaths, bootstrap } = workerData;
+const states = new Int32Array(buffer);
+const report = (slot, reason) => {
+  deaths.postMessage({ slot, reason, loaded: Atomics.load(states, slot) === ${WorkerState.ready} });
+  Atomics.store(states, slot, ${WorkerState.dead});
+  Atomics.notify(states, slot);
+};
+parentPort.on("message", (start) => {
+  let worker;
+  try {
+    const transferList = [start.steps, start.replies];
+    worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: start, transferList });
+  } catch (error) {
+    report(start.slot, "it could not start: " + String(error));
+    return;
+  }
+  let failure;
+  worker.on("error", (error) => { failure = error; });
+  worker.on("message", (message) => { if (message === "terminate-me-for-tests") void worker.terminate(); });
+  worker.on("exit", (code) => {
+    const error = failure === undefined ? "" : ": " + (failure.code === undefined ? "" : failure.code + ": ") + failure.message;
+    report(start.slot, "exit code " + code + error);
+  });
+});`;
+
+// The first `count` live workers of the pool, starting those not started yet (without waiting for them).
 function startedWorkers(count: number): PooledWorker[] {
   if (threadsUnavailable || count <= 0) return [];
+  const host = supervisor ?? startSupervisor();
+  if (host === undefined) return [];
+  collectDeaths();
+  if (threadsUnavailable) return [];
+  for (let k = pool.length - 1; k >= 0; k--) {
+    if (Atomics.load(host.states, pool[k].slot) !== WorkerState.dead) continue;
+    pool[k].steps.close();
+    pool[k].replies.close();
+    Atomics.store(host.states, pool[k].slot, WorkerState.free);
+    pool.splice(k, 1);
+  }
   while (pool.length < Math.min(count, MAX_THREADS - 1)) {
-    const pooled = startWorker();
+    const pooled = startWorker(host);
     if (pooled === undefined) {
       threadsUnavailable = true;
       break;
@@ -140,7 +273,44 @@ function startedWorkers(count: number): PooledWorker[] {
   return pool.slice(0, count);
 }
 
-function startWorker(): PooledWorker | undefined {
+// Reads the supervisor's death reports; a worker that died before it loaded means workers cannot run here.
+function collectDeaths(): void {
+  if (supervisor === undefined) return;
+  const { deaths } = supervisor;
+  for (let message = receiveMessageOnPort(deaths); message !== undefined; message = receiveMessageOnPort(deaths)) {
+    const death = message.message as WorkerDeath;
+    deathReasons.set(death.slot, death.reason);
+    // As before the pool replaced dead workers: one that cannot even load would fail again at every step.
+    if (!death.loaded) threadsUnavailable = true;
+  }
+}
+
+function startSupervisor(): Supervisor | undefined {
+  const states = new Int32Array(new SharedArrayBuffer(4 * MAX_THREADS));
+  const channel = new MessageChannel();
+  let worker: Worker;
+  try {
+    worker = new Worker(SUPERVISOR, {
+      eval: true,
+      // Not the parent's flags: a loader hook such as `--import tsx` would slow every start and take CPU
+      // from the main thread; the TypeScript case is handled by `loader` in startWorker.
+      execArgv: [],
+      workerData: { states: states.buffer, deaths: channel.port2, bootstrap: BOOTSTRAP },
+      transferList: [channel.port2],
+    });
+  } catch {
+    threadsUnavailable = true;
+    return undefined;
+  }
+  worker.unref();
+  // Its own failure would surface as workers that never become ready: this thread then does every job.
+  worker.on("error", () => undefined);
+  channel.port1.unref();
+  supervisor = { worker, states, deaths: channel.port1 };
+  return supervisor;
+}
+
+function startWorker(host: Supervisor): PooledWorker | undefined {
   const extension = __filename.endsWith(".ts") ? ".ts" : ".js";
   let loader: string | undefined;
   try {
@@ -148,23 +318,18 @@ function startWorker(): PooledWorker | undefined {
   } catch {
     return undefined;
   }
-  const channel = new MessageChannel();
-  let worker: Worker;
-  try {
-    worker = new Worker(BOOTSTRAP, {
-      eval: true,
-      // Not the parent's flags: a loader hook such as `--import tsx` would slow every start and take CPU
-      // from the main thread; the TypeScript case is handled by `loader` above.
-      execArgv: [],
-      workerData: { entry: join(__dirname, `worker${extension}`), loader, replies: channel.port2 },
-      transferList: [channel.port2],
-    });
-  } catch {
-    return undefined;
-  }
-  worker.unref();
-  // A worker that fails to load takes no job, so this thread does them all.
-  worker.on("error", () => undefined);
-  channel.port1.unref();
-  return { worker, replies: channel.port1 };
+  const slot = host.states.findIndex((state) => state === WorkerState.free);
+  if (slot < 0) return undefined;
+  Atomics.store(host.states, slot, WorkerState.starting);
+  deathReasons.delete(slot);
+  const steps = new MessageChannel();
+  const replies = new MessageChannel();
+  const start: PoolWorkerData = {
+    entry: join(__dirname, `worker${extension}`), loader, slot,
+    steps: steps.port2, replies: replies.port2, states: host.states.buffer as SharedArrayBuffer,
+  };
+  host.worker.postMessage(start, [steps.port2, replies.port2]);
+  steps.port1.unref();
+  replies.port1.unref();
+  return { slot, steps: steps.port1, replies: replies.port1 };
 }

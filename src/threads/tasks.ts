@@ -7,13 +7,7 @@ import { type McdTask, runMcdJob } from "../detectors/fast-mcd";
 import { type PcaTask, runPcaJob } from "../detectors/pca-rows";
 import { type NeighborTask, runNeighborJob } from "../neighbors/neighbor-search";
 
-/** Answers `warmWorkers`: adds one to a shared cell once the worker has loaded. */
-export interface PingTask {
-  readonly kind: "ping";
-  readonly cell: SharedArrayBuffer;
-}
-
-export type ThreadTask = NeighborTask | KMeansTask | McdTask | PcaTask | PingTask;
+export type ThreadTask = NeighborTask | KMeansTask | McdTask | PcaTask;
 
 /** Runs job `job` of a task; what it returns goes back to the main thread (structured-cloned). */
 export function runThreadJob(task: ThreadTask, job: number): unknown {
@@ -26,7 +20,5 @@ export function runThreadJob(task: ThreadTask, job: number): unknown {
       return runMcdJob(task, job);
     case "pca":
       return runPcaJob(task, job);
-    case "ping":
-      return undefined;
   }
 }

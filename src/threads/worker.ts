@@ -1,32 +1,58 @@
 /**
  * Entry point of a pool worker thread (see pool.ts). For each posted step it takes jobs from the shared
  * counter until none is left, runs each with the same code as the main thread (tasks.ts), posts the
- * job's value, then counts the job as finished (in that order: the main thread reads the replies once
- * every job is counted).
+ * job's value (or its error, also when the value cannot be cloned), then counts the job as finished (in that
+ * order: the main thread reads the replies once every job is counted); last, it marks itself as having left
+ * the step. It marks its slot ready once loaded.
  */
-import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import type { PostedStep, WorkerReply } from "./pool";
+import { parentPort, workerData } from "node:worker_threads";
+import { type PoolWorkerData, type PostedStep, type WorkerFaultForTests, WorkerState, type WorkerReply } from "./pool";
 import { runThreadJob } from "./tasks";
 
-if (parentPort !== null && workerData !== null && typeof workerData === "object" && "replies" in workerData) {
-  const replies = (workerData as { replies: MessagePort }).replies;
-  parentPort.on("message", ({ task, count, control: buffer, step }: PostedStep) => {
-    const control = new Int32Array(buffer);
-    if (task.kind === "ping") {
-      Atomics.add(new Int32Array(task.cell), 0, 1);
-      Atomics.notify(new Int32Array(task.cell), 0);
+if (parentPort !== null && workerData !== null && typeof workerData === "object" && "steps" in workerData) {
+  const { steps, replies, states: stateBuffer, slot } = workerData as PoolWorkerData;
+  const states = new Int32Array(stateBuffer);
+  let fault: WorkerFaultForTests | undefined;
+  steps.on("message", (message: PostedStep | { faultForTests: WorkerFaultForTests }) => {
+    if ("faultForTests" in message) {
+      fault = message.faultForTests;
       return;
     }
+    const { task, count, control: buffer, step, member } = message;
+    const control = new Int32Array(buffer);
     for (let job = Atomics.add(control, 0, 1); job < count; job = Atomics.add(control, 0, 1)) {
+      const armed = fault;
+      fault = undefined;
+      if (armed === "exit") process.exit(70);
+      if (armed === "terminated") {
+        parentPort?.postMessage("terminate-me-for-tests");
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // held until the supervisor terminates it
+      }
       let reply: WorkerReply;
       try {
-        reply = { step, job, value: runThreadJob(task, job) };
+        reply = { step, job, value: armed === "unclonable-reply" ? () => undefined : runThreadJob(task, job) };
       } catch (error) {
-        reply = { step, job, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+        reply = { step, job, error: describeError(error) };
       }
-      replies.postMessage(reply);
+      try {
+        replies.postMessage(reply);
+      } catch (error) {
+        // A value structured clone cannot copy (a function, a class instance with one): report it as the job's error.
+        const why = `its result could not be sent back: ${describeError(error, false)}`;
+        const unsent: WorkerReply = { step, job, error: why };
+        replies.postMessage(unsent);
+      }
       Atomics.add(control, 1, 1);
       Atomics.notify(control, 1);
     }
+    Atomics.store(control, 2 + member, 1);
+    Atomics.notify(control, 1);
   });
+  Atomics.compareExchange(states, slot, WorkerState.starting, WorkerState.ready);
+  Atomics.notify(states, slot);
+}
+
+function describeError(error: unknown, stack = true): string {
+  if (!(error instanceof Error)) return String(error);
+  return stack && error.stack !== undefined ? error.stack : `${error.name}: ${error.message}`;
 }

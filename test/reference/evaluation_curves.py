@@ -9,9 +9,10 @@ Writes test/fixtures/evaluation_curves.json.
   and ratios (zero_division=0, the value sklearn's default returns, minus the warning).
   The "strict" variant flags score > t, as a detector's predict does.
 * Cost-optimal threshold: brute force over the candidate thresholds (every distinct score, plus
-  +inf = flag nothing; with strict ">" the top score flags nothing and -inf flags all),
-  cost = c_fn * fn + c_fp * fp; ties go to the highest threshold (the fewest flagged rows).
-  Infinite thresholds are written as the strings "inf" / "-inf" (JSON has no Infinity).
+  "flag nothing" = the double just above the top score, np.nextafter(top, inf); with strict ">" the
+  top score flags nothing and the double just below the lowest score flags all), cost = c_fn * fn +
+  c_fp * fp; ties go to the highest threshold (the fewest flagged rows). Every threshold is finite, so a
+  detector's predict accepts it.
 """
 from common import write_fixture  # first: see common.py
 import numpy as np
@@ -37,10 +38,10 @@ def sweep(y, scores, thresholds, strict=False):
 
 def cost_optimal(y, scores, c_fn, c_fp, strict=False):
     distinct = sorted(set(scores.tolist()), reverse=True)
-    if strict:  # flag score > t: the top score flags nothing, -inf flags everything
-        first, candidates = distinct[0], distinct[1:] + [float("-inf")]
-    else:  # flag score >= t: +inf flags nothing
-        first, candidates = float("inf"), distinct
+    if strict:  # flag score > t: the top score flags nothing, the double below the lowest flags everything
+        first, candidates = distinct[0], distinct[1:] + [float(np.nextafter(distinct[-1], -np.inf))]
+    else:  # flag score >= t: the double above the top score flags nothing
+        first, candidates = float(np.nextafter(distinct[0], np.inf)), distinct
     best = {"threshold": first, "cost": float(c_fn * y.sum()), "fp": 0, "fn": int(y.sum())}
     for t in candidates:
         pred = ((scores > t) if strict else (scores >= t)).astype(int)
@@ -80,13 +81,10 @@ def main():
     scores = rs.randint(0, 6, 120) / 2 + y * rs.randint(0, 3, 120)
     cases.append(case(y, scores, [0.0, 1.0, 1.5, 2.25, 4.0], [(5, 1), (1, 2)]))
     # The sklearn docstring example and an all-outlier input (precision 1 everywhere).
-    cases.append(case(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]), [0.35, 0.4], [(1, 1)]))
+    # Costs (0, 1): missed outliers are free, so flagging nothing is cheapest.
+    cases.append(case(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]), [0.35, 0.4], [(1, 1), (0, 1)]))
     cases.append(case(np.array([1, 1, 1]), np.array([0.5, 0.2, 0.9]), [0.2, 0.6], [(1, 1)]))
 
-    for c in cases:
-        for best in c["costs"] + c["costsStrict"]:
-            if np.isinf(best["threshold"]):
-                best["threshold"] = "inf" if best["threshold"] > 0 else "-inf"
     fixture = {"sklearnVersion": sklearn.__version__, "cases": cases}
     write_fixture("evaluation_curves.json", fixture)
 
