@@ -18,3 +18,4 @@ export { HBOSDetector, type HBOSOptions } from "./hbos";
 export { ECODDetector, type ECODOptions } from "./ecod";
 export { IQRDetector, MADDetector, ZScoreDetector, type IQRDetectorOptions, type RuleDetectorOptions } from "./univariate";
 export { MahalanobisDetector, type MahalanobisOptions } from "./mahalanobis";
+export { ABODDetector, type ABODOptions } from "./abod";

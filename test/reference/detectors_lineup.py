@@ -1,0 +1,149 @@
+"""Reference results for the PyOD benchmark / ADBench lineup detectors (test/detectors-<name>.test.ts):
+ABOD, CBLOF, FeatureBagging, COPOD, LODA, COF and SOD, computed by PyOD itself.
+
+Run with the reference virtual environment (PyOD 3.6.7, scikit-learn, numba; FeatureBagging's
+`pyod.models.combination` also needs the `combo` package: `pip install --no-deps combo`):
+    /work/venv-ref/bin/python test/reference/detectors_lineup.py
+Writes test/fixtures/detectors_lineup_data.json (the cardio rows the tests use) and
+test/fixtures/detectors_<name>.json per detector.
+
+Two datasets, each detector with PyOD's defaults (and random_state where it has one):
+  * "synthetic": uniform_data(seed=3, n=120, d=5, outliers=6, n_new=40) (common.py; the tests regenerate it),
+  * "cardio": ADBench's 6_cardio.npz (1831 x 21), 400 training and 150 held-out rows drawn by
+    RandomState(24).permutation, standardised with the training rows' mean and std (ddof 0), as PyOD's
+    benchmark does. Its rows are stored in detectors_lineup_data.json, so the tests need no .npz loader.
+Each record holds decision_scores_, threshold_, labels_, decision_function(X_new) and
+decision_function(X_new) > threshold_, plus what the randomised detectors drew (so the tests can
+check the draws themselves): CBLOF's k-means labels and centres, FeatureBagging's feature subsets,
+LODA's projections.
+"""
+from common import mirror_path, uniform_data, write_fixture  # first: see common.py
+import sys
+import warnings
+
+import numpy as np
+import pyod
+import sklearn
+
+SYNTHETIC = {"seed": 3, "n": 120, "d": 5, "outliers": 6, "n_new": 40}
+SEED = 42  # random_state of the randomised detectors
+
+
+def cardio_rows():
+    data = np.load(mirror_path("adbench_classical", "6_cardio.npz"))
+    X, y = data["X"].astype(np.float64), data["y"].astype(int)
+    order = np.random.RandomState(24).permutation(X.shape[0])
+    train, test = order[:400], order[400:550]
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    std[std == 0] = 1
+    return (X[train] - mean) / std, (X[test] - mean) / std, y[train], y[test]
+
+
+def datasets():
+    X, X_new = uniform_data(**SYNTHETIC)
+    cX, cX_new, cy, cy_new = cardio_rows()
+    return {"synthetic": (X, X_new), "cardio": (cX, cX_new)}, (cX, cX_new, cy, cy_new)
+
+
+def outcome(detector, X, X_new):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        detector.fit(X)
+        new_scores = detector.decision_function(X_new)
+    return {
+        "trainingScores": detector.decision_scores_.tolist(), "threshold": float(detector.threshold_),
+        "labels": detector.labels_.astype(int).tolist(), "newScores": np.asarray(new_scores).tolist(),
+        "newLabels": (np.asarray(new_scores) > detector.threshold_).astype(int).tolist(),
+    }
+
+
+def abod(X, X_new):
+    from pyod.models.abod import ABOD
+    return outcome(ABOD(), X, X_new)
+
+
+def abod_cases():
+    """Duplicated rows (pairs with a copy of the row are skipped) and nNeighbors clamped to n - 1."""
+    from pyod.models.abod import ABOD
+    X, X_new = uniform_data(seed=4, n=30, d=3, outliers=2, n_new=6)
+    X = np.vstack([X, X[:5], X[:2]])  # rows 0 and 1 three times, rows 2-4 twice
+    X_new = np.vstack([X_new, X[:3]])
+    small, small_new = uniform_data(seed=5, n=7, d=2, outliers=1, n_new=3)
+    return {
+        "duplicates": {"X": X.tolist(), "XNew": X_new.tolist(), **outcome(ABOD(), X, X_new)},
+        "clamped": {"X": small.tolist(), "XNew": small_new.tolist(), "nNeighbors": 10,
+                    **outcome(ABOD(n_neighbors=10), small, small_new)},
+    }
+
+
+def cblof(X, X_new):
+    from pyod.models.cblof import CBLOF
+    detector = CBLOF(random_state=SEED)
+    record = outcome(detector, X, X_new)
+    record.update({
+        "clusterLabels": detector.cluster_labels_.tolist(),
+        "clusterCenters": detector.cluster_centers_.tolist(),
+        "largeClusters": detector.large_cluster_labels_.tolist(),
+        "smallClusters": detector.small_cluster_labels_.tolist(),
+    })
+    return record
+
+
+def feature_bagging(X, X_new):
+    from pyod.models.feature_bagging import FeatureBagging
+    detector = FeatureBagging(random_state=SEED)
+    record = outcome(detector, X, X_new)
+    record["features"] = [np.asarray(f).tolist() for f in detector.estimators_features_]
+    return record
+
+
+def copod(X, X_new):
+    from pyod.models.copod import COPOD
+    return outcome(COPOD(), X, X_new)
+
+
+def loda(X, X_new):
+    from pyod.models.loda import LODA
+    detector = LODA(random_state=SEED)
+    record = outcome(detector, X, X_new)
+    record.update({"projections": detector.projections_.tolist(), "limits": detector.limits_.tolist(),
+                   "histograms": detector.histograms_.tolist()})
+    return record
+
+
+def cof(X, X_new):
+    from pyod.models.cof import COF
+    return outcome(COF(), X, X_new)
+
+
+def sod(X, X_new):
+    from pyod.models.sod import SOD
+    return outcome(SOD(), X, X_new)
+
+
+EXTRA_CASES = {"abod": abod_cases}
+DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
+             "loda": loda, "cof": cof, "sod": sod}
+
+
+def main():
+    names = sys.argv[1:] or list(DETECTORS)
+    data, (cX, cX_new, cy, cy_new) = datasets()
+    write_fixture("detectors_lineup_data.json", {
+        "source": "ADBench Classical/6_cardio.npz, RandomState(24).permutation: rows [0, 400) train, [400, 550) new; "
+                  "standardised by the training rows' mean and std",
+        "synthetic": SYNTHETIC, "cardio": {"X": cX.tolist(), "XNew": cX_new.tolist(), "y": cy.tolist(),
+                                           "yNew": cy_new.tolist()},
+    })
+    versions = {"pyod": pyod.__version__, "sklearn": sklearn.__version__, "numpy": np.__version__}
+    for name in names:
+        fixture = {"versions": versions, "seed": SEED}
+        for dataset, (X, X_new) in data.items():
+            fixture[dataset] = DETECTORS[name](X, X_new)
+        if name in EXTRA_CASES:
+            fixture.update(EXTRA_CASES[name]())
+        write_fixture(f"detectors_{name}.json", fixture)
+
+
+if __name__ == "__main__":
+    main()
