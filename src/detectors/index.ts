@@ -19,3 +19,5 @@ export { ECODDetector, type ECODOptions } from "./ecod";
 export { IQRDetector, MADDetector, ZScoreDetector, type IQRDetectorOptions, type RuleDetectorOptions } from "./univariate";
 export { MahalanobisDetector, type MahalanobisOptions } from "./mahalanobis";
 export { ABODDetector, type ABODOptions } from "./abod";
+export { CBLOFDetector, type CBLOFOptions } from "./cblof";
+export { nearestCenters, sklearnKMeans, type SklearnKMeansOptions, type SklearnKMeansResult } from "./sklearn-kmeans";

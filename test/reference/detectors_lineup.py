@@ -89,6 +89,19 @@ def cblof(X, X_new):
     return record
 
 
+def cblof_cases():
+    """Other options: 5 clusters, alpha 0.8, beta 3, use_weights, random_state 7, on the cardio rows."""
+    from pyod.models.cblof import CBLOF
+    _, (cX, cX_new, _, _) = datasets()
+    options = {"n_clusters": 5, "alpha": 0.8, "beta": 3, "use_weights": True, "random_state": 7}
+    detector = CBLOF(**options)
+    record = outcome(detector, cX, cX_new)
+    record.update({"options": options, "clusterLabels": detector.cluster_labels_.tolist(),
+                   "clusterCenters": detector.cluster_centers_.tolist(),
+                   "largeClusters": detector.large_cluster_labels_.tolist()})
+    return {"weighted": record}
+
+
 def feature_bagging(X, X_new):
     from pyod.models.feature_bagging import FeatureBagging
     detector = FeatureBagging(random_state=SEED)
@@ -121,7 +134,7 @@ def sod(X, X_new):
     return outcome(SOD(), X, X_new)
 
 
-EXTRA_CASES = {"abod": abod_cases}
+EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
              "loda": loda, "cof": cof, "sod": sod}
 
