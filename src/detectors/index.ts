@@ -21,3 +21,4 @@ export { MahalanobisDetector, type MahalanobisOptions } from "./mahalanobis";
 export { ABODDetector, type ABODOptions } from "./abod";
 export { CBLOFDetector, type CBLOFOptions } from "./cblof";
 export { nearestCenters, sklearnKMeans, type SklearnKMeansOptions, type SklearnKMeansResult } from "./sklearn-kmeans";
+export { FeatureBaggingDetector, type FeatureBaggingCombination, type FeatureBaggingOptions } from "./feature-bagging";

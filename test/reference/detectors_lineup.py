@@ -110,6 +110,24 @@ def feature_bagging(X, X_new):
     return record
 
 
+def feature_bagging_cases():
+    """101 columns, with the first seed whose draws include a subset of 100 columns: scikit-learn's
+    sample_without_replacement then uses reservoir sampling (ratio >= 0.99) instead of a permutation."""
+    from pyod.models.feature_bagging import FeatureBagging
+    X, X_new = uniform_data(seed=6, n=40, d=101, outliers=2, n_new=5)
+    for seed in range(1000):
+        rs = np.random.RandomState(seed)
+        counts = [np.random.RandomState(s).randint(50, 102) for s in rs.randint(np.iinfo(np.int32).max, size=10)]
+        if 100 in counts:
+            break
+    detector = FeatureBagging(random_state=seed)
+    record = outcome(detector, X, X_new)
+    record.update({"seed": seed, "features": [np.asarray(f).tolist() for f in detector.estimators_features_]})
+    max_record = outcome(FeatureBagging(random_state=SEED, combination="max"), *uniform_data(**SYNTHETIC))
+    return {"reservoir": {"data": {"seed": 6, "n": 40, "d": 101, "outliers": 2, "n_new": 5}, **record},
+            "maxCombination": max_record}
+
+
 def copod(X, X_new):
     from pyod.models.copod import COPOD
     return outcome(COPOD(), X, X_new)
@@ -134,7 +152,7 @@ def sod(X, X_new):
     return outcome(SOD(), X, X_new)
 
 
-EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases}
+EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
              "loda": loda, "cof": cof, "sod": sod}
 
