@@ -22,3 +22,4 @@ export { ABODDetector, type ABODOptions } from "./abod";
 export { CBLOFDetector, type CBLOFOptions } from "./cblof";
 export { nearestCenters, sklearnKMeans, type SklearnKMeansOptions, type SklearnKMeansResult } from "./sklearn-kmeans";
 export { FeatureBaggingDetector, type FeatureBaggingCombination, type FeatureBaggingOptions } from "./feature-bagging";
+export { COPODDetector, type COPODOptions } from "./copod";

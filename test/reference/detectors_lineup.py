@@ -133,6 +133,20 @@ def copod(X, X_new):
     return outcome(COPOD(), X, X_new)
 
 
+def copod_cases():
+    """Ties, a constant column, an exactly symmetric column (skewness 0: both tails), skewed columns; one column alone."""
+    from pyod.models.copod import COPOD
+    rs = np.random.RandomState(5)
+    symmetric = np.tile([-2.0, -1.0, 0.0, 1.0, 2.0], 8)
+    ties = rs.randint(0, 4, 40).astype(float)
+    skewed = rs.exponential(1.0, 40)
+    X = np.column_stack([symmetric, np.full(40, 7.0), ties, skewed, -skewed])
+    X_new = np.array([[0.0, 7.0, 1.0, 0.5, -0.5], [5.0, 7.0, 9.0, 6.0, -6.0], [-3.0, 8.0, -1.0, 0.0, 0.0]])
+    column, column_new = skewed.reshape(-1, 1), np.array([[0.1], [4.0], [-1.0]])
+    return {"mixed": {"X": X.tolist(), "XNew": X_new.tolist(), **outcome(COPOD(), X, X_new)},
+            "oneColumn": {"X": column.tolist(), "XNew": column_new.tolist(), **outcome(COPOD(), column, column_new)}}
+
+
 def loda(X, X_new):
     from pyod.models.loda import LODA
     detector = LODA(random_state=SEED)
@@ -152,7 +166,8 @@ def sod(X, X_new):
     return outcome(SOD(), X, X_new)
 
 
-EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases}
+EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases,
+               "copod": copod_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
              "loda": loda, "cof": cof, "sod": sod}
 
