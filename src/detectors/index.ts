@@ -23,3 +23,4 @@ export { CBLOFDetector, type CBLOFOptions } from "./cblof";
 export { nearestCenters, sklearnKMeans, type SklearnKMeansOptions, type SklearnKMeansResult } from "./sklearn-kmeans";
 export { FeatureBaggingDetector, type FeatureBaggingCombination, type FeatureBaggingOptions } from "./feature-bagging";
 export { COPODDetector, type COPODOptions } from "./copod";
+export { LODADetector, type LODAOptions } from "./loda";

@@ -156,6 +156,20 @@ def loda(X, X_new):
     return record
 
 
+def loda_cases():
+    """5 bins, 20 cuts, random_state 1 on 3 columns, one constant: each projection keeps one column, so some
+    projections are constant (np.histogram's range min - 0.5 .. max + 0.5)."""
+    from pyod.models.loda import LODA
+    X, X_new = uniform_data(seed=7, n=30, d=3, outliers=2, n_new=6)
+    X[:, 1] = 2.5
+    X_new[:, 1] = 2.5
+    detector = LODA(n_bins=5, n_random_cuts=20, random_state=1)
+    record = outcome(detector, X, X_new)
+    record.update({"X": X.tolist(), "XNew": X_new.tolist(), "projections": detector.projections_.tolist(),
+                   "limits": detector.limits_.tolist(), "histograms": detector.histograms_.tolist()})
+    return {"constantProjections": record}
+
+
 def cof(X, X_new):
     from pyod.models.cof import COF
     return outcome(COF(), X, X_new)
@@ -167,7 +181,7 @@ def sod(X, X_new):
 
 
 EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases,
-               "copod": copod_cases}
+               "copod": copod_cases, "loda": loda_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
              "loda": loda, "cof": cof, "sod": sod}
 
