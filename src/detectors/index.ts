@@ -24,3 +24,4 @@ export { nearestCenters, sklearnKMeans, type SklearnKMeansOptions, type SklearnK
 export { FeatureBaggingDetector, type FeatureBaggingCombination, type FeatureBaggingOptions } from "./feature-bagging";
 export { COPODDetector, type COPODOptions } from "./copod";
 export { LODADetector, type LODAOptions } from "./loda";
+export { COFDetector, type COFOptions } from "./cof";

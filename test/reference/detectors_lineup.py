@@ -175,13 +175,27 @@ def cof(X, X_new):
     return outcome(COF(), X, X_new)
 
 
+def cof_cases():
+    """k clamped to n - 1 on 8 rows; 3 neighbours beside 4 duplicated rows: duplicates' chaining distances are 0,
+    so their COF is 0 / 0 (0 after nan_to_num) and the row next to them x / 0 (the largest double)."""
+    from pyod.models.cof import COF
+    small, small_new = uniform_data(seed=8, n=8, d=2, outliers=1, n_new=9)
+    rs = np.random.RandomState(9)
+    X = np.vstack([np.zeros((4, 2)), [[1.0, 0.0]], rs.uniform(8, 12, (10, 2))])
+    X_new = np.vstack([np.zeros((4, 2)), [[0.5, 0.5]], rs.uniform(8, 12, (5, 2))])
+    return {
+        "clamped": {"X": small.tolist(), "XNew": small_new.tolist(), **outcome(COF(n_neighbors=20), small, small_new)},
+        "duplicates": {"X": X.tolist(), "XNew": X_new.tolist(), **outcome(COF(n_neighbors=3), X, X_new)},
+    }
+
+
 def sod(X, X_new):
     from pyod.models.sod import SOD
     return outcome(SOD(), X, X_new)
 
 
 EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases,
-               "copod": copod_cases, "loda": loda_cases}
+               "copod": copod_cases, "loda": loda_cases, "cof": cof_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
              "loda": loda, "cof": cof, "sod": sod}
 
