@@ -25,3 +25,4 @@ export { FeatureBaggingDetector, type FeatureBaggingCombination, type FeatureBag
 export { COPODDetector, type COPODOptions } from "./copod";
 export { LODADetector, type LODAOptions } from "./loda";
 export { COFDetector, type COFOptions } from "./cof";
+export { SODDetector, type SODOptions } from "./sod";

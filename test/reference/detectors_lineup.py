@@ -194,8 +194,26 @@ def sod(X, X_new):
     return outcome(SOD(), X, X_new)
 
 
+def sod_cases():
+    """8 neighbours, reference sets of 4, alpha 0.3 (some rows have no relevant feature: score 0) on the synthetic rows."""
+    from pyod.models.sod import SOD
+    import numba
+
+    @numba.njit
+    def numba_argsort(values):
+        return np.argsort(values)
+
+    X, X_new = uniform_data(**SYNTHETIC)
+    rs = np.random.RandomState(10)
+    arrays = [rs.randint(0, 4, n).astype(np.uint32) for n in (5, 18, 40, 300)]
+    return {"options": {"nNeighbors": 8, "refSet": 4, "alpha": 0.3,
+                        **outcome(SOD(n_neighbors=8, ref_set=4, alpha=0.3), X, X_new)},
+            "numbaArgsort": [{"values": a.tolist(), "order": numba_argsort(a).tolist()} for a in arrays]}
+
+
 EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases,
-               "copod": copod_cases, "loda": loda_cases, "cof": cof_cases}
+               "copod": copod_cases, "loda": loda_cases, "cof": cof_cases,
+               "sod": sod_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
              "loda": loda, "cof": cof, "sod": sod}
 
