@@ -26,3 +26,4 @@ export { COPODDetector, type COPODOptions } from "./copod";
 export { LODADetector, type LODAOptions } from "./loda";
 export { COFDetector, type COFOptions } from "./cof";
 export { SODDetector, type SODOptions } from "./sod";
+export { INNEDetector, type INNEOptions } from "./inne";

@@ -194,6 +194,15 @@ def sod(X, X_new):
     return outcome(SOD(), X, X_new)
 
 
+def inne(X, X_new):
+    from pyod.models.inne import INNE
+    detector = INNE(random_state=SEED)
+    record = outcome(detector, X, X_new)
+    record.update({"radii": detector._centroids_radius.tolist(),
+                   "ratios": detector._ratio.tolist()})
+    return record
+
+
 def sod_cases():
     """8 neighbours, reference sets of 4, alpha 0.3 (some rows have no relevant feature: score 0) on the synthetic rows."""
     from pyod.models.sod import SOD
@@ -215,7 +224,7 @@ EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feat
                "copod": copod_cases, "loda": loda_cases, "cof": cof_cases,
                "sod": sod_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
-             "loda": loda, "cof": cof, "sod": sod}
+             "loda": loda, "cof": cof, "sod": sod, "inne": inne}
 
 
 def main():
