@@ -27,3 +27,4 @@ export { LODADetector, type LODAOptions } from "./loda";
 export { COFDetector, type COFOptions } from "./cof";
 export { SODDetector, type SODOptions } from "./sod";
 export { INNEDetector, type INNEOptions } from "./inne";
+export { KDEDetector, type KDEBandwidth, type KDEOptions } from "./kde";
