@@ -28,3 +28,4 @@ export { COFDetector, type COFOptions } from "./cof";
 export { SODDetector, type SODOptions } from "./sod";
 export { INNEDetector, type INNEOptions } from "./inne";
 export { KDEDetector, type KDEBandwidth, type KDEOptions } from "./kde";
+export { GMMDetector, type GMMOptions } from "./gmm";

@@ -238,6 +238,30 @@ def kde_cases():
             "scott": {"bandwidth": "scott", **kde_record(X, X_new, "scott")}}
 
 
+def gmm(X, X_new):
+    from pyod.models.gmm import GMM
+    detector = GMM(random_state=SEED)
+    record = outcome(detector, X, X_new)
+    record.update({"means": detector.detector_.means_.tolist(), "weights": detector.detector_.weights_.tolist(),
+                   "iterations": int(detector.detector_.n_iter_)})
+    return record
+
+
+def gmm_cases():
+    """3 components (k-means initialisation from random_state 42, EM) on both datasets; 4 components, 2 inits."""
+    from pyod.models.gmm import GMM
+    records = {}
+    for name, (X, X_new), options in (("threeSynthetic", uniform_data(**SYNTHETIC), {"n_components": 3}),
+                                      ("threeCardio", datasets()[0]["cardio"], {"n_components": 3}),
+                                      ("fourTwoInits", uniform_data(**SYNTHETIC), {"n_components": 4, "n_init": 2})):
+        detector = GMM(random_state=SEED, **options)
+        record = outcome(detector, X, X_new)
+        record.update({"options": options, "means": detector.detector_.means_.tolist(),
+                       "weights": detector.detector_.weights_.tolist(), "iterations": int(detector.detector_.n_iter_)})
+        records[name] = record
+    return records
+
+
 def sod_cases():
     """8 neighbours, reference sets of 4, alpha 0.3 (some rows have no relevant feature: score 0) on the synthetic rows."""
     from pyod.models.sod import SOD
@@ -257,9 +281,9 @@ def sod_cases():
 
 EXTRA_CASES = {"abod": abod_cases, "cblof": cblof_cases, "feature_bagging": feature_bagging_cases,
                "copod": copod_cases, "loda": loda_cases, "cof": cof_cases,
-               "sod": sod_cases, "kde": kde_cases}
+               "sod": sod_cases, "kde": kde_cases, "gmm": gmm_cases}
 DETECTORS = {"abod": abod, "cblof": cblof, "feature_bagging": feature_bagging, "copod": copod,
-             "loda": loda, "cof": cof, "sod": sod, "inne": inne, "kde": kde}
+             "loda": loda, "cof": cof, "sod": sod, "inne": inne, "kde": kde, "gmm": gmm}
 
 
 def main():
