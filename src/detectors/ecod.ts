@@ -55,7 +55,7 @@ export class ECODDetector extends BaseDetector<Matrix> {
 }
 
 /** ECOD scores of every row of Z, with ECDFs and skewness estimated on Z itself. */
-function ecodScores(Z: Matrix): Float64Array {
+export function ecodScores(Z: Matrix): Float64Array {
   const { rows: n, cols: d } = Z;
   const grid = linspaceGrid(n);
   const kernels = denseKernels();
