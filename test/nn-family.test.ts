@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { VAEDetector } from "../src/nn/vae";
-import { DeepSVDDDetector, adjustCentre } from "../src/nn/deep-svdd";
+import { DeepSVDDDetector, adjustCentre, type DeepSVDDOptions } from "../src/nn/deep-svdd";
 import { SOGAALDetector, soGaalDiscriminatorLoss } from "../src/nn/so-gaal";
 import { MOGAALDetector, moGaalBlocks, moGaalTargets } from "../src/nn/mo-gaal";
 import { bceWithLogits } from "../src/nn/gaal";
@@ -76,7 +76,7 @@ describe("DeepSVDDDetector against PyTorch (Ruff et al. / PyOD)", () => {
     }
   }
   // The fixture's network is PyOD's: relu after every layer, the output's included.
-  const options = { hiddenUnits: [6, 3], outputActivation: "relu", dropoutRate: 0, weightDecay: ref.weightDecay, learningRate: ref.learningRate, epochs: 1, batchSize: ref.X.length, shuffle: false, seed: 0, ...QUIET } as const;
+  const options: DeepSVDDOptions = { hiddenUnits: [6, 3], outputActivation: "relu", dropoutRate: 0, weightDecay: ref.weightDecay, learningRate: ref.learningRate, epochs: 1, batchSize: ref.X.length, shuffle: false, seed: 0, ...QUIET };
 
   it("has no bias terms, fixes the centre from the initial forward pass (|c| < 0.1 pushed to ±0.1), takes PyTorch's Adam step with weight decay", async () => {
     const svdd = await new FromFixture(options).fit(ref.X);
@@ -107,7 +107,7 @@ describe("DeepSVDDDetector against PyTorch (Ruff et al. / PyOD)", () => {
 
   // The family's data: 90 standard-normal rows and 6 planted outliers.
   const planted = [...gaussianRows(5, 90, 4), ...gaussianRows(6, 6, 4, 5)];
-  const tiny = { hiddenUnits: [8, 4, 2], epochs: 3, batchSize: 16, progress: false } as const;
+  const tiny: DeepSVDDOptions = { hiddenUnits: [8, 4, 2], epochs: 3, batchSize: 16, progress: false };
 
   it("the default network (Ruff et al.: linear bias-free output layer) never maps every row to one point: distinct scores on seeds 0-15", async () => {
     const collapsed: string[] = [];
@@ -317,6 +317,23 @@ describe("deep family contract", () => {
     });
   }
 
+  it("DeepSVDDDetector: a loaded detector scores as saved, and a refit of it computes a new centre as a fresh fit does", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "svdd-refit-"));
+    const make = (): DeepSVDDDetector => new DeepSVDDDetector({ hiddenUnits: [8, 3], epochs: 2, batchSize: 16, seed: 4, progress: false });
+    const saved = await make().fit(X);
+    await saved.save(path.join(folder, "model"));
+    const loaded = await DeepSVDDDetector.load(path.join(folder, "model"));
+    assert.deepEqual(loaded.centre, saved.centre);
+    assert.deepEqual(Array.from(loaded.score(X)), Array.from(saved.score(X)));
+    const other = gaussianRows(8, 60, 4);
+    await loaded.fit(other);
+    const fresh = await make().fit(other);
+    assert.deepEqual(loaded.centre, fresh.centre, "the centre of the new rows");
+    assert.deepEqual(Array.from(loaded.trainingScores), Array.from(fresh.trainingScores));
+    for (const d of [saved, loaded, fresh]) d.dispose();
+    fs.rmSync(folder, { recursive: true });
+  });
+
   it("SO-GAAL and MO-GAAL: a refit on other rows equals a fresh fit on them (the derived discriminator width follows the rows)", async () => {
     const rows400 = gaussianRows(7, 400, 4);
     for (const make of [
@@ -344,6 +361,8 @@ describe("deep family contract", () => {
     assert.throws(() => new VAEDetector({ dropoutRate: 1 }), /dropoutRate must be in \[0, 1\)/);
     assert.throws(() => new DeepSVDDDetector({ hiddenUnits: [] }), /hiddenUnits must be a non-empty array/);
     assert.throws(() => new DeepSVDDDetector({ hiddenUnits: [4, 2], centre: [1] }), /centre must be 2 finite numbers/);
+    assert.throws(() => new DeepSVDDDetector({ hiddenUnits: [4, 2], centre: [0, 0] }), /centre must not be all zeros/);
+    assert.throws(() => new DeepSVDDDetector({ outputActivation: "softmax" as never }), /DeepSVDDDetector: outputActivation must be one of/);
     assert.throws(() => new MOGAALDetector({ k: 0 }), /MOGAALDetector: k/);
     assert.throws(() => new SOGAALDetector({ stopEpochs: 10, epochs: 5 }), /stopEpochs \(10\) must not exceed epochs \(5\)/);
     assert.throws(() => new SOGAALDetector({ validationSplit: 0.1 }), /validationSplit is not supported/);

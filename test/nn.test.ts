@@ -272,6 +272,9 @@ describe("AutoencoderDetector bad input", () => {
     assert.throws(() => new AutoencoderDetector({ outputActivation: "softmax" as never }), /outputActivation must be one of/);
     assert.throws(() => new AutoencoderDetector({ thresholdRule: { fixed: Number.NaN } }), /thresholdRule\.fixed/);
     await assert.rejects(new AutoencoderDetector({ ...small, learningRate: 1e30 }).fit(gaussianRows(1, 40, 3)), /loss became/);
+    const same = new AutoencoderDetector({ ...small, seed: 1 });
+    await assert.rejects(same.fit(Array.from({ length: 40 }, () => [1, 2, 3])), /AutoencoderDetector: all 40 training scores are .*: the 40 training rows are all the same/);
+    assert.equal(same.isFitted, false, "constant training scores are refused, not fitted");
   });
 });
 

@@ -12,11 +12,45 @@ export function checkContamination(contamination: number): number {
 }
 
 /**
+ * A value as an error message should show it: a number as itself (NaN, -1, Infinity), a string quoted and
+ * called a string, so that `"5"` is not mistaken for the number 5; other types by name.
+ * @example describeValue("5"); // 'the string "5"'
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+      return String(value);
+    case "string":
+      return `the string ${JSON.stringify(value)}`;
+    case "boolean":
+      return `the boolean ${value}`;
+    case "bigint":
+      return `the bigint ${value}n`;
+    case "function":
+      return "a function";
+    case "undefined":
+      return "undefined";
+    default:
+      return value === null ? "null" : Array.isArray(value) ? "an array" : "an object";
+  }
+}
+
+/**
+ * Throws a TypeError naming `name` and what was given unless `value` is a number (any number: NaN included).
+ * @example checkNumberType("5", "epochs"); // TypeError: epochs must be a number, got the string "5"
+ */
+export function checkNumberType(value: unknown, name: string): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
+  return value;
+}
+
+/**
  * An integer of at least `minimum` (default 1).
  * @example checkInteger(5, "nNeighbors"); // 5
  */
 export function checkInteger(value: number, name: string, minimum = 1): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
+  checkNumberType(value, name);
+  if (!Number.isSafeInteger(value) || value < minimum) {
     throw new RangeError(`${name} must be an integer >= ${minimum}, got ${value}`);
   }
   return value;
@@ -27,7 +61,8 @@ export function checkInteger(value: number, name: string, minimum = 1): number {
  * @example checkFiniteNumber(1e-5, "thresh", 0); // 1e-5
  */
 export function checkFiniteNumber(value: number, name: string, exclusiveMinimum?: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
+  checkNumberType(value, name);
+  if (!Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number, got ${value}`);
   }
   if (exclusiveMinimum !== undefined && !(value > exclusiveMinimum)) {
