@@ -32,7 +32,9 @@ export function gradientStep(tf: typeof TF, variables: readonly TF.Variable[], o
 /** GANs cannot use validation rows or early stopping on one loss: say so instead of ignoring them. */
 export function checkAdversarialSettings(settings: ResolvedTraining, name: string): void {
   if (settings.validationSplit > 0) throw new RangeError(`${name}: validationSplit is not supported (adversarial training has no single validation loss)`);
-  if (settings.validationData) throw new RangeError(`${name}: validationData is not supported (adversarial training has no single validation loss)`);
+  if (settings.validationData) {
+    throw new RangeError(`${name}: validationData is not supported (adversarial training has no single validation loss)`);
+  }
   if (settings.earlyStopping) throw new RangeError(`${name}: earlyStopping is not supported (the generator and discriminator losses do not settle to a minimum)`);
 }
 

@@ -85,7 +85,9 @@ export class DeepSVDDDetector extends NeuralDetector {
       }
       if (options.centre.every((value) => value === 0)) {
         // Ruff et al., Proposition 1: all-zero weights map every row to 0, the trivial optimum (PyOD refuses it too).
-        throw new RangeError("DeepSVDDDetector: centre must not be all zeros (all-zero weights would map every row onto it); omit it to fix c from the data");
+        throw new RangeError(
+          "DeepSVDDDetector: centre must not be all zeros (all-zero weights would map every row onto it); omit it to fix c from the data",
+        );
       }
       this.fixedCentre = Float32Array.from(options.centre);
     }
@@ -123,7 +125,8 @@ export class DeepSVDDDetector extends NeuralDetector {
     const last = this.hiddenUnits.length - 1;
     this.hiddenUnits.forEach((units, i) => {
       const activation = i === last ? this.outputActivation : this.activation;
-      model.add(seededDense(tf, `layer_${i + 1}`, units, activation, seeds[i], { useBias: false, inputDim: i === 0 ? cols : undefined }));
+      const inputDim = i === 0 ? cols : undefined;
+      model.add(seededDense(tf, `layer_${i + 1}`, units, activation, seeds[i], { useBias: false, inputDim }));
     });
     return model;
   }

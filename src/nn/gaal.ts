@@ -53,7 +53,8 @@ export abstract class GAALDetector extends NeuralDetector {
     this.generatorLearningRate = checkFiniteNumber(options.generatorLearningRate ?? 1e-4, `${name}: generatorLearningRate`, 0);
     this.momentum = checkFiniteNumber(options.momentum ?? 0.9, `${name}: momentum`);
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new RangeError(`${name}: momentum must be in [0, 1), got ${this.momentum}`);
-    this.discriminatorUnitsOption = options.discriminatorUnits === undefined ? undefined : checkInteger(options.discriminatorUnits, `${name}: discriminatorUnits`, 1);
+    const units = options.discriminatorUnits;
+    this.discriminatorUnitsOption = units === undefined ? undefined : checkInteger(units, `${name}: discriminatorUnits`, 1);
     checkAdversarialSettings(this.training, name);
     this.generatorCount = generators;
     this.noise = new SeededNoise(this.seed + 1);

@@ -186,8 +186,12 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     const what = `${name}: all ${scores.length} training scores are ${scores[0]}`;
     const rowLength = X.cols;
     const identicalRows = X.data.every((value, k) => value === X.data[k % rowLength]);
-    if (identicalRows) throw new Error(`${what}: the ${X.rows} training rows are all the same, so there is nothing to rank; fit on varied rows`);
-    throw new Error(`${what}: the network maps every training row to the same score (it collapsed), so it cannot rank them; ${this.collapseAdvice()}`);
+    if (identicalRows) {
+      throw new Error(`${what}: the ${X.rows} training rows are all the same, so there is nothing to rank; fit on varied rows`);
+    }
+    throw new Error(
+      `${what}: the network maps every training row to the same score (it collapsed), so it cannot rank them; ${this.collapseAdvice()}`,
+    );
   }
 
   /** The `validationData` option as network input, scaled like the training rows (undefined without it). */
