@@ -201,12 +201,15 @@ describe("interrupting a fit", () => {
     for (const [, make, X] of CLASSES.filter(([name]) => name === "AutoencoderDetector" || name === "SOGAALDetector")) {
       const detector = make({ epochs: 3000, seed: 4, progress: false });
       let batchesAtInterrupt = -1;
-      setTimeout(() => {
-        batchesAtInterrupt = detector.batches.count;
-        requestInterrupt();
-      }, 50);
+      // The timer starts with training (at its first batch) and fires 20 ms later, between two batches.
+      detector.batches.onBatch = (count) =>
+        count === 1 &&
+        setTimeout(() => {
+          batchesAtInterrupt = detector.batches.count;
+          requestInterrupt();
+        }, 20);
       await assert.rejects(detector.fit(X), InterruptedError);
-      assert.ok(batchesAtInterrupt > 0, "the timer fired while training");
+      assert.ok(batchesAtInterrupt >= 1, "the timer fired while training");
       assert.equal(detector.batches.count, batchesAtInterrupt, "no batch after the timer's interrupt");
       await pause();
       assert.equal(detector.batches.count, batchesAtInterrupt, "nothing goes on training in the background");
