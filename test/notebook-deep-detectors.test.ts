@@ -57,9 +57,13 @@ test("every detector appears in both tables, with mean ± spread over the seeds"
   }
 });
 
-test("the robust detectors rank the anomalies well on both data sets, even in quick mode", () => {
+// Measured in quick mode (wasm, 2 seeds): every detector but the GAAL pair at ROC-AUC 0.92-0.97, Deep SVDD 0.930 on
+// the cards and 0.970 on the heartbeats. The GAAL detectors swing with the seed after 3 epochs (SO-GAAL on the
+// cards: 0.475 ± 0.461), so only their rows are checked, above.
+test("every detector but SO-GAAL and MO-GAAL ranks the anomalies well on both data sets, even in quick mode (ROC-AUC > 0.85)", () => {
+  const steady = DETECTORS.filter((detector) => !detector.includes("GAAL"));
   for (const text of studyTables()) {
-    for (const detector of ["IForest", "VAE (β=0.001)", "GAN ensemble 3×3"]) assert.ok(rowOf(text, detector).auc > 0.85, `${detector}: ROC-AUC > 0.85`);
+    for (const detector of steady) assert.ok(rowOf(text, detector).auc > 0.85, `${detector}: ROC-AUC ${rowOf(text, detector).auc} > 0.85`);
   }
 });
 

@@ -4,6 +4,7 @@ import { checkSquareable, squareBound } from "./magnitude";
 import { percentile } from "./percentile";
 import { numpyMean } from "./summation";
 import { checkContamination, checkFiniteNumber } from "./validation";
+import { InterruptedError, interruptCheckpoint } from "./interrupt";
 
 /** Options every detector accepts. */
 export interface DetectorOptions {
@@ -25,6 +26,16 @@ export interface PredictProbaOptions {
 export interface PredictOptions {
   /** Use this score threshold instead of the one learned from `contamination`. */
   threshold?: number;
+}
+
+/** Options of an asynchronous {@link AsyncDetector.fit}. */
+export interface FitOptions {
+  /**
+   * Cancels the fit: once aborted, training stops before its next batch and `fit` rejects with an
+   * InterruptedError, leaving the detector as it was before the fit (its previous model, or unfitted). The
+   * kernel's Stop (`requestInterrupt`) does the same to every fit running when it arrives.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -72,9 +83,9 @@ export interface Detector extends FittedDetector {
  */
 export interface AsyncDetector extends FittedDetector {
   /** Learns from `X`; resolves to the detector once trained. */
-  fit(X: MatrixInput): Promise<this>;
+  fit(X: MatrixInput, options?: FitOptions): Promise<this>;
   /** `await fit(X)` then the training labels. */
-  fitPredict(X: MatrixInput): Promise<Uint8Array>;
+  fitPredict(X: MatrixInput, options?: FitOptions): Promise<Uint8Array>;
 }
 
 /**
@@ -107,7 +118,8 @@ interface FittedState {
  * TensorFlow.js model...). The subclass stores it with `this.model = ...` while fitting and reads it
  * with `this.model` anywhere else; reading it before a fit throws
  * `"<ClassName> is not fitted: call fit(X) first"` with the subclass's own name, so no subclass writes
- * that guard. A fit that throws leaves the detector unfitted (no half-replaced model).
+ * that guard. A fit that throws leaves the detector unfitted (no half-replaced model); an asynchronous fit
+ * that is interrupted (InterruptedError) leaves it as it was before the fit.
  *
  * **Fitted state is private.** Every array a detector hands out (`trainingScores`, `labels`, what
  * `fitPredict` returns, and subclass accessors such as `location` or `components`) is a fresh copy:
@@ -215,6 +227,16 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     this.fittedModel = undefined;
     this.fittingNames = undefined;
     this.fittingBound = undefined;
+  }
+
+  /** A function that puts the current fitted state back (what an interrupted fit does). */
+  protected fittedStateRestorer(): () => void {
+    const fitted = this.fitted;
+    const model = this.fittedModel;
+    return () => {
+      this.fitted = fitted;
+      this.fittedModel = model;
+    };
   }
 
   /** Forgets the fitted state (a detector whose model was freed is no longer fitted). */
@@ -407,23 +429,40 @@ export abstract class AsyncBaseDetector<Model = unknown> extends DetectorCore<Mo
 
   /**
    * Learns the model from the training rows (store it with `this.model = ...`) and resolves to their
-   * scores (same row order). `X` is the detector's own copy of the data.
+   * scores (same row order). `X` is the detector's own copy of the data. Call `checkInterrupt` between
+   * steps (each batch): it throws an InterruptedError once the fit must stop, and the subclass then puts
+   * back what it had before the fit (`fit` does so for the fitted state).
    */
-  protected abstract fitScores(X: Matrix): Promise<Float64Array>;
+  protected abstract fitScores(X: Matrix, checkInterrupt: () => void): Promise<Float64Array>;
 
-  async fit(X: MatrixInput): Promise<this> {
+  /**
+   * Learns from `X`. Rejects with an InterruptedError when `options.signal` aborts or the kernel's Stop
+   * arrives while training, and then leaves the detector as it was before (its previous fit, or unfitted).
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * setTimeout(() => controller.abort("too slow"), 60_000);
+   * await detector.fit(X, { signal: controller.signal }); // InterruptedError after a minute
+   * ```
+   */
+  async fit(X: MatrixInput, options: FitOptions = {}): Promise<this> {
+    const checkInterrupt = interruptCheckpoint(options.signal);
+    checkInterrupt(); // an already aborted signal: nothing starts
+    const restore = this.fittedStateRestorer();
     const matrix = this.beginFit(X);
     try {
-      this.completeFit(matrix, await this.fitScores(matrix));
+      this.completeFit(matrix, await this.fitScores(matrix, checkInterrupt));
     } catch (error) {
-      this.forgetFit();
+      if (error instanceof InterruptedError) restore();
+      else this.forgetFit();
       throw error;
     }
     return this;
   }
 
-  async fitPredict(X: MatrixInput): Promise<Uint8Array> {
-    return (await this.fit(X)).labels;
+  async fitPredict(X: MatrixInput, options: FitOptions = {}): Promise<Uint8Array> {
+    return (await this.fit(X, options)).labels;
   }
 }
 

@@ -5,13 +5,21 @@
  * @example describeValue("0.1"); // 'the string "0.1"'
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === "string") {
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  switch (typeof value) {
+    case "string":
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+    case "bigint":
+      return `the bigint ${value}n`;
+    case "boolean":
+      return `the boolean ${value}`;
+    case "function":
+      return "a function";
+    case "object":
+      if (value === null) return "null";
+      return Array.isArray(value) ? "an array" : `an object (${value.constructor?.name ?? "Object"})`;
+    default:
+      return String(value); // numbers (NaN, -1, Infinity) as themselves; undefined
   }
-  if (typeof value === "bigint") return `the bigint ${value}n`;
-  if (typeof value === "boolean") return `the boolean ${value}`;
-  if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;
-  return String(value);
 }
 
 /**

@@ -11,7 +11,7 @@ import { RandomState } from "../random";
 import { progressBar } from "../display/progress";
 import { HostAdam } from "./host-adam";
 import { HostSGD } from "./host-sgd";
-import type { ResolvedTraining, TrainingHistory } from "./training";
+import { beforeBatch, type ResolvedTraining, type TrainingHistory, type TrainingRun } from "./training";
 
 /** A training history with every named loss per epoch. */
 export interface AdversarialHistory extends TrainingHistory {
@@ -29,20 +29,28 @@ export function gradientStep(tf: typeof TF, variables: readonly TF.Variable[], o
   return result;
 }
 
-/** GANs cannot use a validation split or early stopping on one loss: say so instead of ignoring them. */
+/** GANs cannot use validation rows or early stopping on one loss: say so instead of ignoring them. */
 export function checkAdversarialSettings(settings: ResolvedTraining, name: string): void {
   if (settings.validationSplit > 0) throw new RangeError(`${name}: validationSplit is not supported (adversarial training has no single validation loss)`);
+  if (settings.validationData) {
+    throw new RangeError(`${name}: validationData is not supported (adversarial training has no single validation loss)`);
+  }
   if (settings.earlyStopping) throw new RangeError(`${name}: earlyStopping is not supported (the generator and discriminator losses do not settle to a minimum)`);
 }
 
+/**
+ * Trains with `step` on every batch of every epoch. As {@link trainModel}: the event loop runs and
+ * `run.checkInterrupt` is asked before every batch; no tensor is left behind when it stops training.
+ */
 export async function trainAdversarial(
   tf: typeof TF,
   data: TF.Tensor,
   settings: ResolvedTraining,
   seed: number,
-  label: string,
+  run: Omit<TrainingRun, "validationData">,
   step: (batch: TF.Tensor, epoch: number) => Record<string, number>,
 ): Promise<AdversarialHistory> {
+  const { label = "training", checkInterrupt } = run;
   const n = data.shape[0];
   if (n < 1) throw new RangeError(`${label}: no training rows`);
   const random = new RandomState(seed);
@@ -54,6 +62,7 @@ export async function trainAdversarial(
     const sums: Record<string, number> = {};
     try {
       for (let start = 0; start < n; start += settings.batchSize) {
+        await beforeBatch(checkInterrupt);
         const size = Math.min(settings.batchSize, n - start);
         const batch = epochData.slice(start, size);
         try {
@@ -74,7 +83,6 @@ export async function trainAdversarial(
     const summary = Object.entries(losses).map(([name, values]) => `${name} ${format(values[values.length - 1])}`).join(" · ");
     if (typeof settings.progress === "function") settings.progress({ epoch, loss: Object.values(losses)[0]?.at(-1) ?? NaN, seconds });
     bar?.update(epoch, summary);
-    await new Promise((resolve) => setImmediate(resolve));
   }
   const seconds = (performance.now() - started) / 1000;
   const first = Object.values(losses)[0] ?? [];

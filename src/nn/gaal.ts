@@ -15,9 +15,10 @@ import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { applyColumnAffine } from "./input-scaling";
 import { tfjs } from "./tf";
-import { applyStack, SeededNoise } from "./dense-blocks";
+import { applyStack, layerNamed, SeededNoise } from "./dense-blocks";
 import { checkAdversarialSettings, trainAdversarial, type AdversarialHistory } from "./adversarial-training";
 import { HostSGD } from "./host-sgd";
+import type { TrainingRun } from "./training";
 
 export interface GAALOptions extends NeuralDetectorOptions {
   /** Epochs in which the generators train (the discriminator trains all `epochs`). Default 20; `epochs` default 3 × stopEpochs. */
@@ -37,9 +38,10 @@ export abstract class GAALDetector extends NeuralDetector {
   readonly stopEpochs: number;
   readonly generatorLearningRate: number;
   readonly momentum: number;
-  /** The discriminator's hidden width (known once fitted when derived from the rows). */
-  discriminatorUnits: number | undefined;
   protected readonly noise: SeededNoise;
+  /** The `discriminatorUnits` option; undefined: ⌈√rows⌉ of each fit's rows. */
+  private readonly discriminatorUnitsOption: number | undefined;
+  /** Rows of the fit in progress (the derived discriminator width). */
   private fitRows = 0;
 
   protected constructor(options: GAALOptions, generators: number) {
@@ -51,7 +53,8 @@ export abstract class GAALDetector extends NeuralDetector {
     this.generatorLearningRate = checkFiniteNumber(options.generatorLearningRate ?? 1e-4, `${name}: generatorLearningRate`, 0);
     this.momentum = checkFiniteNumber(options.momentum ?? 0.9, `${name}: momentum`);
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new RangeError(`${name}: momentum must be in [0, 1), got ${this.momentum}`);
-    this.discriminatorUnits = options.discriminatorUnits === undefined ? undefined : checkInteger(options.discriminatorUnits, `${name}: discriminatorUnits`, 1);
+    const units = options.discriminatorUnits;
+    this.discriminatorUnitsOption = units === undefined ? undefined : checkInteger(units, `${name}: discriminatorUnits`, 1);
     checkAdversarialSettings(this.training, name);
     this.generatorCount = generators;
     this.noise = new SeededNoise(this.seed + 1);
@@ -64,14 +67,22 @@ export abstract class GAALDetector extends NeuralDetector {
     return super.history as AdversarialHistory;
   }
 
-  protected override async fitScores(X: Matrix): Promise<Float64Array> {
+  /**
+   * The discriminator's hidden width: once fitted, the fitted network's (⌈√rows⌉ of the last fit's rows unless
+   * the option fixed it); before, the option (undefined when derived from the rows).
+   */
+  get discriminatorUnits(): number | undefined {
+    if (!this.isFitted) return this.discriminatorUnitsOption;
+    return layerNamed(this.model, "discriminator_1").getConfig().units as number;
+  }
+
+  protected override async fitScores(X: Matrix, checkInterrupt: () => void): Promise<Float64Array> {
     this.fitRows = X.rows;
-    return super.fitScores(X);
+    return super.fitScores(X, checkInterrupt);
   }
 
   /** Inputs [noise, rows]; outputs [G₀(noise), …, D-logit(rows)]: every sub-network in one model to save. */
   protected buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel {
-    this.discriminatorUnits ??= Math.ceil(Math.sqrt(this.fitRows));
     const seeds = layerSeeds(seed, 2 * this.generatorCount + 2);
     const noise = tf.input({ shape: [cols], name: "noise" });
     const rows = tf.input({ shape: [cols], name: "rows" });
@@ -91,7 +102,7 @@ export abstract class GAALDetector extends NeuralDetector {
       }
       outputs.push(h);
     }
-    const units = this.discriminatorUnits;
+    const units = this.discriminatorUnitsOption ?? Math.ceil(Math.sqrt(this.fitRows)); // PyOD: ⌈√n⌉, per fit
     const hidden = tf.layers
       .dense({
         name: "discriminator_1",
@@ -161,7 +172,7 @@ export abstract class GAALDetector extends NeuralDetector {
     return model.layers.filter((layer) => layer.name.startsWith(prefix)).flatMap((layer) => layer.trainableWeights.map((w) => w.read() as TF.Variable));
   }
 
-  protected override async trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor): Promise<AdversarialHistory> {
+  protected override async trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor, run: TrainingRun): Promise<AdversarialHistory> {
     this.noise.reset();
     const discriminator = this.variablesOf(model, "discriminator_");
     const dOptimizer = new HostSGD(discriminator, this.training.learningRate, this.momentum);
@@ -169,7 +180,8 @@ export abstract class GAALDetector extends NeuralDetector {
       const variables = this.variablesOf(model, `generator_${g}_`);
       return { variables, optimizer: new HostSGD(variables, this.generatorLearningRate, this.momentum) };
     });
-    return trainAdversarial(tf, input, this.training, this.seed, `${this.constructor.name} training`, (batch, epoch) =>
+    const label = `${this.constructor.name} training`;
+    return trainAdversarial(tf, input, this.training, this.seed, { label, checkInterrupt: run.checkInterrupt }, (batch, epoch) =>
       this.trainStep(tf, model, input, batch, epoch <= this.stopEpochs, { variables: discriminator, optimizer: dOptimizer }, generators),
     );
   }
@@ -190,7 +202,7 @@ export abstract class GAALDetector extends NeuralDetector {
       stopEpochs: this.stopEpochs,
       generatorLearningRate: this.generatorLearningRate,
       momentum: this.momentum,
-      discriminatorUnits: this.discriminatorUnits,
+      discriminatorUnits: this.discriminatorUnitsOption,
     };
   }
 }

@@ -22,6 +22,7 @@ import { applyStack, checkActivationName, checkUnits, seededDense } from "./dens
 import { checkAdversarialSettings, gradientStep, trainAdversarial, type AdversarialHistory } from "./adversarial-training";
 import { bceWithLogits } from "./gaal";
 import { HostAdam } from "./host-adam";
+import type { TrainingRun } from "./training";
 
 export interface GANEnsembleOptions extends NeuralDetectorOptions {
   /** Number of generators (encoder-decoders), I. Default 3. */
@@ -133,7 +134,7 @@ export class GANEnsembleDetector extends NeuralDetector {
     return tf.div(tf.addN(pairs), pairs.length) as TF.Tensor1D;
   }
 
-  protected override async trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor): Promise<AdversarialHistory> {
+  protected override async trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor, run: TrainingRun): Promise<AdversarialHistory> {
     const variablesOf = (prefix: string): TF.Variable[] =>
       model.layers.filter((layer) => layer.name.startsWith(prefix)).flatMap((layer) => layer.trainableWeights.map((w) => w.read() as TF.Variable));
     // GANomaly's Adam: β1 = 0.5.
@@ -146,7 +147,8 @@ export class GANEnsembleDetector extends NeuralDetector {
       return { variables, optimizer: new HostAdam(variables, this.training.learningRate, 0.5, 0.999, 1e-8) };
     });
     const pairs = new RandomState(this.seed + 7);
-    return trainAdversarial(tf, input, this.training, this.seed, "GANEnsembleDetector training", (batch) => {
+    const label = "GANEnsembleDetector training";
+    return trainAdversarial(tf, input, this.training, this.seed, { label, checkInterrupt: run.checkInterrupt }, (batch) => {
       const i = pairs.randint(0, this.generators);
       const j = pairs.randint(0, this.discriminators);
       const generator = gradientStep(tf, generators[i].variables, generators[i].optimizer, () => this.generatorLoss(tf, model, i, j, batch));

@@ -8,11 +8,12 @@
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
 import { AsyncBaseDetector, type DetectorOptions } from "../core/detector";
+import { InterruptedError } from "../core/interrupt";
 import { createMatrix, toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
-import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions } from "./training";
+import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions, type TrainingRun } from "./training";
 import {
   applyColumnAffine,
   checkFloat32Range,
@@ -130,11 +131,16 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   /**
    * Trains the network on the (scaled) input. Default: the single-loss loop of {@link trainModel} on
    * `batchLoss`; detectors whose training alternates several losses (GANs) override it and return the same
-   * history.
+   * history. `run` carries the validation input and the interrupt check (before every batch).
    */
-  protected trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor, validation?: TF.Tensor): Promise<TrainingHistory> {
+  protected trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor, run: TrainingRun): Promise<TrainingHistory> {
     const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
-    return trainModel(tf, trainable, input, this.training, this.seed, `${this.constructor.name} training`, validation);
+    return trainModel(tf, trainable, input, this.training, this.seed, { label: `${this.constructor.name} training`, ...run });
+  }
+
+  /** What to try when a fit's training scores are all equal (the network collapsed); see {@link fitScores}. */
+  protected collapseAdvice(): string {
+    return "try another seed, a smaller learningRate, fewer epochs or wider layers";
   }
 
   /** Options to store with a saved model, from which the subclass's constructor rebuilds the detector. */
@@ -158,32 +164,56 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     return this.fittedNetwork().model;
   }
 
-  protected async fitScores(X: Matrix): Promise<Float64Array> {
-    const { tf, info } = await useBackend(this.backendPreference);
-    this.dispose();
-    checkFloat32Range(X, "X"); // before the scaling is learned from X: a standard scaler turns 1e300 into 0
-    const affine = fitColumnAffine(this.preprocessing, X);
-    const scaled = applyColumnAffine(affine, X);
-    // Every tensor made here is freed on every way out, an input the network refuses (its shape) included.
-    let validation: TF.Tensor | undefined;
-    let input: TF.Tensor | undefined;
+  /**
+   * Builds and trains a new network, then scores the training rows with it. The previous network stays
+   * until the new one is trained: an interrupted fit puts it back (the detector is as before the fit), any
+   * other failure frees both. Training scores that are all equal are refused: such a network ranks nothing.
+   */
+  protected async fitScores(X: Matrix, checkInterrupt: () => void): Promise<Float64Array> {
+    const previous = this.state;
+    this.state = undefined;
     let model: TF.LayersModel | undefined;
+    let input: TF.Tensor | undefined;
+    let validation: TF.Tensor | undefined;
     try {
+      const { tf, info } = await useBackend(this.backendPreference);
+      checkFloat32Range(X, "X"); // before the scaling is learned from X: a standard scaler turns 1e300 into 0
+      const affine = fitColumnAffine(this.preprocessing, X);
+      const scaled = applyColumnAffine(affine, X);
       validation = this.validationInput(tf, affine, X.cols);
       input = this.toInput(tf, scaled);
       model = this.buildModel(tf, X.cols, this.seed);
       this.beforeTraining(tf, model, input);
-      const history = await this.trainNetwork(tf, model, input, validation);
+      const history = await this.trainNetwork(tf, model, input, { validationData: validation, checkInterrupt });
+      const scores = this.rowScores(this.scoreInput(tf, model, input), X.rows);
+      this.refuseConstantScores(scores, X);
       this.state = { model, affine, history, backend: info };
-      return this.rowScores(this.scoreInput(tf, model, input), X.rows);
+      previous?.model.dispose();
+      return scores;
     } catch (error) {
       model?.dispose();
-      this.state = undefined;
+      if (error instanceof InterruptedError) this.state = previous;
+      else previous?.model.dispose();
       throw error;
     } finally {
       input?.dispose();
       validation?.dispose();
     }
+  }
+
+  /** Throws when every training score is the same value: a collapsed network (or identical rows) ranks nothing. */
+  private refuseConstantScores(scores: Float64Array, X: Matrix): void {
+    if (scores.length < 2 || !scores.every((value) => value === scores[0])) return;
+    const name = this.constructor.name;
+    const what = `${name}: all ${scores.length} training scores are ${scores[0]}`;
+    const rowLength = X.cols;
+    const identicalRows = X.data.every((value, k) => value === X.data[k % rowLength]);
+    if (identicalRows) {
+      throw new Error(`${what}: the ${X.rows} training rows are all the same, so there is nothing to rank; fit on varied rows`);
+    }
+    throw new Error(
+      `${what}: the network maps every training row to the same score (it collapsed), so it cannot rank them; ${this.collapseAdvice()}`,
+    );
   }
 
   /** The `validationData` option as network input, scaled like the training rows (undefined without it). */

@@ -10,17 +10,27 @@
 import type * as TF from "@tensorflow/tfjs";
 import { RandomState } from "../random";
 import { progressBar, type ProgressBar } from "../display/progress";
-import { checkInteger } from "../core/validation";
+import { checkInteger, checkNumberType, describeValue } from "../core/validation";
+
+/** The option as a number, or a TypeError naming it and what was given (a string stays a string in the message). */
+function numberOption(value: unknown, name: string): number {
+  checkNumberType(value, name);
+  return value;
+}
 import { HostAdam } from "./host-adam";
+import { EarlyStoppingRule } from "./early-stopping";
 import type { MatrixInput } from "../core/matrix";
 
-/** Early stopping, as Keras's `EarlyStopping` callback. */
+/**
+ * Early stopping, as Keras's `EarlyStopping` callback: training stops `patience` epochs after the best one
+ * (the epochs in between not improving on it by more than `minDelta`), and the best epoch's weights are put back.
+ */
 export interface EarlyStoppingOptions {
   /** Quantity watched: "val_loss" (default when there is a validation split) or "loss". */
   monitor?: "val_loss" | "loss";
-  /** Epochs without improvement before stopping. Default 10. */
+  /** Epochs without improvement before stopping (Keras: 1 and 0 both stop at the first one). Default 10. */
   patience?: number;
-  /** Smallest decrease that counts as an improvement. Default 0. */
+  /** Smallest decrease that counts as an improvement (>= 0). Default 0. */
   minDelta?: number;
   /** Put back the weights of the best epoch at the end. Default true (Keras: false). */
   restoreBestWeights?: boolean;
@@ -73,7 +83,7 @@ export interface TrainingHistory {
   readonly valLoss: readonly number[];
   /** Epoch (1-based) whose weights the model ends with. */
   readonly bestEpoch: number;
-  /** Whether early stopping ended training before `epochs`. */
+  /** Whether early stopping's rule stopped training (Keras's `stopped_epoch`; it may fire at the last epoch). */
   readonly stoppedEarly: boolean;
   /** Wall seconds of training. */
   readonly seconds: number;
@@ -100,33 +110,55 @@ export interface ResolvedTraining {
 export function resolveTraining(options: TrainingOptions, context: string): ResolvedTraining {
   const epochs = checkInteger(options.epochs ?? 100, `${context}: epochs`, 1);
   const batchSize = checkInteger(options.batchSize ?? 32, `${context}: batchSize`, 1);
-  const learningRate = options.learningRate ?? 0.001;
+  const learningRate = numberOption(options.learningRate ?? 0.001, `${context}: learningRate`);
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new RangeError(`${context}: learningRate must be a positive number, got ${String(learningRate)}`);
+    throw new RangeError(`${context}: learningRate must be a positive finite number, got ${learningRate}`);
   }
-  const validationSplit = options.validationSplit ?? 0;
+  const validationSplit = numberOption(options.validationSplit ?? 0, `${context}: validationSplit`);
   if (!(validationSplit >= 0 && validationSplit < 1)) {
-    throw new RangeError(`${context}: validationSplit must be in [0, 1), got ${String(validationSplit)}`);
+    throw new RangeError(`${context}: validationSplit must be in [0, 1), got ${validationSplit}`);
   }
   const validationData = options.validationData !== undefined;
   if (validationData && validationSplit > 0) {
     throw new RangeError(`${context}: give validationSplit or validationData, not both`);
   }
-  const validates = validationSplit > 0 || validationData;
-  let earlyStopping: Required<EarlyStoppingOptions> | false = false;
-  if (options.earlyStopping) {
-    const monitor = options.earlyStopping.monitor ?? (validates ? "val_loss" : "loss");
-    if (monitor === "val_loss" && !validates) {
-      throw new RangeError(`${context}: earlyStopping monitors "val_loss" but validationSplit is 0 and no validationData is given; set validationSplit (e.g. 0.1) or monitor "loss"`);
-    }
-    earlyStopping = {
-      monitor,
-      patience: checkInteger(options.earlyStopping.patience ?? 10, `${context}: earlyStopping.patience`, 0),
-      minDelta: options.earlyStopping.minDelta ?? 0,
-      restoreBestWeights: options.earlyStopping.restoreBestWeights ?? true,
-    };
+  const earlyStopping = resolveEarlyStopping(options.earlyStopping, validationSplit > 0 || validationData, context);
+  const shuffle = checkBoolean(options.shuffle ?? true, `${context}: shuffle`);
+  const progress = options.progress ?? true;
+  if (typeof progress !== "boolean" && typeof progress !== "function") {
+    throw new TypeError(`${context}: progress must be true, false or a function, got ${describeValue(progress)}`);
   }
-  return { epochs, batchSize, learningRate, validationSplit, validationData, earlyStopping, shuffle: options.shuffle ?? true, progress: options.progress ?? true };
+  return { epochs, batchSize, learningRate, validationSplit, validationData, earlyStopping, shuffle, progress };
+}
+
+function resolveEarlyStopping(option: unknown, validates: boolean, context: string): Required<EarlyStoppingOptions> | false {
+  if (option === undefined || option === false) return false;
+  const given = (option === true ? {} : option) as EarlyStoppingOptions; // true: the defaults
+  if (typeof given !== "object" || given === null || Array.isArray(given)) {
+    throw new TypeError(`${context}: earlyStopping must be false or an object such as { patience: 10 }, got ${describeValue(option)}`);
+  }
+  const monitor = given.monitor ?? (validates ? "val_loss" : "loss");
+  if (monitor !== "loss" && monitor !== "val_loss") {
+    throw new RangeError(`${context}: earlyStopping.monitor must be "loss" or "val_loss", got ${describeValue(monitor)}`);
+  }
+  if (monitor === "val_loss" && !validates) {
+    throw new RangeError(`${context}: earlyStopping monitors "val_loss" but validationSplit is 0 and no validationData is given; set validationSplit (e.g. 0.1) or monitor "loss"`);
+  }
+  const minDelta = numberOption(given.minDelta ?? 0, `${context}: earlyStopping.minDelta`);
+  if (!(Number.isFinite(minDelta) && minDelta >= 0)) {
+    throw new RangeError(`${context}: earlyStopping.minDelta must be a finite number >= 0, got ${minDelta}`);
+  }
+  return {
+    monitor,
+    patience: checkInteger(given.patience ?? 10, `${context}: earlyStopping.patience`, 0),
+    minDelta,
+    restoreBestWeights: checkBoolean(given.restoreBestWeights ?? true, `${context}: earlyStopping.restoreBestWeights`),
+  };
+}
+
+function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be true or false, got ${describeValue(value)}`);
+  return value;
 }
 
 /** What the loop needs from a model. */
@@ -137,10 +169,24 @@ export interface Trainable {
   loss(batch: TF.Tensor, training: boolean): TF.Scalar;
 }
 
+/** What one training run gets besides the model, the data and the settings. */
+export interface TrainingRun {
+  /** Names the run in the progress bar and in errors. Default "training". */
+  label?: string;
+  /** Validation samples (like `data`), when `settings.validationData`; only read, never disposed. */
+  validationData?: TF.Tensor;
+  /**
+   * Throws (an InterruptedError) once the run must stop: the kernel's interrupt or the fit's AbortSignal
+   * (`interruptCheckpoint` of src/core/interrupt.ts). Called before every batch.
+   */
+  checkInterrupt?: () => void;
+}
+
 /**
  * Trains `trainable` on `data` (first axis = samples). Seeded: same seed and backend, same losses.
- * `validationData` (samples like `data`, when `settings.validationData`) is only read, never disposed.
- * Leaves no tensors behind but the model's weights.
+ * Before every batch the loop lets the event loop run (a redrawn progress bar goes out, an interrupt or a
+ * timer gets in) and calls `run.checkInterrupt`, whose error ends training there. Leaves no tensors behind
+ * but the model's weights, whether training ends, stops early or is interrupted.
  */
 export async function trainModel(
   tf: typeof TF,
@@ -148,9 +194,9 @@ export async function trainModel(
   data: TF.Tensor,
   settings: ResolvedTraining,
   seed: number,
-  label = "training",
-  validationData?: TF.Tensor,
+  run: TrainingRun = {},
 ): Promise<TrainingHistory> {
+  const { label = "training", validationData, checkInterrupt } = run;
   if (settings.validationData !== (validationData !== undefined)) {
     throw new Error(`${label}: validationData was ${settings.validationData ? "announced but not passed" : "passed without the validationData option"}`);
   }
@@ -166,36 +212,44 @@ export async function trainModel(
   const optimizer = new HostAdam(variables, settings.learningRate);
   const train = nValidation > 0 ? data.slice(0, nTrain) : data;
   const validation = nValidation > 0 ? data.slice(nTrain, nValidation) : validationData;
+  const stopping = settings.earlyStopping === false ? undefined : settings.earlyStopping;
+  const rule = stopping === undefined ? undefined : new EarlyStoppingRule(stopping.patience, stopping.minDelta);
   const bar = progressFor(settings, label);
   const losses: number[] = [];
   const valLosses: number[] = [];
   const started = performance.now();
-  let best = Infinity;
   let bestEpoch = 0;
   let bestWeights: TF.Tensor[] | undefined;
-  let waited = 0;
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       // One gather per epoch, then cheap contiguous slices: fewer kernel launches per step than a gather per batch.
       const epochData = settings.shuffle ? tf.tidy(() => tf.gather(train, tf.tensor1d(random.permutation(nTrain), "int32"))) : train;
       const batchLosses: TF.Scalar[] = [];
-      for (let start = 0; start < nTrain; start += settings.batchSize) {
-        const size = Math.min(settings.batchSize, nTrain - start);
-        const batch = epochData.slice(start, size);
-        const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
-        const gradients = variables.map((variable) => grads[variable.name]);
-        optimizer.apply(tf, gradients);
-        for (const gradient of gradients) gradient.dispose();
-        // The last batch may be short: weight by size (Keras), sum at the end, one sync per epoch.
-        batchLosses.push(size === settings.batchSize ? cost : weightLoss(tf, cost, size / settings.batchSize));
-        batch.dispose();
+      let loss: number;
+      try {
+        for (let start = 0; start < nTrain; start += settings.batchSize) {
+          await beforeBatch(checkInterrupt);
+          const size = Math.min(settings.batchSize, nTrain - start);
+          const batch = epochData.slice(start, size);
+          try {
+            const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
+            const gradients = variables.map((variable) => grads[variable.name]);
+            optimizer.apply(tf, gradients);
+            for (const gradient of gradients) gradient.dispose();
+            // The last batch may be short: weight by size (Keras), sum at the end, one sync per epoch.
+            batchLosses.push(size === settings.batchSize ? cost : weightLoss(tf, cost, size / settings.batchSize));
+          } finally {
+            batch.dispose();
+          }
+        }
+        const total = tf.addN(batchLosses);
+        loss = ((await total.data())[0] * settings.batchSize) / nTrain;
+        total.dispose();
+      } finally {
+        for (const value of batchLosses) value.dispose();
+        if (epochData !== train) epochData.dispose();
       }
-      if (epochData !== train) epochData.dispose();
-      const total = tf.addN(batchLosses);
-      const loss = ((await total.data())[0] * settings.batchSize) / nTrain;
-      total.dispose();
-      for (const value of batchLosses) value.dispose();
       if (!Number.isFinite(loss)) {
         throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}; lower learningRate or scale the inputs`);
       }
@@ -205,25 +259,21 @@ export async function trainModel(
       const seconds = (performance.now() - started) / 1000;
       report(bar, settings, { epoch, loss, valLoss, seconds });
 
-      const monitored = settings.earlyStopping && settings.earlyStopping.monitor === "val_loss" ? valLoss! : loss;
-      const minDelta = settings.earlyStopping ? settings.earlyStopping.minDelta : 0;
-      if (monitored < best - minDelta) {
-        best = monitored;
-        bestEpoch = epoch;
-        waited = 0;
-        if (settings.earlyStopping && settings.earlyStopping.restoreBestWeights) {
-          for (const weight of bestWeights ?? []) weight.dispose();
-          bestWeights = trainable.model.getWeights().map((weight) => weight.clone());
-        }
-      } else if (settings.earlyStopping && ++waited > settings.earlyStopping.patience) {
+      if (rule === undefined || stopping === undefined) continue;
+      const verdict = rule.update(epoch, stopping.monitor === "val_loss" ? valLoss! : loss);
+      if (verdict === "improved" && stopping.restoreBestWeights) {
+        for (const weight of bestWeights ?? []) weight.dispose();
+        bestWeights = trainable.model.getWeights().map((weight) => weight.clone());
+      }
+      if (verdict === "stop") {
         stoppedEarly = true;
         break;
       }
-      // Let the kernel send the redrawn bar (and hear an interrupt) between epochs.
-      await new Promise((resolve) => setImmediate(resolve));
     }
-    if (bestWeights !== undefined) trainable.model.setWeights(bestWeights);
-    else bestEpoch = losses.length;
+    if (bestWeights !== undefined) {
+      trainable.model.setWeights(bestWeights);
+      bestEpoch = rule!.bestEpoch;
+    } else bestEpoch = losses.length;
   } finally {
     for (const weight of bestWeights ?? []) weight.dispose();
     if (nValidation > 0) {
@@ -243,6 +293,15 @@ export async function trainModel(
     validationRows: validation === undefined ? 0 : validation.shape[0],
     backend: tf.getBackend(),
   };
+}
+
+/**
+ * What every training loop does before a batch: lets the event loop run (the progress bar's redraw goes out,
+ * the kernel's interrupt or a timer gets in), then asks whether to stop (`checkInterrupt` throws).
+ */
+export async function beforeBatch(checkInterrupt: (() => void) | undefined): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  checkInterrupt?.();
 }
 
 function weightLoss(tf: typeof TF, cost: TF.Scalar, weight: number): TF.Scalar {
