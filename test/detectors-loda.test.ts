@@ -53,7 +53,7 @@ describe("LODADetector (PyOD LODA)", () => {
 
   it("rejects bad options and data with errors naming the problem", () => {
     assert.throws(() => new LODADetector({ nBins: 0 }), /nBins must be an integer >= 1, got 0/);
-    assert.throws(() => new LODADetector({ nBins: "auto" as never }), /nBins must be an integer >= 1, got auto/);
+    assert.throws(() => new LODADetector({ nBins: "auto" as never }), /nBins must be an integer >= 1, got the string "auto"/);
     assert.throws(() => new LODADetector({ nRandomCuts: 2.5 }), /nRandomCuts must be an integer >= 1, got 2.5/);
     assert.throws(() => new LODADetector({ seed: -1 }), /seed/);
     assert.throws(() => new LODADetector({ seed: 1, random: new RandomState(1) }), /pass either seed or random, not both/);
