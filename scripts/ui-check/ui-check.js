@@ -114,9 +114,15 @@ async function pickKernel(page) {
   if (await select.count()) await select.selectOption({ label: KERNEL_DISPLAY_NAME });
   else await dialog.locator(`text=${KERNEL_DISPLAY_NAME}`).first().click();
   await dialog.locator(".jp-Dialog-button.jp-mod-accept").click();
-  await waitForIdle(page);
+  // The toolbar names the kernel once it is connected; then wait for its first idle.
+  await page.waitForFunction(({ panel, name }) => {
+    const shown = document.querySelector(`${panel} .jp-Toolbar-kernelName`);
+    const indicator = document.querySelector(`${panel} .jp-Notebook-ExecutionIndicator`);
+    return shown && shown.innerText.trim() === name && indicator && indicator.getAttribute("data-status") === "idle";
+  }, { panel: PANEL, name: KERNEL_DISPLAY_NAME }, { timeout: STEP_TIMEOUT_MS, polling: 250 }).catch(() => {});
   const shown = (await page.locator(`${PANEL} .jp-Toolbar-kernelName`).innerText()).trim();
   step("pick kernel", shown === KERNEL_DISPLAY_NAME, { toolbar: shown });
+  if (shown !== KERNEL_DISPLAY_NAME) throw new Error(`the kernel picker left "${shown}"`);
 }
 
 async function runAll(page) {
@@ -166,13 +172,17 @@ async function completionAndInspection(page) {
   const index = await newCell(page, "new IForestDet");
   await page.keyboard.press("End");
   await page.keyboard.press("Tab");
+  // The completer opens when the kernel's complete_reply arrives; a busy machine may need a second Tab.
+  await page.locator(".jp-Completer-item").first().waitFor({ timeout: 10_000 }).catch(async () => {
+    await page.keyboard.press("Tab");
+  });
   // One match completes in place; several show the completer list.
   await page.waitForFunction(({ panel, i }) => {
     const cell = document.querySelectorAll(`${panel} .jp-Cell`)[i];
     const text = (cell.querySelector(".cm-content") || {}).innerText || "";
     const items = [...document.querySelectorAll(".jp-Completer-item")].map((e) => e.innerText);
     return text.includes("IForestDetector") || items.some((t) => t.includes("IForestDetector"));
-  }, { panel: PANEL, i: index }, { timeout: 15_000, polling: 250 }).catch(() => {});
+  }, { panel: PANEL, i: index }, { timeout: 30_000, polling: 250 }).catch(() => {});
   const completion = await page.evaluate(({ panel, i }) => ({
     cell: (document.querySelectorAll(`${panel} .jp-Cell`)[i].querySelector(".cm-content") || {}).innerText,
     items: [...document.querySelectorAll(".jp-Completer-item")].map((e) => e.innerText.trim()).slice(0, 10),
@@ -185,7 +195,7 @@ async function completionAndInspection(page) {
   await page.keyboard.press("Control+a");
   await page.keyboard.insertText("new IForestDetector(");
   await page.keyboard.press("Shift+Tab");
-  const tooltip = await page.locator(".jp-Tooltip").first().innerText({ timeout: 15_000 }).catch(() => "");
+  const tooltip = await page.locator(".jp-Tooltip").first().innerText({ timeout: 30_000 }).catch(() => "");
   await shot(page, "inspection");
   step("shift+tab inspection", /IForestDetector/.test(tooltip), { tooltip: tooltip.slice(0, 300) });
   await page.keyboard.press("Escape");
@@ -223,14 +233,25 @@ async function interruptAndRestart(page) {
     { next: sumAfterRestart });
 }
 
-async function checkNotebook(browser, notebook, interactive) {
+async function shutDownKernel(page) {
+  await page.click(`${PANEL} .jp-Notebook`, { position: { x: 5, y: 5 } }).catch(() => {});
+  await menu(page, "Kernel", "Shut Down Kernel").catch(() => {});
+  const accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept");
+  if (await accept.count()) await accept.click();
+  await page.waitForTimeout(1000);
+}
+
+async function checkNotebook(browser, notebook, index) {
+  const interactive = index === 0;
   current = { notebook, steps: [], screenshots: [] };
   summary.notebooks.push(current);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
   try {
-    await page.goto(`${serverUrl}/lab/tree/${notebook}?token=test`);
+    // A workspace of its own, reset: only this notebook open and focused (a shared workspace would restore
+    // the previous notebooks' tabs and leave the menus acting on another one).
+    await page.goto(`${serverUrl}/lab/workspaces/ui-check-${index}/tree/${notebook}?token=test&reset`);
     await page.locator(PANEL).waitFor({ timeout: STEP_TIMEOUT_MS });
     await waitForIdle(page);
     await pickKernel(page);
@@ -244,6 +265,7 @@ async function checkNotebook(browser, notebook, interactive) {
     await shot(page, "99-failure").catch(() => {});
   } finally {
     current.pageErrors = pageErrors;
+    await shutDownKernel(page).catch(() => {});
     await page.close();
   }
 }
@@ -256,7 +278,7 @@ async function main() {
       "--disable-component-update", "--disable-sync"],
   });
   try {
-    for (const [i, notebook] of notebooks.entries()) await checkNotebook(browser, notebook, i === 0);
+    for (const [i, notebook] of notebooks.entries()) await checkNotebook(browser, notebook, i);
   } finally {
     fs.writeFileSync(path.join(outDir, "summary.json"), JSON.stringify(summary, null, 2));
     await browser.close();
