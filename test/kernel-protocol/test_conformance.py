@@ -11,6 +11,7 @@ repository root (the kernel inherits the cwd, where "anomaly-lab" resolves to th
 test/kernel-protocol.test.ts runs it against a private kernelspec of this checkout's launcher.
 """
 
+import inspect
 import os
 import time
 import unittest
@@ -62,6 +63,14 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
 
     # --- checks beyond jupyter_kernel_test -------------------------------------------------
 
+    def iopub_msg(self, timeout):
+        """The next IOPub message. jupyter_client 8's blocking channels (PyPI) return it; jupyter_client 7's
+        (Debian bookworm) return a coroutine, hence run_sync there."""
+        get_msg = self.kc.iopub_channel.get_msg
+        if inspect.iscoroutinefunction(get_msg):
+            return run_sync(get_msg)(timeout=timeout)
+        return get_msg(timeout=timeout)
+
     def execute_collect(self, code, **options):
         """Executes `code`; returns (reply, [all iopub messages of the request except status])."""
         self.flush_channels()
@@ -70,7 +79,7 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
         jupyter_kernel_test.validate_message(reply, "execute_reply", msg_id)
         messages = []
         while True:
-            msg = run_sync(self.kc.iopub_channel.get_msg)(timeout=jupyter_kernel_test.TIMEOUT)
+            msg = self.iopub_msg(timeout=jupyter_kernel_test.TIMEOUT)
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             jupyter_kernel_test.validate_message(msg, msg["msg_type"], msg_id)
