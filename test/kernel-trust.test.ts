@@ -8,7 +8,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { before, describe, test } from "node:test";
+import v8 from "node:v8";
+import { ExecutionQueue } from "../src/kernel/execution-queue";
+import { heapLimit, heapLimitErrorContent } from "../src/kernel/heap-guard";
 import { kernelSpec } from "../src/kernel/kernelspec";
+import { withQueuedSends, type Frames } from "../src/kernel/send-queue";
+import { StreamCoalescer } from "../src/kernel/stream-coalescer";
 import { jupyterPython, ROOT } from "./helpers/jupyter";
 
 const CLIENT = path.join(ROOT, "test", "kernel-protocol", "trust_client.py");
@@ -165,15 +170,15 @@ describe("issue #22: a cell cannot end the kernel without a word", () => {
 });
 
 describe("issue #22: after a failed cell, only requests queued before the failure are aborted (ipykernel)", () => {
-  test("a request queued behind a failing cell is aborted; 20 requests sent right after an error reply all run", () => {
-    const facts = scenario("abort-after-error") as Facts & {
-      failing: ReplyContent;
-      queued: ReplyContent;
+  test("requests queued behind a failing cell (in the kernel, or unread behind a blocking cell) are aborted; 20 requests sent right after an error reply all run", () => {
+    const facts = scenario("abort-after-error") as Facts & Record<"failing" | "queued" | "blocking" | "unread", ReplyContent> & {
       after_error: { failed: string; next: ReplyContent }[];
     };
     assert.equal(facts.failing.status, "error");
     assert.equal(facts.failing.evalue, "planned failure");
     assert.equal(facts.queued.status, "aborted");
+    assert.equal(facts.blocking.evalue, "blocked, then failed");
+    assert.equal(facts.unread.status, "aborted", "sent while the failing cell blocked the kernel");
     assert.equal(facts.after_error.length, 20);
     facts.after_error.forEach(({ failed, next }, attempt) => {
       assert.equal(failed, "error", `attempt ${attempt}: the failing cell itself`);
@@ -222,5 +227,107 @@ describe("issue #22: running out of JavaScript heap fails the cell instead of ki
     } finally {
       fs.rmSync(jupyterPath, { recursive: true, force: true });
     }
+  });
+});
+
+describe("issue #22 building blocks: send queue, stream coalescer, execution queue, heap limit", () => {
+  /** A socket with zeromq v6's rule: a send while another is in progress fails with EBUSY. */
+  function fakeSocket(refuse: (message: string) => string | undefined = () => undefined) {
+    const delivered: string[] = [];
+    let busy = false;
+    const socket = {
+      async send(message: Frames | Buffer | string): Promise<void> {
+        if (busy) throw Object.assign(new Error("Socket is busy writing"), { code: "EBUSY" });
+        busy = true;
+        try {
+          await new Promise((resolve) => setImmediate(resolve));
+          const text = (Array.isArray(message) ? message : [message]).join("|");
+          const code = refuse(text);
+          if (code !== undefined) throw Object.assign(new Error(`refused ${text}`), { code });
+          delivered.push(text);
+        } finally {
+          busy = false;
+        }
+      },
+    };
+    return { socket, delivered };
+  }
+
+  test("a send queue delivers 500 unawaited sends in order, retries a full peer (EAGAIN) and logs a send that fails for good", async () => {
+    const attempts = new Map<string, number>();
+    const { socket, delivered } = fakeSocket((text) => {
+      attempts.set(text, (attempts.get(text) ?? 0) + 1);
+      if (text === "m7" && attempts.get(text)! <= 3) return "EAGAIN";
+      if (text === "m9") return "EHOSTUNREACH";
+      return undefined;
+    });
+    const logged: string[] = [];
+    const { socket: queued, queue } = withQueuedSends(socket, "shell", (line) => logged.push(line));
+    for (let i = 0; i < 500; i++) void queued.send([`m${i}`]);
+    assert.equal(queue.pending, 500);
+    await queue.drained();
+    assert.deepEqual(delivered, Array.from({ length: 500 }, (_, i) => `m${i}`).filter((m) => m !== "m9"));
+    assert.equal(attempts.get("m7"), 4, "m7 was refused 3 times with EAGAIN, then sent");
+    assert.deepEqual(logged, ["anomaly-lab kernel: could not send a message on shell: refused m9"]);
+    assert.equal(queue.pending, 0);
+  });
+
+  test("the stream coalescer joins consecutive text of one stream and flushes when the stream, the request or the timer changes", async () => {
+    const sent: [string, string, string][] = [];
+    const streams = new StreamCoalescer<string>((parent, name, text) => sent.push([parent, name, text]), 10, 12);
+    streams.write("cell 1", "stdout", "a\n");
+    streams.write("cell 1", "stdout", "b\n");
+    streams.write("cell 1", "stderr", "c\n"); // another stream: a+b go first
+    streams.write("cell 2", "stderr", "d\n"); // another request: c goes first
+    streams.flush();
+    streams.write("cell 2", "stdout", "0123456789abcdef"); // over maxChars (12): sent at once
+    streams.write("cell 2", "stdout", "late\n");
+    assert.deepEqual(sent, [
+      ["cell 1", "stdout", "a\nb\n"],
+      ["cell 1", "stderr", "c\n"],
+      ["cell 2", "stderr", "d\n"],
+      ["cell 2", "stdout", "0123456789abcdef"],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the timer sends "late"
+    assert.deepEqual(sent.at(-1), ["cell 2", "stdout", "late\n"]);
+  });
+
+  test("the execution queue aborts what waits when a task fails, and what was unread in the socket, but not later requests", async () => {
+    let unread = 0;
+    const executions = new ExecutionQueue(() => unread > 0);
+    const ran: string[] = [];
+    const task = (name: string, fail = false) => async () => {
+      ran.push(name);
+      if (fail) {
+        unread = 2; // two requests arrived in the socket while this cell ran
+        executions.abortWaiting();
+        throw new Error(name);
+      }
+      return name;
+    };
+    const first = executions.run(task("first", true));
+    const waiting = executions.run(task("waiting"));
+    await assert.rejects(first, /first/);
+    assert.deepEqual(await waiting, { ran: false });
+    // The two unread requests are read now: both belong to the failure's backlog.
+    unread = 1;
+    assert.equal(executions.admit(), true);
+    unread = 0;
+    assert.equal(executions.admit(), true);
+    assert.equal(executions.admit(), false, "a request read once the backlog is drained runs");
+    assert.deepEqual(await executions.run(task("later")), { ran: true, value: "later" });
+    assert.deepEqual(ran, ["first", "later"]);
+  });
+
+  test("the heap limit comes from --max-old-space-size (command line over NODE_OPTIONS, last one wins), else V8's default", () => {
+    assert.deepEqual(heapLimit(["--max-old-space-size=512"], "--max-old-space-size=64"), { mb: 512, source: "--max-old-space-size" });
+    assert.deepEqual(heapLimit([], "--inspect --max_old_space_size=64 --max-old-space-size=96"), { mb: 96, source: "--max-old-space-size" });
+    assert.deepEqual(heapLimit(["--max-old-space-size", "300"], ""), { mb: 300, source: "--max-old-space-size" });
+    const fallback = heapLimit([], "");
+    assert.equal(fallback.source, "V8 default");
+    assert.equal(fallback.mb, Math.round(v8.getHeapStatistics().heap_size_limit / 1024 / 1024) - 48);
+    const content = heapLimitErrorContent(230, { mb: 256, source: "--max-old-space-size" });
+    assert.equal(content.ename, "HeapLimitError");
+    assert.match(content.evalue, /reached 230 MB of its 256 MB limit \(node --max-old-space-size=256\)/);
   });
 });

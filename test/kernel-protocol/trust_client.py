@@ -128,6 +128,11 @@ def scenario_abort_after_error(kc):
     queued = kc.execute("2 + 2")
     replies = {r["parent_header"]["msg_id"]: r["content"] for r in shell_replies(kc, 2)}
     iopub_until_idle(kc, [failing, queued])
+    # The same with a cell that blocks the kernel: the request behind it waits unread in the shell socket.
+    blocking = kc.execute('const until = Date.now() + 300;\nwhile (Date.now() < until) {}\nthrow new Error("blocked, then failed")')
+    unread = kc.execute("3 + 3")
+    replies.update({r["parent_header"]["msg_id"]: r["content"] for r in shell_replies(kc, 2)})
+    iopub_until_idle(kc, [blocking, unread])
     # Requests sent as soon as an error reply arrived: none of them was queued when the cell failed.
     after_error = []
     for attempt in range(20):
@@ -137,7 +142,13 @@ def scenario_abort_after_error(kc):
         following = next_reply(kc)
         iopub_until_idle(kc, [failed_id, next_id])
         after_error.append({"failed": failed["content"]["status"], "next": following["content"]})
-    return {"failing": replies[failing], "queued": replies[queued], "after_error": after_error}
+    return {
+        "failing": replies[failing],
+        "queued": replies[queued],
+        "blocking": replies[blocking],
+        "unread": replies[unread],
+        "after_error": after_error,
+    }
 
 
 # A cell that waits (asynchronously) until anomaly-lab's interrupt count moves, for at most 4 s, like a training
