@@ -12,7 +12,7 @@ import { compileErrorContent, runtimeErrorContent, type ErrorContent } from "./e
 import type { CellRecorder, CellReport } from "./cell-executor";
 import { executeResultData } from "./execute-result";
 import { ExecutionQueue } from "./execution-queue";
-import { heapLimitErrorContent, type HeapGuard } from "./heap-guard";
+import type { HeapGuard } from "./heap-guard";
 import type { ExecutionHistory } from "./history";
 import { setCellPublisher, type PublishIopub } from "./output";
 import {
@@ -254,8 +254,7 @@ export class KernelHandler extends TslabHandler {
       done = await super.handleExecuteImpl(req, writeStream, writeDisplayData);
     } catch (failure) {
       // The memory guard interrupts a cell that fills the heap: say so, and name the limit.
-      const heapUsedMB = this.heapGuard?.trippedThisCell();
-      fail(heapUsedMB !== undefined ? heapLimitErrorContent(heapUsedMB, this.heapGuard!.limit) : describeFailure(this.recorder.report, failure));
+      fail(this.heapGuard?.stoppedCellError() ?? describeFailure(this.recorder.report, failure));
       if (stopOnError || !isExecutionCount(failure)) throw failure;
       return failure;
     } finally {

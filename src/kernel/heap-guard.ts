@@ -100,7 +100,7 @@ export class HeapGuard {
    * ```ts
    * const guard = HeapGuard.start({ log: kernelLog });
    * guard?.cellStarted(); // ... run the cell ...
-   * guard?.trippedThisCell(); // the heap use in MB when it stopped the cell, or undefined
+   * guard?.stoppedCellError(); // the cell's HeapLimitError if the guard stopped it, else undefined
    * guard?.cellEnded();
    * ```
    */
@@ -137,10 +137,10 @@ export class HeapGuard {
     Atomics.store(this.slots, GUARD_SLOTS.running, 1);
   }
 
-  /** The heap use (MB) at which the guard stopped the running cell, or undefined if it did not. */
-  trippedThisCell(): number | undefined {
-    const tripped = Atomics.load(this.slots, GUARD_SLOTS.trips) !== this.tripsAtCellStart;
-    return tripped ? Atomics.load(this.slots, GUARD_SLOTS.tripUsedMB) : undefined;
+  /** The error of the running cell if the guard stopped it (naming the heap use and the limit), else undefined. */
+  stoppedCellError(): ErrorContent | undefined {
+    if (Atomics.load(this.slots, GUARD_SLOTS.trips) === this.tripsAtCellStart) return undefined;
+    return heapLimitErrorContent(Atomics.load(this.slots, GUARD_SLOTS.tripUsedMB), this.limit);
   }
 
   /** The cell ended: the watchdog leaves the heap alone until the next cell. */

@@ -98,6 +98,14 @@ export class KernelServer extends TslabServer {
     return withQueuedSends(socket, name, this.log);
   }
 
+  /** tslab's init, then a check that every socket it made was caught (so no send can bypass its queue). */
+  override async init(): Promise<void> {
+    await super.init();
+    if (this.queues.length !== SOCKETS.length) {
+      throw new Error(`anomaly-lab kernel: tslab's init created ${this.queues.length} of the ${SOCKETS.length} sockets the kernel queues (${SOCKETS.join(", ")})`);
+    }
+  }
+
   /** Whether requests wait unread in the shell socket (sent before whatever the kernel is doing now). */
   hasUnreadShellRequests(): boolean {
     return (this.shell as Router | undefined)?.readable === true;
