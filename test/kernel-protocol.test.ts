@@ -398,9 +398,12 @@ describe("execute_result data", () => {
 });
 
 describe("kernelspec and clearOutput", () => {
-  test("kernel.json runs bin/anomaly-lab-kernel.js under this node with signal interrupts", () => {
+  test("kernel.json runs bin/anomaly-lab-kernel.js under this node, with half the machine's memory as heap limit and signal interrupts", () => {
     const spec = kernelSpec();
-    assert.deepEqual(spec.argv, [process.execPath, path.join(ROOT, "bin", "anomaly-lab-kernel.js"), "{connection_file}"]);
+    const halfMemoryMB = Math.floor(os.totalmem() / 2 / 1024 / 1024);
+    assert.deepEqual(spec.argv, [process.execPath, `--max-old-space-size=${halfMemoryMB}`, path.join(ROOT, "bin", "anomaly-lab-kernel.js"), "{connection_file}"]);
+    assert.equal(kernelSpec({ heapLimitMB: 512 }).argv[1], "--max-old-space-size=512");
+    assert.throws(() => kernelSpec({ heapLimitMB: 10 }), /heapLimitMB must be an integer of at least 64 \(MB\), got 10/);
     assert.equal(spec.display_name, "TypeScript (anomaly-lab)");
     assert.equal(spec.language, "typescript");
     assert.equal(spec.interrupt_mode, "signal");

@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseLocation } from "../src/kernel/cli";
 import { checkKernelName } from "../src/kernel/install";
 import { jupyterCandidates } from "../src/kernel/jupyter-command";
-import { kernelSpec } from "../src/kernel/kernelspec";
+import { defaultHeapLimitMB, kernelSpec } from "../src/kernel/kernelspec";
 import { ROOT, joined, jupyterPython, readNotebook } from "./helpers/jupyter";
 import { MIRROR_ROOT } from "./helpers/mirror";
 
@@ -228,7 +228,7 @@ describe("the packed package in a fresh project: README's three commands, then a
     const spec = listed.kernelspecs[kernelName];
     assert.ok(spec, `${kernelName} is not in \`jupyter kernelspec list\``);
     const launcher = path.join(fs.realpathSync(project), "node_modules", "anomaly-lab", "bin", "anomaly-lab-kernel.js");
-    assert.deepEqual(spec.spec.argv, [process.execPath, launcher, "{connection_file}"]);
+    assert.deepEqual(spec.spec.argv, [process.execPath, `--max-old-space-size=${defaultHeapLimitMB()}`, launcher, "{connection_file}"]);
     assert.equal(spec.spec.display_name, "TypeScript (package test)");
   });
 

@@ -105,7 +105,7 @@ function runInstall(args: string[], log: (line: string) => void): void {
   });
   const what = `the Jupyter kernel '${result.name}' ("${result.spec.display_name}")`;
   log(result.changed ? `Installed ${what} in ${result.resourceDir}` : `${what[0]!.toUpperCase()}${what.slice(1)} is already installed in ${result.resourceDir} (unchanged)`);
-  log(`  it runs: ${result.spec.argv.slice(0, 2).join(" ")}`);
+  log(`  it runs: ${result.spec.argv.slice(0, -1).join(" ")}`);
   if (result.warning !== undefined) log(`Warning: ${result.warning}`);
   else log(`Open a notebook in Jupyter (\`jupyter lab\`) and pick "${result.spec.display_name}".`);
 }

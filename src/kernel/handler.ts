@@ -1,15 +1,18 @@
 /**
  * The kernel's Jupyter handler: tslab's JupyterHandlerImpl, extended where it falls short of the
- * messaging protocol. tslab still compiles and runs every cell (its execution queue, stdout and
- * stderr forwarding, display writer, completion, inspection); this class adds around each cell
- * execute_input, execute_result, the error message and error reply fields, history, and status
- * fields tslab's replies lack.
+ * messaging protocol. tslab still compiles and runs every cell (stdout and stderr forwarding, display
+ * writer, completion, inspection); this class queues the cells (./execution-queue, with ipykernel's
+ * abort semantics instead of tslab's 200 ms abort window) and adds around each cell execute_input,
+ * execute_result, the error message and error reply fields, history, the memory guard's verdict, and
+ * status fields tslab's replies lack.
  */
 import { inspect } from "node:util";
 import type { Executor } from "tslab/dist/executor";
 import { compileErrorContent, runtimeErrorContent, type ErrorContent } from "./errors";
 import type { CellRecorder, CellReport } from "./cell-executor";
 import { executeResultData } from "./execute-result";
+import { ExecutionQueue } from "./execution-queue";
+import type { HeapGuard } from "./heap-guard";
 import type { ExecutionHistory } from "./history";
 import { setCellPublisher, type PublishIopub } from "./output";
 import {
@@ -32,6 +35,22 @@ export interface KernelIdentity {
 
 /** execute_reply content: tslab's status and count, plus what the protocol asks for. */
 export type ExecuteReplyContent = TslabExecuteReply & Partial<ErrorContent> & { payload?: object[]; user_expressions?: object };
+
+/** How the server hands an execute_request to the handler. */
+export interface RequestChannel {
+  /** Publishes the request's IOPub messages (execute_input, results, errors, clear_output). */
+  publish: PublishIopub;
+  /** True when the request was sent before the last failure (read from the socket's backlog): abort it. */
+  aborted: boolean;
+}
+
+/** The kernel services the handler works with (each has a default for tests). */
+export interface HandlerServices {
+  /** The cell queue; the kernel's is told whether the shell socket holds unread requests. */
+  executions?: ExecutionQueue;
+  /** Stops cells that fill the JavaScript heap (./heap-guard); none by default. */
+  heapGuard?: HeapGuard;
+}
 
 /** What the kernel learned while running one request, for its execute_reply. */
 interface RequestOutcome {
@@ -76,7 +95,9 @@ export type StrayErrorKind = "Unhandled promise rejection" | "Uncaught exception
  * ```
  */
 export class KernelHandler extends TslabHandler {
-  private readonly publishers = new WeakMap<object, PublishIopub>();
+  readonly executions: ExecutionQueue;
+  private readonly heapGuard: HeapGuard | undefined;
+  private readonly channels = new WeakMap<object, RequestChannel>();
   private readonly outcomes = new WeakMap<object, RequestOutcome>();
   /** Writes to the stderr of the cell now running (undefined between cells and in silent cells). */
   private strayWriter: ((text: string) => void) | undefined;
@@ -89,8 +110,11 @@ export class KernelHandler extends TslabHandler {
     readonly history: ExecutionHistory,
     private readonly identity: KernelIdentity,
     private readonly log: (line: string) => void = logToStderr,
+    services: HandlerServices = {},
   ) {
     super(executor, false);
+    this.executions = services.executions ?? new ExecutionQueue();
+    this.heapGuard = services.heapGuard;
   }
 
   /**
@@ -106,9 +130,9 @@ export class KernelHandler extends TslabHandler {
     else this.pendingStrays.push(text);
   }
 
-  /** Routes the IOPub messages of request `req` (the server calls this as the request arrives). */
-  bindPublisher(req: object, publish: PublishIopub): void {
-    this.publishers.set(req, publish);
+  /** Gives request `req` its IOPub channel and abort verdict (the server calls this as the request arrives). */
+  bindRequest(req: object, channel: RequestChannel): void {
+    this.channels.set(req, channel);
   }
 
   override handleKernel() {
@@ -132,14 +156,22 @@ export class KernelHandler extends TslabHandler {
   }
 
   override async handleExecute(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecuteReplyContent> {
-    if (!this.publishers.has(req)) return this.refuseWithoutChannel(writeStream);
-    const reply: TslabExecuteReply = await super.handleExecute(req, writeStream, writeDisplayData);
+    const channel = this.channels.get(req);
+    if (channel === undefined) return this.refuseWithoutChannel(writeStream);
+    const reply: TslabExecuteReply = { status: "ok" };
+    let failure: unknown;
+    try {
+      const ran = await this.executions.run(() => this.runQueued(req, writeStream, writeDisplayData), channel.aborted);
+      if (!ran.ran) reply.status = "aborted"; // sent before a cell failed (ipykernel's semantics)
+    } catch (error) {
+      reply.status = "error"; // the cell's error content is in its outcome
+      failure = error;
+    }
     const outcome = this.outcomes.get(req);
-    this.publishers.delete(req);
+    this.channels.delete(req);
     this.outcomes.delete(req);
-    // Aborted before it ran (tslab aborts queued cells after an error): the protocol's status is "aborted",
-    // where tslab says "abort".
-    if (outcome === undefined) return reply.status === "abort" ? { ...reply, status: "aborted" } : reply;
+    // No outcome: aborted, or failed before the cell started (a kernel bug, reported as the error it was).
+    if (outcome === undefined) return reply.status === "error" ? { ...reply, ...runtimeErrorContent(failure) } : reply;
     if (reply.status === "error" || outcome.error !== undefined) {
       const error = outcome.error ?? { ename: "Error", evalue: "the cell failed", traceback: [] };
       return { status: "error", execution_count: outcome.executionCount, ...error };
@@ -162,15 +194,30 @@ export class KernelHandler extends TslabHandler {
     return { status: "error", execution_count: this.execCount, ename: "KernelError", evalue, traceback: [`KernelError: ${evalue}`] };
   }
 
-  /** Runs inside tslab's queue, so the count and the publisher are those of this very cell. */
+  /**
+   * Runs the cell inside the queue. A failure with stop_on_error aborts the requests waiting behind it, before
+   * this task settles (so none of them starts first), as ipykernel does; silent cells never abort others.
+   */
+  private async runQueued(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount> {
+    try {
+      return await this.handleExecuteImpl(req, writeStream, writeDisplayData);
+    } catch (failure) {
+      if (req.stop_on_error !== false && req.silent !== true) this.executions.abortWaiting();
+      throw failure;
+    }
+  }
+
+  /** Runs inside the queue, so the count and the publisher are those of this very cell. */
   override async handleExecuteImpl(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount> {
-    const publish = this.publishers.get(req);
+    const publish = this.channels.get(req)?.publish;
     if (publish === undefined) throw new Error("anomaly-lab kernel: handleExecuteImpl without an IOPub channel"); // handleExecute refuses these
     const quiet = req.silent === true;
     if (!quiet) this.startStrayReports(writeStream);
+    this.heapGuard?.cellStarted();
     try {
       return await this.runCell(req, publish, writeStream, writeDisplayData);
     } finally {
+      this.heapGuard?.cellEnded();
       await macrotaskTurn(); // a rejection the cell left unhandled is reported now, in this cell
       this.strayWriter = undefined;
     }
@@ -183,7 +230,7 @@ export class KernelHandler extends TslabHandler {
 
   private async runCell(req: ExecuteRequest, publish: PublishIopub, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount> {
     const quiet = req.silent === true;
-    // tslab fails a cell by throwing its count, which also aborts the cells queued behind it;
+    // tslab fails a cell by throwing its count, which also aborts the cells queued behind it (runQueued);
     // with stop_on_error false the count is returned instead and the reply still says "error".
     const stopOnError = req.stop_on_error !== false;
     const storeHistory = !quiet && req.store_history !== false;
@@ -206,7 +253,8 @@ export class KernelHandler extends TslabHandler {
     try {
       done = await super.handleExecuteImpl(req, writeStream, writeDisplayData);
     } catch (failure) {
-      fail(describeFailure(this.recorder.report, failure));
+      // The memory guard interrupts a cell that fills the heap: say so, and name the limit.
+      fail(this.heapGuard?.stoppedCellError() ?? describeFailure(this.recorder.report, failure));
       if (stopOnError || !isExecutionCount(failure)) throw failure;
       return failure;
     } finally {
@@ -229,6 +277,12 @@ export class KernelHandler extends TslabHandler {
     const text = data["text/plain"];
     if (storeHistory && typeof text === "string") this.history.setOutput(count, text);
     return done;
+  }
+
+  /** tslab's close (its compiler) and the memory guard's thread. */
+  override close(): void {
+    this.heapGuard?.stop();
+    super.close();
   }
 
   override handleShutdown(req: { restart?: boolean }) {

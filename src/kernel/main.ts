@@ -5,8 +5,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { versions } from "tslab";
+import { requestInterrupt } from "../core/interrupt";
 import { createCellExecutor } from "./cell-executor";
+import { ExecutionQueue } from "./execution-queue";
+import { exitKernel, guardProcessExit } from "./exit-guard";
 import { KernelHandler, type KernelIdentity } from "./handler";
+import { HeapGuard, heapLimit, type HeapLimit } from "./heap-guard";
 import { ExecutionHistory } from "./history";
 import { KernelServer } from "./server";
 import { assertTslabCompatible } from "./tslab";
@@ -24,12 +28,14 @@ function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 
-function kernelIdentity(): KernelIdentity {
+function kernelIdentity(heap: HeapLimit): KernelIdentity {
   const version = packageVersion();
   return {
     implementationVersion: version,
     typescriptVersion: versions.typescript,
-    banner: `anomaly-lab ${version}: TypeScript ${versions.typescript} on Node.js ${process.version} (tslab ${versions.tslab})`,
+    banner:
+      `anomaly-lab ${version}: TypeScript ${versions.typescript} on Node.js ${process.version} (tslab ${versions.tslab}); ` +
+      `JavaScript heap limit ${heap.mb} MB (${heap.source})`,
   };
 }
 
@@ -56,7 +62,7 @@ function exitWithParent(): void {
   const parent = process.ppid;
   if (process.env.JPY_PARENT_PID === undefined || parent === 1) return;
   setInterval(() => {
-    if (process.ppid !== parent) process.exit(0);
+    if (process.ppid !== parent) exitKernel(0);
   }, 1000).unref();
 }
 
@@ -73,11 +79,25 @@ export async function startKernel(connectionFile: string): Promise<KernelServer>
   checkConnectionFile(connectionFile);
   await assertTslabCompatible();
   const { executor, recorder } = createCellExecutor(process.cwd());
-  const handler = new KernelHandler(executor, recorder, new ExecutionHistory(), kernelIdentity(), kernelLog);
-  const server = new KernelServer(handler, connectionFile, () => executor.interrupt(), kernelLog);
+  const heap = heapLimit();
+  const heapGuard = HeapGuard.start({ limit: heap, log: kernelLog });
+  // Called only once cells run, when `server` (below) exists: were requests waiting in its shell socket?
+  const executions: ExecutionQueue = new ExecutionQueue(() => server.hasUnreadShellRequests());
+  const handler: KernelHandler = new KernelHandler(executor, recorder, new ExecutionHistory(), kernelIdentity(heap), kernelLog, {
+    executions,
+    heapGuard,
+  });
+  // An interrupt fails the awaited cell (tslab) and asks anomaly-lab's long loops (training) to stop at their
+  // next step (core/interrupt), since the work a cell awaits goes on after the cell itself fails.
+  const interrupt = (): void => {
+    requestInterrupt();
+    executor.interrupt();
+  };
+  const server: KernelServer = new KernelServer(handler, connectionFile, interrupt, kernelLog);
   // As tslab: SIGINT (interrupt_mode "signal") stops async work; blocking code is stopped by
   // breakOnSigint inside the executor. Stray async errors go to the running cell's stderr, or the next cell's.
-  process.on("SIGINT", () => executor.interrupt());
+  process.on("SIGINT", interrupt);
+  guardProcessExit();
   process.on("uncaughtException", (error) => handler.reportStray("Uncaught exception", error));
   process.on("unhandledRejection", (reason) => handler.reportStray("Unhandled promise rejection", reason));
   await server.init();
@@ -101,6 +121,6 @@ export function main(args: string[]): void {
   }
   startKernel(args[0]).catch((error: unknown) => {
     kernelLog(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    exitKernel(1);
   });
 }

@@ -43,7 +43,7 @@ export type WriteDisplayData = (content: DisplayDataContent, update: boolean) =>
 
 /**
  * tslab's ExecutionCount: `handleExecuteImpl` resolves with it on success and THROWS it on
- * failure; tslab's `handleExecute` turns the throw into status "error" and aborts queued cells.
+ * failure; the kernel's `handleExecute` turns the throw into status "error" and aborts queued cells.
  */
 export interface ExecutionCount {
   count: number;
@@ -57,7 +57,7 @@ export interface TslabHandlerMembers {
   /** The In[n] counter, incremented by handleExecuteImpl before it runs a cell. */
   execCount: number;
   handleKernel(): ReturnType<JupyterHandlerImpl["handleKernel"]>;
-  /** Queues the cell on tslab's execution queue; a rejected cell aborts the cells queued behind it. */
+  /** tslab's entry point for a request (its own queue); the kernel replaces it with ./execution-queue. */
   handleExecute(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<TslabExecuteReply>;
   /** Runs one cell inside the queue (stdout/stderr forwarding and display writer set up). */
   handleExecuteImpl(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount>;

@@ -154,7 +154,6 @@ class AnomalyLabKernelTests(jupyter_kernel_test.KernelTests):
         replies = self.replies_by_request(2)
         self.assertEqual(replies[failing]["status"], "error")
         self.assertEqual(replies[following]["status"], "aborted")  # the protocol's word; tslab says "abort"
-        time.sleep(0.3)  # past tslab's abort window, so later tests start clean
 
     def test_undefined_shows_nothing(self):
         _, messages = self.execute_collect("undefined")
