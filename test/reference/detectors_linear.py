@@ -112,7 +112,8 @@ def credit_card_rows():
     path = mirror_path("creditcard_fraud", "creditcard_sample.csv")
     with open(path) as handle:
         header = [name.strip().strip('"') for name in handle.readline().split(",")]
-    table = np.genfromtxt(path, delimiter=",", skip_header=1, converters={header.index("Class"): lambda s: float(s.strip(b'"'))})
+    table = np.genfromtxt(path, delimiter=",", skip_header=1,
+                          converters={header.index("Class"): lambda s: float(s.strip('"'))})  # numpy 2: str
     table = np.array(table.tolist(), dtype=float) if table.dtype.names else table
     rows = np.random.RandomState(0).permutation(len(table))[:1000]
     columns = [f"V{i}" for i in range(1, 29)] + ["Amount"]

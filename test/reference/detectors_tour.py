@@ -27,7 +27,8 @@ def load():
     path = mirror_path("creditcard_fraud", "creditcard_sample.csv")
     with open(path) as handle:
         header = [name.strip().strip('"') for name in handle.readline().split(",")]
-    table = np.genfromtxt(path, delimiter=",", skip_header=1, converters={header.index("Class"): lambda s: float(s.strip(b'"'))})
+    table = np.genfromtxt(path, delimiter=",", skip_header=1,
+                          converters={header.index("Class"): lambda s: float(s.strip('"'))})  # numpy 2: str
     table = np.array(table.tolist(), dtype=float) if table.dtype.names else table
     return table[:, [header.index(c) for c in COLUMNS]], table[:, header.index("Class")].astype(int)
 
