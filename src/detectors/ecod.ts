@@ -18,8 +18,9 @@ const FLOAT64_RESOLUTION = 1e-15;
  * `linspace(1/n, 1, n)` grid); their negative logs U_l, U_r measure
  * extremeness. The tail used follows the sign of the feature's skewness
  * (scipy's biased `skew`): left for negative skew, right for positive, both
- * summed when it is 0; each feature contributes max(that, (U_l + U_r) / 2), and a
- * row's score is the sum over features. No parameters, no distances.
+ * summed when it is 0; each feature contributes max(that, U_l, U_r) (PyOD's
+ * `np.maximum(U_skew, np.maximum(U_l, U_r))`, so the skewness only matters where it
+ * is 0), and a row's score is the sum over features. No parameters, no distances.
  *
  * Like PyOD, `score(X)` recomputes the ECDFs and skewness on the training rows
  * followed by X, and returns the scores of X's rows: a new batch's scores depend on
@@ -77,7 +78,7 @@ function ecodScores(Z: Matrix): Float64Array {
       const right = -Math.log(grid[n - lowerBound(sorted, value) - 1]); // -log P(X >= x)
       // PyOD: U_l * -1 * sign(s - 1) + U_r * sign(s + 1), with s the skewness sign.
       const skewed = left * -1 * Math.sign(skewSign - 1) + right * Math.sign(skewSign + 1);
-      outlyingness[i * d + j] = Math.max(skewed, (left + right) / 2);
+      outlyingness[i * d + j] = Math.max(skewed, Math.max(left, right));
     }
   }
   const scores = new Float64Array(n);
