@@ -1,6 +1,6 @@
 """Reference results for test/detectors-neighbors.test.ts and test/detectors-lof.test.ts.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_neighbors.py
+Run: bash test/reference/regenerate.sh detectors_neighbors
 Writes test/fixtures/detectors_neighbors.json.
 
 k-nearest neighbours: scikit-learn's NearestNeighbors with algorithm="kd_tree", whose

@@ -1,7 +1,7 @@
 """Reference numbers of notebooks/03-detectors-tour.ipynb (checked by test/notebook-detectors-tour.test.ts):
 scikit-learn on the very split and scaling the notebook uses.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_tour.py
+Run: bash test/reference/regenerate.sh detectors_tour
 Reads the credit-card subset from the dataset mirror (ANOMALY_LAB_DATA_MIRROR, default ../shared/datasets
 from the repo root) and writes test/fixtures/detectors_tour.json.
 

@@ -1,6 +1,6 @@
 """Reference results for test/random-forest.test.ts: scikit-learn's RandomForestClassifier.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/random_forest.py
+Run: bash test/reference/regenerate.sh random_forest
 (datasets from ../shared/datasets beside the project root, or $ANOMALY_LAB_DATA_MIRROR).
 Writes test/fixtures/random_forest.json.
 
