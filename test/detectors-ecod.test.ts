@@ -1,5 +1,5 @@
-// ECODDetector = PyOD ECOD: fixtures from test/reference/detectors_ecod.py, a numpy / scipy
-// re-implementation of pyod/models/ecod.py.
+// ECODDetector = PyOD ECOD: fixtures from test/reference/detectors_ecod.py, PyOD's ECOD itself
+// (pyod/models/ecod.py).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Matrix, toMatrix } from "../src/core/matrix";

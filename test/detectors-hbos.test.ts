@@ -1,5 +1,5 @@
-// HBOSDetector = PyOD HBOS (static bins): fixtures from test/reference/detectors_hbos.py,
-// a numpy re-implementation of pyod/models/hbos.py.
+// HBOSDetector = PyOD HBOS (static bins): fixtures from test/reference/detectors_hbos.py, PyOD's HBOS
+// itself (pyod/models/hbos.py).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Matrix, toMatrix } from "../src/core/matrix";

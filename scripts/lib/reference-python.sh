@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 requirements="$root/environment/requirements-reference.txt"
-probe='import numpy, scipy, sklearn, statsmodels, pyod, imblearn, torch'
+probe='import numpy, scipy, sklearn, statsmodels, pyod, imblearn, torch, tqdm'
 
 if [ -n "${ANOMALY_LAB_REFERENCE_PYTHON:-}" ]; then
   if ! "$ANOMALY_LAB_REFERENCE_PYTHON" -c "$probe" >/dev/null 2>&1; then

@@ -3,24 +3,19 @@
  * agree with numpy/scipy bit for bit instead of to ~1e-15.
  */
 
-/** numpy reduces contiguous doubles in buffers of this many elements. */
-const NUMPY_BUFFER_SIZE = 8192;
 /** numpy's pairwise summation block size (PW_BLOCKSIZE). */
 const PAIRWISE_BLOCK = 128;
 
 /**
  * Sum of `values[start, end)` in the order of `np.add.reduce` on a contiguous
- * float64 array: pairwise summation (8 accumulators, blocks of 128) within
- * buffers of 8192 elements, buffers accumulated left to right from 0.
+ * float64 array: pairwise summation (8 accumulators, blocks of 128) of the whole
+ * range, added to 0. (numpy before 2.3 summed buffers of 8192 elements one after
+ * the other; numpy 2.3 reduces a contiguous array in one piece.)
  *
  * @example numpySum([0.1, 0.2, 0.3]); // 0.6000000000000001, like np.sum
  */
 export function numpySum(values: ArrayLike<number>, start = 0, end = values.length): number {
-  let total = 0;
-  for (let chunk = start; chunk < end; chunk += NUMPY_BUFFER_SIZE) {
-    total += pairwiseSum(values, chunk, Math.min(end - chunk, NUMPY_BUFFER_SIZE));
-  }
-  return total;
+  return 0 + pairwiseSum(values, start, Math.max(end - start, 0));
 }
 
 /**

@@ -14,9 +14,8 @@ export type COPODOptions = DetectorOptions;
  * 0) and the mean (U_l + U_r) / 2 give each feature's contribution, their maximum; a row's score is the sum
  * over features. Deterministic, no parameters, no distances.
  *
- * This is exactly the computation of the library's {@link ECODDetector} (`ecodScores`), which follows the
- * ECOD of PyOD 1.x; PyOD 3.6.7's own ECOD instead takes max(U_l, U_r, skewness-corrected tail). COPOD's test
- * holds this detector to PyOD 3.6.7's COPOD.
+ * It shares {@link ECODDetector}'s machinery (`ecodScores` with the tails' mean; ECOD takes max(U_l, U_r), as
+ * PyOD's ECOD has since 0.9.9). COPOD's test holds this detector to PyOD 3.6.7's COPOD.
  *
  * Like PyOD, `score(X)` recomputes the ECDFs and skewness on the training rows followed by X and returns X's
  * scores: a batch's scores depend on the batch (score rows one at a time for batch-independent scores).
@@ -37,7 +36,7 @@ export class COPODDetector extends BaseDetector<Matrix> {
 
   protected fitScores(X: Matrix): Float64Array {
     this.model = X; // the detector's own copy (toMatrix copies)
-    return ecodScores(X);
+    return ecodScores(X, "mean");
   }
 
   protected decisionScores(X: Matrix): Float64Array {
@@ -45,6 +44,6 @@ export class COPODDetector extends BaseDetector<Matrix> {
     const data = new Float64Array((train.rows + X.rows) * X.cols);
     data.set(train.data);
     data.set(X.data, train.data.length);
-    return ecodScores(createMatrix(train.rows + X.rows, X.cols, data)).slice(train.rows);
+    return ecodScores(createMatrix(train.rows + X.rows, X.cols, data), "mean").slice(train.rows);
   }
 }

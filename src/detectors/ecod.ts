@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
-import { denseKernels } from "../linalg/dense-kernels";
+import { denseKernels, type TailCombination } from "../linalg/dense-kernels";
 
 /** Options of {@link ECODDetector}: only `contamination` (ECOD has no hyper-parameters). */
 export type ECODOptions = DetectorOptions;
@@ -18,8 +18,9 @@ const FLOAT64_RESOLUTION = 1e-15;
  * `linspace(1/n, 1, n)` grid); their negative logs U_l, U_r measure
  * extremeness. The tail used follows the sign of the feature's skewness
  * (scipy's biased `skew`): left for negative skew, right for positive, both
- * summed when it is 0; each feature contributes max(that, (U_l + U_r) / 2), and a
- * row's score is the sum over features. No parameters, no distances.
+ * summed when it is 0; each feature contributes max(that, U_l, U_r) (PyOD's
+ * `np.maximum(U_skew, np.maximum(U_l, U_r))`, so the skewness only matters where it
+ * is 0), and a row's score is the sum over features. No parameters, no distances.
  *
  * Like PyOD, `score(X)` recomputes the ECDFs and skewness on the training rows
  * followed by X, and returns the scores of X's rows: a new batch's scores depend on
@@ -54,14 +55,17 @@ export class ECODDetector extends BaseDetector<Matrix> {
   }
 }
 
-/** ECOD scores of every row of Z, with ECDFs and skewness estimated on Z itself. */
-export function ecodScores(Z: Matrix): Float64Array {
+/**
+ * ECOD scores of every row of Z, with ECDFs and skewness estimated on Z itself. `tails` "max" is PyOD's ECOD
+ * (max of the two tails since PyOD 0.9.9), "mean" its COPOD (their mean).
+ */
+export function ecodScores(Z: Matrix, tails: TailCombination = "max"): Float64Array {
   const { rows: n, cols: d } = Z;
   const grid = linspaceGrid(n);
   const kernels = denseKernels();
   if (kernels !== null) {
     // The same arithmetic in WebAssembly (ranks from a radix sort instead of binary searches): the same bits.
-    return kernels.ecodScores(Z.data, n, d, grid.map((value) => -Math.log(value)), skewSignOf);
+    return kernels.ecodScores(Z.data, n, d, grid.map((value) => -Math.log(value)), skewSignOf, tails);
   }
   const outlyingness = new Float64Array(n * d);
   const column = new Float64Array(n);
@@ -77,7 +81,7 @@ export function ecodScores(Z: Matrix): Float64Array {
       const right = -Math.log(grid[n - lowerBound(sorted, value) - 1]); // -log P(X >= x)
       // PyOD: U_l * -1 * sign(s - 1) + U_r * sign(s + 1), with s the skewness sign.
       const skewed = left * -1 * Math.sign(skewSign - 1) + right * Math.sign(skewSign + 1);
-      outlyingness[i * d + j] = Math.max(skewed, (left + right) / 2);
+      outlyingness[i * d + j] = Math.max(skewed, tails === "mean" ? (left + right) / 2 : Math.max(left, right));
     }
   }
   const scores = new Float64Array(n);

@@ -23,7 +23,7 @@ export function bestRun(obs: Matrix, guesses: readonly Matrix[], thresh: number,
   return best;
 }
 
-/** One k-means run: scipy's private `_kmeans`, including its stopping rule. */
+/** One k-means run: scipy's private `_kmeans`, including its stopping rule (|change| <= thresh, scipy >= 1.11). */
 export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansResult {
   let codebook = guess;
   let previous = Infinity;
@@ -35,7 +35,7 @@ export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansResult
     current = assignment.assign(codebook);
     // scipy returns the centroids updated after the last assignment, with that assignment's distortion.
     codebook = clusterMeans(assignment.sums, assignment.counts, obs.cols);
-    improvement = previous - current;
+    improvement = Math.abs(previous - current); // the distortion can rise: scipy keeps iterating then
     previous = current;
   }
   return { codebook, distortion: current };

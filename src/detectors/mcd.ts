@@ -4,7 +4,7 @@ import { checkInteger, checkNumberType } from "../core/validation";
 import { randomStateOf } from "./random-option";
 import { RandomState } from "../random/random-state";
 import { defaultThreadCount } from "../threads/pool";
-import { chiSquareIsf } from "./chi-square";
+import { chiSquareIsf, upperRegularizedGamma } from "./chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
 import { fastMcd, mcdSupportSize, type RawMcd } from "./fast-mcd";
 
@@ -40,16 +40,17 @@ export interface MinCovDetResult {
   readonly rawLocation: Float64Array;
   readonly rawCovariance: Matrix;
   readonly rawSupport: Uint8Array;
-  /** Consistency factor median(raw distances) / chi2(p).isf(0.5) that rescaled the raw distances. */
+  /** Consistency factor of the raw support (sklearn's `_consistency_factor(p, h / n)`) that rescaled the raw distances. */
   readonly correction: number;
 }
 
 /**
- * Robust location and covariance by the Minimum Covariance Determinant, scikit-learn 1.2's
+ * Robust location and covariance by the Minimum Covariance Determinant, scikit-learn's (>= 1.8)
  * `MinCovDet(support_fraction, random_state).fit(X)`: FastMCD finds the h rows whose
- * covariance has the smallest determinant ({@link fastMcd}); the raw distances are rescaled
- * for consistency at the normal model (median / chi2(p).isf(0.5)); rows with rescaled distance
- * below chi2(p).isf(0.025) are kept and their mean / covariance is the final estimate.
+ * covariance has the smallest determinant ({@link fastMcd}); the raw distances are divided by the
+ * consistency factor of a fraction h / n ({@link consistencyFactor}); rows with rescaled distance
+ * below chi2(p).isf(0.025) are kept and their mean / covariance, times the consistency factor of
+ * 0.975, is the final estimate.
  *
  * Assumes a unimodal, roughly elliptical inlier cloud with n > p. Complexity: FastMCD's fixed
  * number of C-steps, each O(m p^2) on m <= min(n, 1500) rows, plus a few O(n p^2) passes.
@@ -101,12 +102,13 @@ function correctAndReweight(X: Matrix, raw: RawMcd): MinCovDetResult {
       "MCD: the covariance of the support rows is 0 (more than half of the rows are identical); increase supportFraction",
     );
   }
-  const correction = median(raw.distances) / chiSquareIsf(0.5, p);
+  const correction = consistencyFactor(p, supportSize / X.rows);
   const corrected = raw.distances.map((distance) => distance / correction);
-  const cutoff = chiSquareIsf(0.025, p);
+  const cutoff = chiSquareIsf(REWEIGHT_QUANTILE, p);
   const support = Uint8Array.from(corrected, (distance) => (distance < cutoff ? 1 : 0));
   const location = maskedMean(X, support);
-  const covariance = maskedCovariance(X, location, support);
+  const factor = consistencyFactor(p, 1 - REWEIGHT_QUANTILE);
+  const covariance = maskedCovariance(X, location, support).map((value) => value * factor);
   const precision = pseudoInverseSymmetric(covariance, p);
   return {
     location,
@@ -119,6 +121,22 @@ function correctAndReweight(X: Matrix, raw: RawMcd): MinCovDetResult {
     rawSupport: raw.support,
     correction,
   };
+}
+
+/** sklearn's reweighting keeps rows whose corrected distance is below chi2(p).isf(0.025). */
+const REWEIGHT_QUANTILE = 0.025;
+
+/**
+ * sklearn's `_consistency_factor(p, alpha)` (Croux & Haesbroeck 1999, Pison et al. 2002): the factor
+ * alpha / P(chi2(p + 2) <= chi2(p).ppf(alpha)) that makes the covariance of the fraction alpha of a normal
+ * sample nearest its centre consistent for the full covariance; 1 when alpha = 1 (every row kept).
+ *
+ * @example consistencyFactor(2, 0.975); // 1.1044679239029054 (the reweighting's factor in two dimensions)
+ */
+export function consistencyFactor(p: number, alpha: number): number {
+  if (alpha >= 1) return 1;
+  const quantile = chiSquareIsf(1 - alpha, p); // chi2(p).ppf(alpha)
+  return alpha / (1 - upperRegularizedGamma((p + 2) / 2, quantile / 2));
 }
 
 /** Hyper-parameters of {@link MCDDetector}; defaults are PyOD's `MCD`. */
@@ -246,11 +264,4 @@ function checkedSupportSize(X: Matrix, supportFraction: number | undefined): num
     throw new RangeError(`MCD: the support (${h} rows) must have more rows than X has columns (${X.cols}); raise supportFraction`);
   }
   return h;
-}
-
-// numpy's median: the mean of the two middle values for an even count.
-function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -4,9 +4,8 @@ import { denseKernels } from "../linalg/dense-kernels";
 import { runJobs, sharedFloat64, toShared } from "../threads/pool";
 
 /**
- * PCADetector's two passes over the rows, O(n p k) each: sklearn's sign choice and PyOD's distance score.
- * Rows are independent in both, so slices of rows run on the worker pool; every row is computed by the same
- * code wherever it runs, and the sign pass merges slices in row order, so results equal one thread's.
+ * PCADetector's pass over the rows, O(n p k): PyOD's distance score. Rows are independent, so slices of rows
+ * run on the worker pool; every row is computed by the same code wherever it runs, so results equal one thread's.
  */
 
 /**
@@ -21,7 +20,7 @@ const THREADED_WORK = 20_000_000;
  */
 const THREADED_WORK_WASM = 300_000_000;
 
-/** Whether PCADetector's passes over X with k components go to the worker pool (else this thread's WebAssembly copy). */
+/** Whether PCADetector's pass over X with k components goes to the worker pool (else this thread's WebAssembly copy). */
 export function passesOnThreads(X: Matrix, k: number, threads: number): boolean {
   return threads > 1 && X.rows * X.cols * k >= THREADED_WORK_WASM;
 }
@@ -29,69 +28,22 @@ export function passesOnThreads(X: Matrix, k: number, threads: number): boolean 
 /** A slice-parallel pass: job j covers rows [bounds[j], bounds[j + 1]). */
 export interface PcaTask {
   readonly kind: "pca";
-  readonly pass: "signs" | "distances";
   readonly X: SharedArrayBuffer;
   readonly rows: number;
   readonly cols: number;
   readonly components: Float64Array;
   readonly k: number;
-  readonly mean: Float64Array;
   readonly weights: Float64Array;
   readonly firstSelected: number;
   readonly bounds: readonly number[];
-  /** "distances": the scores of all rows. */
+  /** The scores of all rows. */
   readonly out: SharedArrayBuffer;
 }
 
-/** Largest |projection| per component over a slice of rows, and whether the first row reaching it projects negatively. */
-export interface SignVotes {
-  readonly largest: Float64Array;
-  readonly negative: Uint8Array;
-}
-
 /** Runs job `job` of a {@link PcaTask} on this thread. */
-export function runPcaJob(task: PcaTask, job: number): SignVotes | undefined {
+export function runPcaJob(task: PcaTask, job: number): void {
   const X = createMatrix(task.rows, task.cols, new Float64Array(task.X));
-  const from = task.bounds[job];
-  const to = task.bounds[job + 1];
-  if (task.pass === "signs") return signVotes(X, task.components, task.k, task.mean, from, to);
-  distanceScoresInto(X, task.components, task.k, task.weights, task.firstSelected, from, to, new Float64Array(task.out));
-  return undefined;
-}
-
-/**
- * sklearn's `svd_flip` (u-based) on the rows of `components` (k x p), in place: for each component, the
- * training row with the largest |projection| (the first one on ties) must project positively.
- */
-export function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, mean: Float64Array, threads: number): void {
-  const p = X.cols;
-  const parts = slicesFor(X, k, threads);
-  let votes: SignVotes[];
-  if (parts === 1) {
-    votes = [signVotes(X, components, k, mean, 0, X.rows)];
-  } else {
-    const task = taskFor("signs", X, components, k, mean, new Float64Array(0), 0, parts, new SharedArrayBuffer(0));
-    votes = runJobs(threads, parts, task, (job) => runPcaJob(task, job) as SignVotes, "PCA") as SignVotes[];
-  }
-  applyVotes(components, k, p, votes);
-}
-
-/** Flips the components whose deciding row projects negatively; `votes` are slices in row order. */
-export function applyVotes(components: Float64Array, k: number, p: number, votes: readonly SignVotes[]): void {
-  // Slices in row order with a strict comparison: the first row wins ties, as in one pass.
-  const largest = new Float64Array(k).fill(-1);
-  const negative = new Uint8Array(k);
-  for (const vote of votes) {
-    for (let c = 0; c < k; c++) {
-      if (vote.largest[c] > largest[c]) {
-        largest[c] = vote.largest[c];
-        negative[c] = vote.negative[c];
-      }
-    }
-  }
-  for (let c = 0; c < k; c++) {
-    if (negative[c] === 1) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j];
-  }
+  distanceScoresInto(X, task.components, task.k, task.weights, task.firstSelected, task.bounds[job], task.bounds[job + 1], new Float64Array(task.out));
 }
 
 /** PyOD: sum over selected components of cdist(x, v_j) / w_j, for every row. */
@@ -104,7 +56,7 @@ export function distanceScores(X: Matrix, components: Matrix, weights: Float64Ar
     return scores;
   }
   const out = sharedFloat64(X.rows);
-  const task = taskFor("distances", X, components.data, k, new Float64Array(0), weights, firstSelected, parts, out.buffer as SharedArrayBuffer);
+  const task = taskFor(X, components.data, k, weights, firstSelected, parts, out.buffer as SharedArrayBuffer);
   runJobs(threads, parts, task, (job) => runPcaJob(task, job), "PCA");
   return Float64Array.from(out);
 }
@@ -114,60 +66,10 @@ function slicesFor(X: Matrix, k: number, threads: number): number {
 }
 
 function taskFor(
-  pass: PcaTask["pass"], X: Matrix, components: Float64Array, k: number, mean: Float64Array, weights: Float64Array,
-  firstSelected: number, parts: number, out: SharedArrayBuffer,
+  X: Matrix, components: Float64Array, k: number, weights: Float64Array, firstSelected: number, parts: number, out: SharedArrayBuffer,
 ): PcaTask {
   const bounds = Array.from({ length: parts + 1 }, (_, j) => Math.round((j * X.rows) / parts));
-  return { kind: "pca", pass, X: toShared(X.data), rows: X.rows, cols: X.cols, components, k, mean, weights, firstSelected, bounds, out };
-}
-
-/** The votes of rows [from, to): WebAssembly SIMD where available (the same bits), else the loop below. */
-function signVotes(X: Matrix, components: Float64Array, k: number, mean: Float64Array, from: number, to: number): SignVotes {
-  const kernels = denseKernels();
-  if (kernels !== null) return kernels.residentRows(X.data.subarray(from * X.cols, to * X.cols), to - from, X.cols).votes(components, k, mean);
-  return signVotesJs(X, components, k, mean, from, to);
-}
-
-export function signVotesJs(X: Matrix, components: Float64Array, k: number, mean: Float64Array, from: number, to: number): SignVotes {
-  const p = X.cols;
-  const largest = new Float64Array(k).fill(-1);
-  const negative = new Uint8Array(k);
-  const centred = new Float64Array(p);
-  const keep = (c: number, projection: number): void => {
-    if (Math.abs(projection) > largest[c]) {
-      largest[c] = Math.abs(projection);
-      negative[c] = projection < 0 ? 1 : 0;
-    }
-  };
-  for (let i = from; i < to; i++) {
-    for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
-    // Four components per pass over the row; each projection is still summed over features in order.
-    let c = 0;
-    for (; c + 3 < k; c += 4) {
-      const o = c * p;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < p; j++) {
-        const value = centred[j];
-        s0 += value * components[o + j];
-        s1 += value * components[o + p + j];
-        s2 += value * components[o + 2 * p + j];
-        s3 += value * components[o + 3 * p + j];
-      }
-      keep(c, s0);
-      keep(c + 1, s1);
-      keep(c + 2, s2);
-      keep(c + 3, s3);
-    }
-    for (; c < k; c++) {
-      let projection = 0;
-      for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
-      keep(c, projection);
-    }
-  }
-  return { largest, negative };
+  return { kind: "pca", X: toShared(X.data), rows: X.rows, cols: X.cols, components, k, weights, firstSelected, bounds, out };
 }
 
 /** Scores of rows [from, to) into `scores`: WebAssembly SIMD where available (the same bits), else the loop below. */

@@ -6,7 +6,7 @@ import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
 import { eigenRows, maskedCovariance, maskedMean } from "./covariance";
 import { denseKernels } from "../linalg/dense-kernels";
-import { applyVotes, distanceScores, flipLikeSklearn, passesOnThreads } from "./pca-rows";
+import { distanceScores, passesOnThreads } from "./pca-rows";
 
 /** How {@link PCADetector} turns the principal components into a score. */
 export type PCAMethod = "distance" | "reconstruction";
@@ -56,7 +56,7 @@ interface PCAModel {
  * `sum_j ||x - v_j|| / r_j`: PyOD's `cdist(X, selected_components_) / w` is the Euclidean
  * distance from x to the unit vector v_j taken as a point (not the projection on v_j), and the
  * weight is the explained variance RATIO (with `weighted: false`, 1). Reproduced as PyOD
- * computes it, including component signs (sklearn's `svd_flip`).
+ * computes it, including component signs (sklearn's `svd_flip`, component-based since scikit-learn 1.5).
  *
  * "reconstruction": `||x - x_hat||^2`, x_hat = the projection of x on the first `nComponents`
  * components (sklearn `inverse_transform(transform(x))`), a common baseline for autoencoders.
@@ -176,8 +176,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     for (let c = 0; c < kept; c++) {
       for (let j = 0; j < p; j++) components[c * p + j] = vectors[order[c] * p + j];
     }
-    if (passes !== undefined) applyVotes(components, kept, p, [passes.votes(components, kept, mean)]);
-    else flipLikeSklearn(components, kept, data, mean, threads);
+    flipLikeSklearn(components, kept, p);
     const selected = this.nSelectedComponents ?? kept;
     if (selected > kept) {
       throw new RangeError(`nSelectedComponents (${selected}) must be at most the number of kept components (${kept})`);
@@ -227,6 +226,18 @@ export class PCADetector extends BaseDetector<PCAModel> {
     return this.method === "distance"
       ? distanceScores(X, model.components, model.weights, model.firstSelected, this.threads ?? defaultThreadCount())
       : reconstructionErrors(X, model);
+  }
+}
+
+/**
+ * sklearn's component signs (`svd_flip(u_based_decision=False)`, scikit-learn >= 1.5), in place on the k x p
+ * rows: each component's entry of largest |value| (the first on ties) is made positive.
+ */
+function flipLikeSklearn(components: Float64Array, k: number, p: number): void {
+  for (let c = 0; c < k; c++) {
+    let largest = c * p;
+    for (let j = c * p + 1; j < (c + 1) * p; j++) if (Math.abs(components[j]) > Math.abs(components[largest])) largest = j;
+    if (components[largest] < 0) for (let j = c * p; j < (c + 1) * p; j++) components[j] = -components[j];
   }
 }
 

@@ -16,7 +16,7 @@ export interface RocCurve {
   readonly fpr: Float64Array;
   /** True positive rate at each threshold. */
   readonly tpr: Float64Array;
-  /** Decreasing score thresholds (score >= threshold is flagged); the first is max score + 1. */
+  /** Decreasing score thresholds (score >= threshold is flagged); the first is Infinity (nothing flagged). */
   readonly thresholds: Float64Array;
 }
 
@@ -34,7 +34,7 @@ export interface PrecisionAtNOptions {
 
 /**
  * The ROC curve, as sklearn's `roc_curve(y_true, y_score, drop_intermediate=True)`
- * (version 1.2: the first threshold is `max(score) + 1`, where sklearn >= 1.3 uses Infinity).
+ * (the first threshold is Infinity, as in sklearn >= 1.3; sklearn 1.2 used `max(score) + 1`).
  * Both classes must be present.
  * @example rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // fpr [0, 0, 0.5, 0.5, 1], tpr [0, 0.5, 0.5, 1, 1]
  */
@@ -77,7 +77,7 @@ function computeRocCurve(yTrue: VectorInput, scores: VectorInput, dropIntermedia
   return {
     fpr: Float64Array.from([0, ...fps], (count) => count / negatives),
     tpr: Float64Array.from([0, ...tps], (count) => count / positives),
-    thresholds: Float64Array.from([thresholds[0] + 1, ...thresholds]),
+    thresholds: Float64Array.from([Infinity, ...thresholds]),
   };
 }
 

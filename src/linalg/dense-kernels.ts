@@ -22,7 +22,6 @@ interface DenseExports {
   column_sums(rows: number, p: number, X: number, sums: number): void;
   centred_moments(rows: number, p: number, X: number, mean: number, correction: number, squares: number): void;
   standardize(rows: number, p: number, X: number, offset: number, divisor: number, out: number): void;
-  pca_votes(rows: number, p: number, k: number, X: number, mean: number, VT: number, centred: number, projections: number, largest: number, negative: number): void;
   pca_distances(rows: number, p: number, k: number, X: number, VT: number, weights: number, terms: number, out: number): void;
   transpose_codebook(k: number, d: number, book: number, bookT: number): void;
   interleave_pairs(rows: number, p: number, X: number, out: number): void;
@@ -30,7 +29,7 @@ interface DenseExports {
   squared_distances(rows: number, p: number, X: number, m: number, pairs: number, out: number): void;
   ecod_moments(n: number, d: number, j: number, Z: number, column: number, squares: number, cubes: number, out: number): void;
   ecod_column(
-    n: number, d: number, j: number, Z: number, tail: number, leftSign: number, rightSign: number,
+    n: number, d: number, j: number, Z: number, tail: number, leftSign: number, rightSign: number, tailMean: number,
     keys: number, order: number, keysCopy: number, orderCopy: number, outlyingness: number,
   ): void;
   row_sums(n: number, d: number, values: number, scores: number): void;
@@ -46,6 +45,9 @@ interface DenseExports {
  * calls, never inside a running loop, so one call over all the rows would run entirely unoptimised.
  */
 const ROWS_PER_CALL = 1024;
+
+/** How ECOD-family scores combine a value's two tail terms: ECOD's max(left, right), COPOD's (left + right) / 2. */
+export type TailCombination = "max" | "mean";
 
 export class DenseKernels {
   private readonly exports: DenseExports;
@@ -147,7 +149,14 @@ export class DenseKernels {
    * sign `skewSign(mean, m2, m3)` decides, in JavaScript: it needs Math.pow), the ranks of a radix sort and the
    * tail terms from `tail` (-log of numpy's linspace grid), then numpy's sum of each row's terms.
    */
-  ecodScores(data: Float64Array, n: number, d: number, tail: Float64Array, skewSign: (mean: number, m2: number, m3: number) => number): Float64Array {
+  ecodScores(
+    data: Float64Array,
+    n: number,
+    d: number,
+    tail: Float64Array,
+    skewSign: (mean: number, m2: number, m3: number) => number,
+    tails: TailCombination,
+  ): Float64Array {
     const layout = this.claim();
     const Z = layout.take(8 * n * d);
     const tailAt = layout.take(8 * n);
@@ -168,7 +177,8 @@ export class DenseKernels {
       this.exports.ecod_moments(n, d, j, Z, column, squares, cubes, moments);
       const view = this.heap(0);
       const sign = skewSign(view[moments / 8 + 3 * j], view[moments / 8 + 3 * j + 1], view[moments / 8 + 3 * j + 2]);
-      this.exports.ecod_column(n, d, j, Z, tailAt, Math.sign(sign - 1), Math.sign(sign + 1), keys, order, keysCopy, orderCopy, outlyingness);
+      const tailMean = tails === "mean" ? 1 : 0;
+      this.exports.ecod_column(n, d, j, Z, tailAt, Math.sign(sign - 1), Math.sign(sign + 1), tailMean, keys, order, keysCopy, orderCopy, outlyingness);
     }
     this.exports.row_sums(n, d, outlyingness, scores);
     return this.heap(0).slice(scores / 8, scores / 8 + n);
@@ -176,7 +186,7 @@ export class DenseKernels {
 
   /**
    * `data` (rows x p) copied into linear memory once, for several passes over the same rows: column statistics,
-   * standardisation in place, mean, covariance, eigendecomposition, PCA's sign votes and distance scores
+   * standardisation in place, mean, covariance, eigendecomposition and PCA's distance scores
    * (PCADetector's whole fit; the scalers; PCA's slices on threads). Valid until another kernel call on this thread.
    */
   residentRows(data: Float64Array, rows: number, p: number): ResidentRows {
@@ -283,8 +293,7 @@ export class DenseKernels {
 export class ResidentRows {
   private readonly at: {
     X: number; sums: number; mean: number; correction: number; squares: number; offset: number; divisor: number;
-    acc: number; centred: number; VT: number; projections: number; largest: number; negative: number; weights: number;
-    terms: number; scores: number; w: number; d: number; e: number;
+    acc: number; centred: number; VT: number; weights: number; terms: number; scores: number; w: number; d: number; e: number;
   };
 
   constructor(
@@ -300,8 +309,8 @@ export class ResidentRows {
     this.at = {
       X: layout.take(8 * rows * p), sums: layout.take(8 * p), mean: layout.take(8 * p), correction: layout.take(8 * p),
       squares: layout.take(8 * p), offset: layout.take(8 * p), divisor: layout.take(8 * p),
-      centred: layout.take(8 * Math.min(rows, ROWS_PER_CALL) * p), VT: layout.take(8 * p * kk), projections: layout.take(8 * kk),
-      largest: layout.take(8 * p), negative: layout.take(p), weights: layout.take(8 * p), terms: layout.take(8 * kk),
+      centred: layout.take(8 * Math.min(rows, ROWS_PER_CALL) * p), VT: layout.take(8 * p * kk),
+      weights: layout.take(8 * p), terms: layout.take(8 * kk),
       scores: layout.take(8 * rows), d: layout.take(8 * p), e: layout.take(8 * p),
       // The p x p arrays last: the memory grows to them only when a covariance or eigendecomposition needs them.
       acc: layout.take(8 * p * p), w: layout.take(8 * p * p),
@@ -364,21 +373,6 @@ export class ResidentRows {
   eigenRows(symmetric: Float64Array): { values: Float64Array; rows: Float64Array } {
     this.check();
     return decompose(this.exports, this.heap(this.squaresEnd), this.at, symmetric, this.p);
-  }
-
-  /**
-   * sklearn's `svd_flip` votes of the rows for the k components (rows of `components`, k x p): each component's
-   * largest |projection| of a centred row and whether the first row reaching it projects negatively.
-   */
-  votes(components: Float64Array, k: number, mean: Float64Array): { largest: Float64Array; negative: Uint8Array } {
-    const { at, p } = this;
-    const heap = this.heap(0);
-    heap.set(mean, at.mean / 8);
-    setTransposed(heap, at.VT, components, 0, k, p);
-    heap.fill(-1, at.largest / 8, at.largest / 8 + k);
-    new Uint8Array(this.exports.memory.buffer, at.negative, k).fill(0);
-    this.slices((size, X) => this.exports.pca_votes(size, p, k, X, at.mean, at.VT, at.centred, at.projections, at.largest, at.negative));
-    return { largest: this.heap(0).slice(at.largest / 8, at.largest / 8 + k), negative: new Uint8Array(this.exports.memory.buffer, at.negative, k).slice() };
   }
 
   /** PyOD's PCA distance score of every row, with components first..k-1 of `components` (k x p). */

@@ -465,32 +465,7 @@ EXPORT(standardize) void standardize(int rows, int p, const f64 *X, const f64 *o
   }
 }
 
-/* sklearn's svd_flip votes: for each component c (row c of `components`, k x p), the largest |projection| of a
- * centred row seen so far and whether the first row reaching it projects negatively. `VT` is the components
- * transposed, p x kk with kk = k rounded up to even (padding zero); lanes hold two components, and each
- * projection is summed over the features in order. `centred` and `projections` are scratch (p, kk values). */
-EXPORT(pca_votes) void pca_votes(int rows, int p, int k, const f64 *X, const f64 *mean, const f64 *VT, f64 *centred,
-                                 f64 *projections, f64 *largest, unsigned char *negative) {
-  int kk = (k + 1) & ~1;
-  for (int i = 0; i < rows; i++) {
-    const f64 *x = X + i * p;
-    for (int j = 0; j < p; j++) centred[j] = x[j] - mean[j];
-    for (int c = 0; c < kk; c += 2) {
-      v128_t sum = wasm_f64x2_splat(0);
-      for (int j = 0; j < p; j++) sum = wasm_f64x2_add(sum, wasm_f64x2_mul(wasm_f64x2_splat(centred[j]), wasm_v128_load(VT + j * kk + c)));
-      wasm_v128_store(projections + c, sum);
-    }
-    for (int c = 0; c < k; c++) {
-      f64 projection = projections[c];
-      if (absolute(projection) > largest[c]) {
-        largest[c] = absolute(projection);
-        negative[c] = projection < 0 ? 1 : 0;
-      }
-    }
-  }
-}
-
-/* numpy's pairwise summation of n values (np.add.reduce on a contiguous array of at most 8192). */
+/* numpy's pairwise summation of n values (np.add.reduce on a contiguous array). */
 static f64 pairwise_sum(const f64 *a, int n) {
   if (n < 8) {
     f64 result = 0;
@@ -541,11 +516,9 @@ EXPORT(pca_distances) void pca_distances(int rows, int p, int k, const f64 *X, c
 
 /* ---- k-means (scipy's kmeans/vq): one assignment pass of a run, with Elkan's bounds. ---- */
 
-/* numpy's np.add.reduce on a contiguous array: pairwise sums of 8,192-value buffers added from 0. */
+/* numpy's (>= 2.3) np.add.reduce on a contiguous array: one pairwise sum of all n values, added to 0. */
 static f64 numpy_sum(const f64 *a, int n) {
-  f64 total = 0;
-  for (int start = 0; start < n; start += 8192) total += pairwise_sum(a + start, n - start < 8192 ? n - start : 8192);
-  return total;
+  return 0 + pairwise_sum(a, n);
 }
 
 /* Squared distance from x to a centroid, (centroid - x)^2 summed over the features in order. */
@@ -806,11 +779,13 @@ static inline f64 js_max(f64 a, f64 b) {
 
 /* Column j's contribution to every row's ECOD score, into outlyingness[i * d + j]: the row's value's left tail
  * -log P(X <= x) = tail[#(values <= x) - 1] and right tail -log P(X >= x) = tail[n - #(values < x) - 1] (equal
- * values share their counts), combined as PyOD does: max(left * -1 * leftSign + right * rightSign, (left + right) / 2)
- * with leftSign = sign(skew - 1), rightSign = sign(skew + 1). The ranks come from a stable radix sort of the
- * column (8 passes of 8 bits; keys, order and their copies are scratch of n each). */
-EXPORT(ecod_column) void ecod_column(int n, int d, int j, const f64 *Z, const f64 *tail, f64 leftSign, f64 rightSign, u64 *keys,
-                                     int *order, u64 *keysCopy, int *orderCopy, f64 *outlyingness) {
+ * values share their counts), combined as PyOD does: max(left * -1 * leftSign + right * rightSign, tails) with
+ * leftSign = sign(skew - 1), rightSign = sign(skew + 1) and tails = max(left, right) (ECOD) or, with tailMean set,
+ * (left + right) / 2 (COPOD). The ranks come from a stable radix sort of the column (8 passes of 8 bits; keys,
+ * order and their copies are scratch of n each). */
+EXPORT(ecod_column) void ecod_column(int n, int d, int j, const f64 *Z, const f64 *tail, f64 leftSign, f64 rightSign,
+                                     int tailMean, u64 *keys, int *order, u64 *keysCopy, int *orderCopy,
+                                     f64 *outlyingness) {
   for (int i = 0; i < n; i++) {
     keys[i] = order_key(Z[i * d + j]);
     order[i] = i;
@@ -845,7 +820,7 @@ EXPORT(ecod_column) void ecod_column(int n, int d, int j, const f64 *Z, const f6
     f64 left = tail[high - 1];
     f64 right = tail[n - low - 1];
     f64 skewed = left * -1 * leftSign + right * rightSign;
-    f64 result = js_max(skewed, (left + right) / 2);
+    f64 result = js_max(skewed, tailMean ? (left + right) / 2 : js_max(left, right));
     for (int r = low; r < high; r++) outlyingness[order[r] * d + j] = result;
     low = high;
   }

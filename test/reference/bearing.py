@@ -9,7 +9,7 @@
    threshold = 3 x the mean training distance; the first alarm after the training period and the alarms
    inside it.
 
-Run: /usr/bin/python3 test/reference/bearing.py  (writes test/fixtures/bearing.json; needs the datasets mirror)
+Run: bash test/reference/regenerate.sh bearing  (writes test/fixtures/bearing.json; needs the datasets mirror)
 """
 import common
 import numpy as np

@@ -1,8 +1,9 @@
 """Shared by the reference scripts in this folder: the data several of them generate, PyOD's threshold
 rule, where the dataset mirror is, and how fixtures are written.
 
-Each script runs as `/usr/bin/python3 test/reference/<name>.py` from anywhere; Python puts the script's
-folder on sys.path, so `import common` finds this file. Import it before numpy: see the sys.path note below.
+Each script runs as `python test/reference/<name>.py` from anywhere, with the PyPI references
+(`bash test/reference/regenerate.sh <name>` picks that Python); Python puts the script's folder on sys.path,
+so `import common` finds this file. Import it before numpy: see the sys.path note below.
 """
 import json
 import os
@@ -68,6 +69,16 @@ def pyod_outcome(scores, new_scores, contamination):
     return {
         "trainingScores": scores.tolist(), "threshold": threshold, "labels": labels,
         "newScores": new_scores.tolist(), "newLabels": (new_scores > threshold).astype(int).tolist(),
+    }
+
+
+def pyod_fitted_outcome(detector, X_new):
+    """pyod_outcome's fields read from a fitted PyOD detector itself: decision_scores_, threshold_, labels_, then
+    decision_function(X_new) and predict(X_new)."""
+    return {
+        "trainingScores": detector.decision_scores_.tolist(), "threshold": float(detector.threshold_),
+        "labels": detector.labels_.tolist(), "newScores": detector.decision_function(X_new).tolist(),
+        "newLabels": detector.predict(X_new).tolist(),
     }
 
 

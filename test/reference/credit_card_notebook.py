@@ -9,7 +9,7 @@ by the distance to its 5th nearest training row, which is NearestNeighbors(5).kn
 The KNN ROC-AUC checks that the notebook's split, scaling and training rows are the ones described (quick mode:
 the first 1,200 training normals; full: all).
 
-Run: /usr/bin/python3 test/reference/credit_card_notebook.py  (writes test/fixtures/credit_card_notebook.json)
+Run: bash test/reference/regenerate.sh credit_card_notebook  (writes test/fixtures/credit_card_notebook.json)
 """
 from common import mirror_path, write_fixture  # first: see common.py
 import numpy as np

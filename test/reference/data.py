@@ -1,6 +1,6 @@
 """Reference figures for test/data-*.test.ts, computed independently of anomaly-lab.
 
-Run with Debian's Python (numpy, scikit-learn):  /usr/bin/python3 test/reference/data.py
+Run: bash test/reference/regenerate.sh data
 Reads the dataset mirror (ANOMALY_LAB_DATA_MIRROR, default ../shared/datasets from the repo root)
 and writes test/fixtures/data/reference.json. Figures come from numpy / scikit-learn / math.fsum,
 and are cross-checked here against the published numbers in each PROVENANCE.txt.

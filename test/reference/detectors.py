@@ -1,10 +1,11 @@
 """Reference results for test/detectors*.test.ts: PyOD's KNN semantics and scipy's k-means.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors.py
+Run: bash test/reference/regenerate.sh detectors
 Writes test/fixtures/detectors.json.
 
-PyOD is not installable here, so its KNN detector is rebuilt from the scikit-learn
-primitives it uses (pyod/models/knn.py and pyod/models/base.py):
+PyOD's KNN detector is written out with the scikit-learn primitives it uses (pyod/models/knn.py and
+pyod/models/base.py), so that the fixture can hold the training rows' own decision_function; each case
+asserts that PyOD's KNN itself gives the same scores:
   * fit: NearestNeighbors(n_neighbors=k, metric="minkowski", p=2).fit(X), then
     kneighbors() without X, which excludes each training point from its own
     neighbours; the score is the k-th distance ("largest") or the mean / median of the k.
@@ -23,6 +24,7 @@ import numpy as np
 import scipy
 import sklearn
 from scipy.cluster.vq import kmeans, vq
+from pyod.models.knn import KNN
 from sklearn.neighbors import NearestNeighbors
 
 
@@ -42,6 +44,8 @@ def pyod_knn(X, X_new, k, method, contamination):
     new_scores = aggregate(new_distances, method)
     # decision_function on the training rows themselves: each row is its own nearest neighbour.
     train_again = aggregate(nn.kneighbors(X, n_neighbors=k)[0], method)
+    pyod = KNN(n_neighbors=k, method=method, contamination=contamination).fit(X)
+    assert np.array_equal(pyod.decision_scores_, scores) and np.array_equal(pyod.decision_function(X_new), new_scores)
     return {
         "k": k, "method": method, "contamination": contamination,
         "X": X.tolist(), "XNew": X_new.tolist(),

@@ -1,60 +1,29 @@
-"""Reference results for test/detectors-hbos.test.ts: PyOD's HBOS with static bins.
+"""Reference results for test/detectors-hbos.test.ts: PyOD's HBOS itself with static bins
+(pyod/models/hbos.py: HBOS(n_bins, alpha, tol, contamination)).
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_hbos.py
-Writes test/fixtures/detectors_hbos.json.
+Run: bash test/reference/regenerate.sh detectors_hbos  (writes test/fixtures/detectors_hbos.json)
 
-PyOD is not installable here; `hbos_fit` / `hbos_scores` below re-implement
-pyod/models/hbos.py (HBOS(n_bins=10, alpha=0.1, tol=0.5), the static-bin branch of fit
-and _calculate_outlier_scores) with the same numpy calls: np.histogram(density=True) per
-feature, np.digitize(right=True) to place values, log2(density + alpha), the tol rule
-for values outside the training range, the sum over features negated (invert_order).
-threshold_ = np.percentile(decision_scores_, 100 * (1 - contamination)).
+Stores the fitted bin_edges_ and hist_ (np.histogram(density=True) per feature), decision_scores_, threshold_,
+labels_, and decision_function / predict of new rows: np.digitize(right=True) places a value, log2(density +
+alpha) scores it, values outside the training range within tol bin widths take the edge bin's score and the
+others the lowest, and the negated sum over features is the score.
 """
-from common import pyod_outcome, salary_data, uniform_data, write_fixture  # first: see common.py
+from common import pyod_fitted_outcome, salary_data, uniform_data, write_fixture  # first: see common.py
 import numpy as np
-
-
-def hbos_fit(X, n_bins):
-    n_features = X.shape[1]
-    hist = np.zeros([n_bins, n_features])
-    bin_edges = np.zeros([n_bins + 1, n_features])
-    for i in range(n_features):
-        hist[:, i], bin_edges[:, i] = np.histogram(X[:, i], bins=n_bins, density=True)
-    return hist, bin_edges
-
-
-def hbos_scores(X, bin_edges, hist, n_bins, alpha, tol):
-    n_samples, n_features = X.shape
-    outlier_scores = np.zeros(shape=(n_samples, n_features))
-    for i in range(n_features):
-        bin_inds = np.digitize(X[:, i], bin_edges[:, i], right=True)
-        out_score_i = np.log2(hist[:, i] + alpha)
-        for j in range(n_samples):
-            if bin_inds[j] == 0:
-                dist = bin_edges[0, i] - X[j, i]
-                bin_width = bin_edges[1, i] - bin_edges[0, i]
-                outlier_scores[j, i] = out_score_i[0] if dist <= bin_width * tol else np.min(out_score_i)
-            elif bin_inds[j] == n_bins + 1:
-                dist = X[j, i] - bin_edges[-1, i]
-                bin_width = bin_edges[-1, i] - bin_edges[-2, i]
-                outlier_scores[j, i] = out_score_i[n_bins - 1] if dist <= bin_width * tol else np.min(out_score_i)
-            else:
-                outlier_scores[j, i] = out_score_i[bin_inds[j] - 1]
-    return -np.sum(outlier_scores, axis=1)
+import pyod
+from pyod.models.hbos import HBOS
 
 
 def case(X, X_new, contamination=0.1, n_bins=10, alpha=0.1, tol=0.5, data=None, store_x=True):
-    hist, edges = hbos_fit(X, n_bins)
-    scores = hbos_scores(X, edges, hist, n_bins, alpha, tol)
-    new_scores = hbos_scores(X_new, edges, hist, n_bins, alpha, tol)
+    detector = HBOS(n_bins=n_bins, alpha=alpha, tol=tol, contamination=contamination).fit(X)
     record = {"nBins": n_bins, "alpha": alpha, "tol": tol, "contamination": contamination}
     if data is not None:
         record["data"] = data
     elif store_x:
         record["X"] = X.tolist()
     record.update({
-        "XNew": X_new.tolist(), "edges": edges.T.tolist(), "density": hist.T.tolist(),
-        **pyod_outcome(scores, new_scores, contamination),
+        "XNew": X_new.tolist(), "edges": detector.bin_edges_.T.tolist(), "density": detector.hist_.T.tolist(),
+        **pyod_fitted_outcome(detector, X_new),
     })
     return record
 
@@ -82,7 +51,7 @@ def main():
     X_int_new = np.array([[0.0, 2.5], [2.0, 2.0], [10.0, 3.0], [11.0, 2.5], [-1.0, 1.9], [4.0, 2.5]])
     cases.append(case(X_int, X_int_new, n_bins=5))
 
-    fixture = {"numpy": np.__version__, "salary": salary_case, "cases": cases}
+    fixture = {"pyod": pyod.__version__, "numpy": np.__version__, "salary": salary_case, "cases": cases}
     write_fixture("detectors_hbos.json", fixture)
 
 

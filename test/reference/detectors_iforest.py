@@ -1,7 +1,7 @@
 """Reference results for test/detectors-iforest.test.ts: scikit-learn's IsolationForest.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_iforest.py [datasets folder]
-(default ../shared/datasets beside the project root, or $ANOMALY_LAB_DATA_MIRROR).
+Run: bash test/reference/regenerate.sh detectors_iforest  (datasets from $ANOMALY_LAB_DATA_MIRROR, default
+../shared/datasets beside the project root; `python detectors_iforest.py FOLDER` names another folder).
 Writes test/fixtures/detectors_iforest.json.
 
 PyOD's IForest(n_estimators=100, max_samples="auto", contamination=0.1, max_features=1.0,

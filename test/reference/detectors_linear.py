@@ -1,11 +1,12 @@
 """Reference results for test/detectors-{mcd,pca,ocsvm}.test.ts: PyOD's MCD, PCA and OCSVM
-semantics rebuilt from scikit-learn 1.2, and sklearn's MinCovDet / EllipticEnvelope / OneClassSVM.
+semantics spelled out with scikit-learn, and sklearn's MinCovDet / EllipticEnvelope / OneClassSVM.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_linear.py
+Run: bash test/reference/regenerate.sh detectors_linear  (the PyPI references)
 Reads the credit-card subset from the dataset mirror (ANOMALY_LAB_DATA_MIRROR, default
 ../shared/datasets from the repo root) and writes test/fixtures/detectors_linear.json.
 
-PyOD is not installable here; its detectors are rebuilt from its source (pyod/models/*.py):
+PyOD's detectors are written out from their source (pyod/models/*.py) so that the fixture can hold the
+intermediate values; each case asserts that PyOD itself gives the same scores:
   * MCD: MinCovDet(support_fraction, random_state).fit(X); decision_scores_ = dist_ (squared
     robust Mahalanobis distances); decision_function(X) = mahalanobis(X).
   * PCA: X standardised by StandardScaler (standardization=True), sklearn PCA(n_components) fitted
@@ -17,8 +18,18 @@ PyOD is not installable here; its detectors are rebuilt from its source (pyod/mo
     tol=1e-3, shrinking=True); decision_scores_ = -decision_function(X).
   * threshold_ = np.percentile(decision_scores_, 100 * (1 - contamination)); labels = score > threshold_.
 Data are rounded to 6 decimals so that the JSON stays small; the rounded values are what both sides use.
+
+numpy >= 2 argsorts float64 with x86-simd-sort where the CPU has AVX2 or AVX-512; that unstable sort
+orders ties differently from numpy's portable introsort (numpy 1.x's, and numpy 2's elsewhere), and from
+one CPU to the next. sklearn's MCD keeps "the first h" of an argsort, so its supports on tied values follow
+it. The script turns those numpy dispatch targets off, so that the fixture holds the portable order
+(src/detectors/numpy-argsort.ts) on any x86 machine.
 """
-from common import mirror_path, pyod_threshold, write_fixture  # first: see common.py
+import os
+
+os.environ["NPY_DISABLE_CPU_FEATURES"] = "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"  # before numpy is imported
+
+from common import mirror_path, pyod_threshold, write_fixture  # noqa: E402  first: see common.py
 import numpy as np
 import sklearn
 from scipy.spatial.distance import cdist
@@ -28,6 +39,9 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import OneClassSVM
+from pyod.models.mcd import MCD as PyodMCD
+from pyod.models.ocsvm import OCSVM as PyodOCSVM
+from pyod.models.pca import PCA as PyodPCA
 
 
 def gaussian_with_outliers(rs, n, p, n_outliers, shift):
@@ -43,6 +57,9 @@ def mcd_case(X, X_new, seed, contamination=0.1, support_fraction=None):
     envelope = EllipticEnvelope(random_state=seed, contamination=contamination,
                                 support_fraction=support_fraction).fit(X)
     assert np.array_equal(envelope.dist_, mcd.dist_)
+    pyod = PyodMCD(contamination=contamination, support_fraction=support_fraction, random_state=seed).fit(X)
+    assert np.array_equal(pyod.decision_scores_, mcd.dist_) and pyod.threshold_ == threshold
+    assert np.array_equal(pyod.decision_function(X_new), mcd.mahalanobis(X_new))
     return {
         "X": X.tolist(), "XNew": X_new.tolist(), "seed": seed, "contamination": contamination,
         "supportFraction": support_fraction,
@@ -63,6 +80,9 @@ def mcd_case(X, X_new, seed, contamination=0.1, support_fraction=None):
 
 
 def pyod_pca(X, X_new, n_components=None, n_selected=None, weighted=True, standardization=True, contamination=0.1):
+    pyod = PyodPCA(n_components=n_components, n_selected_components=n_selected, weighted=weighted,
+                   standardization=standardization, contamination=contamination).fit(X)
+    pyod_new = pyod.decision_function(X_new)
     if standardization:
         scaler = StandardScaler().fit(X)
         X, X_new = scaler.transform(X), scaler.transform(X_new)
@@ -72,6 +92,8 @@ def pyod_pca(X, X_new, n_components=None, n_selected=None, weighted=True, standa
     selected, w_selected = pca.components_[-k:, :], w[-k:]
     scores = np.sum(cdist(X, selected) / w_selected, axis=1).ravel()
     threshold, labels = pyod_threshold(scores, contamination)
+    new_scores = np.sum(cdist(X_new, selected) / w_selected, axis=1)
+    assert np.array_equal(pyod.decision_scores_, scores) and np.array_equal(pyod_new, new_scores)
     return {
         "options": {"nComponents": n_components, "nSelectedComponents": n_selected, "weighted": weighted,
                     "standardization": standardization, "contamination": contamination},
@@ -80,7 +102,7 @@ def pyod_pca(X, X_new, n_components=None, n_selected=None, weighted=True, standa
         "explainedVariance": pca.explained_variance_.tolist(),
         "explainedVarianceRatio": pca.explained_variance_ratio_.tolist(),
         "trainingScores": scores.tolist(), "threshold": threshold, "labels": labels,
-        "newScores": np.sum(cdist(X_new, selected) / w_selected, axis=1).tolist(),
+        "newScores": new_scores.tolist(),
     }
 
 
@@ -95,6 +117,8 @@ def reconstruction(X, X_new, k, standardization=True):
 
 def ocsvm_case(X, X_new, gamma, y=None):
     svm = OneClassSVM(kernel="rbf", gamma=gamma, nu=0.5, tol=1e-3, shrinking=True).fit(X)
+    pyod = PyodOCSVM(kernel="rbf", gamma=gamma, nu=0.5, tol=1e-3, shrinking=True).fit(X)
+    assert np.array_equal(pyod.decision_scores_, -svm.decision_function(X))
     case = {
         "gamma": gamma, "gammaValue": float(svm._gamma),
         "trainingScores": (-svm.decision_function(X)).tolist(),
@@ -112,7 +136,8 @@ def credit_card_rows():
     path = mirror_path("creditcard_fraud", "creditcard_sample.csv")
     with open(path) as handle:
         header = [name.strip().strip('"') for name in handle.readline().split(",")]
-    table = np.genfromtxt(path, delimiter=",", skip_header=1, converters={header.index("Class"): lambda s: float(s.strip(b'"'))})
+    table = np.genfromtxt(path, delimiter=",", skip_header=1,
+                          converters={header.index("Class"): lambda s: float(s.strip('"'))})  # numpy 2: str
     table = np.array(table.tolist(), dtype=float) if table.dtype.names else table
     rows = np.random.RandomState(0).permutation(len(table))[:1000]
     columns = [f"V{i}" for i in range(1, 29)] + ["Amount"]

@@ -1,6 +1,6 @@
 """Reference results for test/detectors-neighbors.test.ts and test/detectors-lof.test.ts.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_neighbors.py
+Run: bash test/reference/regenerate.sh detectors_neighbors
 Writes test/fixtures/detectors_neighbors.json.
 
 k-nearest neighbours: scikit-learn's NearestNeighbors with algorithm="kd_tree", whose
@@ -12,7 +12,8 @@ LOF: PyOD's LOF(n_neighbors=k, contamination=c) wraps scikit-learn's
 LocalOutlierFactor(novelty=True) (pyod/models/lof.py):
   * decision_scores_ = -negative_outlier_factor_,
   * decision_function(X) = -score_samples(X),
-  * threshold_ = np.percentile(decision_scores_, 100 * (1 - c)), labels = score > threshold_.
+  * threshold_ = np.percentile(decision_scores_, 100 * (1 - c)), labels = score > threshold_;
+  pyod_lof asserts that PyOD's LOF itself gives those scores.
 scikit-learn clamps n_neighbors to n - 1 on small data. On continuous random data there
 are no distance ties and the kd_tree results are used as they are. The salary data are
 integers, so several rows tie at the k-th distance and scikit-learn's result depends on
@@ -24,6 +25,7 @@ is LOF computed from an explicit distance matrix with ties taken by lower row in
 from common import pyod_outcome, salary_data, uniform_data, write_fixture  # first: see common.py
 import numpy as np
 import sklearn
+from pyod.models.lof import LOF
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 
 
@@ -42,6 +44,8 @@ def pyod_lof(X, X_new, k, contamination, data=None):
     lof = LocalOutlierFactor(n_neighbors=k, novelty=True, algorithm="kd_tree").fit(X)
     scores = -lof.negative_outlier_factor_
     new_scores = -lof.score_samples(X_new)
+    pyod = LOF(n_neighbors=k, contamination=contamination, algorithm="kd_tree").fit(X)  # PyOD itself: the same scores
+    assert np.array_equal(pyod.decision_scores_, scores) and np.array_equal(pyod.decision_function(X_new), new_scores)
     return lof_record(X, X_new, k, contamination, scores, new_scores, lof.n_neighbors_, data)
 
 

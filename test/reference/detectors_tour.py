@@ -1,7 +1,7 @@
 """Reference numbers of notebooks/03-detectors-tour.ipynb (checked by test/notebook-detectors-tour.test.ts):
 scikit-learn on the very split and scaling the notebook uses.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_tour.py
+Run: bash test/reference/regenerate.sh detectors_tour
 Reads the credit-card subset from the dataset mirror (ANOMALY_LAB_DATA_MIRROR, default ../shared/datasets
 from the repo root) and writes test/fixtures/detectors_tour.json.
 
@@ -27,7 +27,8 @@ def load():
     path = mirror_path("creditcard_fraud", "creditcard_sample.csv")
     with open(path) as handle:
         header = [name.strip().strip('"') for name in handle.readline().split(",")]
-    table = np.genfromtxt(path, delimiter=",", skip_header=1, converters={header.index("Class"): lambda s: float(s.strip(b'"'))})
+    table = np.genfromtxt(path, delimiter=",", skip_header=1,
+                          converters={header.index("Class"): lambda s: float(s.strip('"'))})  # numpy 2: str
     table = np.array(table.tolist(), dtype=float) if table.dtype.names else table
     return table[:, [header.index(c) for c in COLUMNS]], table[:, header.index("Class")].astype(int)
 

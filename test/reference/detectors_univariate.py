@@ -1,6 +1,6 @@
 """Reference results for test/detectors-univariate.test.ts: the one-column rules.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/detectors_univariate.py
+Run: bash test/reference/regenerate.sh detectors_univariate
 Writes test/fixtures/detectors_univariate.json.
 
   * z-score: scipy.stats.zscore (ddof=0); score |z| with the training mean and std.

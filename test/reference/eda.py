@@ -1,7 +1,6 @@
 """Reference values for test/eda.test.ts and test/plots.test.ts, from numpy/scipy.
 
-Run with Debian's Python (has numpy + scipy):
-    /usr/bin/python3 test/reference/eda.py
+Run: bash test/reference/regenerate.sh eda
 Reads the tutorial's salary data set and writes test/fixtures/eda.json.
 """
 import csv

@@ -1,25 +1,24 @@
-"""Reference metrics for test/evaluation.test.ts, from scikit-learn (and PyOD's precision@n).
+"""Reference metrics for test/evaluation.test.ts, from scikit-learn and PyOD's precision@n
+(pyod.utils.utility.precision_n_scores: n = count of positives in y unless given, threshold =
+np.percentile(scores, 100 * (1 - n / len(y))), precision of scores > threshold).
 
-Run with Debian's Python: /usr/bin/python3 test/reference/evaluation.py
-Writes test/fixtures/evaluation.json.
+Run: bash test/reference/regenerate.sh evaluation  (writes test/fixtures/evaluation.json)
 
-PyOD is not installable here; precision_n_scores is rebuilt from its source
-(pyod/utils/utility.py: get_label_n + sklearn precision_score):
-  n = count of positives in y (or given), threshold = np.percentile(scores, 100 * (1 - n / len(y))),
-  y_pred = scores > threshold, return precision_score(y, y_pred).
-zero_division=0 is passed explicitly: it is the value sklearn's default ("warn") returns, minus the warning.
+roc_curve's first threshold is np.inf (scikit-learn >= 1.3; max(score) + 1 before): written as the string
+"inf" (JSON has no Infinity). zero_division=0 is passed explicitly: it is the value sklearn's default
+("warn") returns, minus the warning.
 """
 from common import write_fixture  # first: see common.py
 import numpy as np
+import pyod
 import sklearn
+from pyod.utils.utility import precision_n_scores
 from sklearn.metrics import (accuracy_score, classification_report, confusion_matrix, f1_score,
                              precision_score, recall_score, roc_auc_score, roc_curve)
 
 
-def precision_n_scores(y, scores, n=None):
-    n = np.count_nonzero(y) if n is None else n
-    threshold = np.percentile(scores, 100 * (1 - n / len(y)))
-    return precision_score(y, (scores > threshold).astype(int), zero_division=0)
+def thresholds_json(thresholds):
+    return ["inf" if t == np.inf else float(t) for t in thresholds]
 
 
 def ranking_case(y, scores):
@@ -28,8 +27,8 @@ def ranking_case(y, scores):
     return {
         "y": y.tolist(), "scores": scores.tolist(),
         "rocAuc": float(roc_auc_score(y, scores)),
-        "roc": {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "thresholds": thresholds.tolist()},
-        "rocAll": {"fpr": fpr_all.tolist(), "tpr": tpr_all.tolist(), "thresholds": thresholds_all.tolist()},
+        "roc": {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "thresholds": thresholds_json(thresholds)},
+        "rocAll": {"fpr": fpr_all.tolist(), "tpr": tpr_all.tolist(), "thresholds": thresholds_json(thresholds_all)},
         "precisionAtN": float(precision_n_scores(y, scores)),
         "precisionAt10": float(precision_n_scores(y, scores, 10)),
     }
@@ -77,7 +76,7 @@ def main():
     classification.append(classification_case(np.zeros(10, dtype=int), np.array([0] * 8 + [1] * 2)))  # no positives
     classification.append(classification_case(np.array([1, 1, 0, 1]), np.array([1, 1, 0, 1])))
 
-    fixture = {"sklearnVersion": sklearn.__version__, "ranking": ranking, "classification": classification}
+    fixture = {"sklearnVersion": sklearn.__version__, "pyodVersion": pyod.__version__, "ranking": ranking, "classification": classification}
     write_fixture("evaluation.json", fixture)
 
 

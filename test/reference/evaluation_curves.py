@@ -1,9 +1,9 @@
 """Reference results for test/evaluation-curves.test.ts, from scikit-learn.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/evaluation_curves.py
+Run: bash test/reference/regenerate.sh evaluation_curves
 Writes test/fixtures/evaluation_curves.json.
 
-* precision_recall_curve and average_precision_score (sklearn 1.2: no drop_intermediate option yet).
+* precision_recall_curve (drop_intermediate=False, its default) and average_precision_score.
 * Threshold sweep: for each threshold t, the rows with score >= t are flagged (the convention of
   sklearn's curves) and confusion_matrix / precision_score / recall_score / f1_score give the counts
   and ratios (zero_division=0, the value sklearn's default returns, minus the warning).

@@ -2,7 +2,7 @@
 utils/mnist_reader.py reads it), for test/data-idx.test.ts: per-split label counts, pixel sums and a few pixels.
 Reads Debian's dataset-fashion-mnist copy (/usr/share/datasets/fashion-mnist/).
 
-Run: /usr/bin/python3 test/reference/fashion_mnist.py  -> test/fixtures/fashion_mnist.json
+Run: bash test/reference/regenerate.sh fashion_mnist  -> test/fixtures/fashion_mnist.json
 """
 import gzip
 import os

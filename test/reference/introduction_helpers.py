@@ -1,7 +1,7 @@
 """Reference values for test/introduction-helpers.test.ts: recall at a fixed alarm rate from
 scikit-learn's roc_curve counts, and numpy's print() of integer vectors.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/introduction_helpers.py
+Run: bash test/reference/regenerate.sh introduction_helpers
 Writes test/fixtures/introduction_helpers.json.
 
 Recall at alarm rate r = np.interp(r * n, tp + fp, tp) / positives, with tp and fp the counts at each

@@ -1,10 +1,10 @@
 """Reference for the neural detectors (test/nn.test.ts): one training step of a small dense autoencoder in
-PyTorch (Debian's python3-torch), from fixed weights, with the Keras conventions anomaly-lab follows:
+PyTorch (float64), from fixed weights, with the Keras conventions anomaly-lab follows:
 loss = mean squared reconstruction error + l1 * sum(|h1|) / batch (Keras's activity regulariser on the first
 hidden layer), Adam with Keras's epsilon 1e-7. Stores the data, the initial weights, the loss at those weights,
 the weights after the step and the per-row reconstruction MSE and MAE after it.
 
-Run: /usr/bin/python3 test/reference/nn.py  (writes test/fixtures/nn.json)
+Run: bash test/reference/regenerate.sh nn  (writes test/fixtures/nn.json)
 """
 import common  # noqa: F401  (sys.path order; before numpy)
 import numpy as np

@@ -1,6 +1,6 @@
 """Reference for the 1-D convolutional autoencoder (test/nn-conv1d.test.ts): the network of
-Conv1dAutoencoderDetector with filters [3, 2] and kernel 3 on sequences of 16 steps, in PyTorch (Debian's
-python3-torch, float64), from fixed weights:
+Conv1dAutoencoderDetector with filters [3, 2] and kernel 3 on sequences of 16 steps, in PyTorch (float64),
+from fixed weights:
   Conv1d(1->3, k3, same, relu) -> MaxPool(2) -> Conv1d(3->2) relu -> MaxPool(2)                  [2 x 4]
   [codeSize 3 only: flatten (time-major, as tfjs) -> Dense(3) relu -> Dense(8) relu -> unflatten]
   -> nearest Upsample(2) -> Conv1d(2->2) relu -> Upsample(2) -> Conv1d(2->3) relu -> Conv1d(3->1) sigmoid.
@@ -9,7 +9,7 @@ layout (conv kernels [k, in, out], dense [in, out]), the loss and its gradient w
 (the filters' gradient is what tfjs's wasm backend lacks a kernel for), the weights after one Adam step
 (Keras epsilon 1e-7) and the per-sequence MAE after it.
 
-Run: /usr/bin/python3 test/reference/nn_conv1d.py  (writes test/fixtures/nn_conv1d.json)
+Run: bash test/reference/regenerate.sh nn_conv1d  (writes test/fixtures/nn_conv1d.json)
 """
 import common  # noqa: F401  (sys.path order; before numpy)
 import numpy as np

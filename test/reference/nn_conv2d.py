@@ -1,6 +1,6 @@
 """Reference for the 2-D convolutional autoencoder (test/nn-conv2d.test.ts): the article's strided network
 of ConvAutoencoderDetector, scaled down to 8 x 8 images with filters [2, 3] and a latent of 3, in PyTorch
-(Debian's python3-torch, float64), from fixed weights:
+(float64), from fixed weights:
   Conv2d(1->2, 3x3, stride 2, same) LeakyReLU(0.2) -> Conv2d(2->3, stride 2) LeakyReLU           [3 x 2 x 2]
   -> flatten (channels last, as tfjs) -> Dense(3) -> Dense(12) -> unflatten
   -> ConvTranspose2d(3->3, stride 2, same) LeakyReLU -> ConvTranspose2d(3->2, stride 2) LeakyReLU
@@ -12,7 +12,7 @@ article's). Stores the initial weights in tfjs's layout (conv2d kernels [kh, kw,
 [kh, kw, out, in], dense [in, out]), the reconstruction at them, the loss and every weight's gradient, the
 weights after one Adam step (Keras epsilon 1e-7) and the per-image MSE after it.
 
-Run: /usr/bin/python3 test/reference/nn_conv2d.py  (writes test/fixtures/nn_conv2d.json)
+Run: bash test/reference/regenerate.sh nn_conv2d  (writes test/fixtures/nn_conv2d.json)
 """
 import common  # noqa: F401  (sys.path order; before numpy)
 import numpy as np

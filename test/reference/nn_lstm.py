@@ -1,4 +1,4 @@
-"""Reference for the LSTM autoencoder (test/nn-lstm.test.ts), from PyTorch's own nn.LSTM (Debian's python3-torch):
+"""Reference for the LSTM autoencoder (test/nn-lstm.test.ts), from PyTorch's own nn.LSTM:
 
 1. one step from a zero state: nn.LSTM over sequences of length 1 from fixed weights -> h (what anomaly-lab's
    one-step layer, a gated dense layer, must equal with kernel = weight_ih^T and bias = bias_ih + bias_hh);
@@ -10,7 +10,7 @@
    (two biases would each take an Adam step). With a zero state the recurrent weights and the forget gate get
    no gradient: the step leaves them where they were, as the gated dense form does.
 
-Run: /usr/bin/python3 test/reference/nn_lstm.py  (writes test/fixtures/nn_lstm.json)
+Run: bash test/reference/regenerate.sh nn_lstm  (writes test/fixtures/nn_lstm.json)
 """
 import common  # noqa: F401  (sys.path order; before numpy)
 import numpy as np

@@ -1,6 +1,6 @@
-"""Reference results for test/oversampling.test.ts, from imbalanced-learn (Debian python3-imblearn 0.10).
+"""Reference results for test/oversampling.test.ts, from imbalanced-learn.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/oversampling.py
+Run: bash test/reference/regenerate.sh oversampling
 Writes test/fixtures/oversampling.json.
 
 RandomOverSampler and SMOTE resample small data sets that the test regenerates from the stored seed
@@ -39,8 +39,7 @@ def case(name, sampler_name, options, seed, counts, d, random_state, sampler):
 
 def main():
     cases = []
-    # imblearn 0.10 rejects "minority" in its own parameter check, so it has no reference here.
-    for strategy in ["auto", "not minority", "all"]:
+    for strategy in ["auto", "minority", "not minority", "all"]:  # imblearn 0.10 rejected "minority"; 0.14 takes it
         cases.append(case(f"ROS {strategy}, 3 classes", "ros", {"samplingStrategy": strategy}, 1, [20, 7, 3], 3,
                           {"seed": 0}, RandomOverSampler(sampling_strategy=strategy, random_state=0)))
     cases.append(case("ROS ratio 0.5, 2 classes", "ros", {"samplingStrategy": 0.5}, 2, [40, 6], 2,

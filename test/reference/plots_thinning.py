@@ -1,6 +1,6 @@
 """Reference figures for test/plots-thinning.test.ts, from scikit-learn.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/plots_thinning.py
+Run: bash test/reference/regenerate.sh plots_thinning
 Writes test/fixtures/plots_thinning.json.
 
 Dense curves are thinned for drawing (src/plots/thin.ts); the test checks that the drawn ROC and PR curves

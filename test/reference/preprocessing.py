@@ -1,6 +1,6 @@
 """Reference results for test/preprocessing.test.ts, from scikit-learn.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/preprocessing.py
+Run: bash test/reference/regenerate.sh preprocessing
 Writes test/fixtures/preprocessing.json.
 
 Covers StandardScaler / MinMaxScaler / RobustScaler (fit on one matrix, transform another; a constant

@@ -1,6 +1,6 @@
 """Reference results for test/random-forest.test.ts: scikit-learn's RandomForestClassifier.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/random_forest.py
+Run: bash test/reference/regenerate.sh random_forest
 (datasets from ../shared/datasets beside the project root, or $ANOMALY_LAB_DATA_MIRROR).
 Writes test/fixtures/random_forest.json.
 
@@ -45,7 +45,7 @@ def bootstrap():
     forest = RandomForestClassifier(n_estimators=4, random_state=0).fit(X, y)
     seeds = [int(tree.random_state) for tree in forest.estimators_]
     return {"seed": 0, "n": n, "treeSeeds": seeds,
-            "indices": [_generate_sample_indices(s, n, n).tolist() for s in seeds]}
+            "indices": [_generate_sample_indices(s, n, n, None).tolist() for s in seeds]}  # no sample_weight
 
 
 def importances():

@@ -1,6 +1,6 @@
 """Reference draws from numpy's legacy RandomState for test/random.test.ts.
 
-Run with Debian's Python (numpy 1.24): /usr/bin/python3 test/reference/random_state.py
+Run: bash test/reference/regenerate.sh random_state
 (Not named random.py: a script there would shadow the standard library's `random`
 module for every script in this folder, and numpy imports it.)
 Writes test/fixtures/random.json. Every value is what numpy returns after

@@ -1,33 +1,16 @@
 """Reference data for test/synthetic.test.ts: scikit-learn's make_classification and PyOD's generate_data.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/synthetic.py
+Run: bash test/reference/regenerate.sh synthetic
 Writes test/fixtures/synthetic.json.
 
-make_classification is scikit-learn 1.2's own function. PyOD cannot be installed here, so `pyod_generate_data`
-below is pyod/utils/data.py's generate_data (behaviour="new") and _generate_data, line for line.
+Both are the libraries' own functions (PyOD: pyod.utils.data.generate_data, behaviour="new").
 """
 from common import write_fixture  # first: see common.py
 import numpy as np
 import sklearn
+import pyod
+from pyod.utils.data import generate_data
 from sklearn.datasets import make_classification
-from sklearn.utils import check_random_state
-
-
-def pyod_generate_data(n_train=1000, n_test=500, n_features=2, contamination=0.1, offset=10, random_state=None):
-    random_state = check_random_state(random_state)
-    offset_ = random_state.randint(low=offset)
-    coef_ = random_state.random_sample() + 0.001
-
-    def part(n_inliers, n_outliers):
-        inliers = coef_ * random_state.randn(n_inliers, n_features) + offset_
-        outliers = random_state.uniform(low=-1 * offset_, high=offset_, size=(n_outliers, n_features))
-        return np.r_[inliers, outliers], np.r_[np.zeros((n_inliers,)), np.ones((n_outliers,))]
-
-    n_outliers_train = int(n_train * contamination)
-    X_train, y_train = part(int(n_train - n_outliers_train), n_outliers_train)
-    n_outliers_test = int(n_test * contamination)
-    X_test, y_test = part(int(n_test - n_outliers_test), n_outliers_test)
-    return X_train, X_test, y_train, y_test
 
 
 # (our option names, sklearn keyword arguments): every branch of the generator.
@@ -64,12 +47,14 @@ def main():
         classification.append({"options": ours, "X": X.tolist(), "y": y.tolist()})
     generated = []
     for options in GENERATE_DATA:
-        X_train, X_test, y_train, y_test = pyod_generate_data(
+        X_train, X_test, y_train, y_test = generate_data(
             n_train=options["nTrain"], n_test=options["nTest"], n_features=options["nFeatures"],
-            contamination=options["contamination"], offset=options.get("offset", 10), random_state=options["seed"])
+            contamination=options["contamination"], offset=options.get("offset", 10), behaviour="new",
+            random_state=options["seed"])
         generated.append({"options": options, "XTrain": X_train.tolist(), "XTest": X_test.tolist(),
                           "yTrain": y_train.astype(int).tolist(), "yTest": y_test.astype(int).tolist()})
-    write_fixture("synthetic.json", {"sklearn": sklearn.__version__, "makeClassification": classification,
+    write_fixture("synthetic.json", {"sklearn": sklearn.__version__, "pyod": pyod.__version__,
+                                     "makeClassification": classification,
                                      "generateData": generated})
 
 

@@ -1,6 +1,6 @@
 """Reference results for test/timeseries-esd.test.ts: STL and seasonal-hybrid ESD on real NAB series.
 
-Run with Debian's Python: /usr/bin/python3 test/reference/timeseries.py   (apt-get install python3-statsmodels)
+Run: bash test/reference/regenerate.sh timeseries
 Writes test/fixtures/timeseries.json.
 
   * STL: statsmodels.tsa.seasonal.STL with R's stl() settings, as R's AnomalyDetection calls it:
