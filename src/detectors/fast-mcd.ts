@@ -7,9 +7,9 @@ import {
   maskedCovariance,
   maskedMean,
   pseudoInverseSymmetric,
-} from "./covariance";
+} from "../linalg/covariance";
 import { runJobs, toShared } from "../threads/pool";
-import { numpyArgsort } from "./numpy-argsort";
+import { numpyArgsort } from "../linalg/numpy-argsort";
 
 /**
  * FastMCD (Rousseeuw & Van Driessen, 1999) step for step as scikit-learn 1.2's `fast_mcd`:

@@ -1,7 +1,7 @@
 import { isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
-import { randomStateOf } from "./random-option";
+import { randomStateOf } from "../random/random-option";
 import { defaultThreadCount } from "../threads/pool";
 import { nearestCentroid } from "./kmeans-bounds";
 import { bestRun, pickRows, refine } from "./kmeans-runs";

@@ -4,7 +4,7 @@ import { numpySum } from "../core/summation";
 import { checkInteger, checkNumberType } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
-import { eigenRows, maskedCovariance, maskedMean } from "./covariance";
+import { eigenRows, maskedCovariance, maskedMean } from "../linalg/covariance";
 import { denseKernels } from "../linalg/dense-kernels";
 import { applyVotes, distanceScores, flipLikeSklearn, passesOnThreads } from "./pca-rows";
 
