@@ -2,7 +2,7 @@
  * Every kind of task the worker pool runs (see pool.ts), and how a worker runs one job of each. Each
  * kind's job runner is the function the main thread runs for the jobs it takes.
  */
-import { type KMeansTask, runKMeansJob } from "../detectors/kmeans-runs";
+import { type KMeansTask, runKMeansJob } from "../cluster/kmeans-runs";
 import { type McdTask, runMcdJob } from "../detectors/fast-mcd";
 import { type PcaTask, runPcaJob } from "../detectors/pca-rows";
 import { type NeighborTask, runNeighborJob } from "../neighbors/neighbor-search";

@@ -1,7 +1,17 @@
 import { createMatrix, type Matrix } from "../core/matrix";
 import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
-import type { KMeansResult } from "./kmeans";
 import { BoundedAssignment } from "./kmeans-bounds";
+
+/**
+ * Result of `kmeans` and of each of its runs (declared here, beside the runs, so that kmeans.ts and this file do
+ * not import each other).
+ */
+export interface KMeansResult {
+  /** One centroid per row (clusters that lost all members are dropped, so maybe fewer than k). */
+  readonly codebook: Matrix;
+  /** Mean (non-squared) Euclidean distance from each observation to its nearest centroid. */
+  readonly distortion: number;
+}
 
 /** Below this much work (rows x columns x k x runs) the runs stay on this thread: copying to shared memory costs more. */
 const THREADED_WORK = 1_000_000;
