@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { createMatrix, type Matrix } from "../src/core/matrix";
 import { logDeterminant, mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric, symmetricEigen } from "../src/linalg/covariance";
 import { logDeterminantJs, mahalanobisSquaredJs, maskedCovarianceJs, pseudoInverseSymmetricJs } from "../src/linalg/covariance-js";
-import { distanceScoresJs, signVotesJs } from "../src/detectors/pca-rows";
+import { distanceScoresJs, signVotesJs } from "../src/decomposition/pca-rows";
 import { symmetricEigenRows } from "../src/linalg/symmetric-eigen";
 import { ECODDetector } from "../src/detectors/ecod";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";

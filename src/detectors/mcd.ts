@@ -6,7 +6,7 @@ import { RandomState } from "../random/random-state";
 import { defaultThreadCount } from "../threads/pool";
 import { chiSquareIsf } from "../linalg/chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
-import { fastMcd, mcdSupportSize, type RawMcd } from "./fast-mcd";
+import { fastMcd, mcdSupportSize, type RawMcd } from "../robust/fast-mcd";
 
 /** Options of {@link minCovDet}; defaults are scikit-learn's `MinCovDet`. */
 export interface MinCovDetOptions {

@@ -6,7 +6,7 @@ import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
 import { eigenRows, maskedCovariance, maskedMean } from "../linalg/covariance";
 import { denseKernels } from "../linalg/dense-kernels";
-import { applyVotes, distanceScores, flipLikeSklearn, passesOnThreads } from "./pca-rows";
+import { applyVotes, distanceScores, flipLikeSklearn, passesOnThreads } from "../decomposition/pca-rows";
 
 /** How {@link PCADetector} turns the principal components into a score. */
 export type PCAMethod = "distance" | "reconstruction";

@@ -3,8 +3,8 @@
  * kind's job runner is the function the main thread runs for the jobs it takes.
  */
 import { type KMeansTask, runKMeansJob } from "../cluster/kmeans-runs";
-import { type McdTask, runMcdJob } from "../detectors/fast-mcd";
-import { type PcaTask, runPcaJob } from "../detectors/pca-rows";
+import { type McdTask, runMcdJob } from "../robust/fast-mcd";
+import { type PcaTask, runPcaJob } from "../decomposition/pca-rows";
 import { type NeighborTask, runNeighborJob } from "../neighbors/neighbor-search";
 
 export type ThreadTask = NeighborTask | KMeansTask | McdTask | PcaTask;
