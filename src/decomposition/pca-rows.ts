@@ -1,6 +1,7 @@
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { denseKernels } from "../linalg/dense-kernels";
+import { defineJob } from "../threads/jobs";
 import { runJobs, sharedFloat64, toShared } from "../threads/pool";
 
 /**
@@ -28,7 +29,6 @@ export function passesOnThreads(X: Matrix, k: number, threads: number): boolean 
 
 /** A slice-parallel pass: job j covers rows [bounds[j], bounds[j + 1]). */
 export interface PcaTask {
-  readonly kind: "pca";
   readonly pass: "signs" | "distances";
   readonly X: SharedArrayBuffer;
   readonly rows: number;
@@ -50,7 +50,7 @@ export interface SignVotes {
 }
 
 /** Runs job `job` of a {@link PcaTask} on this thread. */
-export function runPcaJob(task: PcaTask, job: number): SignVotes | undefined {
+function runPcaJob(task: PcaTask, job: number): SignVotes | undefined {
   const X = createMatrix(task.rows, task.cols, new Float64Array(task.X));
   const from = task.bounds[job];
   const to = task.bounds[job + 1];
@@ -58,6 +58,9 @@ export function runPcaJob(task: PcaTask, job: number): SignVotes | undefined {
   distanceScoresInto(X, task.components, task.k, task.weights, task.firstSelected, from, to, new Float64Array(task.out));
   return undefined;
 }
+
+/** The worker pool's job for one slice of a pass (src/threads loads this module in a worker to find it). */
+const pcaPassJob = defineJob("decomposition.pca-pass", __filename, runPcaJob);
 
 /**
  * sklearn's `svd_flip` (u-based) on the rows of `components` (k x p), in place: for each component, the
@@ -71,7 +74,7 @@ export function flipLikeSklearn(components: Float64Array, k: number, X: Matrix, 
     votes = [signVotes(X, components, k, mean, 0, X.rows)];
   } else {
     const task = taskFor("signs", X, components, k, mean, new Float64Array(0), 0, parts, new SharedArrayBuffer(0));
-    votes = runJobs(threads, parts, task, (job) => runPcaJob(task, job) as SignVotes, "PCA") as SignVotes[];
+    votes = runJobs(threads, parts, pcaPassJob, task, "PCA") as SignVotes[];
   }
   applyVotes(components, k, p, votes);
 }
@@ -105,7 +108,7 @@ export function distanceScores(X: Matrix, components: Matrix, weights: Float64Ar
   }
   const out = sharedFloat64(X.rows);
   const task = taskFor("distances", X, components.data, k, new Float64Array(0), weights, firstSelected, parts, out.buffer as SharedArrayBuffer);
-  runJobs(threads, parts, task, (job) => runPcaJob(task, job), "PCA");
+  runJobs(threads, parts, pcaPassJob, task, "PCA");
   return Float64Array.from(out);
 }
 
@@ -118,7 +121,7 @@ function taskFor(
   firstSelected: number, parts: number, out: SharedArrayBuffer,
 ): PcaTask {
   const bounds = Array.from({ length: parts + 1 }, (_, j) => Math.round((j * X.rows) / parts));
-  return { kind: "pca", pass, X: toShared(X.data), rows: X.rows, cols: X.cols, components, k, mean, weights, firstSelected, bounds, out };
+  return { pass, X: toShared(X.data), rows: X.rows, cols: X.cols, components, k, mean, weights, firstSelected, bounds, out };
 }
 
 /** The votes of rows [from, to): WebAssembly SIMD where available (the same bits), else the loop below. */
