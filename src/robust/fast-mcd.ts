@@ -138,9 +138,13 @@ interface McdTask {
   readonly keep: number;
 }
 
-/** The worker pool's job: job `job` of an {@link McdTask} (src/threads loads this module in a worker to find it). */
-const cStepsJob = defineJob("robust.fast-mcd-c-steps", __filename, (task: McdTask, job: number): CStepOutcome =>
-  runJob(createMatrix(task.rows, task.cols, new Float64Array(task.X)), task.jobs[job], task.keep));
+/** Runs job `job` of an {@link McdTask} on this thread. */
+function runMcdJob(task: McdTask, job: number): CStepOutcome {
+  return runJob(createMatrix(task.rows, task.cols, new Float64Array(task.X)), task.jobs[job], task.keep);
+}
+
+/** The worker pool's job for one share of C-steps (src/threads loads this module in a worker to find it). */
+const cStepsJob = defineJob("robust.fast-mcd-c-steps", __filename, runMcdJob);
 
 /** `nSupport`-row starting subsets: sklearn's `random.permutation(n)[:nSupport]`, one per trial. */
 function randomStarts(n: number, nSupport: number, trials: number, random: RandomState): Uint8Array[] {

@@ -28,15 +28,25 @@ const definitions = new Map<string, JobDefinition<never, unknown>>();
  * thread registers the job there too. A name defined by two modules is refused.
  * @example export const kmeansRunJob = defineJob("cluster.kmeans-run", __filename, runKMeansJob);
  */
-export function defineJob<Task, Value>(name: string, module: string, run: (task: Task, index: number) => Value): JobDefinition<Task, Value> {
-  if (typeof name !== "string" || name === "") throw new TypeError(`defineJob: the name must be a non-empty string, got ${String(name)}`);
+export function defineJob<Task, Value>(
+  name: string,
+  module: string,
+  run: (task: Task, index: number) => Value,
+): JobDefinition<Task, Value> {
+  if (typeof name !== "string" || name === "") {
+    throw new TypeError(`defineJob: the name must be a non-empty string, got ${String(name)}`);
+  }
   if (typeof module !== "string" || !isAbsolute(module)) {
-    throw new TypeError(`defineJob("${name}"): module must be the absolute path of the defining module (__filename), got ${String(module)}`);
+    throw new TypeError(
+      `defineJob("${name}"): module must be the absolute path of the defining module (__filename), got ${String(module)}`,
+    );
   }
   if (typeof run !== "function") throw new TypeError(`defineJob("${name}"): run must be a function, got ${typeof run}`);
   const existing = definitions.get(name);
   if (existing !== undefined && existing.module !== module) {
-    throw new Error(`defineJob: the job "${name}" is defined twice, by ${existing.module} and by ${module}; job names must be unique`);
+    throw new Error(
+      `defineJob: the job "${name}" is defined twice, by ${existing.module} and by ${module}; job names must be unique`,
+    );
   }
   const definition: JobDefinition<Task, Value> = { name, module, run };
   definitions.set(name, definition as JobDefinition<never, unknown>);
@@ -54,12 +64,15 @@ export function loadJob(name: string, module: string): JobDefinition<unknown, un
     try {
       require(module);
     } catch (error) {
-      throw new Error(`the job "${name}" could not be loaded from ${module}: ${error instanceof Error ? error.message : String(error)}`);
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`the job "${name}" could not be loaded from ${module}: ${why}`);
     }
     definition = definitions.get(name);
   }
   if (definition === undefined) {
-    throw new Error(`the job "${name}" is not defined by ${module} once loaded (its defineJob call must run at the module's top level)`);
+    throw new Error(
+      `the job "${name}" is not defined by ${module} once loaded (its defineJob call must run at the module's top level)`,
+    );
   }
   return definition as JobDefinition<unknown, unknown>;
 }

@@ -116,7 +116,13 @@ export function runJobs<Task, T>(
   const step = ++steps;
   workers.forEach((pooled, member) => {
     const posted: PostedStep = {
-      job: definition.name, module: definition.module, task, count, control: control.buffer as SharedArrayBuffer, step, member,
+      job: definition.name,
+      module: definition.module,
+      task,
+      count,
+      control: control.buffer as SharedArrayBuffer,
+      step,
+      member,
     };
     pooled.steps.postMessage(posted);
   });

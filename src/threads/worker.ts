@@ -31,7 +31,8 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
       }
       let reply: WorkerReply;
       try {
-        reply = { step, job, value: armed === "unclonable-reply" ? () => undefined : loadJob(name, module).run(task, job) };
+        const value = armed === "unclonable-reply" ? () => undefined : loadJob(name, module).run(task, job);
+        reply = { step, job, value };
       } catch (error) {
         reply = { step, job, error: describeError(error) };
       }
