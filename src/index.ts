@@ -6,6 +6,7 @@ export * from "./data";
 export { salaryData, type SalaryDataOptions } from "./data/salary";
 export * from "./eda";
 export * from "./detectors";
+export * from "./cluster";
 export * from "./neighbors";
 export * from "./evaluation";
 export * from "./preprocessing";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CBLOFDetector } from "../src/detectors/cblof";
-import { sklearnKMeans } from "../src/detectors/sklearn-kmeans";
+import { sklearnKMeans } from "../src/cluster/sklearn-kmeans";
 import { RandomState } from "../src/random/random-state";
 import { readFixture } from "./helpers/fixtures";
 import { assertLineupOutcome, assertRelativeClose, cardio, type LineupOutcome, synthetic } from "./helpers/lineup";

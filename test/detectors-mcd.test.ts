@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chiSquareIsf } from "../src/detectors/chi-square";
+import { chiSquareIsf } from "../src/linalg/chi-square";
 import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
 import { MCDDetector, mcdFromRawSupport, minCovDet, type MinCovDetResult } from "../src/detectors/mcd";
-import { numpyArgsort } from "../src/detectors/numpy-argsort";
+import { numpyArgsort } from "../src/linalg/numpy-argsort";
 import { RandomState } from "../src/random/random-state";
 import { warmWorkers } from "../src/threads/pool";
 import { assertAllClose, assertNear } from "./helpers/assertions";

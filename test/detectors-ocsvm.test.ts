@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { createMatrix, type Matrix, toMatrix } from "../src/core/matrix";
 import { loadCreditCard } from "../src/data/creditcard";
-import { RbfKernelRows } from "../src/detectors/kernel-cache";
+import { RbfKernelRows } from "../src/svm/kernel-cache";
 import { OCSVMDetector } from "../src/detectors/ocsvm";
 import { rocAuc } from "../src/evaluation/ranking";
 import { StandardScaler } from "../src/preprocessing/scalers";

@@ -7,7 +7,7 @@ import { ECODDetector } from "../src/detectors/ecod";
 import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
 import { HBOSDetector } from "../src/detectors/hbos";
 import { IForestDetector } from "../src/detectors/iforest";
-import { kmeans } from "../src/detectors/kmeans";
+import { kmeans } from "../src/cluster/kmeans";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { KNNDetector } from "../src/detectors/knn";
 import { LOFDetector } from "../src/detectors/lof";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createMatrix } from "../src/core/matrix";
-import { numbaArgsort } from "../src/detectors/numba-argsort";
+import { numbaArgsort } from "../src/linalg/numba-argsort";
 import { SODDetector } from "../src/detectors/sod";
 import { readFixture } from "./helpers/fixtures";
 import { assertLineupOutcome, cardio, type LineupOutcome, synthetic } from "./helpers/lineup";

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { erf } from "../src/core/erf";
 import { matrixToArrays, toMatrix } from "../src/core/matrix";
 import { salaryData } from "../src/data/salary";
-import { kmeans, vq } from "../src/detectors/kmeans";
+import { kmeans, vq } from "../src/cluster/kmeans";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
 import { KNNDetector, type KNNMethod } from "../src/detectors/knn";
 import { MCDDetector } from "../src/detectors/mcd";

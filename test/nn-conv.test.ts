@@ -60,7 +60,7 @@ test("ConvAutoencoderDetector: same seed, same scores; save/load round trip; no 
   const a = await make().fit(images);
   const before = tf.memory().numTensors;
   const b = await make().fit(images);
-  assert.equal(a.architectureUsed, "strided");
+  assert.equal(a.architecture, "strided");
   assert.deepEqual(Array.from(a.trainingScores), Array.from(b.trainingScores));
   assert.ok(a.history.loss[1]! < a.history.loss[0]!, `loss did not fall: ${a.history.loss}`);
   const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cae-")), "model");
@@ -76,7 +76,7 @@ test("ConvAutoencoderDetector: same seed, same scores; save/load round trip; no 
 
 test("ConvAutoencoderDetector: the pooled form trains too; bad shapes are named", async () => {
   const pooled = await new ConvAutoencoderDetector({ imageShape: [8, 8, 1], filters: [4], latentDim: 2, architecture: "pooled", epochs: 1, batchSize: 16, seed: 1, progress: false, backend: "wasm" }).fit(images);
-  assert.equal(pooled.architectureUsed, "pooled");
+  assert.equal(pooled.architecture, "pooled");
   assert.equal(pooled.trainingScores.length, images.length);
   pooled.dispose();
   await assert.rejects(new ConvAutoencoderDetector({ epochs: 1, backend: "wasm" }).fit(images), /rows have 64 values, images of 28 x 28 x 1 need 784 \(set imageShape\)/);

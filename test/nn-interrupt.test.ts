@@ -91,7 +91,7 @@ class CountedMOGAAL extends MOGAALDetector {
 }
 class CountedGANEnsemble extends GANEnsembleDetector {
   readonly batches = new BatchCounter();
-  override generatorLoss(tf: typeof TF, model: TF.LayersModel, i: number, j: number, x: TF.Tensor): TF.Scalar {
+  protected override generatorLoss(tf: typeof TF, model: TF.LayersModel, i: number, j: number, x: TF.Tensor): TF.Scalar {
     this.batches.tick();
     return super.generatorLoss(tf, model, i, j, x);
   }

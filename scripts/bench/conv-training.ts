@@ -35,7 +35,7 @@ const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
     await cae.fit(X);
     const perEpoch = cae.history.seconds / epochs;
     const ours = (perEpoch * 1000) / rows;
-    console.log(`tfjs ${cae.backend.name} (${cae.architectureUsed}): ${ours.toFixed(3)} s per epoch per 1,000 images = ${(ours / torchPer1000).toFixed(1)}x PyTorch 1 thread, ${(ours / per1000[2]!).toFixed(1)}x PyTorch 2 threads (goal: within 5x)`);
+    console.log(`tfjs ${cae.backend.name} (${cae.architecture}): ${ours.toFixed(3)} s per epoch per 1,000 images = ${(ours / torchPer1000).toFixed(1)}x PyTorch 1 thread, ${(ours / per1000[2]!).toFixed(1)}x PyTorch 2 threads (goal: within 5x)`);
     cae.dispose();
   }
 })();

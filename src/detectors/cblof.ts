@@ -3,7 +3,7 @@ import { copyMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
-import { nearestCenters, sklearnKMeans } from "./sklearn-kmeans";
+import { nearestCenters, sklearnKMeans } from "../cluster/sklearn-kmeans";
 
 /** Hyper-parameters of {@link CBLOFDetector}; defaults are PyOD's. */
 export interface CBLOFOptions extends DetectorOptions {

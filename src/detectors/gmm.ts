@@ -2,7 +2,7 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
-import { sklearnKMeans } from "./sklearn-kmeans";
+import { sklearnKMeans } from "../cluster/sklearn-kmeans";
 
 /** Hyper-parameters of {@link GMMDetector}; defaults are PyOD's (scikit-learn `GaussianMixture`'s). */
 export interface GMMOptions extends DetectorOptions {

@@ -1,5 +1,4 @@
 export { KNNDetector, type KNNMethod, type KNNOptions } from "./knn";
-export { kmeans, vq, type KMeansOptions, type KMeansResult, type VQResult } from "./kmeans";
 export { KMeansDetector, type KMeansDetectorOptions } from "./kmeans-detector";
 export {
   MCDDetector,
@@ -20,7 +19,6 @@ export { IQRDetector, MADDetector, ZScoreDetector, type IQRDetectorOptions, type
 export { MahalanobisDetector, type MahalanobisOptions } from "./mahalanobis";
 export { ABODDetector, type ABODOptions } from "./abod";
 export { CBLOFDetector, type CBLOFOptions } from "./cblof";
-export { nearestCenters, sklearnKMeans, type SklearnKMeansOptions, type SklearnKMeansResult } from "./sklearn-kmeans";
 export { FeatureBaggingDetector, type FeatureBaggingCombination, type FeatureBaggingOptions } from "./feature-bagging";
 export { COPODDetector, type COPODOptions } from "./copod";
 export { LODADetector, type LODAOptions } from "./loda";

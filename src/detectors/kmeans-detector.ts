@@ -2,7 +2,7 @@ import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, type Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
 import { RandomState } from "../random/random-state";
-import { kmeans, type KMeansResult, vq } from "./kmeans";
+import { kmeans, type KMeansResult, vq } from "../cluster/kmeans";
 
 /** Hyper-parameters of {@link KMeansDetector}. */
 export interface KMeansDetectorOptions extends DetectorOptions {

@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
-import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
+import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
 
 /** Hyper-parameters of {@link MahalanobisDetector}. */
 export interface MahalanobisOptions extends DetectorOptions {

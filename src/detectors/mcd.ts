@@ -1,12 +1,12 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkInteger, checkNumberType } from "../core/validation";
-import { randomStateOf } from "./random-option";
+import { randomStateOf } from "../random/random-option";
 import { RandomState } from "../random/random-state";
 import { defaultThreadCount } from "../threads/pool";
-import { chiSquareIsf, upperRegularizedGamma } from "./chi-square";
-import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
-import { fastMcd, mcdSupportSize, type RawMcd } from "./fast-mcd";
+import { chiSquareIsf, upperRegularizedGamma } from "../linalg/chi-square";
+import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
+import { fastMcd, mcdSupportSize, type RawMcd } from "../robust/fast-mcd";
 
 /** Options of {@link minCovDet}; defaults are scikit-learn's `MinCovDet`. */
 export interface MinCovDetOptions {

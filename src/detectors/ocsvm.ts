@@ -3,8 +3,8 @@ import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
 import { denseKernels } from "../linalg/dense-kernels";
-import { RbfKernelRows } from "./kernel-cache";
-import { solveOneClassSvm } from "./one-class-smo";
+import { RbfKernelRows } from "../svm/kernel-cache";
+import { solveOneClassSvm } from "../svm/one-class-smo";
 
 /** Hyper-parameters of {@link OCSVMDetector}; defaults are PyOD's `OCSVM` (RBF kernel). */
 export interface OCSVMOptions extends DetectorOptions {

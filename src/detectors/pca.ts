@@ -4,9 +4,9 @@ import { numpySum } from "../core/summation";
 import { checkInteger, checkNumberType } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
-import { eigenRows, maskedCovariance, maskedMean } from "./covariance";
+import { eigenRows, maskedCovariance, maskedMean } from "../linalg/covariance";
 import { denseKernels } from "../linalg/dense-kernels";
-import { distanceScores, passesOnThreads } from "./pca-rows";
+import { distanceScores, passesOnThreads } from "../decomposition/pca-rows";
 
 /** How {@link PCADetector} turns the principal components into a score. */
 export type PCAMethod = "distance" | "reconstruction";

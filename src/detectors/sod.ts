@@ -3,7 +3,7 @@ import type { Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, kNearest, type NeighborAlgorithm, type NeighborSearchOptions } from "../neighbors/k-nearest";
-import { numbaArgsort } from "./numba-argsort";
+import { numbaArgsort } from "../linalg/numba-argsort";
 
 /** Hyper-parameters of {@link SODDetector}; defaults are PyOD's. */
 export interface SODOptions extends DetectorOptions, NeighborSearchOptions {

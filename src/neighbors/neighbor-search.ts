@@ -1,5 +1,6 @@
 import type { Matrix } from "../core/matrix";
 import { type BruteForceIndex, bruteForceIndex, bruteForceQuery, bruteForceSelfQuery, primeSelfSearch } from "./brute-force";
+import { defineJob } from "../threads/jobs";
 import { KDTree } from "./kd-tree";
 
 /**
@@ -87,7 +88,6 @@ export interface NeighborJob {
 
 /** A parallel search step over shared memory: the matrices as shared buffers and one job per slice. */
 export interface NeighborTask {
-  readonly kind: "neighbors";
   readonly train: SharedArrayBuffer;
   readonly query: SharedArrayBuffer;
   readonly trainRows: number;
@@ -106,7 +106,7 @@ export interface NeighborTask {
 const stepIndexes = new WeakMap<NeighborTask, BruteForceIndex>();
 
 /** Runs job `job` of a {@link NeighborTask} on this thread. */
-export function runNeighborJob(task: NeighborTask, job: number): void {
+function runNeighborJob(task: NeighborTask, job: number): void {
   const { from, to, squaredOut, indexOut } = task.jobs[job];
   const train = { rows: task.trainRows, cols: task.cols, data: new Float64Array(task.train) };
   const index = (): BruteForceIndex => {
@@ -129,3 +129,6 @@ export function runNeighborJob(task: NeighborTask, job: number): void {
     indexOut: new Int32Array(indexOut),
   }, index);
 }
+
+/** The worker pool's job for one slice of a search step (src/threads loads this module in a worker to find it). */
+export const neighborSearchJob = defineJob("neighbors.search", __filename, runNeighborJob);

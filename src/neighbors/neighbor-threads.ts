@@ -5,7 +5,7 @@
 import type { Matrix } from "../core/matrix";
 import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
 import { mergeNeighbourLists } from "./brute-force";
-import { type NeighborJob, type NeighborTask, runNeighborJob, type SearchMethod, type SearchStep } from "./neighbor-search";
+import { type NeighborJob, neighborSearchJob, type NeighborTask, type SearchMethod, type SearchStep } from "./neighbor-search";
 
 /**
  * Fills `squaredOut` / `indexOut` for all query rows using up to `threads` threads (this one included),
@@ -36,10 +36,10 @@ export function searchOnThreads(
   const queryBuffer = query.data === train.data ? trainBuffer : toShared(query.data);
   const step = (method: SearchStep, jobs: NeighborJob[]): void => {
     const task: NeighborTask = {
-      kind: "neighbors", train: trainBuffer, query: queryBuffer, trainRows: train.rows, queryRows: query.rows, cols: train.cols,
+      train: trainBuffer, query: queryBuffer, trainRows: train.rows, queryRows: query.rows, cols: train.cols,
       k, excludeSelf, method, jobs,
     };
-    runJobs(threads, jobs.length, task, (job) => runNeighborJob(task, job), "neighbour search");
+    runJobs(threads, jobs.length, neighborSearchJob, task, "neighbour search");
   };
   const into = (squared: Float64Array, indices: Int32Array) => ({
     squaredOut: squared.buffer as SharedArrayBuffer,

@@ -5,12 +5,11 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { type Activation, checkActivationName } from "./activations";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
+import { checkReconstructionError, reconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
 import type { BackendName } from "./tf";
 import type { MatrixInput } from "../core/matrix";
-
-/** Activations Keras users write by name. */
-export type Activation = "linear" | "relu" | "elu" | "tanh" | "sigmoid" | "selu" | "softplus";
 
 /** One hidden layer of the autoencoder. */
 export interface DenseLayerSpec {
@@ -22,9 +21,6 @@ export interface DenseLayerSpec {
   /** L2 penalty on the layer's weights (Keras `kernel_regularizer=l2(...)`). Default 0. */
   kernelL2?: number;
 }
-
-/** Reconstruction error used as the training loss and as the score. */
-export type ReconstructionError = "mse" | "mae";
 
 export interface AutoencoderOptions extends NeuralDetectorOptions {
   /**
@@ -39,8 +35,6 @@ export interface AutoencoderOptions extends NeuralDetectorOptions {
   /** Score of a row; default: the same as `loss`. */
   scoreError?: ReconstructionError;
 }
-
-const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid", "selu", "softplus"];
 
 /** The credit-card tutorial's hidden layers (Curiousily, "Credit Card Fraud Detection using Autoencoders in Keras"). */
 export const CREDIT_CARD_TUTORIAL_LAYERS: readonly DenseLayerSpec[] = [
@@ -74,13 +68,13 @@ export class AutoencoderDetector extends NeuralDetector {
     if (!Array.isArray(specs) || specs.length === 0) throw new RangeError("AutoencoderDetector: layers must be a non-empty array of { units, activation }");
     this.layers = specs.map((spec, i) => ({
       units: checkInteger(spec.units, `AutoencoderDetector: layers[${i}].units`, 1),
-      activation: checkActivation(spec.activation ?? "relu", `layers[${i}].activation`),
+      activation: checkActivationName(spec.activation ?? "relu", `AutoencoderDetector: layers[${i}].activation`),
       activityL1: checkFiniteNumber(spec.activityL1 ?? 0, `AutoencoderDetector: layers[${i}].activityL1`),
       kernelL2: checkFiniteNumber(spec.kernelL2 ?? 0, `AutoencoderDetector: layers[${i}].kernelL2`),
     }));
-    this.outputActivation = checkActivation(options.outputActivation ?? "linear", "outputActivation");
-    this.loss = checkError(options.loss ?? "mse", "loss");
-    this.scoreError = checkError(options.scoreError ?? this.loss, "scoreError");
+    this.outputActivation = checkActivationName(options.outputActivation ?? "linear", "AutoencoderDetector: outputActivation");
+    this.loss = checkReconstructionError(options.loss ?? "mse", "AutoencoderDetector: loss");
+    this.scoreError = checkReconstructionError(options.scoreError ?? this.loss, "AutoencoderDetector: scoreError");
   }
 
   /** Loads a detector saved with `save(folder)`; no retraining. */
@@ -129,9 +123,7 @@ export class AutoencoderDetector extends NeuralDetector {
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {
-    // apply, not predict: predict splits its input into batches of 32 (Keras's default), ~20x slower here.
-    const reconstruction = model.apply(batch, { training: false }) as TF.Tensor;
-    return reconstructionError(tf, batch, reconstruction, this.scoreError) as TF.Tensor1D;
+    return reconstructionScores(tf, model, batch, this.scoreError);
   }
 
   /** Reconstructions of `X` in the input's units (for plots of a row and its reconstruction). */
@@ -143,22 +135,4 @@ export class AutoencoderDetector extends NeuralDetector {
   protected savedOptions(): Record<string, unknown> {
     return { layers: this.layers, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };
   }
-}
-
-/** Per-sample mean of squared or absolute differences over every axis but the first. */
-export function reconstructionError(tf: typeof TF, x: TF.Tensor, xHat: TF.Tensor, kind: ReconstructionError): TF.Tensor1D {
-  const diff = tf.sub(x, xHat);
-  const elementwise = kind === "mse" ? tf.square(diff) : tf.abs(diff);
-  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
-  return tf.mean(elementwise, axes) as TF.Tensor1D;
-}
-
-function checkActivation(value: unknown, name: string): Activation {
-  if ((ACTIVATIONS as readonly unknown[]).includes(value)) return value as Activation;
-  throw new RangeError(`AutoencoderDetector: ${name} must be one of ${ACTIVATIONS.join(", ")}, got ${String(value)}`);
-}
-
-function checkError(value: unknown, name: string): ReconstructionError {
-  if (value === "mse" || value === "mae") return value;
-  throw new RangeError(`AutoencoderDetector: ${name} must be "mse" or "mae", got ${String(value)}`);
 }

@@ -16,8 +16,8 @@
 import type * as TF from "@tensorflow/tfjs";
 import type { MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
-import { reconstructionError, type ReconstructionError } from "./autoencoder";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
+import { checkReconstructionError, type ReconstructionError, reconstructionLoss, reconstructionScores } from "./reconstruction";
 import type { BackendName } from "./tf";
 import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
@@ -60,6 +60,7 @@ export class ConvAutoencoderDetector extends NeuralDetector {
   readonly imageShape: readonly [number, number, number];
   readonly filters: readonly number[];
   readonly latentDim: number;
+  /** The form of the network: "strided" (the article's) or "pooled" (see the module comment). */
   readonly architecture: ConvArchitecture;
   readonly batchNorm: boolean;
   readonly loss: ReconstructionError;
@@ -88,8 +89,8 @@ export class ConvAutoencoderDetector extends NeuralDetector {
     }
     this.architecture = architecture;
     this.batchNorm = options.batchNorm ?? false;
-    this.loss = checkError(options.loss ?? "mse", "loss");
-    this.scoreError = checkError(options.scoreError ?? this.loss, "scoreError");
+    this.loss = checkReconstructionError(options.loss ?? "mse", "ConvAutoencoderDetector: loss");
+    this.scoreError = checkReconstructionError(options.scoreError ?? this.loss, "ConvAutoencoderDetector: scoreError");
   }
 
   /** Loads a detector saved with `save(folder)`; no retraining. */
@@ -97,7 +98,7 @@ export class ConvAutoencoderDetector extends NeuralDetector {
     return NeuralDetector.restore(folder, (saved) => new ConvAutoencoderDetector(saved as ConvAutoencoderOptions), "ConvAutoencoderDetector", options.backend);
   }
 
-  /** The form of the network ("strided" or "pooled"). */
+  /** @deprecated The same as {@link architecture} (which it only repeats); use that. Kept for one release. */
   get architectureUsed(): ConvArchitecture {
     return this.architecture;
   }
@@ -151,12 +152,11 @@ export class ConvAutoencoderDetector extends NeuralDetector {
   }
 
   protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
-    const output = model.apply(batch, { training }) as TF.Tensor;
-    return reconstructionError(tf, batch, output, this.loss).mean() as TF.Scalar;
+    return reconstructionLoss(tf, model, batch, training, this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {
-    return reconstructionError(tf, batch, model.predict(batch) as TF.Tensor, this.scoreError) as TF.Tensor1D;
+    return reconstructionScores(tf, model, batch, this.scoreError);
   }
 
   /** Reconstructions of `X` (rows of pixels) in the input's units, e.g. for a montage beside the originals. */
@@ -176,9 +176,4 @@ export class ConvAutoencoderDetector extends NeuralDetector {
       scoreError: this.scoreError,
     };
   }
-}
-
-function checkError(value: unknown, name: string): ReconstructionError {
-  if (value === "mse" || value === "mae") return value;
-  throw new RangeError(`ConvAutoencoderDetector: ${name} must be "mse" or "mae", got ${String(value)}`);
 }

@@ -15,8 +15,9 @@
 import type * as TF from "@tensorflow/tfjs";
 import type { Matrix, MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
-import { reconstructionError, type Activation, type ReconstructionError } from "./autoencoder";
+import { type Activation, checkActivationName } from "./activations";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
+import { checkReconstructionError, type ReconstructionError, reconstructionLoss, reconstructionScores } from "./reconstruction";
 import type { BackendName } from "./tf";
 import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
@@ -38,8 +39,6 @@ export interface Conv1dAutoencoderOptions extends NeuralDetectorOptions {
   /** Score of a sequence; default: the same as `loss`. */
   scoreError?: ReconstructionError;
 }
-
-const OUTPUT_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid", "selu", "softplus"];
 
 /**
  * 1-D convolutional autoencoder under the detector contract: one row = one univariate sequence, whose
@@ -70,13 +69,9 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
     this.kernelSize = checkInteger(options.kernelSize ?? 7, "Conv1dAutoencoderDetector: kernelSize", 1);
     if (this.kernelSize % 2 === 0) throw new RangeError(`Conv1dAutoencoderDetector: kernelSize must be odd (symmetric "same" padding), got ${this.kernelSize}`);
     this.codeSize = options.codeSize === undefined ? undefined : checkInteger(options.codeSize, "Conv1dAutoencoderDetector: codeSize", 1);
-    const activation = options.outputActivation ?? "linear";
-    if (!OUTPUT_ACTIVATIONS.includes(activation)) {
-      throw new RangeError(`Conv1dAutoencoderDetector: outputActivation must be one of ${OUTPUT_ACTIVATIONS.join(", ")}, got ${String(activation)}`);
-    }
-    this.outputActivation = activation;
-    this.loss = checkError(options.loss ?? "mse", "loss");
-    this.scoreError = checkError(options.scoreError ?? this.loss, "scoreError");
+    this.outputActivation = checkActivationName(options.outputActivation ?? "linear", "Conv1dAutoencoderDetector: outputActivation");
+    this.loss = checkReconstructionError(options.loss ?? "mse", "Conv1dAutoencoderDetector: loss");
+    this.scoreError = checkReconstructionError(options.scoreError ?? this.loss, "Conv1dAutoencoderDetector: scoreError");
   }
 
   /** Loads a detector saved with `save(folder)`; no retraining. */
@@ -145,12 +140,11 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
   }
 
   protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
-    const output = model.apply(batch, { training }) as TF.Tensor;
-    return reconstructionError(tf, batch, output, this.loss).mean() as TF.Scalar;
+    return reconstructionLoss(tf, model, batch, training, this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {
-    return reconstructionError(tf, batch, model.predict(batch) as TF.Tensor, this.scoreError);
+    return reconstructionScores(tf, model, batch, this.scoreError);
   }
 
   /** Reconstructions of `X` in the input's units (for plots of a sequence and its reconstruction). */
@@ -162,9 +156,4 @@ export class Conv1dAutoencoderDetector extends NeuralDetector {
   protected savedOptions(): Record<string, unknown> {
     return { filters: this.filters, kernelSize: this.kernelSize, codeSize: this.codeSize, outputActivation: this.outputActivation, loss: this.loss, scoreError: this.scoreError };
   }
-}
-
-function checkError(value: unknown, name: string): ReconstructionError {
-  if (value === "mse" || value === "mae") return value;
-  throw new RangeError(`Conv1dAutoencoderDetector: ${name} must be "mse" or "mae", got ${String(value)}`);
 }

@@ -28,8 +28,8 @@ import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { applyColumnAffine } from "./input-scaling";
 import { tfjs, type BackendName } from "./tf";
-import type { Activation } from "./autoencoder";
-import { applyStack, checkActivationName, checkRate, checkUnits, SeededNoise, seededDense } from "./dense-blocks";
+import { type Activation, checkActivationName } from "./activations";
+import { applyStack, checkRate, checkUnits, SeededNoise, seededDense } from "./dense-blocks";
 
 export interface DeepSVDDOptions extends NeuralDetectorOptions {
   /** Widths of the layers; the last is the output space's dimension. Default [64, 32] (PyOD). */

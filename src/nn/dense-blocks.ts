@@ -5,15 +5,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { RandomState } from "../random";
-import type { Activation } from "./autoencoder";
-
-export const DENSE_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid", "selu", "softplus"];
-
-/** Checks an activation name given by a user (`context` names the detector and option). */
-export function checkActivationName(value: unknown, context: string): Activation {
-  if ((DENSE_ACTIVATIONS as readonly unknown[]).includes(value)) return value as Activation;
-  throw new RangeError(`${context} must be one of ${DENSE_ACTIVATIONS.join(", ")}, got ${String(value)}`);
-}
+import type { Activation } from "./activations";
 
 /** Checks a list of hidden-layer widths (non-empty unless `allowEmpty`, positive integers). */
 export function checkUnits(units: unknown, context: string, allowEmpty = false): number[] {

@@ -17,8 +17,8 @@ import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import type { BackendName } from "./tf";
-import type { Activation } from "./autoencoder";
-import { applyStack, checkActivationName, checkUnits, seededDense } from "./dense-blocks";
+import { type Activation, checkActivationName } from "./activations";
+import { applyStack, checkUnits, seededDense } from "./dense-blocks";
 import { checkAdversarialSettings, gradientStep, trainAdversarial, type AdversarialHistory } from "./adversarial-training";
 import { bceWithLogits } from "./gaal";
 import { HostAdam } from "./host-adam";
@@ -158,7 +158,7 @@ export class GANEnsembleDetector extends NeuralDetector {
   }
 
   /** Generator i's loss against discriminator j on rows x: w_adv·mean(fⱼ(x) − fⱼ(x̂))² + w_rec·mean|x − x̂|. */
-  generatorLoss(tf: typeof TF, model: TF.LayersModel, i: number, j: number, x: TF.Tensor): TF.Scalar {
+  protected generatorLoss(tf: typeof TF, model: TF.LayersModel, i: number, j: number, x: TF.Tensor): TF.Scalar {
     const xHat = this.reconstruct(tf, model, i, x);
     const adversarial = tf.mean(tf.square(tf.sub(this.features(tf, model, j, x), this.features(tf, model, j, xHat))));
     const reconstruction = tf.mean(tf.abs(tf.sub(x, xHat)));
@@ -166,7 +166,7 @@ export class GANEnsembleDetector extends NeuralDetector {
   }
 
   /** Discriminator j's loss against generator i on rows x: ½·[BCE(Dⱼ(x), 1) + BCE(Dⱼ(x̂ᵢ), 0)]. */
-  discriminatorLoss(tf: typeof TF, model: TF.LayersModel, i: number, j: number, x: TF.Tensor): TF.Scalar {
+  protected discriminatorLoss(tf: typeof TF, model: TF.LayersModel, i: number, j: number, x: TF.Tensor): TF.Scalar {
     const xHat = this.reconstruct(tf, model, i, x);
     const real = bceWithLogits(tf, this.logits(tf, model, j, x), 1);
     const fake = bceWithLogits(tf, this.logits(tf, model, j, xHat), 0);

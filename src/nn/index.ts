@@ -2,14 +2,9 @@ export { useBackend, activeBackend, BACKEND_ENV, type BackendInfo, type BackendN
 export type { EarlyStoppingOptions, EpochLog, TrainingHistory, TrainingOptions } from "./training";
 export type { InputScaling } from "./input-scaling";
 export { NeuralDetector, type NeuralDetectorOptions, type ThresholdRule } from "./neural-detector";
-export {
-  AutoencoderDetector,
-  CREDIT_CARD_TUTORIAL_LAYERS,
-  type Activation,
-  type AutoencoderOptions,
-  type DenseLayerSpec,
-  type ReconstructionError,
-} from "./autoencoder";
+export type { Activation } from "./activations";
+export type { ReconstructionError } from "./reconstruction";
+export { AutoencoderDetector, CREDIT_CARD_TUTORIAL_LAYERS, type AutoencoderOptions, type DenseLayerSpec } from "./autoencoder";
 export {
   LstmAutoencoderDetector,
   BEARING_TUTORIAL_ENCODER,

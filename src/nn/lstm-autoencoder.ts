@@ -12,9 +12,10 @@
 import type * as TF from "@tensorflow/tfjs";
 import type { Matrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
-import { reconstructionError, type Activation, type ReconstructionError } from "./autoencoder";
+import { type Activation, checkActivationName } from "./activations";
 import { lstmStepClass, lstmStepLayer } from "./lstm-step";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
+import { checkReconstructionError, type ReconstructionError, reconstructionLoss, reconstructionScores } from "./reconstruction";
 import { tfjs, type BackendName } from "./tf";
 import { slidingWindows, windowScoresToRows } from "./windows";
 
@@ -49,8 +50,6 @@ export const BEARING_TUTORIAL_DECODER: readonly LstmLayerSpec[] = [
   { units: 16, activation: "relu" },
 ];
 
-const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid", "selu", "softplus"];
-
 /**
  * LSTM autoencoder under the detector contract. Rows must be in time order; each gets the score of the
  * window of T rows that ends at it (the first T - 1 rows: the first window's score).
@@ -76,8 +75,8 @@ export class LstmAutoencoderDetector extends NeuralDetector {
     this.timesteps = checkInteger(options.timesteps ?? 1, "LstmAutoencoderDetector: timesteps", 1);
     this.encoder = checkLayers(options.encoder ?? BEARING_TUTORIAL_ENCODER, "encoder");
     this.decoder = checkLayers(options.decoder ?? BEARING_TUTORIAL_DECODER, "decoder", 0);
-    this.loss = checkError(options.loss ?? "mae", "loss");
-    this.scoreError = checkError(options.scoreError ?? this.loss, "scoreError");
+    this.loss = checkReconstructionError(options.loss ?? "mae", "LstmAutoencoderDetector: loss");
+    this.scoreError = checkReconstructionError(options.scoreError ?? this.loss, "LstmAutoencoderDetector: scoreError");
   }
 
   /** Loads a detector saved with `save(folder)`; no retraining. */
@@ -142,12 +141,11 @@ export class LstmAutoencoderDetector extends NeuralDetector {
   }
 
   protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
-    const reconstruction = model.apply(batch, { training }) as TF.Tensor;
-    return reconstructionError(tf, batch, reconstruction, this.loss).mean() as TF.Scalar;
+    return reconstructionLoss(tf, model, batch, training, this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {
-    return reconstructionError(tf, batch, model.predict(batch) as TF.Tensor, this.scoreError);
+    return reconstructionScores(tf, model, batch, this.scoreError);
   }
 
   protected savedOptions(): Record<string, unknown> {
@@ -160,15 +158,7 @@ function checkLayers(specs: readonly LstmLayerSpec[], name: string, minimum = 1)
     throw new RangeError(`LstmAutoencoderDetector: ${name} must be an array of at least ${minimum} { units, activation }`);
   }
   return specs.map((spec, i) => {
-    const activation = spec.activation ?? "tanh";
-    if (!(ACTIVATIONS as readonly unknown[]).includes(activation)) {
-      throw new RangeError(`LstmAutoencoderDetector: ${name}[${i}].activation must be one of ${ACTIVATIONS.join(", ")}, got ${String(activation)}`);
-    }
+    const activation = checkActivationName(spec.activation ?? "tanh", `LstmAutoencoderDetector: ${name}[${i}].activation`);
     return { units: checkInteger(spec.units, `LstmAutoencoderDetector: ${name}[${i}].units`, 1), activation };
   });
-}
-
-function checkError(value: unknown, name: string): ReconstructionError {
-  if (value === "mse" || value === "mae") return value;
-  throw new RangeError(`LstmAutoencoderDetector: ${name} must be "mse" or "mae", got ${String(value)}`);
 }

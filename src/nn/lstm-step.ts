@@ -15,7 +15,7 @@
  * receives no gradient, as in a real LSTM from a zero state.
  */
 import type * as TF from "@tensorflow/tfjs";
-import type { Activation } from "./autoencoder";
+import type { Activation } from "./activations";
 
 /** Configuration of {@link lstmStepLayer}; the names follow `tf.layers.lstm`. */
 export interface LstmStepArgs {

@@ -18,8 +18,8 @@ import { toMatrix, type MatrixInput } from "../core/matrix";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { applyColumnAffine } from "./input-scaling";
 import { tfjs, type BackendName } from "./tf";
-import type { Activation } from "./autoencoder";
-import { applyStack, checkActivationName, checkRate, checkUnits, layerNamed, SeededNoise, seededDense } from "./dense-blocks";
+import { type Activation, checkActivationName } from "./activations";
+import { applyStack, checkRate, checkUnits, layerNamed, SeededNoise, seededDense } from "./dense-blocks";
 
 export interface VAEOptions extends NeuralDetectorOptions {
   /** Hidden widths of the encoder, input side first. Default [128, 64, 32] (PyOD). */

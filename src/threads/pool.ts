@@ -18,7 +18,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { isMainThread, MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import type { ThreadTask } from "./tasks";
+import type { JobDefinition } from "./jobs";
 
 const MAX_THREADS = 16;
 /** How long this thread blocks before looking at the workers' states again (a death is noticed this late). */
@@ -27,9 +27,12 @@ const WAIT_SLICE_MS = 50;
 /** A pool worker's state, one Int32 cell per slot in memory shared with the supervisor and the worker. */
 export const WorkerState = { free: 0, starting: 1, ready: 2, dead: 3 } as const;
 
-/** One step as posted to a worker: the task, its job counter, and which step it is. */
+/** One step as posted to a worker: its kind of job (see jobs.ts), the task, its job counter, and which step it is. */
 export interface PostedStep {
-  readonly task: ThreadTask;
+  /** The job's registered name and the module that defines it (loaded by the worker when the name is new to it). */
+  readonly job: string;
+  readonly module: string;
+  readonly task: unknown;
   readonly count: number;
   /** Int32 cells: [next job to take, jobs finished, then per member of the step: 1 once it has left the step]. */
   readonly control: SharedArrayBuffer;
@@ -86,13 +89,22 @@ export function defaultThreadCount(): number {
 }
 
 /**
- * Runs jobs 0 .. count - 1 of `task` on up to `threads` threads (this one included) and returns each job's
- * value in job order: `here(j)` for the jobs this thread took, the worker's `runThreadJob(task, j)`
- * (structured-cloned) for the others. Throws the first error, after every taken job has finished; throws
- * too, naming the worker and why it stopped, when a worker dies holding a job (never waits without bound
- * for a dead one).
+ * Runs jobs 0 .. count - 1 of `task`, a kind of job defined with `defineJob` (jobs.ts), on up to `threads`
+ * threads (this one included) and returns each job's value in job order: `here(j)` for the jobs this thread
+ * took (by default `definition.run(task, j)`; a caller may pass the same computation on its unshared data),
+ * the worker's `definition.run(task, j)` (structured-cloned) for the others. `what` names the step in errors.
+ * Throws the first error, after every taken job has finished; throws too, naming the worker and why it stopped,
+ * when a worker dies holding a job (never waits without bound for a dead one).
+ * @example runJobs(threads, slices.length, searchJob, task, "neighbour search");
  */
-export function runJobs<T>(threads: number, count: number, task: ThreadTask, here: (job: number) => T, what: string): T[] {
+export function runJobs<Task, T>(
+  threads: number,
+  count: number,
+  definition: JobDefinition<Task, T>,
+  task: Task,
+  what: string,
+  here: (job: number) => T = (job) => definition.run(task, job),
+): T[] {
   // Inside a worker every job runs where it is: the pool belongs to the main thread.
   const workers = count > 1 && isMainThread ? startedWorkers(Math.min(threads, count) - 1) : [];
   const values = new Array<T>(count);
@@ -103,7 +115,15 @@ export function runJobs<T>(threads: number, count: number, task: ThreadTask, her
   const control = new Int32Array(new SharedArrayBuffer(4 * (2 + workers.length)));
   const step = ++steps;
   workers.forEach((pooled, member) => {
-    const posted: PostedStep = { task, count, control: control.buffer as SharedArrayBuffer, step, member };
+    const posted: PostedStep = {
+      job: definition.name,
+      module: definition.module,
+      task,
+      count,
+      control: control.buffer as SharedArrayBuffer,
+      step,
+      member,
+    };
     pooled.steps.postMessage(posted);
   });
   const answered = new Uint8Array(count);

@@ -1,13 +1,14 @@
 /**
  * Entry point of a pool worker thread (see pool.ts). For each posted step it takes jobs from the shared
- * counter until none is left, runs each with the same code as the main thread (tasks.ts), posts the
- * job's value (or its error, also when the value cannot be cloned), then counts the job as finished (in that
- * order: the main thread reads the replies once every job is counted); last, it marks itself as having left
- * the step. It marks its slot ready once loaded.
+ * counter until none is left, runs each with the same code as the main thread (the runner registered under
+ * the job's name, its defining module loaded the first time: jobs.ts), posts the job's value (or its error,
+ * also when the value cannot be cloned), then counts the job as finished (in that order: the main thread reads
+ * the replies once every job is counted); last, it marks itself as having left the step. It marks its slot
+ * ready once loaded.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type PoolWorkerData, type PostedStep, type WorkerFaultForTests, WorkerState, type WorkerReply } from "./pool";
-import { runThreadJob } from "./tasks";
+import { loadJob } from "./jobs";
 
 if (parentPort !== null && workerData !== null && typeof workerData === "object" && "steps" in workerData) {
   const { steps, replies, states: stateBuffer, slot } = workerData as PoolWorkerData;
@@ -18,7 +19,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
       fault = message.faultForTests;
       return;
     }
-    const { task, count, control: buffer, step, member } = message;
+    const { job: name, module, task, count, control: buffer, step, member } = message;
     const control = new Int32Array(buffer);
     for (let job = Atomics.add(control, 0, 1); job < count; job = Atomics.add(control, 0, 1)) {
       const armed = fault;
@@ -30,7 +31,8 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
       }
       let reply: WorkerReply;
       try {
-        reply = { step, job, value: armed === "unclonable-reply" ? () => undefined : runThreadJob(task, job) };
+        const value = armed === "unclonable-reply" ? () => undefined : loadJob(name, module).run(task, job);
+        reply = { step, job, value };
       } catch (error) {
         reply = { step, job, error: describeError(error) };
       }

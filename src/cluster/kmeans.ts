@@ -1,10 +1,12 @@
 import { isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
-import { randomStateOf } from "./random-option";
+import { randomStateOf } from "../random/random-option";
 import { defaultThreadCount } from "../threads/pool";
 import { nearestCentroid } from "./kmeans-bounds";
-import { bestRun, pickRows, refine } from "./kmeans-runs";
+import { bestRun, type KMeansResult, pickRows, refine } from "./kmeans-runs";
+
+export type { KMeansResult } from "./kmeans-runs";
 
 /** Options of {@link kmeans}; defaults are scipy's. */
 export interface KMeansOptions {
@@ -22,14 +24,6 @@ export interface KMeansOptions {
    * result; small problems stay on one thread.
    */
   threads?: number;
-}
-
-/** Result of {@link kmeans}. */
-export interface KMeansResult {
-  /** One centroid per row (clusters that lost all members are dropped, so maybe fewer than k). */
-  readonly codebook: Matrix;
-  /** Mean (non-squared) Euclidean distance from each observation to its nearest centroid. */
-  readonly distortion: number;
 }
 
 /** Result of {@link vq}. */

@@ -7,9 +7,10 @@ import {
   maskedCovariance,
   maskedMean,
   pseudoInverseSymmetric,
-} from "./covariance";
+} from "../linalg/covariance";
+import { defineJob } from "../threads/jobs";
 import { runJobs, toShared } from "../threads/pool";
-import { numpyArgsort } from "./numpy-argsort";
+import { numpyArgsort } from "../linalg/numpy-argsort";
 
 /**
  * FastMCD (Rousseeuw & Van Driessen, 1999) step for step as scikit-learn 1.2's `fast_mcd`:
@@ -129,8 +130,7 @@ interface CStepOutcome {
 }
 
 /** C-step jobs on a shared matrix, each keeping its `keep` best (see {@link CStepOutcome}). */
-export interface McdTask {
-  readonly kind: "mcd";
+interface McdTask {
   readonly X: SharedArrayBuffer;
   readonly rows: number;
   readonly cols: number;
@@ -139,9 +139,12 @@ export interface McdTask {
 }
 
 /** Runs job `job` of an {@link McdTask} on this thread. */
-export function runMcdJob(task: McdTask, job: number): CStepOutcome {
+function runMcdJob(task: McdTask, job: number): CStepOutcome {
   return runJob(createMatrix(task.rows, task.cols, new Float64Array(task.X)), task.jobs[job], task.keep);
 }
+
+/** The worker pool's job for one share of C-steps (src/threads loads this module in a worker to find it). */
+const cStepsJob = defineJob("robust.fast-mcd-c-steps", __filename, runMcdJob);
 
 /** `nSupport`-row starting subsets: sklearn's `random.permutation(n)[:nSupport]`, one per trial. */
 function randomStarts(n: number, nSupport: number, trials: number, random: RandomState): Uint8Array[] {
@@ -164,8 +167,8 @@ function runJob(X: Matrix, job: CStepJob, keep: number): CStepOutcome {
 /** Runs the jobs on up to `threads` threads (this one included); outcomes in job order. */
 function runCSteps(X: Matrix, jobs: readonly CStepJob[], threads: number, keep = 10): CStepOutcome[] {
   if (threads <= 1 || jobs.length <= 1) return jobs.map((job) => runJob(X, job, keep));
-  const task: McdTask = { kind: "mcd", X: toShared(X.data), rows: X.rows, cols: X.cols, jobs, keep };
-  return runJobs(threads, jobs.length, task, (job) => runJob(X, jobs[job], keep), "FastMCD");
+  const task: McdTask = { X: toShared(X.data), rows: X.rows, cols: X.cols, jobs, keep };
+  return runJobs(threads, jobs.length, cStepsJob, task, "FastMCD", (job) => runJob(X, jobs[job], keep));
 }
 
 /**

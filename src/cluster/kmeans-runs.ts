@@ -1,7 +1,18 @@
 import { createMatrix, type Matrix } from "../core/matrix";
+import { defineJob } from "../threads/jobs";
 import { runJobs, sharedFloat64, sharedInt32, toShared } from "../threads/pool";
-import type { KMeansResult } from "./kmeans";
 import { BoundedAssignment } from "./kmeans-bounds";
+
+/**
+ * Result of `kmeans` and of each of its runs (declared here, beside the runs, so that kmeans.ts and this file do
+ * not import each other).
+ */
+export interface KMeansResult {
+  /** One centroid per row (clusters that lost all members are dropped, so maybe fewer than k). */
+  readonly codebook: Matrix;
+  /** Mean (non-squared) Euclidean distance from each observation to its nearest centroid. */
+  readonly distortion: number;
+}
 
 /** Below this much work (rows x columns x k x runs) the runs stay on this thread: copying to shared memory costs more. */
 const THREADED_WORK = 1_000_000;
@@ -42,8 +53,7 @@ export function refine(obs: Matrix, guess: Matrix, thresh: number): KMeansResult
 }
 
 /** k-means runs from given guesses over shared memory: job j is run j; results go into shared memory. */
-export interface KMeansTask {
-  readonly kind: "kmeans";
+interface KMeansTask {
   readonly obs: SharedArrayBuffer;
   readonly rows: number;
   readonly cols: number;
@@ -58,7 +68,7 @@ export interface KMeansTask {
 }
 
 /** Runs job (= run) `run` of a {@link KMeansTask} on this thread. */
-export function runKMeansJob(task: KMeansTask, run: number): void {
+function runKMeansJob(task: KMeansTask, run: number): void {
   const obs = createMatrix(task.rows, task.cols, new Float64Array(task.obs));
   const size = task.k * task.cols;
   const guess = createMatrix(task.k, task.cols, new Float64Array(task.guesses, run * size * 8, size).slice());
@@ -67,6 +77,9 @@ export function runKMeansJob(task: KMeansTask, run: number): void {
   new Int32Array(task.counts)[run] = result.codebook.rows;
   new Float64Array(task.codebooks).set(result.codebook.data, run * size);
 }
+
+/** The worker pool's job for one run (src/threads loads this module in a worker to find it). */
+const kmeansRunJob = defineJob("cluster.kmeans-run", __filename, runKMeansJob);
 
 function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number, threads: number): KMeansResult[] {
   const k = guesses[0].rows;
@@ -77,11 +90,11 @@ function refineOnThreads(obs: Matrix, guesses: readonly Matrix[], thresh: number
   const counts = sharedInt32(guesses.length);
   const codebooks = sharedFloat64(guesses.length * size);
   const task: KMeansTask = {
-    kind: "kmeans", obs: toShared(obs.data), rows: obs.rows, cols: obs.cols, guesses: sharedGuesses.buffer as SharedArrayBuffer,
+    obs: toShared(obs.data), rows: obs.rows, cols: obs.cols, guesses: sharedGuesses.buffer as SharedArrayBuffer,
     k, thresh, distortions: distortions.buffer as SharedArrayBuffer, counts: counts.buffer as SharedArrayBuffer,
     codebooks: codebooks.buffer as SharedArrayBuffer,
   };
-  runJobs(threads, guesses.length, task, (run) => runKMeansJob(task, run), "k-means");
+  runJobs(threads, guesses.length, kmeansRunJob, task, "k-means");
   return guesses.map((_, run) => ({
     codebook: createMatrix(counts[run], obs.cols, codebooks.slice(run * size, run * size + counts[run] * obs.cols)),
     distortion: distortions[run],

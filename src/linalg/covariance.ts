@@ -1,5 +1,5 @@
 import type { Matrix } from "../core/matrix";
-import { denseKernels } from "../linalg/dense-kernels";
+import { denseKernels } from "./dense-kernels";
 import { logDeterminantJs, mahalanobisSquaredJs, maskedCovarianceJs, pseudoInverseSymmetricJs } from "./covariance-js";
 import { symmetricEigenRows } from "./symmetric-eigen";
 

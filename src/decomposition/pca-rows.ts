@@ -1,6 +1,7 @@
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { denseKernels } from "../linalg/dense-kernels";
+import { defineJob } from "../threads/jobs";
 import { runJobs, sharedFloat64, toShared } from "../threads/pool";
 
 /**
@@ -41,10 +42,13 @@ export interface PcaTask {
 }
 
 /** Runs job `job` of a {@link PcaTask} on this thread. */
-export function runPcaJob(task: PcaTask, job: number): void {
+function runPcaJob(task: PcaTask, job: number): void {
   const X = createMatrix(task.rows, task.cols, new Float64Array(task.X));
   distanceScoresInto(X, task.components, task.k, task.weights, task.firstSelected, task.bounds[job], task.bounds[job + 1], new Float64Array(task.out));
 }
+
+/** The worker pool's job for one slice of a pass (src/threads loads this module in a worker to find it). */
+const pcaPassJob = defineJob("decomposition.pca-pass", __filename, runPcaJob);
 
 /** PyOD: sum over selected components of cdist(x, v_j) / w_j, for every row. */
 export function distanceScores(X: Matrix, components: Matrix, weights: Float64Array, firstSelected: number, threads: number): Float64Array {
@@ -57,7 +61,7 @@ export function distanceScores(X: Matrix, components: Matrix, weights: Float64Ar
   }
   const out = sharedFloat64(X.rows);
   const task = taskFor(X, components.data, k, weights, firstSelected, parts, out.buffer as SharedArrayBuffer);
-  runJobs(threads, parts, task, (job) => runPcaJob(task, job), "PCA");
+  runJobs(threads, parts, pcaPassJob, task, "PCA");
   return Float64Array.from(out);
 }
 

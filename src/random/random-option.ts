@@ -1,5 +1,5 @@
 import { checkNumberType } from "../core/validation";
-import { RandomState } from "../random/random-state";
+import { RandomState } from "./random-state";
 
 /**
  * The `random` option of {@link kmeans} and {@link minCovDet}: a RandomState is used (and advanced) as is, a
