@@ -44,7 +44,7 @@ const values = random.standardNormal(60 * 3);
 values[0] = 9;
 values[4] = -7;
 const X = lib.createMatrix(60, 3, values);
-const XNew = lib.createMatrix(20, 3, random.standardNormal(20 * 3).map((v) => 3 * v));
+const XNew = lib.createMatrix(25, 3, random.standardNormal(25 * 3).map((v) => 3 * v)); // COF and SOD need > 20
 // Neural detectors: rows of 16 values (a 4 x 4 image, 16 steps or 16 features).
 const NEURAL_ROWS = tinyRows(32);
 const NEURAL_NEW = tinyRows(8, 1.3);
@@ -195,7 +195,7 @@ describe("every exported detector takes the shared options with the same meaning
   }
 
   // Time series: a daily-seasonal hourly series with spikes, and timestamps for the contextual detector.
-  const n = 24 * 7 * 4;
+  const n = 24 * 7 * 8; // the contextual detector scores an hour of the week from its 5th week on
   const series = Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * i) / 24) + (i % 97 === 0 ? 4 : 0) + 0.1 * Math.cos(i * 1.7));
   const times = Array.from({ length: n }, (_, i) => i * 3_600_000);
   const SERIES_OPTIONS: Record<string, (options: Record<string, unknown>) => Streaming> = {
@@ -320,7 +320,7 @@ describe("old spellings keep working for one release, with one console.warn per 
       now: "threshold: { fixed: 0.9 }",
       warning: /threshold: 0\.9 .*threshold: \{ fixed: 0\.9 \}/,
       make: async (old) => {
-        const detector = new lib.WindowedGaussianDetector({ windowSize: 50, threshold: old ? (0.9 as never) : { fixed: 0.9 } });
+        const detector = new lib.WindowedGaussianDetector({ windowSize: 4, stepSize: 2, threshold: old ? (0.9 as never) : { fixed: 0.9 } });
         return { scores: detector.alarms([1, 2, 3, 2, 1, 9, 1, 2], undefined), threshold: detector.threshold };
       },
     },
@@ -334,7 +334,7 @@ describe("old spellings keep working for one release, with one console.warn per 
 
   for (const { old, now, warning, make } of cases) {
     it(`${old}: the result of ${now}, and one warning that names it (a second use does not warn again)`, async () => {
-      const { resetDeprecationWarnings } = await import("../src/core/deprecation");
+      const { resetDeprecationWarnings } = await import("../src/core/deprecation.js");
       resetDeprecationWarnings();
       const warn = mock.method(console, "warn", () => undefined);
       try {
