@@ -26,11 +26,13 @@ type Streaming = {
 };
 type AnyClass = new (...args: never[]) => unknown;
 
-const exported = Object.entries(lib as unknown as Record<string, unknown>).filter(
-  (entry): entry is [string, AnyClass] => typeof entry[1] === "function" && typeof (entry[1] as AnyClass).prototype === "object",
-);
+const isClass = (entry: [string, unknown]): entry is [string, AnyClass] =>
+  typeof entry[1] === "function" && typeof (entry[1] as AnyClass).prototype === "object";
+const exported = Object.entries(lib as unknown as Record<string, unknown>).filter(isClass);
 /** The abstract bases: exported for subclassing, not detectors a user constructs. */
-const ABSTRACT = new Set<unknown>([lib.DetectorCore, lib.BaseDetector, lib.AsyncBaseDetector, lib.NeuralDetector, lib.CausalDetector]);
+const ABSTRACT = new Set<unknown>([
+  lib.DetectorCore, lib.BaseDetector, lib.AsyncBaseDetector, lib.NeuralDetector, lib.CausalDetector,
+]);
 const has = (Class: AnyClass, ...methods: string[]) =>
   methods.every((method) => typeof (Class.prototype as Record<string, unknown>)[method] === "function");
 /** Every exported detector class with the row contract (fit + score): classic and neural. */
@@ -126,7 +128,8 @@ describe("every exported detector takes the shared options with the same meaning
   for (const [name, Class] of ROW_DETECTORS) {
     const base = () => (isSeeded(name, Class) ? { seed: SEED } : {});
 
-    if (isSeeded(name, Class)) it(`${name}: seed: 7 and seed: new RandomState(7) give the same training and new-row scores`, async () => {
+    const sameSeed = `${name}: seed: 7 and seed: new RandomState(7) give the same training and new-row scores`;
+    if (isSeeded(name, Class)) it(sameSeed, async () => {
       const byNumber = await fitted(name, Class, { seed: SEED });
       const byGenerator = await fitted(name, Class, { seed: new lib.RandomState(SEED) });
       assertSameBits(byGenerator.trainingScores, byNumber.trainingScores, `${name} training scores`);
@@ -142,7 +145,8 @@ describe("every exported detector takes the shared options with the same meaning
       const detector = await fitted(name, Class, { ...base(), threshold: { fixed: t } });
       assert.equal(detector.threshold, t);
       assert.deepEqual(Array.from(detector.labels), above(detector.trainingScores, t));
-      assert.ok(Array.from(detector.trainingScores).some((score, i) => score === t && detector.labels[i] === 0), "score = t is an inlier");
+      const atThreshold = Array.from(detector.trainingScores).some((score, i) => score === t && detector.labels[i] === 0);
+      assert.ok(atThreshold, "score = t is an inlier");
       assert.deepEqual(Array.from(detector.predict(newRows(name))), above(detector.score(newRows(name)), t));
       reference.dispose?.();
       detector.dispose?.();
@@ -196,14 +200,18 @@ describe("every exported detector takes the shared options with the same meaning
 
   // Time series: a daily-seasonal hourly series with spikes, and timestamps for the contextual detector.
   const n = 24 * 7 * 8; // the contextual detector scores an hour of the week from its 5th week on
-  const series = Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * i) / 24) + (i % 97 === 0 ? 4 : 0) + 0.1 * Math.cos(i * 1.7));
+  const series = Array.from({ length: n }, (_, i) => {
+    const spike = i % 97 === 0 ? 4 : 0;
+    return Math.sin((2 * Math.PI * i) / 24) + spike + 0.1 * Math.cos(i * 1.7);
+  });
   const times = Array.from({ length: n }, (_, i) => i * 3_600_000);
   const SERIES_OPTIONS: Record<string, (options: Record<string, unknown>) => Streaming> = {
     WindowedGaussianDetector: (options) => new lib.WindowedGaussianDetector({ windowSize: 100, stepSize: 10, ...options }),
     RollingZScoreDetector: (options) => new lib.RollingZScoreDetector({ windowSize: 50, ...options }),
     ContextualGaussianDetector: (options) => new lib.ContextualGaussianDetector({ ...options }),
     SeasonalHybridEsdDetector: (options) => new lib.SeasonalHybridEsdDetector({ period: 24, maxAnoms: 0.05, ...options }),
-    SuppressedDetector: (options) => new lib.SuppressedDetector(new lib.RollingZScoreDetector({ windowSize: 50, ...options }), 5),
+    SuppressedDetector: (options) =>
+      new lib.SuppressedDetector(new lib.RollingZScoreDetector({ windowSize: 50, ...options }), 5),
   };
 
   for (const [name] of SERIES_DETECTORS) {
@@ -223,7 +231,8 @@ describe("every exported detector takes the shared options with the same meaning
     it(`${name}: a threshold rule that needs training scores ({ quantile }, { contamination }, ...) fails: a stream has no fit, use { fixed }`, () => {
       const make = SERIES_OPTIONS[name]!;
       for (const threshold of [{ quantile: 0.9 }, { contamination: 0.1 }, { meanPlusStd: 3 }, { meanMultiple: 3 }]) {
-        assert.throws(() => make({ threshold }), /threshold \{ (quantile|contamination|meanPlusStd|meanMultiple) \} needs training scores.*\{ fixed: t \}/);
+        const message = /threshold \{ (quantile|contamination|meanPlusStd|meanMultiple) \} needs training scores.*\{ fixed: t \}/;
+        assert.throws(() => make({ threshold }), message);
       }
     });
   }
@@ -253,13 +262,14 @@ describe("every exported detector takes the shared options with the same meaning
   });
 
   it("seed that is neither an integer in [0, 2**32 - 1] nor a RandomState fails naming the option and the value", () => {
-    const cases: [() => unknown, RegExp][] = [
-      [() => new lib.IForestDetector({ seed: "7" as unknown as number }), /seed must be an integer between 0 and 2\*\*32 - 1 or a RandomState, got the string "7"/],
-      [() => new lib.LODADetector({ seed: -1 }), /seed must be an integer between 0 and 2\*\*32 - 1 or a RandomState, got -1/],
-      [() => new lib.AutoencoderDetector({ seed: 1.5 }), /seed must be an integer between 0 and 2\*\*32 - 1 or a RandomState, got 1\.5/],
-      [() => lib.kmeans(X, 2, { seed: {} as unknown as number }), /seed must be an integer between 0 and 2\*\*32 - 1 or a RandomState, got an object/],
+    const cases: [() => unknown, string][] = [
+      [() => new lib.IForestDetector({ seed: "7" as unknown as number }), 'IForestDetector: seed must be EXPECTED, got the string "7"'],
+      [() => new lib.LODADetector({ seed: -1 }), "LODADetector: seed must be EXPECTED, got -1"],
+      [() => new lib.AutoencoderDetector({ seed: 1.5 }), "AutoencoderDetector: seed must be EXPECTED, got 1.5"],
+      [() => lib.kmeans(X, 2, { seed: {} as unknown as number }), "kmeans: seed must be EXPECTED, got an object (Object)"],
     ];
-    for (const [make, message] of cases) assert.throws(make, message);
+    const expected = "an integer between 0 and 2**32 - 1 or a RandomState";
+    for (const [make, message] of cases) assert.throws(make, { message: message.replace("EXPECTED", expected) });
   });
 });
 
@@ -277,7 +287,10 @@ describe("old spellings keep working for one release, with one console.warn per 
       old: "random: RandomState",
       now: "seed: RandomState",
       warning: /"random".*"seed"/,
-      make: (old) => outcome(new lib.IForestDetector(old ? ({ random: new lib.RandomState(SEED) } as object) : { seed: new lib.RandomState(SEED) })),
+      make: (old) => {
+        const generator = new lib.RandomState(SEED);
+        return outcome(new lib.IForestDetector(old ? ({ random: generator } as object) : { seed: generator }));
+      },
     },
     {
       old: "kmeans(X, k, { random: 7 })",
@@ -289,13 +302,19 @@ describe("old spellings keep working for one release, with one console.warn per 
       old: "thresholdRule: { fixed: 0.1 }",
       now: "threshold: { fixed: 0.1 }",
       warning: /"thresholdRule".*threshold: \{ fixed: 0\.1 \}/,
-      make: (old) => outcome(new lib.AutoencoderDetector({ ...neural, seed: SEED, ...(old ? { thresholdRule: { fixed: 0.1 } } : { threshold: { fixed: 0.1 } }) }), NEURAL_ROWS),
+      make: (old) => {
+        const rule = old ? { thresholdRule: { fixed: 0.1 } } : { threshold: { fixed: 0.1 } };
+        return outcome(new lib.AutoencoderDetector({ ...neural, seed: SEED, ...rule }), NEURAL_ROWS);
+      },
     },
     {
       old: 'thresholdRule: "contamination"',
       now: "contamination: 0.2",
       warning: /"thresholdRule".*threshold: \{ contamination: 0\.2 \}/,
-      make: (old) => outcome(new lib.AutoencoderDetector({ ...neural, seed: SEED, contamination: 0.2, ...(old ? { thresholdRule: "contamination" } : {}) }), NEURAL_ROWS),
+      make: (old) => {
+        const rule = old ? { thresholdRule: "contamination" as const } : {};
+        return outcome(new lib.AutoencoderDetector({ ...neural, seed: SEED, contamination: 0.2, ...rule }), NEURAL_ROWS);
+      },
     },
     {
       old: "meanMultiple: 3",
@@ -320,7 +339,8 @@ describe("old spellings keep working for one release, with one console.warn per 
       now: "threshold: { fixed: 0.9 }",
       warning: /threshold: 0\.9 .*threshold: \{ fixed: 0\.9 \}/,
       make: async (old) => {
-        const detector = new lib.WindowedGaussianDetector({ windowSize: 4, stepSize: 2, threshold: old ? (0.9 as never) : { fixed: 0.9 } });
+        const threshold = old ? (0.9 as never) : { fixed: 0.9 };
+        const detector = new lib.WindowedGaussianDetector({ windowSize: 4, stepSize: 2, threshold });
         return { scores: detector.alarms([1, 2, 3, 2, 1, 9, 1, 2], undefined), threshold: detector.threshold };
       },
     },
@@ -354,11 +374,13 @@ describe("old spellings keep working for one release, with one console.warn per 
   }
 
   it("an old and a new spelling of the same option together fail naming both", () => {
-    assert.throws(() => new lib.IForestDetector({ seed: 1, random: new lib.RandomState(1) } as object), /pass either seed or random, not both/);
+    const both = { seed: 1, random: new lib.RandomState(1) } as object;
+    assert.throws(() => new lib.IForestDetector(both), /pass either seed or random, not both/);
     assert.throws(
       () => new lib.AutoencoderDetector({ threshold: { fixed: 1 }, thresholdRule: { fixed: 1 } } as object),
       /pass either threshold or thresholdRule, not both/,
     );
-    assert.throws(() => new lib.MahalanobisDetector({ threshold: { fixed: 1 }, meanMultiple: 3 } as object), /pass either threshold or meanMultiple, not both/);
+    const flovik = { threshold: { fixed: 1 }, meanMultiple: 3 } as object;
+    assert.throws(() => new lib.MahalanobisDetector(flovik), /pass either threshold or meanMultiple, not both/);
   });
 });

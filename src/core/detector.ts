@@ -2,7 +2,14 @@ import { type DataFrameLike, isDataFrameLike, type Matrix, type MatrixInput, toM
 import { erf } from "./erf";
 import { checkSquareable, squareBound } from "./magnitude";
 import { numpyMean } from "./summation";
-import { aboveThreshold, resolveThreshold, thresholdOf, DEFAULT_THRESHOLD, type ThresholdOptions, type ThresholdRule } from "./threshold";
+import {
+  aboveThreshold,
+  DEFAULT_THRESHOLD,
+  resolveThreshold,
+  thresholdOf,
+  type ThresholdOptions,
+  type ThresholdRule,
+} from "./threshold";
 import { checkFiniteNumber } from "./validation";
 import { InterruptedError, interruptCheckpoint } from "./interrupt";
 

@@ -31,7 +31,9 @@ const EXPECTED = "an integer between 0 and 2**32 - 1 or a RandomState";
 export function checkSeed(seed: unknown, name: string): Seed {
   if (seed instanceof RandomState) return seed;
   if (typeof seed !== "number") throw new TypeError(`${name} must be ${EXPECTED}, got ${describeValue(seed)}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`${name} must be ${EXPECTED}, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`${name} must be ${EXPECTED}, got ${seed}`);
+  }
   return seed;
 }
 
@@ -42,7 +44,9 @@ export function checkSeed(seed: unknown, name: string): Seed {
 export function seedOption(options: SeedOptions, context: string): Seed | undefined {
   const { seed, random } = options;
   if (random === undefined) return seed === undefined ? undefined : checkSeed(seed, `${context}: seed`);
-  if (seed !== undefined) throw new TypeError(`${context}: pass either seed or random, not both (random is the old spelling of seed)`);
+  if (seed !== undefined) {
+    throw new TypeError(`${context}: pass either seed or random, not both (random is the old spelling of seed)`);
+  }
   warnDeprecated("random", 'the option "random"', 'the option "seed", which takes the same number or RandomState');
   return checkSeed(random, `${context}: random`);
 }

@@ -33,7 +33,7 @@ export type ThresholdRule =
 
 /** The threshold options of every detector. */
 export interface ThresholdOptions {
-  /** Expected share of outliers in the training data, in (0, 0.5]: PyOD's shorthand for `threshold: { contamination }`. */
+  /** Expected share of outliers in the training data, in (0, 0.5]: PyOD's `threshold: { contamination }`. */
   contamination?: number;
   /** Where the threshold goes (see {@link ThresholdRule}); default `{ contamination: 0.1 }` (PyOD's). */
   threshold?: ThresholdRule;
@@ -100,14 +100,16 @@ export function resolveThreshold(
   let { threshold } = options;
   if (threshold === null) {
     const c = contamination ?? 0.1;
-    warnDeprecated("threshold: null", "threshold: null", `threshold: { contamination: ${String(c)} } (or contamination: ${String(c)})`);
+    const replacement = `threshold: { contamination: ${String(c)} } (or contamination: ${String(c)})`;
+    warnDeprecated("threshold: null", "threshold: null", replacement);
     threshold = undefined;
   } else if (typeof threshold === "number") {
     warnDeprecated("threshold: number", `threshold: ${threshold} (a number)`, `threshold: { fixed: ${threshold} }`);
     threshold = { fixed: threshold };
   }
   if (threshold !== undefined && contamination !== undefined) {
-    throw new TypeError(`${context}: pass either contamination or threshold, not both (contamination: c is threshold: { contamination: c })`);
+    const why = "contamination: c is threshold: { contamination: c }";
+    throw new TypeError(`${context}: pass either contamination or threshold, not both (${why})`);
   }
   if (threshold !== undefined) return checkThresholdRule(threshold, context);
   if (contamination !== undefined) return { contamination: checkContamination(contamination as number) };
@@ -129,9 +131,8 @@ export function fixedThreshold(threshold: unknown, context: string, defaultValue
   const rule = checkThresholdRule(threshold, context);
   if ("fixed" in rule) return rule.fixed;
   const key = Object.keys(rule)[0];
-  throw new RangeError(
-    `${context}: threshold { ${key} } needs training scores, and a time-series detector scores a stream without a fit: use { fixed: t }`,
-  );
+  const why = "needs training scores, and a time-series detector scores a stream without a fit";
+  throw new RangeError(`${context}: threshold { ${key} } ${why}: use { fixed: t }`);
 }
 
 /**

@@ -33,7 +33,8 @@ export interface SalaryDataOptions {
 export function salaryData(options: SalaryDataOptions = {}): pl.DataFrame {
   const n = checkInteger(options.n ?? 100, "n");
   const anomalies = options.anomalies ?? [[16, 23], [65, 17]];
-  const salaries = generatorFor(checkSeed(options.seed ?? 7, "salaryData: seed")).randint(options.low ?? 1000, options.high ?? 2500, n);
+  const random = generatorFor(checkSeed(options.seed ?? 7, "salaryData: seed"));
+  const salaries = random.randint(options.low ?? 1000, options.high ?? 2500, n);
   const classes = new Array<number>(n).fill(0);
   anomalies.forEach(([row, salary], i) => {
     if (!Number.isInteger(row) || row < 0 || row >= n) {

@@ -33,7 +33,7 @@ export interface MakeClassificationOptions extends SeedOptions {
   scale?: number | readonly number[] | null;
   /** Shuffle the rows and the columns (default true). */
   shuffle?: boolean;
-  /** Seed of numpy's legacy RandomState (sklearn's `random_state`): a number or a RandomState ({@link Seed}). Neither: OS entropy. */
+  /** Seed of numpy's legacy RandomState (sklearn's `random_state`): a number or a RandomState ({@link Seed}). */
   seed?: Seed;
 }
 
@@ -222,7 +222,7 @@ export interface GenerateDataOptions extends SeedOptions {
   contamination?: number;
   /** Inliers are centred at a random integer in [0, offset); outliers are uniform in [-that, that) (default 10). */
   offset?: number;
-  /** Seed of numpy's legacy RandomState (PyOD's `random_state`): a number or a RandomState ({@link Seed}). Neither: OS entropy. */
+  /** Seed of numpy's legacy RandomState (PyOD's `random_state`): a number or a RandomState ({@link Seed}). */
   seed?: Seed;
 }
 

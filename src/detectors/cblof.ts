@@ -17,8 +17,8 @@ export interface CBLOFOptions extends DetectorOptions, SeedOptions {
   /** Multiply each score by the size of the row's cluster (default false, as PyOD). */
   useWeights?: boolean;
   /**
-   * Seed of k-means++ (scikit-learn's `random_state=seed`): a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed of k-means++ (scikit-learn's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
 }

@@ -25,8 +25,8 @@ export interface FeatureBaggingOptions extends DetectorOptions, SeedOptions, Nei
   /** Neighbourhood size of the LOF base detectors (default 20, PyOD's LOF default). */
   nNeighbors?: number;
   /**
-   * Seed of the feature draws (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed of the feature draws (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
 }

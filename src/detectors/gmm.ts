@@ -17,8 +17,8 @@ export interface GMMOptions extends DetectorOptions, SeedOptions {
   /** Initialisations (k-means on the same generator, one after the other); the best log-likelihood wins (default 1). */
   nInit?: number;
   /**
-   * Seed of the k-means initialisation (`random_state=seed`): a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed of the k-means initialisation (`random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
 }

@@ -23,8 +23,8 @@ export interface IForestOptions extends DetectorOptions, SeedOptions {
   /** Draw each tree's rows with replacement (default false). */
   bootstrap?: boolean;
   /**
-   * Seed of the tree randomness: a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed of the tree randomness: a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
 }

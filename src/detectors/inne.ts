@@ -14,8 +14,8 @@ export interface INNEOptions extends DetectorOptions, SeedOptions {
    */
   maxSamples?: number | "auto";
   /**
-   * Seed of the draws (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed of the draws (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
 }

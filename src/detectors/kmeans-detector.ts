@@ -13,8 +13,8 @@ export interface KMeansDetectorOptions extends DetectorOptions, SeedOptions {
   /** Convergence threshold on the mean distance (scipy default 1e-5). */
   thresh?: number;
   /**
-   * Seed for the initial centroids: a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed for the initial centroids: a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
   /** Threads the restarts are shared among (default: the machine's cores, at most 8); any count, the same result. */

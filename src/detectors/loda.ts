@@ -12,8 +12,8 @@ export interface LODAOptions extends DetectorOptions, SeedOptions {
   /** Number of random projections (default 100). */
   nRandomCuts?: number;
   /**
-   * Seed of the projections (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed of the projections (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
 }

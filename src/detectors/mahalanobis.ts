@@ -87,7 +87,8 @@ function withMeanMultiple(options: MahalanobisOptions): DetectorOptions {
   if (meanMultiple === undefined) return rest;
   for (const other of ["threshold", "contamination"] as const) {
     if (rest[other] !== undefined) {
-      throw new TypeError(`MahalanobisDetector: pass either ${other} or meanMultiple, not both (meanMultiple is the old spelling of a threshold)`);
+      const why = "meanMultiple is the old spelling of a threshold";
+      throw new TypeError(`MahalanobisDetector: pass either ${other} or meanMultiple, not both (${why})`);
     }
   }
   warnDeprecated("meanMultiple", `the option "meanMultiple"`, `threshold: { meanMultiple: ${String(meanMultiple)} }`);

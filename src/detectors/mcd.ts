@@ -14,7 +14,7 @@ export interface MinCovDetOptions extends SeedOptions {
    * which tolerates the most outliers.
    */
   supportFraction?: number;
-  /** Seed or shared generator for FastMCD's random subsets (sklearn `random_state`; see {@link Seed}). Omitted: random. */
+  /** Seed or shared generator of FastMCD's random subsets (sklearn `random_state`, {@link Seed}); omitted: random. */
   seed?: Seed;
   /**
    * Threads FastMCD's C-steps are shared among (default: the machine's cores, at most 8). Any count gives
@@ -125,8 +125,8 @@ export interface MCDOptions extends DetectorOptions, SeedOptions {
   /** Share of rows in the raw support, in (0, 1] (default: h = ceil((n + p + 1) / 2)). */
   supportFraction?: number;
   /**
-   * Seed for FastMCD's random subsets: a number restarts every `fit` from it, a RandomState is advanced by each `fit`
-   * (see {@link Seed}). Omitted: seeded from OS entropy.
+   * Seed for FastMCD's random subsets: a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
    */
   seed?: Seed;
   /** Threads for FastMCD (default: the machine's cores, at most 8); any count, the same result. */

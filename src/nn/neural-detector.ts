@@ -403,9 +403,11 @@ function withThresholdRule(options: NeuralDetectorOptions, context: string): Det
   const { thresholdRule, ...rest } = options;
   if (thresholdRule === undefined) return rest;
   if (rest.threshold !== undefined) {
-    throw new TypeError(`${context}: pass either threshold or thresholdRule, not both (thresholdRule is the old spelling)`);
+    const why = "thresholdRule is the old spelling";
+    throw new TypeError(`${context}: pass either threshold or thresholdRule, not both (${why})`);
   }
-  const threshold = checkThresholdRule(thresholdFromRule(thresholdRule, rest.contamination), `${context} (thresholdRule)`);
+  const rule = thresholdFromRule(thresholdRule, rest.contamination);
+  const threshold = checkThresholdRule(rule, `${context} (thresholdRule)`);
   warnDeprecated("thresholdRule", 'the option "thresholdRule"', `threshold: ${describeThresholdRule(threshold)}`);
   // The old rule ignored contamination under { fixed } and { meanPlusStd }: so does its translation.
   const { contamination, ...withoutContamination } = rest;

@@ -102,7 +102,16 @@ export class RollingZScoreDetector extends CausalDetector {
   /** The window in ascending order (robust mode). */
   private readonly sorted: Float64Array;
 
-  constructor(options: { windowSize?: number; robust?: boolean; minPoints?: number; zThreshold?: number; threshold?: ThresholdRule } = {}) {
+  constructor(
+    options: {
+      windowSize?: number;
+      robust?: boolean;
+      minPoints?: number;
+      zThreshold?: number;
+      /** Alarm threshold on the score, `{ fixed: t }` (default 0.5: |z| > zThreshold). */
+      threshold?: ThresholdRule;
+    } = {},
+  ) {
     super();
     this.windowSize = options.windowSize ?? 288;
     this.robust = options.robust ?? false;
@@ -183,7 +192,16 @@ export class ContextualGaussianDetector extends CausalDetector {
   private readonly contexts: RingBuffer[];
   private level: number | null = null;
 
-  constructor(options: { alpha?: number; perContext?: number; minPoints?: number; zThreshold?: number; threshold?: ThresholdRule } = {}) {
+  constructor(
+    options: {
+      alpha?: number;
+      perContext?: number;
+      minPoints?: number;
+      zThreshold?: number;
+      /** Alarm threshold on the score, `{ fixed: t }` (default 0.5: |z| > zThreshold). */
+      threshold?: ThresholdRule;
+    } = {},
+  ) {
     super();
     this.alpha = options.alpha ?? 0.5;
     this.perContext = checkInteger(options.perContext ?? 50, "ContextualGaussianDetector: perContext", 2);
