@@ -50,7 +50,7 @@ describe("CBLOFDetector (PyOD CBLOF)", () => {
   it("a shared RandomState advances between fits; a seed restarts each fit", () => {
     const seeded = new CBLOFDetector({ seed: SEED });
     assert.deepEqual(seeded.fit(synthetic.X).trainingScores, seeded.fit(synthetic.X).trainingScores);
-    const shared = new CBLOFDetector({ random: new RandomState(SEED) });
+    const shared = new CBLOFDetector({ seed: new RandomState(SEED) });
     assert.deepEqual(shared.fit(synthetic.X).trainingScores, seeded.trainingScores); // first draw = seed's
     assert.notDeepEqual(shared.fit(synthetic.X).trainingScores, seeded.trainingScores);
   });

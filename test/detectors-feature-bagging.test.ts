@@ -50,7 +50,7 @@ describe("FeatureBaggingDetector (PyOD FeatureBagging)", () => {
 
   it("a shared RandomState advances between fits; a seed restarts each fit", () => {
     const seeded = new FeatureBaggingDetector({ seed: SEED }).fit(synthetic.X);
-    const shared = new FeatureBaggingDetector({ random: new RandomState(SEED) });
+    const shared = new FeatureBaggingDetector({ seed: new RandomState(SEED) });
     assert.deepEqual(subsets(shared.fit(synthetic.X)), subsets(seeded));
     assert.notDeepEqual(subsets(shared.fit(synthetic.X)), subsets(seeded));
   });

@@ -8,7 +8,7 @@ import pl from "nodejs-polars";
 import { AsyncBaseDetector, type Detector } from "../src/core/detector";
 import type { Matrix } from "../src/core/matrix";
 import { ECODDetector } from "../src/detectors/ecod";
-import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
+import { EllipticEnvelopeDetector } from "../src/detectors/elliptic-envelope";
 import { HBOSDetector } from "../src/detectors/hbos";
 import { IForestDetector } from "../src/detectors/iforest";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
@@ -30,7 +30,7 @@ const DETECTORS: [string, () => Detector][] = [
   ["ECODDetector", () => new ECODDetector()],
   ["PCADetector", () => new PCADetector()],
   ["MCDDetector", () => new MCDDetector({ seed: 0 })],
-  ["EllipticEnvelope", () => new EllipticEnvelope({ seed: 0 })],
+  ["EllipticEnvelopeDetector", () => new EllipticEnvelopeDetector({ seed: 0 })],
   ["OCSVMDetector", () => new OCSVMDetector()],
   ["KMeansDetector", () => new KMeansDetector({ k: 2, seed: 0 })],
   ["MahalanobisDetector", () => new MahalanobisDetector()],

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { AsyncBaseDetector, BaseDetector, type Detector } from "../src/core/detector";
 import { createMatrix, type Matrix } from "../src/core/matrix";
 import { ECODDetector } from "../src/detectors/ecod";
-import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
+import { EllipticEnvelopeDetector } from "../src/detectors/elliptic-envelope";
 import { HBOSDetector } from "../src/detectors/hbos";
 import { IForestDetector } from "../src/detectors/iforest";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
@@ -39,7 +39,7 @@ const DETECTORS: { make: (Class?: AnyConstructor) => Detector; name: string; acc
     accessors: [(d: PCADetector) => d.components, (d: PCADetector) => d.explainedVariance, (d: PCADetector) => d.explainedVarianceRatio, (d: PCADetector) => d.transform([[1, 2, 3]])],
   },
   { name: "MCDDetector", make: (C = MCDDetector) => new (C as typeof MCDDetector)({ seed: 0 }), accessors: [(d: MCDDetector) => d.estimate, (d: MCDDetector) => d.location, (d: MCDDetector) => d.covariance] },
-  { name: "EllipticEnvelope", make: (C = EllipticEnvelope) => new (C as typeof EllipticEnvelope)({ seed: 0 }), accessors: [(d: EllipticEnvelope) => d.offset, (d: EllipticEnvelope) => d.location] },
+  { name: "EllipticEnvelopeDetector", make: (C = EllipticEnvelopeDetector) => new (C as typeof EllipticEnvelopeDetector)({ seed: 0 }), accessors: [(d: EllipticEnvelopeDetector) => d.offset, (d: EllipticEnvelopeDetector) => d.location] },
   {
     name: "OCSVMDetector",
     make: (C = OCSVMDetector) => new (C as typeof OCSVMDetector)(),
@@ -53,7 +53,7 @@ const DETECTORS: { make: (Class?: AnyConstructor) => Detector; name: string; acc
 
 const CLASSES: Record<string, AnyConstructor> = {
   KNNDetector, LOFDetector, IForestDetector, HBOSDetector, ECODDetector, PCADetector, MCDDetector,
-  EllipticEnvelope, OCSVMDetector, KMeansDetector, ZScoreDetector, MADDetector, IQRDetector,
+  EllipticEnvelopeDetector, OCSVMDetector, KMeansDetector, ZScoreDetector, MADDetector, IQRDetector,
 };
 
 function sample(rows: number, cols: number, seed: number): Matrix {

@@ -46,7 +46,7 @@ describe("GMMDetector (PyOD GMM)", () => {
 
   it("a shared RandomState advances between fits; a seed restarts each fit", () => {
     const seeded = new GMMDetector({ nComponents: 3, seed: SEED }).fit(synthetic.X);
-    const shared = new GMMDetector({ nComponents: 3, random: new RandomState(SEED) });
+    const shared = new GMMDetector({ nComponents: 3, seed: new RandomState(SEED) });
     assert.deepEqual(shared.fit(synthetic.X).means, seeded.means);
     assert.notDeepEqual(shared.fit(synthetic.X).means, seeded.means);
   });

@@ -145,7 +145,7 @@ describe("IForestDetector behaviour", () => {
     assert.throws(() => new IForestDetector({ maxSamples: 0 }), /maxSamples must be/);
     assert.throws(() => new IForestDetector({ maxFeatures: -1 }), /maxFeatures must be a fraction in \(0, 1\] \(1 = all\) or an integer count >= 2, got -1/);
     assert.throws(() => new IForestDetector({ maxFeatures: 9 }).fit(X), /maxFeatures \(9\) is larger than the 4 columns of X/);
-    assert.throws(() => new IForestDetector({ seed: -1 }), /seed must be an integer >= 0, got -1/);
+    assert.throws(() => new IForestDetector({ seed: -1 }), /seed must be an integer between 0 and 2\*\*32 - 1 or a RandomState, got -1/);
     assert.throws(() => new IForestDetector({ seed: 1, random: new RandomState(2) }), /pass either seed or random, not both/);
     assert.throws(() => new IForestDetector({ maxSamples: 0.001 }).fit(X), /maxSamples 0.001 of 300 rows selects none; use a larger fraction/);
     assert.throws(() => new IForestDetector().fit([[1, Infinity]]), /X: row 0, column 1 is Infinity/);

@@ -44,7 +44,7 @@ describe("INNEDetector (PyOD INNE)", () => {
 
   it("a shared RandomState advances between fits; a seed restarts each fit", () => {
     const seeded = new INNEDetector({ seed: SEED }).fit(synthetic.X);
-    const shared = new INNEDetector({ random: new RandomState(SEED) });
+    const shared = new INNEDetector({ seed: new RandomState(SEED) });
     assert.deepEqual(shared.fit(synthetic.X).trainingScores, seeded.trainingScores);
     assert.notDeepEqual(shared.fit(synthetic.X).trainingScores, seeded.trainingScores);
   });

@@ -46,7 +46,7 @@ describe("LODADetector (PyOD LODA)", () => {
 
   it("a shared RandomState advances between fits; a seed restarts each fit", () => {
     const seeded = new LODADetector({ seed: SEED }).fit(synthetic.X);
-    const shared = new LODADetector({ random: new RandomState(SEED) });
+    const shared = new LODADetector({ seed: new RandomState(SEED) });
     assert.deepEqual(shared.fit(synthetic.X).projections, seeded.projections);
     assert.notDeepEqual(shared.fit(synthetic.X).projections, seeded.projections);
   });

@@ -23,7 +23,7 @@ describe("MahalanobisDetector against numpy", () => {
   });
 
   it("thresholds at a multiple of the mean training distance (Flovik: 3), or by contamination", () => {
-    const md = new MahalanobisDetector({ meanMultiple: 3 }).fit(reference.X);
+    const md = new MahalanobisDetector({ threshold: { meanMultiple: 3 } }).fit(reference.X);
     const mean = reference.distances.reduce((a: number, b: number) => a + b, 0) / reference.distances.length;
     assertNear(md.threshold, 3 * mean, 1e-12, "3 x mean");
     assert.deepEqual(Array.from(md.predict(reference.newRows)), reference.newDistances.map((d: number) => (d > 3 * mean ? 1 : 0)));
@@ -34,7 +34,7 @@ describe("MahalanobisDetector against numpy", () => {
   it("rejects what it cannot fit", () => {
     assert.throws(() => new MahalanobisDetector().fit([[1, 2], [3, 4]]), /needs more than 2 rows, got 2/);
     assert.throws(() => new MahalanobisDetector().fit([[1, 2], [1, 4], [1, 5]]), /column 0 of X is constant/);
-    assert.throws(() => new MahalanobisDetector({ meanMultiple: -1 }), /meanMultiple/);
+    assert.throws(() => new MahalanobisDetector({ threshold: { meanMultiple: -1 } }), /threshold\.meanMultiple must be greater than 0, got -1/);
     assert.throws(() => new MahalanobisDetector().score([[1, 2]]), /not fitted/);
   });
 });

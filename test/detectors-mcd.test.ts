@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { chiSquareIsf } from "../src/linalg/chi-square";
-import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
+import { EllipticEnvelopeDetector } from "../src/detectors/elliptic-envelope";
 import { MCDDetector, mcdFromRawSupport, minCovDet, type MinCovDetResult } from "../src/detectors/mcd";
 import { numpyArgsort } from "../src/linalg/numpy-argsort";
 import { RandomState } from "../src/random/random-state";
@@ -78,14 +78,14 @@ describe("minCovDet vs sklearn MinCovDet", () => {
   for (const name of [...multivariate, "univariate"]) {
     it(`${name}: the full FastMCD with the same seed finds sklearn's support`, () => {
       const c = cases[name];
-      assertEstimate(minCovDet(c.X, { random: c.seed, supportFraction: c.supportFraction ?? undefined }), c, name);
+      assertEstimate(minCovDet(c.X, { seed: c.seed, supportFraction: c.supportFraction ?? undefined }), c, name);
     });
   }
 
   it("on clean data with far outliers (sklearn: the same support from 10 seeds) any seed finds it", () => {
     const c = cases.unique;
     for (const seed of [100, 4242]) {
-      const other = minCovDet(c.X, { random: seed });
+      const other = minCovDet(c.X, { seed: seed });
       assert.deepEqual(Array.from(other.rawSupport), c.rawSupport, `raw support, seed ${seed}`);
       assertEstimate(other, c, `seed ${seed}`);
     }
@@ -97,8 +97,8 @@ describe("minCovDet vs sklearn MinCovDet", () => {
     const random = new RandomState(5);
     const X = Array.from({ length: 1800 }, (_, i) => Array.from({ length: 6 }, (_, j) => random.standardNormal() * (1 + j) + (i < 90 ? 8 : 0)));
     assert.equal(warmWorkers(2), 1, "a worker thread loads");
-    const one = minCovDet(X, { random: 3, threads: 1 });
-    const two = minCovDet(X, { random: 3, threads: 2 });
+    const one = minCovDet(X, { seed: 3, threads: 1 });
+    const two = minCovDet(X, { seed: 3, threads: 2 });
     assert.deepEqual(Array.from(two.rawSupport), Array.from(one.rawSupport));
     assert.deepEqual(Array.from(two.distances), Array.from(one.distances));
     assert.deepEqual(Array.from(two.covariance.data), Array.from(one.covariance.data));
@@ -123,7 +123,7 @@ describe("MCDDetector (PyOD MCD semantics)", () => {
     const c = cases.small;
     assert.deepEqual(new MCDDetector({ seed: 5 }).fit(c.X).trainingScores, new MCDDetector({ seed: 5 }).fit(c.X).trainingScores);
     const random = new RandomState(0);
-    const shared = new MCDDetector({ random }).fit(c.X);
+    const shared = new MCDDetector({ seed: random }).fit(c.X);
     assertAllClose(shared.trainingScores, c.distances, TOLERANCE, "shared generator, first fit");
   });
 
@@ -137,18 +137,18 @@ describe("MCDDetector (PyOD MCD semantics)", () => {
     assert.throws(() => new MCDDetector({ supportFraction: 1.5 }), /supportFraction must be in \(0, 1\], got 1.5/);
     assert.throws(() => minCovDet(c.X, { supportFraction: 0.01 }), /the support \(1 rows\) must have more rows than X has columns \(3\)/);
     const repeated = Array.from({ length: 30 }, (_, i) => (i < 20 ? [1, 2] : [i, i * i]));
-    assert.throws(() => minCovDet(repeated, { random: 0 }), /the covariance of the support rows is 0/);
+    assert.throws(() => minCovDet(repeated, { seed: 0 }), /the covariance of the support rows is 0/);
     const mcd = new MCDDetector({ seed: 0 }).fit(c.X);
     assert.throws(() => mcd.score([[1, 2]]), /X has 2 columns, but MCDDetector was fitted on 3 columns/);
     assert.throws(() => new MCDDetector().location, /MCDDetector is not fitted/);
   });
 });
 
-describe("EllipticEnvelope (sklearn threshold semantics)", () => {
+describe("EllipticEnvelopeDetector (sklearn threshold semantics)", () => {
   for (const name of ["small", "fraction", "univariate"]) {
     it(`${name}: offset_, decision_function and predict`, () => {
       const c = cases[name];
-      const envelope = new EllipticEnvelope(options(c)).fit(c.X);
+      const envelope = new EllipticEnvelopeDetector(options(c)).fit(c.X);
       assertNear(envelope.offset, c.envelope.offset, TOLERANCE, "offset");
       assert.equal(envelope.threshold, -envelope.offset);
       assertAllClose(envelope.decisionFunction(c.XNew), c.envelope.decisionNew, TOLERANCE, "decision function");
@@ -159,6 +159,6 @@ describe("EllipticEnvelope (sklearn threshold semantics)", () => {
   }
 
   it("is not usable before fit", () => {
-    assert.throws(() => new EllipticEnvelope().offset, /EllipticEnvelope is not fitted/);
+    assert.throws(() => new EllipticEnvelopeDetector().offset, /EllipticEnvelopeDetector is not fitted/);
   });
 });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ECODDetector } from "../src/detectors/ecod";
-import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
+import { EllipticEnvelopeDetector } from "../src/detectors/elliptic-envelope";
 import { HBOSDetector } from "../src/detectors/hbos";
 import { IForestDetector } from "../src/detectors/iforest";
 import { kmeans } from "../src/cluster/kmeans";
@@ -32,12 +32,15 @@ function stringMessage(name: string, value: string, expected = "a number"): RegE
   return new RegExp(`${escape(name)} must be ${escape(expected)}, got the string "${escape(value)}"`);
 }
 
+/** What every `seed` option takes (an integer seed or a generator). */
+const SEED_EXPECTED = "an integer between 0 and 2**32 - 1 or a RandomState";
+
 const X = toMatrix([[0, 1], [1, 0], [2, 2], [3, 1], [1, 3], [2, 0], [0, 2], [3, 3]]);
 
 describe("numeric options given as strings are reported as strings", () => {
   it('contamination: "0.1" fails with: contamination must be a number, got the string "0.1" (every detector)', () => {
     const constructors = [
-      KNNDetector, LOFDetector, IForestDetector, HBOSDetector, ECODDetector, PCADetector, MCDDetector, EllipticEnvelope,
+      KNNDetector, LOFDetector, IForestDetector, HBOSDetector, ECODDetector, PCADetector, MCDDetector, EllipticEnvelopeDetector,
       OCSVMDetector, KMeansDetector, MahalanobisDetector, ZScoreDetector, MADDetector, IQRDetector,
     ];
     for (const Detector of constructors) {
@@ -45,13 +48,12 @@ describe("numeric options given as strings are reported as strings", () => {
     }
   });
 
-  it('integer options (nNeighbors, threads, nEstimators, seed, nBins, k, iter, ddof, maxIter, nSelectedComponents) fail with: <name> must be an integer >= <minimum>, got the string "<value>"', () => {
+  it('integer options (nNeighbors, threads, nEstimators, nBins, k, iter, ddof, maxIter, nSelectedComponents) fail with: <name> must be an integer >= <minimum>, got the string "<value>"', () => {
     const cases: [() => unknown, string, string, number][] = [
       [() => new KNNDetector({ nNeighbors: text("5") }), "nNeighbors", "5", 1],
       [() => new KNNDetector({ threads: text("2") }), "threads", "2", 1],
       [() => new LOFDetector({ nNeighbors: text("20") }), "nNeighbors", "20", 1],
       [() => new IForestDetector({ nEstimators: text("100") }), "nEstimators", "100", 1],
-      [() => new IForestDetector({ seed: text("0") }), "seed", "0", 0],
       [() => new HBOSDetector({ nBins: text("10") }), "nBins", "10", 2],
       [() => new KMeansDetector({ k: text("4") }), "k", "4", 1],
       [() => new KMeansDetector({ iter: text("20") }), "iter", "20", 1],
@@ -79,14 +81,14 @@ describe("numeric options given as strings are reported as strings", () => {
       [() => new OCSVMDetector({ cacheSize: text("200") }), "cacheSize", "200"],
       [() => new KMeansDetector({ thresh: text("1e-5") }), "thresh", "1e-5"],
       [() => kmeans(X, 2, { thresh: text("1e-5") }), "thresh", "1e-5"],
-      [() => new MahalanobisDetector({ meanMultiple: text("3") }), "MahalanobisDetector: meanMultiple", "3"],
-      [() => new ZScoreDetector({ threshold: text("3") }), "threshold", "3"],
+      [() => new MahalanobisDetector({ threshold: { meanMultiple: text("3") } }), "MahalanobisDetector: threshold.meanMultiple", "3"],
+      [() => new ZScoreDetector({ threshold: { fixed: text("3") } }), "ZScoreDetector: threshold.fixed", "3"],
       [() => new IQRDetector({ k: text("1.5") }), "k", "1.5"],
     ];
     for (const [make, name, value] of cases) assert.throws(make, stringMessage(name, value, "a finite number"), `${name}: "${value}"`);
   });
 
-  it("options that also take a keyword, a fraction or a generator say so and name the string (gamma, maxSamples, maxFeatures, nComponents, supportFraction, random, MT19937 seeds)", () => {
+  it("options that also take a keyword, a fraction or a generator say so and name the string (gamma, maxSamples, maxFeatures, nComponents, supportFraction, seed)", () => {
     const cases: [() => unknown, string, string, string][] = [
       [() => new OCSVMDetector({ gamma: text("0.1") }), "gamma", "0.1", '"auto", "scale" or a finite number'],
       [() => new IForestDetector({ maxSamples: text("0.5") }), "maxSamples", "0.5", '"auto" or a number'],
@@ -94,10 +96,11 @@ describe("numeric options given as strings are reported as strings", () => {
       [() => new PCADetector({ nComponents: text("0.5") }), "nComponents", "0.5", "a fraction in (0, 1) or an integer >= 1"],
       [() => new MCDDetector({ supportFraction: text("0.75") }), "supportFraction", "0.75", "a number in (0, 1]"],
       [() => minCovDet(X, { supportFraction: text("0.75") }), "supportFraction", "0.75", "a number in (0, 1]"],
-      [() => kmeans(X, 2, { random: text("7") }), "random", "7", "a RandomState or a number"],
-      [() => new KMeansDetector({ seed: text("3") }), "seed", "3", "an integer between 0 and 2**32 - 1"],
-      [() => new MCDDetector({ seed: text("3") }), "seed", "3", "an integer between 0 and 2**32 - 1"],
-      [() => minCovDet(X, { random: text("7") }), "random", "7", "a RandomState or a number"],
+      [() => kmeans(X, 2, { seed: text("7") }), "kmeans: seed", "7", SEED_EXPECTED],
+      [() => new IForestDetector({ seed: text("0") }), "IForestDetector: seed", "0", SEED_EXPECTED],
+      [() => new KMeansDetector({ seed: text("3") }), "KMeansDetector: seed", "3", SEED_EXPECTED],
+      [() => new MCDDetector({ seed: text("3") }), "MCDDetector: seed", "3", SEED_EXPECTED],
+      [() => minCovDet(X, { seed: text("7") }), "minCovDet: seed", "7", SEED_EXPECTED],
     ];
     for (const [make, name, value, expected] of cases) assert.throws(make, stringMessage(name, value, expected), `${name}: "${value}"`);
   });

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import type { Detector } from "../src/core/detector";
 import { createMatrix, type Matrix } from "../src/core/matrix";
 import { ECODDetector } from "../src/detectors/ecod";
-import { EllipticEnvelope } from "../src/detectors/elliptic-envelope";
+import { EllipticEnvelopeDetector } from "../src/detectors/elliptic-envelope";
 import { HBOSDetector } from "../src/detectors/hbos";
 import { IForestDetector } from "../src/detectors/iforest";
 import { KMeansDetector } from "../src/detectors/kmeans-detector";
@@ -50,7 +50,7 @@ const SQUARING: [string, () => Detector][] = [
   ["KMeansDetector", () => new KMeansDetector({ k: 2, seed: 0 })],
   ["MahalanobisDetector", () => new MahalanobisDetector()],
   ["MCDDetector", () => new MCDDetector({ seed: 0 })],
-  ["EllipticEnvelope", () => new EllipticEnvelope({ seed: 0 })],
+  ["EllipticEnvelopeDetector", () => new EllipticEnvelopeDetector({ seed: 0 })],
   ["PCADetector", () => new PCADetector()],
   ["OCSVMDetector", () => new OCSVMDetector({ gamma: "scale" })],
   ["ZScoreDetector", () => new ZScoreDetector()],

@@ -27,7 +27,7 @@ interface RuleCase {
 
 type Rule = "zscore" | "mad" | "iqr" | "iqr3";
 
-function make(rule: Rule, options: { contamination?: number; threshold?: number | null } = {}) {
+function make(rule: Rule, options: { contamination?: number } = {}) {
   if (rule === "zscore") return new ZScoreDetector(options);
   if (rule === "mad") return new MADDetector(options);
   return new IQRDetector({ ...options, k: rule === "iqr3" ? 3 : 1.5 });
@@ -42,7 +42,7 @@ function parameters(rule: Rule, detector: ReturnType<typeof make>): Record<strin
 }
 
 function assertRuleCase(rule: Rule, c: RuleCase, X: Matrix, label: string): void {
-  const fixed = make(rule, { contamination: c.contamination }).fit(X);
+  const fixed = make(rule, {}).fit(X); // the rule's textbook cut-off
   const learned = parameters(rule, fixed);
   for (const [name, values] of Object.entries(c.parameters)) assertAllClose(learned[name], values, 1e-9, `${label} ${name}`);
   assertAllClose(fixed.trainingScores, c.trainingScores, 1e-9, `${label} training scores`);
@@ -51,8 +51,8 @@ function assertRuleCase(rule: Rule, c: RuleCase, X: Matrix, label: string): void
   assert.deepEqual(Array.from(fixed.fitPredict(X)), c.labels, `${label} fitPredict`);
   assertAllClose(fixed.score(c.XNew), c.newScores, 1e-9, `${label} new scores`);
   assert.deepEqual(Array.from(fixed.predict(c.XNew)), c.newLabels, `${label} predictions`);
-  // threshold: null places the threshold by contamination, like every other detector.
-  const byContamination = make(rule, { contamination: c.contamination, threshold: null }).fit(X);
+  // contamination places the threshold at the percentile, like every other detector.
+  const byContamination = make(rule, { contamination: c.contamination }).fit(X);
   assertNear(byContamination.threshold, c.percentileThreshold, 1e-9, `${label} percentile threshold`);
   assert.deepEqual(Array.from(byContamination.labels), c.percentileLabels, `${label} percentile labels`);
 }
@@ -76,7 +76,7 @@ describe("univariate rule detectors", () => {
   it("flags the salary tutorial's two injected values, and IQR agrees with the EDA iqrOutliers rule", () => {
     // Uniform salaries have a wide MAD: 23 has modified z 3.05, under PyOD's 3.5 but over 3.
     assert.deepEqual(Array.from(new MADDetector().fit(salaries).labels).filter((label) => label === 1), []);
-    for (const detector of [new ZScoreDetector(), new MADDetector({ threshold: 3 }), new IQRDetector()]) {
+    for (const detector of [new ZScoreDetector(), new MADDetector({ threshold: { fixed: 3 } }), new IQRDetector()]) {
       const flagged = Array.from(detector.fit(salaries).labels).flatMap((label, i) => (label ? [i] : []));
       assert.deepEqual(flagged, [16, 65], detector.constructor.name);
     }
@@ -97,7 +97,7 @@ describe("univariate rule detectors", () => {
     // IQR 0 is usable: fences collapse onto the quartile.
     assert.deepEqual(Array.from(new IQRDetector().fit([[2], [2], [2], [2], [9]]).trainingScores), [0, 0, 0, 0, 7]);
     assert.throws(() => new IQRDetector({ k: -1 }), /k must be >= 0, got -1/);
-    assert.throws(() => new ZScoreDetector({ threshold: Infinity }), /threshold must be a finite number, got Infinity/);
+    assert.throws(() => new ZScoreDetector({ threshold: { fixed: Infinity } }), /threshold\.fixed must be a finite number, got Infinity/);
     assert.throws(() => new MADDetector().parameters, /MADDetector is not fitted/);
     assert.throws(() => new IQRDetector().threshold, /IQRDetector is not fitted/);
     assert.throws(() => new ZScoreDetector().fit([[1], [NaN]]), /X: row 1, column 0 is NaN/);

@@ -108,7 +108,7 @@ describe("kNearest", () => {
 describe("kmeans / vq (scipy.cluster.vq semantics)", () => {
   it("gives scipy's codebook on the salary data after np.random.seed(s)", () => {
     for (const c of reference.salaryKmeans as KMeansCase[]) {
-      const result = kmeans(salaries, c.k, { random: new RandomState(c.seed) });
+      const result = kmeans(salaries, c.k, { seed: new RandomState(c.seed) });
       assert.deepEqual(matrixToArrays(result.codebook), c.codebook, `seed ${c.seed}`);
       assert.equal(result.distortion, c.distortion, `seed ${c.seed} distortion`);
       const { codes, distances } = vq(salaries, result.codebook);
@@ -120,7 +120,7 @@ describe("kmeans / vq (scipy.cluster.vq semantics)", () => {
   it("matches scipy on 2-D clusters with iter, thresh, an initial guess and a given codebook", () => {
     const clusters = reference.clusters as number[][];
     for (const c of reference.clusterKmeans as KMeansCase[]) {
-      const result = kmeans(clusters, c.k, { random: c.seed, iter: c.iter, thresh: c.thresh });
+      const result = kmeans(clusters, c.k, { seed: c.seed, iter: c.iter, thresh: c.thresh });
       assertAllClose(result.codebook.data, c.codebook.flat(), 1e-12, `k=${c.k} codebook`);
       assertNear(result.distortion, c.distortion, 1e-12, `k=${c.k} distortion`);
       assert.deepEqual(Array.from(vq(clusters, result.codebook).codes), c.codes);
@@ -164,8 +164,8 @@ describe("kmeans / vq (scipy.cluster.vq semantics)", () => {
     const starts = new RandomState(11);
     const guesses = Array.from({ length: 10 }, () => Array.from(starts.choice(rows, 5, { replace: false }), (r) => Array.from(data.subarray(r * cols, (r + 1) * cols))));
     assert.equal(warmWorkers(2), 1, "a worker thread loads");
-    const one = kmeans(X, 5, { random: 11, iter: 10, threads: 1 });
-    const two = kmeans(X, 5, { random: 11, iter: 10, threads: 2 });
+    const one = kmeans(X, 5, { seed: 11, iter: 10, threads: 1 });
+    const two = kmeans(X, 5, { seed: 11, iter: 10, threads: 2 });
     assert.deepEqual(Array.from(two.codebook.data), Array.from(one.codebook.data));
     assert.equal(two.distortion, one.distortion);
     const plain = guesses.map(plainRun);
@@ -207,7 +207,7 @@ describe("KMeansDetector", () => {
     assert.throws(() => new MCDDetector({ threads: -2 }), /threads must be an integer >= 1, got -2/);
     assert.throws(() => new PCADetector({ threads: 0 }), /threads must be an integer >= 1, got 0/);
     assert.throws(() => new KMeansDetector({ seed: 1, random: new RandomState(1) }), /pass either seed or random, not both/);
-    assert.throws(() => new KMeansDetector({ seed: -3 }), /seed must be an integer between 0 and 2\*\*32 - 1, got -3/);
+    assert.throws(() => new KMeansDetector({ seed: -3 }), /seed must be an integer between 0 and 2\*\*32 - 1 or a RandomState, got -3/);
     assert.throws(() => new KMeansDetector().codebook, /KMeansDetector is not fitted/);
   });
 });

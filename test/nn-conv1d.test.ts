@@ -141,7 +141,7 @@ describe("Conv1dAutoencoderDetector contract", () => {
   it("round-trips through save / load: same scores, threshold and options", async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "conv1d-save-"));
     const target = path.join(folder, "model");
-    const ae = await new Conv1dAutoencoderDetector({ ...small, seed: 4, codeSize: 3, loss: "mae", outputActivation: "sigmoid", thresholdRule: { meanPlusStd: 1 } }).fit(X);
+    const ae = await new Conv1dAutoencoderDetector({ ...small, seed: 4, codeSize: 3, loss: "mae", outputActivation: "sigmoid", threshold: { meanPlusStd: 1 } }).fit(X);
     await ae.save(target);
     const loaded = await Conv1dAutoencoderDetector.load(target);
     assert.deepEqual(Array.from(loaded.score(X)), Array.from(ae.score(X)));

@@ -223,7 +223,7 @@ describe("LstmAutoencoderDetector", () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lstm-save-"));
     for (const timesteps of [1, 3]) {
       const target = path.join(folder, `T${timesteps}`);
-      const d = await new LstmAutoencoderDetector({ ...small, timesteps, seed: 4, preprocessing: "minmax", thresholdRule: { fixed: 0.2 } }).fit(X);
+      const d = await new LstmAutoencoderDetector({ ...small, timesteps, seed: 4, preprocessing: "minmax", threshold: { fixed: 0.2 } }).fit(X);
       await d.save(target);
       const loaded = await LstmAutoencoderDetector.load(target);
       assert.equal(loaded.timesteps, timesteps);

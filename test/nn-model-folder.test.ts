@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, mock } from "node:test";
+import { resetDeprecationWarnings } from "../src/core/deprecation";
 import { AutoencoderDetector } from "../src/nn/autoencoder";
 import type { NeuralDetector } from "../src/nn/neural-detector";
 import { useBackend } from "../src/nn/tf";
@@ -157,6 +158,30 @@ describe("a folder saved by anomaly-lab 0.1.0 (before the marker check)", () => 
     for (const d of [loaded, replacement, reloaded]) d.dispose();
     fs.rmSync(folder, { recursive: true });
   });
+
+  it("its options in the old spelling (thresholdRule beside contamination) load as today's threshold rule, without a deprecation warning", async () => {
+    const folder = scratch("v1-rule");
+    resetDeprecationWarnings();
+    const warn = mock.method(console, "warn", () => undefined);
+    try {
+      for (const [rule, expected] of [["contamination", { contamination: 0.1 }], [{ fixed: 0.5 }, { fixed: 0.5 }]] as const) {
+        const target = path.join(folder, `ae-${JSON.stringify(rule).replace(/\W/g, "")}`);
+        fs.cpSync(fixture, target, { recursive: true });
+        const file = path.join(target, "detector.json");
+        const detectorJson = JSON.parse(fs.readFileSync(file, "utf8"));
+        detectorJson.state.options.thresholdRule = rule;
+        fs.writeFileSync(file, JSON.stringify(detectorJson));
+        const loaded = await AutoencoderDetector.load(target);
+        assert.deepEqual(loaded.thresholdRule, expected);
+        assert.equal(loaded.threshold, "fixed" in expected ? 0.5 : saved.threshold);
+        loaded.dispose();
+      }
+      assert.equal(warn.mock.callCount(), 0, "no deprecation warning: the user did not write the old spelling");
+    } finally {
+      warn.mock.restore();
+      fs.rmSync(folder, { recursive: true });
+    }
+  });
 });
 
 type Json = Record<string, any>;
@@ -182,7 +207,7 @@ const TAMPERINGS: readonly Tampering[] = [
   {
     what: "an option is out of range",
     file: "detector.json",
-    change: (d) => withState(d, { options: { ...d.state.options, contamination: 2 } }),
+    change: (d) => withState(d, { options: { ...d.state.options, threshold: { contamination: 2 } } }),
     message: /detector\.json: state\.options: contamination must be in \(0, 0\.5\], got 2/,
   },
   { what: "cols is text", file: "detector.json", change: (d) => withState(d, { cols: "16" }), message: /detector\.json: state\.cols must be an integer >= 1, got "16"/ },

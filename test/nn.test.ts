@@ -85,9 +85,9 @@ describe("AutoencoderDetector contract", () => {
   });
 
   it("threshold rules: fixed, and mean + k·std (numpy std, ddof 0)", async () => {
-    const fixed = await new AutoencoderDetector({ ...small, seed: 3, thresholdRule: { fixed: 2.9 } }).fit(X);
+    const fixed = await new AutoencoderDetector({ ...small, seed: 3, threshold: { fixed: 2.9 } }).fit(X);
     assert.equal(fixed.threshold, 2.9);
-    const meanStd = await new AutoencoderDetector({ ...small, seed: 3, thresholdRule: { meanPlusStd: 1 } }).fit(X);
+    const meanStd = await new AutoencoderDetector({ ...small, seed: 3, threshold: { meanPlusStd: 1 } }).fit(X);
     const s = Array.from(meanStd.trainingScores);
     const mean = s.reduce((a, b) => a + b, 0) / s.length;
     const std = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length);
@@ -215,7 +215,7 @@ describe("AutoencoderDetector save and load", () => {
     const X = gaussianRows(2, 80, 4);
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "ae-save-"));
     const target = path.join(folder, "model");
-    const ae = await new AutoencoderDetector({ ...small, seed: 4, preprocessing: "standard", thresholdRule: { meanPlusStd: 1 } }).fit(X);
+    const ae = await new AutoencoderDetector({ ...small, seed: 4, preprocessing: "standard", threshold: { meanPlusStd: 1 } }).fit(X);
     await ae.save(target);
     assert.deepEqual(fs.readdirSync(target).sort(), ["detector.json", "model.json", "weights.bin"]);
     const loaded = await AutoencoderDetector.load(target);
@@ -270,7 +270,7 @@ describe("AutoencoderDetector bad input", () => {
     await assert.rejects(new AutoencoderDetector({ ...small, validationData: [[1, 2]] }).fit(gaussianRows(1, 40, 3)), /validationData has 2 columns, but X has 3/);
     await assert.rejects(new AutoencoderDetector({ ...small, validationData: [[1, 2, 3], [4, Number.NaN, 6]] }).fit(gaussianRows(1, 40, 3)), /validationData.*row 1.*column 1/i);
     assert.throws(() => new AutoencoderDetector({ outputActivation: "softmax" as never }), /outputActivation must be one of/);
-    assert.throws(() => new AutoencoderDetector({ thresholdRule: { fixed: Number.NaN } }), /thresholdRule\.fixed/);
+    assert.throws(() => new AutoencoderDetector({ threshold: { fixed: Number.NaN } }), /threshold\.fixed must be a finite number, got NaN/);
     await assert.rejects(new AutoencoderDetector({ ...small, learningRate: 1e30 }).fit(gaussianRows(1, 40, 3)), /loss became/);
     const same = new AutoencoderDetector({ ...small, seed: 1 });
     await assert.rejects(same.fit(Array.from({ length: 40 }, () => [1, 2, 3])), /AutoencoderDetector: all 40 training scores are .*: the 40 training rows are all the same/);

@@ -35,7 +35,7 @@ describe("oversampling equals imbalanced-learn (same rows, same order, same seed
     it(c.name, () => {
       const { X, y } = data(c.dataSeed, c.counts, c.d);
       const seeding: OverSamplerOptions =
-        c.randomState.random !== undefined ? { random: new RandomState(c.randomState.random) } : { seed: c.randomState.seed };
+        c.randomState.random !== undefined ? { seed: new RandomState(c.randomState.random) } : { seed: c.randomState.seed };
       const options = { ...c.options, ...seeding };
       const sampler = c.sampler === "ros" ? new RandomOverSampler(options) : new SMOTE(options);
       const out = sampler.fitResample(X, y);

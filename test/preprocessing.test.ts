@@ -121,9 +121,9 @@ describe("trainTestSplit vs scikit-learn's train_test_split", () => {
 
   it("a shared RandomState is advanced like sklearn's random_state=RandomState", () => {
     const random = new RandomState(21);
-    const first = trainTestSplit(4998, { testSize: 0.2, random });
+    const first = trainTestSplit(4998, { testSize: 0.2, seed: random });
     assert.deepEqual(first.test, (reference.splits as SplitCase[])[0].test);
-    assert.notDeepEqual(trainTestSplit(4998, { testSize: 0.2, random }).test, first.test);
+    assert.notDeepEqual(trainTestSplit(4998, { testSize: 0.2, seed: random }).test, first.test);
   });
 
   it("rejects bad sizes, single-member classes and mismatched inputs", () => {

@@ -32,6 +32,21 @@ describe("MT19937", () => {
     assert.deepEqual(drawn.slice(700), reference.rawUint32Seed5After700);
   });
 
+  it("freshSeed is s right after seeding with s (numpy: position 624, init_genrand's words), undefined after any draw, even 624 draws later", () => {
+    const mt = new MT19937(7);
+    assert.equal(mt.freshSeed(), 7);
+    mt.nextUint32();
+    assert.equal(mt.freshSeed(), undefined);
+    for (let i = 1; i < 624; i++) mt.nextUint32(); // position back at 624, on regenerated words
+    assert.equal(mt.freshSeed(), undefined);
+    mt.seed(2 ** 32 - 1);
+    assert.equal(mt.freshSeed(), 2 ** 32 - 1);
+    const random = new RandomState(0);
+    assert.equal(random.freshSeed(), 0);
+    random.standardNormal(); // draws two uniforms' worth and caches the second normal
+    assert.equal(random.freshSeed(), undefined);
+  });
+
   it("rejects seeds numpy rejects", () => {
     assert.throws(() => new MT19937(-1), /seed must be an integer between 0 and 2\*\*32 - 1, got -1/);
     assert.throws(() => new MT19937(2 ** 32), /got 4294967296/);

@@ -163,7 +163,7 @@ suite("detectors at the edges", () => {
       [() => new WindowedGaussianDetector({ windowSize: NaN }), /WindowedGaussianDetector: windowSize must be an integer >= 1, got NaN/],
       [() => new WindowedGaussianDetector({ windowSize: 1.5 }), /WindowedGaussianDetector: windowSize must be an integer >= 1, got 1\.5/],
       [() => new WindowedGaussianDetector({ threshold: NaN }), /WindowedGaussianDetector: threshold must be a number in \[0, 1\] \(scores are\), got NaN/],
-      [() => new WindowedGaussianDetector({ threshold: 2 }), /WindowedGaussianDetector: threshold must be a number in \[0, 1\] \(scores are\), got 2/],
+      [() => new WindowedGaussianDetector({ threshold: { fixed: 2 } }), /WindowedGaussianDetector: threshold must be a number in \[0, 1\] \(scores are\), got 2/],
       [() => new WindowedGaussianDetector({ stepSize: NaN }), /WindowedGaussianDetector: stepSize must be an integer in 1 \.\. windowSize/],
       [() => new RollingZScoreDetector({ minPoints: NaN }), /RollingZScoreDetector: minPoints must be an integer in 2 \.\. windowSize \(288\), got NaN/],
       [() => new RollingZScoreDetector({ windowSize: 20, minPoints: 30 }), /RollingZScoreDetector: minPoints must be an integer in 2 \.\. windowSize \(20\), got 30/],

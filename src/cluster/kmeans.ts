@@ -1,7 +1,6 @@
 import { isMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
-import { RandomState } from "../random/random-state";
-import { randomStateOf } from "../random/random-option";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { defaultThreadCount } from "../threads/pool";
 import { nearestCentroid } from "./kmeans-bounds";
 import { bestRun, type KMeansResult, pickRows, refine } from "./kmeans-runs";
@@ -9,16 +8,16 @@ import { bestRun, type KMeansResult, pickRows, refine } from "./kmeans-runs";
 export type { KMeansResult } from "./kmeans-runs";
 
 /** Options of {@link kmeans}; defaults are scipy's. */
-export interface KMeansOptions {
+export interface KMeansOptions extends SeedOptions {
   /** Number of k-means runs from different random starts; the lowest distortion wins (default 20). */
   iter?: number;
   /** A run stops when the mean distance improves by no more than this (default 1e-5). */
   thresh?: number;
   /**
-   * Source of the random initial centroids: a {@link RandomState} (advanced in place,
-   * like scipy's global `np.random` state) or a seed. Omitted: seeded from OS entropy.
+   * Source of the random initial centroids: a seed, or a {@link RandomState} advanced in place (like scipy's
+   * global `np.random` state); see {@link Seed}. Omitted: seeded from OS entropy.
    */
-  random?: RandomState | number;
+  seed?: Seed;
   /**
    * Threads the runs are shared among (default: the machine's cores, at most 8). Any count gives the same
    * result; small problems stay on one thread.
@@ -67,7 +66,7 @@ export function vq(obs: MatrixInput, codebook: MatrixInput): VQResult {
  * Complexity: O(iter * runs-to-converge * n k d).
  *
  * @example
- * const { codebook, distortion } = kmeans(salaries, 4, { random: 7 });
+ * const { codebook, distortion } = kmeans(salaries, 4, { seed: 7 });
  */
 export function kmeans(obs: MatrixInput, kOrGuess: number | MatrixInput, options: KMeansOptions = {}): KMeansResult {
   const observations = asMatrix(obs, "obs");
@@ -89,7 +88,7 @@ export function kmeans(obs: MatrixInput, kOrGuess: number | MatrixInput, options
   if (k > observations.rows) {
     throw new RangeError(`k (${k}) is larger than the number of observations (${observations.rows})`);
   }
-  const random = randomStateOf(options.random);
+  const random = generatorFor(seedOption(options, "kmeans"));
   // Runs consume no random numbers, so drawing every start first keeps scipy's sequence of draws.
   const guesses = Array.from({ length: iter }, () => pickRows(observations, random.choice(observations.rows, k, { replace: false })));
   return bestRun(observations, guesses, thresh, threads);

@@ -1,16 +1,25 @@
 import { type DataFrameLike, isDataFrameLike, type Matrix, type MatrixInput, toMatrix } from "./matrix";
 import { erf } from "./erf";
 import { checkSquareable, squareBound } from "./magnitude";
-import { percentile } from "./percentile";
 import { numpyMean } from "./summation";
-import { checkContamination, checkFiniteNumber } from "./validation";
+import {
+  aboveThreshold,
+  DEFAULT_THRESHOLD,
+  resolveThreshold,
+  thresholdOf,
+  type ThresholdOptions,
+  type ThresholdRule,
+} from "./threshold";
+import { checkFiniteNumber } from "./validation";
 import { InterruptedError, interruptCheckpoint } from "./interrupt";
 
-/** Options every detector accepts. */
-export interface DetectorOptions {
-  /** Expected share of outliers in the training data, in (0, 0.5] (PyOD default 0.1). */
-  contamination?: number;
-}
+/**
+ * Options every detector accepts: where its threshold goes. `contamination: c` (PyOD's spelling) and
+ * `threshold: { contamination: c }` are the same rule; the default is `{ contamination: 0.1 }` (PyOD's), except
+ * for the one-column rule detectors (z-score 3, MAD 3.5, IQR fences). Detectors that draw random numbers take
+ * `seed` as well ({@link SeedOptions}).
+ */
+export interface DetectorOptions extends ThresholdOptions {}
 
 /** Options of {@link BaseDetector.predictProba}. */
 export interface PredictProbaOptions {
@@ -43,13 +52,15 @@ export interface FitOptions {
  * scores are "higher = more anomalous"; labels are 1 for outliers, 0 for inliers.
  */
 export interface FittedDetector {
-  /** Expected share of outliers, used to place the threshold. */
+  /** Expected share of outliers of the `{ contamination }` threshold rule; 0.1 (PyOD's default) under another rule. */
   readonly contamination: number;
+  /** Where the threshold goes, as resolved from the options (`contamination` reads `{ contamination: c }`). */
+  readonly thresholdRule: ThresholdRule;
   /** Whether `fit` has run. */
   readonly isFitted: boolean;
   /** Outlier scores of the training rows (PyOD `decision_scores_`); a copy, like every array a detector hands out. */
   readonly trainingScores: Float64Array;
-  /** Score above which a row is an outlier (PyOD `threshold_`). */
+  /** Score above which a row is an outlier (PyOD `threshold_`), placed at fit by `thresholdRule`. */
   readonly threshold: number;
   /** 0/1 labels of the training rows (PyOD `labels_`); a copy. */
   readonly labels: Uint8Array;
@@ -141,14 +152,20 @@ interface FittedState {
  */
 export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   readonly contamination: number;
+  readonly thresholdRule: ThresholdRule;
   private fitted: FittedState | undefined;
   private fittedModel: Model | undefined;
   /** Column names and square bound of the input of the fit under way (between `beginFit` and `completeFit`). */
   private fittingNames: readonly string[] | undefined;
   private fittingBound: number | undefined;
 
-  protected constructor(options: DetectorOptions = {}) {
-    this.contamination = checkContamination(options.contamination ?? 0.1);
+  /**
+   * @param options the shared options (`contamination` or `threshold`)
+   * @param defaultThreshold the rule without either (PyOD's `{ contamination: 0.1 }` unless the detector has its own)
+   */
+  protected constructor(options: DetectorOptions = {}, defaultThreshold: ThresholdRule = DEFAULT_THRESHOLD) {
+    this.thresholdRule = resolveThreshold(options, new.target.name, defaultThreshold);
+    this.contamination = "contamination" in this.thresholdRule ? this.thresholdRule.contamination : 0.1;
   }
 
   /**
@@ -177,12 +194,12 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   protected abstract decisionScores(X: Matrix): Float64Array;
 
   /**
-   * The score threshold learned at fit time. PyOD's rule by default: the `1 - contamination` percentile of
-   * the training scores (numpy linear interpolation). Detectors with another convention (sklearn's
-   * EllipticEnvelope offset, fixed rule thresholds) override this one method; labels and predict follow.
+   * The score threshold learned at fit time: what `thresholdRule` places on the training scores (PyOD's
+   * `1 - contamination` percentile by default). A detector with its own reading of a rule (sklearn's
+   * EllipticEnvelope offset for `{ contamination }`) overrides this one method; labels and predict follow.
    */
   protected fitThreshold(trainingScores: Float64Array): number {
-    return percentile(trainingScores, 100 * (1 - this.contamination));
+    return thresholdOf(this.thresholdRule, trainingScores);
   }
 
   get isFitted(): boolean {
@@ -251,7 +268,7 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     const { fittingNames: featureNames, fittingBound: bound } = this;
     this.fittingNames = undefined;
     this.fittingBound = undefined;
-    const labels = exceeds(scores, threshold);
+    const labels = aboveThreshold(scores, threshold);
     this.fitted = { rows: matrix.rows, cols: matrix.cols, featureNames, squareBound: bound, scores, threshold, labels };
   }
 
@@ -294,7 +311,7 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   predict(X: MatrixInput, options: PredictOptions = {}): Uint8Array {
     const threshold =
       options.threshold === undefined ? this.requireFitted().threshold : checkFiniteNumber(options.threshold, "threshold");
-    return exceeds(this.score(X), threshold);
+    return aboveThreshold(this.score(X), threshold);
   }
 
   /**
@@ -391,8 +408,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
  */
 export abstract class BaseDetector<Model = unknown> extends DetectorCore<Model> implements Detector {
   // Public, so a subclass needs no constructor of its own (DetectorCore's is protected).
-  constructor(options: DetectorOptions = {}) {
-    super(options);
+  constructor(options: DetectorOptions = {}, defaultThreshold: ThresholdRule = DEFAULT_THRESHOLD) {
+    super(options, defaultThreshold);
   }
 
   /**
@@ -423,8 +440,8 @@ export abstract class BaseDetector<Model = unknown> extends DetectorCore<Model> 
  * and a synchronous `decisionScores`.
  */
 export abstract class AsyncBaseDetector<Model = unknown> extends DetectorCore<Model> implements AsyncDetector {
-  constructor(options: DetectorOptions = {}) {
-    super(options);
+  constructor(options: DetectorOptions = {}, defaultThreshold: ThresholdRule = DEFAULT_THRESHOLD) {
+    super(options, defaultThreshold);
   }
 
   /**
@@ -464,13 +481,6 @@ export abstract class AsyncBaseDetector<Model = unknown> extends DetectorCore<Mo
   async fitPredict(X: MatrixInput, options: FitOptions = {}): Promise<Uint8Array> {
     return (await this.fit(X, options)).labels;
   }
-}
-
-function exceeds(scores: Float64Array, threshold: number): Uint8Array {
-  // A plain loop: Uint8Array.from(scores, fn) walks an iterator and calls fn per value (~10 ms per 100k rows).
-  const labels = new Uint8Array(scores.length);
-  for (let i = 0; i < scores.length; i++) labels[i] = scores[i] > threshold ? 1 : 0;
-  return labels;
 }
 
 function clip01(value: number): number {

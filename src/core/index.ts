@@ -19,5 +19,17 @@ export { erf } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
 export { encodeLabels, toSklearnOutlierLabels, type ClassLabel, type EncodedLabels, type LabelInput } from "./labels";
+export {
+  aboveThreshold,
+  checkThresholdRule,
+  DEFAULT_THRESHOLD,
+  describeThresholdRule,
+  fixedThreshold,
+  resolveThreshold,
+  thresholdOf,
+  type ThresholdOptions,
+  type ThresholdRule,
+} from "./threshold";
+export { checkSeed, generatorFor, integerSeed, seedOption, type Seed, type SeedOptions } from "./seed";
 export { checkContamination, checkCountOrFraction, checkFiniteNumber, checkInteger } from "./validation";
 export { InterruptedError, interruptCheckpoint, interruptCount, requestInterrupt } from "./interrupt";

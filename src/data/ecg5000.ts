@@ -8,6 +8,7 @@ import { describeLocalFile, fetchDatasetFile, FetchedFile, FetchOptions } from "
 import { dataHome, DATA_MIRROR_ENV } from "./paths";
 import { datasetInfo, registryFile } from "./registry";
 import { Float64Matrix } from "./matrix";
+import { checkSeed, type Seed } from "../core/seed";
 import { parseNumericTable } from "./text-table";
 import { trainTestSplitIndices } from "../preprocessing/split";
 
@@ -236,14 +237,11 @@ export interface EcgTutorialSplit {
  */
 export function ecgTutorialSplit(
   ecg: Pick<Ecg5000, "X" | "labels">,
-  options: { testSize?: number; seed?: number } = {},
+  options: { testSize?: number; seed?: Seed } = {},
 ): EcgTutorialSplit {
   const testSize = options.testSize ?? 0.2;
-  const seed = options.seed ?? 21;
   if (!(testSize > 0 && testSize < 1)) throw new RangeError(`ecgTutorialSplit: testSize must be in (0, 1), got ${testSize}`);
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new RangeError(`ecgTutorialSplit: seed must be an integer in [0, 2**32 - 1], got ${seed}`);
-  }
+  const seed = checkSeed(options.seed ?? 21, "ecgTutorialSplit: seed");
   const n = ecg.X.nRows;
   if (ecg.labels.length !== n) throw new RangeError(`ecgTutorialSplit: ${n} rows but ${ecg.labels.length} labels`);
   const rows = trainTestSplitIndices(n, { testSize, seed });

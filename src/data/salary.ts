@@ -1,11 +1,11 @@
 import pl from "nodejs-polars";
 import { checkInteger } from "../core/validation";
-import { RandomState } from "../random/random-state";
+import { checkSeed, generatorFor, type Seed } from "../core/seed";
 
 /** Options of {@link salaryData}; the defaults regenerate the tutorial's data. */
 export interface SalaryDataOptions {
-  /** numpy seed (default 7, as `np.random.seed(7)` in the tutorial). */
-  seed?: number;
+  /** numpy seed or a RandomState ({@link Seed}; default 7, as `np.random.seed(7)` in the tutorial). */
+  seed?: Seed;
   /** Number of people (default 100). */
   n?: number;
   /** Lowest salary, inclusive (default 1000). */
@@ -33,7 +33,8 @@ export interface SalaryDataOptions {
 export function salaryData(options: SalaryDataOptions = {}): pl.DataFrame {
   const n = checkInteger(options.n ?? 100, "n");
   const anomalies = options.anomalies ?? [[16, 23], [65, 17]];
-  const salaries = new RandomState(options.seed ?? 7).randint(options.low ?? 1000, options.high ?? 2500, n);
+  const random = generatorFor(checkSeed(options.seed ?? 7, "salaryData: seed"));
+  const salaries = random.randint(options.low ?? 1000, options.high ?? 2500, n);
   const classes = new Array<number>(n).fill(0);
   anomalies.forEach(([row, salary], i) => {
     if (!Number.isInteger(row) || row < 0 || row >= n) {

@@ -1,9 +1,10 @@
 import type { Matrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
-import { RandomState } from "../random/random-state";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
+import type { RandomState } from "../random/random-state";
 
 /** Options of {@link makeClassification}; names and defaults are scikit-learn's `make_classification`. */
-export interface MakeClassificationOptions {
+export interface MakeClassificationOptions extends SeedOptions {
   /** Rows (default 100). */
   nSamples?: number;
   /** Columns: informative + redundant + repeated + useless noise (default 20). */
@@ -32,10 +33,8 @@ export interface MakeClassificationOptions {
   scale?: number | readonly number[] | null;
   /** Shuffle the rows and the columns (default true). */
   shuffle?: boolean;
-  /** Seed of numpy's legacy RandomState (sklearn's `random_state=int`). */
-  seed?: number;
-  /** Or a shared generator (sklearn's `random_state=RandomState`). Neither: OS entropy. */
-  random?: RandomState;
+  /** Seed of numpy's legacy RandomState (sklearn's `random_state`): a number or a RandomState ({@link Seed}). */
+  seed?: Seed;
 }
 
 /** Rows and their labels. */
@@ -77,8 +76,7 @@ export function makeClassification(options: MakeClassificationOptions = {}): Lab
   if (nInformative < Math.log2(nClasses * perClass)) {
     throw new RangeError(`nClasses (${nClasses}) * nClustersPerClass (${perClass}) must be at most 2 ** nInformative = ${2 ** nInformative}`);
   }
-  if (options.seed !== undefined && options.random !== undefined) throw new TypeError("makeClassification: pass either seed or random, not both");
-  const rng = options.random ?? new RandomState(options.seed);
+  const rng = generatorFor(seedOption(options, "makeClassification"));
   const weights = classWeights(options.weights, nClasses);
 
   const nUseless = f - nInformative - nRedundant - nRepeated;
@@ -213,7 +211,7 @@ function sampleWithoutReplacement(population: number, samples: number, rng: Rand
 }
 
 /** Options of {@link generateData}; names and defaults are PyOD's `generate_data`. */
-export interface GenerateDataOptions {
+export interface GenerateDataOptions extends SeedOptions {
   /** Training rows (default 1000). */
   nTrain?: number;
   /** Test rows (default 500). */
@@ -224,10 +222,8 @@ export interface GenerateDataOptions {
   contamination?: number;
   /** Inliers are centred at a random integer in [0, offset); outliers are uniform in [-that, that) (default 10). */
   offset?: number;
-  /** Seed of numpy's legacy RandomState (PyOD's `random_state=int`). */
-  seed?: number;
-  /** Or a shared generator. Neither: OS entropy. */
-  random?: RandomState;
+  /** Seed of numpy's legacy RandomState (PyOD's `random_state`): a number or a RandomState ({@link Seed}). */
+  seed?: Seed;
 }
 
 /** Train and test parts of {@link generateData}, PyOD's `X_train, X_test, y_train, y_test`. */
@@ -253,8 +249,7 @@ export function generateData(options: GenerateDataOptions = {}): GeneratedData {
   const contamination = options.contamination ?? 0.1;
   if (!(contamination > 0 && contamination <= 0.5)) throw new RangeError(`contamination must be in (0, 0.5], got ${contamination}`);
   const offset = checkInteger(options.offset ?? 10, "offset");
-  if (options.seed !== undefined && options.random !== undefined) throw new TypeError("generateData: pass either seed or random, not both");
-  const rng = options.random ?? new RandomState(options.seed);
+  const rng = generatorFor(seedOption(options, "generateData"));
   const centre = rng.randint(0, offset);
   const coef = rng.randomSample() + 0.001;
   const part = (rows: number): LabelledData => {

@@ -1,4 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
@@ -6,7 +7,7 @@ import { RandomState } from "../random/random-state";
 import { nearestCenters, sklearnKMeans } from "../cluster/sklearn-kmeans";
 
 /** Hyper-parameters of {@link CBLOFDetector}; defaults are PyOD's. */
-export interface CBLOFOptions extends DetectorOptions {
+export interface CBLOFOptions extends DetectorOptions, SeedOptions {
   /** k-means clusters (default 8). */
   nClusters?: number;
   /** Large clusters hold at least this share of the rows together, in (0, 1) (default 0.9). */
@@ -15,10 +16,11 @@ export interface CBLOFOptions extends DetectorOptions {
   beta?: number;
   /** Multiply each score by the size of the row's cluster (default false, as PyOD). */
   useWeights?: boolean;
-  /** Seed of k-means++: each `fit` restarts from `RandomState(seed)` (scikit-learn's `random_state=seed`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of k-means++ (scikit-learn's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
 }
 
 interface CBLOFModel {
@@ -58,8 +60,7 @@ export class CBLOFDetector extends BaseDetector<CBLOFModel> {
   readonly alpha: number;
   readonly beta: number;
   readonly useWeights: boolean;
-  readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
 
   constructor(options: CBLOFOptions = {}) {
     super(options);
@@ -68,10 +69,7 @@ export class CBLOFDetector extends BaseDetector<CBLOFModel> {
     if (!(this.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${this.alpha}`);
     this.beta = checkFiniteNumber(options.beta ?? 5, "beta", 1);
     this.useWeights = options.useWeights ?? false;
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** The k-means centres, one per row (a copy). */
@@ -88,7 +86,7 @@ export class CBLOFDetector extends BaseDetector<CBLOFModel> {
     if (X.rows < this.nClusters) {
       throw new RangeError(`CBLOFDetector needs at least nClusters (${this.nClusters}) training rows, got ${X.rows}`);
     }
-    const { centers, labels } = sklearnKMeans(X, this.nClusters, this.random ?? new RandomState(this.seed));
+    const { centers, labels } = sklearnKMeans(X, this.nClusters, generatorFor(this.seed));
     const clusterSizes = bincount(labels);
     const largeClusters = this.splitClusters(clusterSizes, X.rows);
     const large = new Uint8Array(clusterSizes.length);

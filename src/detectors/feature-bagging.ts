@@ -1,4 +1,5 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkCountOrFraction, checkInteger } from "../core/validation";
@@ -11,7 +12,7 @@ import { LOFDetector } from "./lof";
 export type FeatureBaggingCombination = "average" | "max";
 
 /** Hyper-parameters of {@link FeatureBaggingDetector}; defaults are PyOD's. */
-export interface FeatureBaggingOptions extends DetectorOptions, NeighborSearchOptions {
+export interface FeatureBaggingOptions extends DetectorOptions, SeedOptions, NeighborSearchOptions {
   /** Number of LOF base detectors (default 10). */
   nEstimators?: number;
   /**
@@ -23,10 +24,11 @@ export interface FeatureBaggingOptions extends DetectorOptions, NeighborSearchOp
   combination?: FeatureBaggingCombination;
   /** Neighbourhood size of the LOF base detectors (default 20, PyOD's LOF default). */
   nNeighbors?: number;
-  /** Seed of the feature draws: each `fit` restarts from `RandomState(seed)` (PyOD's `random_state=seed`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of the feature draws (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
 }
 
 /** numpy's `np.iinfo(np.int32).max`: PyOD draws each base detector's seed below it. */
@@ -63,10 +65,9 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
   readonly maxFeatures: number;
   readonly combination: FeatureBaggingCombination;
   readonly nNeighbors: number;
-  readonly seed: number | undefined;
+  readonly seed: Seed | undefined;
   readonly algorithm: NeighborAlgorithm;
   readonly threads: number | undefined;
-  private readonly random: RandomState | undefined;
 
   constructor(options: FeatureBaggingOptions = {}) {
     super(options);
@@ -78,10 +79,7 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
     }
     this.nNeighbors = checkInteger(options.nNeighbors ?? 20, "nNeighbors");
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** The columns each base detector was fitted on, in drawn order (PyOD's `estimators_features_`; copies). */
@@ -98,7 +96,7 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
     if (maxFeatures < minFeatures || maxFeatures > d) {
       throw new RangeError(`maxFeatures ${this.maxFeatures} gives ${maxFeatures} features; it must give between ${minFeatures} and ${d} (the ${d} columns)`);
     }
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     const seeds = random.randint(0, MAX_INT32, this.nEstimators);
     const features: Int32Array[] = [];
     const estimators: LOFDetector[] = [];

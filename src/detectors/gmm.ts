@@ -1,11 +1,11 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
-import { RandomState } from "../random/random-state";
 import { sklearnKMeans } from "../cluster/sklearn-kmeans";
 
 /** Hyper-parameters of {@link GMMDetector}; defaults are PyOD's (scikit-learn `GaussianMixture`'s). */
-export interface GMMOptions extends DetectorOptions {
+export interface GMMOptions extends DetectorOptions, SeedOptions {
   /** Mixture components (default 1). */
   nComponents?: number;
   /** EM stops when the mean log-likelihood changes by less than this (default 1e-3). */
@@ -16,10 +16,11 @@ export interface GMMOptions extends DetectorOptions {
   maxIter?: number;
   /** Initialisations (k-means on the same generator, one after the other); the best log-likelihood wins (default 1). */
   nInit?: number;
-  /** Seed of the k-means initialisation: each `fit` restarts from `RandomState(seed)` (`random_state=seed`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of the k-means initialisation (`random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -65,8 +66,7 @@ export class GMMDetector extends BaseDetector<Mixture> {
   readonly regCovar: number;
   readonly maxIter: number;
   readonly nInit: number;
-  readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
   private iterations = 0;
   private converged = false;
 
@@ -78,10 +78,7 @@ export class GMMDetector extends BaseDetector<Mixture> {
     if (this.regCovar < 0) throw new RangeError(`regCovar must be >= 0, got ${this.regCovar}`);
     this.maxIter = checkInteger(options.maxIter ?? 100, "maxIter");
     this.nInit = checkInteger(options.nInit ?? 1, "nInit");
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** Mixture weights of the fitted components (a copy). */
@@ -104,7 +101,7 @@ export class GMMDetector extends BaseDetector<Mixture> {
     if (X.rows < this.nComponents) {
       throw new RangeError(`GMMDetector needs at least nComponents (${this.nComponents}) training rows, got ${X.rows}`);
     }
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     let best: { mixture: Mixture; bound: number; iterations: number; converged: boolean } | undefined;
     for (let init = 0; init < this.nInit; init++) {
       const { labels } = sklearnKMeans(X, this.nComponents, random);

@@ -1,11 +1,12 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { checkFiniteRanges } from "../core/magnitude";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
 
 /** Hyper-parameters of {@link IForestDetector}; defaults are PyOD's / scikit-learn's. */
-export interface IForestOptions extends DetectorOptions {
+export interface IForestOptions extends DetectorOptions, SeedOptions {
   /** Number of isolation trees (default 100). */
   nEstimators?: number;
   /**
@@ -21,10 +22,11 @@ export interface IForestOptions extends DetectorOptions {
   maxFeatures?: number;
   /** Draw each tree's rows with replacement (default false). */
   bootstrap?: boolean;
-  /** Seed of the tree randomness: each `fit` restarts from `RandomState(seed)`. */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of the tree randomness: a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
 }
 
 /** scikit-learn treats a feature whose range in a node is at most this as constant. */
@@ -99,8 +101,7 @@ export class IForestDetector extends BaseDetector<Forest> {
   readonly maxSamples: number | "auto";
   readonly maxFeatures: number;
   readonly bootstrap: boolean;
-  readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
 
   constructor(options: IForestOptions = {}) {
     super(options);
@@ -109,10 +110,7 @@ export class IForestDetector extends BaseDetector<Forest> {
     this.maxSamples = maxSamples === "auto" ? maxSamples : checkCountOrFraction(maxSamples, "maxSamples", '"auto"');
     this.maxFeatures = checkCountOrFraction(options.maxFeatures ?? 1, "maxFeatures");
     this.bootstrap = options.bootstrap ?? false;
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) checkInteger(options.seed, "seed", 0);
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** Rows drawn per tree in the last fit (scikit-learn's `max_samples_`). */
@@ -123,7 +121,7 @@ export class IForestDetector extends BaseDetector<Forest> {
   protected fitScores(X: Matrix): Float64Array {
     // Split points are drawn within a column's range, which must not overflow; huge values otherwise work.
     checkFiniteRanges(X, this.constructor.name);
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     this.model = growForest(X, this.nEstimators, this.resolveMaxSamples(X.rows), this.resolveMaxFeatures(X.cols), this.bootstrap, random);
     return scoreRows(this.model, X);
   }

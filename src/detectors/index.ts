@@ -8,7 +8,7 @@ export {
   type MinCovDetOptions,
   type MinCovDetResult,
 } from "./mcd";
-export { EllipticEnvelope } from "./elliptic-envelope";
+export { EllipticEnvelope, EllipticEnvelopeDetector } from "./elliptic-envelope";
 export { PCADetector, type PCAMethod, type PCAOptions } from "./pca";
 export { OCSVMDetector, type OCSVMOptions } from "./ocsvm";
 export { LOFDetector, type LOFOptions } from "./lof";

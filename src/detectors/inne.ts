@@ -1,10 +1,11 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
 
 /** Hyper-parameters of {@link INNEDetector}; defaults are PyOD's. */
-export interface INNEOptions extends DetectorOptions {
+export interface INNEOptions extends DetectorOptions, SeedOptions {
   /** Number of ensemble members (default 200). */
   nEstimators?: number;
   /**
@@ -12,10 +13,11 @@ export interface INNEOptions extends DetectorOptions {
    * or an integer count >= 2 (more than n: n, as PyOD does after a warning).
    */
   maxSamples?: number | "auto";
-  /** Seed of the draws: each `fit` restarts from `RandomState(seed)` (PyOD's `random_state=seed`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of the draws (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
 }
 
 /** numpy's float64 machine epsilon: PyOD adds it to both radii of the isolation ratio. */
@@ -63,18 +65,14 @@ interface INNEModel {
 export class INNEDetector extends BaseDetector<INNEModel> {
   readonly nEstimators: number;
   readonly maxSamples: number | "auto";
-  readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
 
   constructor(options: INNEOptions = {}) {
     super(options);
     this.nEstimators = checkInteger(options.nEstimators ?? 200, "nEstimators");
     const maxSamples = options.maxSamples ?? "auto";
     this.maxSamples = maxSamples === "auto" ? maxSamples : checkCountOrFraction(maxSamples, "maxSamples", '"auto"');
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** Centres drawn per member in the last fit (PyOD's `max_samples_`). */
@@ -88,7 +86,7 @@ export class INNEDetector extends BaseDetector<INNEModel> {
     if (samples < 2) {
       throw new RangeError(`INNEDetector needs at least 2 centres per member (a hypersphere reaches the nearest other one); maxSamples gives ${samples} of ${n} rows`);
     }
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     const seeds = random.randint(0, MAX_INT32, this.nEstimators);
     const centres = new Float64Array(this.nEstimators * samples * d);
     const centreNorms = new Float64Array(this.nEstimators * samples);

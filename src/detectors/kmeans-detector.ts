@@ -1,21 +1,22 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, type Matrix } from "../core/matrix";
-import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
-import { RandomState } from "../random/random-state";
+import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { kmeans, type KMeansResult, vq } from "../cluster/kmeans";
 
 /** Hyper-parameters of {@link KMeansDetector}. */
-export interface KMeansDetectorOptions extends DetectorOptions {
+export interface KMeansDetectorOptions extends DetectorOptions, SeedOptions {
   /** Number of clusters (default 4, as in the salary tutorial). */
   k?: number;
   /** k-means restarts (scipy default 20). */
   iter?: number;
   /** Convergence threshold on the mean distance (scipy default 1e-5). */
   thresh?: number;
-  /** Seed for the initial centroids: each `fit` restarts from `RandomState(seed)`. */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (like numpy's global state). */
-  random?: RandomState;
+  /**
+   * Seed for the initial centroids: a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
   /** Threads the restarts are shared among (default: the machine's cores, at most 8); any count, the same result. */
   threads?: number;
 }
@@ -40,8 +41,7 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
   readonly k: number;
   readonly iter: number;
   readonly thresh: number;
-  private readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
   readonly threads: number | undefined;
 
   constructor(options: KMeansDetectorOptions = {}) {
@@ -49,15 +49,7 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     this.k = checkInteger(options.k ?? 4, "k");
     this.iter = checkInteger(options.iter ?? 20, "iter");
     this.thresh = checkFiniteNumber(options.thresh ?? 1e-5, "thresh");
-    if (options.seed !== undefined && options.random !== undefined) {
-      throw new TypeError("pass either seed or random, not both");
-    }
-    if (options.seed !== undefined) {
-      checkNumberType(options.seed, "seed", "an integer between 0 and 2**32 - 1");
-      new RandomState(options.seed); // validates the seed now, not at fit
-    }
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
     this.threads = options.threads;
   }
@@ -78,8 +70,8 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
   }
 
   protected fitScores(X: Matrix): Float64Array {
-    const random = this.random ?? new RandomState(this.seed);
-    this.model = kmeans(X, this.k, { iter: this.iter, thresh: this.thresh, random, threads: this.threads });
+    const random = generatorFor(this.seed);
+    this.model = kmeans(X, this.k, { iter: this.iter, thresh: this.thresh, seed: random, threads: this.threads });
     return vq(X, this.model.codebook).distances;
   }
 

@@ -1,19 +1,21 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 
 /** Hyper-parameters of {@link LODADetector}; defaults are PyOD's. */
-export interface LODAOptions extends DetectorOptions {
+export interface LODAOptions extends DetectorOptions, SeedOptions {
   /** Equal-width bins per projection histogram (default 10). */
   nBins?: number;
   /** Number of random projections (default 100). */
   nRandomCuts?: number;
-  /** Seed of the projections: each `fit` restarts from `RandomState(seed)` (PyOD's `random_state=seed`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit` (not both). Neither: seeded from OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of the projections (PyOD's `random_state=seed`): a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
 }
 
 /** PyOD adds this to every bin count before normalising, so that empty bins have a finite -log. */
@@ -55,17 +57,13 @@ interface LODAModel {
 export class LODADetector extends BaseDetector<LODAModel> {
   readonly nBins: number;
   readonly nRandomCuts: number;
-  readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
 
   constructor(options: LODAOptions = {}) {
     super(options);
     this.nBins = checkInteger(options.nBins ?? 10, "nBins");
     this.nRandomCuts = checkInteger(options.nRandomCuts ?? 100, "nRandomCuts");
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** The projection vectors, `nRandomCuts` x d row-major (PyOD's `projections_`; a copy). */
@@ -87,7 +85,7 @@ export class LODADetector extends BaseDetector<LODAModel> {
     const { rows: n, cols: d } = X;
     const cuts = this.nRandomCuts;
     const bins = this.nBins;
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     const projections = random.standardNormal(cuts * d);
     const zeros = d - Math.floor(Math.sqrt(d));
     const limits = new Float64Array(cuts * (bins + 1));

@@ -1,6 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { warnDeprecated } from "../core/deprecation";
 import type { Matrix } from "../core/matrix";
-import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { checkInteger } from "../core/validation";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
 
 /** Hyper-parameters of {@link MahalanobisDetector}. */
@@ -9,10 +10,7 @@ export interface MahalanobisOptions extends DetectorOptions {
   ddof?: number;
   /** Score the squared distance (sklearn's `mahalanobis`, PyOD's MCD) instead of the distance (default false). */
   squared?: boolean;
-  /**
-   * Threshold = this multiple of the mean training score (V. Flovik's condition-monitoring rule: 3, or 2 for
-   * a less extreme one), instead of the `1 - contamination` percentile.
-   */
+  /** @deprecated The old spelling of `threshold: { meanMultiple: k }` (Flovik's rule); warns once. */
   meanMultiple?: number;
 }
 
@@ -25,7 +23,7 @@ export interface MahalanobisOptions extends DetectorOptions {
  * Assumes normal rows form one elliptical cloud. Complexity: O(n p² + p³) to fit, O(m p²) to score.
  *
  * @example
- * const md = new MahalanobisDetector({ meanMultiple: 3 }).fit(pcaOfNormalRows); // Flovik's threshold
+ * const md = new MahalanobisDetector({ threshold: { meanMultiple: 3 } }).fit(pcaOfNormalRows); // Flovik's threshold
  * md.predict(pcaOfNewRows); // 1 where the distance exceeds 3 x the mean training distance
  */
 interface MahalanobisModel {
@@ -37,13 +35,16 @@ interface MahalanobisModel {
 export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
   readonly ddof: number;
   readonly squared: boolean;
-  readonly meanMultiple: number | undefined;
 
   constructor(options: MahalanobisOptions = {}) {
-    super(options);
+    super(withMeanMultiple(options));
     this.ddof = checkInteger(options.ddof ?? 1, "MahalanobisDetector: ddof", 0);
     this.squared = options.squared ?? false;
-    this.meanMultiple = options.meanMultiple === undefined ? undefined : checkFiniteNumber(options.meanMultiple, "MahalanobisDetector: meanMultiple", 0);
+  }
+
+  /** The k of a `{ meanMultiple: k }` threshold (Flovik's rule); undefined under another rule. */
+  get meanMultiple(): number | undefined {
+    return "meanMultiple" in this.thresholdRule ? this.thresholdRule.meanMultiple : undefined;
   }
 
   /** Mean of the training rows. */
@@ -78,11 +79,18 @@ export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
     if (!this.squared) for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(Math.max(0, distances[i]));
     return distances;
   }
+}
 
-  protected override fitThreshold(trainingScores: Float64Array): number {
-    if (this.meanMultiple === undefined) return super.fitThreshold(trainingScores);
-    let sum = 0;
-    for (const score of trainingScores) sum += score;
-    return (this.meanMultiple * sum) / trainingScores.length;
+/** The options with the deprecated `meanMultiple: k` read as `threshold: { meanMultiple: k }` (one warning). */
+function withMeanMultiple(options: MahalanobisOptions): DetectorOptions {
+  const { meanMultiple, ...rest } = options;
+  if (meanMultiple === undefined) return rest;
+  for (const other of ["threshold", "contamination"] as const) {
+    if (rest[other] !== undefined) {
+      const why = "meanMultiple is the old spelling of a threshold";
+      throw new TypeError(`MahalanobisDetector: pass either ${other} or meanMultiple, not both (${why})`);
+    }
   }
+  warnDeprecated("meanMultiple", `the option "meanMultiple"`, `threshold: { meanMultiple: ${String(meanMultiple)} }`);
+  return { ...rest, threshold: { meanMultiple } };
 }

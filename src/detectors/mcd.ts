@@ -1,22 +1,21 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkInteger, checkNumberType } from "../core/validation";
-import { randomStateOf } from "../random/random-option";
-import { RandomState } from "../random/random-state";
 import { defaultThreadCount } from "../threads/pool";
 import { chiSquareIsf, upperRegularizedGamma } from "../linalg/chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
 import { fastMcd, mcdSupportSize, type RawMcd } from "../robust/fast-mcd";
 
 /** Options of {@link minCovDet}; defaults are scikit-learn's `MinCovDet`. */
-export interface MinCovDetOptions {
+export interface MinCovDetOptions extends SeedOptions {
   /**
    * Share of rows in the raw MCD support, in (0, 1]. Default: the smallest, h = ceil((n + p + 1) / 2),
    * which tolerates the most outliers.
    */
   supportFraction?: number;
-  /** Seed or shared generator for FastMCD's random subsets (sklearn `random_state`). Omitted: random. */
-  random?: RandomState | number;
+  /** Seed or shared generator of FastMCD's random subsets (sklearn `random_state`, {@link Seed}); omitted: random. */
+  seed?: Seed;
   /**
    * Threads FastMCD's C-steps are shared among (default: the machine's cores, at most 8). Any count gives
    * the same result.
@@ -56,7 +55,7 @@ export interface MinCovDetResult {
  * number of C-steps, each O(m p^2) on m <= min(n, 1500) rows, plus a few O(n p^2) passes.
  *
  * @example
- * const mcd = minCovDet(X, { random: 0 });
+ * const mcd = minCovDet(X, { seed: 0 });
  * mcd.location; mcd.covariance; mcd.distances; // as sklearn with random_state=0
  */
 export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCovDetResult {
@@ -66,7 +65,7 @@ export function minCovDet(X: MatrixInput, options: MinCovDetOptions = {}): MinCo
 /** {@link minCovDet} on a checked matrix, without copying it. */
 function fitMinCovDet(matrix: Matrix, options: MinCovDetOptions): MinCovDetResult {
   const nSupport = checkedSupportSize(matrix, options.supportFraction);
-  const random = randomStateOf(options.random);
+  const random = generatorFor(seedOption(options, "minCovDet"));
   const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
   return correctAndReweight(matrix, fastMcd(matrix, nSupport, random, threads));
 }
@@ -140,13 +139,14 @@ export function consistencyFactor(p: number, alpha: number): number {
 }
 
 /** Hyper-parameters of {@link MCDDetector}; defaults are PyOD's `MCD`. */
-export interface MCDOptions extends DetectorOptions {
+export interface MCDOptions extends DetectorOptions, SeedOptions {
   /** Share of rows in the raw support, in (0, 1] (default: h = ceil((n + p + 1) / 2)). */
   supportFraction?: number;
-  /** Seed for FastMCD's random subsets: each `fit` restarts from `RandomState(seed)`. */
-  seed?: number;
-  /** Or a shared generator, advanced by each `fit`. */
-  random?: RandomState;
+  /**
+   * Seed for FastMCD's random subsets: a number restarts every `fit` from it, a RandomState is
+   * advanced by each `fit` (see {@link Seed}). Omitted: seeded from OS entropy.
+   */
+  seed?: Seed;
   /** Threads for FastMCD (default: the machine's cores, at most 8); any count, the same result. */
   threads?: number;
 }
@@ -169,21 +169,14 @@ export interface MCDOptions extends DetectorOptions {
  */
 export class MCDDetector extends BaseDetector<MinCovDetResult> {
   readonly supportFraction: number | undefined;
-  private readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
   readonly threads: number | undefined;
 
   constructor(options: MCDOptions = {}) {
     super(options);
     if (options.supportFraction !== undefined) checkSupportFraction(options.supportFraction);
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("pass either seed or random, not both");
-    if (options.seed !== undefined) {
-      checkNumberType(options.seed, "seed", "an integer between 0 and 2**32 - 1");
-      new RandomState(options.seed); // validates the seed now, not at fit
-    }
     this.supportFraction = options.supportFraction;
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
     this.threads = options.threads;
   }
@@ -222,7 +215,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   protected fitScores(X: Matrix): Float64Array {
     this.model = fitMinCovDet(checkMcdInput(X), {
       supportFraction: this.supportFraction,
-      random: this.random ?? new RandomState(this.seed),
+      seed: generatorFor(this.seed),
       threads: this.threads,
     });
     return this.model.distances;

@@ -5,37 +5,35 @@
  * per-column score ("any feature is extreme").
  */
 import { BaseDetector, type DetectorOptions } from "../core/detector";
+import type { ThresholdRule } from "../core/threshold";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber } from "../core/validation";
 import { mean, standardDeviation } from "../eda/moments";
 import { quantileOfSorted } from "../eda/quantile";
 
 /** Options shared by the rule detectors. */
-export interface RuleDetectorOptions extends DetectorOptions {
+export interface RuleDetectorOptions extends Omit<DetectorOptions, "threshold"> {
   /**
-   * Fixed score threshold: a row is an outlier when its score is above it (each
-   * rule has its textbook default). `null`: place the threshold from
-   * `contamination` like the other detectors instead.
+   * Where the threshold goes (see {@link ThresholdRule}); default: the rule's textbook cut-off as
+   * `{ fixed: t }`, which `contamination` (or any other rule) replaces. The old spellings `threshold: t`
+   * (for `{ fixed: t }`) and `threshold: null` (for the contamination rule) are deprecated: they warn once.
    */
-  threshold?: number | null;
+  threshold?: ThresholdRule | number | null;
 }
 
 /**
- * Base of the rule detectors: {@link BaseDetector} with an optional fixed threshold
- * replacing the contamination percentile in `threshold`, `labels` and `predict`.
+ * Base of the rule detectors: {@link BaseDetector} whose default threshold is the rule's fixed cut-off
+ * instead of the contamination percentile.
  */
 abstract class RuleDetector<Model> extends BaseDetector<Model> {
-  /** The fixed threshold, or null when it comes from `contamination`. */
-  readonly rule: number | null;
-
   protected constructor(options: RuleDetectorOptions, defaultThreshold: number) {
-    super(options);
-    const rule = options.threshold === undefined ? defaultThreshold : options.threshold;
-    this.rule = rule === null ? null : checkFiniteNumber(rule, "threshold");
+    // The base reads (and warns about) the deprecated number and null spellings.
+    super(options as DetectorOptions, { fixed: defaultThreshold });
   }
 
-  protected override fitThreshold(trainingScores: Float64Array): number {
-    return this.rule ?? super.fitThreshold(trainingScores);
+  /** The fixed threshold, or null when the threshold follows another rule (`contamination`, `quantile`, ...). */
+  get rule(): number | null {
+    return "fixed" in this.thresholdRule ? this.thresholdRule.fixed : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { checkFiniteNumber } from "../core/validation";
+import { thresholdOf } from "../core/threshold";
 import { checkSameLength, toBinaryLabels, toScores, type VectorInput } from "./inputs";
 
 /**
@@ -197,11 +198,6 @@ function ratio(numerator: number, denominator: number): number {
 export function meanPlusStdThreshold(scores: VectorInput, k = 1): number {
   const values = toScores(scores, "scores");
   if (values.length === 0) throw new RangeError("meanPlusStdThreshold: scores is empty");
-  checkFiniteNumber(k, "meanPlusStdThreshold: k");
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= values.length;
-  let squares = 0;
-  for (const v of values) squares += (v - mean) ** 2;
-  return mean + k * Math.sqrt(squares / values.length);
+  // The detectors' `threshold: { meanPlusStd: k }` rule, on scores of the caller's choosing.
+  return thresholdOf({ meanPlusStd: checkFiniteNumber(k, "meanPlusStdThreshold: k") }, values);
 }

@@ -47,7 +47,7 @@ export interface Conv1dAutoencoderOptions extends NeuralDetectorOptions {
  * @example
  * ```ts
  * const conv = new Conv1dAutoencoderDetector({ filters: [16, 8], kernelSize: 7, loss: "mae",
- *   outputActivation: "sigmoid", epochs: 30, batchSize: 64, thresholdRule: { meanPlusStd: 1 }, seed: 1 });
+ *   outputActivation: "sigmoid", epochs: 30, batchSize: 64, threshold: { meanPlusStd: 1 }, seed: 1 });
  * await conv.fit(normalBeats);       // rows = beats of 140 samples
  * conv.predict(testBeats);           // 1 = reconstructs badly = anomaly
  * conv.reconstruct(testBeats.slice(0, 1));

@@ -1,7 +1,7 @@
 export { useBackend, activeBackend, BACKEND_ENV, type BackendInfo, type BackendName } from "./tf";
 export type { EarlyStoppingOptions, EpochLog, TrainingHistory, TrainingOptions } from "./training";
 export type { InputScaling } from "./input-scaling";
-export { NeuralDetector, type NeuralDetectorOptions, type ThresholdRule } from "./neural-detector";
+export { NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 export type { Activation } from "./activations";
 export type { ReconstructionError } from "./reconstruction";
 export { AutoencoderDetector, CREDIT_CARD_TUTORIAL_LAYERS, type AutoencoderOptions, type DenseLayerSpec } from "./autoencoder";

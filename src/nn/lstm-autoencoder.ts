@@ -57,7 +57,7 @@ export const BEARING_TUTORIAL_DECODER: readonly LstmLayerSpec[] = [
  * @example
  * ```ts
  * const lstm = new LstmAutoencoderDetector({ epochs: 100, batchSize: 10, validationSplit: 0.05,
- *   preprocessing: "minmax", thresholdRule: { fixed: 0.275 }, seed: 7 });   // the tutorial, T = 1
+ *   preprocessing: "minmax", threshold: { fixed: 0.275 }, seed: 7 });       // the tutorial, T = 1
  * await lstm.fit(train.X);
  * const alarms = lstm.predict(all.X);                     // one 0/1 per row, in time order
  * const windowed = new LstmAutoencoderDetector({ timesteps: 5, epochs: 40, preprocessing: "minmax", seed: 7 });

@@ -8,9 +8,12 @@
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
 import { AsyncBaseDetector, type DetectorOptions } from "../core/detector";
+import { warnDeprecated } from "../core/deprecation";
+import { checkSeed, integerSeed, type Seed } from "../core/seed";
+import { checkThresholdRule, describeThresholdRule } from "../core/threshold";
 import { InterruptedError } from "../core/interrupt";
 import { createMatrix, toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
-import { checkFiniteNumber, checkInteger } from "../core/validation";
+import { checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
 import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions, type TrainingRun } from "./training";
@@ -32,22 +35,21 @@ import {
 } from "./model-folder";
 import { checkSavedState } from "./saved-state";
 
-/**
- * Where the threshold goes:
- * - "contamination" (default): PyOD's rule, the `1 - contamination` percentile of the training scores;
- * - `{ fixed: t }`: a threshold chosen by hand (the credit-card tutorial's 2.9);
- * - `{ meanPlusStd: k }`: mean + k·std of the training scores (TensorFlow's ECG tutorial: k = 1).
- */
-export type ThresholdRule = "contamination" | { fixed: number } | { meanPlusStd: number };
-
 /** Options shared by the neural detectors. */
 export interface NeuralDetectorOptions extends DetectorOptions, TrainingOptions {
-  /** Seed of the weights' initialisation and of the shuffling; without one a random seed is drawn (and recorded in `seed`). */
-  seed?: number;
+  /**
+   * Seed of the weights' initialisation and of the shuffling, recorded in `seed` as an integer: a number as is;
+   * a RandomState gives its own seed while it has drawn nothing (`new RandomState(7)` trains as `seed: 7`), else
+   * its next draw, and moves on by one draw. Omitted: a random seed is drawn (and recorded).
+   */
+  seed?: Seed;
   /** Force a tfjs backend (default: node, else wasm, else cpu; or ANOMALY_LAB_TF_BACKEND). */
   backend?: BackendName;
-  /** Threshold rule; see {@link ThresholdRule}. */
-  thresholdRule?: ThresholdRule;
+  /**
+   * @deprecated The old spelling of `threshold` (`"contamination"` is the `contamination` option, `{ fixed }` and
+   * `{ meanPlusStd }` are `threshold: { fixed }` / `{ meanPlusStd }`); warns once.
+   */
+  thresholdRule?: "contamination" | { fixed: number } | { meanPlusStd: number };
   /** Column scaling learned at fit and applied before the network; default "none" (Keras: the data as given). */
   preprocessing?: InputScaling;
   /**
@@ -67,9 +69,8 @@ export interface Fitted {
 }
 
 export abstract class NeuralDetector extends AsyncBaseDetector {
-  /** The seed training used (drawn at construction when not given). */
+  /** The seed training used (drawn at construction when not given, or taken from the RandomState given). */
   readonly seed: number;
-  readonly thresholdRule: ThresholdRule;
   readonly preprocessing: InputScaling;
   /** Samples per scoring batch; undefined: about 2^20 input values per batch. */
   readonly scoreBatchSize: number | undefined;
@@ -79,10 +80,9 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   private state: Fitted | undefined;
 
   protected constructor(options: NeuralDetectorOptions) {
-    super(options);
+    super(withThresholdRule(options, new.target.name));
     const name = new.target.name;
-    this.seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : checkInteger(options.seed, `${name}: seed`, 0);
-    this.thresholdRule = checkThresholdRule(options.thresholdRule ?? "contamination", name);
+    this.seed = integerSeed(options.seed === undefined ? undefined : checkSeed(options.seed, `${name}: seed`));
     this.preprocessing = checkInputScaling(options.preprocessing ?? "none", name);
     this.scoreBatchSize = options.scoreBatchSize === undefined ? undefined : checkInteger(options.scoreBatchSize, `${name}: scoreBatchSize`, 1);
     this.training = resolveTraining(options, name);
@@ -236,18 +236,6 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     }
   }
 
-  protected override fitThreshold(trainingScores: Float64Array): number {
-    const rule = this.thresholdRule;
-    if (rule === "contamination") return super.fitThreshold(trainingScores);
-    if ("fixed" in rule) return rule.fixed;
-    let mean = 0;
-    for (const value of trainingScores) mean += value;
-    mean /= trainingScores.length;
-    let squares = 0;
-    for (const value of trainingScores) squares += (value - mean) ** 2;
-    return mean + rule.meanPlusStd * Math.sqrt(squares / trainingScores.length); // numpy std, ddof 0
-  }
-
   /** Frees the network's weights (the detector is unfitted afterwards). Safe to call twice. */
   dispose(): void {
     this.state?.model.dispose();
@@ -305,7 +293,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     const state = checkSavedState(saved.state, where);
     let detector: D;
     try {
-      detector = make({ ...state.options, backend });
+      detector = make({ ...savedThresholdOptions(state.options), backend });
     } catch (error) {
       throw new RangeError(`${where}: state.options: ${(error as Error).message}`);
     }
@@ -338,9 +326,8 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   private commonOptions(): Record<string, unknown> {
     const t = this.training;
     return {
-      contamination: this.contamination,
+      threshold: this.thresholdRule,
       seed: this.seed,
-      thresholdRule: this.thresholdRule,
       preprocessing: this.preprocessing,
       scoreBatchSize: this.scoreBatchSize,
       epochs: t.epochs,
@@ -411,11 +398,34 @@ export function layerSeeds(seed: number, count: number): number[] {
   return Array.from({ length: count }, () => random.randint(0, 2 ** 31 - 1));
 }
 
-function checkThresholdRule(rule: ThresholdRule, context: string): ThresholdRule {
-  if (rule === "contamination") return rule;
-  if (typeof rule === "object" && rule !== null) {
-    if ("fixed" in rule) return { fixed: checkFiniteNumber(rule.fixed, `${context}: thresholdRule.fixed`) };
-    if ("meanPlusStd" in rule) return { meanPlusStd: checkFiniteNumber(rule.meanPlusStd, `${context}: thresholdRule.meanPlusStd`) };
+/** The options with the deprecated `thresholdRule` read as the `threshold` it stands for (one warning). */
+function withThresholdRule(options: NeuralDetectorOptions, context: string): DetectorOptions {
+  const { thresholdRule, ...rest } = options;
+  if (thresholdRule === undefined) return rest;
+  if (rest.threshold !== undefined) {
+    const why = "thresholdRule is the old spelling";
+    throw new TypeError(`${context}: pass either threshold or thresholdRule, not both (${why})`);
   }
-  throw new RangeError(`${context}: thresholdRule must be "contamination", { fixed: number } or { meanPlusStd: number }, got ${JSON.stringify(rule)}`);
+  const rule = thresholdFromRule(thresholdRule, rest.contamination);
+  const threshold = checkThresholdRule(rule, `${context} (thresholdRule)`);
+  warnDeprecated("thresholdRule", 'the option "thresholdRule"', `threshold: ${describeThresholdRule(threshold)}`);
+  // The old rule ignored contamination under { fixed } and { meanPlusStd }: so does its translation.
+  const { contamination, ...withoutContamination } = rest;
+  void contamination;
+  return { ...withoutContamination, threshold };
+}
+
+/** What an old `thresholdRule` means as a `threshold` rule (contamination: the detector's, default 0.1). */
+function thresholdFromRule(rule: unknown, contamination: unknown): unknown {
+  return rule === "contamination" ? { contamination: contamination ?? 0.1 } : rule;
+}
+
+/**
+ * Options saved by an older release (a `thresholdRule` beside `contamination`) in today's spelling, without the
+ * deprecation warning: the user did not write them.
+ */
+function savedThresholdOptions(options: Record<string, unknown>): Record<string, unknown> {
+  if (!("thresholdRule" in options)) return options;
+  const { thresholdRule, contamination, ...rest } = options;
+  return { ...rest, threshold: thresholdFromRule(thresholdRule, contamination) };
 }

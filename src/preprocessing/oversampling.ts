@@ -2,7 +2,7 @@ import { encodeLabels, type ClassLabel, type EncodedLabels, type LabelInput } fr
 import { toMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { kNearest } from "../neighbors";
-import { RandomState } from "../random/random-state";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 
 /**
  * Oversampling of rare classes, imbalanced-learn's `RandomOverSampler` and `SMOTE`, draw for draw:
@@ -27,12 +27,13 @@ export type SamplingStrategy =
   | Readonly<Record<string, number>>;
 
 /** Options shared by {@link RandomOverSampler} and {@link SMOTE}. */
-export interface OverSamplerOptions {
+export interface OverSamplerOptions extends SeedOptions {
   samplingStrategy?: SamplingStrategy;
-  /** Seed of numpy's legacy RandomState (imbalanced-learn's `random_state=int`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each resampling (`random_state=RandomState`). Neither: OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of numpy's legacy RandomState (imbalanced-learn's `random_state`): a number restarts every resampling
+   * from it, a RandomState is advanced by each (see {@link Seed}). Omitted: OS entropy.
+   */
+  seed?: Seed;
 }
 
 /** Result of `fitResample`: the original rows first, then the new rows, class by class in sorted label order. */
@@ -46,18 +47,12 @@ export type SamplingPlan = ReadonlyArray<{ readonly label: ClassLabel; readonly 
 
 abstract class OverSampler {
   readonly samplingStrategy: SamplingStrategy;
-  readonly seed: number | undefined;
-  protected readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
   private plan: SamplingPlan | undefined;
 
   constructor(options: OverSamplerOptions) {
-    if (options.seed !== undefined && options.random !== undefined) {
-      throw new TypeError(`${this.constructor.name}: pass either seed or random, not both`);
-    }
-    if (options.seed !== undefined) checkInteger(options.seed, "seed", 0);
     this.samplingStrategy = options.samplingStrategy ?? "auto";
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, this.constructor.name);
   }
 
   /** The rows added per class by the last `fitResample` (imbalanced-learn's `sampling_strategy_`). */
@@ -126,7 +121,7 @@ export class RandomOverSampler extends OverSampler {
   }
 
   protected generate(X: Matrix, labels: EncodedLabels, plan: SamplingPlan): Matrix[] {
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     const indices: number[] = Array.from({ length: X.rows }, (_, i) => i);
     const parts = plan.map(({ label, add }) => {
       const members = rowsOfClass(labels, label);
@@ -177,7 +172,7 @@ export class SMOTE extends OverSampler {
       const own = pickRows(X, members);
       // The class searched against itself; the first neighbour (the row itself) is dropped, as imbalanced-learn does.
       const neighbours = kNearest(own, own, k + 1, { threads: 1 });
-      const random = this.random ?? new RandomState(this.seed);
+      const random = generatorFor(this.seed);
       const picks = random.randint(0, own.rows * k, add);
       const steps = random.uniform(0, 1, add);
       const d = X.cols;

@@ -1,6 +1,7 @@
 import pl, { type DataFrame, type Series } from "nodejs-polars";
 import { isMatrix, type Matrix } from "../core/matrix";
-import { RandomState } from "../random/random-state";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
+import type { RandomState } from "../random/random-state";
 
 /**
  * scikit-learn's `train_test_split`, index for index: the same seed gives the same rows in the
@@ -8,7 +9,7 @@ import { RandomState } from "../random/random-state";
  */
 
 /** Options of {@link trainTestSplit}; the semantics are scikit-learn's. */
-export interface TrainTestSplitOptions {
+export interface TrainTestSplitOptions extends SeedOptions {
   /**
    * Test set size: a fraction in (0, 1) (rounded up: ceil(testSize * n)) or a row count >= 1.
    * Default 0.25 when `trainSize` is not given either; otherwise the complement of `trainSize`.
@@ -17,10 +18,11 @@ export interface TrainTestSplitOptions {
   testSize?: number;
   /** Train set size: a fraction in (0, 1) (rounded down) or a row count. Default: all rows not in test. */
   trainSize?: number;
-  /** Seed of numpy's legacy RandomState (sklearn's `random_state=int`). Omitted: a random seed. */
-  seed?: number;
-  /** Or a shared generator, advanced by the split (sklearn's `random_state=RandomState`). */
-  random?: RandomState;
+  /**
+   * Seed of numpy's legacy RandomState (sklearn's `random_state`): a number, or a RandomState advanced by the
+   * split (see {@link Seed}). Omitted: a random seed.
+   */
+  seed?: Seed;
   /** Shuffle before splitting (default true); false takes the first rows as train, the next as test. */
   shuffle?: boolean;
   /** Class label per row: keep the class proportions in both parts (StratifiedShuffleSplit). */
@@ -127,16 +129,14 @@ export function trainTestSplit(
 export function trainTestSplitIndices(n: number, options: TrainTestSplitOptions = {}): SplitIndices {
   if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`trainTestSplit: n must be a positive integer, got ${n}`);
   const { nTrain, nTest } = splitSizes(n, options.testSize, options.trainSize);
-  if (options.seed !== undefined && options.random !== undefined) {
-    throw new TypeError("trainTestSplit: pass either seed or random, not both");
-  }
+  const seed = seedOption(options, "trainTestSplit");
   if (options.shuffle === false) {
     if (options.stratify !== undefined) {
       throw new RangeError("trainTestSplit: stratify needs shuffle: true (as in scikit-learn)");
     }
     return { train: range(0, nTrain), test: range(nTrain, nTrain + nTest) };
   }
-  const random = options.random ?? new RandomState(options.seed);
+  const random = generatorFor(seed);
   if (options.stratify !== undefined) return stratifiedSplit(n, nTrain, nTest, options.stratify, random);
   const permutation = random.permutation(n);
   return { test: permutation.slice(0, nTest), train: permutation.slice(nTest, nTest + nTrain) };

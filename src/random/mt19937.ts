@@ -40,6 +40,20 @@ export class MT19937 {
     this.position = STATE_SIZE;
   }
 
+  /**
+   * `s` while the generator is exactly as `seed(s)` left it (nothing drawn since: numpy's `get_state()` shows
+   * position 624 and `init_genrand(s)`'s words); undefined once it has drawn. A pure function of the state.
+   */
+  freshSeed(): number | undefined {
+    if (this.position !== STATE_SIZE) return undefined;
+    const mt = this.state;
+    for (let i = 1; i < STATE_SIZE; i++) {
+      const previous = mt[i - 1];
+      if (mt[i] !== (Math.imul(1812433253, previous ^ (previous >>> 30)) + i) >>> 0) return undefined;
+    }
+    return mt[0];
+  }
+
   /** Next unsigned 32-bit integer (numpy's `next_uint32`). */
   nextUint32(): number {
     if (this.position >= STATE_SIZE) this.regenerate();

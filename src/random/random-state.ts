@@ -42,6 +42,15 @@ export class RandomState {
     this.cachedGauss = undefined;
   }
 
+  /**
+   * The seed this generator was seeded with, while it has drawn nothing since; undefined afterwards. Lets code
+   * that needs an integer seed (the neural detectors' weight initialisers) read `new RandomState(7)` as 7.
+   * @example new RandomState(7).freshSeed(); // 7
+   */
+  freshSeed(): number | undefined {
+    return this.cachedGauss === undefined ? this.generator.freshSeed() : undefined;
+  }
+
   /** Next raw unsigned 32-bit output of MT19937. */
   nextUint32(): number {
     return this.generator.nextUint32();

@@ -1,12 +1,13 @@
 import { encodeLabels, type ClassLabel, type LabelInput } from "../core/labels";
 import { toMatrix, type MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
+import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { RandomState } from "../random/random-state";
 import { binFeatures, MAX_BINS } from "./binning";
 import { TreeBuilder, type Tree } from "./tree-builder";
 
 /** Options of {@link RandomForestClassifier}; names and defaults follow scikit-learn's `RandomForestClassifier`. */
-export interface RandomForestOptions {
+export interface RandomForestOptions extends SeedOptions {
   /** Trees (default 100). */
   nEstimators?: number;
   /** Deepest level a tree may reach (default: unlimited, grow until pure). */
@@ -29,10 +30,11 @@ export interface RandomForestOptions {
    * cuts per feature instead of every midpoint (columns with fewer distinct values keep every midpoint).
    */
   maxBins?: number;
-  /** Seed of numpy's legacy RandomState (sklearn's `random_state=int`). */
-  seed?: number;
-  /** Or a shared generator, advanced by each fit. Neither: OS entropy. */
-  random?: RandomState;
+  /**
+   * Seed of numpy's legacy RandomState (sklearn's `random_state`): a number restarts every fit from it, a
+   * RandomState is advanced by each fit (see {@link Seed}). Omitted: OS entropy.
+   */
+  seed?: Seed;
 }
 
 interface FittedForest {
@@ -76,8 +78,7 @@ export class RandomForestClassifier {
   readonly bootstrap: boolean;
   readonly classWeight: "balanced" | Readonly<Record<string, number>> | undefined;
   readonly maxBins: number;
-  readonly seed: number | undefined;
-  private readonly random: RandomState | undefined;
+  readonly seed: Seed | undefined;
   private fitted: FittedForest | undefined;
 
   constructor(options: RandomForestOptions = {}) {
@@ -96,10 +97,7 @@ export class RandomForestClassifier {
     if (!Number.isInteger(this.maxBins) || this.maxBins < 2 || this.maxBins > MAX_BINS) {
       throw new RangeError(`maxBins must be an integer in [2, ${MAX_BINS}], got ${this.maxBins}`);
     }
-    if (options.seed !== undefined && options.random !== undefined) throw new TypeError("RandomForestClassifier: pass either seed or random, not both");
-    if (options.seed !== undefined) checkInteger(options.seed, "seed", 0);
-    this.seed = options.seed;
-    this.random = options.random;
+    this.seed = seedOption(options, "RandomForestClassifier");
   }
 
   /**
@@ -125,7 +123,7 @@ export class RandomForestClassifier {
       minSamplesLeaf: this.minSamplesLeaf,
       maxFeatures: this.resolveMaxFeatures(d),
     });
-    const random = this.random ?? new RandomState(this.seed);
+    const random = generatorFor(this.seed);
     // scikit-learn: one seed per tree from the forest's generator, then the tree's bootstrap from its own.
     const treeSeeds = Array.from({ length: this.nEstimators }, () => random.randint(0, MAX_INT32));
     const weight = new Float64Array(n);

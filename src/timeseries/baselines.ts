@@ -2,13 +2,15 @@
 // a forecaster's residual scored by a Gaussian per context (hour of the week).
 import { erf } from "../core/erf";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
-import { CausalDetector, RingBuffer, zScore01 } from "./detector";
+import type { ThresholdRule } from "../core/threshold";
+import { CausalDetector, RingBuffer, scoreThreshold, zScore01 } from "./detector";
 import { hourOfWeek } from "./series";
 
 /**
  * NAB's windowed Gaussian (nab/detectors/gaussian): the score of a point is 1 − Q-tail of its
  * distance from the mean of a window of earlier points (numpy's population std). The window fills
- * to `windowSize` points, then moves forward `stepSize` points at a time. Defaults are NAB's (6400, 100).
+ * to `windowSize` points, then moves forward `stepSize` points at a time. Defaults are NAB's (6400, 100);
+ * alarms above `threshold: { fixed: 0.99 }` by default.
  */
 export class WindowedGaussianDetector extends CausalDetector {
   readonly name = "windowed Gaussian";
@@ -22,11 +24,12 @@ export class WindowedGaussianDetector extends CausalDetector {
   private fillMean = 0;
   private fillM2 = 0;
 
-  constructor(options: { windowSize?: number; stepSize?: number; threshold?: number } = {}) {
+  /** `threshold: t` (a number) is the deprecated spelling of `threshold: { fixed: t }`; it warns once. */
+  constructor(options: { windowSize?: number; stepSize?: number; threshold?: ThresholdRule | number } = {}) {
     super();
     this.windowSize = checkInteger(options.windowSize ?? 6400, "WindowedGaussianDetector: windowSize");
     this.stepSize = options.stepSize ?? 100;
-    this.threshold = checkScoreThreshold(options.threshold ?? 0.99, "WindowedGaussianDetector");
+    this.threshold = scoreThreshold(options.threshold, "WindowedGaussianDetector", 0.99);
     if (!Number.isInteger(this.stepSize) || this.stepSize < 1 || this.stepSize > this.windowSize) {
       throw new Error(`WindowedGaussianDetector: stepSize must be an integer in 1 .. windowSize, got ${this.stepSize}`);
     }
@@ -84,7 +87,7 @@ export class WindowedGaussianDetector extends CausalDetector {
  * Rolling z-score (`robust: false`) or MAD rule (`robust: true`, 1.4826·MAD as the scale, falling
  * back to 1.2533·mean absolute deviation when more than half the window is one value): the score
  * of a point is zScore01(z) = |z| / (|z| + 3) of its z against the previous `windowSize` points,
- * so the default threshold 0.5 is the classic |z| > 3 rule. The first `minPoints` points score 0
+ * so the default threshold `{ fixed: 0.5 }` is the classic |z| > 3 rule. The first `minPoints` points score 0
  * (not enough history). A zero scale scores 0 for the same value and 1 for any other.
  */
 export class RollingZScoreDetector extends CausalDetector {
@@ -99,13 +102,22 @@ export class RollingZScoreDetector extends CausalDetector {
   /** The window in ascending order (robust mode). */
   private readonly sorted: Float64Array;
 
-  constructor(options: { windowSize?: number; robust?: boolean; minPoints?: number; zThreshold?: number } = {}) {
+  constructor(
+    options: {
+      windowSize?: number;
+      robust?: boolean;
+      minPoints?: number;
+      zThreshold?: number;
+      /** Alarm threshold on the score, `{ fixed: t }` (default 0.5: |z| > zThreshold). */
+      threshold?: ThresholdRule;
+    } = {},
+  ) {
     super();
     this.windowSize = options.windowSize ?? 288;
     this.robust = options.robust ?? false;
     this.minPoints = options.minPoints ?? Math.min(30, this.windowSize);
     this.zScale = checkFiniteNumber(options.zThreshold ?? 3, "RollingZScoreDetector: zThreshold", 0);
-    this.threshold = 0.5;
+    this.threshold = scoreThreshold(options.threshold, "RollingZScoreDetector", 0.5);
     this.name = this.robust ? "rolling MAD" : "rolling z-score";
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2) throw new Error(`RollingZScoreDetector: windowSize must be an integer >= 2, got ${this.windowSize}`);
     // The window never holds more than windowSize points; a standard deviation needs two, a MAD one.
@@ -180,13 +192,22 @@ export class ContextualGaussianDetector extends CausalDetector {
   private readonly contexts: RingBuffer[];
   private level: number | null = null;
 
-  constructor(options: { alpha?: number; perContext?: number; minPoints?: number; zThreshold?: number } = {}) {
+  constructor(
+    options: {
+      alpha?: number;
+      perContext?: number;
+      minPoints?: number;
+      zThreshold?: number;
+      /** Alarm threshold on the score, `{ fixed: t }` (default 0.5: |z| > zThreshold). */
+      threshold?: ThresholdRule;
+    } = {},
+  ) {
     super();
     this.alpha = options.alpha ?? 0.5;
     this.perContext = checkInteger(options.perContext ?? 50, "ContextualGaussianDetector: perContext", 2);
     this.minPoints = checkMinPoints(options.minPoints ?? 5, 2, this.perContext, "ContextualGaussianDetector", "perContext");
     this.zScale = checkFiniteNumber(options.zThreshold ?? 3, "ContextualGaussianDetector: zThreshold", 0);
-    this.threshold = 0.5;
+    this.threshold = scoreThreshold(options.threshold, "ContextualGaussianDetector", 0.5);
     if (!(this.alpha > 0 && this.alpha <= 1)) throw new Error(`ContextualGaussianDetector: alpha must be in (0, 1], got ${this.alpha}`);
     this.windowSize = 168 * this.perContext;
     this.contexts = Array.from({ length: 168 }, () => new RingBuffer(this.perContext));
@@ -215,14 +236,6 @@ export class ContextualGaussianDetector extends CausalDetector {
     this.level = null;
     for (const c of this.contexts) c.clear();
   }
-}
-
-/** An alarm threshold on scores in [0, 1]: NaN or a value outside would never (or always) raise one. */
-function checkScoreThreshold(threshold: number, who: string): number {
-  if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) {
-    throw new RangeError(`${who}: threshold must be a number in [0, 1] (scores are), got ${threshold}`);
-  }
-  return threshold;
 }
 
 /** The history a score needs: at least `lowest` points, at most what the detector keeps (else it never scores). */

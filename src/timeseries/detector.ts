@@ -1,7 +1,9 @@
 // The one contract of the time-series detectors: judge a whole series, or only its newest point
 // from a bounded window, or one point at a time as it arrives. Scores are in [0, 1] (NAB's
-// convention), higher = more anomalous; `alarms` applies the detector's threshold.
+// convention), higher = more anomalous; `alarms` applies the detector's threshold (score > threshold,
+// the rule of every detector's labels).
 import { erf } from "../core/erf";
+import { aboveThreshold, fixedThreshold } from "../core/threshold";
 import { assertFiniteValues, epochMs } from "./series";
 
 /** A time-series detector in its two modes (batch and streaming). */
@@ -10,7 +12,7 @@ export interface TimeSeriesDetector {
   readonly name: string;
   /** Points the detector remembers: streaming memory is bounded by this. */
   readonly windowSize: number;
-  /** Default alarm threshold on the score. */
+  /** Alarm threshold on the score: a point alarms when its score is above it (the `threshold: { fixed }` option). */
   readonly threshold: number;
   /** Scores every point of a series (timestamps in epoch ms or Dates, needed by contextual detectors). */
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array;
@@ -20,6 +22,32 @@ export interface TimeSeriesDetector {
   update(value: number, timestamp?: number | Date): number;
   /** Forgets the stream. */
   reset(): void;
+  /** 0/1 per point of a series: score > threshold (the detector's, or the one given). */
+  alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold?: number): Uint8Array;
+}
+
+/**
+ * The `threshold` option of a time-series detector: `{ fixed: t }` with t in [0, 1] (scores are), or `defaultValue`.
+ * A stream has no training scores, so the rules that need them (`{ quantile }`, `{ contamination }`, ...) are
+ * refused; a plain number (the old spelling) works with one deprecation warning.
+ * @example scoreThreshold({ fixed: 0.9 }, "RollingZScoreDetector", 0.5); // 0.9
+ */
+export function scoreThreshold(threshold: unknown, who: string, defaultValue: number): number {
+  const value = fixedThreshold(threshold, who, defaultValue);
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw new RangeError(`${who}: threshold must be a number in [0, 1] (scores are), got ${value}`);
+  }
+  return value;
+}
+
+/** The one alarm rule of the time-series detectors: score > threshold, per point of the series. */
+export function alarmsOf(
+  detector: TimeSeriesDetector,
+  values: ArrayLike<number>,
+  timestamps: ArrayLike<number | Date> | undefined,
+  threshold: number,
+): Uint8Array {
+  return aboveThreshold(detector.detectEntire(values, timestamps), threshold);
 }
 
 /**
@@ -56,9 +84,9 @@ export abstract class CausalDetector implements TimeSeriesDetector {
     return this.step(value, t ?? 0);
   }
 
-  /** 0/1 per point: score >= threshold. */
+  /** 0/1 per point: score > threshold. */
   alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold = this.threshold): Uint8Array {
-    return Uint8Array.from(this.detectEntire(values, timestamps), (s) => (s >= threshold ? 1 : 0));
+    return alarmsOf(this, values, timestamps, threshold);
   }
 
   /** Checks the input; returns the timestamps as epoch ms. */
@@ -170,6 +198,11 @@ export class SuppressedDetector implements TimeSeriesDetector {
 
   update(value: number, timestamp?: number | Date): number {
     return this.gate(this.inner.update(value, timestamp), this.recent);
+  }
+
+  /** 0/1 per point: debounced score > threshold. */
+  alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold = this.threshold): Uint8Array {
+    return alarmsOf(this, values, timestamps, threshold);
   }
 
   reset(): void {

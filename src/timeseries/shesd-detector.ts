@@ -1,7 +1,8 @@
 // Seasonal-hybrid ESD in the detector contract. S-H-ESD judges a whole window at once (it is not
 // causal), so "streaming" means what Twitter's AnomalyDetection calls only_last: keep the last
 // `windowSize` points and ask whether the newest one is an anomaly of that window.
-import { TimeSeriesDetector, RingBuffer } from "./detector";
+import type { ThresholdRule } from "../core/threshold";
+import { alarmsOf, TimeSeriesDetector, RingBuffer, scoreThreshold } from "./detector";
 import { EsdDirection, requirePeriod, seasonalHybridEsdSteps } from "./esd";
 import { assertFiniteValues } from "./series";
 import { printWarning } from "./warnings";
@@ -13,6 +14,8 @@ export interface SeasonalHybridEsdDetectorOptions {
   direction?: EsdDirection;
   /** Points kept for detectLast / update (default 14 periods, as AnomalyDetection's two-week pieces). */
   windowSize?: number;
+  /** Alarm threshold on the 0/1 scores, `{ fixed: t }` (default 0.5: an alarm at every flagged point). */
+  threshold?: ThresholdRule;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface SeasonalHybridEsdDetectorOptions {
 export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
   readonly name = "S-H-ESD";
   readonly windowSize: number;
-  readonly threshold = 0.5;
+  readonly threshold: number;
   private readonly options: SeasonalHybridEsdDetectorOptions;
   private readonly buffer: RingBuffer;
   private warned = false;
@@ -42,6 +45,7 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
       throw new Error(`${who}: windowSize must be an integer of at least two periods (${2 * options.period}), got ${this.windowSize}`);
     }
     this.buffer = new RingBuffer(this.windowSize);
+    this.threshold = scoreThreshold(options.threshold, who, 0.5);
   }
 
   detectEntire(values: ArrayLike<number>): Float64Array {
@@ -74,5 +78,10 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
   reset(): void {
     this.buffer.clear();
     this.warned = false;
+  }
+
+  /** 0/1 per point: score > threshold (the points S-H-ESD flags, at the default 0.5). */
+  alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold = this.threshold): Uint8Array {
+    return alarmsOf(this, values, timestamps, threshold);
   }
 }

@@ -14,6 +14,8 @@ import type { NeuralDetector } from "../../src/nn/neural-detector";
 /** One neural detector class: a tiny instance of it and its static `load`. */
 export interface TinyNeural {
   readonly name: string;
+  /** The tiny network's options (no seed): what `make` builds, for tests that add options of their own. */
+  readonly options: Readonly<Record<string, unknown>>;
   readonly make: (seed: number) => NeuralDetector;
   readonly load: (folder: string) => Promise<NeuralDetector>;
 }
@@ -23,33 +25,23 @@ export const TINY_COLUMNS = 16;
 
 const QUIET = { progress: false, epochs: 2, batchSize: 16 } as const;
 
+type NeuralClass = (new (options: never) => NeuralDetector) & { load(folder: string): Promise<NeuralDetector> };
+
+function tiny(Class: NeuralClass, options: Record<string, unknown>): TinyNeural {
+  const make = Class as unknown as new (options: object) => NeuralDetector;
+  return { name: Class.name, options, make: (seed) => new make({ ...options, seed }), load: (folder) => Class.load(folder) };
+}
+
 export const TINY_NEURAL: readonly TinyNeural[] = [
-  { name: "AutoencoderDetector", make: (seed) => new AutoencoderDetector({ ...QUIET, layers: [{ units: 3 }], seed }), load: (f) => AutoencoderDetector.load(f) },
-  {
-    name: "ConvAutoencoderDetector",
-    make: (seed) => new ConvAutoencoderDetector({ ...QUIET, imageShape: [4, 4, 1], filters: [2], latentDim: 2, seed }),
-    load: (f) => ConvAutoencoderDetector.load(f),
-  },
-  {
-    name: "Conv1dAutoencoderDetector",
-    make: (seed) => new Conv1dAutoencoderDetector({ ...QUIET, filters: [2], kernelSize: 3, seed }),
-    load: (f) => Conv1dAutoencoderDetector.load(f),
-  },
-  {
-    name: "LstmAutoencoderDetector",
-    make: (seed) => new LstmAutoencoderDetector({ ...QUIET, timesteps: 2, encoder: [{ units: 2 }], decoder: [], seed }),
-    load: (f) => LstmAutoencoderDetector.load(f),
-  },
-  { name: "VAEDetector", make: (seed) => new VAEDetector({ ...QUIET, encoderUnits: [4], seed }), load: (f) => VAEDetector.load(f) },
-  { name: "DeepSVDDDetector", make: (seed) => new DeepSVDDDetector({ ...QUIET, hiddenUnits: [4, 2], seed }), load: (f) => DeepSVDDDetector.load(f) },
-  { name: "SOGAALDetector", make: (seed) => new SOGAALDetector({ progress: false, stopEpochs: 1, batchSize: 16, seed }), load: (f) => SOGAALDetector.load(f) },
-  { name: "MOGAALDetector", make: (seed) => new MOGAALDetector({ progress: false, k: 2, stopEpochs: 1, batchSize: 16, seed }), load: (f) => MOGAALDetector.load(f) },
-  {
-    name: "GANEnsembleDetector",
-    make: (seed) =>
-      new GANEnsembleDetector({ ...QUIET, generators: 1, discriminators: 1, hiddenUnits: [4], latentDim: 2, discriminatorUnits: [4], seed }),
-    load: (f) => GANEnsembleDetector.load(f),
-  },
+  tiny(AutoencoderDetector, { ...QUIET, layers: [{ units: 3 }] }),
+  tiny(ConvAutoencoderDetector, { ...QUIET, imageShape: [4, 4, 1], filters: [2], latentDim: 2 }),
+  tiny(Conv1dAutoencoderDetector, { ...QUIET, filters: [2], kernelSize: 3 }),
+  tiny(LstmAutoencoderDetector, { ...QUIET, timesteps: 2, encoder: [{ units: 2 }], decoder: [] }),
+  tiny(VAEDetector, { ...QUIET, encoderUnits: [4] }),
+  tiny(DeepSVDDDetector, { ...QUIET, hiddenUnits: [4, 2] }),
+  tiny(SOGAALDetector, { progress: false, stopEpochs: 1, batchSize: 16 }),
+  tiny(MOGAALDetector, { progress: false, k: 2, stopEpochs: 1, batchSize: 16 }),
+  tiny(GANEnsembleDetector, { ...QUIET, generators: 1, discriminators: 1, hiddenUnits: [4], latentDim: 2, discriminatorUnits: [4] }),
 ];
 
 /** `n` rows of {@link TINY_COLUMNS} values in [0, 1] (smooth waves: images, sequences and features alike). */
