@@ -139,7 +139,8 @@ export interface MCDOptions extends DetectorOptions {
  * gives the same distance for new rows (sklearn `mahalanobis`).
  *
  * Assumes inliers form one elliptical (roughly Gaussian) cloud and n > p; outliers may be up to
- * about half the rows. Constant columns are rejected (the covariance would be singular).
+ * about half the rows. Constant (or linearly dependent) columns are scored as sklearn scores them: the
+ * covariance is then singular and inverted by pinvh, so distances ignore the directions without variance.
  * Defaults: `contamination = 0.1`, `supportFraction` = sklearn's minimum, random subsets seeded
  * by `seed` (PyOD `random_state`). Complexity: see {@link minCovDet}; scoring is O(m p^2).
  *
@@ -206,18 +207,15 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   }
 }
 
+/**
+ * Constant columns are accepted, as scikit-learn's MinCovDet accepts them (it warns that the covariance is not
+ * full rank and goes on): their log-determinant of -Infinity ends the C-steps and pinvh's pseudo-inverse gives
+ * finite distances. Only a support covariance of all zeros is refused (in correctAndReweight).
+ */
 function checkMcdInput(matrix: Matrix): Matrix {
   const { rows: n, cols: p } = matrix;
   if (n <= p) {
     throw new RangeError(`MCD needs more rows than columns: X is ${n} x ${p}`);
-  }
-  for (let j = 0; j < p; j++) {
-    const first = matrix.data[j];
-    let constant = true;
-    for (let i = 1; i < n && constant; i++) constant = matrix.data[i * p + j] === first;
-    if (constant) {
-      throw new RangeError(`MCD: column ${j} of X is constant (${first}); its covariance is singular, drop the column`);
-    }
   }
   return matrix;
 }

@@ -162,6 +162,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     const order = Array.from({ length: p }, (_, k) => p - 1 - k).slice(0, rank); // descending eigenvalues
     const explained = Float64Array.from(order, (k) => Math.max(values[k], 0));
     const total = numpySum(explained);
+    if (!(total > 0)) throw new RangeError(`PCADetector: every column of X is constant (${n} rows); there is no variance to explain`);
     const ratios = explained.map((value) => value / total);
     const kept = this.componentCount(ratios, rank);
     if (this.method === "reconstruction" && kept >= p) {
@@ -173,12 +174,13 @@ export class PCADetector extends BaseDetector<PCAModel> {
     }
     if (passes !== undefined) applyVotes(components, kept, p, [passes.votes(components, kept, mean)]);
     else flipLikeSklearn(components, kept, data, mean, threads);
+    const zero = zeroVarianceRatio(ratios, p);
+    for (let c = 0; c < kept; c++) if (ratios[c] <= zero) signByLargestEntry(components, c, p);
     const selected = this.nSelectedComponents ?? kept;
     if (selected > kept) {
       throw new RangeError(`nSelectedComponents (${selected}) must be at most the number of kept components (${kept})`);
     }
-    const weights = this.weighted ? ratios.slice(0, kept) : new Float64Array(kept).fill(1);
-    if (this.method === "distance") checkWeights(weights, kept - selected);
+    const weights = this.weighted ? zeroVarianceFloored(ratios.slice(0, kept), zero) : new Float64Array(kept).fill(1);
     this.model = {
       scaler,
       mean,
@@ -250,14 +252,35 @@ function reconstructionErrors(X: Matrix, model: PCAModel): Float64Array {
   return errors;
 }
 
-// A selected component with (numerically) no variance would get an unbounded weight 1 / ratio.
-function checkWeights(weights: Float64Array, first: number): void {
-  for (let c = first; c < weights.length; c++) {
-    if (!(weights[c] > 1e-12)) {
-      throw new RangeError(
-        `PCADetector: component ${c} explains no variance (ratio ${weights[c]}): X has constant or linearly dependent ` +
-          "columns, or fewer rows than columns; drop columns or lower nComponents / nSelectedComponents",
-      );
-    }
-  }
+/**
+ * The explained variance ratio at or below which a component has no variance: this eigendecomposition leaves
+ * ~eps * largest on such components, and scipy's pinvh treats eigenvalues <= p * eps * largest as zero.
+ */
+function zeroVarianceRatio(ratios: Float64Array, p: number): number {
+  return p * Number.EPSILON * ratios[0];
+}
+
+/**
+ * PyOD's weights 1 / ratio, for components along which the training data does not vary (constant or linearly
+ * dependent columns, fewer rows than columns): PyOD's published benchmark ran on scikit-learn's full SVD, whose
+ * ratio there is rounding noise of ~eps^2 * largest, so dividing by it makes those components decide every
+ * score. They get the common ratio eps^2 * largest, for the same effect without the noise. Where the SVD returns
+ * an exact 0 (a constant column), PyOD scores every row +Infinity; so it does on scikit-learn >= 1.5, whose
+ * covariance_eigh solver clips them to 0.
+ */
+function zeroVarianceFloored(ratios: Float64Array, zero: number): Float64Array {
+  const floor = Number.EPSILON * Number.EPSILON * ratios[0];
+  return ratios.map((ratio) => (ratio <= zero ? floor : ratio));
+}
+
+/**
+ * The sign of a zero-variance component: the training rows' projections on it are rounding noise, so
+ * sklearn's vote by the largest projection is noise too. Its largest-magnitude entry (the first on ties) is made
+ * positive instead, the rule of scikit-learn >= 1.5's `svd_flip(u_based_decision=False)`; on the data of
+ * test/detectors-null-variance.test.ts it gives the sign of PyOD's null component.
+ */
+function signByLargestEntry(components: Float64Array, c: number, p: number): void {
+  let largest = 0;
+  for (let j = 1; j < p; j++) if (Math.abs(components[c * p + j]) > Math.abs(components[c * p + largest])) largest = j;
+  if (components[c * p + largest] < 0) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j];
 }
