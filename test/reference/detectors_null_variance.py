@@ -5,7 +5,7 @@ Run with the versions whose behaviour PyOD's published benchmark table shows (do
 scikit-learn 1.2 ('auto' PCA = full LAPACK SVD; MinCovDet's median-based consistency correction), e.g.
 
     python3.11 -m venv /tmp/venv-sk12
-    /tmp/venv-sk12/bin/pip install -r test/reference/requirements-sklearn12.txt
+    /tmp/venv-sk12/bin/pip install -r scripts/bench/requirements-pyod.txt
     /tmp/venv-sk12/bin/python test/reference/detectors_null_variance.py
 
 Writes test/fixtures/detectors_null_variance.json. What the fixture records:
