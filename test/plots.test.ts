@@ -12,6 +12,7 @@ import { barChart, classCountsChart } from "../src/plots/bar-chart";
 import { boxplot } from "../src/plots/boxplot";
 import { confusionMatrixChart } from "../src/plots/confusion-matrix-chart";
 import { Chart } from "../src/plots/chart";
+import { heatmap } from "../src/plots/heatmap";
 import { histogram } from "../src/plots/histogram";
 import { lineChart } from "../src/plots/line-chart";
 import { scatter } from "../src/plots/scatter";
@@ -80,6 +81,32 @@ suite("histogram by group", () => {
 
   test("a group per value is required", async () => {
     await assert.rejects(histogram([1, 2, 3], { groups: ["a", "b"] }), /histogram: groups has 2 values but values has 3/);
+  });
+});
+
+suite("heatmap", () => {
+  const data = { rows: ["cardio", "mnist"], columns: ["HBOS", "KNN", "PCA"], values: [[0.0001, -0.02, null], [0, 0.013, Number.NaN]] };
+
+  test("one coloured cell per value with its number written in; empty (null, NaN) cells grey with a dash", async () => {
+    const chart = await heatmap(data, { scheme: "diverging", format: "+.4f", title: "ours - published", valueTitle: "difference" });
+    assertSvgWithTitle(chart, "ours - published");
+    const texts = markLabels(chart.svg, "text");
+    assert.deepEqual(texts.filter((l) => l.includes("difference: ")), [
+      "column: HBOS; row: cardio; difference: +0.0001",
+      "column: KNN; row: cardio; difference: −0.0200",
+      "column: HBOS; row: mnist; difference: +0.0000",
+      "column: KNN; row: mnist; difference: +0.0130",
+    ]);
+    assert.deepEqual(texts.filter((l) => l.includes("empty")), ["column: PCA; row: cardio; empty: –", "column: PCA; row: mnist; empty: –"]);
+    // A diverging scale is symmetric around 0: its legend runs from -0.02 to 0.02.
+    assert.match(chart.svg, /Gradient legend titled 'difference' for fill color with values from −0\.02 to 0\.02/);
+  });
+
+  test("rejects ragged values, duplicate labels and a bad domain, naming the problem", async () => {
+    await assert.rejects(heatmap({ ...data, values: [[1, 2, 3], [1, 2]] }), /values\[1\] \(row "mnist"\) must have 3 values, one per column/);
+    await assert.rejects(heatmap({ ...data, columns: ["a", "a", "b"] }), /columns must be distinct/);
+    await assert.rejects(heatmap(data, { domain: [1, 0] }), /domain must be \[low, high\] with finite low < high, got \[1,0\]/);
+    await assert.rejects(heatmap({ ...data, values: [[1, "2" as never, 3], [1, 2, 3]] }), /values\[0\]\[1\] must be a number or null, got string/);
   });
 });
 
