@@ -160,6 +160,14 @@ suite("scatter", () => {
     await assert.rejects(scatter({ x: [1, 2], y: [1, 2] }, { threshold: Number.NaN }), /threshold must be a finite number/);
   });
 
+  test("a log x axis and a name beside each point", async () => {
+    const chart = await scatter({ x: [0.01, 0.5, 20], y: [3.2, 2.1, 4.5], labels: ["HBOS", "KNN", "OCSVM"] }, { logX: true, xTitle: "seconds", yTitle: "rank" });
+    assert.match(chart.svg, /X-axis titled 'seconds' for a log scale/);
+    assert.deepEqual(markLabels(chart.svg, "text"), ["seconds: 0.01; rank: 3.2; label: HBOS", "seconds: 0.5; rank: 2.1; label: KNN", "seconds: 20; rank: 4.5; label: OCSVM"]);
+    await assert.rejects(scatter({ x: [1, 0], y: [1, 2] }, { logX: true }), /logX needs every x > 0, but x\[1\] = 0/);
+    await assert.rejects(scatter({ x: [1, 2], y: [1, 2], labels: ["a"] }), /labels has 1 values but x has 2/);
+  });
+
   test("x/y and colour length mismatches name the arguments", async () => {
     await assert.rejects(scatter({ x: [1, 2], y: [1] }), /scatter: y has 1 values but x has 2/);
     await assert.rejects(scatter({ x: [1, 2], y: [1, 2], color: ["a"] }), /color has 1 values but x has 2/);

@@ -10,8 +10,8 @@
 // Writes results/adbench-sweep.json and .csv (one row per dataset x detector, means over the seeds).
 import os from "node:os";
 import path from "node:path";
-import { ADBENCH_DATASETS, ADBENCH_UNSUPERVISED, BENCHMARK_LINEUP, runAdbenchProtocol, type AdbenchRun } from "anomaly-lab";
-import { argument, cell, listArgument, RESULTS_DIR, writeCsv, writeJson } from "./results-files";
+import { ADBENCH_DATASETS, ADBENCH_UNSUPERVISED, BENCHMARK_LINEUP, resultsFolder, runAdbenchProtocol, saveBenchmark, type AdbenchRun } from "anomaly-lab";
+import { argument, cell, listArgument, writeCsv } from "./results-files";
 
 /** Quick mode: six small datasets (the first five are resampled to 1,000 rows, as ADBench does). */
 const QUICK_DATASETS = ["Hepatitis", "wine", "WPBC", "WBC", "vertebral", "cardio"];
@@ -66,8 +66,8 @@ async function main(): Promise<void> {
   const failures = result.cells.filter((c) => c.errors.length > 0);
   for (const c of failures) console.log(`  failed: ${c.dataset} ${c.detector}: ${c.errors.join("; ")}`);
 
-  const dir = argument("results") ?? RESULTS_DIR;
-  const json = writeJson(dir, "adbench-sweep", { generated: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...result });
+  const dir = argument("results") ?? resultsFolder();
+  const json = saveBenchmark("adbench-sweep", { ...result }, dir);
   const csv = writeCsv(dir, "adbench-sweep", result.cells.map((c) => ({
     dataset: c.dataset, detector: c.detector, roc: c.roc, average_precision: c.averagePrecision,
     fit_seconds: c.fitSeconds, score_seconds: c.scoreSeconds, errors: c.errors.join("; "),

@@ -14,10 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import {
   comparePublished, PYOD_ODDS_DATASETS, PYOD_TABLE_ITERATIONS, PYOD_TABLE_SOURCE, pyodColumnEntry, pyodPublishedTable,
-  runPyodProtocol, type PublishedComparison, type PyodCell,
+  resultsFolder, runPyodProtocol, saveBenchmark, type PublishedComparison, type PyodCell,
 } from "anomaly-lab";
 import { findPyodPython, runPyodHere, type PyodHereCell } from "./pyod-python";
-import { argument, cell, listArgument, RESULTS_DIR, writeCsv, writeJson } from "./results-files";
+import { argument, cell, listArgument, writeCsv } from "./results-files";
 
 /** Deterministic detectors must land within this of the published cell, randomised ones within RANDOMISED (issue #24). */
 const DETERMINISTIC = 0.005;
@@ -126,11 +126,8 @@ async function main(): Promise<void> {
   if (here !== undefined) summariseHere(ours.cells, hereOf);
   console.log(`ratio = our seconds / PyOD's here (fit + score of the test rows, mean over iterations); our whole run took ${oursSeconds.toFixed(1)} s`);
 
-  const dir = argument("results") ?? RESULTS_DIR;
-  const json = writeJson(dir, "pyod-benchmark", {
-    generated: new Date().toISOString(), node: process.version, cpus: os.cpus().length, published: PYOD_TABLE_SOURCE, pyodHereNote: hereNote,
-    iterations, ours, comparisons, pyodHere: here ?? null,
-  });
+  const dir = argument("results") ?? resultsFolder();
+  const json = saveBenchmark("pyod-benchmark", { published: PYOD_TABLE_SOURCE, pyodHereNote: hereNote, iterations, ours, comparisons, pyodHere: here ?? null }, dir);
   const csv = writeCsv(dir, "pyod-benchmark", ours.cells.flatMap((c) => (["roc", "prc", "time"] as const).map((metric) => {
     const comparison = byKey.get(`${metric}/${c.dataset}/${c.detector}`);
     const h = hereOf(c.dataset, c.detector);

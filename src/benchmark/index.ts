@@ -32,3 +32,4 @@ export {
   type AdbenchSplit,
 } from "./adbench-protocol";
 export { averageRanks, rankData, type DetectorRank } from "./ranks";
+export { readSavedBenchmark, resultsFolder, saveBenchmark, type SavedBenchmarks, type SavedHeader } from "./saved";
