@@ -17,7 +17,10 @@ import { PYOD_ODDS_DATASETS, PYOD_TABLE_ITERATIONS, pyodPublishedTable, type Pub
 export interface PyodProtocolOptions extends FetchOptions {
   /** PyOD dataset names (default: the 13 whose ADBench copy is ODDS's file, {@link PYOD_ODDS_DATASETS}). */
   datasets?: readonly string[];
-  /** Columns of PyOD's table (default all ten); columns without a detector here give "no detector" cells. */
+  /**
+   * Columns of PyOD's table (default all ten), run in the table's order; columns without a detector here give
+   * "no detector" cells.
+   */
   detectors?: readonly string[];
   /** Random splits i = 0..iterations-1 (default 10, as the published cells). */
   iterations?: number;
@@ -83,7 +86,9 @@ export interface PyodProtocolResult {
 export async function runPyodProtocol(options: PyodProtocolOptions = {}): Promise<PyodProtocolResult> {
   const table = pyodPublishedTable();
   const datasets = options.datasets ?? Object.keys(PYOD_ODDS_DATASETS);
-  const detectors = (options.detectors ?? table.detectors).map((name) => checkColumn(name, table.detectors));
+  // In PyOD's column order whatever the order asked: the randomised ones draw from one generator in that order.
+  const requested = (options.detectors ?? table.detectors).map((name) => checkColumn(name, table.detectors));
+  const detectors = table.detectors.filter((column) => requested.includes(column));
   const iterations = options.iterations ?? PYOD_TABLE_ITERATIONS;
   if (!Number.isSafeInteger(iterations) || iterations < 1) throw new RangeError(`runPyodProtocol: iterations must be a positive integer, got ${iterations}`);
   const result: PyodProtocolResult = { iterations, datasets: [], detectors, cells: [] };
