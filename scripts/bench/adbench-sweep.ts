@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   const failures = result.cells.filter((c) => c.errors.length > 0);
   for (const c of failures) console.log(`  failed: ${c.dataset} ${c.detector}: ${c.errors.join("; ")}`);
 
-  const dir = argument("results") ?? resultsFolder();
+  // A quick run goes to results/quick/, so that it never stands in for a full run (notebook 10 shows results/).
+  const dir = argument("results") ?? (quick ? path.join(resultsFolder(), "quick") : resultsFolder());
   const json = saveBenchmark("adbench-sweep", { ...result }, dir);
   const csv = writeCsv(dir, "adbench-sweep", result.cells.map((c) => ({
     dataset: c.dataset, detector: c.detector, roc: c.roc, average_precision: c.averagePrecision,

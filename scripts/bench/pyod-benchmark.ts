@@ -126,7 +126,8 @@ async function main(): Promise<void> {
   if (here !== undefined) summariseHere(ours.cells, hereOf);
   console.log(`ratio = our seconds / PyOD's here (fit + score of the test rows, mean over iterations); our whole run took ${oursSeconds.toFixed(1)} s`);
 
-  const dir = argument("results") ?? resultsFolder();
+  // A quick run goes to results/quick/, so that it never stands in for a full run (notebook 10 shows results/).
+  const dir = argument("results") ?? (quick ? path.join(resultsFolder(), "quick") : resultsFolder());
   const json = saveBenchmark("pyod-benchmark", { published: PYOD_TABLE_SOURCE, pyodHereNote: hereNote, iterations, ours, comparisons, pyodHere: here ?? null }, dir);
   const csv = writeCsv(dir, "pyod-benchmark", ours.cells.flatMap((c) => (["roc", "prc", "time"] as const).map((metric) => {
     const comparison = byKey.get(`${metric}/${c.dataset}/${c.detector}`);
