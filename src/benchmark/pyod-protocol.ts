@@ -157,8 +157,9 @@ export interface PublishedComparison {
   /** ours - published. */
   difference: number;
   /**
-   * Whether the published value is ours rounded to 4 decimals: |ours - published| <= 0.00005. (The table rounds
-   * exact halves up: vertebral's HBOS mean 0.32625 is published as 0.3263, where Python's round gives 0.3262.)
+   * Whether the published value is ours rounded to 4 decimals: |ours - published| <= 0.00005. (A mean ending in 5
+   * at the fifth decimal went either way in the table: vertebral's HBOS 0.32625 is published as 0.3263, optdigits'
+   * HBOS 0.87325 as 0.8732.)
    */
   sameTo4Decimals: boolean;
   /** Whether the detector draws random numbers (compare within 0.02, not 0.005). */

@@ -11,6 +11,7 @@ Writes test/fixtures/benchmark.json:
     the .mat files; the test compares them with ADBench's copies.
   * pyodProtocol: PyOD's per-iteration ROC-AUC and precision@n (rounded to 4 decimals, as benchmark.py does) of
     the deterministic detectors on vertebral and cardio, iterations 0..9.
+  * mcdStream: PyOD's MCD on vowels with the split's generator right after the split, iterations 0..9.
   * adbenchSplits: ADBench's DataGenerator.generator(la=0) split (adbench/datasets/data_generator.py, the lines
     that run for la=0 without synthetic anomalies or noise: np.random.seed, choice to 1,000 rows below 1,000,
     choice of 10,000 above 10,000, train_test_split(test_size=0.3, stratify=y), MinMaxScaler on the training
@@ -26,6 +27,10 @@ import os
 import sys
 import warnings
 
+# numpy's classic argsort, as in test/reference/detectors_null_variance.py: MinCovDet keeps "the first h" of
+# argsorts, whose tie order numpy >= 1.25 changes on AVX-512 machines.
+os.environ.setdefault("NPY_DISABLE_CPU_FEATURES", "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR")
+
 from common import mirror_path, write_fixture  # first: common.py keeps this folder from shadowing numpy's imports
 import numpy as np
 import scipy.io
@@ -33,6 +38,7 @@ import scipy.stats
 from pyod.models.hbos import HBOS
 from pyod.models.knn import KNN
 from pyod.models.lof import LOF
+from pyod.models.mcd import MCD
 from pyod.models.ocsvm import OCSVM
 from pyod.models.pca import PCA
 from pyod.utils.utility import precision_n_scores, standardizer
@@ -80,6 +86,22 @@ def pyod_protocol(name, iterations=10):
             scores = cls(contamination=fraction).fit(X_train_norm).decision_function(X_test_norm)
             runs[key]["roc"].append(round(roc_auc_score(y_test, scores), 4))
             runs[key]["prn"].append(round(precision_n_scores(y_test, scores), 4))
+    return runs
+
+
+def mcd_stream(name, iterations=10):
+    """PyOD's MCD drawing from the split's generator straight after the split (in the published table CBLOF,
+    Feature Bagging and IForest draw from it first), rounded as benchmark.py rounds."""
+    X, y = load(ODDS_IN_ADBENCH[name])
+    fraction = np.count_nonzero(y) / len(y)
+    runs = {"roc": [], "prn": []}
+    for i in range(iterations):
+        random_state = np.random.RandomState(i)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=random_state)
+        X_train_norm, X_test_norm = standardizer(X_train, X_test)
+        scores = MCD(contamination=fraction, random_state=random_state).fit(X_train_norm).decision_function(X_test_norm)
+        runs["roc"].append(round(roc_auc_score(y_test, scores), 4))
+        runs["prn"].append(round(precision_n_scores(y_test, scores), 4))
     return runs
 
 
@@ -153,6 +175,7 @@ def main():
     write_fixture("benchmark.json", {
         "odds": odds_checksums(sys.argv[1]),
         "pyodProtocol": {name: pyod_protocol(name) for name in ["vertebral", "cardio"]},
+        "mcdStream": {"vowels": mcd_stream("vowels")},
         "adbenchSplits": splits,
         "adbenchProtocol": protocol,
         "ranks": ranks(),
