@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe as suite, test } from "node:test";
 import * as zlib from "node:zlib";
-import { ArchiveError, extractZip } from "../src/data/archive";
+import { ArchiveError, extractZip, readZipEntries } from "../src/data/archive";
 import { loadEcg5000Ucr } from "../src/data/ecg5000";
 import { DatasetUnavailableError } from "../src/data/errors";
 import { DATA_HOME_ENV, DATA_MIRROR_ENV } from "../src/data/paths";
@@ -255,6 +255,35 @@ suite("extractZip", () => {
     await assert.rejects(extractZip(notZip, path.join(scratch, "x")), /Zip archive .*not-a\.zip: not a readable zip file \(End of central directory record signature not found\. Either not a zip file, or file is truncated\)\. Nothing was extracted\.$/);
     await assert.rejects(extractZip(path.join(scratch, "missing.zip"), scratch), /File not found: .*missing\.zip \(the "zipFile" argument\)/);
     await assert.rejects(extractZip(notZip, scratch, { maxBytes: -1 }), /maxBytes must be a non-negative integer byte count, got -1/);
+  });
+});
+
+suite("readZipEntries", () => {
+  test("reads stored and deflated files into memory, skipping folders; writes nothing", async () => {
+    const { root, zip } = workspace([
+      { name: "dir/", mode: 0o040755 },
+      { name: "dir/a.txt", data: text("alpha") },
+      { name: "b.bin", data: Buffer.alloc(5000, 7), deflate: true },
+    ]);
+    const files = await readZipEntries(zip);
+    assert.deepEqual([...files.keys()], ["dir/a.txt", "b.bin"]);
+    assert.equal(files.get("dir/a.txt")!.toString("utf8"), "alpha");
+    assert.ok(files.get("b.bin")!.equals(Buffer.alloc(5000, 7)));
+    assert.deepEqual(tree(root), ["archive.zip"]);
+  });
+
+  test("the checks of extractZip hold: size cap, lying sizes, CRC-32, unsafe names, missing entries", async () => {
+    const bomb = workspace([{ name: "bomb.bin", data: Buffer.alloc(2 * 1024 * 1024), deflate: true }]).zip;
+    await assert.rejects(readZipEntries(bomb, { maxBytes: 1024 * 1024 }), /entry "bomb\.bin": would bring the size read to 2097152 bytes, over maxBytes = 1048576/);
+    const liar = workspace([{ name: "liar.bin", data: Buffer.alloc(4 * 1024 * 1024), deflate: true, declaredSize: 100 }]).zip;
+    await assert.rejects(readZipEntries(liar, { maxBytes: 1024 * 1024 }), (e: unknown) => e instanceof ArchiveError && e.entry === "liar.bin");
+    const data = text("1,2\n");
+    const damaged = workspace([{ name: "d.csv", data, crc: zlib.crc32(data) ^ 1 }]).zip;
+    await assert.rejects(readZipEntries(damaged), /entry "d\.csv": CRC-32 mismatch \(damaged archive\)/);
+    const evil = workspace([{ name: "../up.txt", data: text("x") }]).zip;
+    await assert.rejects(readZipEntries(evil), /entry "\.\.\/up\.txt": has a "\.\." component/);
+    const plain = workspace([{ name: "a.txt", data: text("a") }]).zip;
+    await assert.rejects(readZipEntries(plain, { only: ["X.npy"] }), /entry "X\.npy": no such file in the archive; it has: a\.txt/);
   });
 });
 

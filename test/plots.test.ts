@@ -12,6 +12,7 @@ import { barChart, classCountsChart } from "../src/plots/bar-chart";
 import { boxplot } from "../src/plots/boxplot";
 import { confusionMatrixChart } from "../src/plots/confusion-matrix-chart";
 import { Chart } from "../src/plots/chart";
+import { heatmap } from "../src/plots/heatmap";
 import { histogram } from "../src/plots/histogram";
 import { lineChart } from "../src/plots/line-chart";
 import { scatter } from "../src/plots/scatter";
@@ -83,6 +84,32 @@ suite("histogram by group", () => {
   });
 });
 
+suite("heatmap", () => {
+  const data = { rows: ["cardio", "mnist"], columns: ["HBOS", "KNN", "PCA"], values: [[0.0001, -0.02, null], [0, 0.013, Number.NaN]] };
+
+  test("one coloured cell per value with its number written in; empty (null, NaN) cells grey with a dash", async () => {
+    const chart = await heatmap(data, { scheme: "diverging", format: "+.4f", title: "ours - published", valueTitle: "difference" });
+    assertSvgWithTitle(chart, "ours - published");
+    const texts = markLabels(chart.svg, "text");
+    assert.deepEqual(texts.filter((l) => l.includes("difference: ")), [
+      "column: HBOS; row: cardio; difference: +0.0001",
+      "column: KNN; row: cardio; difference: −0.0200",
+      "column: HBOS; row: mnist; difference: +0.0000",
+      "column: KNN; row: mnist; difference: +0.0130",
+    ]);
+    assert.deepEqual(texts.filter((l) => l.includes("empty")), ["column: PCA; row: cardio; empty: –", "column: PCA; row: mnist; empty: –"]);
+    // A diverging scale is symmetric around 0: its legend runs from -0.02 to 0.02.
+    assert.match(chart.svg, /Gradient legend titled 'difference' for fill color with values from −0\.02 to 0\.02/);
+  });
+
+  test("rejects ragged values, duplicate labels and a bad domain, naming the problem", async () => {
+    await assert.rejects(heatmap({ ...data, values: [[1, 2, 3], [1, 2]] }), /values\[1\] \(row "mnist"\) must have 3 values, one per column/);
+    await assert.rejects(heatmap({ ...data, columns: ["a", "a", "b"] }), /columns must be distinct/);
+    await assert.rejects(heatmap(data, { domain: [1, 0] }), /domain must be \[low, high\] with finite low < high, got \[1,0\]/);
+    await assert.rejects(heatmap({ ...data, values: [[1, "2" as never, 3], [1, 2, 3]] }), /values\[0\]\[1\] must be a number or null, got string/);
+  });
+});
+
 suite("confusionMatrixChart", () => {
   test("counts in their cells (true class down, predicted across), coloured by the share of the true class", async () => {
     const chart = await confusionMatrixChart([0, 0, 0, 1, 1], [0, 1, 0, 1, 0], { labels: ["normal", "fraud"] });
@@ -131,6 +158,14 @@ suite("scatter", () => {
     assert.ok(markLabels(chart.svg, "text").includes("threshold: 2.9; label: threshold = 2.9"));
     await assert.rejects(scatter({ x: [1, 2], y: [1, 0] }, { logY: true }), /logY needs every y > 0, but y\[1\] = 0/);
     await assert.rejects(scatter({ x: [1, 2], y: [1, 2] }, { threshold: Number.NaN }), /threshold must be a finite number/);
+  });
+
+  test("a log x axis and a name beside each point", async () => {
+    const chart = await scatter({ x: [0.01, 0.5, 20], y: [3.2, 2.1, 4.5], labels: ["HBOS", "KNN", "OCSVM"] }, { logX: true, xTitle: "seconds", yTitle: "rank" });
+    assert.match(chart.svg, /X-axis titled 'seconds' for a log scale/);
+    assert.deepEqual(markLabels(chart.svg, "text"), ["seconds: 0.01; rank: 3.2; label: HBOS", "seconds: 0.5; rank: 2.1; label: KNN", "seconds: 20; rank: 4.5; label: OCSVM"]);
+    await assert.rejects(scatter({ x: [1, 0], y: [1, 2] }, { logX: true }), /logX needs every x > 0, but x\[1\] = 0/);
+    await assert.rejects(scatter({ x: [1, 2], y: [1, 2], labels: ["a"] }), /labels has 1 values but x has 2/);
   });
 
   test("x/y and colour length mismatches name the arguments", async () => {

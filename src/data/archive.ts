@@ -109,6 +109,58 @@ export async function extractZip(zipFile: string, targetDir: string, options: Ex
   }
 }
 
+/** Options of {@link readZipEntries}. */
+export interface ReadZipOptions {
+  /** Entry names to read, as stored in the archive; a name the archive lacks is an error. Default: every file. */
+  only?: readonly string[];
+  /** Cap on the total uncompressed bytes read into memory (zip-bomb guard); default 1 GiB. */
+  maxBytes?: number;
+}
+
+/**
+ * Reads the files of a zip archive into memory (nothing is written to disk), with the checks of
+ * {@link extractZip}: every entry is vetted first, sizes are capped (declared and actual) and each
+ * file's CRC-32 is checked. Folder entries are skipped. Used for NumPy's .npz files (a zip of .npy).
+ *
+ * @example
+ * const files = await readZipEntries("6_cardio.npz"); // Map { "X.npy" => Buffer, "y.npy" => Buffer }
+ */
+export async function readZipEntries(zipFile: string, options: ReadZipOptions = {}): Promise<Map<string, Buffer>> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EXTRACT_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new RangeError(`readZipEntries: maxBytes must be a non-negative integer byte count, got ${maxBytes}`);
+  }
+  const archive = path.resolve(zipFile);
+  if (!fs.existsSync(archive)) throw new Error(`File not found: ${archive} (the "zipFile" argument)`);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(archive, { decodeStrings: false, validateEntrySizes: true, autoClose: false });
+  } catch (error) {
+    throw new ArchiveError(archive, null, `not a readable zip file (${messageOf(error)})`);
+  }
+  try {
+    const files = (await checkedEntries(zip, archive)).filter((entry) => !entry.isDirectory);
+    const selected = selectEntries(files, options.only, archive);
+    let declared = 0;
+    for (const entry of selected) {
+      declared += entry.raw.uncompressedSize;
+      if (declared > maxBytes) {
+        throw new ArchiveError(archive, entry.name, `would bring the size read to ${declared} bytes, over maxBytes = ${maxBytes} (zip bomb?)`);
+      }
+    }
+    const counter = { bytes: 0 };
+    const result = new Map<string, Buffer>();
+    for (const entry of selected) {
+      const chunks: Buffer[] = [];
+      await pumpEntry(zip, archive, entry, counter, maxBytes, (chunk) => chunks.push(chunk));
+      result.set(entry.name, Buffer.concat(chunks));
+    }
+    return result;
+  } finally {
+    zip.close();
+  }
+}
+
 /** Reads the central directory and checks every entry; one bad entry rejects the archive. */
 async function checkedEntries(zip: yauzl.ZipFile, archive: string): Promise<SafeEntry[]> {
   const entries: SafeEntry[] = [];
@@ -215,9 +267,25 @@ async function writeEntry(
   counter: { bytes: number },
   maxBytes: number,
 ): Promise<void> {
+  const out = fs.createWriteStream(temp, { flags: "wx" });
+  await pumpEntry(zip, archive, entry, counter, maxBytes, undefined, out);
+}
+
+/**
+ * Streams one entry through the size and CRC-32 checks into `sink` (a file) or to `onChunk` alone.
+ * The declared sizes were checked against maxBytes; the real bytes are counted too, in case they lie.
+ */
+async function pumpEntry(
+  zip: yauzl.ZipFile,
+  archive: string,
+  entry: SafeEntry,
+  counter: { bytes: number },
+  maxBytes: number,
+  onChunk: ((chunk: Buffer) => unknown) | undefined,
+  sink?: NodeJS.WritableStream,
+): Promise<void> {
   let crc = 0;
   let bytes = 0;
-  // The declared sizes were checked against maxBytes; count the real bytes too, in case they lie.
   const check = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       bytes += chunk.length;
@@ -227,12 +295,18 @@ async function writeEntry(
         return;
       }
       crc = crc32(chunk, crc);
-      callback(null, chunk);
+      onChunk?.(chunk);
+      callback(null, sink === undefined ? undefined : chunk);
     },
   });
   try {
     const stream = await zip.openReadStreamPromise(entry.raw);
-    await pipeline(stream, check, fs.createWriteStream(temp, { flags: "wx" }));
+    if (sink === undefined) {
+      check.resume();
+      await pipeline(stream, check);
+    } else {
+      await pipeline(stream, check, sink);
+    }
   } catch (error) {
     if (error instanceof ArchiveError) throw error;
     throw new ArchiveError(archive, entry.name, `cannot be read (${messageOf(error)})`);

@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
-import { checkInteger, checkNumberType } from "../core/validation";
+import { checkInteger, checkNumberType, describeValue } from "../core/validation";
 import { defaultThreadCount } from "../threads/pool";
 import { chiSquareIsf, upperRegularizedGamma } from "../linalg/chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
@@ -21,7 +21,17 @@ export interface MinCovDetOptions extends SeedOptions {
    * the same result.
    */
   threads?: number;
+  /**
+   * How the raw distances are made consistent at the normal model: "consistency" (default, scikit-learn >= 1.8:
+   * the consistency factor of the support's fraction, and the reweighted covariance scaled by that of 0.975) or
+   * "median" (scikit-learn < 1.8: median(raw distances) / chi2(p).isf(0.5), no scaling), which PyOD's published
+   * benchmark and ADBench ran on.
+   */
+  correction?: MCDCorrection;
 }
+
+/** See {@link MinCovDetOptions.correction}. */
+export type MCDCorrection = "consistency" | "median";
 
 /** A fitted Minimum Covariance Determinant estimate (sklearn `MinCovDet` attributes). */
 export interface MinCovDetResult {
@@ -67,7 +77,13 @@ function fitMinCovDet(matrix: Matrix, options: MinCovDetOptions): MinCovDetResul
   const nSupport = checkedSupportSize(matrix, options.supportFraction);
   const random = generatorFor(seedOption(options, "minCovDet"));
   const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
-  return correctAndReweight(matrix, fastMcd(matrix, nSupport, random, threads));
+  return correctAndReweight(matrix, fastMcd(matrix, nSupport, random, threads), checkCorrection(options.correction));
+}
+
+function checkCorrection(correction: unknown): MCDCorrection {
+  if (correction === undefined) return "consistency";
+  if (correction === "consistency" || correction === "median") return correction;
+  throw new RangeError(`correction must be "consistency" or "median", got ${describeValue(correction)}`);
 }
 
 /**
@@ -93,7 +109,7 @@ export function mcdFromRawSupport(X: MatrixInput, rawSupport: ArrayLike<number |
 }
 
 /** sklearn's `correct_covariance` (distances only; the corrected covariance is not kept) and `reweight_covariance`. */
-function correctAndReweight(X: Matrix, raw: RawMcd): MinCovDetResult {
+function correctAndReweight(X: Matrix, raw: RawMcd, rule: MCDCorrection = "consistency"): MinCovDetResult {
   const p = X.cols;
   const supportSize = raw.support.reduce((sum, value) => sum + value, 0);
   if (supportSize < X.rows && raw.covariance.every((value) => Math.abs(value) <= 1e-8)) {
@@ -101,12 +117,13 @@ function correctAndReweight(X: Matrix, raw: RawMcd): MinCovDetResult {
       "MCD: the covariance of the support rows is 0 (more than half of the rows are identical); increase supportFraction",
     );
   }
-  const correction = consistencyFactor(p, supportSize / X.rows);
+  const correction =
+    rule === "median" ? numpyMedian(raw.distances) / chiSquareIsf(0.5, p) : consistencyFactor(p, supportSize / X.rows);
   const corrected = raw.distances.map((distance) => distance / correction);
   const cutoff = chiSquareIsf(REWEIGHT_QUANTILE, p);
   const support = Uint8Array.from(corrected, (distance) => (distance < cutoff ? 1 : 0));
   const location = maskedMean(X, support);
-  const factor = consistencyFactor(p, 1 - REWEIGHT_QUANTILE);
+  const factor = rule === "median" ? 1 : consistencyFactor(p, 1 - REWEIGHT_QUANTILE);
   const covariance = maskedCovariance(X, location, support).map((value) => value * factor);
   const precision = pseudoInverseSymmetric(covariance, p);
   return {
@@ -120,6 +137,13 @@ function correctAndReweight(X: Matrix, raw: RawMcd): MinCovDetResult {
     rawSupport: raw.support,
     correction,
   };
+}
+
+/** numpy's median: the middle value of the sorted copy, or the mean of the two middle ones. */
+function numpyMedian(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** sklearn's reweighting keeps rows whose corrected distance is below chi2(p).isf(0.025). */
@@ -149,6 +173,8 @@ export interface MCDOptions extends DetectorOptions, SeedOptions {
   seed?: Seed;
   /** Threads for FastMCD (default: the machine's cores, at most 8); any count, the same result. */
   threads?: number;
+  /** See {@link MinCovDetOptions.correction}: "consistency" (default, scikit-learn >= 1.8) or "median" (< 1.8). */
+  correction?: MCDCorrection;
 }
 
 /**
@@ -158,7 +184,8 @@ export interface MCDOptions extends DetectorOptions, SeedOptions {
  * gives the same distance for new rows (sklearn `mahalanobis`).
  *
  * Assumes inliers form one elliptical (roughly Gaussian) cloud and n > p; outliers may be up to
- * about half the rows. Constant columns are rejected (the covariance would be singular).
+ * about half the rows. Constant (or linearly dependent) columns are scored as sklearn scores them: the
+ * covariance is then singular and inverted by pinvh, so distances ignore the directions without variance.
  * Defaults: `contamination = 0.1`, `supportFraction` = sklearn's minimum, random subsets seeded
  * by `seed` (PyOD `random_state`). Complexity: see {@link minCovDet}; scoring is O(m p^2).
  *
@@ -171,6 +198,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   readonly supportFraction: number | undefined;
   readonly seed: Seed | undefined;
   readonly threads: number | undefined;
+  readonly correction: MCDCorrection;
 
   constructor(options: MCDOptions = {}) {
     super(options);
@@ -179,6 +207,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     this.seed = seedOption(options, this.constructor.name);
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
     this.threads = options.threads;
+    this.correction = checkCorrection(options.correction);
   }
 
   /** The fitted MCD estimate (location, covariance, supports, raw estimate), copied. */
@@ -217,6 +246,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
       supportFraction: this.supportFraction,
       seed: generatorFor(this.seed),
       threads: this.threads,
+      correction: this.correction,
     });
     return this.model.distances;
   }
@@ -226,18 +256,15 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
   }
 }
 
+/**
+ * Constant columns are accepted, as scikit-learn's MinCovDet accepts them (it warns that the covariance is not
+ * full rank and goes on): their log-determinant of -Infinity ends the C-steps and pinvh's pseudo-inverse gives
+ * finite distances. Only a support covariance of all zeros is refused (in correctAndReweight).
+ */
 function checkMcdInput(matrix: Matrix): Matrix {
   const { rows: n, cols: p } = matrix;
   if (n <= p) {
     throw new RangeError(`MCD needs more rows than columns: X is ${n} x ${p}`);
-  }
-  for (let j = 0; j < p; j++) {
-    const first = matrix.data[j];
-    let constant = true;
-    for (let i = 1; i < n && constant; i++) constant = matrix.data[i * p + j] === first;
-    if (constant) {
-      throw new RangeError(`MCD: column ${j} of X is constant (${first}); its covariance is singular, drop the column`);
-    }
   }
   return matrix;
 }

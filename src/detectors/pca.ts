@@ -1,7 +1,7 @@
 import { BaseDetector, type DetectorOptions } from "../core/detector";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { numpySum } from "../core/summation";
-import { checkInteger, checkNumberType } from "../core/validation";
+import { checkInteger, checkNumberType, describeValue } from "../core/validation";
 import { StandardScaler } from "../preprocessing/scalers";
 import { defaultThreadCount } from "../threads/pool";
 import { eigenRows, maskedCovariance, maskedMean } from "../linalg/covariance";
@@ -31,7 +31,17 @@ export interface PCAOptions extends DetectorOptions {
   method?: PCAMethod;
   /** Threads for the passes over the rows (default: the machine's cores, at most 8); any count, the same scores. */
   threads?: number;
+  /**
+   * The components' signs (PyOD's distance score depends on them): "largest-entry" (default, scikit-learn >= 1.5:
+   * each component's largest-magnitude entry positive) or "row-votes" (scikit-learn < 1.5's `svd_flip` on U: the
+   * training row projecting farthest on a component projects positively), which PyOD's published benchmark and
+   * ADBench ran on.
+   */
+  signs?: PCASigns;
 }
+
+/** See {@link PCAOptions.signs}. */
+export type PCASigns = "largest-entry" | "row-votes";
 
 interface PCAModel {
   readonly scaler: StandardScaler | undefined;
@@ -76,10 +86,16 @@ export class PCADetector extends BaseDetector<PCAModel> {
   readonly standardization: boolean;
   readonly method: PCAMethod;
   readonly threads: number | undefined;
+  readonly signs: PCASigns;
 
   constructor(options: PCAOptions = {}) {
     super(options);
     this.threads = options.threads === undefined ? undefined : checkInteger(options.threads, "threads");
+    const signs: unknown = options.signs ?? "largest-entry";
+    if (signs !== "largest-entry" && signs !== "row-votes") {
+      throw new RangeError(`signs must be "largest-entry" or "row-votes", got ${describeValue(signs)}`);
+    }
+    this.signs = signs;
     this.nComponents = options.nComponents;
     if (this.nComponents !== undefined) {
       checkNumberType(this.nComponents, "nComponents", "a fraction in (0, 1) or an integer >= 1");
@@ -143,7 +159,9 @@ export class PCADetector extends BaseDetector<PCAModel> {
     if (n < 2) throw new RangeError(`PCADetector needs at least 2 rows, got ${n}`);
     const threads = this.threads ?? defaultThreadCount();
     // PyOD's score from one WebAssembly copy of the rows (standardised there in place), where available.
-    const kernels = this.method === "distance" && !passesOnThreads(X, p, threads) ? denseKernels() : null;
+    // Row votes need the standardised rows here, so they take the TypeScript path.
+    const resident = this.method === "distance" && this.signs === "largest-entry" && !passesOnThreads(X, p, threads);
+    const kernels = resident ? denseKernels() : null;
     const passes = kernels?.residentRows(X.data, n, p);
     let scaler: StandardScaler | undefined;
     let data = X;
@@ -167,6 +185,7 @@ export class PCADetector extends BaseDetector<PCAModel> {
     const order = Array.from({ length: p }, (_, k) => p - 1 - k).slice(0, rank); // descending eigenvalues
     const explained = Float64Array.from(order, (k) => Math.max(values[k], 0));
     const total = numpySum(explained);
+    if (!(total > 0)) throw new RangeError(`PCADetector: every column of X is constant (${n} rows); there is no variance to explain`);
     const ratios = explained.map((value) => value / total);
     const kept = this.componentCount(ratios, rank);
     if (this.method === "reconstruction" && kept >= p) {
@@ -176,13 +195,20 @@ export class PCADetector extends BaseDetector<PCAModel> {
     for (let c = 0; c < kept; c++) {
       for (let j = 0; j < p; j++) components[c * p + j] = vectors[order[c] * p + j];
     }
-    flipLikeSklearn(components, kept, p);
+    const zero = zeroVarianceRatio(ratios, p);
+    if (this.signs === "row-votes") {
+      flipByRowVotes(components, kept, data, mean);
+      // A zero-variance component's projections are rounding noise, so its vote is noise too: it takes the
+      // largest-entry rule instead (on test/detectors-null-variance.test.ts's data, the sign of PyOD's).
+      for (let c = 0; c < kept; c++) if (ratios[c] <= zero) flipByLargestEntry(components, c, p);
+    } else {
+      for (let c = 0; c < kept; c++) flipByLargestEntry(components, c, p);
+    }
     const selected = this.nSelectedComponents ?? kept;
     if (selected > kept) {
       throw new RangeError(`nSelectedComponents (${selected}) must be at most the number of kept components (${kept})`);
     }
-    const weights = this.weighted ? ratios.slice(0, kept) : new Float64Array(kept).fill(1);
-    if (this.method === "distance") checkWeights(weights, kept - selected);
+    const weights = this.weighted ? zeroVarianceFloored(ratios.slice(0, kept), zero) : new Float64Array(kept).fill(1);
     this.model = {
       scaler,
       mean,
@@ -229,15 +255,35 @@ export class PCADetector extends BaseDetector<PCAModel> {
   }
 }
 
+/** scikit-learn >= 1.5's `svd_flip(u_based_decision=False)` for component c: its largest-magnitude entry (the first on ties) positive. */
+function flipByLargestEntry(components: Float64Array, c: number, p: number): void {
+  let largest = c * p;
+  for (let j = c * p + 1; j < (c + 1) * p; j++) if (Math.abs(components[j]) > Math.abs(components[largest])) largest = j;
+  if (components[largest] < 0) for (let j = c * p; j < (c + 1) * p; j++) components[j] = -components[j];
+}
+
 /**
- * sklearn's component signs (`svd_flip(u_based_decision=False)`, scikit-learn >= 1.5), in place on the k x p
- * rows: each component's entry of largest |value| (the first on ties) is made positive.
+ * scikit-learn < 1.5's `svd_flip(U, Vt)`: for each component, the training row whose centred projection is
+ * largest in magnitude (the first on ties, as numpy's argmax) must project positively.
  */
-function flipLikeSklearn(components: Float64Array, k: number, p: number): void {
+function flipByRowVotes(components: Float64Array, k: number, X: Matrix, mean: Float64Array): void {
+  const p = X.cols;
+  const centred = new Float64Array(p);
+  const largest = new Float64Array(k).fill(-1);
+  const negative = new Uint8Array(k);
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
+    for (let c = 0; c < k; c++) {
+      let projection = 0;
+      for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
+      if (Math.abs(projection) > largest[c]) {
+        largest[c] = Math.abs(projection);
+        negative[c] = projection < 0 ? 1 : 0;
+      }
+    }
+  }
   for (let c = 0; c < k; c++) {
-    let largest = c * p;
-    for (let j = c * p + 1; j < (c + 1) * p; j++) if (Math.abs(components[j]) > Math.abs(components[largest])) largest = j;
-    if (components[largest] < 0) for (let j = c * p; j < (c + 1) * p; j++) components[j] = -components[j];
+    if (negative[c] === 1) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j];
   }
 }
 
@@ -266,14 +312,24 @@ function reconstructionErrors(X: Matrix, model: PCAModel): Float64Array {
   return errors;
 }
 
-// A selected component with (numerically) no variance would get an unbounded weight 1 / ratio.
-function checkWeights(weights: Float64Array, first: number): void {
-  for (let c = first; c < weights.length; c++) {
-    if (!(weights[c] > 1e-12)) {
-      throw new RangeError(
-        `PCADetector: component ${c} explains no variance (ratio ${weights[c]}): X has constant or linearly dependent ` +
-          "columns, or fewer rows than columns; drop columns or lower nComponents / nSelectedComponents",
-      );
-    }
-  }
+/**
+ * The explained variance ratio at or below which a component has no variance: this eigendecomposition leaves
+ * ~eps * largest on such components, and scipy's pinvh treats eigenvalues <= p * eps * largest as zero.
+ */
+function zeroVarianceRatio(ratios: Float64Array, p: number): number {
+  return p * Number.EPSILON * ratios[0];
 }
+
+/**
+ * PyOD's weights 1 / ratio, for components along which the training data does not vary (constant or linearly
+ * dependent columns, fewer rows than columns): PyOD's published benchmark ran on scikit-learn's full SVD, whose
+ * ratio there is rounding noise of ~eps^2 * largest, so dividing by it makes those components decide every
+ * score. They get the common ratio eps^2 * largest, for the same effect without the noise. Where the SVD returns
+ * an exact 0 (a constant column), PyOD scores every row +Infinity; so it does on scikit-learn >= 1.5, whose
+ * covariance_eigh solver clips them to 0.
+ */
+function zeroVarianceFloored(ratios: Float64Array, zero: number): Float64Array {
+  const floor = Number.EPSILON * Number.EPSILON * ratios[0];
+  return ratios.map((ratio) => (ratio <= zero ? floor : ratio));
+}
+

@@ -19,3 +19,4 @@ export { confusionMatrixChart, type ConfusionMatrixChartOptions } from "./confus
 export { bandChart, type BandChartOptions } from "./band-chart";
 export { reconstructionChart, type ReconstructionChartOptions } from "./reconstruction-chart";
 export { scoreHistogram, type ScoreHistogramOptions } from "./score-histogram";
+export { heatmap, type HeatmapData, type HeatmapOptions } from "./heatmap";

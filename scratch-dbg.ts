@@ -1,0 +1,10 @@
+import { PCADetector } from "../work/wt/pyod/src/detectors/pca";
+import { readFileSync } from "node:fs";
+const r = JSON.parse(readFileSync("/work/wt/pyod/test/fixtures/detectors_null_variance.json", "utf8"));
+const drop = (rows: number[][]) => rows.map((row) => row.filter((_, k) => k !== 4));
+const pca = new PCADetector({ contamination: 0.1 }).fit(drop(r.X));
+const c = pca.components;
+console.log("last comp", Array.from(c.data.subarray(4 * 5, 25)));
+const ours = pca.score(drop(r.XNew));
+console.log(Array.from(ours).map((v, i) => [i, v.toExponential(6), r.pcaDependent.newScores[i].toExponential(6)].join(" ")).join("\n"));
+console.log(Array.from(pca.trainingScores.slice(0,3)), r.pcaDependent.trainingScores.slice(0,3));

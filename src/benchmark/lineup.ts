@@ -1,0 +1,96 @@
+/**
+ * The detectors the benchmarks run, one line each: how PyOD's benchmark.py and ADBench build each one, on
+ * anomaly-lab's detector contract. Adding a detector to both benchmarks is one entry in {@link BENCHMARK_LINEUP}.
+ */
+import type { AnyDetector } from "../core/detector";
+import { ECODDetector } from "../detectors/ecod";
+import { HBOSDetector } from "../detectors/hbos";
+import { IForestDetector } from "../detectors/iforest";
+import { KNNDetector } from "../detectors/knn";
+import { LOFDetector } from "../detectors/lof";
+import { MCDDetector } from "../detectors/mcd";
+import { OCSVMDetector } from "../detectors/ocsvm";
+import { PCADetector } from "../detectors/pca";
+import { DeepSVDDDetector } from "../nn/deep-svdd";
+import type { RandomState } from "../random/random-state";
+
+/** What a benchmark hands a detector's constructor. */
+export interface BenchmarkContext {
+  /** Which protocol builds it: PyOD's table passes `contamination`, CBLOF's 10 clusters, a shared generator. */
+  readonly protocol: "pyod" | "adbench";
+  /** PyOD: the data's outlier fraction; ADBench: PyOD's default 0.1 (it passes none). */
+  readonly contamination: number;
+  /**
+   * The protocol's generator. PyOD: the split's `RandomState(i)`, shared by every randomised detector of the
+   * iteration in column order (as benchmark.py passes `random_state=random_state`). ADBench: a fresh
+   * `RandomState(seed)` per detector (numpy's global generator after `np.random.seed(seed)`).
+   */
+  readonly random: RandomState;
+  /** An integer seed, for detectors seeded by number (the neural ones; ADBench seeds torch with it). */
+  readonly seed: number;
+}
+
+/** One detector of the benchmarks. */
+export interface LineupEntry {
+  /** Name in the result tables: PyOD's class name ("IForest", "FeatureBagging"). */
+  readonly name: string;
+  /** Its column in PyOD's published table, where it has one ("FB" for FeatureBagging). */
+  readonly pyodColumn?: string;
+  /** What makes a row anomalous for it, in a few words (notebook tables). */
+  readonly idea: string;
+  /** Whether its scores depend on random draws (compared within 0.02 of PyOD's cells, not 0.005). */
+  readonly randomised: boolean;
+  /** Trains a network (seconds to minutes a fit): left out of the default ADBench sweep in quick mode. */
+  readonly neural?: boolean;
+  /** A new, unfitted detector as the protocol builds it. */
+  readonly make: (context: BenchmarkContext) => AnyDetector;
+}
+
+/**
+ * Every detector the benchmarks can run. PyOD's table has ten columns (ABOD, CBLOF, FB, HBOS, IForest, KNN, LOF,
+ * MCD, OCSVM, PCA); ADBench's unsupervised lineup fourteen ({@link ADBENCH_UNSUPERVISED}). Detectors still
+ * missing here (ABOD, CBLOF, FeatureBagging, COPOD, LODA, COF, SOD) show as "no detector" in the results; each
+ * is one more entry, e.g.
+ * `{ name: "ABOD", pyodColumn: "ABOD", idea: "...", randomised: false, make: (c) => new ABODDetector({ contamination: c.contamination }) }`
+ * (CBLOF: `nClusters: c.protocol === "pyod" ? 10 : 8, seed: c.random`; FeatureBagging: `seed: c.random`).
+ */
+export const BENCHMARK_LINEUP: readonly LineupEntry[] = [
+  { name: "HBOS", pyodColumn: "HBOS", idea: "rare bins of per-feature histograms", randomised: false, make: (c) => new HBOSDetector({ contamination: c.contamination }) },
+  { name: "IForest", pyodColumn: "IForest", idea: "isolated by few random splits", randomised: true, make: (c) => new IForestDetector({ contamination: c.contamination, seed: c.random }) },
+  { name: "KNN", pyodColumn: "KNN", idea: "far from its 5th nearest neighbour", randomised: false, make: (c) => new KNNDetector({ contamination: c.contamination }) },
+  { name: "LOF", pyodColumn: "LOF", idea: "sparser than its 20 neighbours", randomised: false, make: (c) => new LOFDetector({ contamination: c.contamination }) },
+  { name: "MCD", pyodColumn: "MCD", idea: "robust Mahalanobis distance", randomised: true, make: (c) => new MCDDetector({ contamination: c.contamination, seed: c.random, correction: "median" }) },
+  { name: "OCSVM", pyodColumn: "OCSVM", idea: "outside an RBF one-class boundary", randomised: false, make: (c) => new OCSVMDetector({ contamination: c.contamination }) },
+  // PyOD passes random_state to PCA too; its full SVD draws nothing.
+  { name: "PCA", pyodColumn: "PCA", idea: "far along low-variance principal axes", randomised: false, make: (c) => new PCADetector({ contamination: c.contamination, signs: "row-votes" }) },
+  { name: "ECOD", idea: "in the tails of per-feature empirical CDFs", randomised: false, make: (c) => new ECODDetector({ contamination: c.contamination }) },
+  {
+    name: "DeepSVDD", idea: "far from the centre a network maps normal rows to", randomised: true, neural: true,
+    make: (c) => new DeepSVDDDetector({ contamination: c.contamination, seed: c.seed, progress: false }),
+  },
+];
+
+/** ADBench's unsupervised lineup (adbench/run.py, after dropping SOGAAL, MOGAAL, LSCP, MCD, FeatureBagging for cost). */
+export const ADBENCH_UNSUPERVISED: readonly string[] = [
+  "IForest", "OCSVM", "CBLOF", "COF", "COPOD", "ECOD", "HBOS", "KNN", "LODA", "LOF", "PCA", "SOD", "DeepSVDD", "DAGMM",
+];
+
+/**
+ * The lineup entry of a name (case-insensitive; PyOD's column names such as "FB" too); unknown names throw and
+ * list the known ones.
+ *
+ * @example lineupEntry("knn").name; // "KNN"
+ */
+export function lineupEntry(name: string): LineupEntry {
+  const wanted = name.trim().toLowerCase();
+  const entry = BENCHMARK_LINEUP.find((e) => e.name.toLowerCase() === wanted || e.pyodColumn?.toLowerCase() === wanted);
+  if (entry === undefined) {
+    throw new RangeError(`No detector "${name}" in the benchmark lineup; known: ${BENCHMARK_LINEUP.map((e) => e.name).join(", ")}`);
+  }
+  return entry;
+}
+
+/** The entry behind a column of PyOD's table, or undefined where anomaly-lab has no such detector yet. */
+export function pyodColumnEntry(column: string): LineupEntry | undefined {
+  return BENCHMARK_LINEUP.find((e) => e.pyodColumn === column);
+}
