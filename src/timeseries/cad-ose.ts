@@ -45,57 +45,132 @@ export interface CadOseSnapshot extends StreamSnapshot {
   contexts: { left: number[]; right: number[]; count: number[]; zeroLevel: number[] };
 }
 
-/** One side (left or right) of the context memory: the semi-contexts and which facts they hold. */
+/** A tuple of facts (sorted) with its CPython 2.7 hash. */
+interface FactTuple {
+  facts: number[];
+  hi: number;
+  lo: number;
+}
+
+function factTuple(facts: number[]): FactTuple {
+  const { hi, lo } = python27TupleHash(facts);
+  return { facts, hi, lo };
+}
+
+/** 53 bits of a 64-bit hash: an exact Map key for all but astronomically rare collisions, which callers check. */
+function hashKey(hi: number, lo: number): number {
+  return (hi & 0x1fffff) * 4294967296 + lo;
+}
+
+function sameFacts(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * One side (left or right) of the context memory: the semi-contexts, which facts they hold, and
+ * how many of those are in the current fact group (the "crossing"). The group changes little from
+ * one step to the next, so the counts are updated from the facts that left or joined it.
+ */
 class SemiContexts {
   readonly facts: number[][] = [];
   readonly hashHi: number[] = [];
   readonly hashLo: number[] = [];
-  /** Crossing result: how many of a semi-context's facts are in the current fact list. */
+  /** The current fact group, sorted. */
+  group: number[] = [];
+  /** Per semi-context: its facts present in `group`. */
   counts: Int32Array = new Int32Array(64);
-  private readonly byHash = new Map<string, number>();
+  /** Semi-contexts whose facts are all in `group` (in no particular order), and each one's position there (-1 if absent). */
+  readonly full: number[] = [];
+  private fullPos: Int32Array = new Int32Array(64).fill(-1);
+  private readonly byHash = new Map<number, number>();
+  /** Semi-contexts whose 53-bit key collides with an earlier one's (none on NAB). */
+  private readonly byFullHash = new Map<string, number>();
   private readonly byFact = new Map<number, number[]>();
 
   get length(): number {
     return this.facts.length;
   }
 
-  /** The semi-context keyed by the hash of `facts` (as CAD OSE keys them), created if new; [id, created]. */
-  findOrAdd(facts: readonly number[]): [number, boolean] {
-    const hash = python27TupleHash(facts);
-    const key = `${hash.hi}:${hash.lo}`;
-    const found = this.byHash.get(key);
+  /** The semi-context keyed by the hash of `tuple` (CAD OSE keys them by hash alone), created if new; [id, created]. */
+  findOrAdd(tuple: FactTuple): [number, boolean] {
+    const key = hashKey(tuple.hi, tuple.lo);
+    let found = this.byHash.get(key);
+    if (found !== undefined && this.hashHi[found] !== tuple.hi) found = this.byFullHash.get(`${tuple.hi}:${tuple.lo}`);
     if (found !== undefined) return [found, false];
     const id = this.facts.length;
-    this.byHash.set(key, id);
-    this.facts.push(facts.slice());
-    this.hashHi.push(hash.hi);
-    this.hashLo.push(hash.lo);
+    const facts = tuple.facts.slice();
+    if (!this.byHash.has(key)) this.byHash.set(key, id);
+    else this.byFullHash.set(`${tuple.hi}:${tuple.lo}`, id);
+    this.facts.push(facts);
+    this.hashHi.push(tuple.hi);
+    this.hashLo.push(tuple.lo);
     for (const fact of facts) {
       const list = this.byFact.get(fact);
       if (list === undefined) this.byFact.set(fact, [id]);
       else list.push(id);
     }
     if (id >= this.counts.length) {
-      const grown = new Int32Array(this.counts.length * 2);
-      grown.set(this.counts);
-      this.counts = grown;
+      const counts = new Int32Array(this.counts.length * 2);
+      counts.set(this.counts);
+      this.counts = counts;
+      const fullPos = new Int32Array(this.fullPos.length * 2).fill(-1);
+      fullPos.set(this.fullPos);
+      this.fullPos = fullPos;
     }
+    this.counts[id] = this.crossedFacts(id).length;
+    this.updateFull(id);
     return [id, true];
   }
 
-  /** Counts, for every semi-context, its facts present in `facts`. */
-  cross(facts: readonly number[]): void {
-    this.counts.fill(0, 0, this.facts.length);
-    for (const fact of facts) {
-      const list = this.byFact.get(fact);
-      if (list === undefined) continue;
-      for (let k = 0; k < list.length; k++) this.counts[list[k]!]!++;
+  /** Makes `next` (sorted, distinct) the fact group, updating the counts of the semi-contexts that hold a changed fact. */
+  setGroup(next: number[]): void {
+    const previous = this.group;
+    let i = 0;
+    let j = 0;
+    while (i < previous.length || j < next.length) {
+      if (j === next.length || (i < previous.length && previous[i]! < next[j]!)) this.shift(previous[i++]!, -1);
+      else if (i === previous.length || next[j]! < previous[i]!) this.shift(next[j++]!, 1);
+      else {
+        i++;
+        j++;
+      }
+    }
+    this.group = next;
+  }
+
+  private shift(fact: number, delta: number): void {
+    const list = this.byFact.get(fact);
+    if (list === undefined) return;
+    const counts = this.counts;
+    for (let k = 0; k < list.length; k++) {
+      const id = list[k]!;
+      counts[id] += delta;
+      this.updateFull(id);
     }
   }
 
-  /** The facts of semi-context `id` that are in the sorted list `present`, in order (both are sorted). */
-  crossedFacts(id: number, present: readonly number[]): number[] {
+  private updateFull(id: number): void {
+    const isFull = this.counts[id] === this.facts[id]!.length;
+    const pos = this.fullPos[id]!;
+    if (isFull && pos < 0) {
+      this.fullPos[id] = this.full.length;
+      this.full.push(id);
+    } else if (!isFull && pos >= 0) {
+      const last = this.full.pop()!;
+      if (last !== id) {
+        this.full[pos] = last;
+        this.fullPos[last] = pos;
+      }
+      this.fullPos[id] = -1;
+    }
+  }
+
+  /** The facts of semi-context `id` that are in the group, in order (both lists are sorted). */
+  crossedFacts(id: number): number[] {
     const own = this.facts[id]!;
+    const present = this.group;
     const out: number[] = [];
     let j = 0;
     for (const fact of own) {
@@ -125,14 +200,12 @@ export class CadOseStream implements DetectorStream {
   private readonly contextRight: number[] = [];
   private readonly contextCount: number[] = [];
   private readonly contextZeroLevel: number[] = [];
-  /** Left semi-contexts with at least one fact in the current left fact group, in id order. */
-  private leftCrossed: number[] = [];
-  private leftFactsGroup: number[] = [];
   /** The context created for this step's zero-level context; Python's `False` compares equal to 0. */
   private newContextId = 0;
   private steps = 0;
   private lastHighStep: number | null;
-  private readonly factsByBin = new Map<number, number[]>();
+  private readonly factsByBin = new Map<number, FactTuple>();
+  private readonly topBuffer: Int32Array;
 
   constructor(options: CadOseOptions) {
     const o: Required<CadOseOptions> = {
@@ -152,6 +225,7 @@ export class CadOseStream implements DetectorStream {
     }
     if (o.numNormValueBits > 20) throw new Error(`CadOseStream: numNormValueBits must be at most 20, got ${o.numNormValueBits}`);
     this.options = o;
+    this.topBuffer = new Int32Array(o.maxActiveNeurons);
     const maxBinValue = 2 ** o.numNormValueBits - 1;
     const range = o.maxValue - o.minValue;
     this.minValueStep = (range === 0 ? maxBinValue : range) / maxBinValue;
@@ -172,7 +246,7 @@ export class CadOseStream implements DetectorStream {
   }
 
   /** The facts of a value: bit k of its bin is fact 2k + bit (CAD OSE's getAnomalyScore). */
-  private sensorFacts(value: number): number[] {
+  private sensorFacts(value: number): FactTuple {
     const bin = Math.trunc((value - this.options.minValue) / this.minValueStep);
     let facts = this.factsByBin.get(bin);
     if (facts === undefined) {
@@ -181,22 +255,23 @@ export class CadOseStream implements DetectorStream {
       const text = (bin < 0 ? "-0b" + (-bin).toString(2) : ("0b" + bin.toString(2)).replace(/^[0b]+/, "")).padStart(this.options.numNormValueBits, "0");
       const set = new Set<number>();
       for (let k = 0; k < text.length; k++) set.add(k * 2 + (text[text.length - 1 - k] === "1" ? 1 : 0));
-      facts = [...set].sort((a, b) => a - b);
+      facts = factTuple([...set].sort((a, b) => a - b));
       if (this.factsByBin.size < 4096) this.factsByBin.set(bin, facts);
     }
     return facts;
   }
 
   /** One step of the context operator; returns (share of selected contexts active, share of new contexts). */
-  private step(sensorFacts: number[]): [number, number] {
+  private step(sensor: FactTuple): [number, number] {
+    const sensorFacts = sensor.facts;
     let newContextFlag = false;
-    let zeroLevel: [number[], number[]] | null = null;
-    if (this.leftFactsGroup.length > 0 && sensorFacts.length > 0) {
-      zeroLevel = [this.leftFactsGroup, sensorFacts];
+    let zeroLevel: [FactTuple, FactTuple] | null = null;
+    if (this.left.group.length > 0 && sensorFacts.length > 0) {
+      zeroLevel = [factTuple(this.left.group), sensor];
       newContextFlag = this.addContext(zeroLevel[0], zeroLevel[1], true);
     }
-    this.right.cross(sensorFacts);
-    const { active, selected, potential } = this.activeContexts(newContextFlag, sensorFacts);
+    this.right.setGroup(sensorFacts);
+    const { active, selected, potential } = this.activeContexts(newContextFlag);
     const selectedActive = selected > 0 ? active.length / selected : 0.0;
 
     const neurons = this.strongest(active);
@@ -204,13 +279,9 @@ export class CadOseStream implements DetectorStream {
     group.sort((a, b) => a - b);
     const uniquePotential = newContextFlag ? this.countUnique(zeroLevel, potential) : 0;
 
-    this.leftFactsGroup = group;
     let added = 0;
     for (const [l, r] of potential) if (this.addContext(l, r, false)) added++;
-    this.left.cross(group);
-    this.leftCrossed = [];
-    const counts = this.left.counts;
-    for (let id = 0; id < this.left.length; id++) if (counts[id]! > 0) this.leftCrossed.push(id);
+    this.left.setGroup(group);
 
     if (newContextFlag) added++;
     const addedNew = newContextFlag && uniquePotential > 0 ? added / uniquePotential : 0.0;
@@ -222,7 +293,7 @@ export class CadOseStream implements DetectorStream {
    * zero-level context returns whether it was new (and marks an old one zero-level); another
    * returns whether it was added.
    */
-  private addContext(leftFacts: readonly number[], rightFacts: readonly number[], zeroLevel: boolean): boolean {
+  private addContext(leftFacts: FactTuple, rightFacts: FactTuple, zeroLevel: boolean): boolean {
     const [leftId, leftCreated] = this.left.findOrAdd(leftFacts);
     if (leftCreated) this.leftContexts.push(new Python27IntDict());
     const [rightId] = this.right.findOrAdd(rightFacts);
@@ -245,41 +316,72 @@ export class CadOseStream implements DetectorStream {
    * step, those whose right part is fully present now are active (their count grows); partial
    * matches of zero-level contexts become potential new contexts when this step learnt one.
    */
-  private activeContexts(newContextFlag: boolean, sensorFacts: number[]): { active: number[]; selected: number; potential: [number[], number[]][] } {
+  private activeContexts(newContextFlag: boolean): { active: number[]; selected: number; potential: [FactTuple, FactTuple][] } {
     const active: number[] = [];
-    const potential: [number[], number[]][] = [];
+    const potential: [FactTuple, FactTuple][] = [];
     let selected = 0;
+    const left = this.left;
+    const right = this.right;
+    const rightFull = new Uint8Array(right.length);
+    for (const id of right.full) rightFull[id] = 1;
+    const counts = this.contextCount;
+    if (!newContextFlag) {
+      // Nothing to learn: only the fully present left parts matter, in any order.
+      for (const leftId of left.full) {
+        const dict = this.leftContexts[leftId]!;
+        const rightIds = dict.keys();
+        const contextIds = dict.values();
+        for (let k = 0; k < rightIds.length; k++) {
+          const contextId = contextIds[k]!;
+          if (contextId === this.newContextId) continue;
+          selected++;
+          if (rightFull[rightIds[k]!] === 1) {
+            counts[contextId]!++;
+            active.push(contextId);
+          }
+        }
+      }
+      this.newContextId = 0;
+      return { active, selected, potential };
+    }
+    // Potential contexts are numbered in the order found: walk the left parts in id order, each
+    // dict in CPython 2.7's order. (A left part created at this step holds only this step's new
+    // context, which is skipped, as CAD OSE, which has not crossed it yet, skips the part.)
     const maxLeft = this.options.maxLeftSemiContextsLength;
-    const leftCounts = this.left.counts;
-    const rightCounts = this.right.counts;
-    const leftFacts = this.left.facts;
-    const rightFacts = this.right.facts;
-    for (const leftId of this.leftCrossed) {
-      const leftCount = leftCounts[leftId]!;
-      const leftFull = leftCount === leftFacts[leftId]!.length;
+    const rightCrossed = new Map<number, FactTuple>();
+    for (let leftId = 0; leftId < left.length; leftId++) {
+      const leftCount = left.counts[leftId]!;
+      if (leftCount === 0) continue;
+      const leftFull = leftCount === left.facts[leftId]!.length;
       const dict = this.leftContexts[leftId]!;
       const rightIds = dict.keys();
       const contextIds = dict.values();
+      let leftCrossed: FactTuple | undefined;
       for (let k = 0; k < rightIds.length; k++) {
         const contextId = contextIds[k]!;
         if (contextId === this.newContextId) continue;
         const rightId = rightIds[k]!;
-        const rightCount = rightCounts[rightId]!;
+        const rightCount = right.counts[rightId]!;
         let learn = false;
         if (leftFull) {
           selected++;
           if (rightCount > 0) {
-            if (rightCount === rightFacts[rightId]!.length) {
-              this.contextCount[contextId]!++;
+            if (rightFull[rightId] === 1) {
+              counts[contextId]!++;
               active.push(contextId);
             } else {
-              learn = this.contextZeroLevel[contextId] === 1 && newContextFlag && leftCount <= maxLeft;
+              learn = this.contextZeroLevel[contextId] === 1 && leftCount <= maxLeft;
             }
           }
         } else {
-          learn = this.contextZeroLevel[contextId] === 1 && newContextFlag && rightCount > 0 && leftCount <= maxLeft;
+          learn = this.contextZeroLevel[contextId] === 1 && rightCount > 0 && leftCount <= maxLeft;
         }
-        if (learn) potential.push([this.left.crossedFacts(leftId, this.leftFactsGroup), this.right.crossedFacts(rightId, sensorFacts)]);
+        if (learn) {
+          leftCrossed ??= factTuple(left.crossedFacts(leftId));
+          let r = rightCrossed.get(rightId);
+          if (r === undefined) rightCrossed.set(rightId, (r = factTuple(right.crossedFacts(rightId))));
+          potential.push([leftCrossed, r]);
+        }
       }
     }
     this.newContextId = 0;
@@ -289,15 +391,28 @@ export class CadOseStream implements DetectorStream {
   /** The `maxActiveNeurons` active contexts with the highest (count, left hash, right hash), by id. */
   private strongest(active: number[]): number[] {
     const k = this.options.maxActiveNeurons;
-    const top: number[] = []; // ascending by key
+    const top = this.topBuffer; // ascending by key
+    let size = 0;
     for (const id of active) {
-      if (top.length === k && this.compareContexts(id, top[0]!) < 0) continue;
-      let pos = top.length;
-      while (pos > 0 && this.compareContexts(id, top[pos - 1]!) < 0) pos--;
-      top.splice(pos, 0, id);
-      if (top.length > k) top.shift();
+      if (size === k && this.compareContexts(id, top[0]!) < 0) continue;
+      let pos = size;
+      if (size === k) {
+        // drop the smallest, then insert
+        pos = 0;
+        while (pos + 1 < k && this.compareContexts(id, top[pos + 1]!) > 0) {
+          top[pos] = top[pos + 1]!;
+          pos++;
+        }
+      } else {
+        while (pos > 0 && this.compareContexts(id, top[pos - 1]!) < 0) {
+          top[pos] = top[pos - 1]!;
+          pos--;
+        }
+        size++;
+      }
+      top[pos] = id;
     }
-    return top.sort((a, b) => a - b);
+    return Array.from(top.subarray(0, size)).sort((a, b) => a - b);
   }
 
   private compareContexts(a: number, b: number): number {
@@ -313,11 +428,23 @@ export class CadOseStream implements DetectorStream {
   }
 
   /** Distinct (left facts, right facts) pairs among this step's zero-level context and the potential ones. */
-  private countUnique(zeroLevel: [number[], number[]] | null, potential: [number[], number[]][]): number {
-    const seen = new Set<string>();
-    if (zeroLevel !== null) seen.add(`${zeroLevel[0].join(",")}|${zeroLevel[1].join(",")}`);
-    for (const [l, r] of potential) seen.add(`${l.join(",")}|${r.join(",")}`);
-    return seen.size;
+  private countUnique(zeroLevel: [FactTuple, FactTuple] | null, potential: [FactTuple, FactTuple][]): number {
+    const buckets = new Map<number, [FactTuple, FactTuple][]>();
+    let unique = 0;
+    const add = (pair: [FactTuple, FactTuple]): void => {
+      const key = hashKey(pair[0].hi ^ pair[1].hi, (pair[0].lo ^ Math.imul(pair[1].lo, 0x9e3779b1)) >>> 0);
+      const bucket = buckets.get(key);
+      if (bucket === undefined) {
+        buckets.set(key, [pair]);
+        unique++;
+      } else if (!bucket.some(([l, r]) => (l === pair[0] || sameFacts(l.facts, pair[0].facts)) && (r === pair[1] || sameFacts(r.facts, pair[1].facts)))) {
+        bucket.push(pair);
+        unique++;
+      }
+    };
+    if (zeroLevel !== null) add(zeroLevel);
+    for (const pair of potential) add(pair);
+    return unique;
   }
 
   snapshot(): CadOseSnapshot {
@@ -327,7 +454,7 @@ export class CadOseStream implements DetectorStream {
       options: { ...this.options },
       steps: this.steps,
       lastHighStep: this.lastHighStep,
-      leftFactsGroup: this.leftFactsGroup.slice(),
+      leftFactsGroup: this.left.group.slice(),
       leftSemiContexts: this.left.facts.map((f) => f.slice()),
       rightSemiContexts: this.right.facts.map((f) => f.slice()),
       contexts: { left: this.contextLeft.slice(), right: this.contextRight.slice(), count: this.contextCount.slice(), zeroLevel: this.contextZeroLevel.slice() },
@@ -353,7 +480,7 @@ export class CadOseStream implements DetectorStream {
       const target = side === "leftSemiContexts" ? stream.left : stream.right;
       s[side].forEach((facts, k) => {
         if (!Array.isArray(facts) || facts.some((f) => !Number.isInteger(f) || f < 0)) bad(`${side}[${k}] must be a list of non-negative integers`);
-        const [id, created] = target.findOrAdd(facts);
+        const [id, created] = target.findOrAdd(factTuple(facts));
         if (!created || id !== k) bad(`${side}[${k}] repeats an earlier semi-context`);
         if (side === "leftSemiContexts") stream.leftContexts.push(new Python27IntDict());
       });
@@ -371,10 +498,11 @@ export class CadOseStream implements DetectorStream {
       stream.contextCount.push(c.count[id]!);
       stream.contextZeroLevel.push(c.zeroLevel[id] ? 1 : 0);
     }
-    if (!Array.isArray(s.leftFactsGroup)) bad("leftFactsGroup must be an array");
-    stream.leftFactsGroup = s.leftFactsGroup.slice();
-    stream.left.cross(stream.leftFactsGroup);
-    for (let id = 0; id < stream.left.length; id++) if (stream.left.counts[id]! > 0) stream.leftCrossed.push(id);
+    const group = s.leftFactsGroup;
+    if (!Array.isArray(group) || group.some((f, k) => !Number.isInteger(f) || f < 0 || (k > 0 && f <= group[k - 1]!))) {
+      bad("leftFactsGroup must be an increasing list of non-negative integers");
+    }
+    stream.left.setGroup(group.slice());
     return stream;
   }
 }
