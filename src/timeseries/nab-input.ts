@@ -2,9 +2,9 @@
 // whose C parser converted text to doubles with `xstrtod` until pandas 1.2 (2020) — an algorithm
 // that is not correctly rounded (it accumulates the digits in a double, then divides by powers of
 // ten). On the corpus it differs from the correctly rounded value in 11,700 of 365,558 rows, by
-// one or two units in the last place; once (ec2_request_latency_system_failure, row 2611) that moves a
-// value across one of CAD OSE's bin boundaries. Reproducing a 2016 run bit for bit needs the same
-// values.
+// one or two units in the last place; once that moves a value across one of CAD OSE's bin
+// boundaries (ec2_request_latency_system_failure: its maximum, 99.24799999999999, reads as 99.248,
+// and lands in bin 6, not 7). Reproducing a 2016 run bit for bit needs the same values.
 import * as fs from "node:fs";
 import { fetchDatasetFile, FetchOptions } from "../data/fetch";
 import { forEachRecord } from "../data/text-table";
@@ -15,7 +15,7 @@ const DIGIT_0 = 48;
  * pandas' legacy `xstrtod` (pandas/src/parser/tokenizer.c before 1.2, `float_precision=None`):
  * digits accumulated as number·10 + d, then scaled by 10^|exponent| through repeated squaring.
  *
- * @example pandasLegacyFloat("44.688"); // 44.687999999999995, not 44.688
+ * @example pandasLegacyFloat("99.24799999999999"); // 99.248
  */
 export function pandasLegacyFloat(text: string): number {
   let p = 0;
@@ -65,7 +65,7 @@ export function pandasLegacyFloat(text: string): number {
  * A NAB corpus file's value column as NAB's 2016 runs read it (pandas' legacy parser), for
  * reproducing their published output exactly. Rows in file order.
  *
- * @example (await nabValuesAsPandas2016Read("realKnownCause/ec2_request_latency_system_failure.csv"))[2611];
+ * @example (await nabValuesAsPandas2016Read("realKnownCause/ec2_request_latency_system_failure.csv"))[3395]; // 99.248
  */
 export async function nabValuesAsPandas2016Read(key: string, options: FetchOptions = {}): Promise<Float64Array> {
   const file = await fetchDatasetFile("nab", `data/${key.endsWith(".csv") ? key : `${key}.csv`}`, options);
