@@ -9,7 +9,7 @@ import { after, describe as suite, test } from "node:test";
 import { FetchOptions } from "../src/data/fetch";
 import { loadNabCorpusSeries, loadNabPublishedScores } from "../src/data/nab-corpus";
 import { CadOseStream, ContextOseDetector } from "../src/timeseries/cad-ose";
-import { nabValuesAsPandas2016Read, pandasLegacyFloat } from "../src/timeseries/nab-input";
+import { nabValuesAsNabReadThem, pandasLegacyFloat } from "../src/timeseries/nab-input";
 import { Python27IntDict, python27TupleHash } from "../src/timeseries/python27";
 import { streamScores } from "../src/timeseries/stream";
 import { restoreStream } from "../src/timeseries/stream-registry";
@@ -28,9 +28,9 @@ function differingRows(ours: Float64Array, published: Float64Array): number[] {
   return rows;
 }
 
-async function cadOseScores(key: string, values: "pandas-2016" | "correctly rounded"): Promise<{ ours: Float64Array; published: Float64Array }> {
+async function cadOseScores(key: string, values: "as NAB read them" | "correctly rounded"): Promise<{ ours: Float64Array; published: Float64Array }> {
   const series = await loadNabCorpusSeries(key, options);
-  const input = values === "pandas-2016" ? await nabValuesAsPandas2016Read(key, options) : series.values;
+  const input = values === "as NAB read them" ? await nabValuesAsNabReadThem(key, options) : series.values;
   const ours = streamScores(new ContextOseDetector(), input, series.timestamps);
   return { ours, published: (await loadNabPublishedScores("contextOSE", key, options)).scores };
 }
@@ -49,16 +49,16 @@ suite("CAD OSE reproduces NAB's published contextOSE output", () => {
     });
   }
 
-  test("ec2_request_latency_system_failure: every row equals the published output when values are read as NAB's pandas read them", async () => {
+  test("ec2_request_latency_system_failure: every row equals the published output when values are read as NAB's pandas 0.23 read them", async () => {
     const key = "realKnownCause/ec2_request_latency_system_failure.csv";
-    const { ours, published } = await cadOseScores(key, "pandas-2016");
+    const { ours, published } = await cadOseScores(key, "as NAB read them");
     assert.deepEqual(differingRows(ours, published), []);
   });
 
   test("ec2_request_latency_system_failure: correctly rounded, its maximum (row 3395) falls in bin 7 instead of 6, and rows after it differ", async () => {
     const key = "realKnownCause/ec2_request_latency_system_failure.csv";
     const series = await loadNabCorpusSeries(key, options);
-    const legacy = await nabValuesAsPandas2016Read(key, options);
+    const legacy = await nabValuesAsNabReadThem(key, options);
     // CAD OSE bins over [min, max] in 7 steps: (max - min) / ((max - min) / 7) is 7.000000000000001
     // for the correctly rounded maximum, 6.999999999999999 for pandas' reading (one unit higher).
     const bins = (v: ArrayLike<number>): number[] => {

@@ -1,10 +1,12 @@
 // Restores any saved stream from its snapshot alone: the snapshot names its detector (`kind`).
 // A service can then keep one JSON document per monitored series and resume after a restart.
+import { ArtimeStream } from "./artime/artime";
 import { CadOseStream } from "./cad-ose";
 import { DetectorStream, StreamSnapshot } from "./stream";
 
 const RESTORERS: Record<string, (snapshot: StreamSnapshot) => DetectorStream> = {
   "cad-ose": (s) => CadOseStream.restore(s),
+  artime: (s) => ArtimeStream.restore(s),
 };
 
 /**
