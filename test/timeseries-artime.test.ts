@@ -70,7 +70,7 @@ suite("Julia numerics", () => {
   test("Base.sum adds left to right up to 1024 terms, then in pairwise halves", () => {
     const x: number[] = [1e16, 1, 1, -1e16];
     assert.equal(juliaSum(x), ((1e16 + 1) + 1) - 1e16);
-    const long = Array.from({ length: 2000 }, (_, k) => (k % 3 === 0 ? 1e16 : 1));
+    const long = Array.from({ length: 2000 }, (_, k): number => (k % 3 === 0 ? 1e16 : 1));
     const halves = (a: number, b: number): number => {
       if (b - a <= 1024) return long.slice(a, b).reduce((s, v) => s + v);
       const mid = a + ((b - a - 1) >> 1) + 1;
