@@ -2,11 +2,15 @@
 // A service can then keep one JSON document per monitored series and resume after a restart.
 import { ArtimeStream } from "./artime/artime";
 import { CadOseStream } from "./cad-ose";
+import { LikelihoodStream } from "./anomaly-likelihood";
+import { RandomCutForestStream } from "./rcf";
 import { DetectorStream, StreamSnapshot } from "./stream";
 
 const RESTORERS: Record<string, (snapshot: StreamSnapshot) => DetectorStream> = {
   "cad-ose": (s) => CadOseStream.restore(s),
   artime: (s) => ArtimeStream.restore(s),
+  "random-cut-forest": (s) => RandomCutForestStream.restore(s),
+  "anomaly-likelihood": (s) => LikelihoodStream.restore(s, restoreStream),
 };
 
 /**
