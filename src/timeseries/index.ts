@@ -39,6 +39,8 @@ export type { AnomalyLikelihoodOptions, AnomalyLikelihoodState, LikelihoodDetect
 export { RandomCutForestDetector, RandomCutForestStream } from "./rcf";
 export type { RandomCutForestOptions, RandomCutForestSnapshot } from "./rcf";
 export { nabResultsRoundTrip, nabValuesAsNabReadThem, pandasLegacyFloat } from "./nab-input";
-export { nabLeaderEntries } from "./nab-leaders";
+export { anomalyLabNabDetector, nabLeaderEntries } from "./nab-leaders";
+export { AgreementDetector, AgreementStream } from "./agreement";
+export type { AgreementOptions } from "./agreement";
 export { nabResultsCsv, nabResultsPath, nabTimestamp } from "./nab-results";
 export { Python27IntDict, python27TupleHash } from "./python27";

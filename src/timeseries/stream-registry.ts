@@ -1,6 +1,7 @@
 // Restores any saved stream from its snapshot alone: the snapshot names its detector (`kind`).
 // A service can then keep one JSON document per monitored series and resume after a restart.
 import { ArtimeStream } from "./artime/artime";
+import { AgreementStream } from "./agreement";
 import { CadOseStream } from "./cad-ose";
 import { LikelihoodStream } from "./anomaly-likelihood";
 import { RandomCutForestStream } from "./rcf";
@@ -11,6 +12,7 @@ const RESTORERS: Record<string, (snapshot: StreamSnapshot) => DetectorStream> = 
   artime: (s) => ArtimeStream.restore(s),
   "random-cut-forest": (s) => RandomCutForestStream.restore(s),
   "anomaly-likelihood": (s) => LikelihoodStream.restore(s, restoreStream),
+  agreement: (s) => AgreementStream.restore(s, restoreStream),
 };
 
 /**
