@@ -7,8 +7,8 @@
 // - CAD OSE on ec2_request_latency_system_failure: the maximum, 99.24799999999999, reads as
 //   99.248 and lands in bin 6, not 7, which changes the scores after it;
 // - ARTime's scores were written and re-read this way three times as NAB scored them (every one of
-//   its 423 non-zero published scores equals three rounds of repr + legacy parse of ours, no other
-//   count fits them all): 0.388543 is 0.38854299999999997 in the published file.
+//   its 423 non-zero published scores equals three rounds of repr + legacy parse of ours; one, two or
+//   four rounds do not fit them all): 0.388543 is 0.38854299999999997 in the published file.
 // Reproducing a published run bit for bit needs the same numbers.
 import * as fs from "node:fs";
 import { fetchDatasetFile, FetchOptions } from "../data/fetch";
