@@ -307,21 +307,20 @@ export class RandomCutForestStream implements DetectorStream {
     for (let k = 0; k < this.trees.length; k++) {
       const tree = this.trees[k]!;
       const sample = this.samples[k]!;
+      // The depth score needs no insertion, so a shingle the reservoir drops never enters the tree;
+      // the displacement is measured on the inserted leaf.
+      let leaf: RcfNode | null = null;
       if (o.score === "depth") total += tree.depthScore(point);
-      const leaf = tree.insert(point);
-      if (o.score === "displacement") total += tree.codisp(leaf);
+      else total += tree.codisp((leaf = tree.insert(point)));
       if (sample.length < o.sampleSize) {
-        sample.push({ index, point, leaf });
-      } else {
+        sample.push({ index, point, leaf: leaf ?? tree.insert(point) });
+      } else if (tree.random.next() * this.seen < o.sampleSize) {
         // reservoir: keep the new shingle with probability sampleSize / seen, in place of a random one
-        const u = tree.random.next();
-        if (u * this.seen < o.sampleSize) {
-          const slot = Math.floor(tree.random.next() * o.sampleSize);
-          tree.remove(sample[slot]!.leaf);
-          sample[slot] = { index, point, leaf };
-        } else {
-          tree.remove(leaf);
-        }
+        const slot = Math.floor(tree.random.next() * o.sampleSize);
+        tree.remove(sample[slot]!.leaf);
+        sample[slot] = { index, point, leaf: leaf ?? tree.insert(point) };
+      } else if (leaf !== null) {
+        tree.remove(leaf);
       }
     }
     // depth scores lie in [0, log2(sample + 1)], displacements in [0, sample)
