@@ -42,7 +42,14 @@ export class AgreementStream implements DetectorStream {
   }
 
   snapshot(): StreamSnapshot {
-    return { kind: SNAPSHOT_KIND, version: SNAPSHOT_VERSION, options: { ...this.options }, primary: this.primary.snapshot(), confirm: this.confirm.snapshot(), recent: this.recent.toArray() };
+    return {
+      kind: SNAPSHOT_KIND,
+      version: SNAPSHOT_VERSION,
+      options: { ...this.options },
+      primary: this.primary.snapshot(),
+      confirm: this.confirm.snapshot(),
+      recent: this.recent.toArray(),
+    };
   }
 
   /** Restores the ensemble; `restoreInner` rebuilds each inner stream (e.g. restoreStream). */
@@ -50,7 +57,9 @@ export class AgreementStream implements DetectorStream {
     checkSnapshot(snapshot, SNAPSHOT_KIND, SNAPSHOT_VERSION);
     const s = snapshot as StreamSnapshot & { options: Required<AgreementOptions>; primary: StreamSnapshot; confirm: StreamSnapshot; recent: number[] };
     const stream = new AgreementStream(restoreInner(s.primary, "primary"), restoreInner(s.confirm, "confirm"), checkOptions(s.options));
-    if (!Array.isArray(s.recent) || s.recent.length > s.options.window) throw new Error(`AgreementStream.restore: recent must hold at most ${s.options.window} scores`);
+    if (!Array.isArray(s.recent) || s.recent.length > s.options.window) {
+      throw new Error(`AgreementStream.restore: recent must hold at most ${s.options.window} scores`);
+    }
     for (const x of s.recent) stream.recent.push(x);
     return stream;
   }

@@ -108,8 +108,12 @@ export class AnomalyLikelihood {
       const min = key === "learningPeriod" || key === "estimationSamples" ? 0 : 1;
       if (!Number.isInteger(value) || value < min) throw new Error(`AnomalyLikelihood: option ${key} must be an integer >= ${min}, got ${value}`);
     }
-    if (o.learningPeriod + o.estimationSamples < 1) throw new Error("AnomalyLikelihood: learningPeriod + estimationSamples must be at least 1 (the first fit needs a score)");
-    if (o.historicWindowSize < o.estimationSamples) throw new Error(`AnomalyLikelihood: estimationSamples (${o.estimationSamples}) exceeds historicWindowSize (${o.historicWindowSize})`);
+    if (o.learningPeriod + o.estimationSamples < 1) {
+      throw new Error("AnomalyLikelihood: learningPeriod + estimationSamples must be at least 1 (the first fit needs a score)");
+    }
+    if (o.historicWindowSize < o.estimationSamples) {
+      throw new Error(`AnomalyLikelihood: estimationSamples (${o.estimationSamples}) exceeds historicWindowSize (${o.historicWindowSize})`);
+    }
     this.options = o;
     this.average = new MovingAverage(o.averagingWindow);
   }
@@ -179,7 +183,9 @@ export class AnomalyLikelihood {
 
   static fromState(state: AnomalyLikelihoodState): AnomalyLikelihood {
     const out = new AnomalyLikelihood(state.options);
-    if (!Number.isInteger(state.iteration) || state.iteration < 0) throw new Error(`AnomalyLikelihood.fromState: iteration must be a non-negative integer, got ${state.iteration}`);
+    if (!Number.isInteger(state.iteration) || state.iteration < 0) {
+      throw new Error(`AnomalyLikelihood.fromState: iteration must be a non-negative integer, got ${state.iteration}`);
+    }
     if (state.historyValues.length !== state.historyScores.length) throw new Error("AnomalyLikelihood.fromState: historyValues and historyScores differ in length");
     out.iteration = state.iteration;
     out.historyValues = state.historyValues.slice();
@@ -245,7 +251,13 @@ export class LikelihoodStream implements DetectorStream {
   /** Restores a likelihood stream; `restoreInner` rebuilds the wrapped detector's stream (e.g. restoreStream). */
   static restore(snapshot: StreamSnapshot, restoreInner: (inner: StreamSnapshot) => DetectorStream): LikelihoodStream {
     checkSnapshot(snapshot, SNAPSHOT_KIND, SNAPSHOT_VERSION);
-    const s = snapshot as StreamSnapshot & { inner: StreamSnapshot; likelihood: AnomalyLikelihoodState; spatialTolerance: number | null; min: number | null; max: number | null };
+    const s = snapshot as StreamSnapshot & {
+      inner: StreamSnapshot;
+      likelihood: AnomalyLikelihoodState;
+      spatialTolerance: number | null;
+      min: number | null;
+      max: number | null;
+    };
     const stream = new LikelihoodStream(restoreInner(s.inner), AnomalyLikelihood.fromState(s.likelihood), s.spatialTolerance);
     stream.min = s.min ?? Infinity;
     stream.max = s.max ?? -Infinity;

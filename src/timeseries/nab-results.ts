@@ -16,7 +16,9 @@ export function nabTimestamp(ms: number): string {
  */
 export function nabResultsCsv(series: Pick<NabCorpusSeries, "key" | "timestamps" | "values" | "windows">, scores: ArrayLike<number>): string {
   const n = series.timestamps.length;
-  if (scores.length !== n || series.values.length !== n) throw new Error(`nabResultsCsv: ${series.key} has ${n} timestamps, ${series.values.length} values and ${scores.length} scores`);
+  if (scores.length !== n || series.values.length !== n) {
+    throw new Error(`nabResultsCsv: ${series.key} has ${n} timestamps, ${series.values.length} values and ${scores.length} scores`);
+  }
   const lines = ["timestamp,value,anomaly_score,label"];
   for (let i = 0; i < n; i++) {
     const t = series.timestamps[i]!;

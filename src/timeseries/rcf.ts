@@ -283,7 +283,9 @@ export class RandomCutForestStream implements DetectorStream {
 
   constructor(options: RandomCutForestOptions = {}) {
     const o: Required<RandomCutForestOptions> = { trees: 100, sampleSize: 256, shingleSize: 1, seed: 25, score: "depth", ...options };
-    if (o.score !== "depth" && o.score !== "displacement") throw new Error(`RandomCutForestStream: option score must be "depth" or "displacement", got ${String(o.score)}`);
+    if (o.score !== "depth" && o.score !== "displacement") {
+      throw new Error(`RandomCutForestStream: option score must be "depth" or "displacement", got ${String(o.score)}`);
+    }
     for (const key of ["trees", "sampleSize", "shingleSize"] as const) {
       if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`RandomCutForestStream: option ${key} must be a positive integer, got ${o[key]}`);
     }
@@ -376,7 +378,8 @@ export class RandomCutForestStream implements DetectorStream {
           return leaf;
         }
         const [dim, cut, l, r] = e;
-        const node: RcfNode = { parent, n: 0, min: new Float64Array(o.shingleSize), max: new Float64Array(o.shingleSize), dim, cut, left: null, right: null, point: null };
+        const box = (): Float64Array => new Float64Array(o.shingleSize);
+        const node: RcfNode = { parent, n: 0, min: box(), max: box(), dim, cut, left: null, right: null, point: null };
         node.left = decode(l, node);
         node.right = decode(r, node);
         return node;

@@ -93,7 +93,9 @@ export class ArtimeStream implements DetectorStream {
       if (!Number.isFinite(summary[key])) throw new Error(`ArtimeStream: summary.${key} must be a finite number, got ${summary[key]}`);
     }
     if (summary.max < summary.min) throw new Error(`ArtimeStream: summary.max (${summary.max}) is below summary.min (${summary.min})`);
-    if (!Number.isInteger(o.window) || o.window < 2 || (o.window & (o.window - 1)) !== 0) throw new Error(`ArtimeStream: window must be a power of two >= 2, got ${o.window}`);
+    if (!Number.isInteger(o.window) || o.window < 2 || (o.window & (o.window - 1)) !== 0) {
+      throw new Error(`ArtimeStream: window must be a power of two >= 2, got ${o.window}`);
+    }
     for (const key of ["windowsPerProbation", "levels"] as const) {
       if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`ArtimeStream: option ${key} must be a positive integer, got ${o[key]}`);
     }
@@ -106,7 +108,10 @@ export class ArtimeStream implements DetectorStream {
     this.sstep = Math.max(1, Math.floor(this.probationaryPeriod / (o.window * o.windowsPerProbation)));
     this.trendWindow = Math.floor(this.probationaryPeriod / this.sstep);
     if (this.trendWindow < 2 * o.window) {
-      throw new Error(`ArtimeStream: a series of ${summary.length} points gives a probationary period of ${this.probationaryPeriod}, too short to learn from (needs ${2 * o.window} downsampled points)`);
+      throw new Error(
+        `ArtimeStream: a series of ${summary.length} points gives a probationary period of ${this.probationaryPeriod}, ` +
+          `too short to learn from (needs ${2 * o.window} downsampled points)`,
+      );
     }
     this.maskRhoAfterAnomaly = Math.round(o.window * 1.5); // an Int field in ARTime
     this.dwtOut = new Float64Array(o.window);
@@ -353,7 +358,9 @@ export class ArtimeStream implements DetectorStream {
       if (Array.isArray(fresh[key]) !== Array.isArray(state[key])) throw new Error(`ArtimeStream.restore: state.${key} has the wrong type`);
     }
     for (const key of ["simDiffWindow", "simWindow", "dsWindow", "medbin", "fWindow"] as const) {
-      if (state[key].length !== fresh[key].length) throw new Error(`ArtimeStream.restore: state.${key} has ${state[key].length} entries, expected ${fresh[key].length}`);
+      if (state[key].length !== fresh[key].length) {
+        throw new Error(`ArtimeStream.restore: state.${key} has ${state[key].length} entries, expected ${fresh[key].length}`);
+      }
     }
     stream.s = JSON.parse(JSON.stringify(state)) as ArtimeState;
     stream.art = s.art === null ? null : Dvfa.fromState(s.art);
