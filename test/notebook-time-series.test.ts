@@ -54,3 +54,12 @@ test("the published twitterADVec scores are reproduced; charts are rendered", ()
 test("the executed notebook and its HTML report are under 1 MB each", () => {
   assertLightReports(reports, NAME);
 });
+
+test("the reproduced leaders equal NAB's published outputs row for row; a restored stream continues identically", () => {
+  assert.match(stdout, /CAD OSE: 0 of \d+ rows differ from the published contextOSE output/);
+  assert.match(stdout, /ARTime: 0 of \d+ rows differ from the published ARTime output/);
+  assert.match(stdout, /restored stream continues identically: true/);
+  const m = /: ARTime (\d+) alarms \((\d+) outside the windows\), ours (\d+) \((\d+) outside\)/.exec(stdout);
+  assert.ok(m, stdout);
+  assert.ok(Number(m[4]) < Number(m[2]), m[0]);
+});

@@ -30,3 +30,16 @@ function erfcLarge(x: number): number {
   for (let n = 60; n >= 1; n--) fraction = x + n / 2 / fraction;
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / fraction;
 }
+
+/**
+ * The complementary error function erfc(x) = 1 − erf(x), keeping its relative precision in the
+ * upper tail (x >= 2.5: the continued fraction, not 1 − erf).
+ *
+ * @example erfc(5); // 1.537459794428035e-12
+ */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x < 0) return 2 - erfc(-x);
+  if (x === Infinity) return 0;
+  return x < 2.5 ? 1 - erf(x) : erfcLarge(x);
+}

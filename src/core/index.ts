@@ -15,7 +15,7 @@ export {
   type ToMatrixOptions,
 } from "./matrix";
 export { AsyncBaseDetector, BaseDetector, DetectorCore, type AnyDetector, type AsyncDetector, type Detector, type FittedDetector, type FitOptions, type DetectorOptions, type PredictOptions, type PredictProbaOptions } from "./detector";
-export { erf } from "./erf";
+export { erf, erfc } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";
 export { encodeLabels, toSklearnOutlierLabels, type ClassLabel, type EncodedLabels, type LabelInput } from "./labels";

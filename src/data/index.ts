@@ -31,6 +31,7 @@ export {
   loadNabScoreboard,
   loadNabThresholds,
   NAB_CATEGORIES,
+  NAB_PUBLISHED_LEADER_RESULTS,
   NAB_PUBLISHED_RESULTS,
   nabCorpusKeys,
 } from "./nab-corpus";

@@ -41,7 +41,9 @@ export interface NabCorpusSeries {
 
 /** The published NAB results files our scorer is checked against. */
 export const NAB_PUBLISHED_RESULTS = ["null", "windowedGaussian", "twitterADVec"] as const;
-export type NabPublishedDetector = (typeof NAB_PUBLISHED_RESULTS)[number];
+/** The published raw output of the two leading streaming detectors, the references of our reimplementations. */
+export const NAB_PUBLISHED_LEADER_RESULTS = ["ARTime", "contextOSE"] as const;
+export type NabPublishedDetector = (typeof NAB_PUBLISHED_RESULTS)[number] | (typeof NAB_PUBLISHED_LEADER_RESULTS)[number];
 
 /**
  * The 58 NAB corpus keys ("category/name.csv"), sorted, from the dataset registry.
@@ -124,8 +126,9 @@ export async function loadNabPublishedScores(
   key: string,
   options: FetchOptions = {},
 ): Promise<{ timestamps: Float64Array; scores: Float64Array; rowScores: Record<string, Float64Array> }> {
-  if (!(NAB_PUBLISHED_RESULTS as readonly string[]).includes(detector)) {
-    throw new Error(`loadNabPublishedScores: no published results for "${detector}" (available: ${NAB_PUBLISHED_RESULTS.join(", ")})`);
+  const available: readonly string[] = [...NAB_PUBLISHED_RESULTS, ...NAB_PUBLISHED_LEADER_RESULTS];
+  if (!available.includes(detector)) {
+    throw new Error(`loadNabPublishedScores: no published results for "${detector}" (available: ${available.join(", ")})`);
   }
   const [category, file] = key.split("/") as [string, string | undefined];
   if (file === undefined) throw new Error(`loadNabPublishedScores: key "${key}" must look like "realKnownCause/nyc_taxi.csv"`);

@@ -1,0 +1,531 @@
+// CAD OSE: Smirnov's Contextual Anomaly Detector, open-source edition (2016), as NAB runs it
+// (nab/detectors/context_ose: contextOSE, 69.9 on NAB's standard profile). Reimplemented from the
+// algorithm's description in NAB's Python source, to give the published output bit for bit:
+// every value becomes a few "facts" (bits of its 3-bit bin); the detector remembers contexts —
+// (left set of facts, right set of facts) pairs seen in consecutive steps — and its anomaly score
+// is how few of the contexts it expected came true, plus how many new contexts it had to learn.
+// The published run was made with CPython 2.7, whose tuple hash and dict order the algorithm
+// depends on (see python27.ts).
+import { nabProbationLength } from "./nab-scorer";
+import { compareInt64, Python27IntDict, python27TupleHash } from "./python27";
+import { checkPoint, checkSnapshot, DetectorStream, SeriesSummary, StreamingDetector, StreamSnapshot } from "./stream";
+
+/** CAD OSE's parameters (defaults are NAB's). */
+export interface CadOseOptions {
+  /** Lowest value expected (NAB: the file's minimum); values are binned over [minValue, maxValue]. */
+  minValue: number;
+  /** Highest value expected (NAB: the file's maximum). */
+  maxValue: number;
+  /** Points after an alarm-level score during which scores are reported as 0 (NAB: probation / 5). */
+  restPeriod: number;
+  /** A raw score at or above this starts a rest period (default 0.75). */
+  baseThreshold?: number;
+  /** Longest left semi-context that may combine into new contexts (default 7). */
+  maxLeftSemiContextsLength?: number;
+  /** Active contexts fed back as facts at the next step (default 15). */
+  maxActiveNeurons?: number;
+  /** Bits of the binned value (default 3: 8 bins). */
+  numNormValueBits?: number;
+}
+
+const NEURON_FACT_BASE = 2 ** 31;
+const SNAPSHOT_KIND = "cad-ose";
+const SNAPSHOT_VERSION = 1;
+
+/** CAD OSE's whole state as plain JSON data. */
+export interface CadOseSnapshot extends StreamSnapshot {
+  options: Required<CadOseOptions>;
+  /** Points seen, and the last point (1-based; 0 = the initial history entry) whose raw score reached baseThreshold. */
+  steps: number;
+  lastHighStep: number | null;
+  leftFactsGroup: number[];
+  leftSemiContexts: number[][];
+  rightSemiContexts: number[][];
+  /** Per context: left semi-context, right semi-context, activation count, zero-level flag (0/1). */
+  contexts: { left: number[]; right: number[]; count: number[]; zeroLevel: number[] };
+}
+
+/** A tuple of facts (sorted) with its CPython 2.7 hash. */
+interface FactTuple {
+  facts: number[];
+  hi: number;
+  lo: number;
+}
+
+function factTuple(facts: number[]): FactTuple {
+  const { hi, lo } = python27TupleHash(facts);
+  return { facts, hi, lo };
+}
+
+/** 53 bits of a 64-bit hash: an exact Map key for all but astronomically rare collisions, which callers check. */
+function hashKey(hi: number, lo: number): number {
+  return (hi & 0x1fffff) * 4294967296 + lo;
+}
+
+function sameFacts(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * One side (left or right) of the context memory: the semi-contexts, which facts they hold, and
+ * how many of those are in the current fact group (the "crossing"). The group changes little from
+ * one step to the next, so the counts are updated from the facts that left or joined it.
+ */
+class SemiContexts {
+  readonly facts: number[][] = [];
+  readonly hashHi: number[] = [];
+  readonly hashLo: number[] = [];
+  /** The current fact group, sorted. */
+  group: number[] = [];
+  /** Per semi-context: its facts present in `group`. */
+  counts: Int32Array = new Int32Array(64);
+  /** Semi-contexts whose facts are all in `group` (in no particular order), and each one's position there (-1 if absent). */
+  readonly full: number[] = [];
+  private fullPos: Int32Array = new Int32Array(64).fill(-1);
+  private readonly byHash = new Map<number, number>();
+  /** Semi-contexts whose 53-bit key collides with an earlier one's (none on NAB). */
+  private readonly byFullHash = new Map<string, number>();
+  private readonly byFact = new Map<number, number[]>();
+
+  get length(): number {
+    return this.facts.length;
+  }
+
+  /** The semi-context keyed by the hash of `tuple` (CAD OSE keys them by hash alone), created if new; [id, created]. */
+  findOrAdd(tuple: FactTuple): [number, boolean] {
+    const key = hashKey(tuple.hi, tuple.lo);
+    let found = this.byHash.get(key);
+    if (found !== undefined && this.hashHi[found] !== tuple.hi) found = this.byFullHash.get(`${tuple.hi}:${tuple.lo}`);
+    if (found !== undefined) return [found, false];
+    const id = this.facts.length;
+    const facts = tuple.facts.slice();
+    if (!this.byHash.has(key)) this.byHash.set(key, id);
+    else this.byFullHash.set(`${tuple.hi}:${tuple.lo}`, id);
+    this.facts.push(facts);
+    this.hashHi.push(tuple.hi);
+    this.hashLo.push(tuple.lo);
+    for (const fact of facts) {
+      const list = this.byFact.get(fact);
+      if (list === undefined) this.byFact.set(fact, [id]);
+      else list.push(id);
+    }
+    if (id >= this.counts.length) {
+      const counts = new Int32Array(this.counts.length * 2);
+      counts.set(this.counts);
+      this.counts = counts;
+      const fullPos = new Int32Array(this.fullPos.length * 2).fill(-1);
+      fullPos.set(this.fullPos);
+      this.fullPos = fullPos;
+    }
+    this.counts[id] = this.crossedFacts(id).length;
+    this.updateFull(id);
+    return [id, true];
+  }
+
+  /** Makes `next` (sorted, distinct) the fact group, updating the counts of the semi-contexts that hold a changed fact. */
+  setGroup(next: number[]): void {
+    const previous = this.group;
+    let i = 0;
+    let j = 0;
+    while (i < previous.length || j < next.length) {
+      if (j === next.length || (i < previous.length && previous[i]! < next[j]!)) this.shift(previous[i++]!, -1);
+      else if (i === previous.length || next[j]! < previous[i]!) this.shift(next[j++]!, 1);
+      else {
+        i++;
+        j++;
+      }
+    }
+    this.group = next;
+  }
+
+  private shift(fact: number, delta: number): void {
+    const list = this.byFact.get(fact);
+    if (list === undefined) return;
+    const counts = this.counts;
+    for (let k = 0; k < list.length; k++) {
+      const id = list[k]!;
+      counts[id] += delta;
+      this.updateFull(id);
+    }
+  }
+
+  private updateFull(id: number): void {
+    const isFull = this.counts[id] === this.facts[id]!.length;
+    const pos = this.fullPos[id]!;
+    if (isFull && pos < 0) {
+      this.fullPos[id] = this.full.length;
+      this.full.push(id);
+    } else if (!isFull && pos >= 0) {
+      const last = this.full.pop()!;
+      if (last !== id) {
+        this.full[pos] = last;
+        this.fullPos[last] = pos;
+      }
+      this.fullPos[id] = -1;
+    }
+  }
+
+  /** The facts of semi-context `id` that are in the group, in order (both lists are sorted). */
+  crossedFacts(id: number): number[] {
+    const own = this.facts[id]!;
+    const present = this.group;
+    const out: number[] = [];
+    let j = 0;
+    for (const fact of own) {
+      while (j < present.length && present[j]! < fact) j++;
+      if (j < present.length && present[j] === fact) out.push(fact);
+    }
+    return out;
+  }
+}
+
+/**
+ * One CAD OSE stream (ContextualAnomalyDetectorOSE with its ContextOperator): `update` takes one
+ * value and returns NAB's anomaly score, `snapshot()` the whole state.
+ *
+ * @example
+ * const cad = new CadOseStream({ minValue: 0, maxValue: 100, restPeriod: 150 });
+ * const score = cad.update(Date.now(), 42);
+ */
+export class CadOseStream implements DetectorStream {
+  readonly options: Required<CadOseOptions>;
+  private readonly minValueStep: number;
+  private readonly left = new SemiContexts();
+  private readonly right = new SemiContexts();
+  /** Per left semi-context: right semi-context id -> context id, in CPython 2.7's dict order. */
+  private readonly leftContexts: Python27IntDict[] = [];
+  private readonly contextLeft: number[] = [];
+  private readonly contextRight: number[] = [];
+  private readonly contextCount: number[] = [];
+  private readonly contextZeroLevel: number[] = [];
+  /** The context created for this step's zero-level context; Python's `False` compares equal to 0. */
+  private newContextId = 0;
+  private steps = 0;
+  private lastHighStep: number | null;
+  private readonly factsByBin = new Map<number, FactTuple>();
+  private readonly topBuffer: Int32Array;
+
+  constructor(options: CadOseOptions) {
+    const o: Required<CadOseOptions> = {
+      baseThreshold: 0.75,
+      maxLeftSemiContextsLength: 7,
+      maxActiveNeurons: 15,
+      numNormValueBits: 3,
+      ...options,
+    };
+    for (const key of ["minValue", "maxValue", "restPeriod", "baseThreshold"] as const) {
+      if (!Number.isFinite(o[key])) throw new Error(`CadOseStream: option ${key} must be a finite number, got ${o[key]}`);
+    }
+    if (o.maxValue < o.minValue) throw new Error(`CadOseStream: maxValue (${o.maxValue}) is below minValue (${o.minValue})`);
+    if (o.restPeriod < 0) throw new Error(`CadOseStream: restPeriod must be >= 0, got ${o.restPeriod}`);
+    for (const key of ["maxLeftSemiContextsLength", "maxActiveNeurons", "numNormValueBits"] as const) {
+      if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`CadOseStream: option ${key} must be a positive integer, got ${o[key]}`);
+    }
+    if (o.numNormValueBits > 20) throw new Error(`CadOseStream: numNormValueBits must be at most 20, got ${o.numNormValueBits}`);
+    this.options = o;
+    this.topBuffer = new Int32Array(o.maxActiveNeurons);
+    const maxBinValue = 2 ** o.numNormValueBits - 1;
+    const range = o.maxValue - o.minValue;
+    this.minValueStep = (range === 0 ? maxBinValue : range) / maxBinValue;
+    // The score history starts with 1.0, so the first restPeriod points score 0.
+    this.lastHighStep = 1.0 >= o.baseThreshold ? 0 : null;
+  }
+
+  update(timestamp: number, value: number): number {
+    checkPoint("CadOseStream", timestamp, value);
+    const [selectedActive, addedNew] = this.step(this.sensorFacts(value));
+    const score = (1.0 - selectedActive + addedNew) / 2.0;
+    this.steps++;
+    // Python: max(history[-int(restPeriod):]) < baseThreshold, history = [1.0, s1, s2, ...]
+    const rest = Math.trunc(this.options.restPeriod);
+    const quiet = this.lastHighStep === null || (rest > 0 && this.lastHighStep < this.steps - rest);
+    if (score >= this.options.baseThreshold) this.lastHighStep = this.steps;
+    return quiet ? score : 0.0;
+  }
+
+  /** The facts of a value: bit k of its bin is fact 2k + bit (CAD OSE's getAnomalyScore). */
+  private sensorFacts(value: number): FactTuple {
+    const bin = Math.trunc((value - this.options.minValue) / this.minValueStep);
+    let facts = this.factsByBin.get(bin);
+    if (facts === undefined) {
+      // Python: bin(n).lstrip("0b").rjust(bits, "0"), read from the last character; a negative bin
+      // (a value below minValue) keeps its "-0b" prefix, whose characters read as 0 bits.
+      const text = (bin < 0 ? "-0b" + (-bin).toString(2) : ("0b" + bin.toString(2)).replace(/^[0b]+/, "")).padStart(this.options.numNormValueBits, "0");
+      const set = new Set<number>();
+      for (let k = 0; k < text.length; k++) set.add(k * 2 + (text[text.length - 1 - k] === "1" ? 1 : 0));
+      facts = factTuple([...set].sort((a, b) => a - b));
+      if (this.factsByBin.size < 4096) this.factsByBin.set(bin, facts);
+    }
+    return facts;
+  }
+
+  /** One step of the context operator; returns (share of selected contexts active, share of new contexts). */
+  private step(sensor: FactTuple): [number, number] {
+    const sensorFacts = sensor.facts;
+    let newContextFlag = false;
+    let zeroLevel: [FactTuple, FactTuple] | null = null;
+    if (this.left.group.length > 0 && sensorFacts.length > 0) {
+      zeroLevel = [factTuple(this.left.group), sensor];
+      newContextFlag = this.addContext(zeroLevel[0], zeroLevel[1], true);
+    }
+    this.right.setGroup(sensorFacts);
+    const { active, selected, potential } = this.activeContexts(newContextFlag);
+    const selectedActive = selected > 0 ? active.length / selected : 0.0;
+
+    const neurons = this.strongest(active);
+    const group = sensorFacts.concat(neurons.map((id) => NEURON_FACT_BASE + id));
+    group.sort((a, b) => a - b);
+    const uniquePotential = newContextFlag ? this.countUnique(zeroLevel, potential) : 0;
+
+    let added = 0;
+    for (const [l, r] of potential) if (this.addContext(l, r, false)) added++;
+    this.left.setGroup(group);
+
+    if (newContextFlag) added++;
+    const addedNew = newContextFlag && uniquePotential > 0 ? added / uniquePotential : 0.0;
+    return [selectedActive, addedNew];
+  }
+
+  /**
+   * getContextByFacts for one context: finds or creates its semi-contexts and the context. A
+   * zero-level context returns whether it was new (and marks an old one zero-level); another
+   * returns whether it was added.
+   */
+  private addContext(leftFacts: FactTuple, rightFacts: FactTuple, zeroLevel: boolean): boolean {
+    const [leftId, leftCreated] = this.left.findOrAdd(leftFacts);
+    if (leftCreated) this.leftContexts.push(new Python27IntDict());
+    const [rightId] = this.right.findOrAdd(rightFacts);
+    const next = this.contextLeft.length;
+    const id = this.leftContexts[leftId]!.setDefault(rightId, next);
+    if (id === next) {
+      this.contextLeft.push(leftId);
+      this.contextRight.push(rightId);
+      this.contextCount.push(0);
+      this.contextZeroLevel.push(zeroLevel ? 1 : 0);
+      if (zeroLevel) this.newContextId = id;
+      return true;
+    }
+    if (zeroLevel) this.contextZeroLevel[id] = 1;
+    return false;
+  }
+
+  /**
+   * updateContextsAndGetActive: over the contexts whose left part was fully present at the last
+   * step, those whose right part is fully present now are active (their count grows); partial
+   * matches of zero-level contexts become potential new contexts when this step learnt one.
+   */
+  private activeContexts(newContextFlag: boolean): { active: number[]; selected: number; potential: [FactTuple, FactTuple][] } {
+    const active: number[] = [];
+    const potential: [FactTuple, FactTuple][] = [];
+    let selected = 0;
+    const left = this.left;
+    const right = this.right;
+    const rightFull = new Uint8Array(right.length);
+    for (const id of right.full) rightFull[id] = 1;
+    const counts = this.contextCount;
+    if (!newContextFlag) {
+      // Nothing to learn: only the fully present left parts matter, in any order.
+      for (const leftId of left.full) {
+        const dict = this.leftContexts[leftId]!;
+        const rightIds = dict.keys();
+        const contextIds = dict.values();
+        for (let k = 0; k < rightIds.length; k++) {
+          const contextId = contextIds[k]!;
+          if (contextId === this.newContextId) continue;
+          selected++;
+          if (rightFull[rightIds[k]!] === 1) {
+            counts[contextId]!++;
+            active.push(contextId);
+          }
+        }
+      }
+      this.newContextId = 0;
+      return { active, selected, potential };
+    }
+    // Potential contexts are numbered in the order found: walk the left parts in id order, each
+    // dict in CPython 2.7's order. (A left part created at this step holds only this step's new
+    // context, which is skipped, as CAD OSE, which has not crossed it yet, skips the part.)
+    const maxLeft = this.options.maxLeftSemiContextsLength;
+    const rightCrossed = new Map<number, FactTuple>();
+    for (let leftId = 0; leftId < left.length; leftId++) {
+      const leftCount = left.counts[leftId]!;
+      if (leftCount === 0) continue;
+      const leftFull = leftCount === left.facts[leftId]!.length;
+      const dict = this.leftContexts[leftId]!;
+      const rightIds = dict.keys();
+      const contextIds = dict.values();
+      let leftCrossed: FactTuple | undefined;
+      for (let k = 0; k < rightIds.length; k++) {
+        const contextId = contextIds[k]!;
+        if (contextId === this.newContextId) continue;
+        const rightId = rightIds[k]!;
+        const rightCount = right.counts[rightId]!;
+        let learn = false;
+        if (leftFull) {
+          selected++;
+          if (rightCount > 0) {
+            if (rightFull[rightId] === 1) {
+              counts[contextId]!++;
+              active.push(contextId);
+            } else {
+              learn = this.contextZeroLevel[contextId] === 1 && leftCount <= maxLeft;
+            }
+          }
+        } else {
+          learn = this.contextZeroLevel[contextId] === 1 && rightCount > 0 && leftCount <= maxLeft;
+        }
+        if (learn) {
+          leftCrossed ??= factTuple(left.crossedFacts(leftId));
+          let r = rightCrossed.get(rightId);
+          if (r === undefined) rightCrossed.set(rightId, (r = factTuple(right.crossedFacts(rightId))));
+          potential.push([leftCrossed, r]);
+        }
+      }
+    }
+    this.newContextId = 0;
+    return { active, selected, potential };
+  }
+
+  /** The `maxActiveNeurons` active contexts with the highest (count, left hash, right hash), by id. */
+  private strongest(active: number[]): number[] {
+    const k = this.options.maxActiveNeurons;
+    const top = this.topBuffer; // ascending by key
+    let size = 0;
+    for (const id of active) {
+      if (size === k && this.compareContexts(id, top[0]!) < 0) continue;
+      let pos = size;
+      if (size === k) {
+        // drop the smallest, then insert
+        pos = 0;
+        while (pos + 1 < k && this.compareContexts(id, top[pos + 1]!) > 0) {
+          top[pos] = top[pos + 1]!;
+          pos++;
+        }
+      } else {
+        while (pos > 0 && this.compareContexts(id, top[pos - 1]!) < 0) {
+          top[pos] = top[pos - 1]!;
+          pos--;
+        }
+        size++;
+      }
+      top[pos] = id;
+    }
+    return Array.from(top.subarray(0, size)).sort((a, b) => a - b);
+  }
+
+  private compareContexts(a: number, b: number): number {
+    const byCount = this.contextCount[a]! - this.contextCount[b]!;
+    if (byCount !== 0) return byCount;
+    const la = this.contextLeft[a]!;
+    const lb = this.contextLeft[b]!;
+    const byLeft = compareInt64(this.left.hashHi[la]!, this.left.hashLo[la]!, this.left.hashHi[lb]!, this.left.hashLo[lb]!);
+    if (byLeft !== 0) return byLeft;
+    const ra = this.contextRight[a]!;
+    const rb = this.contextRight[b]!;
+    return compareInt64(this.right.hashHi[ra]!, this.right.hashLo[ra]!, this.right.hashHi[rb]!, this.right.hashLo[rb]!);
+  }
+
+  /** Distinct (left facts, right facts) pairs among this step's zero-level context and the potential ones. */
+  private countUnique(zeroLevel: [FactTuple, FactTuple] | null, potential: [FactTuple, FactTuple][]): number {
+    const buckets = new Map<number, [FactTuple, FactTuple][]>();
+    let unique = 0;
+    const add = (pair: [FactTuple, FactTuple]): void => {
+      const key = hashKey(pair[0].hi ^ pair[1].hi, (pair[0].lo ^ Math.imul(pair[1].lo, 0x9e3779b1)) >>> 0);
+      const bucket = buckets.get(key);
+      if (bucket === undefined) {
+        buckets.set(key, [pair]);
+        unique++;
+      } else if (!bucket.some(([l, r]) => (l === pair[0] || sameFacts(l.facts, pair[0].facts)) && (r === pair[1] || sameFacts(r.facts, pair[1].facts)))) {
+        bucket.push(pair);
+        unique++;
+      }
+    };
+    if (zeroLevel !== null) add(zeroLevel);
+    for (const pair of potential) add(pair);
+    return unique;
+  }
+
+  snapshot(): CadOseSnapshot {
+    return {
+      kind: SNAPSHOT_KIND,
+      version: SNAPSHOT_VERSION,
+      options: { ...this.options },
+      steps: this.steps,
+      lastHighStep: this.lastHighStep,
+      leftFactsGroup: this.left.group.slice(),
+      leftSemiContexts: this.left.facts.map((f) => f.slice()),
+      rightSemiContexts: this.right.facts.map((f) => f.slice()),
+      contexts: { left: this.contextLeft.slice(), right: this.contextRight.slice(), count: this.contextCount.slice(), zeroLevel: this.contextZeroLevel.slice() },
+    };
+  }
+
+  /**
+   * A stream continuing from a snapshot (e.g. after JSON.stringify / JSON.parse in another process):
+   * the memory is rebuilt in its original order, so the next scores are identical.
+   */
+  static restore(snapshot: StreamSnapshot): CadOseStream {
+    checkSnapshot(snapshot, SNAPSHOT_KIND, SNAPSHOT_VERSION);
+    const s = snapshot as CadOseSnapshot;
+    const stream = new CadOseStream(s.options);
+    const bad = (what: string): never => {
+      throw new Error(`CadOseStream.restore: ${what}`);
+    };
+    if (!Number.isInteger(s.steps) || s.steps < 0) bad(`steps must be a non-negative integer, got ${s.steps}`);
+    stream.steps = s.steps;
+    stream.lastHighStep = s.lastHighStep;
+    for (const side of ["leftSemiContexts", "rightSemiContexts"] as const) {
+      if (!Array.isArray(s[side])) bad(`${side} must be an array`);
+      const target = side === "leftSemiContexts" ? stream.left : stream.right;
+      s[side].forEach((facts, k) => {
+        if (!Array.isArray(facts) || facts.some((f) => !Number.isInteger(f) || f < 0)) bad(`${side}[${k}] must be a list of non-negative integers`);
+        const [id, created] = target.findOrAdd(factTuple(facts));
+        if (!created || id !== k) bad(`${side}[${k}] repeats an earlier semi-context`);
+        if (side === "leftSemiContexts") stream.leftContexts.push(new Python27IntDict());
+      });
+    }
+    const c = s.contexts;
+    const n = c?.left?.length ?? bad("contexts.left is missing");
+    if (c.right?.length !== n || c.count?.length !== n || c.zeroLevel?.length !== n) bad("contexts.left, right, count and zeroLevel must have the same length");
+    for (let id = 0; id < n; id++) {
+      const l = c.left[id]!;
+      const r = c.right[id]!;
+      if (!(l >= 0 && l < stream.left.length && r >= 0 && r < stream.right.length)) bad(`context ${id} refers to a missing semi-context (${l}, ${r})`);
+      if (stream.leftContexts[l]!.setDefault(r, id) !== id) bad(`context ${id} repeats an earlier context`);
+      stream.contextLeft.push(l);
+      stream.contextRight.push(r);
+      stream.contextCount.push(c.count[id]!);
+      stream.contextZeroLevel.push(c.zeroLevel[id] ? 1 : 0);
+    }
+    const group = s.leftFactsGroup;
+    if (!Array.isArray(group) || group.some((f, k) => !Number.isInteger(f) || f < 0 || (k > 0 && f <= group[k - 1]!))) {
+      bad("leftFactsGroup must be an increasing list of non-negative integers");
+    }
+    stream.left.setGroup(group.slice());
+    return stream;
+  }
+}
+
+/** Options of {@link ContextOseDetector}: CAD OSE's parameters other than those NAB derives from the file. */
+export type ContextOseDetectorOptions = Omit<CadOseOptions, "minValue" | "maxValue" | "restPeriod">;
+
+/**
+ * CAD OSE as NAB runs it (contextOSE): values binned over the file's [min, max], rest period =
+ * NAB's probationary period / 5 (150 points for files of 5,000 points or more).
+ *
+ * @example
+ * const scores = streamScores(new ContextOseDetector(), taxi.values, taxi.timestamps);
+ */
+export class ContextOseDetector implements StreamingDetector {
+  readonly name = "CAD OSE";
+  constructor(readonly options: ContextOseDetectorOptions = {}) {}
+
+  open(summary: SeriesSummary): CadOseStream {
+    return new CadOseStream({ ...this.options, minValue: summary.min, maxValue: summary.max, restPeriod: nabProbationLength(summary.length) / 5.0 });
+  }
+
+  restore(snapshot: StreamSnapshot): CadOseStream {
+    return CadOseStream.restore(snapshot);
+  }
+}
