@@ -13,6 +13,7 @@ import * as library from "../src/index";
 import {
   classicNewRows,
   classicTrainingFrame,
+  comparableParams,
   EVERY_DETECTOR,
   exportedDetectorClasses,
   neuralNewRows,
@@ -90,7 +91,7 @@ describe("every exported detector class: getParams / clone, save / load", () => 
         const clone = detector.clone();
         assert.notEqual(clone, detector);
         assert.equal(clone.constructor, detector.constructor);
-        assert.deepStrictEqual(clone.getParams(), detector.getParams());
+        assert.deepStrictEqual(comparableParams(clone.getParams()), comparableParams(detector.getParams()));
         if (testCase.kind !== "time series") assert.equal((clone as AnyDetector).isFitted, false, "a clone is not fitted");
         dispose(detector);
       });
@@ -193,7 +194,7 @@ describe("every exported detector class: getParams / clone, save / load", () => 
         const load = async (target: string) => Class.load(target);
         await assert.rejects(load(savedPath(folder(), other)), (error: Error) => {
           assert.match(error.message, new RegExp(`^${testCase.name}\\.load: `));
-          assert.match(error.message, new RegExp(`holds a ${other.name}; load it with ${other.name}\\.load`));
+          assert.match(error.message, new RegExp(`holds an? ${other.name}; load it with ${other.name}\\.load`));
           return true;
         });
         const newer = bumpVersion(savedPath(folder(), testCase), testCase);

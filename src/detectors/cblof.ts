@@ -1,9 +1,11 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { copyMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { nearestCenters, sklearnKMeans } from "./sklearn-kmeans";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link CBLOFDetector}; defaults are PyOD's. */
 export interface CBLOFOptions extends DetectorOptions {
@@ -72,6 +74,27 @@ export class CBLOFDetector extends BaseDetector<CBLOFModel> {
     if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
     this.seed = options.seed;
     this.random = options.random;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nClusters, alpha, beta, useWeights, seed, random } = this;
+    return { nClusters, alpha, beta, useWeights, seed, random };
+  }
+
+  /** The k-means centres, the clusters' sizes, which are large, and the large ones largest first. */
+  protected override saveState(): Record<string, unknown> {
+    const { centers, clusterSizes, large, largeClusters } = this.model;
+    return { centers: encodeMatrix(centers), clusterSizes: encodeArray(clusterSizes), large: encodeArray(large), largeClusters: encodeArray(largeClusters) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const centers = state.matrix("centers", { rows: this.nClusters, cols: fit.cols });
+    const clusterSizes = state.int32("clusterSizes", { min: 0, max: fit.rows });
+    if (clusterSizes.length < 1 || clusterSizes.length > centers.rows) throw state.fail("clusterSizes.length", `in [1, ${centers.rows}]`, clusterSizes.length);
+    const large = state.uint8("large", { length: clusterSizes.length, max: 1 });
+    const largeClusters = state.int32("largeClusters", { min: 0, max: clusterSizes.length - 1 });
+    if (largeClusters.length < 1) throw state.fail("largeClusters", "at least one cluster", []);
+    this.model = { centers, clusterSizes, large, largeClusters };
   }
 
   /** The k-means centres, one per row (a copy). */

@@ -1,4 +1,4 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkCountOrFraction, checkInteger } from "../core/validation";
@@ -6,6 +6,8 @@ import type { NeighborAlgorithm, NeighborSearchOptions } from "../neighbors/k-ne
 import { checkNeighborSearchOptions } from "../neighbors/k-nearest";
 import { RandomState } from "../random/random-state";
 import { LOFDetector } from "./lof";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** How the base detectors' scores are combined (PyOD's `combination`). */
 export type FeatureBaggingCombination = "average" | "max";
@@ -82,6 +84,31 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
     if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
     this.seed = options.seed;
     this.random = options.random;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nEstimators, maxFeatures, combination, nNeighbors, seed, random, algorithm, threads } = this;
+    return { nEstimators, maxFeatures, combination, nNeighbors, seed, random, algorithm, threads };
+  }
+
+  /** Per base detector: its columns and the fitted LOF (saved as a LOFDetector file's content). */
+  protected override saveState(): Record<string, unknown> {
+    const { features, estimators } = this.model;
+    const context = `${this.constructor.name}.save`;
+    return { estimators: estimators.map((lof, i) => ({ features: encodeArray(features[i]), detector: lof.savedContent(context) })) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const d = fit.cols;
+    const features: Int32Array[] = [];
+    const estimators: LOFDetector[] = [];
+    for (const estimator of state.objects("estimators", this.nEstimators)) {
+      const subset = estimator.int32("features", { min: 0, max: d - 1 });
+      if (subset.length < Math.floor(d / 2) || subset.length > d) throw estimator.fail("features.length", `in [${Math.floor(d / 2)}, ${d}]`, subset.length);
+      features.push(subset);
+      estimators.push(BaseDetector.fromNested(LOFDetector, estimator.object("detector"), { rows: fit.rows, cols: subset.length }));
+    }
+    this.model = { features, estimators };
   }
 
   /** The columns each base detector was fitted on, in drawn order (PyOD's `estimators_features_`; copies). */

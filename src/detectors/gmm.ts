@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { sklearnKMeans } from "./sklearn-kmeans";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link GMMDetector}; defaults are PyOD's (scikit-learn `GaussianMixture`'s). */
 export interface GMMOptions extends DetectorOptions {
@@ -82,6 +84,39 @@ export class GMMDetector extends BaseDetector<Mixture> {
     if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
     this.seed = options.seed;
     this.random = options.random;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nComponents, tol, regCovar, maxIter, nInit, seed, random } = this;
+    return { nComponents, tol, regCovar, maxIter, nInit, seed, random };
+  }
+
+  /** The mixture (weights, means, Cholesky factors of the precisions) and the EM run that found it. */
+  protected override saveState(): Record<string, unknown> {
+    const { weights, means, precisionCholesky } = this.model;
+    return {
+      weights: encodeArray(weights),
+      means: encodeArray(means),
+      precisionCholesky: encodeArray(precisionCholesky),
+      iterations: this.iterations,
+      converged: this.converged,
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const k = this.nComponents;
+    const d = fit.cols;
+    const precisionCholesky = state.float64("precisionCholesky", { length: k * d * d });
+    // Their logarithms are taken: a factor's diagonal must be positive.
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) {
+        const at = c * d * d + j * d + j;
+        if (!(precisionCholesky[at] > 0)) throw state.fail(`precisionCholesky[${at}]`, "> 0 (a diagonal entry)", precisionCholesky[at]);
+      }
+    }
+    this.model = { k, d, weights: state.float64("weights", { length: k, above: 0 }), means: state.float64("means", { length: k * d }), precisionCholesky };
+    this.iterations = state.count("iterations");
+    this.converged = state.boolean("converged");
   }
 
   /** Mixture weights of the fitted components (a copy). */

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { checkFiniteRanges } from "../core/magnitude";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link IForestDetector}; defaults are PyOD's / scikit-learn's. */
 export interface IForestOptions extends DetectorOptions {
@@ -113,6 +115,45 @@ export class IForestDetector extends BaseDetector<Forest> {
     if (options.seed !== undefined) checkInteger(options.seed, "seed", 0);
     this.seed = options.seed;
     this.random = options.random;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nEstimators, maxSamples, maxFeatures, bootstrap, seed, random } = this;
+    return { nEstimators, maxSamples, maxFeatures, bootstrap, seed, random };
+  }
+
+  /**
+   * The trees' flat arrays (node feature, threshold, left child, leaf path length), the roots and the rows drawn
+   * per tree; the depth and the normaliser follow from those.
+   */
+  protected override saveState(): Record<string, unknown> {
+    const { roots, feature, threshold, left, pathLength, maxSamples } = this.model;
+    return {
+      maxSamples,
+      roots: encodeArray(roots),
+      feature: encodeArray(feature),
+      threshold: encodeArray(threshold),
+      left: encodeArray(left),
+      pathLength: encodeArray(pathLength),
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const maxSamples = state.count("maxSamples", 1, fit.rows);
+    const trees = this.nEstimators;
+    const nodes = trees * (2 * maxSamples - 1);
+    const last = nodes - 1;
+    this.model = {
+      roots: state.int32("roots", { length: trees, min: 0, max: last }),
+      maxDepth: Math.ceil(Math.log2(Math.max(maxSamples, 2))),
+      feature: state.int32("feature", { length: nodes, min: 0, max: fit.cols - 1 }),
+      // Leaves test +Infinity (every row goes left, to the leaf itself).
+      threshold: state.float64("threshold", { length: nodes, finite: false }),
+      left: state.int32("left", { length: nodes, min: 0, max: last }),
+      pathLength: state.float64("pathLength", { length: nodes, min: 0 }),
+      denominator: trees * averagePathLength(maxSamples),
+      maxSamples,
+    };
   }
 
   /** Rows drawn per tree in the last fit (scikit-learn's `max_samples_`). */

@@ -1,7 +1,9 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link INNEDetector}; defaults are PyOD's. */
 export interface INNEOptions extends DetectorOptions {
@@ -75,6 +77,29 @@ export class INNEDetector extends BaseDetector<INNEModel> {
     if (options.seed !== undefined) new RandomState(options.seed); // validates the seed now, not at fit
     this.seed = options.seed;
     this.random = options.random;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nEstimators, maxSamples, seed, random } = this;
+    return { nEstimators, maxSamples, seed, random };
+  }
+
+  /** Per member: the centres drawn, their squared norms, radii and isolation ratios. */
+  protected override saveState(): Record<string, unknown> {
+    const { samples, centres, centreNorms, radii, ratios } = this.model;
+    return { samples, centres: encodeArray(centres), centreNorms: encodeArray(centreNorms), radii: encodeArray(radii), ratios: encodeArray(ratios) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const samples = state.count("samples", 2, fit.rows);
+    const spheres = this.nEstimators * samples;
+    this.model = {
+      samples,
+      centres: state.float64("centres", { length: spheres * fit.cols }),
+      centreNorms: state.float64("centreNorms", { length: spheres, min: 0 }),
+      radii: state.float64("radii", { length: spheres, min: 0 }),
+      ratios: state.float64("ratios", { length: spheres }),
+    };
   }
 
   /** Centres drawn per member in the last fit (PyOD's `max_samples_`). */

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { copyMatrix, type Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { kmeans, type KMeansResult, vq } from "./kmeans";
+import type { DetectorParams } from "../persistence/params";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link KMeansDetector}. */
 export interface KMeansDetectorOptions extends DetectorOptions {
@@ -60,6 +62,22 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     this.random = options.random;
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
     this.threads = options.threads;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { k, iter, thresh, seed, random, threads } = this;
+    return { k, iter, thresh, seed, random, threads };
+  }
+
+  /** The centroids (clusters that lost their members dropped) and the training distortion. */
+  protected override saveState(): Record<string, unknown> {
+    return { codebook: encodeMatrix(this.model.codebook), distortion: this.model.distortion };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const codebook = state.matrix("codebook", { cols: fit.cols });
+    if (codebook.rows < 1 || codebook.rows > this.k) throw state.fail("codebook.rows", `in [1, ${this.k}] (k)`, codebook.rows);
+    this.model = { codebook, distortion: state.number("distortion", { min: 0 }) };
   }
 
   /** The fitted centroids, one per row (a copy). */

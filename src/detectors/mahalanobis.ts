@@ -1,7 +1,9 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "./covariance";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link MahalanobisDetector}. */
 export interface MahalanobisOptions extends DetectorOptions {
@@ -44,6 +46,25 @@ export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
     this.ddof = checkInteger(options.ddof ?? 1, "MahalanobisDetector: ddof", 0);
     this.squared = options.squared ?? false;
     this.meanMultiple = options.meanMultiple === undefined ? undefined : checkFiniteNumber(options.meanMultiple, "MahalanobisDetector: meanMultiple", 0);
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { ddof: this.ddof, squared: this.squared, meanMultiple: this.meanMultiple };
+  }
+
+  /** The training mean, covariance and its pseudo-inverse. */
+  protected override saveState(): Record<string, unknown> {
+    const { location, covariance, precision } = this.model;
+    return { location: encodeArray(location), covariance: encodeArray(covariance), precision: encodeArray(precision) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const p = fit.cols;
+    this.model = {
+      location: state.float64("location", { length: p }),
+      covariance: state.float64("covariance", { length: p * p }),
+      precision: state.float64("precision", { length: p * p }),
+    };
   }
 
   /** Mean of the training rows. */

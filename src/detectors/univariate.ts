@@ -4,11 +4,13 @@
  * cut-offs as thresholds. With several columns, a row's score is its largest
  * per-column score ("any feature is extreme").
  */
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber } from "../core/validation";
 import { mean, standardDeviation } from "../eda/moments";
 import { quantileOfSorted } from "../eda/quantile";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Options shared by the rule detectors. */
 export interface RuleDetectorOptions extends DetectorOptions {
@@ -36,6 +38,23 @@ abstract class RuleDetector<Model> extends BaseDetector<Model> {
 
   protected override fitThreshold(trainingScores: Float64Array): number {
     return this.rule ?? super.fitThreshold(trainingScores);
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { threshold: this.rule };
+  }
+
+  /** Two per-column arrays (`names`), one value per column. */
+  protected saveColumns(names: readonly [string, string]): Record<string, unknown> {
+    const model = this.model as Record<string, Float64Array>;
+    return Object.fromEntries(names.map((name) => [name, encodeArray(model[name])]));
+  }
+
+  /** The arrays of {@link saveColumns}, one value per column each; `positive`: the second must be > 0 (a divisor). */
+  protected loadColumns(state: StateReader, fit: FitShape, names: readonly [string, string], positive: boolean): Model {
+    const [first, second] = names;
+    const columns = { [first]: state.float64(first, { length: fit.cols }), [second]: state.float64(second, { length: fit.cols, ...(positive ? { above: 0 } : {}) }) };
+    return columns as Model;
   }
 }
 
@@ -89,6 +108,15 @@ export class ZScoreDetector extends RuleDetector<{ mean: Float64Array; std: Floa
     return true;
   }
 
+  /** The per-column means and standard deviations. */
+  protected override saveState(): Record<string, unknown> {
+    return this.saveColumns(["mean", "std"]);
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = this.loadColumns(state, fit, ["mean", "std"], true);
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     const means = new Float64Array(X.cols);
     const stds = new Float64Array(X.cols);
@@ -136,6 +164,15 @@ export class MADDetector extends RuleDetector<{ median: Float64Array; mad: Float
   /** Per-column medians and median absolute deviations learned by `fit`. */
   get parameters(): { median: Float64Array; mad: Float64Array } {
     return { median: this.model.median.slice(), mad: this.model.mad.slice() };
+  }
+
+  /** The per-column medians and median absolute deviations. */
+  protected override saveState(): Record<string, unknown> {
+    return this.saveColumns(["median", "mad"]);
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = this.loadColumns(state, fit, ["median", "mad"], true);
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -190,6 +227,19 @@ export class IQRDetector extends RuleDetector<{ lower: Float64Array; upper: Floa
     super(options, 0);
     this.k = checkFiniteNumber(options.k ?? 1.5, "k");
     if (this.k < 0) throw new RangeError(`k must be >= 0, got ${this.k}`);
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { ...super.ownParams(), k: this.k };
+  }
+
+  /** The per-column lower and upper fences. */
+  protected override saveState(): Record<string, unknown> {
+    return this.saveColumns(["lower", "upper"]);
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = this.loadColumns(state, fit, ["lower", "upper"], false);
   }
 
   /** Per column: the lower and upper fences learned by `fit`. */

@@ -1,8 +1,11 @@
 // Seasonal-hybrid ESD in the detector contract. S-H-ESD judges a whole window at once (it is not
 // causal), so "streaming" means what Twitter's AnomalyDetection calls only_last: keep the last
 // `windowSize` points and ask whether the newest one is an anomaly of that window.
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 import { TimeSeriesDetector, RingBuffer } from "./detector";
-import { EsdDirection, requirePeriod, seasonalHybridEsdSteps } from "./esd";
+import { EsdDirection, requirePeriod, SHESD_DEFAULTS, seasonalHybridEsdSteps } from "./esd";
+import { SavedStreamDetector } from "./saved-stream";
 import { assertFiniteValues } from "./series";
 import { printWarning } from "./warnings";
 
@@ -24,7 +27,7 @@ export interface SeasonalHybridEsdDetectorOptions {
  * d.detectEntire(taxi.values); // 1 at the anomalies of the whole series
  * d.update(x);                 // 1 if x is an anomaly of the last 14 days
  */
-export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
+export class SeasonalHybridEsdDetector extends SavedStreamDetector implements TimeSeriesDetector {
   readonly name = "S-H-ESD";
   readonly windowSize: number;
   readonly threshold = 0.5;
@@ -33,6 +36,7 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
   private warned = false;
 
   constructor(options: SeasonalHybridEsdDetectorOptions) {
+    super();
     const who = "SeasonalHybridEsdDetector";
     const period = requirePeriod(options, who);
     if (!Number.isInteger(period) || period < 2) throw new Error(`${who}: period must be an integer >= 2, got ${period}`);
@@ -42,6 +46,24 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
       throw new Error(`${who}: windowSize must be an integer of at least two periods (${2 * options.period}), got ${this.windowSize}`);
     }
     this.buffer = new RingBuffer(this.windowSize);
+  }
+
+  getParams(): DetectorParams {
+    const { period, maxAnoms = SHESD_DEFAULTS.maxAnoms, alpha = SHESD_DEFAULTS.alpha, direction = SHESD_DEFAULTS.direction } = this.options;
+    return { period, maxAnoms, alpha, direction, windowSize: this.windowSize };
+  }
+
+  /** The last `windowSize` points, oldest first, and whether this stream has printed its warning. */
+  protected streamState(): Record<string, unknown> {
+    return { window: encodeArray(Float64Array.from(this.buffer.toArray())), warned: this.warned };
+  }
+
+  protected restoreStream(state: StateReader): void {
+    const window = state.float64("window");
+    if (window.length > this.windowSize) throw state.fail("window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    this.buffer.clear();
+    for (const value of window) this.buffer.push(value);
+    this.warned = state.boolean("warned");
   }
 
   detectEntire(values: ArrayLike<number>): Float64Array {

@@ -25,12 +25,14 @@ export const ABSTRACT_BASES: readonly string[] = ["DetectorCore", "BaseDetector"
 type Options = Record<string, unknown>;
 
 /** A classic detector class built with `options`, plus `seed` when it is `seeded`. */
-function classic(Class: new (options: Options) => AnyDetector, seeded: boolean, options: Options = {}): DetectorCase {
-  return { name: Class.name, kind: "classic", make: (seed) => new Class(seeded ? { ...options, seed } : options), seeded, options };
+function classic(Class: new (options: never) => AnyDetector, seeded: boolean, options: Options = {}): DetectorCase {
+  const Built = Class as unknown as new (options: Options) => AnyDetector;
+  return { name: Class.name, kind: "classic", make: (seed) => new Built(seeded ? { ...options, seed } : options), seeded, options };
 }
 
-function series(Class: new (options: Options) => library.TimeSeriesDetector, options: Options): DetectorCase {
-  return { name: Class.name, kind: "time series", make: () => new Class(options), seeded: false, options };
+function series(Class: new (options: never) => library.TimeSeriesDetector, options: Options): DetectorCase {
+  const Built = Class as unknown as new (options: Options) => library.TimeSeriesDetector;
+  return { name: Class.name, kind: "time series", make: () => new Built(options), seeded: false, options };
 }
 
 export const EVERY_DETECTOR: readonly DetectorCase[] = [
@@ -49,7 +51,7 @@ export const EVERY_DETECTOR: readonly DetectorCase[] = [
   classic(library.IQRDetector, false, { k: 2 }),
   classic(library.MahalanobisDetector, false, { meanMultiple: 2 }),
   classic(library.ABODDetector, false, { nNeighbors: 6 }),
-  classic(library.CBLOFDetector, true, { nClusters: 4 }),
+  classic(library.CBLOFDetector, true, { nClusters: 4, alpha: 0.7 }),
   classic(library.FeatureBaggingDetector, true, { nEstimators: 3, nNeighbors: 8 }),
   classic(library.COPODDetector, false),
   classic(library.LODADetector, true, { nRandomCuts: 12 }),
@@ -150,6 +152,17 @@ export interface LoadedOutcome {
   readonly featureNames?: string[] | null;
   readonly streamed?: string;
   readonly entire?: string;
+}
+
+/** `params` with every nested detector (SuppressedDetector's `inner`) replaced by its class and params, to compare. */
+export function comparableParams(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => {
+      const nested = value as { getParams?: () => Record<string, unknown> } | null;
+      if (typeof nested?.getParams !== "function") return [name, value];
+      return [name, { class: value!.constructor.name, params: comparableParams(nested.getParams()) }];
+    }),
+  );
 }
 
 export function float64Base64(values: ArrayLike<number>): string {
