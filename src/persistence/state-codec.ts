@@ -237,7 +237,7 @@ function obeys(value: number, rule: NumberRule): boolean {
 }
 
 function describeRule(what: string, rule: NumberRule): string {
-  const parts = [rule.integer ? what.replace(/number|value/, "integer") : rule.finite === false ? what : `${what.replace("a ", "a finite ")}`];
+  const parts = [rule.integer ? "an integer" : rule.finite === false ? what : what.replace("a ", "a finite ")];
   if (rule.min !== undefined && rule.max !== undefined) parts.push(`in [${rule.min}, ${rule.max}]`);
   else if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
   else if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
