@@ -122,6 +122,12 @@ export interface FitShape {
   readonly cols: number;
 }
 
+/** What a saved detector keeps of its fit besides the model: the shape, column names and training scores. */
+interface FitSummary extends FitShape {
+  readonly featureNames: readonly string[] | undefined;
+  readonly scores: Float64Array;
+}
+
 interface FittedState {
   readonly rows: number;
   readonly cols: number;
@@ -188,7 +194,8 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
    *
    * @example
    * new IForestDetector({ seed: 1 }).getParams();
-   * // { contamination: 0.1, nEstimators: 100, maxSamples: "auto", maxFeatures: 1, bootstrap: false, seed: 1, random: undefined }
+   * // { contamination: 0.1, nEstimators: 100, maxSamples: "auto", maxFeatures: 1, bootstrap: false, seed: 1,
+   * //   random: undefined }
    */
   getParams(): DetectorParams {
     const known = { contamination: this.contamination, ...this.ownParams() };
@@ -325,14 +332,14 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
    * Puts back the fitted state of a saved detector: its shape, column names and training scores; the threshold
    * and labels follow from the scores as at fit. The subclass restores its model first.
    */
-  protected restoreFit(fit: { rows: number; cols: number; featureNames: readonly string[] | undefined; scores: Float64Array }): void {
+  protected restoreFit(fit: FitSummary): void {
     this.fittingNames = fit.featureNames === undefined ? undefined : [...fit.featureNames];
     this.fittingBound = this.squaresValues ? squareBound(fit.rows, fit.cols) : undefined;
     this.completeFit(fit, fit.scores);
   }
 
   /** The fit's shape, column names and training scores (what a save writes besides the model). */
-  protected fittedSummary(): { rows: number; cols: number; featureNames: readonly string[] | undefined; scores: Float64Array } {
+  protected fittedSummary(): FitSummary {
     const { rows, cols, featureNames, scores } = this.requireFitted();
     return { rows, cols, featureNames, scores };
   }
@@ -565,7 +572,8 @@ export abstract class BaseDetector<Model = unknown> extends DetectorCore<Model> 
    */
   static fromSaved<T extends BaseDetector>(Class: new (options: never) => T, content: ReadContent): T {
     const { where } = content;
-    return BaseDetector.restore(Class, where, content.params, "params", StateReader.of(content.fit, where, "fit"), StateReader.of(content.state, where, "state"));
+    const fit = StateReader.of(content.fit, where, "fit");
+    return BaseDetector.restore(Class, where, content.params, "params", fit, StateReader.of(content.state, where, "state"));
   }
 
   /**
@@ -573,12 +581,17 @@ export abstract class BaseDetector<Model = unknown> extends DetectorCore<Model> 
    * is the fit shape it must have.
    * @internal
    */
-  static fromNested<T extends BaseDetector>(Class: new (options: never) => T, saved: StateReader, shape?: Partial<FitShape>): T {
+  static fromNested<T extends BaseDetector>(
+    Class: new (options: never) => T,
+    saved: StateReader,
+    shape?: Partial<FitShape>,
+  ): T {
     saved.choice("class", [Class.name]);
     const fit = saved.object("fit");
     if (shape?.rows !== undefined) fit.count("rows", shape.rows, shape.rows);
     if (shape?.cols !== undefined) fit.count("cols", shape.cols, shape.cols);
-    return BaseDetector.restore(Class, saved.where, saved.raw("params"), `${saved.path}.params`, fit, saved.object("state"));
+    const state = saved.object("state");
+    return BaseDetector.restore(Class, saved.where, saved.raw("params"), `${saved.path}.params`, fit, state);
   }
 
   /** Builds a `Class` detector from saved options, then puts back its model and fit; errors name the file and field. */

@@ -84,16 +84,22 @@ export class CBLOFDetector extends BaseDetector<CBLOFModel> {
   /** The k-means centres, the clusters' sizes, which are large, and the large ones largest first. */
   protected override saveState(): Record<string, unknown> {
     const { centers, clusterSizes, large, largeClusters } = this.model;
-    return { centers: encodeMatrix(centers), clusterSizes: encodeArray(clusterSizes), large: encodeArray(large), largeClusters: encodeArray(largeClusters) };
+    return {
+      centers: encodeMatrix(centers),
+      clusterSizes: encodeArray(clusterSizes),
+      large: encodeArray(large),
+      largeClusters: encodeArray(largeClusters),
+    };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {
     const centers = state.matrix("centers", { rows: this.nClusters, cols: fit.cols });
     const clusterSizes = state.int32("clusterSizes", { min: 0, max: fit.rows });
-    if (clusterSizes.length < 1 || clusterSizes.length > centers.rows) throw state.fail("clusterSizes.length", `in [1, ${centers.rows}]`, clusterSizes.length);
+    const clusters = clusterSizes.length;
+    state.expect(clusters >= 1 && clusters <= centers.rows, "clusterSizes.length", `in [1, ${centers.rows}]`, clusters);
     const large = state.uint8("large", { length: clusterSizes.length, max: 1 });
     const largeClusters = state.int32("largeClusters", { min: 0, max: clusterSizes.length - 1 });
-    if (largeClusters.length < 1) throw state.fail("largeClusters", "at least one cluster", []);
+    state.expect(largeClusters.length >= 1, "largeClusters.length", "at least 1", largeClusters.length);
     this.model = { centers, clusterSizes, large, largeClusters };
   }
 

@@ -95,7 +95,8 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
   protected override saveState(): Record<string, unknown> {
     const { features, estimators } = this.model;
     const context = `${this.constructor.name}.save`;
-    return { estimators: estimators.map((lof, i) => ({ features: encodeArray(features[i]), detector: lof.savedContent(context) })) };
+    const saved = estimators.map((lof, i) => ({ features: encodeArray(features[i]), detector: lof.savedContent(context) }));
+    return { estimators: saved };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {
@@ -104,9 +105,11 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
     const estimators: LOFDetector[] = [];
     for (const estimator of state.objects("estimators", this.nEstimators)) {
       const subset = estimator.int32("features", { min: 0, max: d - 1 });
-      if (subset.length < Math.floor(d / 2) || subset.length > d) throw estimator.fail("features.length", `in [${Math.floor(d / 2)}, ${d}]`, subset.length);
+      const fewest = Math.floor(d / 2);
+      estimator.expect(subset.length >= fewest && subset.length <= d, "features.length", `in [${fewest}, ${d}]`, subset.length);
       features.push(subset);
-      estimators.push(BaseDetector.fromNested(LOFDetector, estimator.object("detector"), { rows: fit.rows, cols: subset.length }));
+      const shape = { rows: fit.rows, cols: subset.length };
+      estimators.push(BaseDetector.fromNested(LOFDetector, estimator.object("detector"), shape));
     }
     this.model = { features, estimators };
   }

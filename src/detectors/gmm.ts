@@ -111,10 +111,12 @@ export class GMMDetector extends BaseDetector<Mixture> {
     for (let c = 0; c < k; c++) {
       for (let j = 0; j < d; j++) {
         const at = c * d * d + j * d + j;
-        if (!(precisionCholesky[at] > 0)) throw state.fail(`precisionCholesky[${at}]`, "> 0 (a diagonal entry)", precisionCholesky[at]);
+        const entry = precisionCholesky[at];
+        state.expect(entry > 0, `precisionCholesky[${at}]`, "> 0 (a diagonal entry)", entry);
       }
     }
-    this.model = { k, d, weights: state.float64("weights", { length: k, above: 0 }), means: state.float64("means", { length: k * d }), precisionCholesky };
+    const weights = state.float64("weights", { length: k, above: 0 });
+    this.model = { k, d, weights, means: state.float64("means", { length: k * d }), precisionCholesky };
     this.iterations = state.count("iterations");
     this.converged = state.boolean("converged");
   }

@@ -81,7 +81,9 @@ export class HBOSDetector extends BaseDetector<FeatureHistogram[]> {
     this.model = state.objects("histograms", fit.cols).map((histogram) => {
       const edges = histogram.float64("edges", { length: bins + 1 });
       // np.digitize's binary search needs ascending edges.
-      for (let b = 1; b <= bins; b++) if (!(edges[b] > edges[b - 1])) throw histogram.fail(`edges[${b}]`, `above edges[${b - 1}] (${edges[b - 1]})`, edges[b]);
+      for (let b = 1; b <= bins; b++) {
+        histogram.expect(edges[b] > edges[b - 1], `edges[${b}]`, `above edges[${b - 1}] (${edges[b - 1]})`, edges[b]);
+      }
       return {
         edges,
         density: histogram.float64("density", { length: bins, min: 0 }),

@@ -145,9 +145,10 @@ export class IForestDetector extends BaseDetector<Forest> {
     const left = state.int32("left", { min: 0 });
     const nodes = left.length;
     const capacity = trees * (2 * maxSamples - 1);
-    if (nodes < trees || nodes > capacity) throw state.fail("left.length", `in [${trees}, ${capacity}] (nodes of ${trees} trees)`, nodes);
+    const nodeRange = `in [${trees}, ${capacity}] (nodes of ${trees} trees)`;
+    state.expect(nodes >= trees && nodes <= capacity, "left.length", nodeRange, nodes);
     const last = nodes - 1;
-    for (let n = 0; n < nodes; n++) if (left[n] > last) throw state.fail(`left[${n}]`, `a node in [0, ${last}]`, left[n]);
+    for (let n = 0; n < nodes; n++) state.expect(left[n] <= last, `left[${n}]`, `a node in [0, ${last}]`, left[n]);
     this.model = {
       roots: state.int32("roots", { length: trees, min: 0, max: last }),
       maxDepth: Math.ceil(Math.log2(Math.max(maxSamples, 2))),

@@ -87,7 +87,13 @@ export class INNEDetector extends BaseDetector<INNEModel> {
   /** Per member: the centres drawn, their squared norms, radii and isolation ratios. */
   protected override saveState(): Record<string, unknown> {
     const { samples, centres, centreNorms, radii, ratios } = this.model;
-    return { samples, centres: encodeArray(centres), centreNorms: encodeArray(centreNorms), radii: encodeArray(radii), ratios: encodeArray(ratios) };
+    return {
+      samples,
+      centres: encodeArray(centres),
+      centreNorms: encodeArray(centreNorms),
+      radii: encodeArray(radii),
+      ratios: encodeArray(ratios),
+    };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {

@@ -76,7 +76,7 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
 
   protected override loadState(state: StateReader, fit: FitShape): void {
     const codebook = state.matrix("codebook", { cols: fit.cols });
-    if (codebook.rows < 1 || codebook.rows > this.k) throw state.fail("codebook.rows", `in [1, ${this.k}] (k)`, codebook.rows);
+    state.expect(codebook.rows >= 1 && codebook.rows <= this.k, "codebook.rows", `in [1, ${this.k}] (k)`, codebook.rows);
     this.model = { codebook, distortion: state.number("distortion", { min: 0 }) };
   }
 

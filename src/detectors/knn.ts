@@ -72,7 +72,8 @@ export class KNNDetector extends BaseDetector<KNNModel> {
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {
-    this.model = { train: state.matrix("train", fit), neighbours: readNeighbours(state.object("neighbours"), fit.rows, this.nNeighbors, fit.rows) };
+    const neighbours = readNeighbours(state.object("neighbours"), fit.rows, this.nNeighbors, fit.rows);
+    this.model = { train: state.matrix("train", fit), neighbours };
   }
 
   /** Euclidean distances square differences of values: the base refuses values whose squares overflow. */

@@ -75,7 +75,13 @@ export class LOFDetector extends BaseDetector<LOFModel> {
   /** The training rows, their neighbours, k-distances and local reachability densities. */
   protected override saveState(): Record<string, unknown> {
     const { train, k, neighbours, kDistance, lrd } = this.model;
-    return { train: encodeMatrix(train), k, neighbours: encodeNeighbours(neighbours), kDistance: encodeArray(kDistance), lrd: encodeArray(lrd) };
+    return {
+      train: encodeMatrix(train),
+      k,
+      neighbours: encodeNeighbours(neighbours),
+      kDistance: encodeArray(kDistance),
+      lrd: encodeArray(lrd),
+    };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {

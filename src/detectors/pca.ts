@@ -111,7 +111,10 @@ export class PCADetector extends BaseDetector<PCAModel> {
   protected override saveState(): Record<string, unknown> {
     const { scaler, mean, components, explainedVariance, explainedVarianceRatio, firstSelected, weights } = this.model;
     return {
-      scaler: scaler === undefined ? null : { mean: encodeArray(scaler.mean), variance: encodeArray(scaler.variance), scale: encodeArray(scaler.scale) },
+      scaler:
+        scaler === undefined
+          ? null
+          : { mean: encodeArray(scaler.mean), variance: encodeArray(scaler.variance), scale: encodeArray(scaler.scale) },
       mean: encodeArray(mean),
       components: encodeMatrix(components),
       explainedVariance: encodeArray(explainedVariance),
@@ -125,7 +128,8 @@ export class PCADetector extends BaseDetector<PCAModel> {
     const p = fit.cols;
     const components = state.matrix("components", { cols: p });
     const kept = components.rows;
-    if (kept < 1 || kept > Math.min(fit.rows, p)) throw state.fail("components.rows", `in [1, ${Math.min(fit.rows, p)}]`, kept);
+    const rank = Math.min(fit.rows, p);
+    state.expect(kept >= 1 && kept <= rank, "components.rows", `in [1, ${rank}]`, kept);
     let scaler: StandardScaler | undefined;
     if (this.standardization) {
       const statistics = state.object("scaler");
@@ -134,13 +138,15 @@ export class PCADetector extends BaseDetector<PCAModel> {
         statistics.float64("variance", { length: p, min: 0 }),
         statistics.float64("scale", { length: p, above: 0 }),
       );
-    } else if (state.raw("scaler") !== null) {
-      throw state.fail("scaler", "null (standardization is false)", state.raw("scaler"));
+    } else {
+      state.expect(state.raw("scaler") === null, "scaler", "null (standardization is false)", state.raw("scaler"));
     }
     const firstSelected = state.count("firstSelected", 0, kept - 1);
     const weights = state.float64("weights", { length: kept, min: 0 });
     if (this.method === "distance") {
-      for (let c = firstSelected; c < kept; c++) if (!(weights[c] > 0)) throw state.fail(`weights[${c}]`, "> 0 (a selected component's weight)", weights[c]);
+      for (let c = firstSelected; c < kept; c++) {
+        state.expect(weights[c] > 0, `weights[${c}]`, "> 0 (a selected component's weight)", weights[c]);
+      }
     }
     this.model = {
       scaler,

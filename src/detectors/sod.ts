@@ -62,7 +62,8 @@ export class SODDetector extends BaseDetector<true> {
   }
 
   protected override ownParams(): DetectorParams {
-    return { nNeighbors: this.nNeighbors, refSet: this.refSet, alpha: this.alpha, algorithm: this.algorithm, threads: this.threads };
+    const { nNeighbors, refSet, alpha, algorithm, threads } = this;
+    return { nNeighbors, refSet, alpha, algorithm, threads };
   }
 
   /** Nothing: SOD scores a batch among its own rows. */

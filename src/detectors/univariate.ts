@@ -44,17 +44,9 @@ abstract class RuleDetector<Model> extends BaseDetector<Model> {
     return { threshold: this.rule };
   }
 
-  /** Two per-column arrays (`names`), one value per column. */
-  protected saveColumns(names: readonly [string, string]): Record<string, unknown> {
-    const model = this.model as Record<string, Float64Array>;
-    return Object.fromEntries(names.map((name) => [name, encodeArray(model[name])]));
-  }
-
-  /** The arrays of {@link saveColumns}, one value per column each; `positive`: the second must be > 0 (a divisor). */
-  protected loadColumns(state: StateReader, fit: FitShape, names: readonly [string, string], positive: boolean): Model {
-    const [first, second] = names;
-    const columns = { [first]: state.float64(first, { length: fit.cols }), [second]: state.float64(second, { length: fit.cols, ...(positive ? { above: 0 } : {}) }) };
-    return columns as Model;
+  /** A per-column statistic of a saved rule (one value per fitted column); `above` bounds a divisor. */
+  protected static column(state: StateReader, fit: FitShape, name: string, above?: number): Float64Array {
+    return state.float64(name, { length: fit.cols, ...(above === undefined ? {} : { above }) });
   }
 }
 
@@ -110,11 +102,11 @@ export class ZScoreDetector extends RuleDetector<{ mean: Float64Array; std: Floa
 
   /** The per-column means and standard deviations. */
   protected override saveState(): Record<string, unknown> {
-    return this.saveColumns(["mean", "std"]);
+    return { mean: encodeArray(this.model.mean), std: encodeArray(this.model.std) };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {
-    this.model = this.loadColumns(state, fit, ["mean", "std"], true);
+    this.model = { mean: RuleDetector.column(state, fit, "mean"), std: RuleDetector.column(state, fit, "std", 0) };
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -168,11 +160,11 @@ export class MADDetector extends RuleDetector<{ median: Float64Array; mad: Float
 
   /** The per-column medians and median absolute deviations. */
   protected override saveState(): Record<string, unknown> {
-    return this.saveColumns(["median", "mad"]);
+    return { median: encodeArray(this.model.median), mad: encodeArray(this.model.mad) };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {
-    this.model = this.loadColumns(state, fit, ["median", "mad"], true);
+    this.model = { median: RuleDetector.column(state, fit, "median"), mad: RuleDetector.column(state, fit, "mad", 0) };
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -235,11 +227,11 @@ export class IQRDetector extends RuleDetector<{ lower: Float64Array; upper: Floa
 
   /** The per-column lower and upper fences. */
   protected override saveState(): Record<string, unknown> {
-    return this.saveColumns(["lower", "upper"]);
+    return { lower: encodeArray(this.model.lower), upper: encodeArray(this.model.upper) };
   }
 
   protected override loadState(state: StateReader, fit: FitShape): void {
-    this.model = this.loadColumns(state, fit, ["lower", "upper"], false);
+    this.model = { lower: RuleDetector.column(state, fit, "lower"), upper: RuleDetector.column(state, fit, "upper") };
   }
 
   /** Per column: the lower and upper fences learned by `fit`. */

@@ -176,7 +176,8 @@ export function readSavedDetector(folder: string, detectorClass: string): { targ
   const target = modelFolderPath(folder, context);
   const inFile = detectorFileClass(target);
   if (inFile !== undefined) {
-    throw new Error(`${context}: ${target} holds ${withArticle(inFile)} (a detector file, not a model folder); load it with ${inFile}.load`);
+    const holds = `holds ${withArticle(inFile)} (a detector file, not a model folder)`;
+    throw new Error(`${context}: ${target} ${holds}; load it with ${inFile}.load`);
   }
   const file = path.join(target, "detector.json");
   const saved = readJsonObject(target, "detector.json", context);

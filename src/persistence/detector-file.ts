@@ -101,7 +101,10 @@ function checkSaveTarget(target: string, context: string): void {
   }
   const refuse = (why: string): Error => new Error(`${context}: ${target} ${why}`);
   if (stats.isSymbolicLink()) throw refuse(`is a symbolic link, not an anomaly-lab detector file: ${CHOOSE_ANOTHER}`);
-  if (stats.isDirectory()) throw refuse(`is a folder, not an anomaly-lab detector file: give a file path, e.g. ${path.join(target, "detector.json")}`);
+  if (stats.isDirectory()) {
+    const example = path.join(target, "detector.json");
+    throw refuse(`is a folder, not an anomaly-lab detector file: give a file path, e.g. ${example}`);
+  }
   if (!stats.isFile() || !startsAsDetectorFile(target)) {
     throw refuse(`is not an anomaly-lab detector file, and saving would replace it: ${CHOOSE_ANOTHER}`);
   }
@@ -139,7 +142,8 @@ export function readDetectorFile(file: string, className: string | undefined, co
   const version = json.version;
   if (!isCount(version) || version < 1) throw field("version", "an integer >= 1", version);
   if (version > DETECTOR_FILE_VERSION) {
-    throw new Error(`${where} has format version ${version}; this anomaly-lab reads up to ${DETECTOR_FILE_VERSION}: upgrade anomaly-lab`);
+    const reads = `this anomaly-lab reads up to ${DETECTOR_FILE_VERSION}: upgrade anomaly-lab`;
+    throw new Error(`${where} has format version ${version}; ${reads}`);
   }
   const saved = json.class;
   if (typeof saved !== "string" || saved === "") throw field("class", "a class name", saved);
@@ -170,7 +174,8 @@ export function modelFolderClass(file: string, context: string): string | undefi
   if (!isFolder(target)) return undefined;
   const json = readJson(path.join(target, "detector.json"), context);
   if (json.format !== NEURAL_FORMAT || typeof json.detector !== "string") {
-    throw new Error(`${context}: ${target} is not an anomaly-lab model folder (its detector.json has format ${describe(json.format)})`);
+    const format = `its detector.json has format ${describe(json.format)}`;
+    throw new Error(`${context}: ${target} is not an anomaly-lab model folder (${format})`);
   }
   return json.detector;
 }
@@ -204,7 +209,8 @@ function readJson(target: string, context: string): Record<string, unknown> {
       const marker = path.join(target, "detector.json");
       const neural = neuralClassOf(marker);
       if (typeof neural === "string") {
-        throw new Error(`${context}: ${target} holds ${withArticle(neural)} (a model folder); load it with ${neural}.load (or loadDetector)`);
+        const holds = `holds ${withArticle(neural)} (a model folder)`;
+        throw new Error(`${context}: ${target} ${holds}; load it with ${neural}.load (or loadDetector)`);
       }
       throw new Error(`${context}: ${target} is a folder, not an anomaly-lab detector file`);
     }
@@ -217,7 +223,8 @@ function readJson(target: string, context: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${context}: ${target} is not valid JSON (not an anomaly-lab detector file, or damaged): ${(error as Error).message}`);
+    const why = `not an anomaly-lab detector file, or damaged: ${(error as Error).message}`;
+    throw new Error(`${context}: ${target} is not valid JSON (${why})`);
   }
   if (!isPlainObject(value)) throw new Error(`${context}: ${target} must hold a JSON object, got ${describe(value)}`);
   return value;

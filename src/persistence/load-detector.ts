@@ -26,8 +26,10 @@ function classesOf<T>(module: Exported, Base: Function & { prototype: T }): Map<
 }
 
 const CLASSIC = classesOf(classic as unknown as Exported, BaseDetector);
-const NEURAL = classesOf(neural as unknown as Exported, NeuralDetector) as Map<string, ClassOf<NeuralDetector> & { load(folder: string): Promise<NeuralDetector> }>;
-const SERIES = classesOf(series as unknown as Exported, SavedStreamDetector) as Map<string, ClassOf<SavedStreamDetector & TimeSeriesDetector>>;
+type NeuralClass = ClassOf<NeuralDetector> & { load(folder: string): Promise<NeuralDetector> };
+type SeriesClass = ClassOf<SavedStreamDetector & TimeSeriesDetector>;
+const NEURAL = classesOf(neural as unknown as Exported, NeuralDetector) as Map<string, NeuralClass>;
+const SERIES = classesOf(series as unknown as Exported, SavedStreamDetector) as Map<string, SeriesClass>;
 
 /**
  * The detector saved at `path`, whatever its class: a classic or time-series detector's JSON file (`save(file)`),
@@ -49,7 +51,7 @@ export async function loadDetector(path: string): Promise<AnyDetector | TimeSeri
   const content = readDetectorFile(path, undefined, context);
   const className = content.class;
   const Classic = CLASSIC.get(className);
-  if (Classic !== undefined) return BaseDetector.fromSaved(Classic as unknown as new (options: never) => BaseDetector, content);
+  if (Classic !== undefined) return BaseDetector.fromSaved(Classic, content);
   const Series = SERIES.get(className);
   if (Series !== undefined) return SavedStreamDetector.fromSaved(Series, content);
   throw unknownClass(path, className);

@@ -45,7 +45,8 @@ export function withOverrides(params: DetectorParams, overrides: DetectorParams,
   const unknown = Object.keys(overrides).filter((name) => !(name in params));
   if (unknown.length > 0) {
     const names = Object.keys(params).join(", ");
-    throw new RangeError(`${context}: ${unknown.map((name) => JSON.stringify(name)).join(", ")} is not an option of it (its options: ${names})`);
+    const quoted = unknown.map((name) => JSON.stringify(name)).join(", ");
+    throw new RangeError(`${context}: ${quoted} is not an option of it (its options: ${names})`);
   }
   return { ...params, ...overrides };
 }
@@ -66,7 +67,9 @@ export function encodeParams(params: DetectorParams, context: string): Record<st
 
 function encodeValue(value: unknown, name: string, context: string): unknown {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
-  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0) ? value : { $number: encodeNumber(value) };
+  if (typeof value === "number") {
+    return Number.isFinite(value) && !Object.is(value, -0) ? value : { $number: encodeNumber(value) };
+  }
   if (value instanceof RandomState) {
     const { key, pos, cachedGaussian } = value.getState();
     return { $randomState: { key: encodeArray(Uint32Array.from(key)), pos, cachedGaussian } };
@@ -76,14 +79,17 @@ function encodeValue(value: unknown, name: string, context: string): unknown {
     const entries = Object.entries(value).filter(([, item]) => item !== undefined);
     return Object.fromEntries(entries.map(([key, item]) => [key, encodeValue(item, `${name}.${key}`, context)]));
   }
-  const kind = typeof value === "function" ? "a function" : `${describe(value)} (${value?.constructor?.name ?? typeof value})`;
-  throw new TypeError(`${context}: the option ${name} is ${kind}, which cannot be saved; build the detector without it to save it`);
+  const type = value?.constructor?.name ?? typeof value;
+  const kind = typeof value === "function" ? "a function" : `${describe(value)} (${type})`;
+  const instead = "build the detector without it to save it";
+  throw new TypeError(`${context}: the option ${name} is ${kind}, which cannot be saved; ${instead}`);
 }
 
 /** The options saved by {@link encodeParams}; `where` names the file and `path` the field in errors. */
 export function decodeParams(json: unknown, where: string, path = "params"): DetectorParams {
   if (!isPlainObject(json)) throw new Error(`${where}: ${path} must be an object, got ${describe(json)}`);
-  return Object.fromEntries(Object.entries(json).map(([name, value]) => [name, decodeValue(value, `${path}.${name}`, where)]));
+  const entries = Object.entries(json).map(([name, value]) => [name, decodeValue(value, `${path}.${name}`, where)]);
+  return Object.fromEntries(entries);
 }
 
 function decodeValue(value: unknown, path: string, where: string): unknown {
@@ -93,12 +99,15 @@ function decodeValue(value: unknown, path: string, where: string): unknown {
   if (keys.length === 1 && keys[0] === "$number") {
     const number = decodeNumber(value.$number);
     if (number === undefined || typeof value.$number === "number") {
-      throw new Error(`${where}: ${path}.$number must be "NaN", "Infinity", "-Infinity" or "-0", got ${describe(value.$number)}`);
+      const expected = '"NaN", "Infinity", "-Infinity" or "-0"';
+      throw new Error(`${where}: ${path}.$number must be ${expected}, got ${describe(value.$number)}`);
     }
     return number;
   }
-  if (keys.length === 1 && keys[0] === "$randomState") return decodeRandomState(value.$randomState, `${path}.$randomState`, where);
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, decodeValue(item, `${path}.${key}`, where)]));
+  if (keys.length === 1 && keys[0] === "$randomState") {
+    return decodeRandomState(value.$randomState, `${path}.$randomState`, where);
+  }
+  return decodeParams(value, where, path);
 }
 
 function decodeRandomState(value: unknown, path: string, where: string): RandomState {

@@ -112,6 +112,11 @@ export class StateReader {
     return new Error(`${this.where}: ${this.path}.${name} must be ${expected}, got ${describe(value)}`);
   }
 
+  /** Throws {@link fail} unless `ok`: a check across fields ("codebook.rows must be in [1, 4] (k), got 5"). */
+  expect(ok: boolean, name: string, expected: string, value: unknown): void {
+    if (!ok) throw this.fail(name, expected, value);
+  }
+
   has(name: string): boolean {
     return this.fields[name] !== undefined;
   }
@@ -141,7 +146,7 @@ export class StateReader {
   /** One of `allowed`. */
   choice<T extends string>(name: string, allowed: readonly T[]): T {
     const value = this.fields[name];
-    if (!allowed.includes(value as T)) throw this.fail(name, allowed.map((option) => JSON.stringify(option)).join(" or "), value);
+    this.expect(allowed.includes(value as T), name, allowed.map((option) => JSON.stringify(option)).join(" or "), value);
     return value as T;
   }
 
@@ -187,10 +192,10 @@ export class StateReader {
   strings(name: string, options: { length?: number; nullable?: boolean } = {}): string[] | undefined {
     const value = this.fields[name];
     if (options.nullable && value === null) return undefined;
-    const ok = Array.isArray(value) && value.every((item) => typeof item === "string") && (options.length === undefined || value.length === options.length);
-    if (!ok) {
-      const expected = `${options.length === undefined ? "an array of" : `${options.length}`} strings${options.nullable ? " or null" : ""}`;
-      throw this.fail(name, expected, value);
+    const strings = Array.isArray(value) && value.every((item) => typeof item === "string");
+    if (!strings || (options.length !== undefined && value.length !== options.length)) {
+      const count = options.length === undefined ? "an array of" : `${options.length}`;
+      throw this.fail(name, `${count} strings${options.nullable ? " or null" : ""}`, value);
     }
     return value as string[];
   }
@@ -202,7 +207,7 @@ export class StateReader {
     if (!isPlainObject(value) || value.dtype !== dtype || !isCount(value.length) || typeof value.base64 !== "string") {
       throw this.fail(name, expected, value);
     }
-    if (rule.length !== undefined && value.length !== rule.length) throw this.fail(`${name}.length`, `${rule.length}`, value.length);
+    this.expect(rule.length === undefined || value.length === rule.length, `${name}.length`, `${rule.length}`, value.length);
     const bytes = Buffer.from(value.base64, "base64");
     if (bytes.length !== value.length * BYTES[dtype] || bytes.toString("base64") !== value.base64) {
       const size = `${value.length * BYTES[dtype]} bytes of base64 (${value.length} ${dtype} values)`;

@@ -55,7 +55,11 @@ export class RandomState {
   /**
    * The generator's state, numpy's `get_state()` without the name: the 624 MT19937 words, the position in them and
    * the cached second normal draw (`null` when none). {@link setState} or {@link RandomState.fromState} put it back.
-   * @example const state = rng.getState(); rng.randomSample(); rng.setState(state); rng.randomSample(); // the same draw again
+   * @example
+   * const state = rng.getState();
+   * rng.randomSample();
+   * rng.setState(state);
+   * rng.randomSample(); // the same draw again
    */
   getState(): RandomStateSnapshot {
     const { key, pos } = this.generator.getState();
@@ -65,7 +69,9 @@ export class RandomState {
   /** Puts back a state from {@link getState} (numpy's `set_state`): the same draws follow. */
   setState(state: RandomStateSnapshot): void {
     const cached = state.cachedGaussian;
-    if (cached !== null && !Number.isFinite(cached)) throw new RangeError(`RandomState state: cachedGaussian must be a finite number or null, got ${cached}`);
+    if (cached !== null && !Number.isFinite(cached)) {
+      throw new RangeError(`RandomState state: cachedGaussian must be a finite number or null, got ${cached}`);
+    }
     this.generator.setState(state);
     this.cachedGauss = cached ?? undefined;
   }

@@ -41,16 +41,16 @@ export class WindowedGaussianDetector extends CausalDetector {
   /** The window, the points waiting for the next step, and the Gaussian fitted so far. */
   protected streamState(): Record<string, unknown> {
     const { mean, std, fillMean, fillM2 } = this;
-    return { window: encodeArray(Float64Array.from(this.window)), pending: encodeArray(Float64Array.from(this.pending)), mean, std, fillMean, fillM2 };
+    const window = encodeArray(Float64Array.from(this.window));
+    return { window, pending: encodeArray(Float64Array.from(this.pending)), mean, std, fillMean, fillM2 };
   }
 
   protected restoreStream(state: StateReader): void {
     const window = Array.from(state.float64("window"));
     const pending = Array.from(state.float64("pending"));
-    if (window.length > this.windowSize) throw state.fail("window.length", `at most ${this.windowSize} (windowSize)`, window.length);
-    if (pending.length >= this.stepSize || (pending.length > 0 && window.length < this.windowSize)) {
-      throw state.fail("pending.length", `below ${this.stepSize} (stepSize), and 0 while the window fills`, pending.length);
-    }
+    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    const pendingOk = pending.length < this.stepSize && (pending.length === 0 || window.length === this.windowSize);
+    state.expect(pendingOk, "pending.length", `below ${this.stepSize} (stepSize), and 0 while the window fills`, pending.length);
     this.window = window;
     this.pending = pending;
     this.mean = state.number("mean");
@@ -149,17 +149,20 @@ export class RollingZScoreDetector extends CausalDetector {
   /** The window, oldest first, and (robust mode) the same values in ascending order. */
   protected streamState(): Record<string, unknown> {
     const n = this.buffer.length;
-    return { window: encodeArray(Float64Array.from(this.buffer.toArray())), ...(this.robust ? { sorted: encodeArray(this.sorted.slice(0, n)) } : {}) };
+    const window = encodeArray(Float64Array.from(this.buffer.toArray()));
+    return this.robust ? { window, sorted: encodeArray(this.sorted.slice(0, n)) } : { window };
   }
 
   protected restoreStream(state: StateReader): void {
     const window = state.float64("window");
-    if (window.length > this.windowSize) throw state.fail("window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
     this.buffer.clear();
     for (const value of window) this.buffer.push(value);
     if (!this.robust) return;
     const sorted = state.float64("sorted", { length: window.length });
-    for (let i = 1; i < sorted.length; i++) if (sorted[i] < sorted[i - 1]) throw state.fail(`sorted[${i}]`, `>= sorted[${i - 1}] (${sorted[i - 1]})`, sorted[i]);
+    for (let i = 1; i < sorted.length; i++) {
+      state.expect(sorted[i] >= sorted[i - 1], `sorted[${i}]`, `>= sorted[${i - 1}] (${sorted[i - 1]})`, sorted[i]);
+    }
     this.sorted.set(sorted);
   }
 

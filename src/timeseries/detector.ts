@@ -207,14 +207,17 @@ export class SuppressedDetector extends SavedStreamDetector implements TimeSerie
 
   protected streamState(): Record<string, unknown> {
     const context = `${this.constructor.name}.save`;
-    if (!(this.inner instanceof SavedStreamDetector)) throw new Error(`${context}: the detector it wraps (${this.inner.name}) cannot be saved`);
+    if (!(this.inner instanceof SavedStreamDetector)) {
+      throw new Error(`${context}: the detector it wraps (${this.inner.name}) cannot be saved`);
+    }
     return { inner: this.inner.savedContent(context), recent: encodeArray(Float64Array.from(this.recent.toArray())) };
   }
 
   protected restoreStream(state: StateReader): void {
+    const recent = state.float64("recent", { min: 0, max: 1 });
+    state.expect(recent.length <= this.refractory, "recent.length", `at most ${this.refractory} (refractory)`, recent.length);
     this.recent.clear();
-    for (const score of state.float64("recent", { max: 1, min: 0 })) this.recent.push(score);
-    if (this.recent.length > this.refractory) throw state.fail("recent.length", `at most ${this.refractory} (refractory)`, this.recent.length);
+    for (const score of recent) this.recent.push(score);
   }
 
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array {

@@ -183,7 +183,7 @@ export function seasonalHybridEsd(values: ArrayLike<number>, options: SeasonalHy
  * stream, not at every point). `who` starts the messages.
  */
 /** The defaults of {@link seasonalHybridEsd}'s options (AnomalyDetection's). */
-export const SHESD_DEFAULTS = { maxAnoms: 0.1, alpha: 0.05, direction: "both" } as const satisfies Partial<SeasonalHybridEsdOptions>;
+export const SHESD_DEFAULTS = { maxAnoms: 0.1, alpha: 0.05, direction: "both" } as const;
 
 export function seasonalHybridEsdSteps(values: ArrayLike<number>, options: SeasonalHybridEsdOptions, who: string): SeasonalHybridEsdResult {
   const n = values.length;
@@ -217,7 +217,8 @@ export function seasonalHybridEsdSteps(values: ArrayLike<number>, options: Seaso
     }
     const k = raised ? Math.floor(r.length / n) : Math.floor(r.length * maxAnoms);
     if (k === 0) throw new Error(`${who}: maxAnoms ${raised ? `${maxAnoms} (raised to 1/${n})` : maxAnoms} allows no anomaly in ${r.length} points; raise it`);
-    const esd = esdSteps(r, { maxAnoms: k, alpha: options.alpha ?? SHESD_DEFAULTS.alpha, direction: options.direction ?? SHESD_DEFAULTS.direction, center: "median" });
+    const { alpha = SHESD_DEFAULTS.alpha, direction = SHESD_DEFAULTS.direction } = options;
+    const esd = esdSteps(r, { maxAnoms: k, alpha, direction, center: "median" });
     for (const a of esd.anomalies) found.add(start + a);
     if (esd.zeroScale !== undefined) warnings.push(zeroScaleWarning(who, esd.zeroScale, k, `MAD of the residual (points ${start}-${end - 1})`, start));
     pieces.push({ start, end, esd, decomposition });

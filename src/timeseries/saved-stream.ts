@@ -34,7 +34,8 @@ export abstract class SavedStreamDetector {
    */
   clone(overrides: DetectorParams = {}): this {
     const Class = this.constructor as StreamClass<this>;
-    return SavedStreamDetector.build(Class, cloneParams(withOverrides(this.getParams(), overrides, `${Class.name}.clone`)));
+    const params = withOverrides(this.getParams(), overrides, `${Class.name}.clone`);
+    return SavedStreamDetector.build(Class, cloneParams(params));
   }
 
   /**
@@ -81,7 +82,8 @@ export abstract class SavedStreamDetector {
    */
   static fromNested<T extends SavedStreamDetector>(Class: new (...args: never[]) => T, saved: StateReader): T {
     saved.choice("class", [Class.name]);
-    return SavedStreamDetector.restore(Class, saved.where, saved.raw("params"), `${saved.path}.params`, saved.object("state"));
+    const state = saved.object("state");
+    return SavedStreamDetector.restore(Class, saved.where, saved.raw("params"), `${saved.path}.params`, state);
   }
 
   private static restore<T extends SavedStreamDetector>(

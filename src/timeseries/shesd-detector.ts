@@ -49,8 +49,15 @@ export class SeasonalHybridEsdDetector extends SavedStreamDetector implements Ti
   }
 
   getParams(): DetectorParams {
-    const { period, maxAnoms = SHESD_DEFAULTS.maxAnoms, alpha = SHESD_DEFAULTS.alpha, direction = SHESD_DEFAULTS.direction } = this.options;
-    return { period, maxAnoms, alpha, direction, windowSize: this.windowSize };
+    const { maxAnoms, alpha, direction } = SHESD_DEFAULTS;
+    const options = this.options;
+    return {
+      period: options.period,
+      maxAnoms: options.maxAnoms ?? maxAnoms,
+      alpha: options.alpha ?? alpha,
+      direction: options.direction ?? direction,
+      windowSize: this.windowSize,
+    };
   }
 
   /** The last `windowSize` points, oldest first, and whether this stream has printed its warning. */
@@ -60,7 +67,7 @@ export class SeasonalHybridEsdDetector extends SavedStreamDetector implements Ti
 
   protected restoreStream(state: StateReader): void {
     const window = state.float64("window");
-    if (window.length > this.windowSize) throw state.fail("window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
     this.buffer.clear();
     for (const value of window) this.buffer.push(value);
     this.warned = state.boolean("warned");
