@@ -73,10 +73,13 @@ export const EVERY_DETECTOR: readonly DetectorCase[] = [
   },
 ];
 
-/** The names of the exported classes that are detectors: a prototype with `fit` and `score`, or `detectEntire` and `update`. */
+/**
+ * The names of the exported classes that are detectors: a prototype with `fit` and `score`, or `detectEntire` and
+ * `update`. A second name for a class (a deprecated alias) is not another class.
+ */
 export function exportedDetectorClasses(): string[] {
   return Object.entries(library)
-    .filter(([, value]) => typeof value === "function" && value.prototype !== undefined)
+    .filter(([name, value]) => typeof value === "function" && value.prototype !== undefined && value.name === name)
     .filter(([, value]) => {
       const prototype = (value as { prototype: Record<string, unknown> }).prototype;
       const classic = typeof prototype.fit === "function" && typeof prototype.score === "function";
