@@ -16,6 +16,7 @@ export * from "./display";
 export * from "./plots";
 export * from "./timeseries";
 export * from "./benchmark";
+export * from "./persistence";
 export { isQuickMode, byRunMode } from "./reports/run-mode";
 export { TutorialComparison, type ComparedQuantity, type ComparisonRow } from "./reports/tutorial-comparison";
 export { clearOutput, type ClearOutputOptions } from "./kernel/output";

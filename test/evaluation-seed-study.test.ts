@@ -10,11 +10,11 @@ import { seedSpreadChart } from "../src/plots/seed-spread";
 import { RandomState } from "../src/random/random-state";
 import { assertNear } from "./helpers/assertions";
 
-function data() {
+function data(outlierShift = 2.5) {
   const r = new RandomState(0);
   const rows = (n: number, shift: number) => Array.from({ length: n }, () => Array.from(r.standardNormal(3) as Float64Array, (v) => v + shift));
   const train = rows(200, 0);
-  const test = [...rows(60, 0), ...rows(8, 2.5)];
+  const test = [...rows(60, 0), ...rows(8, outlierShift)];
   const yTest = [...Array(60).fill(0), ...Array(8).fill(1)];
   return { train, test, yTest };
 }
@@ -50,6 +50,23 @@ describe("evaluateOverSeeds", () => {
     assert.ok(study.table(), "a displayable table");
     const chart = await seedSpreadChart(study, { metric: "averagePrecision" });
     assert.match(chart.svg, /<svg/);
+  });
+
+  it("a detector given as an instance is cloned with each seed (clone({ seed })): the same runs as building it per seed; the instance stays unfitted", async () => {
+    const d = data(0.8); // outliers close enough that a forest's seed shows in its scores
+    const prototype = new IForestDetector({ nEstimators: 20, maxSamples: 64 });
+    const cloned = await evaluateOverSeeds({ IForest: prototype, ECOD: new ECODDetector() }, d, [3, 4]);
+    const built = await evaluateOverSeeds(
+      { IForest: (seed) => new IForestDetector({ seed, nEstimators: 20, maxSamples: 64 }), ECOD: () => new ECODDetector() },
+      d,
+      [3, 4],
+    );
+    const metrics = (runs: readonly { detector: string; seed: number; rocAuc: number; averagePrecision: number }[]) =>
+      runs.map(({ detector, seed, rocAuc, averagePrecision }) => ({ detector, seed, rocAuc, averagePrecision }));
+    assert.deepEqual(metrics(cloned.runs), metrics(built.runs));
+    assert.notEqual(cloned.runs[0].rocAuc, cloned.runs[1].rocAuc, "the two seeds grow different forests");
+    assert.equal(prototype.isFitted, false);
+    assert.equal(prototype.getParams().seed, undefined, "the instance keeps its own options");
   });
 
   it("says what is wrong", async () => {

@@ -211,6 +211,12 @@ const TAMPERINGS: readonly Tampering[] = [
     message: /detector\.json: state\.options: contamination must be in \(0, 0\.5\], got 2/,
   },
   { what: "cols is text", file: "detector.json", change: (d) => withState(d, { cols: "16" }), message: /detector\.json: state\.cols must be an integer >= 1, got "16"/ },
+  {
+    what: "the column names do not match the columns",
+    file: "detector.json",
+    change: (d) => withState(d, { featureNames: ["a", "b"] }),
+    message: /detector\.json: state\.featureNames must be null or 16 strings \(state\.cols\), got \["a","b"\]/,
+  },
   { what: "the input scaling is missing", file: "detector.json", change: (d) => withState(d, { affine: undefined }), message: /detector\.json: state\.affine must be an object, got undefined/ },
   {
     what: "the input scaling's kind is unknown",

@@ -128,3 +128,36 @@ describe("RandomState", () => {
     assert.throws(() => rng.uniform(Number.NaN, 1), /low must be a finite number, got NaN/);
   });
 });
+
+describe("RandomState.getState / setState (numpy's get_state / set_state)", () => {
+  it("getState().pos is numpy's get_state()[2] after randint draws; a generator set to that state draws numpy's next uint32", () => {
+    for (const c of reference.randint as RandintCase[]) {
+      const rng = new RandomState(c.seed);
+      rng.randint(c.low, c.high, c.size);
+      const state = rng.getState();
+      assert.equal(state.pos, c.positionAfter, `seed ${c.seed}: pos`);
+      assert.equal(state.cachedGaussian, null);
+      assert.equal(RandomState.fromState(state).nextUint32(), c.nextUint32, `seed ${c.seed}: the next draw`);
+    }
+  });
+
+  it("keeps the cached second normal of a pair: a restored or copied generator continues with it", () => {
+    const rng = new RandomState(0);
+    rng.standardNormal(); // the polar method makes two; the second waits in the cache (numpy's has_gauss = 1)
+    const state = rng.getState();
+    assert.equal(typeof state.cachedGaussian, "number");
+    const copy = rng.copy();
+    const expected = rng.standardNormal(5);
+    assert.deepEqual(copy.standardNormal(5), expected);
+    rng.setState(state);
+    assert.deepEqual(rng.standardNormal(5), expected);
+    assert.deepEqual(Array.from(reference.standardNormalSeed0 as number[]).slice(1, 6), Array.from(expected), "numpy's draws 2-6 for seed 0");
+  });
+
+  it("refuses a state that is not one: a key of the wrong length, a word out of range, a position past 624", () => {
+    const state = new RandomState(1).getState();
+    assert.throws(() => RandomState.fromState({ ...state, key: Array.from(state.key).slice(1) }), /key must hold 624 words, got 623/);
+    assert.throws(() => RandomState.fromState({ ...state, key: Array.from(state.key, (v, i) => (i === 3 ? 2 ** 32 : v)) }), /key\[3\] must be a 32-bit word, got 4294967296/);
+    assert.throws(() => RandomState.fromState({ ...state, pos: 625 }), /pos must be an integer in \[0, 624\], got 625/);
+  });
+});

@@ -12,6 +12,9 @@ import {
 } from "./threshold";
 import { checkFiniteNumber } from "./validation";
 import { InterruptedError, interruptCheckpoint } from "./interrupt";
+import { readDetectorFile, writeDetectorFile, type ReadContent, type SavedContent } from "../persistence/detector-file";
+import { cloneParams, decodeParams, encodeParams, withOverrides, type DetectorParams } from "../persistence/params";
+import { encodeArray, StateReader } from "../persistence/state-codec";
 
 /**
  * Options every detector accepts: where its threshold goes. `contamination: c` (PyOD's spelling) and
@@ -75,6 +78,16 @@ export interface FittedDetector {
   predict(X: MatrixInput, options?: PredictOptions): Uint8Array;
   /** Outlier probability of each row in [0, 1] (PyOD `predict_proba(X)[:, 1]`). */
   predictProba(X: MatrixInput, options?: PredictProbaOptions): Float64Array;
+  /**
+   * The constructor options, every one of them, defaults filled in (scikit-learn's `get_params`): what
+   * `new Class(detector.getParams())` needs to build the same detector, unfitted.
+   */
+  getParams(): DetectorParams;
+  /**
+   * A new, unfitted detector with the same options (scikit-learn's `clone`), some of them replaced by `overrides`
+   * (an unknown option is refused). A RandomState option is copied in its current state.
+   */
+  clone(overrides?: DetectorParams): this;
 }
 
 /**
@@ -86,6 +99,8 @@ export interface Detector extends FittedDetector {
   fit(X: MatrixInput): this;
   /** `fit(X)` then the training labels. */
   fitPredict(X: MatrixInput): Uint8Array;
+  /** Writes the fitted detector to one JSON file (`<Class>.load(file)` or `loadDetector(file)` reads it back). */
+  save(file: string): void;
 }
 
 /**
@@ -97,6 +112,8 @@ export interface AsyncDetector extends FittedDetector {
   fit(X: MatrixInput, options?: FitOptions): Promise<this>;
   /** `await fit(X)` then the training labels. */
   fitPredict(X: MatrixInput, options?: FitOptions): Promise<Uint8Array>;
+  /** Writes the fitted detector to a model folder (`<Class>.load(folder)` or `loadDetector(folder)` reads it back). */
+  save(folder: string): Promise<void>;
 }
 
 /**
@@ -109,6 +126,18 @@ export interface AsyncDetector extends FittedDetector {
  * }
  */
 export type AnyDetector = Detector | AsyncDetector;
+
+/** The shape of the training rows of a fit (what a saved model's sizes are checked against). */
+export interface FitShape {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** What a saved detector keeps of its fit besides the model: the shape, column names and training scores. */
+interface FitSummary extends FitShape {
+  readonly featureNames: readonly string[] | undefined;
+  readonly scores: Float64Array;
+}
 
 interface FittedState {
   readonly rows: number;
@@ -149,10 +178,15 @@ interface FittedState {
  * **Values too large to square.** A detector whose arithmetic squares differences of values (distances,
  * covariances, kernels) says so with {@link DetectorCore.squaresValues}; the base then refuses, at fit and at
  * score, a value whose square would overflow ({@link squareBound}), naming its row and column.
+ *
+ * **Options.** The constructor's options are recorded as given; `getParams()` returns them with the class's
+ * resolved values ({@link DetectorCore.ownParams}, defaults filled in) and `clone()` builds a new detector from them.
  */
 export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   readonly contamination: number;
   readonly thresholdRule: ThresholdRule;
+  /** The options given to the constructor (a shallow copy), the base of `getParams()`. */
+  private readonly givenOptions: DetectorParams;
   private fitted: FittedState | undefined;
   private fittedModel: Model | undefined;
   /** Column names and square bound of the input of the fit under way (between `beginFit` and `completeFit`). */
@@ -166,6 +200,60 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
   protected constructor(options: DetectorOptions = {}, defaultThreshold: ThresholdRule = DEFAULT_THRESHOLD) {
     this.thresholdRule = resolveThreshold(options, new.target.name, defaultThreshold);
     this.contamination = "contamination" in this.thresholdRule ? this.thresholdRule.contamination : 0.1;
+    this.givenOptions = { ...options };
+  }
+
+  /**
+   * The constructor options, every one of them, defaults filled in (scikit-learn's `get_params`), in today's
+   * spelling: `threshold` (the rule, whichever way it was given), the class's own resolved options
+   * ({@link DetectorCore.ownParams}; `seed` where the class draws random numbers), then any other option given.
+   * Values are plain JSON values except a RandomState (the detector's own generator, not a copy: `clone()` copies
+   * it) and what only lives in memory (a progress callback, validation rows).
+   *
+   * @example
+   * new IForestDetector({ seed: 1 }).getParams();
+   * // { threshold: { contamination: 0.1 }, nEstimators: 100, maxSamples: "auto", maxFeatures: 1, bootstrap: false,
+   * //   seed: 1 }
+   */
+  getParams(): DetectorParams {
+    const known = { threshold: this.thresholdRule, ...this.ownParams() };
+    const others = Object.entries(this.givenOptions).filter(
+      ([name]) => !(name in known) && !this.respelledOptions().includes(name),
+    );
+    return { ...known, ...Object.fromEntries(others) };
+  }
+
+  /**
+   * A new, unfitted detector of the same class with the same options (scikit-learn's `clone`): the options deep
+   * copied, a RandomState in its current state (the clone draws what the original would draw next), and
+   * `overrides` applied; an override that is not an option of the class is refused.
+   *
+   * @example
+   * const forests = [0, 1, 2].map((seed) => new IForestDetector({ nEstimators: 200 }).clone({ seed }));
+   */
+  clone(overrides: DetectorParams = {}): this {
+    const Class = this.constructor as new (options: DetectorParams) => this;
+    const params = this.getParams();
+    // `contamination: c` is PyOD's spelling of `threshold: { contamination: c }`: as an override it replaces the rule
+    // (given with a `threshold` override too, the constructor refuses the pair, as it does in options).
+    const given = "contamination" in overrides ? { ...params, threshold: undefined, contamination: undefined } : params;
+    return new Class(cloneParams(withOverrides(given, overrides, `${Class.name}.clone`)));
+  }
+
+  /**
+   * The class's own options with their resolved values (defaults filled in), for `getParams()`; `threshold` is
+   * added by the base. Default: none beyond those given (a subclass of the user's keeps its given options).
+   */
+  protected ownParams(): DetectorParams {
+    return {};
+  }
+
+  /**
+   * Options the class reads as another one that `getParams()` returns (`contamination` as `threshold`, the
+   * deprecated `random` as `seed`): left out of `getParams()`, so a clone gets each rule or seed once.
+   */
+  protected respelledOptions(): readonly string[] {
+    return ["contamination", "random"];
   }
 
   /**
@@ -270,6 +358,22 @@ export abstract class DetectorCore<Model = unknown> implements FittedDetector {
     this.fittingBound = undefined;
     const labels = aboveThreshold(scores, threshold);
     this.fitted = { rows: matrix.rows, cols: matrix.cols, featureNames, squareBound: bound, scores, threshold, labels };
+  }
+
+  /**
+   * Puts back the fitted state of a saved detector: its shape, column names and training scores; the threshold
+   * and labels follow from the scores as at fit. The subclass restores its model first.
+   */
+  protected restoreFit(fit: FitSummary): void {
+    this.fittingNames = fit.featureNames === undefined ? undefined : [...fit.featureNames];
+    this.fittingBound = this.squaresValues ? squareBound(fit.rows, fit.cols) : undefined;
+    this.completeFit(fit, fit.scores);
+  }
+
+  /** The fit's shape, column names and training scores (what a save writes besides the model). */
+  protected fittedSummary(): FitSummary {
+    const { rows, cols, featureNames, scores } = this.requireFitted();
+    return { rows, cols, featureNames, scores };
   }
 
   /**
@@ -432,6 +536,120 @@ export abstract class BaseDetector<Model = unknown> extends DetectorCore<Model> 
   fitPredict(X: MatrixInput): Uint8Array {
     return this.fit(X).labels;
   }
+
+  /**
+   * The fitted model as JSON values, for `save` (typed arrays through `encodeArray`, numbers JSON cannot hold
+   * through `encodeNumber`: see src/persistence/state-codec.ts). A class that does not override it cannot be saved.
+   */
+  protected saveState(): Record<string, unknown> {
+    throw new Error(`${this.constructor.name} cannot be saved: it does not implement saveState() and loadState()`);
+  }
+
+  /**
+   * Rebuilds the model saved by {@link BaseDetector.saveState} (store it with `this.model = ...`), reading every
+   * field through `state`, which checks it and names the file and the field when it is missing or wrong. `fit`
+   * is the training shape, against which the fields' sizes are checked.
+   */
+  protected loadState(state: StateReader, fit: FitShape): void {
+    void fit;
+    throw new Error(`${state.where}: ${this.constructor.name} cannot be loaded: it does not implement loadState()`);
+  }
+
+  /**
+   * Saves the fitted detector to one JSON file: its class, options, the fit's shape, column names and training
+   * scores, and the fitted model (typed arrays as base64, exact to the bit). Written atomically (a temporary file
+   * renamed into place); an existing path is replaced only when it is an anomaly-lab detector file: any other
+   * file, a folder or a link is refused and left as it is. Read it back with `<Class>.load(file)` or
+   * `loadDetector(file)`.
+   *
+   * @example
+   * forest.save("models/forest.json");
+   * const again = IForestDetector.load("models/forest.json"); // same scores, to the last bit
+   */
+  save(file: string): void {
+    const context = `${this.constructor.name}.save`;
+    writeDetectorFile(file, this.savedContent(context), context);
+  }
+
+  /**
+   * What `save` writes, as an object: class, options, fit and model. Also how a detector saves the detectors it is
+   * made of (FeatureBaggingDetector's LOFs), read back by {@link BaseDetector.fromNested}.
+   * @internal
+   */
+  savedContent(context: string): SavedContent {
+    const { rows, cols, featureNames, scores } = this.fittedSummary();
+    return {
+      class: this.constructor.name,
+      params: encodeParams(this.getParams(), context),
+      fit: { rows, cols, featureNames: featureNames ?? null, trainingScores: encodeArray(scores) },
+      state: this.saveState(),
+    };
+  }
+
+  /**
+   * The detector saved in `file` by `save`: built from the saved options, with the saved model, column names and
+   * training scores (so the same threshold and labels). Refused, naming the file and the field: a file of another
+   * class, of a newer format version, or with a field missing or out of its range.
+   *
+   * @example const forest = IForestDetector.load("models/forest.json");
+   */
+  static load<T extends BaseDetector>(this: new (options: never) => T, file: string): T {
+    const content = readDetectorFile(file, this.name, `${this.name}.load`);
+    return BaseDetector.fromSaved(this, content);
+  }
+
+  /**
+   * A detector of `Class` from a checked file's content (what `loadDetector` calls).
+   * @internal
+   */
+  static fromSaved<T extends BaseDetector>(Class: new (options: never) => T, content: ReadContent): T {
+    const { where } = content;
+    const fit = StateReader.of(content.fit, where, "fit");
+    return BaseDetector.restore(Class, where, content.params, "params", fit, StateReader.of(content.state, where, "state"));
+  }
+
+  /**
+   * A detector of `Class` saved inside another's state ({@link BaseDetector.savedContent}); `shape`, when given,
+   * is the fit shape it must have.
+   * @internal
+   */
+  static fromNested<T extends BaseDetector>(
+    Class: new (options: never) => T,
+    saved: StateReader,
+    shape?: Partial<FitShape>,
+  ): T {
+    saved.choice("class", [Class.name]);
+    const fit = saved.object("fit");
+    if (shape?.rows !== undefined) fit.count("rows", shape.rows, shape.rows);
+    if (shape?.cols !== undefined) fit.count("cols", shape.cols, shape.cols);
+    const state = saved.object("state");
+    return BaseDetector.restore(Class, saved.where, saved.raw("params"), `${saved.path}.params`, fit, state);
+  }
+
+  /** Builds a `Class` detector from saved options, then puts back its model and fit; errors name the file and field. */
+  private static restore<T extends BaseDetector>(
+    Class: new (options: never) => T,
+    where: string,
+    savedParams: unknown,
+    paramsPath: string,
+    fit: StateReader,
+    state: StateReader,
+  ): T {
+    const params = decodeParams(savedParams, where, paramsPath);
+    let detector: T;
+    try {
+      detector = new (Class as unknown as new (options: DetectorParams) => T)(params);
+    } catch (error) {
+      throw new Error(`${where}: ${paramsPath}: ${(error as Error).message}`);
+    }
+    const rows = fit.count("rows", 1);
+    const cols = fit.count("cols", 1);
+    const featureNames = fit.strings("featureNames", { length: cols, nullable: true });
+    const scores = fit.float64("trainingScores", { length: rows, finite: false });
+    detector.loadState(state, { rows, cols });
+    detector.restoreFit({ rows, cols, featureNames, scores });
+    return detector;
+  }
 }
 
 /**
@@ -480,6 +698,15 @@ export abstract class AsyncBaseDetector<Model = unknown> extends DetectorCore<Mo
 
   async fitPredict(X: MatrixInput, options: FitOptions = {}): Promise<Uint8Array> {
     return (await this.fit(X, options)).labels;
+  }
+
+  /**
+   * Writes the fitted detector to a model folder (the neural detectors implement it: src/nn/model-folder.ts). A
+   * subclass that does not override it cannot be saved.
+   */
+  async save(folder: string): Promise<void> {
+    void folder;
+    throw new Error(`${this.constructor.name} cannot be saved: it does not implement save(folder)`);
   }
 }
 

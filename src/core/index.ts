@@ -14,7 +14,7 @@ export {
   type SeriesLike,
   type ToMatrixOptions,
 } from "./matrix";
-export { AsyncBaseDetector, BaseDetector, DetectorCore, type AnyDetector, type AsyncDetector, type Detector, type FittedDetector, type FitOptions, type DetectorOptions, type PredictOptions, type PredictProbaOptions } from "./detector";
+export { AsyncBaseDetector, BaseDetector, DetectorCore, type AnyDetector, type AsyncDetector, type Detector, type FittedDetector, type FitOptions, type FitShape, type DetectorOptions, type PredictOptions, type PredictProbaOptions } from "./detector";
 export { erf, erfc } from "./erf";
 export { percentile } from "./percentile";
 export { numpyMean, numpySum } from "./summation";

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions } from "../neighbors/k-nearest";
+import type { DetectorParams } from "../persistence/params";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link ABODDetector}; defaults are PyOD's. */
 export interface ABODOptions extends DetectorOptions, NeighborSearchOptions {
@@ -53,6 +55,20 @@ export class ABODDetector extends BaseDetector<ABODModel> {
     // At least 3: a training row is one of its own neighbours, and an angle needs two others.
     this.nNeighbors = checkInteger(options.nNeighbors ?? 5, "nNeighbors", 3);
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { nNeighbors: this.nNeighbors, algorithm: this.algorithm, threads: this.threads };
+  }
+
+  /** The training rows (new rows' neighbours are searched among them) and the neighbourhood size used. */
+  protected override saveState(): Record<string, unknown> {
+    return { train: encodeMatrix(this.model.train), k: this.model.k };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const k = Math.min(this.nNeighbors, fit.rows - 1);
+    this.model = { train: state.matrix("train", fit), k: state.count("k", k, k) };
   }
 
   /** The neighbourhood size actually used: min(nNeighbors, n - 1), as PyOD. */

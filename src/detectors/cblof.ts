@@ -1,10 +1,12 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
 import { nearestCenters, sklearnKMeans } from "../cluster/sklearn-kmeans";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link CBLOFDetector}; defaults are PyOD's. */
 export interface CBLOFOptions extends DetectorOptions, SeedOptions {
@@ -70,6 +72,33 @@ export class CBLOFDetector extends BaseDetector<CBLOFModel> {
     this.beta = checkFiniteNumber(options.beta ?? 5, "beta", 1);
     this.useWeights = options.useWeights ?? false;
     this.seed = seedOption(options, this.constructor.name);
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nClusters, alpha, beta, useWeights, seed } = this;
+    return { nClusters, alpha, beta, useWeights, seed };
+  }
+
+  /** The k-means centres, the clusters' sizes, which are large, and the large ones largest first. */
+  protected override saveState(): Record<string, unknown> {
+    const { centers, clusterSizes, large, largeClusters } = this.model;
+    return {
+      centers: encodeMatrix(centers),
+      clusterSizes: encodeArray(clusterSizes),
+      large: encodeArray(large),
+      largeClusters: encodeArray(largeClusters),
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const centers = state.matrix("centers", { rows: this.nClusters, cols: fit.cols });
+    const clusterSizes = state.int32("clusterSizes", { min: 0, max: fit.rows });
+    const clusters = clusterSizes.length;
+    state.expect(clusters >= 1 && clusters <= centers.rows, "clusterSizes.length", `in [1, ${centers.rows}]`, clusters);
+    const large = state.uint8("large", { length: clusterSizes.length, max: 1 });
+    const largeClusters = state.int32("largeClusters", { min: 0, max: clusterSizes.length - 1 });
+    state.expect(largeClusters.length >= 1, "largeClusters.length", "at least 1", largeClusters.length);
+    this.model = { centers, clusterSizes, large, largeClusters };
   }
 
   /** The k-means centres, one per row (a copy). */

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, kNearest, type NeighborAlgorithm, type NeighborSearchOptions } from "../neighbors/k-nearest";
+import type { DetectorParams } from "../persistence/params";
+import { type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link COFDetector}; defaults are PyOD's. */
 export interface COFOptions extends DetectorOptions, NeighborSearchOptions {
@@ -46,6 +48,20 @@ export class COFDetector extends BaseDetector<{ readonly k: number }> {
     super(options);
     this.nNeighbors = checkInteger(options.nNeighbors ?? 20, "nNeighbors");
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { nNeighbors: this.nNeighbors, algorithm: this.algorithm, threads: this.threads };
+  }
+
+  /** Only the neighbourhood size: COF scores a batch among its own rows. */
+  protected override saveState(): Record<string, unknown> {
+    return { k: this.model.k };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const k = Math.min(this.nNeighbors, fit.rows - 1);
+    this.model = { k: state.count("k", k, k) };
   }
 
   /** The neighbourhood size actually used: min(nNeighbors, n - 1) of the training rows, as PyOD. */

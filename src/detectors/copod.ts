@@ -1,6 +1,7 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { ecodScores } from "./ecod";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Options of {@link COPODDetector}: only `contamination` (COPOD has no hyper-parameters). */
 export type COPODOptions = DetectorOptions;
@@ -32,6 +33,15 @@ export class COPODDetector extends BaseDetector<Matrix> {
   // The model is the training rows: scoring recomputes the ECDFs on them plus the new rows.
   constructor(options: COPODOptions = {}) {
     super(options);
+  }
+
+  /** The training rows: scoring recomputes the ECDFs on them plus the new rows. */
+  protected override saveState(): Record<string, unknown> {
+    return { train: encodeMatrix(this.model) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = state.matrix("train", fit);
   }
 
   protected fitScores(X: Matrix): Float64Array {

@@ -1,7 +1,8 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { denseKernels, type TailCombination } from "../linalg/dense-kernels";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Options of {@link ECODDetector}: only `contamination` (ECOD has no hyper-parameters). */
 export type ECODOptions = DetectorOptions;
@@ -39,6 +40,15 @@ export class ECODDetector extends BaseDetector<Matrix> {
   // The model is the training rows: scoring recomputes the ECDFs on them plus the new rows.
   constructor(options: ECODOptions = {}) {
     super(options);
+  }
+
+  /** The training rows: scoring recomputes the ECDFs on them plus the new rows. */
+  protected override saveState(): Record<string, unknown> {
+    return { train: encodeMatrix(this.model) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = state.matrix("train", fit);
   }
 
   protected fitScores(X: Matrix): Float64Array {

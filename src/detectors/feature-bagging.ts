@@ -1,4 +1,4 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
@@ -7,6 +7,8 @@ import type { NeighborAlgorithm, NeighborSearchOptions } from "../neighbors/k-ne
 import { checkNeighborSearchOptions } from "../neighbors/k-nearest";
 import { RandomState } from "../random/random-state";
 import { LOFDetector } from "./lof";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** How the base detectors' scores are combined (PyOD's `combination`). */
 export type FeatureBaggingCombination = "average" | "max";
@@ -80,6 +82,34 @@ export class FeatureBaggingDetector extends BaseDetector<FeatureBaggingModel> {
     this.nNeighbors = checkInteger(options.nNeighbors ?? 20, "nNeighbors");
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
     this.seed = seedOption(options, this.constructor.name);
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nEstimators, maxFeatures, combination, nNeighbors, seed, algorithm, threads } = this;
+    return { nEstimators, maxFeatures, combination, nNeighbors, seed, algorithm, threads };
+  }
+
+  /** Per base detector: its columns and the fitted LOF (saved as a LOFDetector file's content). */
+  protected override saveState(): Record<string, unknown> {
+    const { features, estimators } = this.model;
+    const context = `${this.constructor.name}.save`;
+    const saved = estimators.map((lof, i) => ({ features: encodeArray(features[i]), detector: lof.savedContent(context) }));
+    return { estimators: saved };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const d = fit.cols;
+    const features: Int32Array[] = [];
+    const estimators: LOFDetector[] = [];
+    for (const estimator of state.objects("estimators", this.nEstimators)) {
+      const subset = estimator.int32("features", { min: 0, max: d - 1 });
+      const fewest = Math.floor(d / 2);
+      estimator.expect(subset.length >= fewest && subset.length <= d, "features.length", `in [${fewest}, ${d}]`, subset.length);
+      features.push(subset);
+      const shape = { rows: fit.rows, cols: subset.length };
+      estimators.push(BaseDetector.fromNested(LOFDetector, estimator.object("detector"), shape));
+    }
+    this.model = { features, estimators };
   }
 
   /** The columns each base detector was fitted on, in drawn order (PyOD's `estimators_features_`; copies). */

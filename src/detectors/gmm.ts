@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { sklearnKMeans } from "../cluster/sklearn-kmeans";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link GMMDetector}; defaults are PyOD's (scikit-learn `GaussianMixture`'s). */
 export interface GMMOptions extends DetectorOptions, SeedOptions {
@@ -79,6 +81,41 @@ export class GMMDetector extends BaseDetector<Mixture> {
     this.maxIter = checkInteger(options.maxIter ?? 100, "maxIter");
     this.nInit = checkInteger(options.nInit ?? 1, "nInit");
     this.seed = seedOption(options, this.constructor.name);
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nComponents, tol, regCovar, maxIter, nInit, seed } = this;
+    return { nComponents, tol, regCovar, maxIter, nInit, seed };
+  }
+
+  /** The mixture (weights, means, Cholesky factors of the precisions) and the EM run that found it. */
+  protected override saveState(): Record<string, unknown> {
+    const { weights, means, precisionCholesky } = this.model;
+    return {
+      weights: encodeArray(weights),
+      means: encodeArray(means),
+      precisionCholesky: encodeArray(precisionCholesky),
+      iterations: this.iterations,
+      converged: this.converged,
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const k = this.nComponents;
+    const d = fit.cols;
+    const precisionCholesky = state.float64("precisionCholesky", { length: k * d * d });
+    // Their logarithms are taken: a factor's diagonal must be positive.
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) {
+        const at = c * d * d + j * d + j;
+        const entry = precisionCholesky[at];
+        state.expect(entry > 0, `precisionCholesky[${at}]`, "> 0 (a diagonal entry)", entry);
+      }
+    }
+    const weights = state.float64("weights", { length: k, above: 0 });
+    this.model = { k, d, weights, means: state.float64("means", { length: k * d }), precisionCholesky };
+    this.iterations = state.count("iterations");
+    this.converged = state.boolean("converged");
   }
 
   /** Mixture weights of the fitted components (a copy). */

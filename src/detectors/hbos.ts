@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { checkFiniteRanges } from "../core/magnitude";
 import type { Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link HBOSDetector}; defaults are PyOD's. */
 export interface HBOSOptions extends DetectorOptions {
@@ -57,6 +59,38 @@ export class HBOSDetector extends BaseDetector<FeatureHistogram[]> {
     this.nBins = checkInteger(options.nBins ?? 10, "nBins", 2);
     this.alpha = checkOpenUnit(options.alpha ?? 0.1, "alpha");
     this.tol = checkOpenUnit(options.tol ?? 0.5, "tol");
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { nBins: this.nBins, alpha: this.alpha, tol: this.tol };
+  }
+
+  /** Per column: the bin edges, densities, log densities and the smallest log density. */
+  protected override saveState(): Record<string, unknown> {
+    const histograms = this.model.map(({ edges, density, logDensity, minLogDensity }) => ({
+      edges: encodeArray(edges),
+      density: encodeArray(density),
+      logDensity: encodeArray(logDensity),
+      minLogDensity,
+    }));
+    return { histograms };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const bins = this.nBins;
+    this.model = state.objects("histograms", fit.cols).map((histogram) => {
+      const edges = histogram.float64("edges", { length: bins + 1 });
+      // np.digitize's binary search needs ascending edges.
+      for (let b = 1; b <= bins; b++) {
+        histogram.expect(edges[b] > edges[b - 1], `edges[${b}]`, `above edges[${b - 1}] (${edges[b - 1]})`, edges[b]);
+      }
+      return {
+        edges,
+        density: histogram.float64("density", { length: bins, min: 0 }),
+        logDensity: histogram.float64("logDensity", { length: bins }),
+        minLogDensity: histogram.number("minLogDensity"),
+      };
+    });
   }
 
   /** Per feature: the bin edges (nBins + 1) and densities (nBins) learned by `fit`, as numpy returns them. */

@@ -1,9 +1,11 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { checkFiniteRanges } from "../core/magnitude";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link IForestDetector}; defaults are PyOD's / scikit-learn's. */
 export interface IForestOptions extends DetectorOptions, SeedOptions {
@@ -111,6 +113,51 @@ export class IForestDetector extends BaseDetector<Forest> {
     this.maxFeatures = checkCountOrFraction(options.maxFeatures ?? 1, "maxFeatures");
     this.bootstrap = options.bootstrap ?? false;
     this.seed = seedOption(options, this.constructor.name);
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nEstimators, maxSamples, maxFeatures, bootstrap, seed } = this;
+    return { nEstimators, maxSamples, maxFeatures, bootstrap, seed };
+  }
+
+  /**
+   * The trees' flat arrays (node feature, threshold, left child, leaf path length) up to the last node grown, the
+   * roots and the rows drawn per tree; the depth and the normaliser follow from those.
+   */
+  protected override saveState(): Record<string, unknown> {
+    const { roots, feature, threshold, left, pathLength, maxSamples } = this.model;
+    const used = nodesInUse(left);
+    return {
+      maxSamples,
+      roots: encodeArray(roots),
+      feature: encodeArray(feature.subarray(0, used)),
+      threshold: encodeArray(threshold.subarray(0, used)),
+      left: encodeArray(left.subarray(0, used)),
+      pathLength: encodeArray(pathLength.subarray(0, used)),
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const maxSamples = state.count("maxSamples", 1, fit.rows);
+    const trees = this.nEstimators;
+    const left = state.int32("left", { min: 0 });
+    const nodes = left.length;
+    const capacity = trees * (2 * maxSamples - 1);
+    const nodeRange = `in [${trees}, ${capacity}] (nodes of ${trees} trees)`;
+    state.expect(nodes >= trees && nodes <= capacity, "left.length", nodeRange, nodes);
+    const last = nodes - 1;
+    for (let n = 0; n < nodes; n++) state.expect(left[n] <= last, `left[${n}]`, `a node in [0, ${last}]`, left[n]);
+    this.model = {
+      roots: state.int32("roots", { length: trees, min: 0, max: last }),
+      maxDepth: Math.ceil(Math.log2(Math.max(maxSamples, 2))),
+      feature: state.int32("feature", { length: nodes, min: 0, max: fit.cols - 1 }),
+      // Leaves test +Infinity (every row goes left, to the leaf itself).
+      threshold: state.float64("threshold", { length: nodes, finite: false }),
+      left,
+      pathLength: state.float64("pathLength", { length: nodes, min: 0 }),
+      denominator: trees * averagePathLength(maxSamples),
+      maxSamples,
+    };
   }
 
   /** Rows drawn per tree in the last fit (scikit-learn's `max_samples_`). */
@@ -285,6 +332,16 @@ function scoreRows(forest: Forest, X: Matrix): Float64Array {
   }
   // With maxSamples = 1 the normaliser is 0; scikit-learn then uses a ratio of 1.
   return totals.map((total) => 2 ** -(denominator === 0 ? 1 : total / denominator));
+}
+
+/**
+ * Nodes grown: trees are grown one after the other from node 0, so the forest ends after the node furthest from
+ * it, a leaf (which points to itself) or a split's right child (left + 1). The arrays' rest is unused capacity.
+ */
+function nodesInUse(left: Int32Array): number {
+  let used = 0;
+  for (let node = 0; node < left.length; node++) used = Math.max(used, left[node] === node ? node + 1 : left[node] + 2);
+  return used;
 }
 
 /** Moves a uniform random `count`-subset of `pool` to its front (partial Fisher-Yates) and returns that view. */

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
 import { checkCountOrFraction, checkInteger, resolveCountOrFraction } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link INNEDetector}; defaults are PyOD's. */
 export interface INNEOptions extends DetectorOptions, SeedOptions {
@@ -73,6 +75,35 @@ export class INNEDetector extends BaseDetector<INNEModel> {
     const maxSamples = options.maxSamples ?? "auto";
     this.maxSamples = maxSamples === "auto" ? maxSamples : checkCountOrFraction(maxSamples, "maxSamples", '"auto"');
     this.seed = seedOption(options, this.constructor.name);
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nEstimators, maxSamples, seed } = this;
+    return { nEstimators, maxSamples, seed };
+  }
+
+  /** Per member: the centres drawn, their squared norms, radii and isolation ratios. */
+  protected override saveState(): Record<string, unknown> {
+    const { samples, centres, centreNorms, radii, ratios } = this.model;
+    return {
+      samples,
+      centres: encodeArray(centres),
+      centreNorms: encodeArray(centreNorms),
+      radii: encodeArray(radii),
+      ratios: encodeArray(ratios),
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const samples = state.count("samples", 2, fit.rows);
+    const spheres = this.nEstimators * samples;
+    this.model = {
+      samples,
+      centres: state.float64("centres", { length: spheres * fit.cols }),
+      centreNorms: state.float64("centreNorms", { length: spheres, min: 0 }),
+      radii: state.float64("radii", { length: spheres, min: 0 }),
+      ratios: state.float64("ratios", { length: spheres }),
+    };
   }
 
   /** Centres drawn per member in the last fit (PyOD's `max_samples_`). */

@@ -1,5 +1,7 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
+import type { DetectorParams } from "../persistence/params";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Bandwidth of {@link KDEDetector}: a positive number, or scikit-learn's rules of thumb. */
 export type KDEBandwidth = number | "scott" | "silverman";
@@ -50,6 +52,19 @@ export class KDEDetector extends BaseDetector<KDEModel> {
       throw new RangeError(`bandwidth must be a positive number, "scott" or "silverman", got ${String(bandwidth)}`);
     }
     this.bandwidth = bandwidth;
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { bandwidth: this.bandwidth };
+  }
+
+  /** The training rows (the kernel centres) and the bandwidth used. */
+  protected override saveState(): Record<string, unknown> {
+    return { train: encodeMatrix(this.model.train), bandwidth: this.model.bandwidth };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = { train: state.matrix("train", fit), bandwidth: state.number("bandwidth", { above: 0 }) };
   }
 
   /** The bandwidth used by the last fit (scikit-learn's `bandwidth_`). */

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, type Matrix } from "../core/matrix";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { kmeans, type KMeansResult, vq } from "../cluster/kmeans";
+import type { DetectorParams } from "../persistence/params";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link KMeansDetector}. */
 export interface KMeansDetectorOptions extends DetectorOptions, SeedOptions {
@@ -52,6 +54,22 @@ export class KMeansDetector extends BaseDetector<KMeansResult> {
     this.seed = seedOption(options, this.constructor.name);
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
     this.threads = options.threads;
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { k, iter, thresh, seed, threads } = this;
+    return { k, iter, thresh, seed, threads };
+  }
+
+  /** The centroids (clusters that lost their members dropped) and the training distortion. */
+  protected override saveState(): Record<string, unknown> {
+    return { codebook: encodeMatrix(this.model.codebook), distortion: this.model.distortion };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const codebook = state.matrix("codebook", { cols: fit.cols });
+    state.expect(codebook.rows >= 1 && codebook.rows <= this.k, "codebook.rows", `in [1, ${this.k}] (k)`, codebook.rows);
+    this.model = { codebook, distortion: state.number("distortion", { min: 0 }) };
   }
 
   /** The fitted centroids, one per row (a copy). */

@@ -1,8 +1,11 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, type KNearestResult, kNearest, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "../neighbors/k-nearest";
+import type { DetectorParams } from "../persistence/params";
+import { encodeMatrix, type StateReader } from "../persistence/state-codec";
+import { encodeNeighbours, readNeighbours } from "../neighbors/saved-neighbours";
 
 /** How the k neighbour distances become one score (PyOD's `method`). */
 export type KNNMethod = "largest" | "mean" | "median";
@@ -56,6 +59,21 @@ export class KNNDetector extends BaseDetector<KNNModel> {
       throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${String(this.method)}`);
     }
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { nNeighbors: this.nNeighbors, method: this.method, algorithm: this.algorithm, threads: this.threads };
+  }
+
+  /** The training rows and their neighbours (reused when the training rows are scored again). */
+  protected override saveState(): Record<string, unknown> {
+    const { train, neighbours } = this.model;
+    return { train: encodeMatrix(train), neighbours: encodeNeighbours(neighbours) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const neighbours = readNeighbours(state.object("neighbours"), fit.rows, this.nNeighbors, fit.rows);
+    this.model = { train: state.matrix("train", fit), neighbours };
   }
 
   /** Euclidean distances square differences of values: the base refuses values whose squares overflow. */

@@ -1,9 +1,11 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link LODADetector}; defaults are PyOD's. */
 export interface LODAOptions extends DetectorOptions, SeedOptions {
@@ -64,6 +66,27 @@ export class LODADetector extends BaseDetector<LODAModel> {
     this.nBins = checkInteger(options.nBins ?? 10, "nBins");
     this.nRandomCuts = checkInteger(options.nRandomCuts ?? 100, "nRandomCuts");
     this.seed = seedOption(options, this.constructor.name);
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nBins, nRandomCuts, seed } = this;
+    return { nBins, nRandomCuts, seed };
+  }
+
+  /** The sparse random projections and, per projection, the histogram's edges and bin probabilities. */
+  protected override saveState(): Record<string, unknown> {
+    const { projections, limits, histograms } = this.model;
+    return { projections: encodeArray(projections), limits: encodeArray(limits), histograms: encodeArray(histograms) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const cuts = this.nRandomCuts;
+    this.model = {
+      projections: state.float64("projections", { length: cuts * fit.cols }),
+      limits: state.float64("limits", { length: cuts * (this.nBins + 1) }),
+      // Their logarithms are taken: PyOD adds 1e-12 to every bin.
+      histograms: state.float64("histograms", { length: cuts * this.nBins, above: 0 }),
+    };
   }
 
   /** The projection vectors, `nRandomCuts` x d row-major (PyOD's `projections_`; a copy). */

@@ -1,8 +1,11 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions, sameMatrixValues, withSelfIncluded } from "../neighbors/k-nearest";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, encodeMatrix, type StateReader } from "../persistence/state-codec";
+import { encodeNeighbours, readNeighbours } from "../neighbors/saved-neighbours";
 
 /** Hyper-parameters of {@link LOFDetector}; defaults are PyOD's / scikit-learn's. */
 export interface LOFOptions extends DetectorOptions, NeighborSearchOptions {
@@ -63,6 +66,34 @@ export class LOFDetector extends BaseDetector<LOFModel> {
     super(options);
     this.nNeighbors = checkInteger(options.nNeighbors ?? 20, "nNeighbors");
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { nNeighbors: this.nNeighbors, algorithm: this.algorithm, threads: this.threads };
+  }
+
+  /** The training rows, their neighbours, k-distances and local reachability densities. */
+  protected override saveState(): Record<string, unknown> {
+    const { train, k, neighbours, kDistance, lrd } = this.model;
+    return {
+      train: encodeMatrix(train),
+      k,
+      neighbours: encodeNeighbours(neighbours),
+      kDistance: encodeArray(kDistance),
+      lrd: encodeArray(lrd),
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const k = Math.min(this.nNeighbors, fit.rows - 1);
+    state.count("k", k, k);
+    this.model = {
+      train: state.matrix("train", fit),
+      k,
+      neighbours: readNeighbours(state.object("neighbours"), fit.rows, k, fit.rows),
+      kDistance: state.float64("kDistance", { length: fit.rows, min: 0 }),
+      lrd: state.float64("lrd", { length: fit.rows, above: 0 }),
+    };
   }
 
   /** The neighbourhood size actually used: min(nNeighbors, n - 1). */

@@ -1,8 +1,10 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { warnDeprecated } from "../core/deprecation";
 import type { Matrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link MahalanobisDetector}. */
 export interface MahalanobisOptions extends DetectorOptions {
@@ -45,6 +47,25 @@ export class MahalanobisDetector extends BaseDetector<MahalanobisModel> {
   /** The k of a `{ meanMultiple: k }` threshold (Flovik's rule); undefined under another rule. */
   get meanMultiple(): number | undefined {
     return "meanMultiple" in this.thresholdRule ? this.thresholdRule.meanMultiple : undefined;
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { ddof: this.ddof, squared: this.squared };
+  }
+
+  /** The training mean, covariance and its pseudo-inverse. */
+  protected override saveState(): Record<string, unknown> {
+    const { location, covariance, precision } = this.model;
+    return { location: encodeArray(location), covariance: encodeArray(covariance), precision: encodeArray(precision) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const p = fit.cols;
+    this.model = {
+      location: state.float64("location", { length: p }),
+      covariance: state.float64("covariance", { length: p * p }),
+      precision: state.float64("precision", { length: p * p }),
+    };
   }
 
   /** Mean of the training rows. */

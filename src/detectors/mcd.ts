@@ -1,4 +1,4 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput, toMatrix } from "../core/matrix";
 import { checkInteger, checkNumberType, describeValue } from "../core/validation";
@@ -6,6 +6,8 @@ import { defaultThreadCount } from "../threads/pool";
 import { chiSquareIsf, upperRegularizedGamma } from "../linalg/chi-square";
 import { mahalanobisSquared, maskedCovariance, maskedMean, pseudoInverseSymmetric } from "../linalg/covariance";
 import { fastMcd, mcdSupportSize, type RawMcd } from "../robust/fast-mcd";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Options of {@link minCovDet}; defaults are scikit-learn's `MinCovDet`. */
 export interface MinCovDetOptions extends SeedOptions {
@@ -208,6 +210,42 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
     if (options.threads !== undefined) checkInteger(options.threads, "threads");
     this.threads = options.threads;
     this.correction = checkCorrection(options.correction);
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { supportFraction: this.supportFraction, seed: this.seed, threads: this.threads, correction: this.correction };
+  }
+
+  /** The MCD estimate: location, covariance, precision, supports, distances, raw estimate and correction. */
+  protected override saveState(): Record<string, unknown> {
+    const model = this.model;
+    return {
+      location: encodeArray(model.location),
+      covariance: encodeMatrix(model.covariance),
+      precision: encodeMatrix(model.precision),
+      support: encodeArray(model.support),
+      distances: encodeArray(model.distances),
+      rawLocation: encodeArray(model.rawLocation),
+      rawCovariance: encodeMatrix(model.rawCovariance),
+      rawSupport: encodeArray(model.rawSupport),
+      correction: model.correction,
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const { rows: n, cols: p } = fit;
+    const square = { rows: p, cols: p };
+    this.model = {
+      location: state.float64("location", { length: p }),
+      covariance: state.matrix("covariance", square),
+      precision: state.matrix("precision", square),
+      support: state.uint8("support", { length: n, max: 1 }),
+      distances: state.float64("distances", { length: n }),
+      rawLocation: state.float64("rawLocation", { length: p }),
+      rawCovariance: state.matrix("rawCovariance", square),
+      rawSupport: state.uint8("rawSupport", { length: n, max: 1 }),
+      correction: state.number("correction"),
+    };
   }
 
   /** The fitted MCD estimate (location, covariance, supports, raw estimate), copied. */

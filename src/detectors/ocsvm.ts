@@ -1,10 +1,12 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkFiniteNumber, checkInteger, checkNumberType } from "../core/validation";
 import { denseKernels } from "../linalg/dense-kernels";
 import { RbfKernelRows } from "../svm/kernel-cache";
 import { solveOneClassSvm } from "../svm/one-class-smo";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** Hyper-parameters of {@link OCSVMDetector}; defaults are PyOD's `OCSVM` (RBF kernel). */
 export interface OCSVMOptions extends DetectorOptions {
@@ -79,6 +81,39 @@ export class OCSVMDetector extends BaseDetector<OCSVMModel> {
     this.cacheSize = checkFiniteNumber(options.cacheSize ?? 200, "cacheSize", 0);
     this.maxIter = options.maxIter ?? -1;
     if (this.maxIter !== -1) checkInteger(this.maxIter, "maxIter");
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { gamma, nu, tol, shrinking, cacheSize, maxIter } = this;
+    return { gamma, nu, tol, shrinking, cacheSize, maxIter };
+  }
+
+  /** The RBF gamma used, the support vectors with their row numbers and dual coefficients, rho, the solver's run. */
+  protected override saveState(): Record<string, unknown> {
+    const model = this.model;
+    return {
+      gamma: model.gamma,
+      supportVectors: encodeMatrix(model.supportVectors),
+      supportIndices: encodeArray(model.supportIndices),
+      dualCoef: encodeArray(model.dualCoef),
+      rho: model.rho,
+      iterations: model.iterations,
+      converged: model.converged,
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const supportVectors = state.matrix("supportVectors", { cols: fit.cols });
+    const count = supportVectors.rows;
+    this.model = {
+      gamma: state.number("gamma", { above: 0 }),
+      supportVectors,
+      supportIndices: state.int32("supportIndices", { length: count, min: 0, max: fit.rows - 1 }),
+      dualCoef: state.float64("dualCoef", { length: count }),
+      rho: state.number("rho"),
+      iterations: state.count("iterations"),
+      converged: state.boolean("converged"),
+    };
   }
 
   /** The RBF gamma used by the fitted model (sklearn `_gamma`). */

@@ -1,4 +1,4 @@
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { copyMatrix, createMatrix, type Matrix, type MatrixInput } from "../core/matrix";
 import { numpySum } from "../core/summation";
 import { checkInteger, checkNumberType, describeValue } from "../core/validation";
@@ -7,6 +7,8 @@ import { defaultThreadCount } from "../threads/pool";
 import { eigenRows, maskedCovariance, maskedMean } from "../linalg/covariance";
 import { denseKernels } from "../linalg/dense-kernels";
 import { distanceScores, passesOnThreads } from "../decomposition/pca-rows";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, encodeMatrix, type StateReader } from "../persistence/state-codec";
 
 /** How {@link PCADetector} turns the principal components into a score. */
 export type PCAMethod = "distance" | "reconstruction";
@@ -111,6 +113,66 @@ export class PCADetector extends BaseDetector<PCAModel> {
     if (this.method === "reconstruction" && this.nComponents === undefined) {
       throw new RangeError('method "reconstruction" needs nComponents (fewer components than columns)');
     }
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nComponents, nSelectedComponents, weighted, standardization, method, threads, signs } = this;
+    return { nComponents, nSelectedComponents, weighted, standardization, method, threads, signs };
+  }
+
+  /**
+   * The standardisation's column statistics (when standardising), the column means, the kept components, their
+   * explained variances and ratios, the first selected component and the weights.
+   */
+  protected override saveState(): Record<string, unknown> {
+    const { scaler, mean, components, explainedVariance, explainedVarianceRatio, firstSelected, weights } = this.model;
+    return {
+      scaler:
+        scaler === undefined
+          ? null
+          : { mean: encodeArray(scaler.mean), variance: encodeArray(scaler.variance), scale: encodeArray(scaler.scale) },
+      mean: encodeArray(mean),
+      components: encodeMatrix(components),
+      explainedVariance: encodeArray(explainedVariance),
+      explainedVarianceRatio: encodeArray(explainedVarianceRatio),
+      firstSelected,
+      weights: encodeArray(weights),
+    };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    const p = fit.cols;
+    const components = state.matrix("components", { cols: p });
+    const kept = components.rows;
+    const rank = Math.min(fit.rows, p);
+    state.expect(kept >= 1 && kept <= rank, "components.rows", `in [1, ${rank}]`, kept);
+    let scaler: StandardScaler | undefined;
+    if (this.standardization) {
+      const statistics = state.object("scaler");
+      scaler = StandardScaler.fromStatistics(
+        statistics.float64("mean", { length: p }),
+        statistics.float64("variance", { length: p, min: 0 }),
+        statistics.float64("scale", { length: p, above: 0 }),
+      );
+    } else {
+      state.expect(state.raw("scaler") === null, "scaler", "null (standardization is false)", state.raw("scaler"));
+    }
+    const firstSelected = state.count("firstSelected", 0, kept - 1);
+    const weights = state.float64("weights", { length: kept, min: 0 });
+    if (this.method === "distance") {
+      for (let c = firstSelected; c < kept; c++) {
+        state.expect(weights[c] > 0, `weights[${c}]`, "> 0 (a selected component's weight)", weights[c]);
+      }
+    }
+    this.model = {
+      scaler,
+      mean: state.float64("mean", { length: p }),
+      components,
+      explainedVariance: state.float64("explainedVariance", { length: kept, min: 0 }),
+      explainedVarianceRatio: state.float64("explainedVarianceRatio", { length: kept, min: 0 }),
+      firstSelected,
+      weights,
+    };
   }
 
   /** Kept principal axes as rows, k x p (sklearn `components_`), a copy. */

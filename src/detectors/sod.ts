@@ -4,6 +4,7 @@ import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, kNearest, type NeighborAlgorithm, type NeighborSearchOptions } from "../neighbors/k-nearest";
 import { numbaArgsort } from "../linalg/numba-argsort";
+import type { DetectorParams } from "../persistence/params";
 
 /** Hyper-parameters of {@link SODDetector}; defaults are PyOD's. */
 export interface SODOptions extends DetectorOptions, NeighborSearchOptions {
@@ -58,6 +59,20 @@ export class SODDetector extends BaseDetector<true> {
     if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha must be in [0, 1], got ${alpha}`);
     this.alpha = alpha;
     ({ algorithm: this.algorithm, threads: this.threads } = checkNeighborSearchOptions(options));
+  }
+
+  protected override ownParams(): DetectorParams {
+    const { nNeighbors, refSet, alpha, algorithm, threads } = this;
+    return { nNeighbors, refSet, alpha, algorithm, threads };
+  }
+
+  /** Nothing: SOD scores a batch among its own rows. */
+  protected override saveState(): Record<string, unknown> {
+    return {};
+  }
+
+  protected override loadState(): void {
+    this.model = true;
   }
 
   protected fitScores(X: Matrix): Float64Array {

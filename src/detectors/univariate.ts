@@ -4,12 +4,14 @@
  * cut-offs as thresholds. With several columns, a row's score is its largest
  * per-column score ("any feature is extreme").
  */
-import { BaseDetector, type DetectorOptions } from "../core/detector";
+import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import type { ThresholdRule } from "../core/threshold";
 import type { Matrix } from "../core/matrix";
 import { checkFiniteNumber } from "../core/validation";
 import { mean, standardDeviation } from "../eda/moments";
 import { quantileOfSorted } from "../eda/quantile";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 
 /** Options shared by the rule detectors. */
 export interface RuleDetectorOptions extends Omit<DetectorOptions, "threshold"> {
@@ -34,6 +36,11 @@ abstract class RuleDetector<Model> extends BaseDetector<Model> {
   /** The fixed threshold, or null when the threshold follows another rule (`contamination`, `quantile`, ...). */
   get rule(): number | null {
     return "fixed" in this.thresholdRule ? this.thresholdRule.fixed : null;
+  }
+
+  /** A per-column statistic of a saved rule (one value per fitted column); `above` bounds a divisor. */
+  protected static column(state: StateReader, fit: FitShape, name: string, above?: number): Float64Array {
+    return state.float64(name, { length: fit.cols, ...(above === undefined ? {} : { above }) });
   }
 }
 
@@ -87,6 +94,15 @@ export class ZScoreDetector extends RuleDetector<{ mean: Float64Array; std: Floa
     return true;
   }
 
+  /** The per-column means and standard deviations. */
+  protected override saveState(): Record<string, unknown> {
+    return { mean: encodeArray(this.model.mean), std: encodeArray(this.model.std) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = { mean: RuleDetector.column(state, fit, "mean"), std: RuleDetector.column(state, fit, "std", 0) };
+  }
+
   protected fitScores(X: Matrix): Float64Array {
     const means = new Float64Array(X.cols);
     const stds = new Float64Array(X.cols);
@@ -134,6 +150,15 @@ export class MADDetector extends RuleDetector<{ median: Float64Array; mad: Float
   /** Per-column medians and median absolute deviations learned by `fit`. */
   get parameters(): { median: Float64Array; mad: Float64Array } {
     return { median: this.model.median.slice(), mad: this.model.mad.slice() };
+  }
+
+  /** The per-column medians and median absolute deviations. */
+  protected override saveState(): Record<string, unknown> {
+    return { median: encodeArray(this.model.median), mad: encodeArray(this.model.mad) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = { median: RuleDetector.column(state, fit, "median"), mad: RuleDetector.column(state, fit, "mad", 0) };
   }
 
   protected fitScores(X: Matrix): Float64Array {
@@ -188,6 +213,19 @@ export class IQRDetector extends RuleDetector<{ lower: Float64Array; upper: Floa
     super(options, 0);
     this.k = checkFiniteNumber(options.k ?? 1.5, "k");
     if (this.k < 0) throw new RangeError(`k must be >= 0, got ${this.k}`);
+  }
+
+  protected override ownParams(): DetectorParams {
+    return { ...super.ownParams(), k: this.k };
+  }
+
+  /** The per-column lower and upper fences. */
+  protected override saveState(): Record<string, unknown> {
+    return { lower: encodeArray(this.model.lower), upper: encodeArray(this.model.upper) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = { lower: RuleDetector.column(state, fit, "lower"), upper: RuleDetector.column(state, fit, "upper") };
   }
 
   /** Per column: the lower and upper fences learned by `fit`. */

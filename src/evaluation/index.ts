@@ -30,4 +30,4 @@ export {
   type ThresholdRuleOptions,
 } from "./threshold";
 export { alarmSummary, type AlarmSummary } from "./alarms";
-export { evaluateOverSeeds, SeedStudy, type PairedComparison, type SeedRun, type SeedSummary } from "./seed-study";
+export { evaluateOverSeeds, SeedStudy, type PairedComparison, type SeedRun, type SeedStudyDetector, type SeedSummary } from "./seed-study";

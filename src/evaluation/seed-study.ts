@@ -106,19 +106,27 @@ export class SeedStudy {
 }
 
 /**
+ * What a seed study runs: a detector to clone with each seed (`detector.clone({ seed })`, scikit-learn's
+ * `clone(est).set_params(random_state=seed)`), or a function that builds one for a seed.
+ */
+export type SeedStudyDetector = AnyDetector | ((seed: number) => AnyDetector);
+
+/**
  * Fits every detector once per seed on `train`, scores `test` against `yTest` (1 = anomaly), disposes deep
- * detectors' weights after each run. `onRun` sees every run as it finishes (for a progress line).
+ * detectors' weights after each run. A detector given as an instance is cloned for each seed with its `seed`
+ * option set (its other options kept; a class without a seed option, such as ECODDetector, is deterministic and
+ * gives the same run for every seed); a function builds one per seed. `onRun` sees every run as it finishes.
  *
  * @example
  * ```ts
  * const study = await evaluateOverSeeds(
- *   { IForest: (seed) => new IForestDetector({ seed }), VAE: (seed) => new VAEDetector({ seed, epochs: 10 }) },
+ *   { IForest: new IForestDetector({ nEstimators: 200 }), VAE: new VAEDetector({ epochs: 10 }) },
  *   { train: XTrainNormal, test: XTest, yTest }, [0, 1, 2]);
  * display(study.table());
  * ```
  */
 export async function evaluateOverSeeds(
-  detectors: Record<string, (seed: number) => AnyDetector>,
+  detectors: Record<string, SeedStudyDetector>,
   data: { train: MatrixInput; test: MatrixInput; yTest: VectorInput },
   seeds: readonly number[],
   options: { onRun?: (run: SeedRun) => void } = {},
@@ -128,7 +136,7 @@ export async function evaluateOverSeeds(
   const runs: SeedRun[] = [];
   for (const [name, make] of Object.entries(detectors)) {
     for (const seed of seeds) {
-      const detector = make(seed);
+      const detector = typeof make === "function" ? make(seed) : withSeed(make, seed);
       const started = performance.now();
       await detector.fit(data.train);
       const fitSeconds = (performance.now() - started) / 1000;
@@ -140,6 +148,11 @@ export async function evaluateOverSeeds(
     }
   }
   return new SeedStudy(runs, seeds);
+}
+
+/** A clone of `detector` with `seed` (unchanged options otherwise); a class without a seed option: a plain clone. */
+function withSeed(detector: AnyDetector, seed: number): AnyDetector {
+  return "seed" in detector.getParams() ? detector.clone({ seed }) : detector.clone();
 }
 
 function meanStd(values: number[]): [number, number] {

@@ -206,8 +206,12 @@ export class DeepSVDDDetector extends NeuralDetector {
       weightDecay: this.weightDecay,
       centreEps: this.centreEps,
       centre: this.centreGiven ? Array.from(this.fixedCentre!) : undefined,
-      fittedCentre: Array.from(this.fixedCentre!),
     };
+  }
+
+  /** The centre fixed at fit (or given), which the loaded detector measures distances to. */
+  protected override savedExtras(): Record<string, unknown> {
+    return { fittedCentre: Array.from(this.fixedCentre!) };
   }
 }
 

@@ -21,6 +21,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
+import { detectorFileClass } from "../persistence/detector-file";
+import { describe, fieldError, isCount, isPlainObject, withArticle, type FieldError } from "../persistence/fields";
+
+export { describe, fieldError, isCount, isPlainObject, type FieldError };
 
 export const DETECTOR_FORMAT = "anomaly-lab/neural-detector";
 export const DETECTOR_FORMAT_VERSION = 1;
@@ -170,6 +174,11 @@ function replaceFolder(temporary: string, target: string): void {
 export function readSavedDetector(folder: string, detectorClass: string): { target: string; saved: SavedDetector } {
   const context = `${detectorClass}.load`;
   const target = modelFolderPath(folder, context);
+  const inFile = detectorFileClass(target);
+  if (inFile !== undefined) {
+    const holds = `holds ${withArticle(inFile)} (a detector file, not a model folder)`;
+    throw new Error(`${context}: ${target} ${holds}; load it with ${inFile}.load`);
+  }
   const file = path.join(target, "detector.json");
   const saved = readJsonObject(target, "detector.json", context);
   if (saved.format !== DETECTOR_FORMAT) {
@@ -184,7 +193,7 @@ export function readSavedDetector(folder: string, detectorClass: string): { targ
   }
   if (typeof saved.detector !== "string") throw field("detector", "a class name", saved.detector);
   if (saved.detector !== detectorClass) {
-    throw new Error(`${context}: ${target} holds a ${saved.detector}; load it with ${saved.detector}.load`);
+    throw new Error(`${context}: ${target} holds ${withArticle(saved.detector)}; load it with ${saved.detector}.load`);
   }
   for (const key of ["libraryVersion", "tfjsVersion"] as const) {
     if (typeof saved[key] !== "string") throw field(key, "a version string", saved[key]);
@@ -295,29 +304,6 @@ function readJsonObject(target: string, name: string, context: string): Record<s
   }
   if (!isPlainObject(value)) throw new Error(`${context}: ${file} must hold a JSON object, got ${describe(value)}`);
   return value;
-}
-
-/** Makes the errors "<where>: <field> must be <expected>, got <value>". */
-export type FieldError = (name: string, expected: string, value: unknown) => Error;
-
-export function fieldError(where: string): FieldError {
-  return (name, expected, value) => new Error(`${where}: ${name} must be ${expected}, got ${describe(value)}`);
-}
-
-/** An integer >= 0 (a count, a shape's entry, a version). */
-export function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A value as it stands in JSON, shortened (`undefined` for a missing field). */
-export function describe(value: unknown): string {
-  if (value === undefined) return "undefined";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** "a, b, c" (at most five names, then how many more). */

@@ -34,6 +34,7 @@ import {
   type SavedDetector,
 } from "./model-folder";
 import { checkSavedState } from "./saved-state";
+import type { DetectorParams } from "../persistence/params";
 
 /** Options shared by the neural detectors. */
 export interface NeuralDetectorOptions extends DetectorOptions, TrainingOptions {
@@ -146,6 +147,28 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   /** Options to store with a saved model, from which the subclass's constructor rebuilds the detector. */
   protected abstract savedOptions(): Record<string, unknown>;
 
+  /**
+   * Fitted values a subclass stores beside its options in a saved model (Deep SVDD's centre), read back by its
+   * `load`. Default: none.
+   */
+  protected savedExtras(): Record<string, unknown> {
+    return {};
+  }
+
+  /**
+   * The subclass's options ({@link savedOptions}), the training and threshold options, and what only lives in
+   * memory: the progress callback, the backend asked for, the validation rows.
+   */
+  protected override ownParams(): DetectorParams {
+    return {
+      ...this.savedOptions(),
+      ...this.commonOptions(),
+      progress: this.training.progress,
+      backend: this.backendPreference,
+      validationData: this.validationRows,
+    };
+  }
+
   /** The loss per epoch, the best epoch, seconds and the backend of the last `fit`. */
   get history(): TrainingHistory {
     return this.fittedNetwork().history;
@@ -245,7 +268,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
 
   /**
    * Saves the fitted detector to `folder`: the network in tfjs's Layers format (model.json + weights.bin) and
-   * detector.json (options, scaling, threshold, training scores, history). Load it with the class's static
+   * detector.json (options, scaling, column names, threshold, training scores, history). Load it with the class's static
    * `load(folder)` on any backend. `folder` must be a new path, an empty folder, or a folder this method wrote
    * (replaced atomically); anything else there is refused, never deleted, and so is an empty path.
    *
@@ -255,7 +278,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
    * await ae.save(".");                    // refused: "<current folder> is not an anomaly-lab model folder (it holds ...)"
    * ```
    */
-  async save(folder: string): Promise<void> {
+  override async save(folder: string): Promise<void> {
     const { model, affine, history } = this.fittedNetwork();
     const { tf } = await useBackend(this.backendPreference);
     const saved: SavedDetector = {
@@ -266,8 +289,9 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
       libraryVersion: (require("../../package.json") as { version: string }).version,
       tfjsVersion: tf.version.tfjs,
       state: {
-        options: { ...this.savedOptions(), ...this.commonOptions() },
+        options: { ...this.savedOptions(), ...this.savedExtras(), ...this.commonOptions() },
         cols: this.fittedCols(),
+        featureNames: this.featureNames ?? null,
         affine,
         trainingScores: Array.from(this.trainingScores),
         history,
@@ -301,7 +325,8 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
     try {
       detector.state = { model, affine: state.affine, history: state.history, backend: info };
       detector.checkNetworkTakes(state.cols, target);
-      detector.completeFit({ rows: state.trainingScores.length, cols: state.cols }, Float64Array.from(state.trainingScores));
+      const scores = Float64Array.from(state.trainingScores);
+      detector.restoreFit({ rows: scores.length, cols: state.cols, featureNames: state.featureNames, scores });
     } catch (error) {
       detector.state = undefined;
       model.dispose();

@@ -13,6 +13,8 @@ export interface SavedState {
   readonly options: Record<string, unknown>;
   /** Columns of the training rows. */
   readonly cols: number;
+  /** Column names of a DataFrame fit (absent in folders saved before names were saved, and after a matrix fit). */
+  readonly featureNames: readonly string[] | undefined;
   readonly affine: ColumnAffine;
   readonly trainingScores: readonly number[];
   readonly history: TrainingHistory;
@@ -27,10 +29,20 @@ export function checkSavedState(state: Record<string, unknown>, where: string): 
   return {
     options: state.options,
     cols,
+    featureNames: checkFeatureNames(state.featureNames, cols, field),
     affine: checkAffine(state.affine, cols, field),
     trainingScores: checkTrainingScores(state.trainingScores, field),
     history: checkHistory(state.history, field),
   };
+}
+
+/** null or absent (a matrix fit, or a folder saved before names were saved), or one name per column. */
+function checkFeatureNames(names: unknown, cols: number, field: FieldError): string[] | undefined {
+  if (names === undefined || names === null) return undefined;
+  if (!(Array.isArray(names) && names.length === cols && names.every((name) => typeof name === "string"))) {
+    throw field("state.featureNames", `null or ${cols} strings (state.cols)`, names);
+  }
+  return names as string[];
 }
 
 function checkAffine(affine: unknown, cols: number, field: FieldError): ColumnAffine {

@@ -165,6 +165,18 @@ export class StandardScaler extends ColumnScaler {
     return this;
   }
 
+  /**
+   * A fitted scaler from its saved statistics (`mean`, `variance`, `scale`, as the accessors return them): what a
+   * saved PCADetector restores.
+   * @internal
+   */
+  static fromStatistics(mean: Float64Array, variance: Float64Array, scale: Float64Array): StandardScaler {
+    const scaler = new StandardScaler();
+    scaler.statistics = { mean, variance, scale };
+    scaler.setFitted({ cols: mean.length, offset: mean, factor: scale, divide: true });
+    return scaler;
+  }
+
   private fromMoments(n: number, cols: number, { mean, correction, squares }: ColumnMoments): FittedColumns {
     const variance = squares.map((square, j) => (square - (correction[j] * correction[j]) / n) / n);
     const eps = Number.EPSILON;

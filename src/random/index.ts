@@ -1,2 +1,2 @@
 export { MT19937 } from "./mt19937";
-export { RandomState, type MutableArrayLike } from "./random-state";
+export { RandomState, type MutableArrayLike, type RandomStateSnapshot } from "./random-state";

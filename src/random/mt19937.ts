@@ -54,6 +54,29 @@ export class MT19937 {
     return mt[0];
   }
 
+  /** The 624 state words and the position in them (numpy's `get_state()` key and pos); copies. */
+  getState(): { key: Uint32Array; pos: number } {
+    return { key: this.state.slice(), pos: this.position };
+  }
+
+  /** Puts back a state from {@link getState} (numpy's `set_state`): the same draws follow. */
+  setState(state: { key: ArrayLike<number>; pos: number }): void {
+    if (state.key.length !== STATE_SIZE) {
+      throw new RangeError(`MT19937 state: key must hold ${STATE_SIZE} words, got ${state.key.length}`);
+    }
+    for (let i = 0; i < STATE_SIZE; i++) {
+      const word = state.key[i];
+      if (!Number.isInteger(word) || word < 0 || word > 0xffffffff) {
+        throw new RangeError(`MT19937 state: key[${i}] must be a 32-bit word, got ${word}`);
+      }
+    }
+    if (!Number.isInteger(state.pos) || state.pos < 0 || state.pos > STATE_SIZE) {
+      throw new RangeError(`MT19937 state: pos must be an integer in [0, ${STATE_SIZE}], got ${state.pos}`);
+    }
+    this.state.set(state.key);
+    this.position = state.pos;
+  }
+
   /** Next unsigned 32-bit integer (numpy's `next_uint32`). */
   nextUint32(): number {
     if (this.position >= STATE_SIZE) this.regenerate();

@@ -9,6 +9,16 @@ export interface MutableArrayLike<T> {
 
 const UINT32_MAX = 0xffffffff;
 
+/** The state of a {@link RandomState} (numpy's `get_state()`: key, pos, has_gauss / cached_gaussian). */
+export interface RandomStateSnapshot {
+  /** The 624 MT19937 state words. */
+  readonly key: ArrayLike<number>;
+  /** Position of the next word, 0..624. */
+  readonly pos: number;
+  /** The second normal draw of the last polar-method pair, not yet handed out; null when none. */
+  readonly cachedGaussian: number | null;
+}
+
 /**
  * A seeded random number generator that reproduces numpy's legacy
  * `np.random.RandomState` draw for draw, so that results computed in Python
@@ -49,6 +59,42 @@ export class RandomState {
    */
   freshSeed(): number | undefined {
     return this.cachedGauss === undefined ? this.generator.freshSeed() : undefined;
+  }
+
+  /**
+   * The generator's state, numpy's `get_state()` without the name: the 624 MT19937 words, the position in them and
+   * the cached second normal draw (`null` when none). {@link setState} or {@link RandomState.fromState} put it back.
+   * @example
+   * const state = rng.getState();
+   * rng.randomSample();
+   * rng.setState(state);
+   * rng.randomSample(); // the same draw again
+   */
+  getState(): RandomStateSnapshot {
+    const { key, pos } = this.generator.getState();
+    return { key, pos, cachedGaussian: this.cachedGauss ?? null };
+  }
+
+  /** Puts back a state from {@link getState} (numpy's `set_state`): the same draws follow. */
+  setState(state: RandomStateSnapshot): void {
+    const cached = state.cachedGaussian;
+    if (cached !== null && !Number.isFinite(cached)) {
+      throw new RangeError(`RandomState state: cachedGaussian must be a finite number or null, got ${cached}`);
+    }
+    this.generator.setState(state);
+    this.cachedGauss = cached ?? undefined;
+  }
+
+  /** A generator in the state `state` ({@link getState}). */
+  static fromState(state: RandomStateSnapshot): RandomState {
+    const random = new RandomState(0);
+    random.setState(state);
+    return random;
+  }
+
+  /** An independent generator in this one's current state: both give the same draws from here on (Python's deepcopy). */
+  copy(): RandomState {
+    return RandomState.fromState(this.getState());
   }
 
   /** Next raw unsigned 32-bit output of MT19937. */

@@ -4,6 +4,8 @@ import { erf } from "../core/erf";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import type { ThresholdRule } from "../core/threshold";
 import { CausalDetector, RingBuffer, scoreThreshold, zScore01 } from "./detector";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
 import { hourOfWeek } from "./series";
 
 /**
@@ -33,6 +35,31 @@ export class WindowedGaussianDetector extends CausalDetector {
     if (!Number.isInteger(this.stepSize) || this.stepSize < 1 || this.stepSize > this.windowSize) {
       throw new Error(`WindowedGaussianDetector: stepSize must be an integer in 1 .. windowSize, got ${this.stepSize}`);
     }
+  }
+
+  getParams(): DetectorParams {
+    return { windowSize: this.windowSize, stepSize: this.stepSize, threshold: { fixed: this.threshold } };
+  }
+
+  /** The window, the points waiting for the next step, and the Gaussian fitted so far. */
+  protected streamState(): Record<string, unknown> {
+    const { mean, std, fillMean, fillM2 } = this;
+    const window = encodeArray(Float64Array.from(this.window));
+    return { window, pending: encodeArray(Float64Array.from(this.pending)), mean, std, fillMean, fillM2 };
+  }
+
+  protected restoreStream(state: StateReader): void {
+    const window = Array.from(state.float64("window"));
+    const pending = Array.from(state.float64("pending"));
+    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    const pendingOk = pending.length < this.stepSize && (pending.length === 0 || window.length === this.windowSize);
+    state.expect(pendingOk, "pending.length", `below ${this.stepSize} (stepSize), and 0 while the window fills`, pending.length);
+    this.window = window;
+    this.pending = pending;
+    this.mean = state.number("mean");
+    this.std = state.number("std", { above: 0 });
+    this.fillMean = state.number("fillMean");
+    this.fillM2 = state.number("fillM2", { min: 0 });
   }
 
   protected step(value: number): number {
@@ -127,6 +154,30 @@ export class RollingZScoreDetector extends CausalDetector {
     this.sorted = new Float64Array(this.windowSize);
   }
 
+  getParams(): DetectorParams {
+    return { windowSize: this.windowSize, robust: this.robust, minPoints: this.minPoints, zThreshold: this.zScale, threshold: { fixed: this.threshold } };
+  }
+
+  /** The window, oldest first, and (robust mode) the same values in ascending order. */
+  protected streamState(): Record<string, unknown> {
+    const n = this.buffer.length;
+    const window = encodeArray(Float64Array.from(this.buffer.toArray()));
+    return this.robust ? { window, sorted: encodeArray(this.sorted.slice(0, n)) } : { window };
+  }
+
+  protected restoreStream(state: StateReader): void {
+    const window = state.float64("window");
+    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    this.buffer.clear();
+    for (const value of window) this.buffer.push(value);
+    if (!this.robust) return;
+    const sorted = state.float64("sorted", { length: window.length });
+    for (let i = 1; i < sorted.length; i++) {
+      state.expect(sorted[i] >= sorted[i - 1], `sorted[${i}]`, `>= sorted[${i - 1}] (${sorted[i - 1]})`, sorted[i]);
+    }
+    this.sorted.set(sorted);
+  }
+
   protected step(value: number): number {
     let score = 0;
     const n = this.buffer.length;
@@ -211,6 +262,28 @@ export class ContextualGaussianDetector extends CausalDetector {
     if (!(this.alpha > 0 && this.alpha <= 1)) throw new Error(`ContextualGaussianDetector: alpha must be in (0, 1], got ${this.alpha}`);
     this.windowSize = 168 * this.perContext;
     this.contexts = Array.from({ length: 168 }, () => new RingBuffer(this.perContext));
+  }
+
+  getParams(): DetectorParams {
+    return { alpha: this.alpha, perContext: this.perContext, minPoints: this.minPoints, zThreshold: this.zScale, threshold: { fixed: this.threshold } };
+  }
+
+  /** The smoothed level (null before the first point) and each hour of the week's residuals, oldest first. */
+  protected streamState(): Record<string, unknown> {
+    const counts = Int32Array.from(this.contexts, (context) => context.length);
+    const residuals = Float64Array.from(this.contexts.flatMap((context) => context.toArray()));
+    return { level: this.level, counts: encodeArray(counts), residuals: encodeArray(residuals) };
+  }
+
+  protected restoreStream(state: StateReader): void {
+    this.level = state.raw("level") === null ? null : state.number("level");
+    const counts = state.int32("counts", { length: this.contexts.length, min: 0, max: this.perContext });
+    const residuals = state.float64("residuals", { length: counts.reduce((sum, count) => sum + count, 0) });
+    let next = 0;
+    this.contexts.forEach((context, c) => {
+      context.clear();
+      for (let i = 0; i < counts[c]; i++) context.push(residuals[next++]);
+    });
   }
 
   protected step(value: number, timestamp: number): number {

@@ -4,6 +4,9 @@
 // the rule of every detector's labels).
 import { erf } from "../core/erf";
 import { aboveThreshold, fixedThreshold } from "../core/threshold";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
+import { SavedStreamDetector } from "./saved-stream";
 import { assertFiniteValues, epochMs } from "./series";
 
 /** A time-series detector in its two modes (batch and streaming). */
@@ -24,6 +27,12 @@ export interface TimeSeriesDetector {
   reset(): void;
   /** 0/1 per point of a series: score > threshold (the detector's, or the one given). */
   alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold?: number): Uint8Array;
+  /** The constructor options, defaults filled in (scikit-learn's `get_params`). */
+  getParams(): DetectorParams;
+  /** A new detector with the same options (some replaced by `overrides`) and an empty stream (scikit-learn's `clone`). */
+  clone(overrides?: DetectorParams): TimeSeriesDetector;
+  /** Saves the options and the streaming state to one JSON file; `<Class>.load(file)` continues the stream. */
+  save(file: string): void;
 }
 
 /**
@@ -55,7 +64,7 @@ export function alarmsOf(
  * (causal): batch, last-point and streaming answers are the same function by construction, because
  * all three feed points one by one to a fresh state. Subclasses implement the state.
  */
-export abstract class CausalDetector implements TimeSeriesDetector {
+export abstract class CausalDetector extends SavedStreamDetector implements TimeSeriesDetector {
   abstract readonly name: string;
   abstract readonly windowSize: number;
   abstract readonly threshold: number;
@@ -99,6 +108,26 @@ export abstract class CausalDetector implements TimeSeriesDetector {
     for (let i = 0; i < t.length; i++) if (!Number.isFinite(t[i]!)) throw new Error(`${this.name} ${what}: timestamp ${i} is not a valid time`);
     return t;
   }
+}
+
+/**
+ * The time-series detector saved inside another's state ({ class, params, state }), by its class. The classes
+ * are looked up when a file is loaded, not when this module is: baselines.ts and shesd-detector.ts import it.
+ */
+function nestedTimeSeriesDetector(saved: StateReader): TimeSeriesDetector {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const baselines = require("./baselines") as typeof import("./baselines");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SeasonalHybridEsdDetector } = require("./shesd-detector") as typeof import("./shesd-detector");
+  const classes: Record<string, new (...args: never[]) => SavedStreamDetector & TimeSeriesDetector> = {
+    WindowedGaussianDetector: baselines.WindowedGaussianDetector,
+    RollingZScoreDetector: baselines.RollingZScoreDetector,
+    ContextualGaussianDetector: baselines.ContextualGaussianDetector,
+    SeasonalHybridEsdDetector,
+    SuppressedDetector,
+  };
+  const name = saved.choice("class", Object.keys(classes));
+  return SavedStreamDetector.fromNested(classes[name], saved);
 }
 
 /** detectLast by its definition: the batch answer for the last point of its last `windowSize + 1` points. */
@@ -170,18 +199,53 @@ export function zScore01(z: number, zScale = 3): number {
  * window digests an anomaly then raises one alarm, not a burst (NAB charges every false positive;
  * only the first detection in a window counts). Causal; memory: `refractory` scores.
  */
-export class SuppressedDetector implements TimeSeriesDetector {
+export class SuppressedDetector extends SavedStreamDetector implements TimeSeriesDetector {
   readonly name: string;
   readonly windowSize: number;
   readonly threshold: number;
   private readonly recent: RingBuffer;
 
   constructor(private readonly inner: TimeSeriesDetector, readonly refractory: number) {
+    super();
     if (!Number.isInteger(refractory) || refractory < 1) throw new Error(`SuppressedDetector: refractory must be a positive integer, got ${refractory}`);
     this.name = `${inner.name}, debounced (${refractory})`;
     this.windowSize = inner.windowSize + refractory;
     this.threshold = inner.threshold;
     this.recent = new RingBuffer(refractory);
+  }
+
+  /** `inner`: the wrapped detector itself (a clone clones it); `refractory`: the points an alarm must beat. */
+  getParams(): DetectorParams {
+    return { inner: this.inner, refractory: this.refractory };
+  }
+
+  /**
+   * The detector of `params` ({ inner, refractory }); a saved one's wrapped detector comes from `state.inner`.
+   * @internal
+   */
+  static fromParams(params: DetectorParams, state?: StateReader): SuppressedDetector {
+    const inner = params.inner ?? (state === undefined ? undefined : nestedTimeSeriesDetector(state.object("inner")));
+    return new SuppressedDetector(inner as TimeSeriesDetector, params.refractory as number);
+  }
+
+  /** The wrapped detector is saved whole (class, options, stream) in the state, not among the options. */
+  override savedContent(context: string): ReturnType<SavedStreamDetector["savedContent"]> {
+    return { class: this.constructor.name, params: { refractory: this.refractory }, state: this.streamState() };
+  }
+
+  protected streamState(): Record<string, unknown> {
+    const context = `${this.constructor.name}.save`;
+    if (!(this.inner instanceof SavedStreamDetector)) {
+      throw new Error(`${context}: the detector it wraps (${this.inner.name}) cannot be saved`);
+    }
+    return { inner: this.inner.savedContent(context), recent: encodeArray(Float64Array.from(this.recent.toArray())) };
+  }
+
+  protected restoreStream(state: StateReader): void {
+    const recent = state.float64("recent", { min: 0, max: 1 });
+    state.expect(recent.length <= this.refractory, "recent.length", `at most ${this.refractory} (refractory)`, recent.length);
+    this.recent.clear();
+    for (const score of recent) this.recent.push(score);
   }
 
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array {

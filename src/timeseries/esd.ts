@@ -182,10 +182,13 @@ export function seasonalHybridEsd(values: ArrayLike<number>, options: SeasonalHy
  * {@link seasonalHybridEsd} without printing its warnings (a streaming detector prints them once per
  * stream, not at every point). `who` starts the messages.
  */
+/** The defaults of {@link seasonalHybridEsd}'s options (AnomalyDetection's). */
+export const SHESD_DEFAULTS = { maxAnoms: 0.1, alpha: 0.05, direction: "both" } as const;
+
 export function seasonalHybridEsdSteps(values: ArrayLike<number>, options: SeasonalHybridEsdOptions, who: string): SeasonalHybridEsdResult {
   const n = values.length;
   const period = requirePeriod(options, who);
-  const maxAnoms = options.maxAnoms ?? 0.1;
+  const maxAnoms = options.maxAnoms ?? SHESD_DEFAULTS.maxAnoms;
   if (!Number.isInteger(period) || period < 2) throw new Error(`${who}: period must be an integer >= 2, got ${period}`);
   if (!(maxAnoms > 0 && maxAnoms <= 0.49)) throw new Error(`${who}: maxAnoms must be in (0, 0.49], got ${maxAnoms}`);
   if (n < 2 * period) throw new Error(`${who}: ${n} points are fewer than two periods (${2 * period}); give a shorter period or more data`);
@@ -214,7 +217,8 @@ export function seasonalHybridEsdSteps(values: ArrayLike<number>, options: Seaso
     }
     const k = raised ? Math.floor(r.length / n) : Math.floor(r.length * maxAnoms);
     if (k === 0) throw new Error(`${who}: maxAnoms ${raised ? `${maxAnoms} (raised to 1/${n})` : maxAnoms} allows no anomaly in ${r.length} points; raise it`);
-    const esd = esdSteps(r, { maxAnoms: k, alpha: options.alpha ?? 0.05, direction: options.direction ?? "both", center: "median" });
+    const { alpha = SHESD_DEFAULTS.alpha, direction = SHESD_DEFAULTS.direction } = options;
+    const esd = esdSteps(r, { maxAnoms: k, alpha, direction, center: "median" });
     for (const a of esd.anomalies) found.add(start + a);
     if (esd.zeroScale !== undefined) warnings.push(zeroScaleWarning(who, esd.zeroScale, k, `MAD of the residual (points ${start}-${end - 1})`, start));
     pieces.push({ start, end, esd, decomposition });

@@ -3,7 +3,10 @@
 // `windowSize` points and ask whether the newest one is an anomaly of that window.
 import type { ThresholdRule } from "../core/threshold";
 import { alarmsOf, TimeSeriesDetector, RingBuffer, scoreThreshold } from "./detector";
-import { EsdDirection, requirePeriod, seasonalHybridEsdSteps } from "./esd";
+import { EsdDirection, requirePeriod, seasonalHybridEsdSteps, SHESD_DEFAULTS } from "./esd";
+import type { DetectorParams } from "../persistence/params";
+import { encodeArray, type StateReader } from "../persistence/state-codec";
+import { SavedStreamDetector } from "./saved-stream";
 import { assertFiniteValues } from "./series";
 import { printWarning } from "./warnings";
 
@@ -27,7 +30,7 @@ export interface SeasonalHybridEsdDetectorOptions {
  * d.detectEntire(taxi.values); // 1 at the anomalies of the whole series
  * d.update(x);                 // 1 if x is an anomaly of the last 14 days
  */
-export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
+export class SeasonalHybridEsdDetector extends SavedStreamDetector implements TimeSeriesDetector {
   readonly name = "S-H-ESD";
   readonly windowSize: number;
   readonly threshold: number;
@@ -36,6 +39,7 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
   private warned = false;
 
   constructor(options: SeasonalHybridEsdDetectorOptions) {
+    super();
     const who = "SeasonalHybridEsdDetector";
     const period = requirePeriod(options, who);
     if (!Number.isInteger(period) || period < 2) throw new Error(`${who}: period must be an integer >= 2, got ${period}`);
@@ -46,6 +50,32 @@ export class SeasonalHybridEsdDetector implements TimeSeriesDetector {
     }
     this.buffer = new RingBuffer(this.windowSize);
     this.threshold = scoreThreshold(options.threshold, who, 0.5);
+  }
+
+  getParams(): DetectorParams {
+    const { maxAnoms, alpha, direction } = SHESD_DEFAULTS;
+    const options = this.options;
+    return {
+      period: options.period,
+      maxAnoms: options.maxAnoms ?? maxAnoms,
+      alpha: options.alpha ?? alpha,
+      direction: options.direction ?? direction,
+      windowSize: this.windowSize,
+      threshold: { fixed: this.threshold },
+    };
+  }
+
+  /** The last `windowSize` points, oldest first, and whether this stream has printed its warning. */
+  protected streamState(): Record<string, unknown> {
+    return { window: encodeArray(Float64Array.from(this.buffer.toArray())), warned: this.warned };
+  }
+
+  protected restoreStream(state: StateReader): void {
+    const window = state.float64("window");
+    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
+    this.buffer.clear();
+    for (const value of window) this.buffer.push(value);
+    this.warned = state.boolean("warned");
   }
 
   detectEntire(values: ArrayLike<number>): Float64Array {
