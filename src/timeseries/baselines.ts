@@ -7,6 +7,7 @@ import { CausalDetector, RingBuffer, scoreThreshold, zScore01 } from "./detector
 import type { DetectorParams } from "../persistence/params";
 import { encodeArray, type StateReader } from "../persistence/state-codec";
 import { hourOfWeek } from "./series";
+import { registerNestedStreamClass } from "./saved-stream";
 
 /**
  * NAB's windowed Gaussian (nab/detectors/gaussian): the score of a point is 1 − Q-tail of its
@@ -377,3 +378,7 @@ function sortedMedian(s: Float64Array): number {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+registerNestedStreamClass(WindowedGaussianDetector);
+registerNestedStreamClass(RollingZScoreDetector);
+registerNestedStreamClass(ContextualGaussianDetector);

@@ -6,7 +6,7 @@ import { erf } from "../core/erf";
 import { aboveThreshold, fixedThreshold } from "../core/threshold";
 import type { DetectorParams } from "../persistence/params";
 import { encodeArray, type StateReader } from "../persistence/state-codec";
-import { SavedStreamDetector } from "./saved-stream";
+import { nestedStreamClasses, registerNestedStreamClass, SavedStreamDetector } from "./saved-stream";
 import { assertFiniteValues, epochMs } from "./series";
 
 /** A time-series detector in its two modes (batch and streaming). */
@@ -110,24 +110,11 @@ export abstract class CausalDetector extends SavedStreamDetector implements Time
   }
 }
 
-/**
- * The time-series detector saved inside another's state ({ class, params, state }), by its class. The classes
- * are looked up when a file is loaded, not when this module is: baselines.ts and shesd-detector.ts import it.
- */
+/** The time-series detector saved inside another's state ({ class, params, state }), by its registered class. */
 function nestedTimeSeriesDetector(saved: StateReader): TimeSeriesDetector {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const baselines = require("./baselines") as typeof import("./baselines");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SeasonalHybridEsdDetector } = require("./shesd-detector") as typeof import("./shesd-detector");
-  const classes: Record<string, new (...args: never[]) => SavedStreamDetector & TimeSeriesDetector> = {
-    WindowedGaussianDetector: baselines.WindowedGaussianDetector,
-    RollingZScoreDetector: baselines.RollingZScoreDetector,
-    ContextualGaussianDetector: baselines.ContextualGaussianDetector,
-    SeasonalHybridEsdDetector,
-    SuppressedDetector,
-  };
-  const name = saved.choice("class", Object.keys(classes));
-  return SavedStreamDetector.fromNested(classes[name], saved);
+  const classes = nestedStreamClasses();
+  const name = saved.choice("class", [...classes.keys()]);
+  return SavedStreamDetector.fromNested(classes.get(name)!, saved) as SavedStreamDetector & TimeSeriesDetector;
 }
 
 /** detectLast by its definition: the batch answer for the last point of its last `windowSize + 1` points. */
@@ -281,3 +268,5 @@ export class SuppressedDetector extends SavedStreamDetector implements TimeSerie
     return score > max ? score : 0;
   }
 }
+
+registerNestedStreamClass(SuppressedDetector);

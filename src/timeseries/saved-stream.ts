@@ -111,3 +111,22 @@ export abstract class SavedStreamDetector {
     return new (Class as unknown as new (options: DetectorParams) => T)(params);
   }
 }
+
+/** A time-series detector class that can be restored inside another's state (a wrapped detector). */
+export type NestedStreamClass = new (...args: never[]) => SavedStreamDetector;
+
+const nestedClasses = new Map<string, NestedStreamClass>();
+
+/**
+ * Makes a class restorable by name inside another detector's saved state; each class's own module calls this,
+ * so a wrapper (SuppressedDetector) restores what it wraps without importing every detector module.
+ * @example registerNestedStreamClass(WindowedGaussianDetector);
+ */
+export function registerNestedStreamClass(Class: NestedStreamClass): void {
+  nestedClasses.set(Class.name, Class);
+}
+
+/** The registered classes, by name (see {@link registerNestedStreamClass}). */
+export function nestedStreamClasses(): ReadonlyMap<string, NestedStreamClass> {
+  return nestedClasses;
+}

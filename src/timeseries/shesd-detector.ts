@@ -9,6 +9,7 @@ import { encodeArray, type StateReader } from "../persistence/state-codec";
 import { SavedStreamDetector } from "./saved-stream";
 import { assertFiniteValues } from "./series";
 import { printWarning } from "./warnings";
+import { registerNestedStreamClass } from "./saved-stream";
 
 export interface SeasonalHybridEsdDetectorOptions {
   period: number;
@@ -115,3 +116,5 @@ export class SeasonalHybridEsdDetector extends SavedStreamDetector implements Ti
     return alarmsOf(this, values, timestamps, threshold);
   }
 }
+
+registerNestedStreamClass(SeasonalHybridEsdDetector);
