@@ -1,5 +1,6 @@
 // One tfjs run of the training benchmark (fresh process): trains a model for 1 + N epochs on the given backend
-// and prints JSON { secondsPerEpoch (median of the timed epochs), scoreRowsPerSecond, backend, threads }.
+// and prints JSON { secondsPerEpoch, cpuSecondsPerEpoch (medians of the timed epochs; CPU = every thread of the
+// process), scoreRowsPerSecond, backend, threads }.
 import { AutoencoderDetector, type Activation } from "../../src/nn/autoencoder";
 import { Conv1dAutoencoderDetector } from "../../src/nn/conv1d-autoencoder";
 import { ConvAutoencoderDetector } from "../../src/nn/conv-autoencoder";
@@ -49,16 +50,28 @@ async function main(): Promise<void> {
   const { info } = await useBackend(backend);
   const X = benchData(model);
   const ends: number[] = [];
+  const cpuEnds: number[] = [];
+  const cpuSeconds = () => {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1e6;
+  };
   // The first epoch warms up (JIT, kernel set-up) and is not timed.
-  const detector = benchDetector(model, { epochs: epochs + 1, seed: 0, backend, progress: (log) => ends.push(log.seconds) });
+  const progress = (log: { seconds: number }) => {
+    ends.push(log.seconds);
+    cpuEnds.push(cpuSeconds());
+  };
+  const detector = benchDetector(model, { epochs: epochs + 1, seed: 0, backend, progress });
   await detector.fit(X);
-  const perEpoch = ends.slice(1).map((end, i) => end - ends[i]!).sort((a, b) => a - b);
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const perEpoch = ends.slice(1).map((end, i) => end - ends[i]!);
+  const cpuPerEpoch = cpuEnds.slice(1).map((end, i) => end - cpuEnds[i]!);
   const started = performance.now();
   detector.score(X);
   const scoreSeconds = (performance.now() - started) / 1000;
   detector.dispose();
   console.log(JSON.stringify({
-    secondsPerEpoch: perEpoch[Math.floor(perEpoch.length / 2)],
+    secondsPerEpoch: median(perEpoch),
+    cpuSecondsPerEpoch: median(cpuPerEpoch),
     scoreRowsPerSecond: model.rows / scoreSeconds,
     backend: info.summary,
     threads: info.threads,
