@@ -12,6 +12,7 @@ import { RandomState } from "../random";
 import { progressBar, type ProgressBar } from "../display/progress";
 import { checkInteger } from "../core/validation";
 import { HostAdam } from "./host-adam";
+import { HostRows } from "./host-rows";
 import type { MatrixInput } from "../core/matrix";
 
 /** Early stopping, as Keras's `EarlyStopping` callback. */
@@ -176,13 +177,13 @@ export async function trainModel(
   let waited = 0;
   let stoppedEarly = false;
   try {
+    const hostRows = new HostRows(train);
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-      // One gather per epoch, then cheap contiguous slices: fewer kernel launches per step than a gather per batch.
-      const epochData = settings.shuffle ? tf.tidy(() => tf.gather(train, tf.tensor1d(random.permutation(nTrain), "int32"))) : train;
+      const order = settings.shuffle ? random.permutation(nTrain) : undefined; // batches cut on the host (host-rows.ts)
       const batchLosses: TF.Scalar[] = [];
       for (let start = 0; start < nTrain; start += settings.batchSize) {
         const size = Math.min(settings.batchSize, nTrain - start);
-        const batch = epochData.slice(start, size);
+        const batch = hostRows.batch(tf, order, start, size);
         const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
         const gradients = variables.map((variable) => grads[variable.name]);
         optimizer.apply(tf, gradients);
@@ -191,7 +192,6 @@ export async function trainModel(
         batchLosses.push(size === settings.batchSize ? cost : weightLoss(tf, cost, size / settings.batchSize));
         batch.dispose();
       }
-      if (epochData !== train) epochData.dispose();
       const total = tf.addN(batchLosses);
       const loss = ((await total.data())[0] * settings.batchSize) / nTrain;
       total.dispose();
