@@ -1,6 +1,7 @@
-// The fused training kernels (src/nn/fused-dense.ts, fused-loss.ts) and the host-cut batches (host-rows.ts)
-// against what tfjs computes with its own layers and ops: the same loss and gradients bit for bit (Object.is)
-// on wasm and on cpu, for every activation they take; a seeded autoencoder fit equal to one through tfjs's
+// The fused training kernels (src/nn/fused-dense.ts, fused-loss.ts), the host-cut batches (host-rows.ts) and the
+// SIMD kernel for transposed products (wasm-batch-matmul.ts, matmul.c) against what tfjs computes with its own
+// layers, ops and kernels: the same loss, gradients and products bit for bit (Object.is) on wasm (and cpu for
+// the fused kernels), for every activation they take; a seeded autoencoder fit equal to one through tfjs's
 // layers; the batches equal to tf.gather + slice; fewer kernel launches per step; no tensor left behind.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -10,6 +11,7 @@ import { denseForward } from "../src/nn/fused-dense";
 import { activityL1, reconstructionLoss } from "../src/nn/fused-loss";
 import { HostRows } from "../src/nn/host-rows";
 import { useBackend, type BackendName } from "../src/nn/tf";
+import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
 import { RandomState } from "../src/random/random-state";
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid"];
@@ -164,3 +166,34 @@ describe("HostRows", () => {
     }
   });
 });
+
+describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () => {
+  it("gives the bits of tfjs-backend-wasm's own kernel for xᵀ·y, x·yᵀ and xᵀ·yᵀ, shared sizes below, at and above its 48 blocks", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("BatchMatMul", "wasm");
+    assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("BatchMatMul", "wasm")), ours, "the SIMD kernel is registered over tfjs's");
+    const random = new RandomState(7);
+    const before = tf.memory().numTensors;
+    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131]]) {
+      for (const [tA, tB] of [[true, false], [false, true], [true, true], [false, false]] as [boolean, boolean][]) {
+        for (const rank3 of [false, true]) {
+          const shapeA = tA ? [K!, M!] : [M!, K!];
+          const shapeB = tB ? [N!, K!] : [K!, N!];
+          const a = tf.tensor(Float32Array.from(random.standardNormal(M! * K!)), rank3 ? [1, ...shapeA] : shapeA);
+          const b = tf.tensor(Float32Array.from(random.standardNormal(K! * N!)), rank3 ? [1, ...shapeB] : shapeB);
+          const fast = tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D, tA, tB);
+          const tfjs = withTfjsBatchMatMul(tf, () => tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D, tA, tB));
+          assert.deepEqual(fast.shape, tfjs.shape);
+          assertSameBits(fast.dataSync(), tfjs.dataSync(), `${M}x${K}x${N} transposeA=${tA} transposeB=${tB}${rank3 ? " [1, ...]" : ""}`);
+          [a, b, fast, tfjs].forEach((t) => t.dispose());
+        }
+      }
+    }
+    const [p, q] = [tf.ones([3, 4]), tf.ones([5, 2])];
+    assert.throws(() => tf.matMul(p as TF.Tensor2D, q as TF.Tensor2D, true, true), /inner shapes \(3\) and \(2\)/);
+    p.dispose();
+    q.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
+

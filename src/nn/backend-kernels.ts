@@ -26,16 +26,11 @@ interface Backend {
 
 /** The kernels of backend `backendName`, bound to the `backend` object a kernel function receives. */
 export function backendKernels(tf: typeof TF, backendName: string, owner: string): (backend: unknown) => BackendKernels {
-  const funcs = new Map<string, TF.KernelFunc>();
+  // Looked up at every call (a map lookup): a kernel registered over tfjs's (wasm-batch-matmul.ts) takes effect.
   const kernelFunc = (name: string): TF.KernelFunc => {
-    let func = funcs.get(name);
-    if (func === undefined) {
-      const config = tf.getKernel(name, backendName);
-      if (config === undefined) throw new Error(`${owner}: the ${backendName} backend has no ${name} kernel`);
-      func = config.kernelFunc;
-      funcs.set(name, func);
-    }
-    return func;
+    const config = tf.getKernel(name, backendName);
+    if (config === undefined) throw new Error(`${owner}: the ${backendName} backend has no ${name} kernel`);
+    return config.kernelFunc;
   };
   return (backend) => {
     const b = backend as Backend;
