@@ -27,7 +27,7 @@ interface WasmBackend {
   typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
 }
 
-let module: MatmulModule | null | undefined;
+let simdModule: MatmulModule | null | undefined;
 /** tfjs's own kernel, kept for other products and for {@link withTfjsBatchMatMul}. */
 let tfjsKernel: TF.KernelConfig | undefined;
 let ours: TF.KernelConfig | undefined;
@@ -36,9 +36,9 @@ let ours: TF.KernelConfig | undefined;
 export function registerWasmBatchMatMul(tf: typeof TF): void {
   if (ours !== undefined) return;
   const original = tf.getKernel(KERNEL, "wasm");
-  module ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
-  if (original === undefined || module === null) return;
-  const simd = module;
+  simdModule ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
+  if (original === undefined || simdModule === null) return;
+  const simd = simdModule;
   tfjsKernel = original;
   tf.unregisterKernel(KERNEL, "wasm");
   ours = {
