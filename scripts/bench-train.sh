@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench:train [-- --backends wasm,cpu --epochs 5 --models 0,2]`: our neural detectors' training speed
+# `npm run bench:train [-- --backends wasm,cpu --epochs 5 --models 0,2 --torch-threads 2]`: our neural detectors' training speed
 # against PyTorch (CPU, from PyPI) in one command (see scripts/bench/training.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."

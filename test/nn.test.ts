@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { AutoencoderDetector, type AutoencoderOptions } from "../src/nn/autoencoder";
 import { useBackend } from "../src/nn/tf";
+import { wasmThreadsWanted } from "../src/nn/wasm-threads";
 import { resolveTraining, trainModel, type EarlyStoppingOptions, type Trainable } from "../src/nn/training";
 import { percentile } from "../src/core/percentile";
 import { RandomState } from "../src/random/random-state";
@@ -325,6 +326,52 @@ describe("backends", () => {
     assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "cpu" }, summary), /^cpu\|$/);
     assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "tpu" }, summary), /^error\|ANOMALY_LAB_TF_BACKEND=tpu: expected one of node, wasm, cpu, auto/);
     if (!hasNode) assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "node" }, summary), /^error\|.*"node".*could not start.*not installed/);
+  });
+
+  it("ANOMALY_LAB_WASM_THREADS=2 runs wasm on 2 threads in Node and exits; seeded losses and scores equal 1 thread's bit for bit", () => {
+    // A dense net wide enough for XNNPACK to split its products across threads, and a conv1d autoencoder.
+    const code = `
+      const { AutoencoderDetector } = require("./src/nn/autoencoder");
+      const { Conv1dAutoencoderDetector } = require("./src/nn/conv1d-autoencoder");
+      const { useBackend } = require("./src/nn/tf");
+      const X = Array.from({ length: 96 }, (_, i) => Array.from({ length: 200 }, (_, j) => Math.sin(i * 0.37 + j * 0.11)));
+      (async () => {
+        const { info } = await useBackend("wasm");
+        const dense = await new AutoencoderDetector({ layers: [{ units: 128 }, { units: 16 }], epochs: 2, batchSize: 32, seed: 3, progress: false }).fit(X);
+        const conv = await new Conv1dAutoencoderDetector({ filters: [8, 4], epochs: 2, batchSize: 32, seed: 3, progress: false }).fit(X);
+        const out = [dense, conv].map((d) => ({ loss: d.history.loss, scores: Array.from(d.score(X)) }));
+        console.log(JSON.stringify({ threads: info.threads, summary: info.summary, out }));
+      })();`;
+    const run = (threads: string) => JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", "-e", code], {
+        env: { ...process.env, ANOMALY_LAB_WASM_THREADS: threads, ANOMALY_LAB_TF_BACKEND: "" },
+        encoding: "utf8",
+        cwd: path.resolve(__dirname, ".."),
+        timeout: 180_000, // the pool's workers must not keep the process alive
+      }),
+    ) as { threads: number; summary: string; out: { loss: number[]; scores: number[] }[] };
+    const one = run("1");
+    const two = run("2");
+    assert.equal(one.threads, 1);
+    assert.equal(two.threads, 2, two.summary);
+    assert.match(two.summary, /on wasm \(SIMD, 2 threads\)/);
+    two.out.forEach((model, k) => {
+      model.loss.forEach((loss, i) => assert.ok(Object.is(loss, one.out[k]!.loss[i]), `model ${k} epoch ${i + 1}: ${loss} vs ${one.out[k]!.loss[i]}`));
+      model.scores.forEach((score, i) => assert.ok(Object.is(score, one.out[k]!.scores[i]), `model ${k} row ${i}: ${score} vs ${one.out[k]!.scores[i]}`));
+    });
+  });
+
+  it("ANOMALY_LAB_WASM_THREADS unset or empty asks for 1 thread; auto asks for the machine's cores, at most 8", () => {
+    const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+    assert.equal(wasmThreadsWanted({}), 1);
+    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "" }), 1);
+    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "auto" }), Math.max(1, Math.min(cores, 8)));
+    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "2" }), 2);
+  });
+
+  it("ANOMALY_LAB_WASM_THREADS must be auto or a whole number of threads from 1 to 8: other values are refused by name", () => {
+    assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "", ANOMALY_LAB_WASM_THREADS: "0" }, summary), /^error\|ANOMALY_LAB_WASM_THREADS=0: expected a whole number of threads from 1 to 8, or auto$/);
+    assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "wasm", ANOMALY_LAB_WASM_THREADS: "two" }, summary), /^error\|ANOMALY_LAB_WASM_THREADS=two: expected a whole number/);
   });
 
   it("a model saved on one backend loads and scores the same on another", () => {

@@ -18,7 +18,7 @@ const backends = arg("backends", "wasm").split(",") as BackendName[];
 const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
 
 (async () => {
-  // PyTorch with 1 thread (tfjs's wasm backend computes on one) and with 2.
+  // PyTorch with 1 thread and with 2 (the wasm backend computes on ANOMALY_LAB_WASM_THREADS, default 1).
   const torchRun = (threads: number) =>
     JSON.parse(execFileSync(python, [path.join(__dirname, "conv_torch_train.py"), String(rows), String(epochs), String(batch)], { encoding: "utf8", env: { ...process.env, TORCH_THREADS: String(threads) } })) as { secondsPerEpoch: number; threads: number; torch: string };
   const per1000: Record<number, number> = {};
@@ -35,7 +35,7 @@ const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
     await cae.fit(X);
     const perEpoch = cae.history.seconds / epochs;
     const ours = (perEpoch * 1000) / rows;
-    console.log(`tfjs ${cae.backend.name} (${cae.architecture}): ${ours.toFixed(3)} s per epoch per 1,000 images = ${(ours / torchPer1000).toFixed(1)}x PyTorch 1 thread, ${(ours / per1000[2]!).toFixed(1)}x PyTorch 2 threads (goal: within 5x)`);
+    console.log(`${cae.backend.summary.split(";")[0]} (${cae.architecture}): ${ours.toFixed(3)} s per epoch per 1,000 images = ${(ours / torchPer1000).toFixed(1)}x PyTorch 1 thread, ${(ours / per1000[2]!).toFixed(1)}x PyTorch 2 threads (goal: within 5x)`);
     cae.dispose();
   }
 })();

@@ -6,8 +6,10 @@
 import type * as TF from "@tensorflow/tfjs";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { type Activation, checkActivationName } from "./activations";
+import { denseForward } from "./fused-dense";
+import { activityL1 } from "./fused-loss";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
-import { checkReconstructionError, reconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
+import { checkReconstructionError, meanReconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
 import type { BackendName } from "./tf";
 import type { MatrixInput } from "../core/matrix";
 
@@ -113,11 +115,14 @@ export class AutoencoderDetector extends NeuralDetector {
     let h: TF.Tensor = batch;
     const penalties: TF.Scalar[] = [];
     model.layers.forEach((layer, i) => {
-      h = layer.apply(h, { training }) as TF.Tensor;
+      // One kernel each way per layer, loss and penalty where the backend allows (fused-dense.ts, fused-loss.ts):
+      // about a third of tfjs's kernel launches per step, the same numbers.
+      const activation = this.layers[i]?.activation ?? this.outputActivation;
+      h = denseForward(tf, layer, h, activation, i > 0) ?? (layer.apply(h, { training }) as TF.Tensor);
       const l1 = this.layers[i]?.activityL1 ?? 0;
-      if (l1 > 0) penalties.push(tf.mul(l1, tf.div(tf.sum(tf.abs(h)), batch.shape[0])));
+      if (l1 > 0) penalties.push(activityL1(tf, h, l1, batch.shape[0]) ?? tf.mul(l1, tf.div(tf.sum(tf.abs(h)), batch.shape[0])));
     });
-    const reconstruction = reconstructionError(tf, batch, h, this.loss).mean() as TF.Scalar;
+    const reconstruction = meanReconstructionError(tf, batch, h, this.loss);
     const weightPenalties = (model.losses as unknown as (() => TF.Scalar)[]).map((penalty) => penalty()); // kernel L2 terms
     return penalties.length + weightPenalties.length === 0 ? reconstruction : tf.addN([reconstruction, ...penalties, ...weightPenalties]);
   }

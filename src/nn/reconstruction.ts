@@ -3,6 +3,7 @@
  * loss, their score, and the check of the `loss` / `scoreError` options.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { reconstructionLoss as fusedReconstructionLoss } from "./fused-loss";
 
 /** Reconstruction error used as the training loss and as the score. */
 export type ReconstructionError = "mse" | "mae";
@@ -24,6 +25,15 @@ export function reconstructionError(tf: typeof TF, x: TF.Tensor, xHat: TF.Tensor
   return tf.mean(elementwise, axes) as TF.Tensor1D;
 }
 
+/**
+ * Mean over samples of {@link reconstructionError}: as one kernel each way where the backend allows
+ * (fused-loss.ts: about 20 kernel launches fewer per step, the same numbers), else as tfjs's ops.
+ * @example const loss = meanReconstructionError(tf, batch, output, "mse");
+ */
+export function meanReconstructionError(tf: typeof TF, x: TF.Tensor, xHat: TF.Tensor, kind: ReconstructionError): TF.Scalar {
+  return fusedReconstructionLoss(tf, x, xHat, kind) ?? (reconstructionError(tf, x, xHat, kind).mean() as TF.Scalar);
+}
+
 /** The training loss of a batch: its mean reconstruction error (`training`: dropout and batch norm in training mode). */
 export function reconstructionLoss(
   tf: typeof TF,
@@ -32,7 +42,7 @@ export function reconstructionLoss(
   training: boolean,
   kind: ReconstructionError,
 ): TF.Scalar {
-  return reconstructionError(tf, batch, model.apply(batch, { training }) as TF.Tensor, kind).mean() as TF.Scalar;
+  return meanReconstructionError(tf, batch, model.apply(batch, { training }) as TF.Tensor, kind);
 }
 
 /**

@@ -19,6 +19,7 @@ function numberOption(value: unknown, name: string): number {
 }
 import { HostAdam } from "./host-adam";
 import { EarlyStoppingRule } from "./early-stopping";
+import { HostRows } from "./host-rows";
 import type { MatrixInput } from "../core/matrix";
 
 /**
@@ -222,16 +223,16 @@ export async function trainModel(
   let bestWeights: TF.Tensor[] | undefined;
   let stoppedEarly = false;
   try {
+    const hostRows = new HostRows(train);
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-      // One gather per epoch, then cheap contiguous slices: fewer kernel launches per step than a gather per batch.
-      const epochData = settings.shuffle ? tf.tidy(() => tf.gather(train, tf.tensor1d(random.permutation(nTrain), "int32"))) : train;
+      const order = settings.shuffle ? random.permutation(nTrain) : undefined; // batches cut on the host (host-rows.ts)
       const batchLosses: TF.Scalar[] = [];
       let loss: number;
       try {
         for (let start = 0; start < nTrain; start += settings.batchSize) {
           await beforeBatch(checkInterrupt);
           const size = Math.min(settings.batchSize, nTrain - start);
-          const batch = epochData.slice(start, size);
+          const batch = hostRows.batch(tf, order, start, size);
           try {
             const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
             const gradients = variables.map((variable) => grads[variable.name]);
@@ -248,7 +249,6 @@ export async function trainModel(
         total.dispose();
       } finally {
         for (const value of batchLosses) value.dispose();
-        if (epochData !== train) epochData.dispose();
       }
       if (!Number.isFinite(loss)) {
         throw new Error(`${label}: the training loss became ${loss} at epoch ${epoch}; lower learningRate or scale the inputs`);

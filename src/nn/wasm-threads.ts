@@ -1,0 +1,140 @@
+/**
+ * Both cores for tfjs's wasm backend in Node: starts `@tensorflow/tfjs-backend-wasm`'s threaded SIMD build
+ * (Emscripten pthreads on `worker_threads`, XNNPACK's thread pool), which tfjs 4.22 never picks in Node.
+ *
+ * Three things stand in its way, each worked around here for the duration of the backend's start only:
+ *
+ * 1. `WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to false under Node (tfjs issue 3830): set to true.
+ * 2. tfjs starts each pthread worker from a `blob:` URL of its worker script and hands it the main script as
+ *    a Blob; Node's `worker_threads` cannot run a `blob:` URL. The global `Worker` that Emscripten's glue uses is
+ *    replaced, while the backend starts, by a `worker_threads.Worker` that runs the same worker script (shipped
+ *    in the package as `wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) with `eval`, and that passes the
+ *    glue's file path (`wasm-out/tfjs-backend-wasm-threaded-simd.js`) instead of the Blob. Emscripten creates its
+ *    whole pool (8 workers) and XNNPACK takes its threads from it during the start, so nothing needs the
+ *    replacement afterwards. These workers never keep the process alive (Emscripten refs a worker that runs a
+ *    pthread, and XNNPACK's pool threads run forever: a script would not exit).
+ * 3. tfjs caps the pool at half the logical cores (it assumes two hyperthreads per core), which is 1 on a
+ *    2-core machine: `os.cpus()` reports twice the cores while the pool is created, so the cap is the cores.
+ *
+ * Numerics: XNNPACK splits a matrix product by output tiles, never along the summed dimension, and tfjs's other
+ * wasm kernels do not use the pool, so results do not depend on the thread count (checked in test/nn.test.ts).
+ */
+import os from "node:os";
+import path from "node:path";
+import type { Worker as NodeWorker, WorkerOptions } from "node:worker_threads";
+import type * as TF from "@tensorflow/tfjs";
+
+/** Environment variable: threads of the wasm backend (unset or 1: one; "auto": the machine's cores, at most 8; 2..8). */
+export const WASM_THREADS_ENV = "ANOMALY_LAB_WASM_THREADS";
+/** Emscripten's pre-created pthread pool in tfjs-backend-wasm 4.22; XNNPACK cannot use more threads. */
+const MAX_THREADS = 8;
+/** How long the threaded build may take to start before the single-threaded one is used instead. */
+const START_TIMEOUT_MS = 60_000;
+
+interface WasmModule {
+  setThreadsCount(threads: number): void;
+  getThreadsCount(): number;
+}
+
+/**
+ * Threads asked for by {@link WASM_THREADS_ENV}. Default 1: on a loaded 2-core machine two threads were slower
+ * on every network (docs/neural-networks.md, "Threads on wasm"); `auto` (the cores, at most 8) is opt-in.
+ */
+export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[WASM_THREADS_ENV]?.trim().toLowerCase();
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  if (value === undefined || value === "") return 1;
+  if (value === "auto") return Math.max(1, Math.min(cores, MAX_THREADS));
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(`${WASM_THREADS_ENV}=${value}: expected a whole number of threads from 1 to ${MAX_THREADS}, or auto`);
+  }
+  return threads;
+}
+
+/**
+ * Starts the wasm backend with `threads` threads (tfjs-backend-wasm must be required already). Returns
+ * undefined when it started threaded, else why not (the caller then starts the single-threaded build).
+ */
+export async function startThreadedWasm(tf: typeof TF, wasm: WasmModule, threads: number): Promise<string | undefined> {
+  let files: { worker: string; glue: string };
+  try {
+    const folder = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "wasm-out");
+    files = { worker: path.join(folder, "tfjs-backend-wasm-threaded-simd.worker.js"), glue: path.join(folder, "tfjs-backend-wasm-threaded-simd.js") };
+    require.resolve(files.glue);
+  } catch (error) {
+    return `the threaded build's scripts are missing from @tensorflow/tfjs-backend-wasm (${(error as Error).message.split("\n")[0]})`;
+  }
+  if (typeof SharedArrayBuffer === "undefined") return "SharedArrayBuffer is not available";
+  const restore = [replaceWorker(files), reportCores(threads)];
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
+  wasm.setThreadsCount(threads);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), START_TIMEOUT_MS)));
+    const started = await Promise.race([tf.setBackend("wasm"), timeout]);
+    if (started === "timeout") return `the threaded build did not start within ${START_TIMEOUT_MS / 1000} s`;
+    if (!started) return "the threaded build failed to start (tf.setBackend returned false)";
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return `the threaded build failed to start: ${(error as Error).message?.split("\n")[0] ?? String(error)}`;
+  } finally {
+    clearTimeout(timer);
+    for (const undo of restore) undo();
+    // A later start (after a failure) must take the single-threaded build.
+    if (tf.getBackend() !== "wasm") {
+      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      wasm.setThreadsCount(1);
+    }
+  }
+}
+
+/** While the backend starts, `new Worker(blob:...)` from Emscripten's glue runs the worker script under Node. */
+function replaceWorker(files: { worker: string; glue: string }): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threads = require("node:worker_threads") as typeof import("node:worker_threads");
+  // The package exports the worker script as a string; tfjs escapes its newlines before making a Blob of it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const source = (require(files.worker) as { wasmWorkerContents: string }).wasmWorkerContents.replace(/\n/g, "\\n");
+  class PthreadWorker extends threads.Worker {
+    constructor(_blobUrl: string, options?: WorkerOptions) {
+      super(source, { ...options, eval: true });
+      this.unref();
+    }
+    /**
+     * Emscripten refs a worker while it runs a pthread, and XNNPACK's pool threads run for the life of the
+     * process: a script would never exit. The pool is a daemon here; the main thread waits for it synchronously.
+     */
+    override ref(): void {}
+    override postMessage(message: unknown, transfer?: Parameters<NodeWorker["postMessage"]>[1]): void {
+      const load = message as { cmd?: string; urlOrBlob?: unknown } | null;
+      // The glue as a Blob cannot be read back in the worker: give it the same glue as a file.
+      if (load?.cmd === "load" && typeof load.urlOrBlob !== "string") message = { ...load, urlOrBlob: files.glue };
+      super.postMessage(message, transfer);
+    }
+  }
+  const global = globalThis as { Worker?: unknown };
+  const before = Object.getOwnPropertyDescriptor(global, "Worker");
+  let assigned: unknown = before?.value;
+  // Emscripten assigns worker_threads.Worker to the global at start: keep ours in force until the pool exists.
+  Object.defineProperty(global, "Worker", { configurable: true, get: () => PthreadWorker, set: (value) => (assigned = value) });
+  return () => {
+    delete global.Worker;
+    if (before !== undefined) Object.defineProperty(global, "Worker", before);
+    else if (assigned !== undefined) global.Worker = assigned; // what tfjs's glue leaves there without us
+  };
+}
+
+/** While the pool is created, `os.cpus()` lists 2 · threads entries: tfjs caps its threads at half of them. */
+function reportCores(threads: number): () => void {
+  const cpus = os.cpus;
+  os.cpus = () => {
+    const listed = cpus();
+    const one = listed[0] ?? { model: "", speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } };
+    return Array.from({ length: 2 * threads }, (_, i) => listed[i] ?? one);
+  };
+  return () => {
+    os.cpus = cpus;
+  };
+}

@@ -1,0 +1,35 @@
+// The training benchmark's own rules (npm run bench:train), without running it: which networks it covers, that
+// every model builds the detector it names, and that a busy machine is called out in its output.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadLine } from "../scripts/bench/training";
+import { TRAINING_BENCH_MODELS } from "../scripts/bench/training-models";
+import { benchDetector } from "../scripts/bench/training-ours";
+
+describe("bench:train", () => {
+  it("covers the notebooks' LSTM autoencoders (T = 1 batch 10, T = 5 batch 32) and the 2-D and 1-D conv autoencoders", () => {
+    const lstm = TRAINING_BENCH_MODELS.flatMap((m) => (m.kind === "lstm" ? [[m.timesteps, m.batchSize, m.validationSplit]] : []));
+    assert.deepEqual(lstm, [[1, 10, 0.05], [5, 32, 0.05]]);
+    const conv2d = TRAINING_BENCH_MODELS.flatMap((m) => (m.kind === "conv2d" ? [[m.filters, m.latentDim, m.batchSize]] : []));
+    assert.deepEqual(conv2d, [[[32, 64], 16, 32]]);
+    const conv1d = TRAINING_BENCH_MODELS.flatMap((m) => (m.kind === "conv1d" ? [[m.filters, m.kernelSize, m.codeSize, m.batchSize, m.validationSplit]] : []));
+    assert.deepEqual(conv1d, [[[8, 4], 7, 16, 64, 0.1]]);
+  });
+
+  it("builds, for each model, the detector class of its kind with the model's batch size and validation split", () => {
+    const expected = { dense: "AutoencoderDetector", lstm: "LstmAutoencoderDetector", conv2d: "ConvAutoencoderDetector", conv1d: "Conv1dAutoencoderDetector" };
+    for (const model of TRAINING_BENCH_MODELS) {
+      const detector = benchDetector(model, { epochs: 1, progress: false });
+      assert.equal(detector.constructor.name, expected[model.kind], model.name);
+      const training = (detector as unknown as { training: { batchSize: number; validationSplit: number } }).training;
+      assert.equal(training.batchSize, model.batchSize, model.name);
+      assert.equal(training.validationSplit, model.validationSplit, model.name);
+    }
+  });
+
+  it("warns that timings are not figures when the 1-minute load average before or after is above 0.5", () => {
+    assert.doesNotMatch(loadLine("before", [0.5, 0.2, 0.1]), /WARNING/);
+    assert.match(loadLine("before", [0.5, 0.2, 0.1]), /^load average before: 0\.50 0\.20 0\.10 \(1, 5, 15 min; \d+ cores\)$/);
+    assert.match(loadLine("after", [0.51, 0.2, 0.1]), /\nWARNING: the machine is loaded \(1-minute load 0\.51 > 0\.5\): these timings are indicative only/);
+  });
+});

@@ -1,0 +1,201 @@
+// The fused training kernels (src/nn/fused-dense.ts, fused-loss.ts), the host-cut batches (host-rows.ts) and the
+// SIMD kernel for transposed products (wasm-batch-matmul.ts, matmul.c) against what tfjs computes with its own
+// layers, ops and kernels: the same loss, gradients and products bit for bit (Object.is) on wasm (and cpu for
+// the fused kernels), for every activation they take; a seeded autoencoder fit equal to one through tfjs's
+// layers; the batches equal to tf.gather + slice; fewer kernel launches per step; no tensor left behind.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type * as TF from "@tensorflow/tfjs";
+import type { Activation } from "../src/nn/activations";
+import { AutoencoderDetector, CREDIT_CARD_TUTORIAL_LAYERS } from "../src/nn/autoencoder";
+import { denseForward } from "../src/nn/fused-dense";
+import { activityL1, reconstructionLoss } from "../src/nn/fused-loss";
+import { HostRows } from "../src/nn/host-rows";
+import { reconstructionError, type ReconstructionError } from "../src/nn/reconstruction";
+import { useBackend, type BackendName } from "../src/nn/tf";
+import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
+import { RandomState } from "../src/random/random-state";
+
+const ACTIVATIONS: Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid"];
+
+function rows(seed: number, n: number, d: number): number[][] {
+  const random = new RandomState(seed);
+  return Array.from({ length: n }, () => Array.from(random.standardNormal(d)));
+}
+
+function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    assert.ok(Object.is(actual[i], expected[i]), `${what}[${i}]: ${actual[i]} (fused) vs ${expected[i]} (tfjs)`);
+  }
+}
+
+/** x -> dense(act) with activity L1 -> dense(outAct) -> loss(kind) + penalty, through tfjs's layers or the fused kernels. */
+function lossAndGrads(tf: typeof TF, fused: boolean, act: Activation, outAct: Activation, kind: ReconstructionError, x: TF.Tensor2D) {
+  const seed = 11;
+  const hidden = tf.layers.dense({ units: 4, activation: act, inputDim: 5, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+  const output = tf.layers.dense({ units: 5, activation: outAct, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), biasInitializer: "ones" });
+  const model = tf.sequential({ layers: [hidden, output] });
+  const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
+  const n = x.shape[0];
+  const { value, grads } = tf.variableGrads(() => {
+    const h = fused ? denseForward(tf, hidden, x, act, false)! : (hidden.apply(x) as TF.Tensor);
+    const penalty = fused ? activityL1(tf, h, 1e-2, n)! : tf.mul(1e-2, tf.div(tf.sum(tf.abs(h)), n));
+    const out = fused ? denseForward(tf, output, h, outAct, true)! : (output.apply(h) as TF.Tensor);
+    const loss = fused ? reconstructionLoss(tf, x, out, kind)! : (reconstructionError(tf, x, out, kind).mean() as TF.Scalar);
+    return tf.addN([loss, penalty]) as TF.Scalar;
+  }, variables);
+  const result = { loss: value.dataSync()[0]!, grads: variables.map((v) => Array.from(grads[v.name]!.dataSync())) };
+  value.dispose();
+  Object.values(grads).forEach((g) => g.dispose());
+  model.dispose();
+  return result;
+}
+
+for (const backend of ["wasm", "cpu"] as BackendName[]) {
+  describe(`fused training kernels on ${backend}`, () => {
+    it("give tfjs's loss and gradients bit for bit: dense layers (linear, relu, elu, tanh, sigmoid), MSE/MAE loss, activity L1", async () => {
+      const { tf } = await useBackend(backend);
+      const x = tf.tensor2d(rows(3, 7, 5));
+      const before = tf.memory().numTensors;
+      for (const act of ACTIVATIONS) {
+        for (const [outAct, kind] of [["linear", "mse"], ["sigmoid", "mae"], [act, "mse"]] as [Activation, ReconstructionError][]) {
+          const reference = lossAndGrads(tf, false, act, outAct, kind, x);
+          const fused = lossAndGrads(tf, true, act, outAct, kind, x);
+          const what = `${act} -> ${outAct}, ${kind}`;
+          assertSameBits([fused.loss], [reference.loss], `${what}: loss`);
+          fused.grads.forEach((g, k) => assertSameBits(g, reference.grads[k]!, `${what}: gradient of weight ${k}`));
+        }
+      }
+      assert.equal(tf.memory().numTensors, before, "tensors left behind");
+      x.dispose();
+    });
+
+    it("give tfjs's reconstruction loss and its gradient bit for bit on windows [n, T, features] (the LSTM and conv inputs)", async () => {
+      const { tf } = await useBackend(backend);
+      const x = tf.tensor3d(rows(5, 6, 6).flat(), [6, 3, 2]);
+      const xHat = tf.variable(tf.tensor3d(rows(6, 6, 6).flat(), [6, 3, 2]));
+      for (const kind of ["mse", "mae"] as ReconstructionError[]) {
+        const run = (fused: boolean) => {
+          const { value, grads } = tf.variableGrads(() =>
+            fused ? reconstructionLoss(tf, x, xHat, kind)! : (reconstructionError(tf, x, xHat, kind).mean() as TF.Scalar), [xHat]);
+          const out = { loss: value.dataSync()[0]!, grad: Array.from(grads[xHat.name]!.dataSync()) };
+          value.dispose();
+          grads[xHat.name]!.dispose();
+          return out;
+        };
+        const [reference, fused] = [run(false), run(true)];
+        assertSameBits([fused.loss], [reference.loss], `${kind} loss`);
+        assertSameBits(fused.grad, reference.grad, `${kind} gradient`);
+      }
+      x.dispose();
+      xHat.dispose();
+    });
+  });
+}
+
+/** The autoencoder through tfjs's layers and ops only (the batch loss before the fused kernels). */
+class LayersOnlyAutoencoder extends AutoencoderDetector {
+  protected override batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
+    let h: TF.Tensor = batch;
+    const penalties: TF.Scalar[] = [];
+    model.layers.forEach((layer, i) => {
+      h = layer.apply(h, { training }) as TF.Tensor;
+      const l1 = this.layers[i]?.activityL1 ?? 0;
+      if (l1 > 0) penalties.push(tf.mul(l1, tf.div(tf.sum(tf.abs(h)), batch.shape[0])));
+    });
+    const reconstruction = reconstructionError(tf, batch, h, this.loss).mean() as TF.Scalar;
+    return penalties.length === 0 ? reconstruction : tf.addN([reconstruction, ...penalties]);
+  }
+}
+
+describe("fused training of the dense autoencoder (wasm)", () => {
+  it("trains the credit-card tutorial's network to the same losses and scores, bit for bit, as tfjs's layers", async () => {
+    const { tf } = await useBackend("wasm");
+    const X = rows(9, 100, 29);
+    const options = { layers: CREDIT_CARD_TUTORIAL_LAYERS, epochs: 3, batchSize: 32, validationSplit: 0.1, seed: 4, progress: false } as const;
+    const before = tf.memory().numTensors;
+    const fused = await new AutoencoderDetector(options).fit(X);
+    const reference = await new LayersOnlyAutoencoder(options).fit(X);
+    assertSameBits(fused.history.loss, reference.history.loss, "training loss");
+    assertSameBits(fused.history.valLoss, reference.history.valLoss, "validation loss");
+    assertSameBits(fused.score(X), reference.score(X), "scores");
+    fused.dispose();
+    reference.dispose();
+    assert.equal(tf.memory().numTensors, before, "tensors left behind");
+  });
+
+  it("launches at most 40 kernels per training step of the credit-card tutorial's network at batch 32 (tfjs's layers: 131)", async () => {
+    const { tf } = await useBackend("wasm");
+    const count = async (detector: AutoencoderDetector) => {
+      const engine = tf.engine() as unknown as { state: { activeProfile: { kernels: unknown[] } } };
+      const ends: number[] = [];
+      detector = new (detector.constructor as typeof AutoencoderDetector)({
+        layers: CREDIT_CARD_TUTORIAL_LAYERS, epochs: 2, batchSize: 32, seed: 1, progress: () => ends.push(engine.state.activeProfile.kernels.length),
+      });
+      await tf.profile(async () => {
+        await detector.fit(rows(2, 96, 29));
+      });
+      detector.dispose();
+      return (ends[1]! - ends[0]!) / 3; // the second epoch's kernels / its 3 steps
+    };
+    const fused = await count(new AutoencoderDetector());
+    const layers = await count(new LayersOnlyAutoencoder());
+    assert.ok(fused <= 40, `fused: ${fused} kernels per step`);
+    assert.ok(layers >= 120, `tfjs layers: ${layers} kernels per step (the comparison is stale if this changed)`);
+  });
+});
+
+describe("HostRows", () => {
+  it("cuts the batches tf.gather(data, order).slice(start, size) would, bit for bit, for matrices and windows", async () => {
+    const { tf } = await useBackend("wasm");
+    for (const shape of [[10, 3], [9, 4, 2]]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = tf.tensor(Float32Array.from(rows(1, 1, size)[0]!), shape);
+      const order = new RandomState(2).permutation(shape[0]!);
+      const host = new HostRows(data);
+      for (const [start, count] of [[0, 4], [4, 4], [8, shape[0]! - 8]]) {
+        const expected = tf.tidy(() => tf.gather(data, tf.tensor1d(order, "int32")).slice(start!, count!));
+        const actual = host.batch(tf, order, start!, count!);
+        assert.deepEqual(actual.shape, expected.shape);
+        assertSameBits(actual.dataSync(), expected.dataSync(), `shape ${shape} batch at ${start}`);
+        const plain = host.batch(tf, undefined, start!, count!);
+        const slice = data.slice(start!, count!);
+        assertSameBits(plain.dataSync(), slice.dataSync(), `shape ${shape} unshuffled batch at ${start}`);
+        [expected, actual, plain, slice].forEach((t) => t.dispose());
+      }
+      data.dispose();
+    }
+  });
+});
+
+describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () => {
+  it("gives the bits of tfjs-backend-wasm's own kernel for xᵀ·y, x·yᵀ and xᵀ·yᵀ, shared sizes below, at and above its 48 blocks", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("BatchMatMul", "wasm");
+    assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("BatchMatMul", "wasm")), ours, "the SIMD kernel is registered over tfjs's");
+    const random = new RandomState(7);
+    const before = tf.memory().numTensors;
+    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131]]) {
+      for (const [tA, tB] of [[true, false], [false, true], [true, true], [false, false]] as [boolean, boolean][]) {
+        for (const rank3 of [false, true]) {
+          const shapeA = tA ? [K!, M!] : [M!, K!];
+          const shapeB = tB ? [N!, K!] : [K!, N!];
+          const a = tf.tensor(Float32Array.from(random.standardNormal(M! * K!)), rank3 ? [1, ...shapeA] : shapeA);
+          const b = tf.tensor(Float32Array.from(random.standardNormal(K! * N!)), rank3 ? [1, ...shapeB] : shapeB);
+          const fast = tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D, tA, tB);
+          const tfjs = withTfjsBatchMatMul(tf, () => tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D, tA, tB));
+          assert.deepEqual(fast.shape, tfjs.shape);
+          assertSameBits(fast.dataSync(), tfjs.dataSync(), `${M}x${K}x${N} transposeA=${tA} transposeB=${tB}${rank3 ? " [1, ...]" : ""}`);
+          [a, b, fast, tfjs].forEach((t) => t.dispose());
+        }
+      }
+    }
+    const [p, q] = [tf.ones([3, 4]), tf.ones([5, 2])];
+    assert.throws(() => tf.matMul(p as TF.Tensor2D, q as TF.Tensor2D, true, true), /inner shapes \(3\) and \(2\)/);
+    p.dispose();
+    q.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
+
