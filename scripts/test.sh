@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 bash environment/setup.sh --quiet
 
 source scripts/lib/mirror.sh
+# The tests drive the Jupyter setup chose (the project's .venv on a machine that had none), as a user does after
+# `npm run setup`; ANOMALY_LAB_PYTHON given by the caller wins.
+ANOMALY_LAB_PYTHON="${ANOMALY_LAB_PYTHON:-$(bash scripts/lib/python.sh)}"
+export ANOMALY_LAB_PYTHON
 
 npx tsc -p test/tsconfig.json
 exec node --import tsx --test --test-reporter=spec "$@" test/*.test.ts

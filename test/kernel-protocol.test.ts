@@ -450,6 +450,9 @@ describe("the registered kernel, driven by Jupyter", () => {
     python = found;
     env = {
       ...process.env,
+      // `python -m jupyter X` runs the first jupyter-X on PATH: this Python's own first (a machine may also
+      // have Debian's in /usr/bin), as src/kernel/jupyter-command.ts does.
+      PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
       ANOMALY_LAB_KERNEL: kernelName,
       PYDEVD_DISABLE_FILE_VALIDATION: "1", // Debian's debugpy warns on every jupyter command
       PYTHONDONTWRITEBYTECODE: "1", // no __pycache__ in test/kernel-protocol

@@ -25,10 +25,16 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** A Python's own scripts folder first on PATH: `python -m jupyter X` runs the first jupyter-X on PATH. */
+function withOwnScripts(command: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!path.isAbsolute(command) || !path.basename(command).startsWith("python")) return env;
+  return { ...env, PATH: [path.dirname(command), env.PATH].filter(Boolean).join(path.delimiter) };
+}
+
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? ROOT,
-    env: options.env ?? userEnv(),
+    env: withOwnScripts(command, options.env ?? userEnv()),
     encoding: "utf8",
     timeout: options.timeout ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
