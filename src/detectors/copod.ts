@@ -1,7 +1,5 @@
-import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
-import { createMatrix, type Matrix } from "../core/matrix";
-import { ecodScores } from "./ecod";
-import { encodeMatrix, type StateReader } from "../persistence/state-codec";
+import type { DetectorOptions } from "../core/detector";
+import { TailProbabilityDetector } from "./ecod";
 
 /** Options of {@link COPODDetector}: only `contamination` (COPOD has no hyper-parameters). */
 export type COPODOptions = DetectorOptions;
@@ -29,31 +27,10 @@ export type COPODOptions = DetectorOptions;
  * copod.trainingScores; // sum over features of tail -log probabilities
  * copod.predict(XNew);
  */
-export class COPODDetector extends BaseDetector<Matrix> {
-  // The model is the training rows: scoring recomputes the ECDFs on them plus the new rows.
+export class COPODDetector extends TailProbabilityDetector {
+  protected readonly tails = "mean";
+
   constructor(options: COPODOptions = {}) {
     super(options);
-  }
-
-  /** The training rows: scoring recomputes the ECDFs on them plus the new rows. */
-  protected override saveState(): Record<string, unknown> {
-    return { train: encodeMatrix(this.model) };
-  }
-
-  protected override loadState(state: StateReader, fit: FitShape): void {
-    this.model = state.matrix("train", fit);
-  }
-
-  protected fitScores(X: Matrix): Float64Array {
-    this.model = X; // the detector's own copy (toMatrix copies)
-    return ecodScores(X, "mean");
-  }
-
-  protected decisionScores(X: Matrix): Float64Array {
-    const train = this.model;
-    const data = new Float64Array((train.rows + X.rows) * X.cols);
-    data.set(train.data);
-    data.set(X.data, train.data.length);
-    return ecodScores(createMatrix(train.rows + X.rows, X.cols, data), "mean").slice(train.rows);
   }
 }

@@ -11,6 +11,36 @@ export type ECODOptions = DetectorOptions;
 const FLOAT64_RESOLUTION = 1e-15;
 
 /**
+ * The shared machinery of ECOD and COPOD: the model is the training rows, and scoring recomputes the empirical
+ * CDFs on them plus the new rows (as PyOD does); the two differ only in how a value's two tails combine.
+ */
+export abstract class TailProbabilityDetector extends BaseDetector<Matrix> {
+  protected abstract readonly tails: TailCombination;
+
+  /** The training rows: scoring recomputes the ECDFs on them plus the new rows. */
+  protected override saveState(): Record<string, unknown> {
+    return { train: encodeMatrix(this.model) };
+  }
+
+  protected override loadState(state: StateReader, fit: FitShape): void {
+    this.model = state.matrix("train", fit);
+  }
+
+  protected fitScores(X: Matrix): Float64Array {
+    this.model = X; // the detector's own copy (toMatrix copies)
+    return ecodScores(this.model, this.tails);
+  }
+
+  protected decisionScores(X: Matrix): Float64Array {
+    const train = this.model;
+    const data = new Float64Array((train.rows + X.rows) * X.cols);
+    data.set(train.data);
+    data.set(X.data, train.data.length);
+    return ecodScores(createMatrix(train.rows + X.rows, X.cols, data), this.tails).slice(train.rows);
+  }
+}
+
+/**
  * ECOD, Empirical-Cumulative-distribution-based Outlier Detection (Li et al.
  * 2022), PyOD's `ECOD` step for step (pyod/models/ecod.py).
  *
@@ -36,32 +66,11 @@ const FLOAT64_RESOLUTION = 1e-15;
  * const ecod = new ECODDetector({ contamination: 0.05 }).fit(X);
  * ecod.trainingScores; // sum over features of tail -log probabilities
  */
-export class ECODDetector extends BaseDetector<Matrix> {
-  // The model is the training rows: scoring recomputes the ECDFs on them plus the new rows.
+export class ECODDetector extends TailProbabilityDetector {
+  protected readonly tails = "max";
+
   constructor(options: ECODOptions = {}) {
     super(options);
-  }
-
-  /** The training rows: scoring recomputes the ECDFs on them plus the new rows. */
-  protected override saveState(): Record<string, unknown> {
-    return { train: encodeMatrix(this.model) };
-  }
-
-  protected override loadState(state: StateReader, fit: FitShape): void {
-    this.model = state.matrix("train", fit);
-  }
-
-  protected fitScores(X: Matrix): Float64Array {
-    this.model = X; // the detector's own copy (toMatrix copies)
-    return ecodScores(this.model);
-  }
-
-  protected decisionScores(X: Matrix): Float64Array {
-    const train = this.model;
-    const data = new Float64Array((train.rows + X.rows) * X.cols);
-    data.set(train.data);
-    data.set(X.data, train.data.length);
-    return ecodScores(createMatrix(train.rows + X.rows, X.cols, data)).slice(train.rows);
   }
 }
 
