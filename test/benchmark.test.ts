@@ -94,7 +94,7 @@ describe("runPyodProtocol", () => {
     const expected = reference.mcdStream["vowels"]!;
     for (let i = 0; i < 10; i++) {
       const random = new RandomState(i);
-      const { train: [XTrain], test: [XTest, yTest] } = trainTestSplit([data.X, data.y], { testSize: 0.4, random });
+      const { train: [XTrain], test: [XTest, yTest] } = trainTestSplit([data.X, data.y], { testSize: 0.4, seed: random });
       const scaler = new StandardScaler().fit(XTrain);
       const scores = new MCDDetector({ contamination: data.outlierFraction, seed: random, correction: "median" }).fit(scaler.transform(XTrain)).score(scaler.transform(XTest));
       assert.equal(pythonRound(rocAuc(yTest, scores), 4), expected.roc[i], `iteration ${i} ROC-AUC`);

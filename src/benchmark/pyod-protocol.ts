@@ -108,7 +108,7 @@ export async function runPyodProtocol(options: PyodProtocolOptions = {}): Promis
     const cells = detectors.map((detector): PyodCell => ({ dataset: name, detector, status: pyodColumnEntry(detector) ? "ok" : "no detector", runs: [], roc: NaN, precisionAtN: NaN, seconds: NaN }));
     for (let i = 0; i < iterations; i++) {
       const random = new RandomState(i);
-      const { train: [XTrain], test: [XTest, yTest] } = trainTestSplit([data.X, data.y], { testSize: 0.4, random });
+      const { train: [XTrain], test: [XTest, yTest] } = trainTestSplit([data.X, data.y], { testSize: 0.4, seed: random });
       const scaler = new StandardScaler().fit(XTrain);
       const train = scaler.transform(XTrain);
       const test = scaler.transform(XTest);
