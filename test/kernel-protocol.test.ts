@@ -12,6 +12,7 @@ import { before, describe, test } from "node:test";
 import pl from "nodejs-polars";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
 import type { Executor } from "tslab/dist/executor";
+import { enclosingCall } from "../src/kernel/call-at-cursor";
 import { CellRecorder, createCellExecutor } from "../src/kernel/cell-executor";
 import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
 import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
@@ -255,6 +256,30 @@ describe("shorthand properties (the kernel's workaround for tslab's bug)", () =>
   });
 });
 
+describe("the call around a cursor (Shift+Tab inside a call's parentheses)", () => {
+  // Offsets counted by hand: the callee's name ends where quick info shows its signature.
+  test("finds the innermost call whose parentheses hold the cursor, and where its callee's name ends", () => {
+    assert.deepEqual(enclosingCall("new IForestDetector(", 20), { calleeEnd: 19, justOpened: true });
+    assert.deepEqual(enclosingCall("Math.max(1, ", 12), { calleeEnd: 8, justOpened: false });
+    assert.deepEqual(enclosingCall("Math.max(1, 2", 13), { calleeEnd: 8, justOpened: false });
+    assert.deepEqual(enclosingCall("Math.max(Math.abs(-3), ", 23), { calleeEnd: 8, justOpened: false });
+    assert.deepEqual(enclosingCall("f(g(x), y)", 4), { calleeEnd: 3, justOpened: false }, "inside g's parentheses");
+    assert.deepEqual(enclosingCall("f(g(x), y)", 8), { calleeEnd: 1, justOpened: false }, "after g's `)`: f");
+    assert.deepEqual(enclosingCall("a.b.c(d, ", 9), { calleeEnd: 5, justOpened: false });
+    assert.deepEqual(enclosingCall('f("(", ', 7), { calleeEnd: 1, justOpened: false }, "a `(` in a string opens nothing");
+    assert.deepEqual(enclosingCall("foo(bar", 4), { calleeEnd: 3, justOpened: true });
+    assert.deepEqual(enclosingCall("f( ", 3), { calleeEnd: 1, justOpened: true });
+  });
+
+  test("is undefined outside every call's parentheses", () => {
+    assert.equal(enclosingCall("f(x)", 1), undefined, "before the `(`");
+    assert.equal(enclosingCall("f(x)", 4), undefined, "after the `)`");
+    assert.equal(enclosingCall("new Foo", 7), undefined, "new without parentheses");
+    assert.equal(enclosingCall("f(\nconst x = 1", 14), undefined, "a statement after an unclosed `(`");
+    assert.throws(() => enclosingCall("f(", 3), /cursor must be an integer in \[0, 2\], got 3/);
+  });
+});
+
 describe("history (IPython semantics)", () => {
   test("glob patterns match exactly where SQLite's GLOB does", () => {
     for (const { pattern, text, match } of reference.glob) {
@@ -477,6 +502,37 @@ describe("the registered kernel, driven by Jupyter", () => {
     });
     assert.equal(run.status, 0, `conformance suite failed:\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stderr, /^OK/m);
+  });
+
+  test("Shift+Tab inside a call's parentheses shows the callee: `new IForestDetector(` the constructor, `Math.max(1, ` Math.max, `f(g(x), ` f", { timeout: 120_000 }, () => {
+    type InspectReply = { status: string; found: boolean; data: Record<string, string> };
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "anomaly-lab-inspect-")), "facts.json");
+    let facts: Record<string, InspectReply> & { client_error?: string };
+    try {
+      const client = path.join(PROTOCOL_DIR, "trust_client.py");
+      const run = spawnSync(python, [client, "inspect-in-call", "--out", out, "--kernel", kernelName], { cwd: ROOT, env, encoding: "utf8", timeout: 110_000 });
+      assert.equal(run.status, 0, `trust_client.py inspect-in-call failed:\n${run.stderr}`);
+      facts = JSON.parse(fs.readFileSync(out, "utf8")) as typeof facts;
+    } finally {
+      fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    }
+    assert.equal(facts.client_error, undefined, facts.client_error);
+    const shown = (name: string): string => {
+      const reply = facts[name];
+      assert.equal(reply.status, "ok", `${name}: ${JSON.stringify(reply)}`);
+      assert.equal(reply.found, true, `${name}: nothing found (${JSON.stringify(reply)})`);
+      return reply.data["text/plain"];
+    };
+    // The signatures as declared: src/detectors/iforest.ts and TypeScript's lib.es5.d.ts.
+    assert.match(shown("new_iforest_name"), /^\(alias\) new IForestDetector\(options\?: IForestOptions\): IForestDetector\nimport IForestDetector/);
+    assert.match(shown("max_name"), /^\(method\) Math\.max\(\.\.\.values: number\[\]\): number/);
+    assert.match(shown("abs_name"), /^\(method\) Math\.abs\(x: number\): number/);
+    // Inside the parentheses: what the callee's name shows.
+    assert.equal(shown("new_iforest_open"), shown("new_iforest_name"), "cursor right after `new IForestDetector(`");
+    assert.equal(shown("max_after_comma"), shown("max_name"), "cursor after `Math.max(1, `");
+    assert.equal(shown("max_after_argument"), shown("max_name"), "cursor after `Math.max(1, 2`");
+    assert.equal(shown("max_after_nested_call"), shown("max_name"), "cursor after `Math.max(Math.abs(-3), `: the outer call");
+    assert.equal(shown("abs_inside_nested_call"), shown("abs_name"), "cursor after `Math.max(Math.abs(`: the innermost call");
   });
 
   test("nbconvert executes a notebook with In [n], rich results and errors", { timeout: 120_000 }, () => {

@@ -8,6 +8,7 @@
  */
 import { inspect } from "node:util";
 import type { Executor } from "tslab/dist/executor";
+import { enclosingCall } from "./call-at-cursor";
 import { compileErrorContent, runtimeErrorContent, type ErrorContent } from "./errors";
 import type { CellRecorder, CellReport } from "./cell-executor";
 import { executeResultData } from "./execute-result";
@@ -19,6 +20,8 @@ import {
   TslabHandler,
   type ExecuteRequest,
   type ExecutionCount,
+  type InspectReply,
+  type InspectRequest,
   type TslabExecuteReply,
   type WriteDisplayData,
   type WriteStream,
@@ -283,6 +286,18 @@ export class KernelHandler extends TslabHandler {
   override close(): void {
     this.heapGuard?.stop();
     super.close();
+  }
+
+  /**
+   * Shift+Tab: TypeScript's quick info at the cursor, or, inside a call's parentheses, the callee's (its
+   * signature), as ipykernel does: right after an unclosed `(`, and wherever the cursor itself shows nothing.
+   */
+  override handleInspect(req: InspectRequest): InspectReply {
+    const call = enclosingCall(req.code, req.cursor_pos);
+    const onCallee = (): InspectReply => super.handleInspect({ ...req, cursor_pos: call?.calleeEnd ?? req.cursor_pos });
+    if (call?.justOpened) return onCallee();
+    const reply = super.handleInspect(req);
+    return reply.found || call === undefined ? reply : onCallee();
   }
 
   override handleShutdown(req: { restart?: boolean }) {

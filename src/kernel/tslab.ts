@@ -25,6 +25,21 @@ export interface ExecuteRequest {
   stop_on_error?: boolean;
 }
 
+/** An inspect_request's content (Jupyter messaging spec v5). */
+export interface InspectRequest {
+  code: string;
+  cursor_pos: number;
+  detail_level?: number;
+}
+
+/** tslab's inspect_reply content. */
+export interface InspectReply {
+  status: "ok";
+  found: boolean;
+  data: Record<string, string>;
+  metadata: Record<string, unknown>;
+}
+
 /** What tslab's handler returns for an execute_request; the kernel adds the error fields. */
 export interface TslabExecuteReply {
   status: string;
@@ -62,6 +77,8 @@ export interface TslabHandlerMembers {
   /** Runs one cell inside the queue (stdout/stderr forwarding and display writer set up). */
   handleExecuteImpl(req: ExecuteRequest, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<ExecutionCount>;
   handleShutdown(req: { restart?: boolean }): object;
+  /** TypeScript's quick info at the cursor (found: false when there is none). */
+  handleInspect(req: InspectRequest): InspectReply;
   close(): void;
 }
 

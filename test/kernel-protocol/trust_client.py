@@ -2,7 +2,8 @@
 
 test/kernel-trust.test.ts runs one scenario per kernel and asserts on the facts printed here
 (issue #22: every message arrives, in order, at any rate; no lost replies; kernel deaths and memory
-exhaustion are reported in the notebook; only requests queued before an error are aborted).
+exhaustion are reported in the notebook; only requests queued before an error are aborted), and
+test/kernel-protocol.test.ts the inspection scenario (Shift+Tab inside a call's parentheses).
 This file only collects: it never decides what is right.
 
 Usage (from the repository root, with the kernel registered by environment/setup.sh):
@@ -211,6 +212,30 @@ grow()"""
     return {"grow": execute(kc, grow), "after": execute(kc, "1 + 1")}
 
 
+# (code, cursor_pos) pairs a notebook's Shift+Tab sends: inside calls, and on the callee's name for comparison.
+INSPECTIONS = {
+    "new_iforest_open": ("new IForestDetector(", 20),
+    "new_iforest_name": ("new IForestDetector(", 19),
+    "max_after_comma": ("Math.max(1, ", 12),
+    "max_after_argument": ("Math.max(1, 2", 13),
+    "max_after_nested_call": ("Math.max(Math.abs(-3), ", 23),
+    "max_name": ("Math.max", 8),
+    "abs_inside_nested_call": ("Math.max(Math.abs(", 18),
+    "abs_name": ("Math.abs", 8),
+}
+
+
+def scenario_inspect_in_call(kc):
+    """inspect_request replies for cursors inside a call's parentheses, after importing the library."""
+    facts = {"import": execute(kc, 'import { IForestDetector } from "anomaly-lab";')}
+    for name, (code, cursor_pos) in INSPECTIONS.items():
+        msg_id = kc.inspect(code, cursor_pos)
+        reply = next_reply(kc)
+        assert reply["parent_header"]["msg_id"] == msg_id, "a reply to another request arrived"
+        facts[name] = reply["content"]
+    return facts
+
+
 SCENARIOS = {
     "output-flood": scenario_output_flood,
     "run-all-200": scenario_run_all_200,
@@ -218,6 +243,7 @@ SCENARIOS = {
     "abort-after-error": scenario_abort_after_error,
     "interrupt": scenario_interrupt,
     "memory-guard": scenario_memory_guard,
+    "inspect-in-call": scenario_inspect_in_call,
 }
 
 
