@@ -10,9 +10,13 @@ import path from "node:path";
 import vm from "node:vm";
 import { before, describe, test } from "node:test";
 import pl from "nodejs-polars";
+import { createConverter as tslabCreateConverter } from "tslab/dist/converter";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
 import type { Executor } from "tslab/dist/executor";
+import * as ts from "@tslab/typescript-for-tslab";
 import { enclosingCall } from "../src/kernel/call-at-cursor";
+import { cellSourceDependencies } from "../src/kernel/cell-program";
+import { createConverter } from "../src/kernel/tslab-converter";
 import { CellRecorder, createCellExecutor } from "../src/kernel/cell-executor";
 import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
 import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
@@ -127,6 +131,105 @@ describe("tslab pin (fails loudly when an upgrade changes what the kernel extend
       assert.equal(recorder.report.thrown, undefined);
     } finally {
       executor.close();
+    }
+  });
+});
+
+describe("the cell program (a plain TypeScript program instead of the incremental builder)", () => {
+  /** Writes `files` into a fresh directory under `parent`; returns its path. */
+  function project(files: Record<string, string>, parent = os.tmpdir()): string {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(parent, "anomaly-lab-cells-")));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  test("lists the source files a cell depends on exactly as TypeScript's own builder does, once declaration files are dropped", () => {
+    const dir = project({
+      "cell.ts": '/// <reference path="./referenced.ts" />\nimport { a } from "./a";\nimport fs from "fs";\nexport const x = a + fs.constants.F_OK;\n',
+      "a.ts": 'import { b } from "./b";\nexport const a = b;\n',
+      "b.ts": "export const b = 1;\n",
+      "referenced.ts": "export const r = 2;\n",
+      "unrelated.ts": "export const u = 3;\n",
+      "global.ts": "export {};\ndeclare global { var fromGlobal: number; }\n",
+    });
+    try {
+      const roots = ["cell.ts", "unrelated.ts", "global.ts"].map((f) => path.join(dir, f));
+      const options = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Node10, target: ts.ScriptTarget.ES2020, esModuleInterop: true };
+      const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(roots, options, ts.createIncrementalCompilerHost(options));
+      const program = builder.getProgram();
+      const sources = (files: readonly string[]) => files.filter((f) => !f.endsWith(".d.ts")).sort();
+      for (const root of ["cell.ts", "global.ts"]) {
+        const file = program.getSourceFile(path.join(dir, root));
+        assert.ok(file);
+        assert.deepEqual(sources(cellSourceDependencies(ts, program, file)), sources(builder.getAllDependencies(file)), root);
+      }
+      const cell = program.getSourceFile(path.join(dir, "cell.ts"));
+      assert.ok(cell);
+      assert.deepEqual(sources(cellSourceDependencies(ts, program, cell)), ["a.ts", "b.ts", "cell.ts", "referenced.ts"].map((f) => path.join(dir, f)));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("compiles every code cell of the tutorial notebooks, in order, to exactly what tslab's converter (TypeScript's builder) gives", { timeout: 300_000 }, () => {
+    // Plus cells the notebooks lack: a type error, top-level await, a global declaration, types, functions.
+    const extra = [
+      'const wrong: number = "text";',
+      "await Promise.resolve(1)",
+      "declare global { var fromCell: number }\nexport {};",
+      "interface Point { x: number }\nconst p: Point = { x: 1 };\np.x",
+      "function f(): number { return 1; }\nlet u = f();\nu++",
+    ];
+    const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+    assert.ok(notebooks.length >= 10, `${notebooks.length} notebooks`);
+    const sequences = notebooks.map((name) => {
+      const notebook = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", name), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
+      return { name, cells: notebook.cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)) };
+    });
+    sequences.push({ name: "extra cells", cells: extra });
+    const reference = tslabCreateConverter({ isJS: false, isBrowser: false });
+    const ours = createConverter({ isJS: false, isBrowser: false });
+    try {
+      for (const { name, cells } of sequences) {
+        // As the executor: the declarations of the cells that compiled so far are the next cell's context.
+        let [referenceDecls, ourDecls] = ["", ""];
+        for (const cell of cells) {
+          const expected = reference.convert(referenceDecls, cell);
+          const actual = ours.convert(ourDecls, cell);
+          assert.deepEqual(actual, expected, `${name}: ${cell.slice(0, 80)}`);
+          if (expected.diagnostics.length === 0) [referenceDecls, ourDecls] = [expected.declOutput ?? "", actual.declOutput ?? ""];
+        }
+      }
+    } finally {
+      reference.close();
+      ours.close();
+    }
+  });
+
+  test("a cell that imports a local .ts module (which imports another) runs it, and a type error there fails the cell naming the file", async () => {
+    // tslab compiles cells as files of the directory the process started in (TypeScript caches it): here ROOT.
+    const dir = project(
+      {
+        "helper.ts": 'import { base } from "./base";\nexport function twice(n: number): number { return base * n * 2; }\n',
+        "base.ts": "export const base = 1;\n",
+        "broken.ts": 'export const broken: number = "text";\n',
+      },
+      ROOT,
+    );
+    const local = `./${path.basename(dir)}`;
+    const { executor, recorder } = createCellExecutor(ROOT);
+    try {
+      recorder.begin();
+      assert.equal(await executor.execute(`import { twice } from "${local}/helper";\ntwice(21)`), true, JSON.stringify(recorder.report.diagnostics));
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      recorder.begin();
+      assert.equal(await executor.execute(`import { broken } from "${local}/broken";\nbroken`), false);
+      assert.equal(recorder.report.diagnostics.length, 1);
+      assert.equal(recorder.report.diagnostics[0].fileName, `${path.basename(dir)}/broken.ts`);
+      assert.equal(recorder.report.diagnostics[0].code, 2322); // TS2322: not assignable
+    } finally {
+      executor.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -10,10 +10,11 @@
  * since their cursor positions are positions in it.
  */
 import { format } from "node:util";
-import { createConverter, type Converter, type ConverterOptions, type Diagnostic } from "tslab/dist/converter";
+import type { Converter, ConverterOptions, Diagnostic } from "tslab/dist/converter";
 import { createExecutor, type ConsoleInterface, type ConverterSet, type Executor } from "tslab/dist/executor";
 import type { CompiledCell } from "./errors";
 import { expandShorthandProperties, originalPosition, type ShorthandExpansion } from "./shorthand";
+import { createConverter } from "./tslab-converter";
 
 /** Everything one `executor.execute(code)` reported, instead of printing it. */
 export interface CellReport {
@@ -88,6 +89,17 @@ class RecordingConverters implements ConverterSet {
     return (this.nodeConverter ??= this.create({ isJS: false, isBrowser: false }));
   }
 
+  /**
+   * Creates the node converter (TypeScript's lib and @types/node, parsed and bound: most of the kernel's start
+   * time) and compiles one empty cell through it, so the code paths of a cell's compilation are warm too.
+   * The empty cell goes to the converter directly: nothing is recorded, and the executor's state is untouched.
+   */
+  warmUp(): void {
+    if (this.nodeConverter !== undefined) return;
+    const converter = this.node;
+    converter.convert("", "");
+  }
+
   get browser(): Converter {
     return (this.browserConverter ??= this.create({ isJS: false, isBrowser: true }));
   }
@@ -118,19 +130,20 @@ class RecordingConverters implements ConverterSet {
 
 /**
  * Creates tslab's TypeScript executor for modules resolved from `rootDir`, with a recorder of
- * what each cell produced.
+ * what each cell produced. The TypeScript compiler is created by `warmUp()`, or else by the first
+ * cell, completion or inspection that needs it (the kernel answers kernel_info first: ./warm-up).
  *
  * @example
  * ```ts
- * const { executor, recorder } = createCellExecutor(process.cwd());
+ * const { executor, recorder, warmUp } = createCellExecutor(process.cwd());
+ * warmUp();                        // optional: takes the compiler's start-up cost now
  * recorder.begin();
  * await executor.execute("6 * 7"); // true
  * recorder.report.result;          // { value: 42 }
  * ```
  */
-export function createCellExecutor(rootDir: string): { executor: Executor; recorder: CellRecorder } {
+export function createCellExecutor(rootDir: string): { executor: Executor; recorder: CellRecorder; warmUp: () => void } {
   const recorder = new CellRecorder();
   const converters = new RecordingConverters(recorder);
-  void converters.node; // compile the TypeScript library now, not during the first cell (as tslab does)
-  return { executor: createExecutor(rootDir, converters, recorder), recorder };
+  return { executor: createExecutor(rootDir, converters, recorder), recorder, warmUp: () => converters.warmUp() };
 }

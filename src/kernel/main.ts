@@ -13,6 +13,7 @@ import { KernelHandler, type KernelIdentity } from "./handler";
 import { HeapGuard, heapLimit, type HeapLimit } from "./heap-guard";
 import { ExecutionHistory } from "./history";
 import { KernelServer } from "./server";
+import { WARM_UP_FALLBACK_MS, WarmUp } from "./warm-up";
 import { assertTslabCompatible } from "./tslab";
 
 // Saved before tslab redirects process.stderr to the running cell: kernel diagnostics belong in
@@ -78,7 +79,13 @@ function exitWithParent(): void {
 export async function startKernel(connectionFile: string): Promise<KernelServer> {
   checkConnectionFile(connectionFile);
   await assertTslabCompatible();
-  const { executor, recorder } = createCellExecutor(process.cwd());
+  const { executor, recorder, warmUp: warmUpCompiler } = createCellExecutor(process.cwd());
+  // The compiler is created after the first kernel_info_reply (./warm-up); failing to create it fails the kernel,
+  // as it did when it was created before the sockets were bound.
+  const warmUp = new WarmUp(warmUpCompiler, (error) => {
+    kernelLog(`anomaly-lab kernel: the TypeScript compiler could not start: ${error instanceof Error ? error.message : String(error)}`);
+    exitKernel(1);
+  });
   const heap = heapLimit();
   const heapGuard = HeapGuard.start({ limit: heap, log: kernelLog });
   // Called only once cells run, when `server` (below) exists: were requests waiting in its shell socket?
@@ -93,7 +100,7 @@ export async function startKernel(connectionFile: string): Promise<KernelServer>
     requestInterrupt();
     executor.interrupt();
   };
-  const server: KernelServer = new KernelServer(handler, connectionFile, interrupt, kernelLog);
+  const server: KernelServer = new KernelServer(handler, connectionFile, interrupt, kernelLog, (sent) => warmUp.after(sent));
   // As tslab: SIGINT (interrupt_mode "signal") stops async work; blocking code is stopped by
   // breakOnSigint inside the executor. Stray async errors go to the running cell's stderr, or the next cell's.
   process.on("SIGINT", interrupt);
@@ -101,6 +108,7 @@ export async function startKernel(connectionFile: string): Promise<KernelServer>
   process.on("uncaughtException", (error) => handler.reportStray("Uncaught exception", error));
   process.on("unhandledRejection", (reason) => handler.reportStray("Unhandled promise rejection", reason));
   await server.init();
+  warmUp.fallback(WARM_UP_FALLBACK_MS);
   exitWithParent();
   return server;
 }

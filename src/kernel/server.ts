@@ -36,7 +36,7 @@ const EXIT_GRACE_MS = 1000;
  *
  * @example
  * ```ts
- * const server = new KernelServer(handler, "/run/user/kernel-1.json", () => executor.interrupt(), log);
+ * const server = new KernelServer(handler, "/run/user/kernel-1.json", () => executor.interrupt(), log, (sent) => warmUp.after(sent));
  * await server.init();
  * ```
  */
@@ -51,6 +51,7 @@ export class KernelServer extends TslabServer {
     connectionFile: string,
     private readonly interrupt: () => void,
     private readonly log: (line: string) => void,
+    private readonly onKernelInfoSent: (sent: Promise<void>) => void = () => {},
   ) {
     super(kernel as unknown as TslabServerHandler, connectionFile);
     this.queueSendsOfEverySocket();
@@ -123,6 +124,8 @@ export class KernelServer extends TslabServer {
       // tslab calls handleExecute synchronously from here (after parsing and the busy status).
       this.executeFromBacklog = fromBacklog && msgType === "execute_request";
       await super.handleShellMessage(sock, ...frames);
+      // The reply and the idle status are queued: tell whoever waits for them to be handed to ZeroMQ.
+      if (msgType === "kernel_info_request") this.onKernelInfoSent(this.drained());
       if (msgType === "shutdown_request") {
         // tslab closed the sockets; leftover timers of user code must not keep the kernel alive.
         setTimeout(() => exitKernel(0), EXIT_GRACE_MS).unref();
@@ -191,10 +194,15 @@ export class KernelServer extends TslabServer {
     reply.signAndSend(this.connInfo.key, sock);
   }
 
+  /** Resolves once every message queued so far has been handed to ZeroMQ. */
+  private async drained(): Promise<void> {
+    this.streams?.flush();
+    await Promise.all(this.queues.map((queue) => queue.drained()));
+  }
+
   /** Closes the sockets once every queued message (the shutdown reply, the idle status) has been sent. */
   override close(): void {
-    this.streams?.flush();
-    void Promise.all(this.queues.map((queue) => queue.drained())).then(() => super.close());
+    void this.drained().then(() => super.close());
   }
 
   private handleOtherMessage(sock: Router, frames: Buffer[], msgType: string): void {
