@@ -3,7 +3,8 @@
 Each kernel is started in a few fresh processes (ours and ipykernel alternating, so a change in the machine's
 load hits both alike), driven through jupyter_client as a notebook drives it:
   - start: from launching the kernel process to its first kernel_info_reply;
-  - first cell: a trivial cell right after that reply (ours may still be warming its compiler up);
+  - first cell: a trivial cell right after that reply (and IOPub connected): ours may still be warming its
+    compiler up; and the time from launch to that cell's reply (Run All on a fresh kernel);
   - trivial cell: `n + 1` (n counting up: a notebook's cells differ), from execute_request to execute_reply,
     median and 95th percentile over --cells cells;
   - first import: `import { KNNDetector } from "anomaly-lab"` (ipykernel: --py-import, `import numpy`);
@@ -12,7 +13,7 @@ Each figure is the median over the processes. The load average is printed before
 a busy machine are not figures.
 
 Run with the Python that has Jupyter and ipykernel (scripts/bench-kernel.sh finds it):
-    python scripts/bench/kernel.py [--processes 3] [--cells 50] [--json out.json]
+    python scripts/bench/kernel.py [--processes 3] [--cells 50] [--kernel anomaly-lab [--kernel other-build]] [--json out.json]
 """
 
 import argparse
@@ -41,17 +42,20 @@ def write_spec(folder, name, argv, language):
         json.dump({"argv": argv, "display_name": f"{name} (bench)", "language": language}, out)
 
 
-def bench_specs(spec_manager, our_kernel, node_flags):
+def bench_specs(spec_manager, our_kernels, node_flags):
     """Kernelspecs for the ipykernel of this very Python (the system's `python3` spec may run another one) and,
-    with --node-flags, for ours with those node flags (e.g. --cpu-prof); returns our kernel's name."""
+    with --node-flags, for each of ours with those node flags (e.g. --cpu-prof); returns the names to start."""
     folder = tempfile.mkdtemp(prefix="bench-kernel-")
     write_spec(folder, "bench-ipykernel", [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "python")
-    if node_flags:
-        argv = spec_manager.get_kernel_spec(our_kernel).argv
-        write_spec(folder, "bench-anomaly-lab", [argv[0], *node_flags.split(), *argv[1:]], "typescript")
-        our_kernel = "bench-anomaly-lab"
+    names = []
+    for kernel in our_kernels:
+        if node_flags:
+            argv = spec_manager.get_kernel_spec(kernel).argv
+            write_spec(folder, f"bench-{kernel}", [argv[0], *node_flags.split(), *argv[1:]], "typescript")
+            kernel = f"bench-{kernel}"
+        names.append(kernel)
     spec_manager.kernel_dirs = [folder] + list(spec_manager.kernel_dirs)
-    return our_kernel
+    return names
 
 
 def receive(get_msg, km, matches):
@@ -86,6 +90,26 @@ def wait_idle(kc, km, msg_id):
             and msg["content"]["execution_state"] == "idle"
         ),
     )
+
+
+def iopub_ready(kc, km):
+    """Waits until IOPub messages arrive: a subscription made as the kernel starts misses what is published before
+    it connects (ZeroMQ's slow joiner), and a cell's idle status would then never come. As jupyter_client's
+    wait_for_ready: ask for kernel_info until its status messages arrive. Then drops what IOPub holds."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            kc.get_iopub_msg(timeout=0.2)
+            break
+        except Empty:
+            if not km.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("no IOPub message came from the kernel") from None
+            shell_reply(kc, km, kc.kernel_info(), "kernel_info_reply")
+    while True:
+        try:
+            kc.get_iopub_msg(timeout=0.05)
+        except Empty:
+            return
 
 
 def timed_cell(kc, km, code):
@@ -136,13 +160,16 @@ def one_process(kernel_name, spec_manager, import_code, cells):
         msg_id = kc.kernel_info()
         shell_reply(kc, km, msg_id, "kernel_info_reply")
         start = time.perf_counter() - started
+        iopub_ready(kc, km)
         first_cell = trivial_cells(kc, km, 1)[0]
+        first_cell_done = time.perf_counter() - started
         before_import = trivial_cells(kc, km, cells)
         first_import, import_status = timed_cell(kc, km, import_code)
         after_import = trivial_cells(kc, km, cells)
         return {
             "start": start,
             "first_cell": first_cell,
+            "first_cell_done": first_cell_done,
             "trivial_median": statistics.median(before_import),
             "trivial_p95": percentile(before_import, 0.95),
             "first_import": first_import if import_status == "ok" else None,
@@ -172,20 +199,24 @@ def load_average():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--kernel", default="anomaly-lab", help="our kernel's name (default: anomaly-lab)")
+    parser.add_argument(
+        "--kernel", action="append", help="our kernel's name; repeat it to compare builds (default: anomaly-lab)"
+    )
     parser.add_argument("--processes", type=int, default=3, help="fresh processes per kernel (default 3)")
     parser.add_argument("--cells", type=int, default=50, help="trivial cells per process (default 50)")
     parser.add_argument("--py-import", default="import numpy", help="ipykernel's first-import cell")
     parser.add_argument("--only-ours", action="store_true", help="skip ipykernel (for profiling runs)")
-    parser.add_argument("--node-flags", default="", help='node flags for our kernel, e.g. "--cpu-prof --cpu-prof-dir=DIR"')
+    parser.add_argument("--node-flags", default="", help='node flags for our kernels, e.g. "--cpu-prof --cpu-prof-dir=DIR"')
     parser.add_argument("--json", help="also write every process's figures here")
     args = parser.parse_args()
     for name in ("processes", "cells"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1, got {getattr(args, name)}")
+    ours = args.kernel or ["anomaly-lab"]
 
     spec_manager = KernelSpecManager()
-    sides = [("anomaly-lab", bench_specs(spec_manager, args.kernel, args.node_flags), OUR_IMPORT)]
+    started = bench_specs(spec_manager, ours, args.node_flags)
+    sides = [(label, name, OUR_IMPORT) for label, name in zip(ours, started)]
     if not args.only_ours:
         sides.append(("ipykernel", "bench-ipykernel", args.py_import))
 
@@ -209,27 +240,25 @@ def main():
     rows = [
         ("start to first kernel_info_reply", "start", GOALS["start"]),
         ("first cell `n + 1` after that", "first_cell", None),
+        ("launch to the first cell's reply", "first_cell_done", None),
         (f"trivial cell `n + 1`, median of {args.cells}", "trivial_median", GOALS["trivial_median"]),
         (f"trivial cell `n + 1`, p95 of {args.cells}", "trivial_p95", None),
         ("first import of the library", "first_import", GOALS["first_import"]),
         ("trivial cell after the import, median", "imported_trivial_median", GOALS["trivial_median"]),
         ("trivial cell after the import, p95", "imported_trivial_p95", None),
     ]
+    width = max(12, *(len(label) for label, _, _ in sides))
     print(f"\nmedians over {args.processes} fresh processes per kernel")
-    header = f"{'':40} {'anomaly-lab':>12}" + (f" {'ipykernel':>12}" if not args.only_ours else "") + f" {'goal':>10}"
-    print(header)
+    print(f"{'':40}" + "".join(f" {label:>{width}}" for label, _, _ in sides) + f" {'goal':>10}")
     for title, key, goal in rows:
-        line = f"{title:40} {shown(median_of(runs['anomaly-lab'], key)):>12}"
-        if not args.only_ours:
-            line += f" {shown(median_of(runs['ipykernel'], key)):>12}"
-        line += f" {('<= ' + shown(goal)) if goal else '':>10}"
-        print(line)
+        cells = "".join(f" {shown(median_of(runs[label], key)):>{width}}" for label, _, _ in sides)
+        print(f"{title:40}{cells} {('<= ' + shown(goal)) if goal else '':>10}")
     print(f"(first import: ours `{OUR_IMPORT}`" + ("" if args.only_ours else f", ipykernel `{args.py_import}`") + ")")
     print(f"load average (1 min) after: {load_after:.2f}")
     if max(load_before, load_after) > LOAD_WARNING:
         print(
             f"WARNING: the load average was above {LOAD_WARNING}: other work shared the CPUs, so these figures are "
-            "indicative only (compare the two kernels within this run, not with another run)."
+            "indicative only (compare the kernels within this run, not with another run)."
         )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
