@@ -16,7 +16,8 @@ import type { Executor } from "tslab/dist/executor";
 import * as ts from "@tslab/typescript-for-tslab";
 import { enclosingCall } from "../src/kernel/call-at-cursor";
 import { cellSourceDependencies } from "../src/kernel/cell-program";
-import { createConverter } from "../src/kernel/tslab-converter";
+import { convertersCreated, createConverter } from "../src/kernel/tslab-converter";
+import { WarmUp } from "../src/kernel/warm-up";
 import { CellRecorder, createCellExecutor } from "../src/kernel/cell-executor";
 import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
 import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
@@ -231,6 +232,68 @@ describe("the cell program (a plain TypeScript program instead of the incrementa
       executor.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("start-up: the compiler warms up after kernel_info (issue #26)", () => {
+  test("creating the executor creates no TypeScript program; warmUp() creates one, once, and cells then compile in it", async () => {
+    const before = convertersCreated();
+    const { executor, recorder, warmUp } = createCellExecutor(ROOT);
+    try {
+      assert.equal(convertersCreated(), before, "createCellExecutor must leave the compiler to warmUp() or the first cell");
+      warmUp();
+      assert.equal(convertersCreated(), before + 1);
+      warmUp();
+      recorder.begin();
+      assert.equal(await executor.execute("6 * 7"), true);
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      assert.equal(convertersCreated(), before + 1, "the cell reuses the warmed-up program");
+    } finally {
+      executor.close();
+    }
+  });
+
+  test("without warmUp(), the first cell creates the compiler itself", async () => {
+    const before = convertersCreated();
+    const { executor, recorder } = createCellExecutor(ROOT);
+    try {
+      recorder.begin();
+      assert.equal(await executor.execute("const k = 6;\nk * 7"), true);
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      assert.equal(convertersCreated(), before + 1);
+    } finally {
+      executor.close();
+    }
+  });
+
+  test("WarmUp runs its task once: after the promise settles and a turn of the event loop, or at the fallback delay; errors go to onError", async () => {
+    const runs: string[] = [];
+    const warm = new WarmUp(() => runs.push("ran"), (error) => runs.push(`error: ${String(error)}`));
+    let release = (): void => {};
+    warm.after(new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(runs, [], "not before the promise settles");
+    release();
+    await Promise.resolve();
+    assert.deepEqual(runs, [], "not in the same turn: I/O already due goes first");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(runs, ["ran"]);
+    warm.run();
+    warm.after(Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(runs, ["ran"], "once");
+
+    const late: string[] = [];
+    const fallback = new WarmUp(() => late.push("ran"), () => {});
+    fallback.fallback(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(late, ["ran"]);
+
+    const failures: unknown[] = [];
+    const failing = new WarmUp(() => { throw new Error("no compiler"); }, (error) => failures.push(error));
+    failing.run();
+    assert.match(String(failures[0]), /no compiler/);
+    assert.equal(failing.done, true);
   });
 });
 

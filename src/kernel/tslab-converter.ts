@@ -65,6 +65,11 @@ function loadPrivateConverter(): ConverterModule {
   }
 }
 
+/** How many converters (TypeScript watch programs) this process has created so far. */
+export function convertersCreated(): number {
+  return wrappedHosts;
+}
+
 /**
  * tslab's createConverter, compiling in the kernel's plain program; throws when tslab no longer creates its
  * watch host the way the kernel wraps.
