@@ -17,7 +17,7 @@ import * as ts from "@tslab/typescript-for-tslab";
 import { enclosingCall } from "../src/kernel/call-at-cursor";
 import { cellSourceDependencies } from "../src/kernel/cell-program";
 import { convertersCreated, createConverter } from "../src/kernel/tslab-converter";
-import { WarmUp } from "../src/kernel/warm-up";
+import { ShellActivity, WarmUp } from "../src/kernel/warm-up";
 import { CellRecorder, createCellExecutor } from "../src/kernel/cell-executor";
 import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
 import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
@@ -253,6 +253,56 @@ describe("start-up: the compiler warms up after kernel_info (issue #26)", () => 
     }
   });
 
+  test("prefetching anomaly-lab parses its declaration files ahead: the cell importing it then parses none and compiles as tslab's converter does", () => {
+    const cell = 'import { KNNDetector } from "anomaly-lab";\nKNNDetector.name';
+    const reference = tslabCreateConverter({ isJS: false, isBrowser: false });
+    const ours = createConverter({ isJS: false, isBrowser: false });
+    try {
+      ours.convert("", "");
+      const before = ours.parsedDeclarations();
+      const cached = ours.prefetch("anomaly-lab");
+      const parsed = ours.parsedDeclarations();
+      assert.ok(parsed - before > 500, `${parsed - before} declaration files prefetched`); // tfjs-core alone has 434
+      assert.deepEqual(ours.convert("", cell), reference.convert("", cell));
+      assert.equal(ours.parsedDeclarations(), parsed, "the import cell parsed declaration files again");
+      assert.equal(ours.prefetch("no-such-module-anywhere"), cached, "a module that does not resolve adds nothing");
+    } finally {
+      reference.close();
+      ours.close();
+    }
+  });
+
+  test("the executor's prefetch also requires the module from the cells' directory; an unresolvable one is skipped", async () => {
+    const { executor, prefetch } = createCellExecutor(ROOT);
+    try {
+      const entry = require.resolve("anomaly-lab", { paths: [ROOT] });
+      delete require.cache[entry];
+      await prefetch("anomaly-lab");
+      assert.ok(require.cache[entry], `${entry} is not loaded`);
+      await assert.doesNotReject(prefetch("no-such-module-anywhere"));
+    } finally {
+      executor.close();
+    }
+  });
+
+  test("ShellActivity.quiet resolves only once no request has run for the given time", async () => {
+    const keepAlive = setInterval(() => {}, 1000); // quiet()'s timers do not hold the process (the kernel's sockets do)
+    try {
+      const activity = new ShellActivity();
+      activity.started();
+      let quiet = false;
+      const waiting = activity.quiet(30).then(() => (quiet = true));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(quiet, false, "a request is still running");
+      activity.ended();
+      const ended = performance.now();
+      await waiting;
+      assert.ok(performance.now() - ended >= 30, `resolved ${performance.now() - ended} ms after the request ended`);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  });
+
   test("without warmUp(), the first cell creates the compiler itself", async () => {
     const before = convertersCreated();
     const { executor, recorder } = createCellExecutor(ROOT);
@@ -266,9 +316,12 @@ describe("start-up: the compiler warms up after kernel_info (issue #26)", () => 
     }
   });
 
-  test("WarmUp runs its task once: after the promise settles and a turn of the event loop, or at the fallback delay; errors go to onError", async () => {
+  test("WarmUp runs its task once: after the promise settles and a turn of the event loop, or at the fallback delay; errors and rejections go to onError", async () => {
     const runs: string[] = [];
-    const warm = new WarmUp(() => runs.push("ran"), (error) => runs.push(`error: ${String(error)}`));
+    const warm = new WarmUp(
+      () => void runs.push("ran"),
+      (error) => void runs.push(`error: ${String(error)}`),
+    );
     let release = (): void => {};
     warm.after(new Promise<void>((resolve) => (release = resolve)));
     await new Promise((resolve) => setImmediate(resolve));
@@ -284,7 +337,7 @@ describe("start-up: the compiler warms up after kernel_info (issue #26)", () => 
     assert.deepEqual(runs, ["ran"], "once");
 
     const late: string[] = [];
-    const fallback = new WarmUp(() => late.push("ran"), () => {});
+    const fallback = new WarmUp(() => void late.push("ran"), () => {});
     fallback.fallback(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(late, ["ran"]);
@@ -294,6 +347,10 @@ describe("start-up: the compiler warms up after kernel_info (issue #26)", () => 
     failing.run();
     assert.match(String(failures[0]), /no compiler/);
     assert.equal(failing.done, true);
+    const rejecting = new WarmUp(async () => { throw new Error("late failure"); }, (error) => failures.push(error));
+    rejecting.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(String(failures[1]), /late failure/);
   });
 });
 

@@ -13,6 +13,7 @@
  */
 import path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
+import { DeclarationCache } from "./declaration-cache";
 
 /** Internal SourceFile fields the dependency walk reads (TypeScript 5.0's binder and program set them). */
 interface SourceFileInternals {
@@ -87,22 +88,81 @@ export function cellSourceDependencies(ts: typeof TS, program: TS.Program, file:
   return [...seen].map((f) => f.fileName);
 }
 
+/** The module a warm-up parses ahead (./warm-up): resolved as a cell in the converter's directory resolves it. */
+const PREFETCH_FILE = "__anomaly_lab_prefetch__.ts";
+
 /**
- * A `createProgram` for ts.createWatchCompilerHost: TypeScript's abstract builder (a plain program, reusing the
- * old program's unchanged files) whose getAllDependencies is {@link cellSourceDependencies}.
+ * The programs of one tslab converter: a `createProgram` for ts.createWatchCompilerHost making TypeScript's
+ * abstract builder (a plain program, reusing the old program's unchanged files) whose getAllDependencies is
+ * {@link cellSourceDependencies}, with installed declaration files parsed once (./declaration-cache).
  *
  * @example
  * ```ts
- * const host = ts.createWatchCompilerHost(rootFiles, options, sys, cellProgramFactory(ts));
+ * const programs = new CellPrograms(ts);
+ * const host = ts.createWatchCompilerHost(rootFiles, options, sys, programs.createProgram);
+ * ts.createWatchProgram(host);
+ * programs.prefetch("anomaly-lab"); // later: its declaration files are parsed before a cell imports it
  * ```
  */
-export function cellProgramFactory(ts: typeof TS): TS.CreateProgram<TS.BuilderProgram> {
-  return (rootNames, options, host, oldProgram, configFileParsingDiagnostics, projectReferences) => {
-    const builder = ts.createAbstractBuilder(rootNames, options, host, oldProgram, configFileParsingDiagnostics, projectReferences);
+export class CellPrograms {
+  readonly declarations = new DeclarationCache();
+  /** The compiler options and host of the last program, for {@link prefetch}. */
+  private last: { options: TS.CompilerOptions; host: TS.CompilerHost } | undefined;
+
+  constructor(private readonly ts: typeof TS) {}
+
+  readonly createProgram: TS.CreateProgram<TS.BuilderProgram> = (
+    rootNames,
+    options,
+    host,
+    oldProgram,
+    configFileParsingDiagnostics,
+    projectReferences,
+  ) => {
+    if (options === undefined || host === undefined) throw new Error("anomaly-lab kernel: a cell program needs compiler options and a host");
+    this.last = { options, host };
+    const builder = this.ts.createAbstractBuilder(
+      rootNames,
+      options,
+      this.declarations.serving(host),
+      oldProgram,
+      configFileParsingDiagnostics,
+      projectReferences,
+    );
     // As TypeScript's builder does: creating the checker binds every file, and tslab reads the cell's bound
     // `locals` (the names it declares, to export them to later cells) before it asks for anything typed.
     builder.getProgram().getTypeChecker();
-    builder.getAllDependencies = (sourceFile) => cellSourceDependencies(ts, builder.getProgram(), sourceFile);
+    builder.getAllDependencies = (sourceFile) => cellSourceDependencies(this.ts, builder.getProgram(), sourceFile);
     return builder;
   };
+
+  /**
+   * Parses and binds the declaration files a cell importing `moduleName` would bring in, in a throwaway program
+   * with the cells' options and host, so that the cell that imports it finds them ready. Returns how many
+   * declaration files are cached now; a module that does not resolve adds none.
+   */
+  prefetch(moduleName: string): number {
+    const last = this.last;
+    if (last === undefined) throw new Error("anomaly-lab kernel: prefetch before the converter made its first program");
+    const ts = this.ts;
+    const root = path.posix.join(last.host.getCurrentDirectory(), PREFETCH_FILE);
+    const text = `import ${JSON.stringify(moduleName)};\n`;
+    const host = Object.create(this.declarations.serving(last.host)) as TS.CompilerHost;
+    const served = { getSourceFile: host.getSourceFile, getSourceFileByPath: host.getSourceFileByPath };
+    host.fileExists = (fileName) => fileName === root || last.host.fileExists(fileName);
+    host.readFile = (fileName) => (fileName === root ? text : last.host.readFile(fileName));
+    host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) =>
+      fileName === root
+        ? ts.createSourceFile(root, text, languageVersionOrOptions, true)
+        : served.getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile);
+    if (served.getSourceFileByPath !== undefined) {
+      const byPath = served.getSourceFileByPath;
+      host.getSourceFileByPath = (fileName, filePath, languageVersionOrOptions, onError, shouldCreateNewSourceFile) =>
+        fileName === root
+          ? ts.createSourceFile(root, text, languageVersionOrOptions, true)
+          : byPath(fileName, filePath, languageVersionOrOptions, onError, shouldCreateNewSourceFile);
+    }
+    ts.createProgram([root], last.options, host).getTypeChecker(); // the checker binds every file
+    return this.declarations.size;
+  }
 }

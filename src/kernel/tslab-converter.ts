@@ -12,7 +12,7 @@
 import path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type { Converter, ConverterOptions } from "tslab/dist/converter";
-import { cellProgramFactory } from "./cell-program";
+import { CellPrograms } from "./cell-program";
 
 type ConverterModule = typeof import("tslab/dist/converter");
 
@@ -26,17 +26,20 @@ function tslabModulePaths(): { typescript: string; converter: string } {
   return { converter, typescript: require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(converter)] }) };
 }
 
+/** The CellPrograms of the watch host tslab created last (createConverter hands it to its converter). */
+let lastPrograms: CellPrograms | undefined;
+
 /** TypeScript's exports, with createWatchCompilerHost passing the kernel's createProgram where tslab passes none. */
 function typescriptWithCellPrograms(ts: typeof TS): typeof TS {
   const createWatchCompilerHost = ts.createWatchCompilerHost;
-  const createProgram = cellProgramFactory(ts);
   const descriptors: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(ts);
   descriptors.createWatchCompilerHost = {
     enumerable: true,
     value: (...args: unknown[]) => {
       // tslab's call: (rootFiles, options, system, createProgram = null, reportDiagnostic, reportWatchStatus).
       if (Array.isArray(args[0]) && args[3] == null) {
-        args[3] = createProgram;
+        lastPrograms = new CellPrograms(ts);
+        args[3] = lastPrograms.createProgram;
         wrappedHosts++;
       }
       return (createWatchCompilerHost as (...a: unknown[]) => unknown)(...args);
@@ -65,6 +68,14 @@ function loadPrivateConverter(): ConverterModule {
   }
 }
 
+/** tslab's converter, plus what the kernel's programs add. */
+export interface KernelConverter extends Converter {
+  /** Parses a module's declaration files before a cell imports it (CellPrograms.prefetch); returns how many are cached. */
+  prefetch(moduleName: string): number;
+  /** How many times this converter had a declaration file of an installed package parsed (./declaration-cache). */
+  parsedDeclarations(): number;
+}
+
 /** How many converters (TypeScript watch programs) this process has created so far. */
 export function convertersCreated(): number {
   return wrappedHosts;
@@ -78,18 +89,24 @@ export function convertersCreated(): number {
  * ```ts
  * const converter = createConverter({ isJS: false, isBrowser: false });
  * converter.convert("", "6 * 7").output; // the cell as CommonJS
+ * converter.prefetch("anomaly-lab");     // its types parsed before a cell imports it
  * ```
  */
-export function createConverter(options: ConverterOptions): Converter {
+export function createConverter(options: ConverterOptions): KernelConverter {
   privateConverter ??= loadPrivateConverter();
   const before = wrappedHosts;
   const converter = privateConverter.createConverter(options);
-  if (wrappedHosts !== before + 1) {
+  const programs = lastPrograms;
+  if (wrappedHosts !== before + 1 || programs === undefined) {
     converter.close();
     throw new Error(
       "anomaly-lab kernel: tslab's converter no longer creates its program with ts.createWatchCompilerHost(rootFiles, options, sys, null, ...), " +
         "so the kernel cannot give it a plain program (src/kernel/tslab-converter.ts)",
     );
   }
-  return converter;
+  return {
+    ...converter,
+    prefetch: (moduleName) => programs.prefetch(moduleName),
+    parsedDeclarations: () => programs.declarations.parsed,
+  };
 }
