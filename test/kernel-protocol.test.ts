@@ -10,9 +10,14 @@ import path from "node:path";
 import vm from "node:vm";
 import { before, describe, test } from "node:test";
 import pl from "nodejs-polars";
+import { createConverter as tslabCreateConverter } from "tslab/dist/converter";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
 import type { Executor } from "tslab/dist/executor";
+import * as ts from "@tslab/typescript-for-tslab";
 import { enclosingCall } from "../src/kernel/call-at-cursor";
+import { cellSourceDependencies } from "../src/kernel/cell-program";
+import { convertersCreated, createConverter } from "../src/kernel/tslab-converter";
+import { ShellActivity, WarmUp } from "../src/kernel/warm-up";
 import { CellRecorder, createCellExecutor } from "../src/kernel/cell-executor";
 import { cellLineOf, compileErrorContent, runtimeErrorContent } from "../src/kernel/errors";
 import { executeResultData, normalizeMimeBundle } from "../src/kernel/execute-result";
@@ -128,6 +133,224 @@ describe("tslab pin (fails loudly when an upgrade changes what the kernel extend
     } finally {
       executor.close();
     }
+  });
+});
+
+describe("the cell program (a plain TypeScript program instead of the incremental builder)", () => {
+  /** Writes `files` into a fresh directory under `parent`; returns its path. */
+  function project(files: Record<string, string>, parent = os.tmpdir()): string {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(parent, "anomaly-lab-cells-")));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  test("lists the source files a cell depends on exactly as TypeScript's own builder does, once declaration files are dropped", () => {
+    const dir = project({
+      "cell.ts": '/// <reference path="./referenced.ts" />\nimport { a } from "./a";\nimport fs from "fs";\nexport const x = a + fs.constants.F_OK;\n',
+      "a.ts": 'import { b } from "./b";\nexport const a = b;\n',
+      "b.ts": "export const b = 1;\n",
+      "referenced.ts": "export const r = 2;\n",
+      "unrelated.ts": "export const u = 3;\n",
+      "global.ts": "export {};\ndeclare global { var fromGlobal: number; }\n",
+    });
+    try {
+      const roots = ["cell.ts", "unrelated.ts", "global.ts"].map((f) => path.join(dir, f));
+      const options = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Node10, target: ts.ScriptTarget.ES2020, esModuleInterop: true };
+      const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(roots, options, ts.createIncrementalCompilerHost(options));
+      const program = builder.getProgram();
+      const sources = (files: readonly string[]) => files.filter((f) => !f.endsWith(".d.ts")).sort();
+      for (const root of ["cell.ts", "global.ts"]) {
+        const file = program.getSourceFile(path.join(dir, root));
+        assert.ok(file);
+        assert.deepEqual(sources(cellSourceDependencies(ts, program, file)), sources(builder.getAllDependencies(file)), root);
+      }
+      const cell = program.getSourceFile(path.join(dir, "cell.ts"));
+      assert.ok(cell);
+      assert.deepEqual(sources(cellSourceDependencies(ts, program, cell)), ["a.ts", "b.ts", "cell.ts", "referenced.ts"].map((f) => path.join(dir, f)));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("compiles every code cell of the tutorial notebooks, in order, to exactly what tslab's converter (TypeScript's builder) gives", { timeout: 300_000 }, () => {
+    // Plus cells the notebooks lack: a type error, top-level await, a global declaration, types, functions.
+    const extra = [
+      'const wrong: number = "text";',
+      "await Promise.resolve(1)",
+      "declare global { var fromCell: number }\nexport {};",
+      "interface Point { x: number }\nconst p: Point = { x: 1 };\np.x",
+      "function f(): number { return 1; }\nlet u = f();\nu++",
+    ];
+    const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+    assert.ok(notebooks.length >= 10, `${notebooks.length} notebooks`);
+    const sequences = notebooks.map((name) => {
+      const notebook = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", name), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
+      return { name, cells: notebook.cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)) };
+    });
+    sequences.push({ name: "extra cells", cells: extra });
+    const reference = tslabCreateConverter({ isJS: false, isBrowser: false });
+    const ours = createConverter({ isJS: false, isBrowser: false });
+    try {
+      for (const { name, cells } of sequences) {
+        // As the executor: the declarations of the cells that compiled so far are the next cell's context.
+        let [referenceDecls, ourDecls] = ["", ""];
+        for (const cell of cells) {
+          const expected = reference.convert(referenceDecls, cell);
+          const actual = ours.convert(ourDecls, cell);
+          assert.deepEqual(actual, expected, `${name}: ${cell.slice(0, 80)}`);
+          if (expected.diagnostics.length === 0) [referenceDecls, ourDecls] = [expected.declOutput ?? "", actual.declOutput ?? ""];
+        }
+      }
+    } finally {
+      reference.close();
+      ours.close();
+    }
+  });
+
+  test("a cell that imports a local .ts module (which imports another) runs it, and a type error there fails the cell naming the file", async () => {
+    // tslab compiles cells as files of the directory the process started in (TypeScript caches it): here ROOT.
+    const dir = project(
+      {
+        "helper.ts": 'import { base } from "./base";\nexport function twice(n: number): number { return base * n * 2; }\n',
+        "base.ts": "export const base = 1;\n",
+        "broken.ts": 'export const broken: number = "text";\n',
+      },
+      ROOT,
+    );
+    const local = `./${path.basename(dir)}`;
+    const { executor, recorder } = createCellExecutor(ROOT);
+    try {
+      recorder.begin();
+      assert.equal(await executor.execute(`import { twice } from "${local}/helper";\ntwice(21)`), true, JSON.stringify(recorder.report.diagnostics));
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      recorder.begin();
+      assert.equal(await executor.execute(`import { broken } from "${local}/broken";\nbroken`), false);
+      assert.equal(recorder.report.diagnostics.length, 1);
+      assert.equal(recorder.report.diagnostics[0].fileName, `${path.basename(dir)}/broken.ts`);
+      assert.equal(recorder.report.diagnostics[0].code, 2322); // TS2322: not assignable
+    } finally {
+      executor.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("start-up: the compiler warms up after kernel_info (issue #26)", () => {
+  test("creating the executor creates no TypeScript program; warmUp() creates one, once, and cells then compile in it", async () => {
+    const before = convertersCreated();
+    const { executor, recorder, warmUp } = createCellExecutor(ROOT);
+    try {
+      assert.equal(convertersCreated(), before, "createCellExecutor must leave the compiler to warmUp() or the first cell");
+      warmUp();
+      assert.equal(convertersCreated(), before + 1);
+      warmUp();
+      recorder.begin();
+      assert.equal(await executor.execute("6 * 7"), true);
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      assert.equal(convertersCreated(), before + 1, "the cell reuses the warmed-up program");
+    } finally {
+      executor.close();
+    }
+  });
+
+  test("prefetching anomaly-lab parses its declaration files ahead: the cell importing it then parses none and compiles as tslab's converter does", () => {
+    const cell = 'import { KNNDetector } from "anomaly-lab";\nKNNDetector.name';
+    const reference = tslabCreateConverter({ isJS: false, isBrowser: false });
+    const ours = createConverter({ isJS: false, isBrowser: false });
+    try {
+      ours.convert("", "");
+      const before = ours.parsedDeclarations();
+      const cached = ours.prefetch("anomaly-lab");
+      const parsed = ours.parsedDeclarations();
+      assert.ok(parsed - before > 500, `${parsed - before} declaration files prefetched`); // tfjs-core alone has 434
+      assert.deepEqual(ours.convert("", cell), reference.convert("", cell));
+      assert.equal(ours.parsedDeclarations(), parsed, "the import cell parsed declaration files again");
+      assert.equal(ours.prefetch("no-such-module-anywhere"), cached, "a module that does not resolve adds nothing");
+    } finally {
+      reference.close();
+      ours.close();
+    }
+  });
+
+  test("the executor's prefetch also requires the module from the cells' directory; an unresolvable one is skipped", async () => {
+    const { executor, prefetch } = createCellExecutor(ROOT);
+    try {
+      const entry = require.resolve("anomaly-lab", { paths: [ROOT] });
+      delete require.cache[entry];
+      await prefetch("anomaly-lab");
+      assert.ok(require.cache[entry], `${entry} is not loaded`);
+      await assert.doesNotReject(prefetch("no-such-module-anywhere"));
+    } finally {
+      executor.close();
+    }
+  });
+
+  test("ShellActivity.quiet resolves only once no request has run for the given time", async () => {
+    const keepAlive = setInterval(() => {}, 1000); // quiet()'s timers do not hold the process (the kernel's sockets do)
+    try {
+      const activity = new ShellActivity();
+      activity.started();
+      let quiet = false;
+      const waiting = activity.quiet(30).then(() => (quiet = true));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(quiet, false, "a request is still running");
+      activity.ended();
+      const ended = performance.now();
+      await waiting;
+      assert.ok(performance.now() - ended >= 30, `resolved ${performance.now() - ended} ms after the request ended`);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  });
+
+  test("without warmUp(), the first cell creates the compiler itself", async () => {
+    const before = convertersCreated();
+    const { executor, recorder } = createCellExecutor(ROOT);
+    try {
+      recorder.begin();
+      assert.equal(await executor.execute("const k = 6;\nk * 7"), true);
+      assert.deepEqual(recorder.report.result, { value: 42 });
+      assert.equal(convertersCreated(), before + 1);
+    } finally {
+      executor.close();
+    }
+  });
+
+  test("WarmUp runs its task once: after the promise settles and a turn of the event loop, or at the fallback delay; errors and rejections go to onError", async () => {
+    const runs: string[] = [];
+    const warm = new WarmUp(
+      () => void runs.push("ran"),
+      (error) => void runs.push(`error: ${String(error)}`),
+    );
+    let release = (): void => {};
+    warm.after(new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(runs, [], "not before the promise settles");
+    release();
+    await Promise.resolve();
+    assert.deepEqual(runs, [], "not in the same turn: I/O already due goes first");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(runs, ["ran"]);
+    warm.run();
+    warm.after(Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(runs, ["ran"], "once");
+
+    const late: string[] = [];
+    const fallback = new WarmUp(() => void late.push("ran"), () => {});
+    fallback.fallback(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(late, ["ran"]);
+
+    const failures: unknown[] = [];
+    const failing = new WarmUp(() => { throw new Error("no compiler"); }, (error) => failures.push(error));
+    failing.run();
+    assert.match(String(failures[0]), /no compiler/);
+    assert.equal(failing.done, true);
+    const rejecting = new WarmUp(async () => { throw new Error("late failure"); }, (error) => failures.push(error));
+    rejecting.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(String(failures[1]), /late failure/);
   });
 });
 

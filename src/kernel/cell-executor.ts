@@ -9,11 +9,14 @@
  * errors are mapped back to the cell as written. Completion and inspection get the raw cell,
  * since their cursor positions are positions in it.
  */
+import { createRequire } from "node:module";
+import path from "node:path";
 import { format } from "node:util";
-import { createConverter, type Converter, type ConverterOptions, type Diagnostic } from "tslab/dist/converter";
+import type { Converter, Diagnostic } from "tslab/dist/converter";
 import { createExecutor, type ConsoleInterface, type ConverterSet, type Executor } from "tslab/dist/executor";
 import type { CompiledCell } from "./errors";
 import { expandShorthandProperties, originalPosition, type ShorthandExpansion } from "./shorthand";
+import { createConverter, type KernelConverter } from "./tslab-converter";
 
 /** Everything one `executor.execute(code)` reported, instead of printing it. */
 export interface CellReport {
@@ -79,17 +82,40 @@ function diagnosticInCell(diagnostic: Diagnostic, expansion: ShorthandExpansion)
 
 /** tslab's node/browser converter pair, created lazily like tslab's own, reporting each convert. */
 class RecordingConverters implements ConverterSet {
+  /** The node converter itself (cells go through `nodeConverter`, which records them). */
+  private nodeKernelConverter?: KernelConverter;
   private nodeConverter?: Converter;
   private browserConverter?: Converter;
 
   constructor(private readonly recorder: CellRecorder) {}
 
   get node(): Converter {
-    return (this.nodeConverter ??= this.create({ isJS: false, isBrowser: false }));
+    if (this.nodeConverter === undefined) {
+      this.nodeKernelConverter = createConverter({ isJS: false, isBrowser: false });
+      this.nodeConverter = this.recording(this.nodeKernelConverter);
+    }
+    return this.nodeConverter;
+  }
+
+  /**
+   * Creates the node converter (TypeScript's lib and @types/node, parsed and bound: most of the kernel's start
+   * time) and compiles one empty cell through it, so the code paths of a cell's compilation are warm too.
+   * The empty cell goes to the converter directly: nothing is recorded, and the executor's state is untouched.
+   */
+  warmUp(): void {
+    if (this.nodeConverter !== undefined) return;
+    void this.node;
+    this.nodeKernelConverter?.convert("", "");
+  }
+
+  /** Parses the declaration files of `moduleName` for the node converter (creating it first if need be). */
+  prefetchTypes(moduleName: string): number {
+    void this.node;
+    return this.nodeKernelConverter?.prefetch(moduleName) ?? 0;
   }
 
   get browser(): Converter {
-    return (this.browserConverter ??= this.create({ isJS: false, isBrowser: true }));
+    return (this.browserConverter ??= this.recording(createConverter({ isJS: false, isBrowser: true })));
   }
 
   close(): void {
@@ -97,8 +123,7 @@ class RecordingConverters implements ConverterSet {
     this.browserConverter?.close();
   }
 
-  private create(options: ConverterOptions): Converter {
-    const converter = createConverter(options);
+  private recording(converter: Converter): Converter {
     return {
       convert: (prevDecl, src) => {
         const expansion = expandShorthandProperties(src);
@@ -116,21 +141,57 @@ class RecordingConverters implements ConverterSet {
   }
 }
 
+/** Lets the event loop run: requests that arrived during a warm-up step go before the next step. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** tslab's executor, its recorder, and what the kernel does ahead of the cells that need it. */
+export interface CellExecutor {
+  executor: Executor;
+  recorder: CellRecorder;
+  /** Creates the TypeScript compiler now (else the first cell, completion or inspection does). */
+  warmUp(): void;
+  /**
+   * Loads `moduleName` as a cell's `import` would, ahead of it: its declaration files parsed and bound for the
+   * compiler, then its JavaScript required from the cells' directory, yielding to the event loop between the
+   * two. A module that does not resolve from there is skipped.
+   */
+  prefetch(moduleName: string): Promise<void>;
+}
+
 /**
  * Creates tslab's TypeScript executor for modules resolved from `rootDir`, with a recorder of
- * what each cell produced.
+ * what each cell produced. The TypeScript compiler is created by `warmUp()`, or else by the first
+ * cell, completion or inspection that needs it (the kernel answers kernel_info first: ./warm-up).
  *
  * @example
  * ```ts
- * const { executor, recorder } = createCellExecutor(process.cwd());
+ * const { executor, recorder, warmUp } = createCellExecutor(process.cwd());
+ * warmUp();                        // optional: takes the compiler's start-up cost now
  * recorder.begin();
  * await executor.execute("6 * 7"); // true
  * recorder.report.result;          // { value: 42 }
  * ```
  */
-export function createCellExecutor(rootDir: string): { executor: Executor; recorder: CellRecorder } {
+export function createCellExecutor(rootDir: string): CellExecutor {
   const recorder = new CellRecorder();
   const converters = new RecordingConverters(recorder);
-  void converters.node; // compile the TypeScript library now, not during the first cell (as tslab does)
-  return { executor: createExecutor(rootDir, converters, recorder), recorder };
+  const requireFromCells = createRequire(path.join(rootDir, "src.js")); // as tslab's executor resolves
+  return {
+    executor: createExecutor(rootDir, converters, recorder),
+    recorder,
+    warmUp: () => converters.warmUp(),
+    prefetch: async (moduleName) => {
+      let resolved: string;
+      try {
+        resolved = requireFromCells.resolve(moduleName);
+      } catch {
+        return; // not installed where the cells run: nothing to prefetch
+      }
+      converters.prefetchTypes(moduleName);
+      await nextTurn();
+      requireFromCells(resolved);
+    },
+  };
 }

@@ -13,6 +13,7 @@ import { KernelHandler, type KernelIdentity } from "./handler";
 import { HeapGuard, heapLimit, type HeapLimit } from "./heap-guard";
 import { ExecutionHistory } from "./history";
 import { KernelServer } from "./server";
+import { QUIET_BEFORE_PREFETCH_MS, ShellActivity, WARM_UP_FALLBACK_MS, WarmUp } from "./warm-up";
 import { assertTslabCompatible } from "./tslab";
 
 // Saved before tslab redirects process.stderr to the running cell: kernel diagnostics belong in
@@ -21,6 +22,13 @@ const writeKernelLog = process.stderr.write.bind(process.stderr);
 
 function kernelLog(line: string): void {
   writeKernelLog(`${line}\n`);
+}
+
+/** The module notebooks on this kernel import first, loaded during the warm-up (./warm-up). */
+const PREFETCHED_MODULE = "anomaly-lab";
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function packageVersion(): string {
@@ -78,7 +86,23 @@ function exitWithParent(): void {
 export async function startKernel(connectionFile: string): Promise<KernelServer> {
   checkConnectionFile(connectionFile);
   await assertTslabCompatible();
-  const { executor, recorder } = createCellExecutor(process.cwd());
+  const cells = createCellExecutor(process.cwd());
+  const { executor, recorder } = cells;
+  // The compiler is created after the first kernel_info_reply (./warm-up); failing to create it fails the kernel,
+  // as it did when it was created before the sockets were bound. Then the library a notebook imports first is
+  // loaded ahead (an optimisation: if that fails, the notebook's own import says why).
+  const activity = new ShellActivity();
+  const warmUpThenPrefetch = async (): Promise<void> => {
+    cells.warmUp();
+    await activity.quiet(QUIET_BEFORE_PREFETCH_MS);
+    await cells.prefetch(PREFETCHED_MODULE).catch((error: unknown) => {
+      kernelLog(`anomaly-lab kernel: could not load ${PREFETCHED_MODULE} ahead of the notebook: ${describeError(error)}`);
+    });
+  };
+  const warmUp = new WarmUp(warmUpThenPrefetch, (error) => {
+    kernelLog(`anomaly-lab kernel: the TypeScript compiler could not start: ${describeError(error)}`);
+    exitKernel(1);
+  });
   const heap = heapLimit();
   const heapGuard = HeapGuard.start({ limit: heap, log: kernelLog });
   // Called only once cells run, when `server` (below) exists: were requests waiting in its shell socket?
@@ -93,7 +117,10 @@ export async function startKernel(connectionFile: string): Promise<KernelServer>
     requestInterrupt();
     executor.interrupt();
   };
-  const server: KernelServer = new KernelServer(handler, connectionFile, interrupt, kernelLog);
+  const server: KernelServer = new KernelServer(handler, connectionFile, interrupt, kernelLog, {
+    kernelInfoSent: (sent) => warmUp.after(sent),
+    activity,
+  });
   // As tslab: SIGINT (interrupt_mode "signal") stops async work; blocking code is stopped by
   // breakOnSigint inside the executor. Stray async errors go to the running cell's stderr, or the next cell's.
   process.on("SIGINT", interrupt);
@@ -101,6 +128,7 @@ export async function startKernel(connectionFile: string): Promise<KernelServer>
   process.on("uncaughtException", (error) => handler.reportStray("Uncaught exception", error));
   process.on("unhandledRejection", (reason) => handler.reportStray("Unhandled promise rejection", reason));
   await server.init();
+  warmUp.fallback(WARM_UP_FALLBACK_MS);
   exitWithParent();
   return server;
 }

@@ -11,6 +11,7 @@ import { answerHistoryRequest } from "./history";
 import type { PublishIopub } from "./output";
 import { withQueuedSends, type Frames, type SendingSocket, type SendQueue } from "./send-queue";
 import { StreamCoalescer } from "./stream-coalescer";
+import type { ShellActivity } from "./warm-up";
 import { TslabServer, type DisplayDataContent, type ExecuteRequest, type TslabMessage, type TslabServerHandler } from "./tslab";
 import { encodeMessage, parseMessage, peekMessageType } from "./wire";
 
@@ -28,6 +29,14 @@ const ROUTED_BY_TSLAB = new Set([
 /** The sockets tslab's init creates, by the property it assigns them to. */
 const SOCKETS = ["iopub", "shell", "control", "stdin", "hb"] as const;
 
+/** What the kernel's start-up work (./warm-up) learns from the server. */
+export interface ServerHooks {
+  /** Called after each kernel_info_request with a promise of its reply and status being handed to ZeroMQ. */
+  kernelInfoSent?: (sent: Promise<void>) => void;
+  /** Told when each shell or control request starts and ends. */
+  activity?: ShellActivity;
+}
+
 /** How long a shut-down kernel waits for user code's timers/sockets before exiting anyway. */
 const EXIT_GRACE_MS = 1000;
 
@@ -36,7 +45,9 @@ const EXIT_GRACE_MS = 1000;
  *
  * @example
  * ```ts
- * const server = new KernelServer(handler, "/run/user/kernel-1.json", () => executor.interrupt(), log);
+ * const server = new KernelServer(handler, "/run/user/kernel-1.json", () => executor.interrupt(), log, {
+ *   kernelInfoSent: (sent) => warmUp.after(sent),
+ * });
  * await server.init();
  * ```
  */
@@ -51,6 +62,7 @@ export class KernelServer extends TslabServer {
     connectionFile: string,
     private readonly interrupt: () => void,
     private readonly log: (line: string) => void,
+    private readonly hooks: ServerHooks = {},
   ) {
     super(kernel as unknown as TslabServerHandler, connectionFile);
     this.queueSendsOfEverySocket();
@@ -114,6 +126,7 @@ export class KernelServer extends TslabServer {
   override async handleShellMessage(sock: Router, ...frames: Buffer[]): Promise<void> {
     // Every shell message moves the abort window along, whatever its type (see ExecutionQueue.admit).
     const fromBacklog = sock === this.shell && this.kernel.executions.admit();
+    this.hooks.activity?.started();
     try {
       const msgType = peekMessageType(frames);
       if (!ROUTED_BY_TSLAB.has(msgType)) {
@@ -123,12 +136,16 @@ export class KernelServer extends TslabServer {
       // tslab calls handleExecute synchronously from here (after parsing and the busy status).
       this.executeFromBacklog = fromBacklog && msgType === "execute_request";
       await super.handleShellMessage(sock, ...frames);
+      // The reply and the idle status are queued: tell whoever waits for them to be handed to ZeroMQ.
+      if (msgType === "kernel_info_request") this.hooks.kernelInfoSent?.(this.drained());
       if (msgType === "shutdown_request") {
         // tslab closed the sockets; leftover timers of user code must not keep the kernel alive.
         setTimeout(() => exitKernel(0), EXIT_GRACE_MS).unref();
       }
     } catch (error) {
       this.answerFailure(sock, frames, error);
+    } finally {
+      this.hooks.activity?.ended();
     }
   }
 
@@ -191,10 +208,15 @@ export class KernelServer extends TslabServer {
     reply.signAndSend(this.connInfo.key, sock);
   }
 
+  /** Resolves once every message queued so far has been handed to ZeroMQ. */
+  private async drained(): Promise<void> {
+    this.streams?.flush();
+    await Promise.all(this.queues.map((queue) => queue.drained()));
+  }
+
   /** Closes the sockets once every queued message (the shutdown reply, the idle status) has been sent. */
   override close(): void {
-    this.streams?.flush();
-    void Promise.all(this.queues.map((queue) => queue.drained())).then(() => super.close());
+    void this.drained().then(() => super.close());
   }
 
   private handleOtherMessage(sock: Router, frames: Buffer[], msgType: string): void {

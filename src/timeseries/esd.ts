@@ -2,9 +2,18 @@
 // 2017; R package AnomalyDetection, AnomalyDetectionVec): ESD on the residual of an STL
 // decomposition, with the median and the MAD in place of the mean and the standard deviation so
 // that the anomalies themselves do not inflate the scale.
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import type tQuantileFunction from "@stdlib/stats-base-dists-t-quantile";
 import { stl, StlResult } from "./stl";
 import { printWarning } from "./warnings";
+
+let tQuantileModule: typeof tQuantileFunction | undefined;
+
+/** Student's t quantile, loaded on first use: stdlib's 414 modules were a third of `import "anomaly-lab"`. */
+function tQuantile(p: number, degreesOfFreedom: number): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  tQuantileModule ??= require("@stdlib/stats-base-dists-t-quantile") as typeof tQuantileFunction;
+  return tQuantileModule(p, degreesOfFreedom);
+}
 
 /** Which side counts: spikes up ("pos"), dips ("neg") or both. */
 export type EsdDirection = "pos" | "neg" | "both";
