@@ -1,4 +1,5 @@
 import type { Matrix } from "../core/matrix";
+import { searchSorted } from "../core/search-sorted";
 import { numpySum } from "../core/summation";
 import type { RandomState } from "../random/random-state";
 
@@ -138,7 +139,7 @@ function kMeansPlusPlus(X: Matrix, k: number, random: RandomState): Float64Array
     let best: { row: number; distances: Float64Array; potential: number } | undefined;
     const draws = Array.from({ length: trials }, () => random.uniform() * potential);
     for (const draw of draws) {
-      const row = Math.min(searchLeft(cumulative, draw), n - 1);
+      const row = Math.min(searchSorted(cumulative, draw), n - 1);
       const distances = squaredDistancesTo(X, norms, row);
       for (let i = 0; i < n; i++) if (closest[i] < distances[i]) distances[i] = closest[i];
       const candidatePotential = sequentialSum(distances);
@@ -161,27 +162,7 @@ function choiceUniformP(n: number, random: RandomState): number {
   const last = cdf[n - 1];
   for (let i = 0; i < n; i++) cdf[i] /= last;
   const u = random.randomSample();
-  // searchsorted(side="right"): the number of cdf values <= u.
-  let low = 0;
-  let high = n;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (cdf[middle] <= u) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** searchsorted(side="left"): the number of values < x. */
-function searchLeft(sorted: Float64Array, x: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] < x) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return searchSorted(cdf, u, "right");
 }
 
 function squaredDistancesTo(X: Matrix, norms: Float64Array, row: number): Float64Array {

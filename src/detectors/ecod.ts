@@ -1,5 +1,6 @@
 import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { createMatrix, type Matrix } from "../core/matrix";
+import { searchSorted } from "../core/search-sorted";
 import { numpySum } from "../core/summation";
 import { denseKernels, type TailCombination } from "../linalg/dense-kernels";
 import { encodeMatrix, type StateReader } from "../persistence/state-codec";
@@ -96,8 +97,8 @@ export function ecodScores(Z: Matrix, tails: TailCombination = "max"): Float64Ar
     const skewSign = skewnessSign(column, d === 1);
     for (let i = 0; i < n; i++) {
       const value = column[i];
-      const left = -Math.log(grid[upperBound(sorted, value) - 1]); // -log P(X <= x)
-      const right = -Math.log(grid[n - lowerBound(sorted, value) - 1]); // -log P(X >= x)
+      const left = -Math.log(grid[searchSorted(sorted, value, "right") - 1]); // -log P(X <= x)
+      const right = -Math.log(grid[n - searchSorted(sorted, value) - 1]); // -log P(X >= x)
       // PyOD: U_l * -1 * sign(s - 1) + U_r * sign(s + 1), with s the skewness sign.
       const skewed = left * -1 * Math.sign(skewSign - 1) + right * Math.sign(skewSign + 1);
       outlyingness[i * d + j] = Math.max(skewed, tails === "mean" ? (left + right) / 2 : Math.max(left, right));
@@ -154,28 +155,4 @@ function sequentialSum(values: Float64Array): number {
   let total = 0;
   for (let i = 0; i < values.length; i++) total += values[i];
   return total;
-}
-
-/** Number of sorted values <= x. */
-function upperBound(sorted: Float64Array, x: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] <= x) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** Number of sorted values < x. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] < x) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -1,6 +1,7 @@
 import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
 import { generatorFor, seedOption, type Seed, type SeedOptions } from "../core/seed";
 import type { Matrix } from "../core/matrix";
+import { searchSorted } from "../core/search-sorted";
 import { numpySum } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { RandomState } from "../random/random-state";
@@ -139,7 +140,7 @@ export class LODADetector extends BaseDetector<LODAModel> {
       project(X, projections, c, projected);
       const edges = limits.subarray(c * (bins + 1), c * (bins + 1) + bins - 1);
       for (let i = 0; i < X.rows; i++) {
-        scores[i] += -weight * Math.log(histograms[c * bins + countBelow(edges, projected[i])]);
+        scores[i] += -weight * Math.log(histograms[c * bins + searchSorted(edges, projected[i])]);
       }
     }
     for (let i = 0; i < X.rows; i++) scores[i] /= cuts;
@@ -189,16 +190,4 @@ function histogram(values: Float64Array, bins: number, edges: Float64Array, prob
   for (let b = 0; b < bins; b++) counts[b] += EMPTY_BIN;
   const total = numpySum(counts);
   for (let b = 0; b < bins; b++) probabilities[b] = counts[b] / total;
-}
-
-/** `searchsorted(edges, value, side="left")`: the number of edges below value. */
-function countBelow(edges: Float64Array, value: number): number {
-  let low = 0;
-  let high = edges.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (edges[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

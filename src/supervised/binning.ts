@@ -1,4 +1,5 @@
 import type { Matrix } from "../core/matrix";
+import { searchSorted } from "../core/search-sorted";
 
 /**
  * Feature binning for histogram-based tree growth (as scikit-learn's HistGradientBoosting and
@@ -74,12 +75,5 @@ function midpoint(a: number, b: number): number {
 
 /** Number of edges strictly below x: the bin whose range holds x. */
 export function binOf(edges: Float64Array, x: number): number {
-  let low = 0;
-  let high = edges.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (edges[mid] < x) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return searchSorted(edges, x);
 }
