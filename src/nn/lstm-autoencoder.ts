@@ -239,6 +239,10 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
     return sampleScores;
   }
 
+  protected override get rowsPerSample(): number {
+    return this.timesteps;
+  }
+
   /** A fit's training scores are window scores: the threshold and labels are placed on the windows. */
   protected override completeFit(shape: { readonly rows: number; readonly cols: number }, windowScores: Float64Array): void {
     super.completeFit({ rows: windowScores.length, cols: shape.cols }, windowScores);
