@@ -142,7 +142,7 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
     assert.equal(rocAuc(truth.slice(T - 1), scored), rocAuc(truth.slice(T - 1), d.scoreWindows(X)), "the scored rows are the windows");
   });
 
-  it("a stream scores nothing until T rows arrived, then each window as batch scoring does; bad rows are refused", () => {
+  it("a stream scores nothing until T rows arrived, then each window as batch scoring does; bad rows are refused at their update, the stream unchanged", () => {
     const stream = d.stream();
     const streamed = X.map((row) => stream.update(row));
     assert.deepEqual(streamed.slice(0, T - 1), [undefined, undefined, undefined]);
@@ -150,6 +150,12 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
     assert.equal(stream.rowsSeen, X.length);
     assert.throws(() => stream.update([1, 2]), /stream update of row 60 has 2 values, but the detector was fitted on 3 columns/);
     assert.throws(() => stream.update([1, Number.NaN, 2]), /row 60, column 1 is NaN/);
+    // Refused at its own update (not T - 1 rows later inside a window), and the stream is left as it was.
+    const fresh = d.stream();
+    assert.throws(() => fresh.update([1, -1e39, 2]), /stream update of row 0: column 1 is -1e\+39, .*float32/);
+    assert.equal(fresh.rowsSeen, 0);
+    const again = X.map((row) => fresh.update(row));
+    assert.deepEqual(again, streamed, "the same scores after the refused row");
   });
 
   it("a model folder saved before the sequence contract (rows 0 .. T-2 holding copies of window 0's score) loads with its window scores", async () => {

@@ -13,17 +13,18 @@ import { createHash } from "node:crypto";
 import type * as TF from "@tensorflow/tfjs";
 import type { FitOptions, PredictOptions } from "../core/detector";
 import { warnDeprecated } from "../core/deprecation";
-import type { Matrix, MatrixInput } from "../core/matrix";
+import { createMatrix, type Matrix } from "../core/matrix";
 import { aboveThreshold } from "../core/threshold";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { type Activation, checkActivationName } from "./activations";
 import { lstmStepClass, lstmStepLayer } from "./lstm-step";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
+import { applyColumnAffine } from "./input-scaling";
 import { checkReconstructionError, type ReconstructionError, reconstructionLoss, reconstructionScores } from "./reconstruction";
 import { sequenceRows, type RowScoreOptions, type SequenceDetector, type SequenceInput } from "./sequence-detector";
 import { tfjs, type BackendName } from "./tf";
 import { windowsToRows } from "./window-mapping";
-import { WindowStream, type SequenceStream, type SequenceStreamSnapshot } from "./window-stream";
+import { WindowStream, type SequenceStream, type SequenceStreamSnapshot, type WindowScorer } from "./window-stream";
 import { slidingWindows, windowCount } from "./windows";
 
 /** One LSTM layer of the encoder or decoder. */
@@ -160,15 +161,7 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
    * @example windowed.scoreWindows(study.X).length; // study.X.rows - windowed.timesteps + 1
    */
   scoreWindows(X: SequenceInput): Float64Array {
-    const matrix = this.scoringMatrix(sequenceRows(X));
-    if (matrix.rows < this.timesteps) {
-      const few = `${matrix.rows} row${matrix.rows === 1 ? " is" : "s are"} too few for one window of ${this.timesteps} timesteps`;
-      throw new RangeError(`${this.constructor.name}: ${few}; to score rows as they arrive, use detector.stream()`);
-    }
-    const scores = this.decisionScores(matrix);
-    const bad = scores.findIndex((value) => Number.isNaN(value));
-    if (bad >= 0) throw new Error(`${this.constructor.name} produced a NaN score for window ${bad}`);
-    return scores;
+    return this.matrixWindowScores(this.scoringMatrix(sequenceRows(X)));
   }
 
   /** 0/1 per window of `X`: window score > threshold (the fitted one, or `options.threshold`). */
@@ -193,14 +186,14 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
       throw new TypeError(`${this.constructor.name}.scoreRows: name the mapping of window scores to rows: { mapping: "last" | "max" | "mean" }`);
     }
     const matrix = this.scoringMatrix(sequenceRows(X));
-    return windowsToRows(this.scoreWindows(matrix), matrix.rows, this.timesteps, mapping);
+    return windowsToRows(this.matrixWindowScores(matrix), matrix.rows, this.timesteps, mapping);
   }
 
   /**
    * Row scores. With T = 1, the window scores (windows are rows). With T > 1 deprecated (one warning): it is
    * `scoreRows(X, { mapping: "max" })`; name the mapping, or use `scoreWindows(X)`.
    */
-  override score(X: MatrixInput): Float64Array {
+  override score(X: SequenceInput): Float64Array {
     if (this.timesteps === 1) return this.scoreWindows(X);
     warnDeprecated(
       "sequence score(X)",
@@ -225,6 +218,18 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   /** Continues a stream from `snapshot` (refused when taken on another model, T or column count). */
   restoreStream(snapshot: SequenceStreamSnapshot): SequenceStream {
     return new WindowStream(this.windowScorer(), snapshot);
+  }
+
+  /** The window scores of checked rows (at least T of them). */
+  private matrixWindowScores(matrix: Matrix): Float64Array {
+    if (matrix.rows < this.timesteps) {
+      const few = `${matrix.rows} row${matrix.rows === 1 ? " is" : "s are"} too few for one window of ${this.timesteps} timesteps`;
+      throw new RangeError(`${this.constructor.name}: ${few}; to score rows as they arrive, use detector.stream()`);
+    }
+    const scores = this.decisionScores(matrix);
+    const bad = scores.findIndex((value) => Number.isNaN(value));
+    if (bad >= 0) throw new Error(`${this.constructor.name} produced a NaN score for window ${bad}`);
+    return scores;
   }
 
   protected override toInput(tf: typeof TF, X: Matrix): TF.Tensor {
@@ -254,18 +259,30 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
    */
   protected override restoreFit(fit: SavedFit): void {
     const { trainRows, validationRows } = this.history;
-    const copies = fit.scores.length - (trainRows + validationRows);
-    const scores = copies === this.timesteps - 1 && copies > 0 ? fit.scores.subarray(copies) : fit.scores;
+    const T = this.timesteps;
+    const windows = fit.scores.length - (T - 1);
+    // The old layout: T - 1 more scores than the fit had windows (validation split or not), the first T all equal.
+    const oldLayout = T > 1 && (windows === trainRows || windows === trainRows + validationRows) && fit.scores.subarray(0, T).every((v) => v === fit.scores[0]);
+    const scores = oldLayout ? fit.scores.subarray(T - 1) : fit.scores;
     super.restoreFit({ ...fit, rows: scores.length, scores });
   }
 
-  private windowScorer(): ConstructorParameters<typeof WindowStream>[0] {
+  private windowScorer(): WindowScorer {
     const columns = this.fittedSummary().cols;
+    const { affine } = this.fittedNetwork();
     return {
       kind: this.constructor.name,
       timesteps: this.timesteps,
       columns,
       model: this.modelDigest(columns),
+      // A value the network cannot take is refused at the update of its row, not T - 1 rows later in a window.
+      checkRow: (row, where) => {
+        try {
+          applyColumnAffine(affine, createMatrix(1, columns, row));
+        } catch (error) {
+          throw new RangeError(`${where}: ${(error as Error).message.replace(/^X: row 0, /, "")}`);
+        }
+      },
       scoreWindow: (rows) => this.decisionScores(rows)[0]!,
     };
   }

@@ -43,6 +43,8 @@ export interface WindowScorer {
   readonly timesteps: number;
   readonly columns: number;
   readonly model: string;
+  /** Throws (message starting with `where`) when the network cannot take `row`; checked at the row's update. */
+  checkRow(row: Float64Array, where: string): void;
   /** The score of the one window that `rows` (exactly T rows) make. */
   scoreWindow(rows: Matrix): number;
 }
@@ -65,19 +67,17 @@ export class WindowStream implements SequenceStream {
   update(row: ArrayLike<number>): number | undefined {
     const { timesteps, columns } = this.scorer;
     const values = this.checkRow(row);
+    let score: number | undefined;
+    if (this.recent.length === timesteps - 1) {
+      const window = createMatrix(timesteps, columns);
+      this.recent.forEach((past, i) => window.data.set(past, i * columns));
+      window.data.set(values, (timesteps - 1) * columns);
+      score = this.scorer.scoreWindow(window);
+    }
+    // Only once the row is scored (or stored) does the stream move on: a refused row leaves it as it was.
+    this.recent.push(values);
+    if (this.recent.length > timesteps - 1) this.recent.shift();
     this.seen++;
-    if (this.recent.length < timesteps - 1) {
-      this.recent.push(values);
-      return undefined;
-    }
-    const window = createMatrix(timesteps, columns);
-    this.recent.forEach((past, i) => window.data.set(past, i * columns));
-    window.data.set(values, (timesteps - 1) * columns);
-    const score = this.scorer.scoreWindow(window);
-    if (timesteps > 1) {
-      this.recent.shift();
-      this.recent.push(values);
-    }
     return score;
   }
 
@@ -124,6 +124,7 @@ export class WindowStream implements SequenceStream {
       }
       values[j] = value;
     }
+    this.scorer.checkRow(values, where);
     return values;
   }
 }
