@@ -28,7 +28,8 @@ const small: LstmAutoencoderOptions = {
 
 /** 60 rows of 3 smooth waves with a bump: windows that score differently. */
 function waves(n: number, phase = 0): number[][] {
-  return Array.from({ length: n }, (_, i) => [Math.sin(i / 3 + phase), Math.cos(i / 5 + phase), 0.5 * Math.sin(i / 7 + phase) + (i % 11 === 0 ? 1 : 0)]);
+  const bump = (i: number) => (i % 11 === 0 ? 1 : 0);
+  return Array.from({ length: n }, (_, i) => [Math.sin(i / 3 + phase), Math.cos(i / 5 + phase), 0.5 * Math.sin(i / 7 + phase) + bump(i)]);
 }
 
 /** The windows covering row r by the definition (window k = rows k .. k + T - 1), in increasing k. */
@@ -107,16 +108,21 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
     assert.deepEqual(Array.from(rows.subarray(0, T - 1)), expected.slice(0, T - 1), "rows 0 .. T-2");
     assert.deepEqual(Array.from(rows), expected);
     assert.equal(warnings.length, 1, "one warning per process");
-    assert.match(warnings[0]!, /score\(X\) of a sequence detector .* is deprecated .*use scoreWindows\(X\), or scoreRows\(X, \{ mapping: "last" \| "max" \| "mean" \}\)/);
+    const names = /is deprecated .*use scoreWindows\(X\), or scoreRows\(X, \{ mapping: "last" \| "max" \| "mean" \}\)/;
+    assert.match(warnings[0]!, /^anomaly-lab: score\(X\) of a sequence detector/);
+    assert.match(warnings[0]!, names);
   });
 
   it("scoreWindows gives rows - T + 1 scores, window k = rows k .. k + T - 1; exactly T rows give one score", () => {
     const windows = d.scoreWindows(X);
     assert.equal(windows.length, X.length - T + 1);
     assert.equal(differingIndex(windows, alone), -1);
-    for (const k of [0, 17, X.length - T]) assert.deepEqual(Array.from(d.scoreWindows(X.slice(k, k + T))), [alone[k]], `rows ${k} .. ${k + T - 1}`);
+    for (const k of [0, 17, X.length - T]) {
+      assert.deepEqual(Array.from(d.scoreWindows(X.slice(k, k + T))), [alone[k]], `rows ${k} .. ${k + T - 1}`);
+    }
     assert.deepEqual(Array.from(d.predictWindows(X)), alone.map((s) => (s > d.threshold ? 1 : 0)));
-    assert.throws(() => d.scoreWindows(X.slice(0, T - 1)), /3 rows are too few for one window of 4 timesteps; to score rows as they arrive, use detector\.stream\(\)/);
+    const tooFew = /3 rows are too few for one window of 4 timesteps; to score rows as they arrive, use detector\.stream\(\)/;
+    assert.throws(() => d.scoreWindows(X.slice(0, T - 1)), tooFew);
   });
 
   it('scoreRows: "last" gives rows 0 .. T-2 null and row r window r - T + 1; "max" / "mean" over the covering windows; the mapping must be named', () => {
@@ -135,9 +141,11 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
   it("the evaluation helpers refuse unscored rows (null) by name instead of counting a score for them", () => {
     const last = d.scoreRows(X, { mapping: "last" });
     const truth = X.map((_, r) => (r % 11 === 0 ? 1 : 0));
-    assert.throws(() => rocAuc(truth, last as never), /scores\[0\] \.\. scores\[2\] are null: rows without a score .*keep rows 3 on \(scores\.slice\(3\)/);
+    const unscored = /scores\[0\] \.\. scores\[2\] are null: rows without a score .*keep rows 3 on \(scores\.slice\(3\)/;
+    assert.throws(() => rocAuc(truth, last as never), unscored);
     const times = X.map((_, r) => new Date(Date.UTC(2004, 1, 12, 0, 10 * r)));
-    assert.throws(() => alarmSummary(times, last as never, d.threshold, [times[0]!, times[20]!]), /alarmSummary\(scores\)\[0\] \.\. alarmSummary\(scores\)\[2\] are null/);
+    const normal: [Date, Date] = [times[0]!, times[20]!];
+    assert.throws(() => alarmSummary(times, last as never, d.threshold, normal), /alarmSummary\(scores\)\[0\] \.\. alarmSummary\(scores\)\[2\] are null/);
     const scored = last.slice(T - 1) as number[];
     assert.equal(rocAuc(truth.slice(T - 1), scored), rocAuc(truth.slice(T - 1), d.scoreWindows(X)), "the scored rows are the windows");
   });
@@ -249,7 +257,8 @@ describe("streaming the NASA bearing data (test 2) through a windowed detector (
     assert.deepEqual(scores.slice(0, 3), [undefined, undefined, undefined]);
     assert.ok(Object.is(scores[3], batch[0]) && Object.is(scores[4], batch[1]), "a snapshot before the first window");
     loaded.dispose();
-    const other = await new LstmAutoencoderDetector({ ...small, timesteps: 5, epochs: 1, batchSize: 32, preprocessing: "minmax", seed: 8 }).fit(timeSlice(study, undefined, study.timestamps[100]));
+    const otherOptions = { ...small, timesteps: 5, epochs: 1, batchSize: 32, preprocessing: "minmax" as const, seed: 8 };
+    const other = await new LstmAutoencoderDetector(otherOptions).fit(timeSlice(study, undefined, study.timestamps[100]));
     assert.throws(() => other.restoreStream(snapshot), /LstmAutoencoderDetector\.restoreStream: the snapshot was taken on another fitted model/);
     other.dispose();
     assert.throws(() => d.restoreStream({ ...snapshot, kind: "ContextOseDetector" }), /cannot restore a snapshot of kind "ContextOseDetector"/);

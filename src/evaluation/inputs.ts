@@ -61,11 +61,14 @@ export function unscoredRows(values: ArrayLike<unknown>, name: string): RangeErr
   const first = missing[0]!;
   const last = missing[missing.length - 1]!;
   const contiguous = last - first + 1 === missing.length;
-  const which = missing.length === 1 ? `${name}[${first}] is ${String(values[first])}` : contiguous
-    ? `${name}[${first}] .. ${name}[${last}] are null`
-    : `${missing.length} entries of ${name} are null (the first: ${first})`;
-  const why = 'rows without a score (a sequence detector\'s scoreRows(X, { mapping: "last" }) leaves rows 0 .. T-2 unscored)';
-  const how = contiguous && first === 0 ? `keep rows ${last + 1} on (${name}.slice(${last + 1}) and the same rows of the other inputs)` : "keep the scored rows only";
+  let which = `${missing.length} entries of ${name} are null (the first: ${first})`;
+  if (missing.length === 1) which = `${name}[${first}] is ${String(values[first])}`;
+  else if (contiguous) which = `${name}[${first}] .. ${name}[${last}] are null`;
+  const mapping = 'scoreRows(X, { mapping: "last" })';
+  const why = `rows without a score (a sequence detector's ${mapping} leaves rows 0 .. T-2 unscored)`;
+  const from = last + 1;
+  let how = "keep the scored rows only";
+  if (contiguous && first === 0) how = `keep rows ${from} on (${name}.slice(${from}) and the same rows of the other inputs)`;
   return new RangeError(`${which}: ${why}; ${how}, or map with "max" or "mean", which score every row`);
 }
 

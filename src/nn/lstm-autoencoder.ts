@@ -183,7 +183,8 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   scoreRows(X: SequenceInput, options: RowScoreOptions): (number | null)[] | Float64Array {
     const mapping = (options as Partial<RowScoreOptions> | undefined)?.mapping;
     if (mapping === undefined) {
-      throw new TypeError(`${this.constructor.name}.scoreRows: name the mapping of window scores to rows: { mapping: "last" | "max" | "mean" }`);
+      const how = '{ mapping: "last" | "max" | "mean" }';
+      throw new TypeError(`${this.constructor.name}.scoreRows: name the mapping of window scores to rows: ${how}`);
     }
     const matrix = this.scoringMatrix(sequenceRows(X));
     return windowsToRows(this.matrixWindowScores(matrix), matrix.rows, this.timesteps, mapping);
@@ -198,7 +199,8 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
     warnDeprecated(
       "sequence score(X)",
       `score(X) of a sequence detector (timesteps > 1: one score per window of T rows, not per row)`,
-      `scoreWindows(X), or scoreRows(X, { mapping: "last" | "max" | "mean" }); until then score(X) is scoreRows(X, { mapping: "max" })`,
+      'scoreWindows(X), or scoreRows(X, { mapping: "last" | "max" | "mean" }); ' +
+        'until then score(X) is scoreRows(X, { mapping: "max" })',
     );
     return this.scoreRows(X, { mapping: "max" });
   }
@@ -209,7 +211,10 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
    * JSON; `restoreStream(snapshot)` on this detector (or one loaded from its save) continues it.
    * @example
    * const live = windowed.stream();
-   * for (const row of rows) { const score = live.update(row); if (score !== undefined && score > windowed.threshold) alarm(); }
+   * for (const row of rows) {
+   *   const score = live.update(row); // undefined for the first T - 1 rows
+   *   if (score !== undefined && score > windowed.threshold) alarm();
+   * }
    */
   stream(): SequenceStream {
     return new WindowStream(this.windowScorer());
@@ -223,7 +228,8 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   /** The window scores of checked rows (at least T of them). */
   private matrixWindowScores(matrix: Matrix): Float64Array {
     if (matrix.rows < this.timesteps) {
-      const few = `${matrix.rows} row${matrix.rows === 1 ? " is" : "s are"} too few for one window of ${this.timesteps} timesteps`;
+      const rows = `${matrix.rows} row${matrix.rows === 1 ? " is" : "s are"}`;
+      const few = `${rows} too few for one window of ${this.timesteps} timesteps`;
       throw new RangeError(`${this.constructor.name}: ${few}; to score rows as they arrive, use detector.stream()`);
     }
     const scores = this.decisionScores(matrix);
@@ -240,7 +246,9 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   /** The network's samples are windows, and so are the scores: one per window (threshold and labels included). */
   protected override rowScores(sampleScores: Float64Array, rows: number): Float64Array {
     const count = windowCount(rows, this.timesteps, this.constructor.name);
-    if (sampleScores.length !== count) throw new Error(`${this.constructor.name}: ${sampleScores.length} scores for ${count} windows`);
+    if (sampleScores.length !== count) {
+      throw new Error(`${this.constructor.name}: ${sampleScores.length} scores for ${count} windows`);
+    }
     return sampleScores;
   }
 
@@ -262,7 +270,8 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
     const T = this.timesteps;
     const windows = fit.scores.length - (T - 1);
     // The old layout: T - 1 more scores than the fit had windows (validation split or not), the first T all equal.
-    const oldLayout = T > 1 && (windows === trainRows || windows === trainRows + validationRows) && fit.scores.subarray(0, T).every((v) => v === fit.scores[0]);
+    const fitWindows = windows === trainRows || windows === trainRows + validationRows;
+    const oldLayout = T > 1 && fitWindows && fit.scores.subarray(0, T).every((v) => v === fit.scores[0]);
     const scores = oldLayout ? fit.scores.subarray(T - 1) : fit.scores;
     super.restoreFit({ ...fit, rows: scores.length, scores });
   }

@@ -12,6 +12,9 @@ import { windowCount } from "./windows";
 /** How window scores become row scores (see the module comment). */
 export type RowMapping = "last" | "max" | "mean";
 
+/** Row scores: `null` where a row has no score ("last": rows 0 .. T-2); every row a number under "max" / "mean". */
+export type RowScores = (number | null)[] | Float64Array;
+
 /** The row mappings, in the order the docs list them. */
 export const ROW_MAPPINGS: readonly RowMapping[] = ["last", "max", "mean"];
 
@@ -19,7 +22,8 @@ export const ROW_MAPPINGS: readonly RowMapping[] = ["last", "max", "mean"];
 export function checkRowMapping(mapping: unknown, context: string): RowMapping {
   if (typeof mapping === "string" && (ROW_MAPPINGS as readonly string[]).includes(mapping)) return mapping as RowMapping;
   const shown = typeof mapping === "string" ? `"${mapping}"` : String(mapping);
-  throw new TypeError(`${context}: mapping must be "last", "max" or "mean" (how window scores become row scores), got ${shown}`);
+  const why = "how window scores become row scores";
+  throw new TypeError(`${context}: mapping must be "last", "max" or "mean" (${why}), got ${shown}`);
 }
 
 /**
@@ -29,14 +33,15 @@ export function checkRowMapping(mapping: unknown, context: string): RowMapping {
  * windowsToRows([0.1, 0.5, 0.2], 5, 3, "last"); // [null, null, 0.1, 0.5, 0.2]
  * windowsToRows([0.1, 0.5, 0.2], 5, 3, "max");  // Float64Array [0.1, 0.5, 0.5, 0.5, 0.2]
  */
-export function windowsToRows(windowScores: ArrayLike<number>, rows: number, timesteps: number, mapping: "last"): (number | null)[];
-export function windowsToRows(windowScores: ArrayLike<number>, rows: number, timesteps: number, mapping: "max" | "mean"): Float64Array;
-export function windowsToRows(windowScores: ArrayLike<number>, rows: number, timesteps: number, mapping: RowMapping): (number | null)[] | Float64Array;
-export function windowsToRows(windowScores: ArrayLike<number>, rows: number, timesteps: number, mapping: RowMapping): (number | null)[] | Float64Array {
+export function windowsToRows(scores: ArrayLike<number>, rows: number, timesteps: number, mapping: "last"): (number | null)[];
+export function windowsToRows(scores: ArrayLike<number>, rows: number, timesteps: number, mapping: "max" | "mean"): Float64Array;
+export function windowsToRows(scores: ArrayLike<number>, rows: number, timesteps: number, mapping: RowMapping): RowScores;
+export function windowsToRows(windowScores: ArrayLike<number>, rows: number, timesteps: number, mapping: RowMapping): RowScores {
   const context = "windowsToRows";
   const count = windowCount(rows, timesteps, context);
   if (windowScores.length !== count) {
-    throw new RangeError(`${context}: ${rows} rows in windows of ${timesteps} make ${count} windows, got ${windowScores.length} scores`);
+    const windows = `${rows} rows in windows of ${timesteps} make ${count} windows`;
+    throw new RangeError(`${context}: ${windows}, got ${windowScores.length} scores`);
   }
   switch (checkRowMapping(mapping, context)) {
     case "last":

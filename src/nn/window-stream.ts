@@ -83,7 +83,8 @@ export class WindowStream implements SequenceStream {
 
   snapshot(): SequenceStreamSnapshot {
     const { kind, timesteps, columns, model } = this.scorer;
-    return { kind, version: VERSION, timesteps, columns, model, rowsSeen: this.seen, recent: this.recent.map((row) => Array.from(row)) };
+    const recent = this.recent.map((row) => Array.from(row));
+    return { kind, version: VERSION, timesteps, columns, model, rowsSeen: this.seen, recent };
   }
 
   private restore(snapshot: SequenceStreamSnapshot): void {
@@ -92,18 +93,23 @@ export class WindowStream implements SequenceStream {
     checkSnapshot(snapshot, kind, VERSION);
     const fitted = `this detector scores windows of ${timesteps} rows of ${columns} columns`;
     if (snapshot.timesteps !== timesteps || snapshot.columns !== columns) {
-      throw new RangeError(`${who}: the snapshot is of windows of ${String(snapshot.timesteps)} rows of ${String(snapshot.columns)} columns, but ${fitted}`);
+      const taken = `windows of ${String(snapshot.timesteps)} rows of ${String(snapshot.columns)} columns`;
+      throw new RangeError(`${who}: the snapshot is of ${taken}, but ${fitted}`);
     }
     if (snapshot.model !== model) {
       const why = "restore it with the detector that took it, or one loaded from that detector's save";
-      throw new RangeError(`${who}: the snapshot was taken on another fitted model (digest ${String(snapshot.model)}, this one ${model}): ${why}`);
+      const digests = `digest ${String(snapshot.model)}, this one ${model}`;
+      throw new RangeError(`${who}: the snapshot was taken on another fitted model (${digests}): ${why}`);
     }
     const seen = snapshot.rowsSeen;
-    if (!Number.isInteger(seen) || seen < 0) throw new RangeError(`${who}: snapshot.rowsSeen must be a count of rows, got ${String(seen)}`);
+    if (!Number.isInteger(seen) || seen < 0) {
+      throw new RangeError(`${who}: snapshot.rowsSeen must be a count of rows, got ${String(seen)}`);
+    }
     const kept = Math.min(seen, timesteps - 1);
     if (!Array.isArray(snapshot.recent) || snapshot.recent.length !== kept) {
       const got = Array.isArray(snapshot.recent) ? `${snapshot.recent.length} rows` : String(snapshot.recent);
-      throw new RangeError(`${who}: snapshot.recent must hold the last ${kept} rows (rowsSeen ${seen}, T = ${timesteps}), got ${got}`);
+      const last = `the last ${kept} rows (rowsSeen ${seen}, T = ${timesteps})`;
+      throw new RangeError(`${who}: snapshot.recent must hold ${last}, got ${got}`);
     }
     snapshot.recent.forEach((row, i) => this.recent.push(this.checkRow(row, `${who}: snapshot.recent[${i}]`)));
     this.seen = seen;
@@ -115,7 +121,9 @@ export class WindowStream implements SequenceStream {
     if (row === null || typeof row !== "object" || typeof row.length !== "number") {
       throw new TypeError(`${where}: a row must be an array of ${columns} numbers, got ${String(row)}`);
     }
-    if (row.length !== columns) throw new RangeError(`${where} has ${row.length} values, but the detector was fitted on ${columns} columns`);
+    if (row.length !== columns) {
+      throw new RangeError(`${where} has ${row.length} values, but the detector was fitted on ${columns} columns`);
+    }
     const values = new Float64Array(columns);
     for (let j = 0; j < columns; j++) {
       const value = row[j];
