@@ -13,6 +13,7 @@ import { loadBearingTest2 } from "../src/data/bearing";
 import { alarmSummary } from "../src/evaluation/alarms";
 import { rocAuc } from "../src/evaluation/ranking";
 import { LstmAutoencoderDetector, type LstmAutoencoderOptions } from "../src/nn/lstm-autoencoder";
+import { tfjs } from "../src/nn/tf";
 import { windowsToRows } from "../src/nn/window-mapping";
 import { timeSeries, timeSlice, type TimeSeries } from "../src/nn/windows";
 import { readFixture } from "./helpers/fixtures";
@@ -151,6 +152,7 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
   });
 
   it("a stream scores nothing until T rows arrived, then each window as batch scoring does; bad rows are refused at their update, the stream unchanged", () => {
+    const tf = tfjs();
     const stream = d.stream();
     const streamed = X.map((row) => stream.update(row));
     assert.deepEqual(streamed.slice(0, T - 1), [undefined, undefined, undefined]);
@@ -162,8 +164,19 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
     const fresh = d.stream();
     assert.throws(() => fresh.update([1, -1e39, 2]), /stream update of row 0: column 1 is -1e\+39, .*float32/);
     assert.equal(fresh.rowsSeen, 0);
+    const tensors = tf.memory().numTensors;
     const again = X.map((row) => fresh.update(row));
     assert.deepEqual(again, streamed, "the same scores after the refused row");
+    assert.equal(tf.memory().numTensors, tensors, "streaming leaves no tensor behind");
+  });
+
+  it("a stream opened before a new fit refuses to go on (it would mix two models)", async () => {
+    const refitted = await new LstmAutoencoderDetector({ ...small, timesteps: T, seed: 2 }).fit(X);
+    const stream = refitted.stream();
+    stream.update(X[0]!);
+    await refitted.fit(waves(60, 1));
+    assert.throws(() => stream.update(X[1]!), /fitted again after this stream opened: open a new stream\(\)/);
+    refitted.dispose();
   });
 
   it("a model folder saved before the sequence contract (rows 0 .. T-2 holding copies of window 0's score) loads with its window scores", async () => {

@@ -278,7 +278,14 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
 
   private windowScorer(): WindowScorer {
     const columns = this.fittedSummary().cols;
-    const { affine } = this.fittedNetwork();
+    const network = this.fittedNetwork();
+    const { affine } = network;
+    // A stream scores with the model it was opened on: after a new fit it refuses to go on rather than mix models.
+    const sameModel = () => {
+      if (this.fittedNetwork() !== network) {
+        throw new Error(`${this.constructor.name}: the detector was fitted again after this stream opened: open a new stream()`);
+      }
+    };
     return {
       kind: this.constructor.name,
       timesteps: this.timesteps,
@@ -286,13 +293,17 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
       model: this.modelDigest(columns),
       // A value the network cannot take is refused at the update of its row, not T - 1 rows later in a window.
       checkRow: (row, where) => {
+        sameModel();
         try {
           applyColumnAffine(affine, createMatrix(1, columns, row));
         } catch (error) {
           throw new RangeError(`${where}: ${(error as Error).message.replace(/^X: row 0, /, "")}`);
         }
       },
-      scoreWindow: (rows) => this.decisionScores(rows)[0]!,
+      scoreWindow: (rows) => {
+        sameModel();
+        return this.decisionScores(rows)[0]!;
+      },
     };
   }
 
