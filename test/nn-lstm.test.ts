@@ -54,7 +54,7 @@ describe("windows", () => {
     assert.deepEqual([0, 1, 2].map((k) => windowEndRow(k, 3)), [2, 3, 4]);
   });
 
-  it("gives each row the score of the window ending at it (the first T - 1 rows: the first window's)", () => {
+  it("windowScoresToRows (deprecated: windowsToRows) still gives rows 0 .. T-2 the first window's score for one release", () => {
     assert.deepEqual(Array.from(windowScoresToRows([0.1, 0.2, 0.3], 5, 3)), [0.1, 0.1, 0.1, 0.2, 0.3]);
     assert.deepEqual(Array.from(windowScoresToRows([7, 8], 2, 1)), [7, 8]);
     assert.throws(() => windowScoresToRows([1, 2], 5, 3), /5 rows in windows of 3 make 3 windows, got 2 scores/);
@@ -180,17 +180,14 @@ describe("one-step LSTM = gated dense layer, against PyTorch's nn.LSTM", () => {
 describe("LstmAutoencoderDetector", () => {
   const X = sineRows(60);
 
-  it("scores each row by the window that ends at it, exactly", async () => {
+  it("scores each window of T rows exactly as that window scored alone; one training sample per window", async () => {
     const T = 4;
     const d = await new LstmAutoencoderDetector({ ...small, timesteps: T, seed: 2 }).fit(X);
-    const rows = d.score(X);
-    assert.equal(rows.length, X.length);
-    for (const r of [T - 1, 17, X.length - 1]) {
-      const alone = d.score(X.slice(r - T + 1, r + 1)); // exactly one window: the one ending at row r
-      assert.deepEqual(Array.from(alone), new Array(T).fill(rows[r]), `row ${r}`);
+    const windows = d.scoreWindows(X);
+    assert.equal(windows.length, X.length - T + 1);
+    for (const k of [0, 17, X.length - T]) {
+      assert.deepEqual(Array.from(d.scoreWindows(X.slice(k, k + T))), [windows[k]], `window ${k} = rows ${k} .. ${k + T - 1}`);
     }
-    const first = d.score(X.slice(0, T))[0];
-    for (let r = 0; r < T; r++) assert.equal(rows[r], first, `leading row ${r} takes the first window's score`);
     assert.equal(d.history.trainRows, X.length - T + 1, "one training sample per window");
     assert.match(d.architecture, /LSTM 6 tanh -> LSTM 2 tanh -> RepeatVector 4 -> LSTM 6 tanh -> TimeDistributed Dense \(windows of 4 rows/);
     d.dispose();
@@ -213,7 +210,7 @@ describe("LstmAutoencoderDetector", () => {
     assert.ok(d.history.loss.at(-1)! < d.history.loss[0]!, "loss falls");
     const test = sineRows(40, 9);
     for (let i = 20; i < 25; i++) test[i] = test[i]!.map((v) => v + 2);
-    const s = d.score(test);
+    const s = d.scoreRows(test, { mapping: "max" });
     const normalMax = Math.max(...Array.from(s).slice(0, 18));
     assert.ok(Math.min(...Array.from(s).slice(22, 25)) > normalMax, "the distorted rows score above every normal one");
     d.dispose();
@@ -227,7 +224,7 @@ describe("LstmAutoencoderDetector", () => {
       await d.save(target);
       const loaded = await LstmAutoencoderDetector.load(target);
       assert.equal(loaded.timesteps, timesteps);
-      assert.deepEqual(Array.from(loaded.score(X)), Array.from(d.score(X)));
+      assert.deepEqual(Array.from(loaded.scoreWindows(X)), Array.from(d.scoreWindows(X)));
       assert.equal(loaded.threshold, 0.2);
       assert.deepEqual(loaded.history.loss, d.history.loss);
       assert.equal(loaded.architecture, d.architecture);

@@ -2,6 +2,7 @@
 // 5 instead of 30 for the windowed model; datasets mirror) and checks its alarms:
 // - Flovik's PCA(2) + Mahalanobis is deterministic: threshold and first alarm exactly as scikit-learn's
 //   (test/reference/bearing.py -> test/fixtures/bearing.json);
+// - the windowed LSTM is a sequence detector: one score per window, each at the time of its last row;
 // - the neural detectors train (seeded) for fewer epochs than in full mode, so their alarm times are held to a
 //   stated tolerance: the first alarm within 6 hours of the article's first crossing (about 2004-02-16 03:00,
 //   Larzalere), at least 2.5 days before the end of the data (the issue's bar), and no alarm in the training period.
@@ -94,7 +95,7 @@ test("the data-driven threshold (max training error) alarms no later and raises 
   if (data.threshold <= 0.275) assert.ok(alarmTime(data) <= alarmTime(tutorial));
 });
 
-test("Flovik's dense autoencoder and the windowed LSTM: first alarm >= 2.5 days ahead, none in training", () => {
+test("Flovik's dense autoencoder and the windowed LSTM (scored per window, each at its last row): first alarm >= 2.5 days ahead, none in training", () => {
   const dense = row("Dense AE 4-10-2-10-4 (Flovik)");
   assert.equal(dense.threshold, 0.3);
   assert.ok(Math.abs(alarmTime(dense) - ARTICLE_FIRST_CROSSING) <= 6 * HOURS, `dense first alarm ${dense.firstAlarm}`);
@@ -104,6 +105,8 @@ test("Flovik's dense autoencoder and the windowed LSTM: first alarm >= 2.5 days 
     assert.equal(r.falseAlarms, 0);
   }
   assert.match(stdout, /windowed LSTM autoencoder: 441 windows, 5 epochs in [\d.]+ s/);
+  // The sequence contract: 982 study rows make 978 windows of 5; rows 0 .. 3 end none and get no score (no copy).
+  assert.match(stdout, /study: 982 rows, 978 windows; the first ends at 2004-02-12 11:32:39 \(rows 0 \.\. 3 end no window\)/);
   assert.match(stdout, /windows of 5 rows: tfjs LSTM layers/);
 });
 

@@ -5,6 +5,7 @@
  */
 import { checkFiniteNumber } from "../core/validation";
 import { toFiniteNumbers, type NumericInput } from "../eda/numeric-input";
+import { unscoredRows } from "./inputs";
 
 /** Summary of {@link alarmSummary}. */
 export interface AlarmSummary {
@@ -35,6 +36,10 @@ export function alarmSummary(
   threshold: number,
   normalPeriod: readonly [Date, Date],
 ): AlarmSummary {
+  // Rows without a score (null: a sequence detector's "last" mapping) are refused by name, not read as numbers.
+  if (Array.isArray(scores) && (scores as unknown[]).some((v) => v === null || v === undefined)) {
+    throw unscoredRows(scores, "alarmSummary(scores)");
+  }
   const values = toFiniteNumbers(scores, "alarmSummary(scores)");
   if (values.length !== timestamps.length) {
     throw new RangeError(`alarmSummary: ${timestamps.length} timestamps but ${values.length} scores`);

@@ -12,6 +12,9 @@ export {
   type LstmAutoencoderOptions,
   type LstmLayerSpec,
 } from "./lstm-autoencoder";
+export { isTimeSeries, sequenceRows, type RowScoreOptions, type SequenceDetector, type SequenceInput } from "./sequence-detector";
+export { checkRowMapping, ROW_MAPPINGS, windowsToRows, type RowMapping, type RowScores } from "./window-mapping";
+export { WindowStream, type SequenceStream, type SequenceStreamSnapshot, type WindowScorer } from "./window-stream";
 export { lstmStepLayer, LSTM_STEP_CLASS_NAME, type LstmStepArgs } from "./lstm-step";
 export {
   checkTimeOrder,

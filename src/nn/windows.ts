@@ -1,9 +1,10 @@
 /**
  * Time series as the recurrent detectors see them: a matrix of rows in time order, cut into sliding windows
  * of T consecutive rows (window k = rows k .. k + T - 1, stride 1), each window standing for the time of its
- * LAST row, the moment its score becomes known. Also the checks a series needs before it is windowed
+ * LAST row, the moment its score becomes known (window scores to row scores: window-mapping.ts). Also the checks a series needs before it is windowed
  * (timestamps strictly increasing, finite values) with errors that name the row.
  */
+import { warnDeprecated } from "../core/deprecation";
 import type { Matrix } from "../core/matrix";
 import { createMatrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
@@ -61,12 +62,12 @@ export function windowEndRow(k: number, timesteps: number): number {
 }
 
 /**
- * One score per row from one score per window: row r gets the score of the window that ENDS at r (window
- * r - T + 1), the first moment a detector watching the stream could have said it. The first T - 1 rows end
- * no window; they get the first window's score (the earliest one that contains them), so that the
- * detector contract (one score per input row, never NaN) holds.
+ * @deprecated Copies the first window's score into rows 0 .. T-2, which end no window (a score they do not have,
+ * counted by thresholds and ROC curves): use `windowsToRows(scores, rows, T, mapping)` with a mapping you name
+ * ("last": rows 0 .. T-2 get null; "max" or "mean" over the windows covering each row). Warns once.
  */
 export function windowScoresToRows(windowScores: ArrayLike<number>, rows: number, timesteps: number): Float64Array {
+  warnDeprecated("windowScoresToRows", "windowScoresToRows (it copies the first window's score into rows 0 .. T-2)", 'windowsToRows(scores, rows, T, "last" | "max" | "mean")');
   const count = windowCount(rows, timesteps, "windowScoresToRows");
   if (windowScores.length !== count) {
     throw new RangeError(`windowScoresToRows: ${rows} rows in windows of ${timesteps} make ${count} windows, got ${windowScores.length} scores`);
