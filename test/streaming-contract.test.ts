@@ -287,3 +287,44 @@ describe("the deprecated detector-level update() and reset(): one warning, an in
     });
   }
 });
+
+describe("detector files and stream snapshots hold the same thing", () => {
+  for (const { name, testCase } of variants.filter(({ testCase }) => typeof (testCase.make() as { save?: unknown }).save === "function")) {
+    const title = `${name} (${testCase.label})`;
+    it(`${title}: save(file) after the deprecated update() holds the params and state of a stream's snapshot fed the same points; load(file) continues it`, () => {
+      const { values, timestamps } = cut(FILES[2]!, 1000);
+      const detector = testCase.make() as Detector & { update(value: number, timestamp?: number): number; save(file: string): void };
+      const stream = detector.open();
+      const warn = mock.method(console, "warn", () => undefined);
+      try {
+        for (let i = 0; i < 600; i++) {
+          stream.update(timestamps[i]!, values[i]!);
+          detector.update(values[i]!, timestamps[i]);
+        }
+      } finally {
+        warn.mock.restore();
+      }
+      const file = path.join(scratch, `${name}.json`);
+      detector.save(file);
+      const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { class: string; params: unknown; state: unknown };
+      const snapshot = JSON.parse(JSON.stringify(stream.snapshot())) as StreamSnapshot;
+      assert.deepEqual({ kind: snapshot.kind, params: snapshot.params, state: snapshot.state }, { kind: saved.class, params: saved.params, state: saved.state });
+      const Class = (lib as unknown as Record<string, { load(file: string): Detector }>)[name]!;
+      const loaded = Class.load(file).open();
+      const restored = lib.restoreStream(snapshot);
+      const expected = feed(stream, values, timestamps, 600);
+      assertSameScores(feed(restored, values, timestamps, 600), expected, `${title}, restoreStream`, 600);
+      // The loaded detector's deprecated update continues its saved stream; open() on it starts a new one.
+      const resumed = Class.load(file) as Detector & { update(value: number, timestamp?: number): number };
+      const mocked = mock.method(console, "warn", () => undefined);
+      let continued: Float64Array;
+      try {
+        continued = Float64Array.from(values.subarray(600), (value, k) => resumed.update(value, timestamps[600 + k]));
+      } finally {
+        mocked.mock.restore();
+      }
+      assertSameScores(continued, expected, `${title}, the loaded detector's update()`, 600);
+      assertSameScores(feed(loaded, values, timestamps), feed(testCase.make().open(), values, timestamps), `${title}, open() on the loaded detector`);
+    });
+  }
+});
