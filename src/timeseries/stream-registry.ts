@@ -1,4 +1,5 @@
-// Restores any saved stream from its snapshot alone: the snapshot names its detector (`kind`).
+// Restores any saved stream from its snapshot alone: the snapshot names its detector (`kind`: a
+// stream kind for the NAB leaders, the class name for the detector family, whose snapshots carry options).
 // A service can then keep one JSON document per monitored series and resume after a restart.
 import { ArtimeStream } from "./artime/artime";
 import { AgreementStream } from "./agreement";
@@ -12,7 +13,15 @@ import { SeasonalHybridEsdDetector } from "./shesd-detector";
 import { DetectorStream, StreamSnapshot } from "./stream";
 
 /** The detector family's streams: the snapshot's kind is the class, its params and state are a detector file's. */
-const DETECTOR_CLASSES: NestedStreamClass[] = [WindowedGaussianDetector, RollingZScoreDetector, ContextualGaussianDetector, SeasonalHybridEsdDetector, SuppressedDetector];
+const DETECTOR_CLASSES: NestedStreamClass[] = [
+  WindowedGaussianDetector,
+  RollingZScoreDetector,
+  ContextualGaussianDetector,
+  SeasonalHybridEsdDetector,
+  SuppressedDetector,
+];
+
+const restoreDetectorStream = (Class: NestedStreamClass, snapshot: StreamSnapshot) => SavedStreamDetector.streamFromSnapshot(Class, snapshot);
 
 const RESTORERS: Record<string, (snapshot: StreamSnapshot) => DetectorStream> = {
   "cad-ose": (s) => CadOseStream.restore(s),
@@ -20,7 +29,7 @@ const RESTORERS: Record<string, (snapshot: StreamSnapshot) => DetectorStream> = 
   "random-cut-forest": (s) => RandomCutForestStream.restore(s),
   "anomaly-likelihood": (s) => LikelihoodStream.restore(s, restoreStream),
   agreement: (s) => AgreementStream.restore(s, restoreStream),
-  ...Object.fromEntries(DETECTOR_CLASSES.map((Class) => [Class.name, (s: StreamSnapshot) => SavedStreamDetector.streamFromSnapshot(Class, s)])),
+  ...Object.fromEntries(DETECTOR_CLASSES.map((Class) => [Class.name, (s: StreamSnapshot) => restoreDetectorStream(Class, s)])),
 };
 
 /**
