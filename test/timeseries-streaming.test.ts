@@ -262,5 +262,7 @@ suite("bad timestamps", () => {
     assert.throws(() => new RollingZScoreDetector().detectEntire([1, NaN]), /value 1 is NaN/);
     assert.throws(() => new RollingZScoreDetector().open().update(0, NaN), /update got value NaN at timestamp 0/);
     assert.throws(() => new ContextualGaussianDetector().open().update(NaN, 1), /update got timestamp NaN/);
+    const debouncedContext = new SuppressedDetector(new ContextualGaussianDetector(), 5);
+    assert.throws(() => debouncedContext.open().update(Infinity, 1), /debounced \(5\): update needs a timestamp in epoch ms, got Infinity/);
   });
 });

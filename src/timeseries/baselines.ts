@@ -265,7 +265,7 @@ export class ContextualGaussianDetector extends CausalDetector {
   readonly name = "contextual Gaussian (hour of week)";
   readonly windowSize: number;
   readonly threshold: number;
-  protected override readonly needsTimestamps = true;
+  override readonly needsTimestamps = true;
   private readonly alpha: number;
   private readonly perContext: number;
   private readonly minPoints: number;
@@ -306,7 +306,7 @@ export class ContextualGaussianDetector extends CausalDetector {
   }
 }
 
-/** A contextual Gaussian stream's memory: the smoothed level (null before the first point) and each hour of the week's residuals. */
+/** A contextual Gaussian stream's memory: the smoothed level (null before the first point), each hour of the week's residuals. */
 class ContextualGaussianState implements SeriesState {
   private readonly contexts: RingBuffer[];
   private level: number | null = null;

@@ -7,7 +7,8 @@ import { erf } from "../core/erf";
 import { aboveThreshold, fixedThreshold } from "../core/threshold";
 import type { DetectorParams } from "../persistence/params";
 import { encodeArray, type StateReader } from "../persistence/state-codec";
-import { nestedStreamClasses, registerNestedStreamClass, SavedStreamDetector, SeriesStream, type SeriesState } from "./saved-stream";
+import { nestedStreamClasses, registerNestedStreamClass, SavedStreamDetector, SeriesStream } from "./saved-stream";
+import type { SeriesState } from "./saved-stream";
 import { assertFiniteValues, epochMs } from "./series";
 import type { DetectorStream, SeriesSummary, StreamingDetector, StreamSnapshot } from "./stream";
 
@@ -30,7 +31,10 @@ export interface TimeSeriesDetector extends StreamingDetector {
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array;
   /** The score of the last point of `values`: what a stream fed the same points gives it. */
   detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number;
-  /** @deprecated Scores a new point of the detector's internal stream: use `open()` and the stream's `update(timestamp, value)`. */
+  /**
+   * @deprecated Scores a new point of the detector's internal stream: use `open()` and the stream's
+   * `update(timestamp, value)`.
+   */
   update(value: number, timestamp?: number | Date): number;
   /** @deprecated Forgets the internal stream of `update`: open a new stream instead. */
   reset(): void;
@@ -180,10 +184,13 @@ export class SuppressedDetector extends SavedStreamDetector implements TimeSerie
   readonly name: string;
   readonly windowSize: number;
   readonly threshold: number;
+  /** What the wrapped detector needs. */
+  override readonly needsTimestamps: boolean;
 
   constructor(private readonly inner: TimeSeriesDetector, readonly refractory: number) {
     super();
     if (!Number.isInteger(refractory) || refractory < 1) throw new Error(`SuppressedDetector: refractory must be a positive integer, got ${refractory}`);
+    this.needsTimestamps = (inner as { needsTimestamps?: boolean }).needsTimestamps === true;
     this.name = `${inner.name}, debounced (${refractory})`;
     this.windowSize = inner.windowSize + refractory;
     this.threshold = inner.threshold;
@@ -221,7 +228,9 @@ export class SuppressedDetector extends SavedStreamDetector implements TimeSerie
   /** @internal */
   readState(state: StateReader): SeriesState {
     const inner = this.inner;
-    if (!(inner instanceof SavedStreamDetector)) throw new Error(`${state.where}: the detector it wraps (${inner.name}) cannot be restored`);
+    if (!(inner instanceof SavedStreamDetector)) {
+      throw new Error(`${state.where}: the detector it wraps (${inner.name}) cannot be restored`);
+    }
     const innerState = inner.readState(state.object("inner").object("state"));
     const recent = state.float64("recent", { min: 0, max: 1 });
     state.expect(recent.length <= this.refractory, "recent.length", `at most ${this.refractory} (refractory)`, recent.length);

@@ -43,7 +43,8 @@ export class SeriesStream implements DetectorStream {
   }
 
   snapshot(): StreamSnapshot {
-    const { class: kind, params, state } = this.detector.contentWith(this.state, `${this.detector.constructor.name} stream snapshot`);
+    const context = `${this.detector.constructor.name} stream snapshot`;
+    const { class: kind, params, state } = this.detector.contentWith(this.state, context);
     return { kind, version: SNAPSHOT_VERSION, params, state };
   }
 }
@@ -56,8 +57,8 @@ type StreamClass<T> = (new (...args: never[]) => T) & { fromParams?: (params: De
 
 export abstract class SavedStreamDetector {
   abstract readonly name: string;
-  /** Whether the detector needs timestamps (contextual detectors do). */
-  protected readonly needsTimestamps: boolean = false;
+  /** Whether the detector needs timestamps (contextual detectors do): a stream refuses a point without one. */
+  readonly needsTimestamps: boolean = false;
   /** The stream the deprecated detector-level `update` feeds (created at its first call). */
   private legacyStream: SeriesStream | undefined;
 
@@ -110,7 +111,9 @@ export abstract class SavedStreamDetector {
     warnDeprecated(`${who}.update`, `${who}.update(value, timestamp)`, replacement);
     if (!Number.isFinite(value)) throw new Error(`${this.name}: update got ${value}; fill or drop missing values first`);
     const t = timestamp === undefined ? undefined : epochMs(timestamp);
-    if (this.needsTimestamps && (t === undefined || !Number.isFinite(t))) throw new Error(`${this.name}: update needs a timestamp (epoch ms or a Date)`);
+    if (this.needsTimestamps && (t === undefined || !Number.isFinite(t))) {
+      throw new Error(`${this.name}: update needs a timestamp (epoch ms or a Date)`);
+    }
     this.legacyStream ??= this.open();
     return this.legacyStream.update(t ?? 0, value);
   }
@@ -131,9 +134,14 @@ export abstract class SavedStreamDetector {
    * @internal
    */
   checkPoint(timestamp: number, value: number): void {
-    if (!Number.isFinite(value)) throw new Error(`${this.name}: update got value ${value} at timestamp ${timestamp}; fill or drop missing values first`);
-    if (typeof timestamp !== "number" || Number.isNaN(timestamp)) throw new Error(`${this.name}: update got timestamp ${timestamp}; pass epoch ms (or the row index)`);
-    if (this.needsTimestamps && !Number.isFinite(timestamp)) throw new Error(`${this.name}: update needs a timestamp in epoch ms, got ${timestamp}`);
+    const point = `update got value ${value} at timestamp ${timestamp}`;
+    if (!Number.isFinite(value)) throw new Error(`${this.name}: ${point}; fill or drop missing values first`);
+    if (typeof timestamp !== "number" || Number.isNaN(timestamp)) {
+      throw new Error(`${this.name}: update got timestamp ${timestamp}; pass epoch ms (or the row index)`);
+    }
+    if (this.needsTimestamps && !Number.isFinite(timestamp)) {
+      throw new Error(`${this.name}: update needs a timestamp in epoch ms, got ${timestamp}`);
+    }
   }
 
   /**
@@ -208,7 +216,8 @@ export abstract class SavedStreamDetector {
    */
   static fromNested<T extends SavedStreamDetector>(Class: new (...args: never[]) => T, saved: StateReader): T {
     saved.choice("class", [Class.name]);
-    return SavedStreamDetector.fromJson(Class as StreamClass<T>, saved.where, saved.raw("params"), `${saved.path}.params`, saved.object("state"));
+    const paramsPath = `${saved.path}.params`;
+    return SavedStreamDetector.fromJson(Class as StreamClass<T>, saved.where, saved.raw("params"), paramsPath, saved.object("state"));
   }
 
   /**
@@ -216,7 +225,10 @@ export abstract class SavedStreamDetector {
    * when it is of another kind or version, or a field is missing or out of its range.
    * @internal
    */
-  static streamFromSnapshot<T extends SavedStreamDetector>(Class: new (...args: never[]) => T, snapshot: StreamSnapshot): SeriesStream {
+  static streamFromSnapshot<T extends SavedStreamDetector>(
+    Class: new (...args: never[]) => T,
+    snapshot: StreamSnapshot,
+  ): SeriesStream {
     checkSnapshot(snapshot, Class.name, SNAPSHOT_VERSION);
     const where = `${Class.name}.restore`;
     const state = StateReader.of(snapshot.state, where, "state");
@@ -225,7 +237,13 @@ export abstract class SavedStreamDetector {
   }
 
   /** A detector of `Class` from its saved options (`state`: for a wrapper, where the detector it wraps is). */
-  private static fromJson<T>(Class: StreamClass<T>, where: string, savedParams: unknown, paramsPath: string, state: StateReader): T {
+  private static fromJson<T>(
+    Class: StreamClass<T>,
+    where: string,
+    savedParams: unknown,
+    paramsPath: string,
+    state: StateReader,
+  ): T {
     const params = decodeParams(savedParams, where, paramsPath);
     try {
       return SavedStreamDetector.build(Class, params, state);

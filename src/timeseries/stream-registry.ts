@@ -21,7 +21,8 @@ const DETECTOR_CLASSES: NestedStreamClass[] = [
   SuppressedDetector,
 ];
 
-const restoreDetectorStream = (Class: NestedStreamClass, snapshot: StreamSnapshot) => SavedStreamDetector.streamFromSnapshot(Class, snapshot);
+const restoreDetectorStream = (Class: NestedStreamClass, snapshot: StreamSnapshot): DetectorStream =>
+  SavedStreamDetector.streamFromSnapshot(Class, snapshot);
 
 const RESTORERS: Record<string, (snapshot: StreamSnapshot) => DetectorStream> = {
   "cad-ose": (s) => CadOseStream.restore(s),
