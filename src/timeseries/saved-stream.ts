@@ -69,16 +69,10 @@ export abstract class SavedStreamDetector {
    */
   abstract getParams(): DetectorParams;
 
-  /**
-   * An empty stream's memory.
-   * @internal
-   */
+  /** An empty stream's memory (what a subclass implements: its streams, batch calls and files follow). */
   abstract newState(): SeriesState;
 
-  /**
-   * The memory {@link SeriesState.save} wrote, every field read through `state` (which checks it).
-   * @internal
-   */
+  /** The memory {@link SeriesState.save} wrote, every field read through `state` (which checks it). */
   abstract readState(state: StateReader): SeriesState;
 
   /**
