@@ -59,28 +59,27 @@ suite("streaming equals batch", () => {
     new ContextualGaussianDetector({ perContext: 8 }),
   ];
   for (const make of [0, 1, 2, 3]) {
-    test(`${detectors()[make]!.name}: update() point by point = detectEntire(); detectLast(window) = batch on that window`, () => {
+    test(`${detectors()[make]!.name}: a stream fed point by point = detectEntire(); detectLast(the series up to i) = detectEntire()[i]`, () => {
       const n = 2000;
       const x = taxi.values.subarray(0, n);
       const t = taxi.timestamps.subarray(0, n);
       const detector = detectors()[make]!;
       const batch = detector.detectEntire(x, t);
-      const streamed = Float64Array.from(x, (v, i) => detector.update(v, t[i]));
+      const stream = detector.open();
+      const streamed = Float64Array.from(x, (v, i) => stream.update(t[i]!, v));
       assert.deepEqual(streamed, batch);
       for (const i of [10, 500, 1234, n - 1]) {
-        const from = Math.max(0, i - detector.windowSize);
-        const window = x.subarray(from, i + 1);
-        const windowBatch = detector.detectEntire(window, t.subarray(from, i + 1));
-        assert.equal(detector.detectLast(x.subarray(0, i + 1), t.subarray(0, i + 1)), windowBatch[windowBatch.length - 1]);
+        assert.equal(detector.detectLast(x.subarray(0, i + 1), t.subarray(0, i + 1)), batch[i]);
       }
     });
   }
 
-  test("debounced detector: update() = detectEntire(); a burst of alarms becomes one", () => {
+  test("debounced detector: a stream = detectEntire(); a burst of alarms becomes one", () => {
     const x = taxi.values.subarray(0, 2000);
     const d = new SuppressedDetector(new RollingZScoreDetector({ windowSize: 96 }), 48);
     const batch = d.detectEntire(x);
-    assert.deepEqual(Float64Array.from(x, (v) => d.update(v)), batch);
+    const stream = d.open();
+    assert.deepEqual(Float64Array.from(x, (v, i) => stream.update(i, v)), batch);
     const raw = new RollingZScoreDetector({ windowSize: 96 }).detectEntire(x);
     for (let i = 0; i < x.length; i++) {
       const before = raw.subarray(Math.max(0, i - 48), i);
@@ -101,12 +100,13 @@ suite("streaming equals batch", () => {
     }
   });
 
-  test("S-H-ESD: update() = detectLast(buffer) = batch on the last windowSize points; memory bounded", () => {
+  test("S-H-ESD: a stream's score = detectLast(the series so far) = batch on the last windowSize points; memory bounded", () => {
     const d = new SeasonalHybridEsdDetector({ period: 48, maxAnoms: 0.02, windowSize: 7 * 48 });
     const x = taxi.values.subarray(0, 1200);
+    const stream = d.open();
     let flagged = 0;
     for (let i = 0; i < x.length; i++) {
-      const s = d.update(x[i]!);
+      const s = stream.update(i, x[i]!);
       if (i >= 96 && i % 97 === 0) {
         const window = x.subarray(Math.max(0, i + 1 - d.windowSize), i + 1);
         const batch = d.detectEntire(window);
@@ -125,13 +125,14 @@ suite("detectors at the edges", () => {
     const x = Array.from({ length: 130 }, (_, i) => [10, 12, 15, 14, 11, 4, 3][i % 7]! + ((i * 37) % 11) / 20);
     x[48] = 60; // arrives as point 49: S-H-ESD on 49 points, where 49 · (1/49) < 1 in floating point
     x[97] = 90; // point 98, the next such length; the larger spike is the one candidate
-    const scores = x.map((v) => d.update(v));
+    const stream = d.open();
+    const scores = x.map((v, i) => stream.update(i, v));
     assert.equal(scores[48], 1);
     assert.equal(scores[97], 1);
     assert.equal(scores.filter((s) => s > 0).length, 2);
   });
 
-  test("S-H-ESD detector: a missing period is named; a zero MAD is warned about once per stream, again after reset()", () => {
+  test("S-H-ESD detector: a missing period is named; a zero MAD is warned about once per stream (a new stream warns again)", () => {
     const make = SeasonalHybridEsdDetector as unknown as new (options?: object) => SeasonalHybridEsdDetector;
     assert.throws(() => new make(), /SeasonalHybridEsdDetector: options\.period is required/);
     assert.throws(() => new make({ windowSize: 100 }), /SeasonalHybridEsdDetector: options\.period is required/);
@@ -141,11 +142,12 @@ suite("detectors at the edges", () => {
     const warn = mock.method(console, "warn", () => undefined);
     try {
       const d = new SeasonalHybridEsdDetector({ period: 2, maxAnoms: 0.1, windowSize: 30 });
-      for (const v of x) d.update(v);
+      const first = d.open();
+      x.forEach((v, i) => first.update(i, v));
       assert.equal(warn.mock.callCount(), 1);
       assert.match(String(warn.mock.calls[0]!.arguments[0]), /^Warning: S-H-ESD: the MAD of the residual \(points 0-\d+\) is 0 at ESD step/);
-      d.reset();
-      for (const v of x) d.update(v);
+      const second = d.open();
+      x.forEach((v, i) => second.update(i, v));
       assert.equal(warn.mock.callCount(), 2);
     } finally {
       warn.mock.restore();
@@ -187,7 +189,8 @@ suite("detectors at the edges", () => {
     const expected = d.detectEntire(x, t);
     assert.deepEqual(d.detectEntire(x, dates), expected);
     assert.equal(d.detectLast(x, dates), expected[expected.length - 1]);
-    assert.deepEqual(Float64Array.from(x, (v, i) => d.update(v, dates[i])), expected);
+    const stream = d.open();
+    assert.deepEqual(Float64Array.from(x, (v, i) => stream.update(dates[i]!.getTime(), v)), expected);
     const debounced = new SuppressedDetector(new ContextualGaussianDetector({ perContext: 4, minPoints: 2 }), 3);
     assert.deepEqual(debounced.detectEntire(x, dates), debounced.detectEntire(x, t));
     assert.throws(() => d.detectEntire(x.slice(0, 2), [new Date(NaN), dates[1]!]), /timestamp 0 is not a valid time/);
@@ -250,13 +253,16 @@ suite("decomposition", () => {
 });
 
 suite("bad timestamps", () => {
-  test("duplicates, unsorted, gaps, wrong length", () => {
+  test("duplicates, unsorted, gaps, wrong length; a NaN value or timestamp fed to a stream", () => {
     assert.throws(() => checkTimestamps([0, 1000, 1000], [1, 2, 3], "x"), /rows 1 and 2 have the same timestamp/);
     assert.throws(() => checkTimestamps([0, 2000, 1000], [1, 2, 3], "x"), /not sorted: row 2/);
     assert.throws(() => checkTimestamps([0, 1000], [1, 2, 3], "x"), /2 timestamps for 3 values/);
     assert.deepEqual(checkTimestamps([0, 60000, 120000, 300000], [1, 2, 3, 4], "x"), { step: 60000, gaps: [[3, 2]] });
     assert.throws(() => new ContextualGaussianDetector().detectEntire([1, 2, 3]), /needs timestamps/);
     assert.throws(() => new RollingZScoreDetector().detectEntire([1, NaN]), /value 1 is NaN/);
-    assert.throws(() => new RollingZScoreDetector().update(NaN), /update got NaN/);
+    assert.throws(() => new RollingZScoreDetector().open().update(0, NaN), /update got value NaN at timestamp 0/);
+    assert.throws(() => new ContextualGaussianDetector().open().update(NaN, 1), /update got timestamp NaN/);
+    const debouncedContext = new SuppressedDetector(new ContextualGaussianDetector(), 5);
+    assert.throws(() => debouncedContext.open().update(Infinity, 1), /debounced \(5\): update needs a timestamp in epoch ms, got Infinity/);
   });
 });

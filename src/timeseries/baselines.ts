@@ -5,9 +5,9 @@ import { checkFiniteNumber, checkInteger } from "../core/validation";
 import type { ThresholdRule } from "../core/threshold";
 import { CausalDetector, RingBuffer, scoreThreshold, zScore01 } from "./detector";
 import type { DetectorParams } from "../persistence/params";
-import { encodeArray, type StateReader } from "../persistence/state-codec";
+import { encodeArray, encodeNumber, type StateReader } from "../persistence/state-codec";
 import { hourOfWeek } from "./series";
-import { registerNestedStreamClass } from "./saved-stream";
+import { registerNestedStreamClass, type SeriesState } from "./saved-stream";
 
 /**
  * NAB's windowed Gaussian (nab/detectors/gaussian): the score of a point is 1 − Q-tail of its
@@ -20,12 +20,6 @@ export class WindowedGaussianDetector extends CausalDetector {
   readonly windowSize: number;
   readonly threshold: number;
   private readonly stepSize: number;
-  private window: number[] = [];
-  private pending: number[] = [];
-  private mean = 0;
-  private std = 1;
-  private fillMean = 0;
-  private fillM2 = 0;
 
   /** `threshold: t` (a number) is the deprecated spelling of `threshold: { fixed: t }`; it warns once. */
   constructor(options: { windowSize?: number; stepSize?: number; threshold?: ThresholdRule | number } = {}) {
@@ -42,28 +36,54 @@ export class WindowedGaussianDetector extends CausalDetector {
     return { windowSize: this.windowSize, stepSize: this.stepSize, threshold: { fixed: this.threshold } };
   }
 
-  /** The window, the points waiting for the next step, and the Gaussian fitted so far. */
-  protected streamState(): Record<string, unknown> {
-    const { mean, std, fillMean, fillM2 } = this;
+  /** @internal */
+  newState(): WindowedGaussianState {
+    return new WindowedGaussianState(this.windowSize, this.stepSize);
+  }
+
+  /** @internal */
+  readState(state: StateReader): WindowedGaussianState {
+    return WindowedGaussianState.read(state, this.windowSize, this.stepSize);
+  }
+}
+
+/** A windowed Gaussian stream's memory: the window, the points waiting for the next step, the Gaussian fitted so far. */
+class WindowedGaussianState implements SeriesState {
+  private window: number[] = [];
+  private pending: number[] = [];
+  private mean = 0;
+  private std = 1;
+  private fillMean = 0;
+  private fillM2 = 0;
+
+  constructor(
+    private readonly windowSize: number,
+    private readonly stepSize: number,
+  ) {}
+
+  save(): Record<string, unknown> {
+    const [mean, std, fillMean, fillM2] = [this.mean, this.std, this.fillMean, this.fillM2].map(encodeNumber);
     const window = encodeArray(Float64Array.from(this.window));
     return { window, pending: encodeArray(Float64Array.from(this.pending)), mean, std, fillMean, fillM2 };
   }
 
-  protected restoreStream(state: StateReader): void {
+  static read(state: StateReader, windowSize: number, stepSize: number): WindowedGaussianState {
+    const out = new WindowedGaussianState(windowSize, stepSize);
     const window = Array.from(state.float64("window"));
     const pending = Array.from(state.float64("pending"));
-    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
-    const pendingOk = pending.length < this.stepSize && (pending.length === 0 || window.length === this.windowSize);
-    state.expect(pendingOk, "pending.length", `below ${this.stepSize} (stepSize), and 0 while the window fills`, pending.length);
-    this.window = window;
-    this.pending = pending;
-    this.mean = state.number("mean");
-    this.std = state.number("std", { above: 0 });
-    this.fillMean = state.number("fillMean");
-    this.fillM2 = state.number("fillM2", { min: 0 });
+    state.expect(window.length <= windowSize, "window.length", `at most ${windowSize} (windowSize)`, window.length);
+    const pendingOk = pending.length < stepSize && (pending.length === 0 || window.length === windowSize);
+    state.expect(pendingOk, "pending.length", `below ${stepSize} (stepSize), and 0 while the window fills`, pending.length);
+    out.window = window;
+    out.pending = pending;
+    out.mean = state.number("mean");
+    out.std = state.number("std", { above: 0 });
+    out.fillMean = state.number("fillMean");
+    out.fillM2 = state.number("fillM2", { min: 0 });
+    return out;
   }
 
-  protected step(value: number): number {
+  step(value: number): number {
     let score = 0;
     if (this.window.length > 0) {
       const z = Math.abs(value - this.mean) / this.std;
@@ -100,15 +120,6 @@ export class WindowedGaussianDetector extends CausalDetector {
     const squares = this.window.map((v) => (v - this.mean) ** 2);
     this.setStd(Math.sqrt(pairwiseSum(squares, 0, n) / n));
   }
-
-  reset(): void {
-    this.window = [];
-    this.pending = [];
-    this.mean = 0;
-    this.std = 1;
-    this.fillMean = 0;
-    this.fillM2 = 0;
-  }
 }
 
 /**
@@ -125,10 +136,6 @@ export class RollingZScoreDetector extends CausalDetector {
   private readonly robust: boolean;
   private readonly minPoints: number;
   private readonly zScale: number;
-  private readonly buffer: RingBuffer;
-  private readonly scratch: Float64Array;
-  /** The window in ascending order (robust mode). */
-  private readonly sorted: Float64Array;
 
   constructor(
     options: {
@@ -150,36 +157,62 @@ export class RollingZScoreDetector extends CausalDetector {
     if (!Number.isInteger(this.windowSize) || this.windowSize < 2) throw new Error(`RollingZScoreDetector: windowSize must be an integer >= 2, got ${this.windowSize}`);
     // The window never holds more than windowSize points; a standard deviation needs two, a MAD one.
     checkMinPoints(this.minPoints, this.robust ? 1 : 2, this.windowSize, "RollingZScoreDetector", "windowSize");
-    this.buffer = new RingBuffer(this.windowSize);
-    this.scratch = new Float64Array(this.windowSize);
-    this.sorted = new Float64Array(this.windowSize);
   }
 
   getParams(): DetectorParams {
     return { windowSize: this.windowSize, robust: this.robust, minPoints: this.minPoints, zThreshold: this.zScale, threshold: { fixed: this.threshold } };
   }
 
-  /** The window, oldest first, and (robust mode) the same values in ascending order. */
-  protected streamState(): Record<string, unknown> {
+  /** @internal */
+  newState(): RollingZScoreState {
+    return new RollingZScoreState(this.windowSize, this.robust, this.minPoints, this.zScale);
+  }
+
+  /** @internal */
+  readState(state: StateReader): RollingZScoreState {
+    return RollingZScoreState.read(state, this.newState());
+  }
+}
+
+/** A rolling z-score stream's memory: the window, oldest first, and (robust mode) the same values in ascending order. */
+class RollingZScoreState implements SeriesState {
+  private readonly buffer: RingBuffer;
+  private readonly scratch: Float64Array;
+  /** The window in ascending order (robust mode). */
+  private readonly sorted: Float64Array;
+
+  constructor(
+    private readonly windowSize: number,
+    private readonly robust: boolean,
+    private readonly minPoints: number,
+    private readonly zScale: number,
+  ) {
+    this.buffer = new RingBuffer(this.windowSize);
+    this.scratch = new Float64Array(this.windowSize);
+    this.sorted = new Float64Array(this.windowSize);
+  }
+
+  save(): Record<string, unknown> {
     const n = this.buffer.length;
     const window = encodeArray(Float64Array.from(this.buffer.toArray()));
     return this.robust ? { window, sorted: encodeArray(this.sorted.slice(0, n)) } : { window };
   }
 
-  protected restoreStream(state: StateReader): void {
+  /** `empty`'s memory set to the saved one. */
+  static read(state: StateReader, empty: RollingZScoreState): RollingZScoreState {
     const window = state.float64("window");
-    state.expect(window.length <= this.windowSize, "window.length", `at most ${this.windowSize} (windowSize)`, window.length);
-    this.buffer.clear();
-    for (const value of window) this.buffer.push(value);
-    if (!this.robust) return;
+    state.expect(window.length <= empty.windowSize, "window.length", `at most ${empty.windowSize} (windowSize)`, window.length);
+    for (const value of window) empty.buffer.push(value);
+    if (!empty.robust) return empty;
     const sorted = state.float64("sorted", { length: window.length });
     for (let i = 1; i < sorted.length; i++) {
       state.expect(sorted[i] >= sorted[i - 1], `sorted[${i}]`, `>= sorted[${i - 1}] (${sorted[i - 1]})`, sorted[i]);
     }
-    this.sorted.set(sorted);
+    empty.sorted.set(sorted);
+    return empty;
   }
 
-  protected step(value: number): number {
+  step(value: number): number {
     let score = 0;
     const n = this.buffer.length;
     if (n >= this.minPoints) {
@@ -220,10 +253,6 @@ export class RollingZScoreDetector extends CausalDetector {
     }
     return score;
   }
-
-  reset(): void {
-    this.buffer.clear();
-  }
 }
 
 /**
@@ -236,13 +265,11 @@ export class ContextualGaussianDetector extends CausalDetector {
   readonly name = "contextual Gaussian (hour of week)";
   readonly windowSize: number;
   readonly threshold: number;
-  protected override readonly needsTimestamps = true;
+  override readonly needsTimestamps = true;
   private readonly alpha: number;
   private readonly perContext: number;
   private readonly minPoints: number;
   private readonly zScale: number;
-  private readonly contexts: RingBuffer[];
-  private level: number | null = null;
 
   constructor(
     options: {
@@ -262,32 +289,58 @@ export class ContextualGaussianDetector extends CausalDetector {
     this.threshold = scoreThreshold(options.threshold, "ContextualGaussianDetector", 0.5);
     if (!(this.alpha > 0 && this.alpha <= 1)) throw new Error(`ContextualGaussianDetector: alpha must be in (0, 1], got ${this.alpha}`);
     this.windowSize = 168 * this.perContext;
-    this.contexts = Array.from({ length: 168 }, () => new RingBuffer(this.perContext));
   }
 
   getParams(): DetectorParams {
     return { alpha: this.alpha, perContext: this.perContext, minPoints: this.minPoints, zThreshold: this.zScale, threshold: { fixed: this.threshold } };
   }
 
-  /** The smoothed level (null before the first point) and each hour of the week's residuals, oldest first. */
-  protected streamState(): Record<string, unknown> {
+  /** @internal */
+  newState(): ContextualGaussianState {
+    return new ContextualGaussianState(this.alpha, this.perContext, this.minPoints, this.zScale);
+  }
+
+  /** @internal */
+  readState(state: StateReader): ContextualGaussianState {
+    return ContextualGaussianState.read(state, this.newState());
+  }
+}
+
+/** A contextual Gaussian stream's memory: the smoothed level (null before the first point), each hour of the week's residuals. */
+class ContextualGaussianState implements SeriesState {
+  private readonly contexts: RingBuffer[];
+  private level: number | null = null;
+
+  constructor(
+    private readonly alpha: number,
+    private readonly perContext: number,
+    private readonly minPoints: number,
+    private readonly zScale: number,
+  ) {
+    this.contexts = Array.from({ length: 168 }, () => new RingBuffer(this.perContext));
+  }
+
+  /** The level and each hour of the week's residuals, oldest first. */
+  save(): Record<string, unknown> {
     const counts = Int32Array.from(this.contexts, (context) => context.length);
     const residuals = Float64Array.from(this.contexts.flatMap((context) => context.toArray()));
-    return { level: this.level, counts: encodeArray(counts), residuals: encodeArray(residuals) };
+    const level = this.level === null ? null : encodeNumber(this.level);
+    return { level, counts: encodeArray(counts), residuals: encodeArray(residuals) };
   }
 
-  protected restoreStream(state: StateReader): void {
-    this.level = state.raw("level") === null ? null : state.number("level");
-    const counts = state.int32("counts", { length: this.contexts.length, min: 0, max: this.perContext });
+  /** `empty`'s memory set to the saved one. */
+  static read(state: StateReader, empty: ContextualGaussianState): ContextualGaussianState {
+    empty.level = state.raw("level") === null ? null : state.number("level");
+    const counts = state.int32("counts", { length: empty.contexts.length, min: 0, max: empty.perContext });
     const residuals = state.float64("residuals", { length: counts.reduce((sum, count) => sum + count, 0) });
     let next = 0;
-    this.contexts.forEach((context, c) => {
-      context.clear();
+    empty.contexts.forEach((context, c) => {
       for (let i = 0; i < counts[c]; i++) context.push(residuals[next++]);
     });
+    return empty;
   }
 
-  protected step(value: number, timestamp: number): number {
+  step(value: number, timestamp: number): number {
     if (this.level === null) {
       this.level = value;
       return 0;
@@ -304,11 +357,6 @@ export class ContextualGaussianDetector extends CausalDetector {
     }
     context.push(residual);
     return score;
-  }
-
-  reset(): void {
-    this.level = null;
-    for (const c of this.contexts) c.clear();
   }
 }
 

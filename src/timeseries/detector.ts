@@ -1,37 +1,50 @@
-// The one contract of the time-series detectors: judge a whole series, or only its newest point
-// from a bounded window, or one point at a time as it arrives. Scores are in [0, 1] (NAB's
-// convention), higher = more anomalous; `alarms` applies the detector's threshold (score > threshold,
-// the rule of every detector's labels).
+// The one contract of the time-series detectors: every detector opens streams (`open()`, one per live
+// series, each with its own state that snapshots to JSON), and most also judge a whole series or its newest
+// point in batch (`detectEntire`, `detectLast`, `alarms`), which builds a state of its own and never touches
+// a stream. Scores are in [0, 1] (NAB's convention), higher = more anomalous; `alarms` applies the detector's
+// threshold (score > threshold, the rule of every detector's labels).
 import { erf } from "../core/erf";
 import { aboveThreshold, fixedThreshold } from "../core/threshold";
 import type { DetectorParams } from "../persistence/params";
 import { encodeArray, type StateReader } from "../persistence/state-codec";
-import { nestedStreamClasses, registerNestedStreamClass, SavedStreamDetector } from "./saved-stream";
+import { nestedStreamClasses, registerNestedStreamClass, SavedStreamDetector, SeriesStream } from "./saved-stream";
+import type { SeriesState } from "./saved-stream";
 import { assertFiniteValues, epochMs } from "./series";
+import type { DetectorStream, SeriesSummary, StreamingDetector, StreamSnapshot } from "./stream";
 
-/** A time-series detector in its two modes (batch and streaming). */
-export interface TimeSeriesDetector {
+/**
+ * A time-series detector with batch calls beside its streams. Batch calls are stateless: they never change a
+ * stream, nor each other's answers.
+ */
+export interface TimeSeriesDetector extends StreamingDetector {
   /** Short name for tables, e.g. "rolling z-score". */
   readonly name: string;
-  /** Points the detector remembers: streaming memory is bounded by this. */
+  /** Points the detector remembers: a stream's memory is bounded by this. */
   readonly windowSize: number;
   /** Alarm threshold on the score: a point alarms when its score is above it (the `threshold: { fixed }` option). */
   readonly threshold: number;
+  /** A new stream (the summary is optional: these detectors do not need the series' range). */
+  open(summary?: SeriesSummary): DetectorStream;
+  /** The stream a snapshot was taken from, continuing where it stopped. */
+  restore(snapshot: StreamSnapshot): DetectorStream;
   /** Scores every point of a series (timestamps in epoch ms or Dates, needed by contextual detectors). */
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array;
-  /** Scores only the last point of `values`, from at most the `windowSize` points before it. */
+  /** The score of the last point of `values`: what a stream fed the same points gives it. */
   detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number;
-  /** Streaming: scores one new point given everything seen since the last reset (only `windowSize` points are kept). */
+  /**
+   * @deprecated Scores a new point of the detector's internal stream: use `open()` and the stream's
+   * `update(timestamp, value)`.
+   */
   update(value: number, timestamp?: number | Date): number;
-  /** Forgets the stream. */
+  /** @deprecated Forgets the internal stream of `update`: open a new stream instead. */
   reset(): void;
   /** 0/1 per point of a series: score > threshold (the detector's, or the one given). */
   alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold?: number): Uint8Array;
   /** The constructor options, defaults filled in (scikit-learn's `get_params`). */
   getParams(): DetectorParams;
-  /** A new detector with the same options (some replaced by `overrides`) and an empty stream (scikit-learn's `clone`). */
+  /** A new detector with the same options (some replaced by `overrides`) (scikit-learn's `clone`). */
   clone(overrides?: DetectorParams): TimeSeriesDetector;
-  /** Saves the options and the streaming state to one JSON file; `<Class>.load(file)` continues the stream. */
+  /** Saves the options (and the internal stream of the deprecated `update`) to one JSON file; `<Class>.load(file)`. */
   save(file: string): void;
 }
 
@@ -60,37 +73,28 @@ export function alarmsOf(
 }
 
 /**
- * A detector whose score at a point depends only on the points before it inside a bounded window
- * (causal): batch, last-point and streaming answers are the same function by construction, because
- * all three feed points one by one to a fresh state. Subclasses implement the state.
+ * A detector whose score at a point depends only on the points before it (causal): batch, last-point and
+ * streaming answers are the same function by construction, because all three feed points one by one to a
+ * fresh state ({@link SeriesState}). Subclasses implement the state.
  */
 export abstract class CausalDetector extends SavedStreamDetector implements TimeSeriesDetector {
-  abstract readonly name: string;
+  abstract override readonly name: string;
   abstract readonly windowSize: number;
   abstract readonly threshold: number;
-  protected abstract step(value: number, timestamp: number): number;
-  abstract reset(): void;
-  /** Whether the detector needs timestamps (contextual detectors do). */
-  protected readonly needsTimestamps: boolean = false;
 
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array {
     const t = this.checkInput(values, timestamps, "detectEntire");
-    this.reset();
+    const state = this.newState();
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = this.step(values[i]!, t?.[i] ?? i);
-    this.reset();
+    for (let i = 0; i < values.length; i++) out[i] = state.step(values[i]!, t?.[i] ?? i);
     return out;
   }
 
+  /** The score of the last point: the whole of `values` is fed (a stream's state depends on every point before). */
   detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number {
-    return lastOfWindow(this, values, timestamps);
-  }
-
-  update(value: number, timestamp?: number | Date): number {
-    if (!Number.isFinite(value)) throw new Error(`${this.name}: update got ${value}; fill or drop missing values first`);
-    const t = timestamp === undefined ? undefined : epochMs(timestamp);
-    if (this.needsTimestamps && (t === undefined || !Number.isFinite(t))) throw new Error(`${this.name}: update needs a timestamp (epoch ms or a Date)`);
-    return this.step(value, t ?? 0);
+    if (values.length === 0) throw new Error(`${this.name}: detectLast needs at least one point`);
+    const scores = this.detectEntire(values, timestamps);
+    return scores[scores.length - 1]!;
   }
 
   /** 0/1 per point: score > threshold. */
@@ -111,20 +115,10 @@ export abstract class CausalDetector extends SavedStreamDetector implements Time
 }
 
 /** The time-series detector saved inside another's state ({ class, params, state }), by its registered class. */
-function nestedTimeSeriesDetector(saved: StateReader): TimeSeriesDetector {
+function nestedTimeSeriesDetector(saved: StateReader): SavedStreamDetector & TimeSeriesDetector {
   const classes = nestedStreamClasses();
   const name = saved.choice("class", [...classes.keys()]);
   return SavedStreamDetector.fromNested(classes.get(name)!, saved) as SavedStreamDetector & TimeSeriesDetector;
-}
-
-/** detectLast by its definition: the batch answer for the last point of its last `windowSize + 1` points. */
-function lastOfWindow(detector: TimeSeriesDetector, values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number {
-  if (values.length === 0) throw new Error(`${detector.name}: detectLast needs at least one point`);
-  const start = Math.max(0, values.length - 1 - detector.windowSize);
-  const v = Array.prototype.slice.call(values, start) as number[];
-  const t = timestamps === undefined ? undefined : (Array.prototype.slice.call(timestamps, start) as (number | Date)[]);
-  const scores = detector.detectEntire(v, t);
-  return scores[scores.length - 1]!;
 }
 
 /** Fixed-capacity FIFO of numbers: the bounded memory of a streaming detector. */
@@ -190,15 +184,16 @@ export class SuppressedDetector extends SavedStreamDetector implements TimeSerie
   readonly name: string;
   readonly windowSize: number;
   readonly threshold: number;
-  private readonly recent: RingBuffer;
+  /** What the wrapped detector needs. */
+  override readonly needsTimestamps: boolean;
 
   constructor(private readonly inner: TimeSeriesDetector, readonly refractory: number) {
     super();
     if (!Number.isInteger(refractory) || refractory < 1) throw new Error(`SuppressedDetector: refractory must be a positive integer, got ${refractory}`);
+    this.needsTimestamps = (inner as { needsTimestamps?: boolean }).needsTimestamps === true;
     this.name = `${inner.name}, debounced (${refractory})`;
     this.windowSize = inner.windowSize + refractory;
     this.threshold = inner.threshold;
-    this.recent = new RingBuffer(refractory);
   }
 
   /** `inner`: the wrapped detector itself (a clone clones it); `refractory`: the points an alarm must beat. */
@@ -216,57 +211,86 @@ export class SuppressedDetector extends SavedStreamDetector implements TimeSerie
   }
 
   /** The wrapped detector is saved whole (class, options, stream) in the state, not among the options. */
-  override savedContent(context: string): ReturnType<SavedStreamDetector["savedContent"]> {
-    return { class: this.constructor.name, params: { refractory: this.refractory }, state: this.streamState() };
+  protected override savedParams(): Record<string, unknown> {
+    return { refractory: this.refractory };
   }
 
-  protected streamState(): Record<string, unknown> {
-    const context = `${this.constructor.name}.save`;
-    if (!(this.inner instanceof SavedStreamDetector)) {
-      throw new Error(`${context}: the detector it wraps (${this.inner.name}) cannot be saved`);
+  /** A stream of the wrapped detector (opened with the same summary), debounced. */
+  override open(summary?: SeriesSummary): SeriesStream {
+    return new SeriesStream(this, new DebouncedState(this.inner.open(summary), this.inner, this.refractory));
+  }
+
+  /** @internal */
+  newState(): SeriesState {
+    return new DebouncedState(this.inner.open(), this.inner, this.refractory);
+  }
+
+  /** @internal */
+  readState(state: StateReader): SeriesState {
+    const inner = this.inner;
+    if (!(inner instanceof SavedStreamDetector)) {
+      throw new Error(`${state.where}: the detector it wraps (${inner.name}) cannot be restored`);
     }
-    return { inner: this.inner.savedContent(context), recent: encodeArray(Float64Array.from(this.recent.toArray())) };
-  }
-
-  protected restoreStream(state: StateReader): void {
+    const innerState = inner.readState(state.object("inner").object("state"));
     const recent = state.float64("recent", { min: 0, max: 1 });
     state.expect(recent.length <= this.refractory, "recent.length", `at most ${this.refractory} (refractory)`, recent.length);
-    this.recent.clear();
-    for (const score of recent) this.recent.push(score);
+    const restored = new DebouncedState(new SeriesStream(inner, innerState), inner, this.refractory);
+    for (const score of recent) restored.recent.push(score);
+    return restored;
   }
 
   detectEntire(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): Float64Array {
     const raw = this.inner.detectEntire(values, timestamps);
     const out = new Float64Array(raw.length);
     const recent = new RingBuffer(this.refractory);
-    for (let i = 0; i < raw.length; i++) out[i] = this.gate(raw[i]!, recent);
+    for (let i = 0; i < raw.length; i++) out[i] = gate(raw[i]!, recent);
     return out;
   }
 
+  /** The debounced score of the last point, from the whole of `values` (as a stream fed the same points). */
   detectLast(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>): number {
-    return lastOfWindow(this, values, timestamps);
-  }
-
-  update(value: number, timestamp?: number | Date): number {
-    return this.gate(this.inner.update(value, timestamp), this.recent);
+    if (values.length === 0) throw new Error(`${this.name}: detectLast needs at least one point`);
+    const scores = this.detectEntire(values, timestamps);
+    return scores[scores.length - 1]!;
   }
 
   /** 0/1 per point: debounced score > threshold. */
   alarms(values: ArrayLike<number>, timestamps?: ArrayLike<number | Date>, threshold = this.threshold): Uint8Array {
     return alarmsOf(this, values, timestamps, threshold);
   }
+}
 
-  reset(): void {
-    this.inner.reset();
-    this.recent.clear();
+/** A debounced stream's memory: the wrapped detector's stream and the last `refractory` raw scores. */
+class DebouncedState implements SeriesState {
+  readonly recent: RingBuffer;
+  constructor(
+    private readonly inner: DetectorStream,
+    /** The wrapped detector, to save its stream with its options. */
+    private readonly innerDetector: TimeSeriesDetector,
+    refractory: number,
+  ) {
+    this.recent = new RingBuffer(refractory);
   }
 
-  private gate(score: number, recent: RingBuffer): number {
-    let max = -Infinity;
-    for (const s of recent.toArray()) if (s > max) max = s;
-    recent.push(score);
-    return score > max ? score : 0;
+  step(value: number, timestamp: number): number {
+    return gate(this.inner.update(timestamp, value), this.recent);
   }
+
+  save(context: string): Record<string, unknown> {
+    if (!(this.innerDetector instanceof SavedStreamDetector) || !(this.inner instanceof SeriesStream)) {
+      throw new Error(`${context}: the detector it wraps (${this.innerDetector.name}) cannot be saved`);
+    }
+    const inner = this.innerDetector.contentWith(this.inner.state, context);
+    return { inner, recent: encodeArray(Float64Array.from(this.recent.toArray())) };
+  }
+}
+
+/** The debounced score: `score` if it beats every score in `recent`, else 0; `score` then joins `recent`. */
+function gate(score: number, recent: RingBuffer): number {
+  let max = -Infinity;
+  for (const s of recent.toArray()) if (s > max) max = s;
+  recent.push(score);
+  return score > max ? score : 0;
 }
 
 registerNestedStreamClass(SuppressedDetector);

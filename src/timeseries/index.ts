@@ -22,6 +22,7 @@ export { decompose, estimatePeriod, movingAverage, movingMedian } from "./decomp
 export type { Decomposition, DecomposeOptions, PeriodEstimate } from "./decompose";
 export { CausalDetector, gaussianSurprise, RingBuffer, SuppressedDetector, zScore01 } from "./detector";
 export type { TimeSeriesDetector } from "./detector";
+export type { SeriesState, SeriesStream } from "./saved-stream";
 export { ContextualGaussianDetector, RollingZScoreDetector, WindowedGaussianDetector } from "./baselines";
 export { SeasonalHybridEsdDetector } from "./shesd-detector";
 export type { SeasonalHybridEsdDetectorOptions } from "./shesd-detector";

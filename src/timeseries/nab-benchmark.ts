@@ -15,7 +15,7 @@ import { NAB_PROFILE_NAMES, NabProfileName, NabProfileResult, scoreNab } from ".
 export interface NabEntry {
   name: string;
   make?: (series: NabCorpusSeries) => TimeSeriesDetector;
-  /** For `make`: "batch" scores each file with detectEntire; "streaming" feeds points one by one with update(). */
+  /** For `make`: "batch" scores each file with detectEntire; "streaming" feeds points one by one to a stream (open()). */
   mode?: "batch" | "streaming";
   stream?: StreamingDetector;
   /** The values to feed (default the file's); e.g. the numbers NAB's own CSV reader produced. */
@@ -81,8 +81,8 @@ function scoreFile(entry: NabEntry, series: NabCorpusSeries, values: ArrayLike<n
   }
   const detector = entry.make!(series);
   if ((entry.mode ?? "batch") === "batch") return detector.detectEntire(values, series.timestamps);
-  detector.reset();
-  return Float64Array.from(values, (v, i) => detector.update(v, series.timestamps[i]));
+  const stream = detector.open(summariseSeries(values, entry.name));
+  return Float64Array.from(values, (v, i) => stream.update(series.timestamps[i]!, v));
 }
 
 /** The published scoreboard rows the issue compares against (results/final_results.json), standard profile first. */

@@ -1,7 +1,8 @@
-// The streaming contract of the NAB-grade detectors (CAD OSE, ARTime, RCF...): a stream is opened
-// once per series, fed one point at a time, and its whole state can be saved as JSON and restored
-// in another process to continue with the same scores. Batch scoring is only a loop over a fresh
-// stream, so batch and streaming cannot disagree.
+// The streaming contract of every time-series detector (the baselines, S-H-ESD, CAD OSE, ARTime, RCF...):
+// a stream is opened once per series, fed one point at a time, and its whole state can be saved as JSON
+// and restored in another process to continue with the same scores. Batch scoring feeds a fresh state
+// of its own (`streamScores` here, `detectEntire` on the detectors that have it), so batch and streaming
+// cannot disagree, and a batch call never touches a live stream.
 import { assertFiniteValues } from "./series";
 
 /**
@@ -30,10 +31,12 @@ export interface DetectorStream {
   snapshot(): StreamSnapshot;
 }
 
-/** A streaming detector: a name, a way to open a stream on a series, a way to restore one. */
+/** A streaming detector (every time-series detector is one): a name, a way to open a stream on a series, a way to restore one. */
 export interface StreamingDetector {
   readonly name: string;
+  /** A new stream with its own state; `summary` is what NAB tells a detector about a file (optional where not needed). */
   open(summary: SeriesSummary): DetectorStream;
+  /** The stream a snapshot was taken from, continuing where it stopped (the snapshot's options, not the detector's). */
   restore(snapshot: StreamSnapshot): DetectorStream;
 }
 
