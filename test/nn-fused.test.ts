@@ -176,7 +176,7 @@ describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () =
     assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("BatchMatMul", "wasm")), ours, "the SIMD kernel is registered over tfjs's");
     const random = new RandomState(7);
     const before = tf.memory().numTensors;
-    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131]]) {
+    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131], [140, 512, 32], [512, 8, 16], [784, 64, 128], [64, 128, 784]]) {
       for (const [tA, tB] of [[true, false], [false, true], [true, true], [false, false]] as [boolean, boolean][]) {
         for (const rank3 of [false, true]) {
           const shapeA = tA ? [K!, M!] : [M!, K!];

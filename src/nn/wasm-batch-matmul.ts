@@ -19,7 +19,7 @@ interface MatmulModule {
   __heap_base: { value: number };
   pad_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
   transpose_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
-  blocked_matmul(M: number, K: number, stride: number, transposeA: number, a: number, b: number, out: number): void;
+  blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, a: number, b: number, out: number): void;
 }
 
 interface WasmBackend {
@@ -81,7 +81,7 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   }
   const stride = Math.ceil(N / 4) * 4;
   const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * stride].map((floats) => layout.take(4 * floats));
+  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats));
   const missing = layout.end - simd.memory.buffer.byteLength;
   if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(simd.memory.buffer);
@@ -89,10 +89,9 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   heap.set(backend.typedArrayFromHeap(b), bRawAt! / 4);
   if (transposeB) simd.transpose_rows(N, K, stride, bRawAt!, bAt!);
   else simd.pad_rows(K, N, stride, bRawAt!, bAt!);
-  simd.blocked_matmul(M, K, stride, transposeA ? 1 : 0, aAt!, bAt!, outAt!);
+  simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, aAt!, bAt!, outAt!);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = backend.makeOutput([...outer, M, N], "float32");
-  const target = backend.typedArrayFromHeap(out);
-  for (let i = 0; i < M; i++) target.set(heap.subarray(outAt! / 4 + i * stride, outAt! / 4 + i * stride + N), i * N);
+  backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + M * N));
   return out;
 }
