@@ -14,6 +14,7 @@ import { HostRows } from "../src/nn/host-rows";
 import { reconstructionError, type ReconstructionError } from "../src/nn/reconstruction";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
+import { withTfjsSum } from "../src/nn/wasm-column-sum";
 import { RandomState } from "../src/random/random-state";
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid"];
@@ -199,3 +200,26 @@ describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () =
   });
 });
 
+
+describe("Sum over the leading axes on wasm (src/nn/matmul.c's column_sums)", () => {
+  it("is registered over tfjs-backend-wasm's Sum and gives its bits: [n, u] over axis 0, [1, n, u] over [0, 1], keepDims, other axes", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("Sum", "wasm");
+    assert.notEqual(withTfjsSum(tf, () => tf.getKernel("Sum", "wasm")), ours, "the column sum is registered over tfjs's Sum");
+    const random = new RandomState(9);
+    const before = tf.memory().numTensors;
+    const cases: [number[], number | number[], boolean][] = [
+      [[1, 1], 0, false], [[7, 3], 0, false], [[64, 784], 0, false], [[512, 140], [0], true], [[33, 13], -2, false],
+      [[1, 64, 32], [0, 1], false], [[3, 5, 7], [1, 0], true], [[4, 6], 1, false], [[2, 3, 5], [1], false],
+    ];
+    for (const [shape, axis, keepDims] of cases) {
+      const x = tf.tensor(Float32Array.from(random.standardNormal(shape.reduce((a, b) => a * b, 1))), shape);
+      const fast = tf.sum(x, axis, keepDims);
+      const tfjs = withTfjsSum(tf, () => tf.sum(x, axis, keepDims));
+      assert.deepEqual(fast.shape, tfjs.shape, `shape of the sum of [${shape}] over ${axis}`);
+      assertSameBits(fast.dataSync(), tfjs.dataSync(), `sum of [${shape}] over ${JSON.stringify(axis)}${keepDims ? ", keepDims" : ""}`);
+      [x, fast, tfjs].forEach((t) => t.dispose());
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+});

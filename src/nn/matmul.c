@@ -95,3 +95,19 @@ EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int 
     if (j < stride) TILE(1, 1);
   }
 }
+
+// out[j] = Σ_r src[r cols + j], each column summed from 0 in row order (tfjs-backend-wasm's Sum over the leading
+// axes: it transposes, then sums each row of the transpose from 0 in order), four columns per vector.
+EXPORT(column_sums) void column_sums(int rows, int cols, const f32 *src, f32 *out) {
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    v128_t sum = wasm_f32x4_splat(0.0f);
+    for (int r = 0; r < rows; r++) sum = wasm_f32x4_add(sum, wasm_v128_load(src + r * cols + j));
+    wasm_v128_store(out + j, sum);
+  }
+  for (; j < cols; j++) {
+    f32 sum = 0.0f;
+    for (int r = 0; r < rows; r++) sum += src[r * cols + j];
+    out[j] = sum;
+  }
+}

@@ -9,6 +9,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
+import { registerWasmColumnSum } from "./wasm-column-sum";
 import { startThreadedWasm, wasmThreadsWanted } from "./wasm-threads";
 
 /** Backends a user can ask for. */
@@ -70,7 +71,10 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
   for (const name of candidates) {
     const reason = await tryBackend(name);
     if (reason === undefined) {
-      if (name === "wasm") registerWasmBatchMatMul(tfjs()); // transposed products 10x faster, same bits
+      if (name === "wasm") {
+        registerWasmBatchMatMul(tfjs()); // transposed products 10x faster, same bits
+        registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
+      }
       active = await describe(name, skipped);
       return { tf: tfjs(), info: active };
     }

@@ -14,15 +14,16 @@ import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
 
 const KERNEL = "BatchMatMul";
 
-interface MatmulModule {
+export interface MatmulModule {
   memory: WasmMemory;
   __heap_base: { value: number };
   pad_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
   transpose_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, a: number, b: number, out: number): void;
+  column_sums(rows: number, cols: number, src: number, out: number): void;
 }
 
-interface WasmBackend {
+export interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TF.TensorInfo;
   typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
 }
@@ -32,13 +33,18 @@ let simdModule: MatmulModule | null | undefined;
 let tfjsKernel: TF.KernelConfig | undefined;
 let ours: TF.KernelConfig | undefined;
 
+/** src/nn/matmul.c's instance (one per process), or null where this runtime cannot compile SIMD. */
+export function matmulModule(): MatmulModule | null {
+  simdModule ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
+  return simdModule;
+}
+
 /** Puts the SIMD kernel in front of tfjs's wasm BatchMatMul (once; after the wasm backend is ready). */
 export function registerWasmBatchMatMul(tf: typeof TF): void {
   if (ours !== undefined) return;
   const original = tf.getKernel(KERNEL, "wasm");
-  simdModule ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
-  if (original === undefined || simdModule === null) return;
-  const simd = simdModule;
+  const simd = matmulModule();
+  if (original === undefined || simd === null) return;
   tfjsKernel = original;
   tf.unregisterKernel(KERNEL, "wasm");
   ours = {
