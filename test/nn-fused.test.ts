@@ -170,11 +170,13 @@ describe("HostRows", () => {
   });
 });
 
-describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () => {
-  it("gives the bits of tfjs-backend-wasm's own kernel for xᵀ·y, x·yᵀ and xᵀ·yᵀ, shared sizes below, at and above its 48 blocks", async () => {
+describe("BatchMatMul and _FusedMatMul on wasm (src/nn/matmul.c)", () => {
+  it("gives the bits of tfjs-backend-wasm's own kernels for x·y, xᵀ·y, x·yᵀ, xᵀ·yᵀ (shared sizes below, at and above its 48 blocks) and _FusedMatMul", async () => {
     const { tf } = await useBackend("wasm");
     const ours = tf.getKernel("BatchMatMul", "wasm");
     assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("BatchMatMul", "wasm")), ours, "the SIMD kernel is registered over tfjs's");
+    const oursFused = tf.getKernel("_FusedMatMul", "wasm");
+    assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("_FusedMatMul", "wasm")), oursFused, "and over tfjs's _FusedMatMul");
     const random = new RandomState(7);
     const before = tf.memory().numTensors;
     for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131], [140, 512, 32], [512, 8, 16], [784, 64, 128], [64, 128, 784]]) {
@@ -191,6 +193,15 @@ describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () =
           [a, b, fast, tfjs].forEach((t) => t.dispose());
         }
       }
+    }
+    // _FusedMatMul without bias and activation (a tanh or sigmoid dense layer's product), 2-D and [1, ...].
+    for (const [M, K, N] of [[64, 128, 784], [7, 5, 3], [512, 16, 140]]) {
+      const a = tf.tensor(Float32Array.from(random.standardNormal(M! * K!)), [1, M!, K!]) as TF.Tensor3D;
+      const b = tf.tensor(Float32Array.from(random.standardNormal(K! * N!)), [1, K!, N!]) as TF.Tensor3D;
+      const fast = tf.fused.matMul({ a, b });
+      const tfjs = withTfjsBatchMatMul(tf, () => tf.fused.matMul({ a, b }));
+      assertSameBits(fast.dataSync(), tfjs.dataSync(), `_FusedMatMul ${M}x${K}x${N}`);
+      [a, b, fast, tfjs].forEach((t) => t.dispose());
     }
     const [p, q] = [tf.ones([3, 4]), tf.ones([5, 2])];
     assert.throws(() => tf.matMul(p as TF.Tensor2D, q as TF.Tensor2D, true, true), /inner shapes \(3\) and \(2\)/);

@@ -56,8 +56,8 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
   do {                                                                                                              \
     v128_t t[4][2];                                                                                                 \
     for (int r = 0; r < 4; r++) t[r][0] = t[r][1] = wasm_f32x4_splat(0.0f);                                         \
-    for (int k0 = 0; k0 < K; k0 += BLOCK) {                                                                         \
-      const int k1 = K - k0 < BLOCK ? K : k0 + BLOCK;                                                               \
+    for (int k0 = 0; k0 < K; k0 += block) {                                                                         \
+      const int k1 = K - k0 < block ? K : k0 + block;                                                               \
       v128_t s[4][2];                                                                                               \
       for (int r = 0; r < 4; r++) s[r][0] = s[r][1] = wasm_f32x4_splat(0.0f);                                       \
       for (int k = k0; k < k1; k++) {                                                                               \
@@ -82,7 +82,7 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
 
 // out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k], B = b (K x stride,
 // stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k.
-EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int transpose_a, const f32 *a, const f32 *b, f32 *out) {
+EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, f32 *out) {
   int i0 = 0;
   for (; i0 + 4 <= M; i0 += 4) {
     int j = 0;
