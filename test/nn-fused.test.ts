@@ -15,6 +15,7 @@ import { reconstructionError, type ReconstructionError } from "../src/nn/reconst
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
 import { withTfjsSum } from "../src/nn/wasm-column-sum";
+import { withTfjsTile } from "../src/nn/wasm-tile";
 import { RandomState } from "../src/random/random-state";
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid"];
@@ -230,6 +231,32 @@ describe("Sum over the leading axes on wasm (src/nn/matmul.c's column_sums)", ()
       assert.deepEqual(fast.shape, tfjs.shape, `shape of the sum of [${shape}] over ${axis}`);
       assertSameBits(fast.dataSync(), tfjs.dataSync(), `sum of [${shape}] over ${JSON.stringify(axis)}${keepDims ? ", keepDims" : ""}`);
       [x, fast, tfjs].forEach((t) => t.dispose());
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describe("Tile on wasm (src/nn/wasm-tile.ts)", () => {
+  it("is registered over tfjs-backend-wasm's Tile and gives its values for float32, int32 and bool, ranks 1 to 4, repeats on any axis", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("Tile", "wasm");
+    assert.notEqual(withTfjsTile(tf, () => tf.getKernel("Tile", "wasm")), ours, "the block-copy Tile is registered over tfjs's");
+    const random = new RandomState(4);
+    const before = tf.memory().numTensors;
+    const cases: [number[], number[]][] = [
+      [[5], [3]], [[64, 1, 280], [1, 2, 1]], [[2, 3], [2, 1]], [[2, 3], [1, 3]], [[3, 1, 4], [2, 5, 2]], [[2, 2, 3, 2], [3, 1, 2, 2]], [[4, 0, 2], [2, 2, 1]],
+    ];
+    for (const [shape, reps] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = Float32Array.from(random.standardNormal(size));
+      for (const x of [tf.tensor(values, shape), tf.tensor(Int32Array.from(values, (v) => Math.round(10 * v)), shape, "int32"), tf.tidy(() => tf.tensor(values, shape).greater(0))]) {
+        const fast = tf.tile(x, reps);
+        const tfjs = withTfjsTile(tf, () => tf.tile(x, reps));
+        assert.deepEqual(fast.shape, tfjs.shape);
+        assert.equal(fast.dtype, tfjs.dtype);
+        assertSameBits(fast.dataSync(), tfjs.dataSync(), `tile of ${x.dtype} [${shape}] by [${reps}]`);
+        [x, fast, tfjs].forEach((t) => t.dispose());
+      }
     }
     assert.equal(tf.memory().numTensors, before);
   });
