@@ -8,8 +8,8 @@
 // WebAssembly has no fused multiply-add), so the results are tfjs's bit for bit (test/nn-fused.test.ts).
 //
 // Operands are laid out by the caller (src/nn/wasm-batch-matmul.ts) in this module's memory: `a` as given
-// (M x K, or K x M when transposed), `b` as K rows of `stride` floats (N columns, zero padding up to `stride`,
-// a multiple of 4; `pad_rows` / `transpose_rows` build it), and `out` as M rows of N floats.
+// (M x K, or K x M when transposed), `b` packed in panels of 8 columns (`pack_panels`; N padded with zero
+// columns up to `stride`, a multiple of 4), and `out` as M rows of N floats.
 
 #include <wasm_simd128.h>
 
@@ -18,25 +18,20 @@ typedef float f32;
 
 #define BLOCK 48 // tfjs's kBlockSize
 
-// dst (rows x stride) = src (rows x cols) with zero columns up to stride.
-EXPORT(pad_rows) void pad_rows(int rows, int cols, int stride, const f32 *src, f32 *dst) {
-  for (int r = 0; r < rows; r++) {
-    for (int c = 0; c < cols; c++) dst[r * stride + c] = src[r * cols + c];
-    for (int c = cols; c < stride; c++) dst[r * stride + c] = 0.0f;
+// dst = B (K x N; src as K rows of N, or as N rows of K when transposed) packed in panels of 8 columns (the last
+// of 4 when stride is not a multiple of 8): panel p holds, for k = 0, 1, ..., K - 1, its columns' values at k,
+// zeros past N. A tile's steps along k then read consecutive memory.
+EXPORT(pack_panels) void pack_panels(int K, int N, int stride, int transposed, const f32 *src, f32 *dst) {
+  for (int c0 = 0; c0 < stride; c0 += 8) {
+    const int width = stride - c0 < 8 ? stride - c0 : 8;
+    f32 *panel = dst + c0 * K;
+    for (int k = 0; k < K; k++) {
+      for (int c = 0; c < width; c++) {
+        const int col = c0 + c;
+        panel[k * width + c] = col >= N ? 0.0f : transposed ? src[col * K + k] : src[k * N + col];
+      }
+    }
   }
-}
-
-// dst (cols x stride) = transpose of src (rows x cols), zero columns from rows up to stride.
-EXPORT(transpose_rows) void transpose_rows(int rows, int cols, int stride, const f32 *src, f32 *dst) {
-  for (int c = 0; c < cols; c++) {
-    for (int r = 0; r < rows; r++) dst[c * stride + r] = src[r * cols + c];
-    for (int r = rows; r < stride; r++) dst[c * stride + r] = 0.0f;
-  }
-}
-
-// A(i, k) of the left operand, as a vector of four copies (one load-and-splat instruction).
-static inline v128_t a_splat(const f32 *a, int M, int K, int transpose_a, int i, int k) {
-  return wasm_v128_load32_splat(transpose_a ? a + k * M + i : a + i * K + k);
 }
 
 // Stores the first `lanes` (1 to 4) floats of v at p.
@@ -54,19 +49,25 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
 // along k, a sum per output from 0 in order, added to the output's total in order (tfjs's order, see above).
 #define TILE(ROWS, COLS)                                                                                            \
   do {                                                                                                              \
+    const f32 *panel = b + j * K;                                                                                   \
     v128_t t[4][2];                                                                                                 \
     for (int r = 0; r < 4; r++) t[r][0] = t[r][1] = wasm_f32x4_splat(0.0f);                                         \
     for (int k0 = 0; k0 < K; k0 += block) {                                                                         \
       const int k1 = K - k0 < block ? K : k0 + block;                                                               \
       v128_t s[4][2];                                                                                               \
       for (int r = 0; r < 4; r++) s[r][0] = s[r][1] = wasm_f32x4_splat(0.0f);                                       \
+      const f32 *ar[4];                                                                                             \
+      for (int r = 0; r < ROWS; r++) ar[r] = a + (i0 + r) * row_step + k0 * k_step;                                 \
+      const f32 *bk = panel + k0 * 4 * COLS;                                                                        \
       for (int k = k0; k < k1; k++) {                                                                               \
-        const v128_t b0 = wasm_v128_load(b + k * stride + j);                                                       \
-        const v128_t b1 = COLS > 1 ? wasm_v128_load(b + k * stride + j + 4) : b0;                                   \
+        const v128_t b0 = wasm_v128_load(bk);                                                                       \
+        const v128_t b1 = COLS > 1 ? wasm_v128_load(bk + 4) : b0;                                                   \
+        bk += 4 * COLS;                                                                                             \
         for (int r = 0; r < ROWS; r++) {                                                                            \
-          const v128_t ar = a_splat(a, M, K, transpose_a, i0 + r, k);                                               \
-          s[r][0] = wasm_f32x4_add(s[r][0], wasm_f32x4_mul(ar, b0));                                                \
-          if (COLS > 1) s[r][1] = wasm_f32x4_add(s[r][1], wasm_f32x4_mul(ar, b1));                                  \
+          const v128_t av = wasm_v128_load32_splat(ar[r]);                                                          \
+          ar[r] += k_step;                                                                                          \
+          s[r][0] = wasm_f32x4_add(s[r][0], wasm_f32x4_mul(av, b0));                                                \
+          if (COLS > 1) s[r][1] = wasm_f32x4_add(s[r][1], wasm_f32x4_mul(av, b1));                                  \
         }                                                                                                           \
       }                                                                                                             \
       for (int r = 0; r < ROWS; r++) {                                                                              \
@@ -80,9 +81,11 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
     }                                                                                                               \
   } while (0)
 
-// out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k], B = b (K x stride,
-// stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k.
+// out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k], B = b packed by
+// pack_panels (stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k.
 EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, f32 *out) {
+  // A(i, k) = a[i row_step + k k_step].
+  const int row_step = transpose_a ? 1 : K, k_step = transpose_a ? M : 1;
   int i0 = 0;
   for (; i0 + 4 <= M; i0 += 4) {
     int j = 0;

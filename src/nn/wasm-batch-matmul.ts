@@ -25,8 +25,7 @@ const TFJS_BLOCK = 48;
 export interface MatmulModule {
   memory: WasmMemory;
   __heap_base: { value: number };
-  pad_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
-  transpose_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
+  pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
   column_sums(rows: number, cols: number, src: number, out: number): void;
 }
@@ -118,8 +117,7 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   const heap = new Float32Array(simd.memory.buffer);
   heap.set(backend.typedArrayFromHeap(a), aAt! / 4);
   heap.set(backend.typedArrayFromHeap(b), bRawAt! / 4);
-  if (transposeB) simd.transpose_rows(N, K, stride, bRawAt!, bAt!);
-  else simd.pad_rows(K, N, stride, bRawAt!, bAt!);
+  simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt!, bAt!);
   // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
   simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!);
