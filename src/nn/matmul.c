@@ -24,11 +24,22 @@ typedef float f32;
 EXPORT(pack_panels) void pack_panels(int K, int N, int stride, int transposed, const f32 *src, f32 *dst) {
   for (int c0 = 0; c0 < stride; c0 += 8) {
     const int width = stride - c0 < 8 ? stride - c0 : 8;
+    const int cols = N - c0 < width ? N - c0 : width; // columns of B in this panel, then zeros
     f32 *panel = dst + c0 * K;
-    for (int k = 0; k < K; k++) {
-      for (int c = 0; c < width; c++) {
-        const int col = c0 + c;
-        panel[k * width + c] = col >= N ? 0.0f : transposed ? src[col * K + k] : src[k * N + col];
+    if (!transposed && cols == 8) {
+      for (int k = 0; k < K; k++) {
+        wasm_v128_store(panel + k * 8, wasm_v128_load(src + k * N + c0));
+        wasm_v128_store(panel + k * 8 + 4, wasm_v128_load(src + k * N + c0 + 4));
+      }
+      continue;
+    }
+    for (int c = 0; c < width; c++) {
+      if (c >= cols) {
+        for (int k = 0; k < K; k++) panel[k * width + c] = 0.0f;
+      } else if (transposed) {
+        for (int k = 0; k < K; k++) panel[k * width + c] = src[(c0 + c) * K + k];
+      } else {
+        for (int k = 0; k < K; k++) panel[k * width + c] = src[k * N + c0 + c];
       }
     }
   }
