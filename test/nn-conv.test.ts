@@ -8,7 +8,7 @@ import { test } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
 import { useBackend } from "../src/nn/tf";
-import { registerWasmConvGradients } from "../src/nn/wasm-conv-gradients";
+import { registerWasmConvGradients, withSpreadBackpropInput } from "../src/nn/wasm-conv-gradients";
 
 type Case = { n: number; size: number; cin: number; cout: number; stride: number; pad: "same" | "valid" };
 const CASES: Case[] = [
@@ -50,6 +50,66 @@ test("wasm convolution gradients equal tfjs's cpu kernels (strides 1 and 2, same
     });
   });
   assert.equal(tf.memory().numTensors, before, "the kernels leak tensors");
+});
+
+type StridedCase = { n: number; size: [number, number]; k: [number, number]; cin: number; cout: number; stride: [number, number]; pad: "same" | "valid" };
+const STRIDED: StridedCase[] = [
+  { n: 2, size: [7, 7], k: [3, 3], cin: 4, cout: 6, stride: [2, 2], pad: "same" },
+  { n: 1, size: [14, 14], k: [3, 3], cin: 8, cout: 3, stride: [2, 2], pad: "same" },
+  { n: 2, size: [5, 6], k: [3, 2], cin: 3, cout: 5, stride: [2, 3], pad: "valid" },
+  { n: 1, size: [9, 8], k: [5, 5], cin: 2, cout: 4, stride: [3, 2], pad: "same" },
+  { n: 2, size: [4, 4], k: [1, 1], cin: 3, cout: 2, stride: [2, 2], pad: "same" },
+  { n: 1, size: [6, 5], k: [2, 4], cin: 5, cout: 3, stride: [3, 3], pad: "valid" },
+];
+
+/** conv2dTranspose(y, w) (tfjs's Conv2DBackpropInput) and the input gradient of conv2d on an odd-sized x. */
+function stridedInputGradients(tf: typeof TF, c: StridedCase): Float32Array[] {
+  const values = (length: number, f: number) => Float32Array.from({ length }, (_, i) => Math.sin(i * f) * (i % 7 === 3 ? 0 : 1));
+  return tf.tidy(() => {
+    const [h, w] = c.size;
+    const filter = tf.tensor4d(values(c.k[0] * c.k[1] * c.cin * c.cout, 0.13), [c.k[0], c.k[1], c.cin, c.cout]);
+    const y = tf.tensor4d(values(c.n * h * w * c.cout, 0.29), [c.n, h, w, c.cout]);
+    const out = (size: number, k: number, s: number) => (c.pad === "same" ? size * s : (size - 1) * s + k);
+    const shape: [number, number, number, number] = [c.n, out(h, c.k[0], c.stride[0]), out(w, c.k[1], c.stride[1]), c.cin];
+    const transposed = tf.conv2dTranspose(y, filter, shape, c.stride, c.pad);
+    const x = tf.tensor4d(values(c.n * (2 * h + 1) * (2 * w + 1) * c.cin, 0.41), [c.n, 2 * h + 1, 2 * w + 1, c.cin]);
+    const [dx] = tf.grads((a: TF.Tensor) => tf.conv2d(a as TF.Tensor4D, filter, c.stride, c.pad).square().sum())([x]);
+    return [transposed, dx!].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+test("strided wasm input gradients (Conv2DBackpropInput) by phase equal the convolution of the zero-spread dy bit for bit", async () => {
+  const { tf } = await useBackend("wasm");
+  registerWasmConvGradients(tf);
+  const before = tf.memory().numTensors;
+  for (const c of STRIDED) {
+    const spread = withSpreadBackpropInput(() => stridedInputGradients(tf, c));
+    stridedInputGradients(tf, c).forEach((got, g) => {
+      const want = spread[g]!;
+      assert.equal(got.length, want.length);
+      for (let i = 0; i < got.length; i++) {
+        assert.ok(Object.is(got[i], want[i]), `case ${JSON.stringify(c)}, ${g === 0 ? "conv2dTranspose" : "conv2d's dx"}[${i}]: ${got[i]} vs ${want[i]} (spread dy)`);
+      }
+    });
+  }
+  assert.equal(tf.memory().numTensors, before, "the kernel leaks tensors");
+});
+
+test("a stride-2 transposed convolution on wasm multiplies only dy's values, no inserted zeros (n·h·w·kh·kw·cin·cout multiply-adds)", async () => {
+  const { tf } = await useBackend("wasm");
+  registerWasmConvGradients(tf);
+  const [n, h, w, k, cin, cout] = [2, 7, 7, 3, 16, 32];
+  const y = tf.randomNormal([n, h, w, cout], 0, 1, "float32", 1) as TF.Tensor4D;
+  const filter = tf.randomNormal([k, k, cin, cout], 0, 1, "float32", 2) as TF.Tensor4D;
+  const profile = await tf.profile(() => tf.conv2dTranspose(y, filter, [n, 2 * h, 2 * w, cin], 2, "same"));
+  const size = (shape: number[] | null | undefined) => (shape ?? []).reduce((a, b) => a * b, 1);
+  const work = profile.kernels
+    .filter((kernel) => kernel.name === "Conv2D")
+    .reduce((sum, kernel) => sum + size(kernel.outputShapes[0]) * size((kernel.inputShapes[1] ?? []).slice(0, 3)), 0);
+  assert.ok(work <= n * h * w * k * k * cin * cout, `inner convolutions' multiply-adds: ${work}, the transposed convolution's: ${n * h * w * k * k * cin * cout}`);
+  profile.result && (profile.result as TF.Tensor).dispose();
+  y.dispose();
+  filter.dispose();
 });
 
 const images = Array.from({ length: 48 }, (_, r) => Array.from({ length: 64 }, (_, i) => ((Math.sin(r * 0.7 + i * 0.3) + 1) / 2) * (r % 12 === 0 ? 0.2 : 1)));

@@ -14,6 +14,8 @@ import { HostRows } from "../src/nn/host-rows";
 import { reconstructionError, type ReconstructionError } from "../src/nn/reconstruction";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
+import { withTfjsSum } from "../src/nn/wasm-column-sum";
+import { withTfjsTile } from "../src/nn/wasm-tile";
 import { RandomState } from "../src/random/random-state";
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid"];
@@ -169,14 +171,16 @@ describe("HostRows", () => {
   });
 });
 
-describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () => {
-  it("gives the bits of tfjs-backend-wasm's own kernel for xᵀ·y, x·yᵀ and xᵀ·yᵀ, shared sizes below, at and above its 48 blocks", async () => {
+describe("BatchMatMul and _FusedMatMul on wasm (src/nn/matmul.c)", () => {
+  it("gives the bits of tfjs-backend-wasm's own kernels for x·y, xᵀ·y, x·yᵀ, xᵀ·yᵀ (shared sizes below, at and above its 48 blocks) and _FusedMatMul", async () => {
     const { tf } = await useBackend("wasm");
     const ours = tf.getKernel("BatchMatMul", "wasm");
     assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("BatchMatMul", "wasm")), ours, "the SIMD kernel is registered over tfjs's");
+    const oursFused = tf.getKernel("_FusedMatMul", "wasm");
+    assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("_FusedMatMul", "wasm")), oursFused, "and over tfjs's _FusedMatMul");
     const random = new RandomState(7);
     const before = tf.memory().numTensors;
-    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131]]) {
+    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [29, 32, 14], [17, 97, 49], [96, 48, 48], [33, 145, 7], [128, 64, 131], [140, 512, 32], [512, 8, 16], [784, 64, 128], [64, 128, 784]]) {
       for (const [tA, tB] of [[true, false], [false, true], [true, true], [false, false]] as [boolean, boolean][]) {
         for (const rank3 of [false, true]) {
           const shapeA = tA ? [K!, M!] : [M!, K!];
@@ -191,6 +195,15 @@ describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () =
         }
       }
     }
+    // _FusedMatMul without bias and activation (a tanh or sigmoid dense layer's product), 2-D and [1, ...].
+    for (const [M, K, N] of [[64, 128, 784], [7, 5, 3], [512, 16, 140]]) {
+      const a = tf.tensor(Float32Array.from(random.standardNormal(M! * K!)), [1, M!, K!]) as TF.Tensor3D;
+      const b = tf.tensor(Float32Array.from(random.standardNormal(K! * N!)), [1, K!, N!]) as TF.Tensor3D;
+      const fast = tf.fused.matMul({ a, b });
+      const tfjs = withTfjsBatchMatMul(tf, () => tf.fused.matMul({ a, b }));
+      assertSameBits(fast.dataSync(), tfjs.dataSync(), `_FusedMatMul ${M}x${K}x${N}`);
+      [a, b, fast, tfjs].forEach((t) => t.dispose());
+    }
     const [p, q] = [tf.ones([3, 4]), tf.ones([5, 2])];
     assert.throws(() => tf.matMul(p as TF.Tensor2D, q as TF.Tensor2D, true, true), /inner shapes \(3\) and \(2\)/);
     p.dispose();
@@ -199,3 +212,52 @@ describe("BatchMatMul with a transposed operand on wasm (src/nn/matmul.c)", () =
   });
 });
 
+
+describe("Sum over the leading axes on wasm (src/nn/matmul.c's column_sums)", () => {
+  it("is registered over tfjs-backend-wasm's Sum and gives its bits: [n, u] over axis 0, [1, n, u] over [0, 1], keepDims, other axes", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("Sum", "wasm");
+    assert.notEqual(withTfjsSum(tf, () => tf.getKernel("Sum", "wasm")), ours, "the column sum is registered over tfjs's Sum");
+    const random = new RandomState(9);
+    const before = tf.memory().numTensors;
+    const cases: [number[], number | number[], boolean][] = [
+      [[1, 1], 0, false], [[7, 3], 0, false], [[64, 784], 0, false], [[512, 140], [0], true], [[33, 13], -2, false],
+      [[1, 64, 32], [0, 1], false], [[3, 5, 7], [1, 0], true], [[4, 6], 1, false], [[2, 3, 5], [1], false],
+    ];
+    for (const [shape, axis, keepDims] of cases) {
+      const x = tf.tensor(Float32Array.from(random.standardNormal(shape.reduce((a, b) => a * b, 1))), shape);
+      const fast = tf.sum(x, axis, keepDims);
+      const tfjs = withTfjsSum(tf, () => tf.sum(x, axis, keepDims));
+      assert.deepEqual(fast.shape, tfjs.shape, `shape of the sum of [${shape}] over ${axis}`);
+      assertSameBits(fast.dataSync(), tfjs.dataSync(), `sum of [${shape}] over ${JSON.stringify(axis)}${keepDims ? ", keepDims" : ""}`);
+      [x, fast, tfjs].forEach((t) => t.dispose());
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describe("Tile on wasm (src/nn/wasm-tile.ts)", () => {
+  it("is registered over tfjs-backend-wasm's Tile and gives its values for float32, int32 and bool, ranks 1 to 4, repeats on any axis", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("Tile", "wasm");
+    assert.notEqual(withTfjsTile(tf, () => tf.getKernel("Tile", "wasm")), ours, "the block-copy Tile is registered over tfjs's");
+    const random = new RandomState(4);
+    const before = tf.memory().numTensors;
+    const cases: [number[], number[]][] = [
+      [[5], [3]], [[64, 1, 280], [1, 2, 1]], [[2, 3], [2, 1]], [[2, 3], [1, 3]], [[3, 1, 4], [2, 5, 2]], [[2, 2, 3, 2], [3, 1, 2, 2]], [[4, 0, 2], [2, 2, 1]],
+    ];
+    for (const [shape, reps] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = Float32Array.from(random.standardNormal(size));
+      for (const x of [tf.tensor(values, shape), tf.tensor(Int32Array.from(values, (v) => Math.round(10 * v)), shape, "int32"), tf.tidy(() => tf.tensor(values, shape).greater(0))]) {
+        const fast = tf.tile(x, reps);
+        const tfjs = withTfjsTile(tf, () => tf.tile(x, reps));
+        assert.deepEqual(fast.shape, tfjs.shape);
+        assert.equal(fast.dtype, tfjs.dtype);
+        assertSameBits(fast.dataSync(), tfjs.dataSync(), `tile of ${x.dtype} [${shape}] by [${reps}]`);
+        [x, fast, tfjs].forEach((t) => t.dispose());
+      }
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+});

@@ -1,17 +1,21 @@
 // A roofline for training on the active tfjs backend: `node --import tsx scripts/bench/training-roofline.ts
 // [--models 0,2] [--epochs 3] [--gemm 1024]`. In one process it measures
-//   - what a plain SIMD matrix product reaches here: tf.matMul of two square float32 matrices (on wasm:
-//     XNNPACK's GEMM, on the backend's threads), and the same product with the left operand transposed (on wasm
-//     tfjs's scalar fallback, which the backward pass of a tfjs dense layer uses), in GFLOP/s;
-//   - for each bench:train network (scripts/bench/training-models.ts): the floating-point work of one epoch in
-//     its matrix products and convolutions (counted from the kernels' shapes, training-profile.ts), the seconds
-//     per epoch (median of the timed epochs after a warm-up, not profiled), and so the GFLOP/s the epoch reaches
-//     and its share of the GEMM figure.
-// A share near 100% means the network is bound by the arithmetic the hardware can do; far below, by launches,
-// memory traffic or slow kernels: the gap is ours. Timings on a loaded machine are indicative only (the load
-// average before and after is printed, with a warning above 0.5).
+//   - what a plain SIMD matrix product reaches here: tf.matMul of two square float32 matrices with tfjs's own
+//     kernel (on wasm: XNNPACK's GEMM, on the backend's threads), with ours (src/nn/matmul.c, registered over it on
+//     wasm), and tfjs's own with the left operand transposed (on wasm its scalar fallback), in GFLOP/s;
+//   - for each bench:train network (scripts/bench/training-models.ts), dense, LSTM and convolutional alike: the
+//     floating-point work of one epoch in its matrix products and convolutions (counted from the kernels' shapes,
+//     training-profile.ts), the seconds per epoch (median of the timed epochs after a warm-up, not profiled), and
+//     so the GFLOP/s the epoch reaches and its share of the GEMM figure.
+// Every rate is given twice: by wall-clock time and by the process's CPU time (process.cpuUsage: every thread).
+// On a shared machine the CPU figures are the ones to compare (a descheduled process loses wall time, not CPU
+// time; the GEMM and the networks, measured in the same process, are slowed alike by what remains: caches and
+// frequency shared with the other jobs). A share near 100% means the network is bound by the arithmetic the
+// hardware can do; far below, by launches, memory traffic or slow kernels: the gap is ours. The load average
+// before and after is printed, with a warning above 0.5.
 import os from "node:os";
 import { useBackend } from "../../src/nn/tf";
+import { withTfjsBatchMatMul } from "../../src/nn/wasm-batch-matmul";
 import { loadLine } from "./training";
 import { TRAINING_BENCH_MODELS, type TrainingBenchModel } from "./training-models";
 import { benchData, benchDetector } from "./training-ours";
@@ -24,33 +28,50 @@ function option(name: string): string | undefined {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** GFLOP/s of an n x n by n x n float32 product (left operand transposed or not), median of repeated runs. */
-export async function gemmGflops(n: number, transposeA = false, repeats = 9): Promise<number> {
+/** Seconds of CPU time of this process so far (every thread). */
+function cpuSeconds(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+}
+
+/** A rate by wall-clock and by CPU time. */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * GFLOP/s of an n x n by n x n float32 product (left operand transposed or not), median of repeated runs, by wall
+ * and CPU time; `tfjs`: with tfjs's own kernel (XNNPACK on wasm) rather than ours.
+ */
+export async function gemmGflops(n: number, transposeA = false, repeats = 9, tfjs = true): Promise<Rate> {
   const { tf } = await useBackend();
   const a = tf.randomUniform([n, n], -1, 1, "float32", 1);
   const b = tf.randomUniform([n, n], -1, 1, "float32", 2);
   const once = () => {
-    const started = performance.now();
-    const c = tf.matMul(a, b, transposeA, false);
+    const [started, startedCpu] = [performance.now(), cpuSeconds()];
+    const c = tfjs ? withTfjsBatchMatMul(tf, () => tf.matMul(a, b, transposeA, false)) : tf.matMul(a, b, transposeA, false);
     c.dataSync();
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = { wall: (performance.now() - started) / 1000, cpu: cpuSeconds() - startedCpu };
     c.dispose();
     return seconds;
   };
   once(); // warm-up: operator creation, JIT
-  const seconds = median(Array.from({ length: repeats }, once));
+  const runs = Array.from({ length: repeats }, once);
   a.dispose();
   b.dispose();
-  return (2 * n ** 3) / seconds / 1e9;
+  const flop = 2 * n ** 3;
+  return { wall: flop / median(runs.map((r) => r.wall)) / 1e9, cpu: flop / median(runs.map((r) => r.cpu)) / 1e9 };
 }
 
-/** Median seconds per epoch of `model` over `epochs` timed epochs after one warm-up (not profiled). */
-async function secondsPerEpoch(model: TrainingBenchModel, epochs: number): Promise<number> {
-  const ends: number[] = [];
-  const detector = benchDetector(model, { epochs: epochs + 1, seed: 0, progress: (log) => ends.push(log.seconds) });
+/** Median seconds per epoch (wall and CPU) of `model` over `epochs` timed epochs after one warm-up (not profiled). */
+async function secondsPerEpoch(model: TrainingBenchModel, epochs: number): Promise<Rate> {
+  const ends: Rate[] = [];
+  const detector = benchDetector(model, { epochs: epochs + 1, seed: 0, progress: (log) => ends.push({ wall: log.seconds, cpu: cpuSeconds() }) });
   await detector.fit(benchData(model));
   detector.dispose();
-  return median(ends.slice(1).map((end, i) => end - ends[i]!));
+  const per = (pick: (r: Rate) => number) => median(ends.slice(1).map((end, i) => pick(end) - pick(ends[i]!)));
+  return { wall: per((r) => r.wall), cpu: per((r) => r.cpu) };
 }
 
 async function main(): Promise<void> {
@@ -61,19 +82,26 @@ async function main(): Promise<void> {
   console.log(`anomaly-lab training roofline — ${info.summary.split(";")[0]}; node ${process.version}; ${new Date().toISOString()}`);
   console.log(loadLine("before"));
   const gemm = await gemmGflops(n);
-  const transposed = await gemmGflops(Math.min(n, 512), true, 3);
-  console.log(`plain GEMM, tf.matMul ${n} x ${n}: ${gemm.toFixed(1)} GFLOP/s; with the left operand transposed ` +
-    `(${Math.min(n, 512)} x ${Math.min(n, 512)}, the backward pass's dW = xᵀ·dz in tfjs): ${transposed.toFixed(2)} GFLOP/s\n`);
-  const header = ["model".padEnd(30), "MFLOP/epoch".padStart(12), "s/epoch".padStart(9), "GFLOP/s".padStart(8), "of GEMM".padStart(8), "kernels/step".padStart(13)].join(" ");
+  const oursGemm = await gemmGflops(n, false, 9, false);
+  const m = Math.min(n, 512);
+  const transposed = await gemmGflops(m, true, 3);
+  const rate = (r: Rate, digits = 1) => `${r.cpu.toFixed(digits)} (wall ${r.wall.toFixed(digits)})`;
+  console.log(`plain GEMM ${n} x ${n}, GFLOP/s of CPU time (wall): tfjs's own kernel (XNNPACK on wasm) ${rate(gemm)}; ours ` +
+    `(src/nn/matmul.c) ${rate(oursGemm)}; tfjs's own with the left operand transposed (${m} x ${m}) ${rate(transposed, 2)}\n`);
+  const header = ["model".padEnd(30), "MFLOP/epoch".padStart(12), "cpu s/ep".padStart(9), "s/epoch".padStart(8), "GFLOP/s cpu".padStart(12),
+    "of GEMM".padStart(8), "GFLOP/s wall".padStart(13), "of GEMM".padStart(8), "kernels/step".padStart(13)].join(" ");
   console.log(header);
   console.log("-".repeat(header.length));
   for (const model of TRAINING_BENCH_MODELS.filter((_, i) => picked === undefined || picked.includes(i))) {
     const profile = await profileEpoch(model);
     const seconds = await secondsPerEpoch(model, epochs);
-    const gflops = profile.flops / seconds / 1e9;
-    console.log([model.name.padEnd(30), (profile.flops / 1e6).toFixed(1).padStart(12), seconds.toFixed(3).padStart(9), gflops.toFixed(2).padStart(8),
-      `${((100 * gflops) / gemm).toFixed(1)}%`.padStart(8), (profile.kernels / profile.steps).toFixed(1).padStart(13)].join(" "));
+    const gflops = { wall: profile.flops / seconds.wall / 1e9, cpu: profile.flops / seconds.cpu / 1e9 };
+    const share = (pick: (r: Rate) => number) => `${((100 * pick(gflops)) / pick(gemm)).toFixed(1)}%`.padStart(8);
+    console.log([model.name.padEnd(30), (profile.flops / 1e6).toFixed(1).padStart(12), seconds.cpu.toFixed(3).padStart(9), seconds.wall.toFixed(3).padStart(8),
+      gflops.cpu.toFixed(2).padStart(12), share((r) => r.cpu), gflops.wall.toFixed(2).padStart(13), share((r) => r.wall),
+      (profile.kernels / profile.steps).toFixed(1).padStart(13)].join(" "));
   }
+  console.log("\nof GEMM: against tfjs's own GEMM (XNNPACK on wasm), by the same clock.");
   console.log("\nMFLOP/epoch: matrix products and convolutions as the kernels run them (2 per multiply-add; the zeros a strided");
   console.log("transposed convolution multiplies on wasm included), the validation pass included where the notebook validates.");
   console.log(`cores: ${os.cpus().length}`);

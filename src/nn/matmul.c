@@ -8,8 +8,8 @@
 // WebAssembly has no fused multiply-add), so the results are tfjs's bit for bit (test/nn-fused.test.ts).
 //
 // Operands are laid out by the caller (src/nn/wasm-batch-matmul.ts) in this module's memory: `a` as given
-// (M x K, or K x M when transposed), `b` as K rows of `stride` floats (N columns, zero padding up to `stride`,
-// a multiple of 4; `pad_rows` / `transpose_rows` build it), and `out` as M rows of `stride` floats.
+// (M x K, or K x M when transposed), `b` packed in panels of 8 columns (`pack_panels`; N padded with zero
+// columns up to `stride`, a multiple of 4), and `out` as M rows of N floats.
 
 #include <wasm_simd128.h>
 
@@ -18,60 +18,110 @@ typedef float f32;
 
 #define BLOCK 48 // tfjs's kBlockSize
 
-// dst (rows x stride) = src (rows x cols) with zero columns up to stride.
-EXPORT(pad_rows) void pad_rows(int rows, int cols, int stride, const f32 *src, f32 *dst) {
-  for (int r = 0; r < rows; r++) {
-    for (int c = 0; c < cols; c++) dst[r * stride + c] = src[r * cols + c];
-    for (int c = cols; c < stride; c++) dst[r * stride + c] = 0.0f;
-  }
-}
-
-// dst (cols x stride) = transpose of src (rows x cols), zero columns from rows up to stride.
-EXPORT(transpose_rows) void transpose_rows(int rows, int cols, int stride, const f32 *src, f32 *dst) {
-  for (int c = 0; c < cols; c++) {
-    for (int r = 0; r < rows; r++) dst[c * stride + r] = src[r * cols + c];
-    for (int r = rows; r < stride; r++) dst[c * stride + r] = 0.0f;
-  }
-}
-
-static inline f32 a_at(const f32 *a, int M, int K, int transpose_a, int i, int k) {
-  return transpose_a ? a[k * M + i] : a[i * K + k];
-}
-
-// out (M x stride) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k], B = b (K x stride).
-EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int stride, int transpose_a, const f32 *a, const f32 *b, f32 *out) {
-  for (int i0 = 0; i0 < M; i0 += 4) {
-    const int rows = M - i0 < 4 ? M - i0 : 4;
-    for (int j = 0; j < stride; j += 4) {
-      v128_t total0 = wasm_f32x4_splat(0.0f), total1 = total0, total2 = total0, total3 = total0;
-      for (int k0 = 0; k0 < K; k0 += BLOCK) {
-        const int k1 = K - k0 < BLOCK ? K : k0 + BLOCK;
-        v128_t sum0 = wasm_f32x4_splat(0.0f), sum1 = sum0, sum2 = sum0, sum3 = sum0;
-        if (rows == 4) {
-          for (int k = k0; k < k1; k++) {
-            const v128_t bk = wasm_v128_load(b + k * stride + j);
-            sum0 = wasm_f32x4_add(sum0, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0, k)), bk));
-            sum1 = wasm_f32x4_add(sum1, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0 + 1, k)), bk));
-            sum2 = wasm_f32x4_add(sum2, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0 + 2, k)), bk));
-            sum3 = wasm_f32x4_add(sum3, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0 + 3, k)), bk));
-          }
-        } else {
-          for (int k = k0; k < k1; k++) {
-            const v128_t bk = wasm_v128_load(b + k * stride + j);
-            sum0 = wasm_f32x4_add(sum0, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0, k)), bk));
-            if (rows > 1) sum1 = wasm_f32x4_add(sum1, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0 + 1, k)), bk));
-            if (rows > 2) sum2 = wasm_f32x4_add(sum2, wasm_f32x4_mul(wasm_f32x4_splat(a_at(a, M, K, transpose_a, i0 + 2, k)), bk));
-          }
-        }
-        total0 = wasm_f32x4_add(total0, sum0);
-        total1 = wasm_f32x4_add(total1, sum1);
-        total2 = wasm_f32x4_add(total2, sum2);
-        total3 = wasm_f32x4_add(total3, sum3);
+// dst = B (K x N; src as K rows of N, or as N rows of K when transposed) packed in panels of 8 columns (the last
+// of 4 when stride is not a multiple of 8): panel p holds, for k = 0, 1, ..., K - 1, its columns' values at k,
+// zeros past N. A tile's steps along k then read consecutive memory.
+EXPORT(pack_panels) void pack_panels(int K, int N, int stride, int transposed, const f32 *src, f32 *dst) {
+  for (int c0 = 0; c0 < stride; c0 += 8) {
+    const int width = stride - c0 < 8 ? stride - c0 : 8;
+    const int cols = N - c0 < width ? N - c0 : width; // columns of B in this panel, then zeros
+    f32 *panel = dst + c0 * K;
+    if (!transposed && cols == 8) {
+      for (int k = 0; k < K; k++) {
+        wasm_v128_store(panel + k * 8, wasm_v128_load(src + k * N + c0));
+        wasm_v128_store(panel + k * 8 + 4, wasm_v128_load(src + k * N + c0 + 4));
       }
-      wasm_v128_store(out + i0 * stride + j, total0);
-      if (rows > 1) wasm_v128_store(out + (i0 + 1) * stride + j, total1);
-      if (rows > 2) wasm_v128_store(out + (i0 + 2) * stride + j, total2);
-      if (rows > 3) wasm_v128_store(out + (i0 + 3) * stride + j, total3);
+      continue;
     }
+    for (int c = 0; c < width; c++) {
+      if (c >= cols) {
+        for (int k = 0; k < K; k++) panel[k * width + c] = 0.0f;
+      } else if (transposed) {
+        for (int k = 0; k < K; k++) panel[k * width + c] = src[(c0 + c) * K + k];
+      } else {
+        for (int k = 0; k < K; k++) panel[k * width + c] = src[k * N + c0 + c];
+      }
+    }
+  }
+}
+
+// Stores the first `lanes` (1 to 4) floats of v at p.
+static inline void store_lanes(f32 *p, v128_t v, int lanes) {
+  if (lanes >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  wasm_v128_store32_lane(p, v, 0);
+  if (lanes > 1) wasm_v128_store32_lane(p + 1, v, 1);
+  if (lanes > 2) wasm_v128_store32_lane(p + 2, v, 2);
+}
+
+// One tile of ROWS (1 to 4) rows and COLS (1 or 2) vectors of four columns from column j: for each block of 48
+// along k, a sum per output from 0 in order, added to the output's total in order (tfjs's order, see above).
+#define TILE(ROWS, COLS)                                                                                            \
+  do {                                                                                                              \
+    const f32 *panel = b + j * K;                                                                                   \
+    v128_t t[4][2];                                                                                                 \
+    for (int r = 0; r < 4; r++) t[r][0] = t[r][1] = wasm_f32x4_splat(0.0f);                                         \
+    for (int k0 = 0; k0 < K; k0 += block) {                                                                         \
+      const int k1 = K - k0 < block ? K : k0 + block;                                                               \
+      v128_t s[4][2];                                                                                               \
+      for (int r = 0; r < 4; r++) s[r][0] = s[r][1] = wasm_f32x4_splat(0.0f);                                       \
+      const f32 *ar[4];                                                                                             \
+      for (int r = 0; r < ROWS; r++) ar[r] = a + (i0 + r) * row_step + k0 * k_step;                                 \
+      const f32 *bk = panel + k0 * 4 * COLS;                                                                        \
+      for (int k = k0; k < k1; k++) {                                                                               \
+        const v128_t b0 = wasm_v128_load(bk);                                                                       \
+        const v128_t b1 = COLS > 1 ? wasm_v128_load(bk + 4) : b0;                                                   \
+        bk += 4 * COLS;                                                                                             \
+        for (int r = 0; r < ROWS; r++) {                                                                            \
+          const v128_t av = wasm_v128_load32_splat(ar[r]);                                                          \
+          ar[r] += k_step;                                                                                          \
+          s[r][0] = wasm_f32x4_add(s[r][0], wasm_f32x4_mul(av, b0));                                                \
+          if (COLS > 1) s[r][1] = wasm_f32x4_add(s[r][1], wasm_f32x4_mul(av, b1));                                  \
+        }                                                                                                           \
+      }                                                                                                             \
+      for (int r = 0; r < ROWS; r++) {                                                                              \
+        t[r][0] = wasm_f32x4_add(t[r][0], s[r][0]);                                                                 \
+        if (COLS > 1) t[r][1] = wasm_f32x4_add(t[r][1], s[r][1]);                                                   \
+      }                                                                                                             \
+    }                                                                                                               \
+    for (int r = 0; r < ROWS; r++) {                                                                                \
+      store_lanes(out + (i0 + r) * N + j, t[r][0], N - j);                                                          \
+      if (COLS > 1) store_lanes(out + (i0 + r) * N + j + 4, t[r][1], N - j - 4);                                    \
+    }                                                                                                               \
+  } while (0)
+
+// out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k], B = b packed by
+// pack_panels (stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k.
+EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, f32 *out) {
+  // A(i, k) = a[i row_step + k k_step].
+  const int row_step = transpose_a ? 1 : K, k_step = transpose_a ? M : 1;
+  int i0 = 0;
+  for (; i0 + 4 <= M; i0 += 4) {
+    int j = 0;
+    for (; j + 8 <= stride; j += 8) TILE(4, 2);
+    if (j < stride) TILE(4, 1);
+  }
+  for (; i0 < M; i0++) {
+    int j = 0;
+    for (; j + 8 <= stride; j += 8) TILE(1, 2);
+    if (j < stride) TILE(1, 1);
+  }
+}
+
+// out[j] = Σ_r src[r cols + j], each column summed from 0 in row order (tfjs-backend-wasm's Sum over the leading
+// axes: it transposes, then sums each row of the transpose from 0 in order), four columns per vector.
+EXPORT(column_sums) void column_sums(int rows, int cols, const f32 *src, f32 *out) {
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    v128_t sum = wasm_f32x4_splat(0.0f);
+    for (int r = 0; r < rows; r++) sum = wasm_f32x4_add(sum, wasm_v128_load(src + r * cols + j));
+    wasm_v128_store(out + j, sum);
+  }
+  for (; j < cols; j++) {
+    f32 sum = 0.0f;
+    for (int r = 0; r < rows; r++) sum += src[r * cols + j];
+    out[j] = sum;
   }
 }

@@ -1,72 +1,102 @@
 /**
- * tfjs's wasm BatchMatMul with a transposed operand, 10x faster and the same bits: such products (every dense
- * layer's backward pass: dx = dz·Wᵀ, dW = xᵀ·dz; the LSTM's gradients) run in tfjs-backend-wasm 4.22's scalar
- * fallback at ~1 GFLOP/s, XNNPACK taking only untransposed ones. src/nn/matmul.c computes them in the fallback's
- * exact order with SIMD across output columns (see there). Other products (no transpose, batches of several
- * matrices, not float32) go to tfjs's own kernel.
+ * tfjs's wasm matrix products (BatchMatMul, and _FusedMatMul without bias or activation) in src/nn/matmul.c, the
+ * same bits, faster:
+ * - with a transposed operand (every dense layer's backward pass: dx = dz·Wᵀ, dW = xᵀ·dz; the LSTM's gradients)
+ *   tfjs-backend-wasm 4.22 runs a scalar fallback at ~1 GFLOP/s, summing the shared dimension in blocks of 48;
+ *   matmul.c keeps that order (blocks of 48) with SIMD across output columns: ~15-17 GFLOP/s;
+ * - without one, XNNPACK's GEMM sums each output from 0 in order (one block, checked bit for bit); matmul.c does
+ *   the same ~1.3x faster at the dense layers' shapes (64 x 784 x 128: 17.5 against 12.9 GFLOP/s of CPU time,
+ *   loaded machine, indicative; XNNPACK also packs the weights again after every update). With several wasm
+ *   threads these stay on XNNPACK, which splits them over its pool.
+ * Other products (batches of several matrices, not float32, bias or activation fused) go to tfjs's own kernels.
  *
- * Registered over tfjs's kernel when the wasm backend starts (src/nn/tf.ts); a no-op where this runtime cannot
- * compile the SIMD module. Checked bit for bit against tfjs's kernel in test/nn-fused.test.ts.
+ * Registered over tfjs's kernels when the wasm backend starts (src/nn/tf.ts); a no-op where this runtime cannot
+ * compile the SIMD module. Checked bit for bit against tfjs's kernels in test/nn-fused.test.ts.
  */
 import type * as TF from "@tensorflow/tfjs";
 import { instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
 import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
 
 const KERNEL = "BatchMatMul";
+const FUSED = "_FusedMatMul";
+/** tfjs-backend-wasm's kBlockSize: its fallback sums the shared dimension in blocks of 48. */
+const TFJS_BLOCK = 48;
 
-interface MatmulModule {
+export interface MatmulModule {
   memory: WasmMemory;
   __heap_base: { value: number };
-  pad_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
-  transpose_rows(rows: number, cols: number, stride: number, src: number, dst: number): void;
-  blocked_matmul(M: number, K: number, stride: number, transposeA: number, a: number, b: number, out: number): void;
+  pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
+  blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
+  column_sums(rows: number, cols: number, src: number, out: number): void;
 }
 
-interface WasmBackend {
+export interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TF.TensorInfo;
   typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
 }
 
 let simdModule: MatmulModule | null | undefined;
-/** tfjs's own kernel, kept for other products and for {@link withTfjsBatchMatMul}. */
-let tfjsKernel: TF.KernelConfig | undefined;
-let ours: TF.KernelConfig | undefined;
+/** tfjs's own kernels, kept for other products and for {@link withTfjsBatchMatMul}, and ours, by kernel name. */
+const tfjsKernels = new Map<string, TF.KernelConfig>();
+const ours = new Map<string, TF.KernelConfig>();
 
-/** Puts the SIMD kernel in front of tfjs's wasm BatchMatMul (once; after the wasm backend is ready). */
-export function registerWasmBatchMatMul(tf: typeof TF): void {
-  if (ours !== undefined) return;
-  const original = tf.getKernel(KERNEL, "wasm");
+/** src/nn/matmul.c's instance (one per process), or null where this runtime cannot compile SIMD. */
+export function matmulModule(): MatmulModule | null {
   simdModule ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
-  if (original === undefined || simdModule === null) return;
-  const simd = simdModule;
-  tfjsKernel = original;
-  tf.unregisterKernel(KERNEL, "wasm");
-  ours = {
-    kernelName: KERNEL,
-    backendName: "wasm",
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: TF.TensorInfo; b: TF.TensorInfo };
-      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-      const batches = (shape: number[]) => shape.slice(0, -2).reduce((p, s) => p * s, 1);
-      const simple = (transposeA || transposeB) && a.dtype === "float32" && b.dtype === "float32" && a.shape.length >= 2 &&
-        b.shape.length >= 2 && batches(a.shape) === 1 && batches(b.shape) === 1 && a.shape.every((s) => s > 0) && b.shape.every((s) => s > 0);
-      if (!simple) return original.kernelFunc(args);
-      return product(simd, args.backend as unknown as WasmBackend, a, b, transposeA, transposeB);
-    },
-  };
-  tf.registerKernel(ours);
+  return simdModule;
 }
 
-/** Runs `f` with tfjs's own wasm BatchMatMul in place (the tests' oracle), then puts the SIMD kernel back. */
+/**
+ * Puts the SIMD kernel in front of tfjs's wasm BatchMatMul and _FusedMatMul (once; after the wasm backend is
+ * ready). `threads`: the backend's thread count; above 1, products without a transposed operand stay on XNNPACK,
+ * which splits them over its pool.
+ */
+export function registerWasmBatchMatMul(tf: typeof TF, threads = 1): void {
+  if (ours.size > 0) return;
+  const simd = matmulModule();
+  if (simd === null) return;
+  const batches = (shape: number[]) => shape.slice(0, -2).reduce((p, s) => p * s, 1);
+  const simple = (a: TF.TensorInfo, b: TF.TensorInfo, transposed: boolean) =>
+    (transposed || threads === 1) && a.dtype === "float32" && b.dtype === "float32" && a.shape.length >= 2 && b.shape.length >= 2 &&
+    batches(a.shape) === 1 && batches(b.shape) === 1 && a.shape.every((s) => s > 0) && b.shape.every((s) => s > 0);
+  const replace = (name: string, mine: (original: TF.KernelConfig) => TF.KernelFunc) => {
+    const original = tf.getKernel(name, "wasm");
+    if (original === undefined) return;
+    tfjsKernels.set(name, original);
+    const config = { kernelName: name, backendName: "wasm", kernelFunc: mine(original) };
+    ours.set(name, config);
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(config);
+  };
+  replace(KERNEL, (original) => (args) => {
+    const { a, b } = args.inputs as { a: TF.TensorInfo; b: TF.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    if (!simple(a, b, transposeA || transposeB)) return original.kernelFunc(args);
+    return product(simd, args.backend as unknown as WasmBackend, a, b, transposeA, transposeB);
+  });
+  // _FusedMatMul without bias, activation or transpose (the dense layers' "fused" path) is XNNPACK's product.
+  replace(FUSED, (original) => (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TF.TensorInfo | null | undefined>;
+    const { transposeA, transposeB, activation } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string };
+    const plain = !transposeA && !transposeB && activation === "linear" && bias == null && preluActivationWeights == null;
+    if (!plain || !simple(a!, b!, false)) return original.kernelFunc(args);
+    return product(simd, args.backend as unknown as WasmBackend, a!, b!, false, false);
+  });
+}
+
+/** Runs `f` with tfjs's own wasm BatchMatMul and _FusedMatMul in place (the tests' oracle), then puts ours back. */
 export function withTfjsBatchMatMul<T>(tf: typeof TF, f: () => T): T {
-  if (ours === undefined || tfjsKernel === undefined) return f();
-  tf.unregisterKernel(KERNEL, "wasm");
-  tf.registerKernel(tfjsKernel);
+  const swap = (from: Map<string, TF.KernelConfig>) => {
+    for (const [name, config] of from) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel(config);
+    }
+  };
+  swap(tfjsKernels);
   try {
     return f();
   } finally {
-    tf.unregisterKernel(KERNEL, "wasm");
-    tf.registerKernel(ours);
+    swap(ours);
   }
 }
 
@@ -81,18 +111,18 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   }
   const stride = Math.ceil(N / 4) * 4;
   const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * stride].map((floats) => layout.take(4 * floats));
+  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats));
   const missing = layout.end - simd.memory.buffer.byteLength;
   if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(simd.memory.buffer);
   heap.set(backend.typedArrayFromHeap(a), aAt! / 4);
   heap.set(backend.typedArrayFromHeap(b), bRawAt! / 4);
-  if (transposeB) simd.transpose_rows(N, K, stride, bRawAt!, bAt!);
-  else simd.pad_rows(K, N, stride, bRawAt!, bAt!);
-  simd.blocked_matmul(M, K, stride, transposeA ? 1 : 0, aAt!, bAt!, outAt!);
+  simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt!, bAt!);
+  // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 otherwise.
+  const block = transposeA || transposeB ? TFJS_BLOCK : K;
+  simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = backend.makeOutput([...outer, M, N], "float32");
-  const target = backend.typedArrayFromHeap(out);
-  for (let i = 0; i < M; i++) target.set(heap.subarray(outAt! / 4 + i * stride, outAt! / 4 + i * stride + N), i * N);
+  backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + M * N));
   return out;
 }

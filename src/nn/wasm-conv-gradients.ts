@@ -26,6 +26,8 @@ interface ConvGradientAttrs {
 }
 
 const FILTER = "Conv2DBackpropFilter";
+/** Whether strided input gradients run by phase (below); false only in the tests, for the spread-out oracle. */
+let phases = true;
 const INPUT = "Conv2DBackpropInput";
 let registered = false;
 
@@ -90,6 +92,14 @@ export function registerWasmConvGradients(tf: typeof TF): void {
       const [, oh, ow] = dy.shape;
       const [top] = attrs.pad === "same" ? samePadding(h, oh, kh, sh) : [0];
       const [left] = attrs.pad === "same" ? samePadding(w, ow, kw, sw) : [0];
+      if ((sh > 1 || sw > 1) && phases) {
+        const backend = args.backend as unknown as HeapBackend;
+        let dx: TF.TensorInfo | undefined;
+        tf.tidy(() => {
+          dx = backpropInputByPhase(tf, backend, view(dy), view(filter), [h, w], [top, left], [sh, sw]);
+        });
+        return dx!;
+      }
       return tf.tidy(() => {
         // dx = correlation of dy, zero-dilated by the stride and padded, with the filter rotated 180° (in/out swapped).
         const flipped = tf.transpose(tf.reverse(view(filter), [0, 1]), [0, 1, 3, 2]) as TF.Tensor4D;
@@ -112,6 +122,93 @@ export function registerWasmConvGradients(tf: typeof TF): void {
     },
   });
   registered = true;
+}
+
+/** Runs `f` with strided input gradients computed on the zero-spread dy (the first version, the tests' oracle). */
+export function withSpreadBackpropInput<T>(f: () => T): T {
+  phases = false;
+  try {
+    return f();
+  } finally {
+    phases = true;
+  }
+}
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
+  typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
+}
+
+/**
+ * dx of a strided convolution without the zeros: the spread-out dy meets each output pixel y only at the filter
+ * taps i with (y + i - front) divisible by the stride, so the outputs of one phase (y mod stride, x mod stride)
+ * are a stride-1 correlation of dy itself with those taps of the flipped filter. One convolution per phase, its
+ * outputs written into every stride-th pixel of dx: the same products, in the same relative order, as the
+ * convolution of the spread dy minus its multiplications by zero (whose sums they do not change), 1/stride² of
+ * its work.
+ */
+function backpropInputByPhase(tf: typeof TF, backend: HeapBackend, dy: TF.Tensor4D, filter: TF.Tensor4D, [h, w]: [number, number],
+  [top, left]: [number, number], [sh, sw]: [number, number]): TF.TensorInfo {
+  const [n, oh, ow] = dy.shape;
+  const [kh, kw, inChannels] = filter.shape;
+  const out = backend.makeOutput([n, h, w, inChannels], "float32");
+  // Per axis and phase p: the first tap (of the flipped filter) that meets dy, how many do, and where in dy the
+  // phase's first output starts (possibly before 0: padding) and how many outputs it has.
+  const axis = (p: number, k: number, pad: number, s: number, size: number, inSize: number) => {
+    const front = k - 1 - pad;
+    const first = (((front - p) % s) + s) % s;
+    const taps = first >= k ? 0 : Math.ceil((k - first) / s);
+    return { first, taps, offset: (p + first - front) / s, count: Math.ceil((size - p) / s), inSize };
+  };
+  tf.tidy(() => {
+    const outChannels = filter.shape[3];
+    backend.typedArrayFromHeap(out).fill(0);
+    for (let py = 0; py < Math.min(sh, h); py++) {
+      for (let px = 0; px < Math.min(sw, w); px++) {
+        const ya = axis(py, kh, top, sh, h, oh);
+        const xa = axis(px, kw, left, sw, w, ow);
+        if (ya.taps === 0 || xa.taps === 0) continue; // no tap meets dy: zeros
+        // The phase's taps of the filter rotated 180° with in/out swapped, [taps y, taps x, out, in], copied on the
+        // host (tfjs's wasm Reverse and StridedSlice index every element: ~0.6 ms each for a 3 x 3 x 64 x 32 filter).
+        const source = backend.typedArrayFromHeap(filter);
+        const tapValues = new Float32Array(ya.taps * xa.taps * outChannels * inChannels);
+        for (let m = 0; m < ya.taps; m++) {
+          for (let q = 0; q < xa.taps; q++) {
+            const [i, j] = [kh - 1 - (ya.first + sh * m), kw - 1 - (xa.first + sw * q)];
+            for (let o = 0; o < outChannels; o++) {
+              for (let c = 0; c < inChannels; c++) {
+                tapValues[((m * xa.taps + q) * outChannels + o) * inChannels + c] = source[((i * kw + j) * inChannels + c) * outChannels + o]!;
+              }
+            }
+          }
+        }
+        const taps = tf.tensor4d(tapValues, [ya.taps, xa.taps, outChannels, inChannels]);
+        // dy rows offset .. offset + count + taps - 2, zeros outside (the convolution's own padding), then a valid
+        // correlation: count outputs. A crop only where the phase starts inside dy or ends before its end.
+        const [yPad, xPad] = [ya, xa].map((a) => [Math.max(-a.offset, 0), a.offset + a.count + a.taps - 1 - a.inSize]);
+        const crop = ya.offset > 0 || xa.offset > 0 || yPad![1]! < 0 || xPad![1]! < 0;
+        const input = crop
+          ? tf.slice(dy, [0, Math.max(ya.offset, 0), Math.max(xa.offset, 0), 0],
+            [n, Math.min(oh, ya.offset + ya.count + ya.taps - 1) - Math.max(ya.offset, 0), Math.min(ow, xa.offset + xa.count + xa.taps - 1) - Math.max(xa.offset, 0), outChannels])
+          : dy;
+        const padding: [[number, number], [number, number], [number, number], [number, number]] =
+          [[0, 0], [yPad![0]!, Math.max(yPad![1]!, 0)], [xPad![0]!, Math.max(xPad![1]!, 0)], [0, 0]];
+        const phase = tf.conv2d(input as TF.Tensor4D, taps, 1, padding);
+        // Views taken after the allocations above (a growing heap detaches older views).
+        const values = backend.typedArrayFromHeap(phase);
+        const target = backend.typedArrayFromHeap(out);
+        for (let b = 0; b < n; b++) {
+          for (let Y = 0; Y < ya.count; Y++) {
+            for (let X = 0; X < xa.count; X++) {
+              const from = ((b * ya.count + Y) * xa.count + X) * inChannels;
+              target.set(values.subarray(from, from + inChannels), ((b * h + py + sh * Y) * w + px + sw * X) * inChannels);
+            }
+          }
+        }
+      }
+    }
+  });
+  return out;
 }
 
 /** TensorFlow's "same" padding [before, after] of one axis. */

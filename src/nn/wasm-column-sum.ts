@@ -1,0 +1,72 @@
+/**
+ * tfjs's wasm Sum over every axis but the last (a dense layer's bias gradient, db = Σ_rows dz), the same bits
+ * without the transpose: tfjs-backend-wasm 4.22 reduces only the innermost axes, so for the leading ones it
+ * first transposes the whole input (its generic, index-computing Transpose: ~0.28 ms of a ~0.3 ms Sum of a
+ * 64 x 784 gradient, loaded machine, indicative), then sums each row of the transpose from 0 in order.
+ * src/nn/matmul.c's `column_sums` sums each column from 0 in row order, four columns per SIMD vector: the same
+ * additions in the same order. Other sums (other axes, not float32) go to tfjs's own kernel.
+ *
+ * Registered over tfjs's kernel when the wasm backend starts (src/nn/tf.ts); checked bit for bit against it in
+ * test/nn-fused.test.ts.
+ */
+import type * as TF from "@tensorflow/tfjs";
+import { Layout } from "../linalg/wasm-module";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+
+const KERNEL = "Sum";
+
+let tfjsKernel: TF.KernelConfig | undefined;
+let ours: TF.KernelConfig | undefined;
+
+/** Puts the column sum in front of tfjs's wasm Sum (once; after the wasm backend is ready). */
+export function registerWasmColumnSum(tf: typeof TF): void {
+  if (ours !== undefined) return;
+  const original = tf.getKernel(KERNEL, "wasm");
+  const simd = matmulModule();
+  if (original === undefined || simd === null) return;
+  tfjsKernel = original;
+  tf.unregisterKernel(KERNEL, "wasm");
+  ours = {
+    kernelName: KERNEL,
+    backendName: "wasm",
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: TF.TensorInfo };
+      const { axis, keepDims } = args.attrs as { axis: number | number[] | null; keepDims: boolean };
+      const rank = x.shape.length;
+      const axes = (axis === null ? [] : typeof axis === "number" ? [axis] : axis).map((a) => (a < 0 ? a + rank : a));
+      // In this order only: tfjs transposes the reduced axes into the order given, which orders the sum.
+      const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+      if (!leading || x.dtype !== "float32" || x.shape.some((s) => s === 0)) return original.kernelFunc(args);
+      return columnSums(simd, args.backend as unknown as WasmBackend, x, keepDims);
+    },
+  };
+  tf.registerKernel(ours);
+}
+
+/** Runs `f` with tfjs's own wasm Sum in place (the tests' oracle), then puts the column sum back. */
+export function withTfjsSum<T>(tf: typeof TF, f: () => T): T {
+  if (ours === undefined || tfjsKernel === undefined) return f();
+  tf.unregisterKernel(KERNEL, "wasm");
+  tf.registerKernel(tfjsKernel);
+  try {
+    return f();
+  } finally {
+    tf.unregisterKernel(KERNEL, "wasm");
+    tf.registerKernel(ours);
+  }
+}
+
+function columnSums(simd: MatmulModule, backend: WasmBackend, x: TF.TensorInfo, keepDims: boolean): TF.TensorInfo {
+  const cols = x.shape[x.shape.length - 1]!;
+  const rows = x.shape.reduce((p, s) => p * s, 1) / cols;
+  const layout = new Layout(simd.__heap_base.value);
+  const [xAt, outAt] = [rows * cols, cols].map((floats) => layout.take(4 * floats));
+  const missing = layout.end - simd.memory.buffer.byteLength;
+  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
+  const heap = new Float32Array(simd.memory.buffer);
+  heap.set(backend.typedArrayFromHeap(x), xAt! / 4);
+  simd.column_sums(rows, cols, xAt!, outAt!);
+  const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), cols] : [cols], "float32");
+  backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + cols));
+  return out;
+}
