@@ -1,0 +1,105 @@
+// Points per CPU second of the NAB streaming detectors, and a bit-for-bit check of their scores:
+// `node --import tsx scripts/bench/nab-speed.ts [--detectors cad,artime,ours,rcf] [--files <n> | --keys <k1,k2>]
+//  [--src <checkout>] [--save <scores.json>] [--check <scores.json>]`
+// (ANOMALY_LAB_DATA_MIRROR must point at the datasets). Each detector streams the chosen NAB files (all 58 by
+// default) as `npm run nab` streams them; the time is the process's CPU time (user + system, process.cpuUsage)
+// around the detection loops only, so a busy shared machine inflates it far less than wall time. --src runs the
+// detectors of another checkout (e.g. a copy of the old sources: `git archive HEAD src | tar -x -C /tmp/old`),
+// so an old and a new build can be alternated in one command; --save writes every score, --check compares with
+// Object.is against a saved run and lists the first differing rows.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadNabCorpus } from "../../src/data/nab-corpus";
+import { nabValuesAsNabReadThem } from "../../src/timeseries/nab-input";
+import type { NabEntry } from "../../src/timeseries/nab-benchmark";
+import type { StreamingDetector } from "../../src/timeseries/stream";
+
+const SHORT_NAMES: Record<string, string> = { ours: "ours", cad: "CAD OSE", artime: "ARTime", rcf: "RRCF" };
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+function toBase64(scores: Float64Array): string {
+  return Buffer.from(scores.buffer, scores.byteOffset, scores.byteLength).toString("base64");
+}
+
+function fromBase64(text: string): Float64Array {
+  const bytes = Buffer.from(text, "base64");
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+async function main(): Promise<void> {
+  const root = path.resolve(argument("src") ?? path.join(__dirname, "..", ".."));
+  const wanted = (argument("detectors") ?? "cad,artime,ours,rcf").split(",");
+  for (const w of wanted) if (!(w in SHORT_NAMES)) throw new Error(`--detectors: unknown "${w}" (known: ${Object.keys(SHORT_NAMES).join(", ")})`);
+  const keys = argument("keys")?.split(",");
+  let corpus = await loadNabCorpus(keys === undefined ? {} : { keys });
+  const files = argument("files");
+  if (files !== undefined) corpus = corpus.slice(0, Number(files));
+  const nabValues = new Map<string, Float64Array>();
+  for (const series of corpus) nabValues.set(series.key, await nabValuesAsNabReadThem(series.key));
+  const leaders = (await import(pathToFileURL(path.join(root, "src/timeseries/nab-leaders.ts")).href)) as {
+    nabLeaderEntries(values: ReadonlyMap<string, ArrayLike<number>>): NabEntry[];
+  };
+  const entries = leaders.nabLeaderEntries(nabValues);
+  const checkFile = argument("check");
+  const expected = checkFile === undefined ? undefined : (JSON.parse(fs.readFileSync(checkFile, "utf8")) as Record<string, Record<string, string>>);
+  const saved: Record<string, Record<string, string>> = {};
+  const points = corpus.reduce((s, c) => s + c.values.length, 0);
+  console.log(`${root}: ${corpus.length} files, ${points} points; load average ${os.loadavg()[0]!.toFixed(1)}`);
+  let mismatches = 0;
+  for (const short of wanted) {
+    const entry = entries.find((e) => e.name.startsWith(SHORT_NAMES[short]!) || (short === "ours" && e.name.startsWith("ours")));
+    if (entry?.stream === undefined) throw new Error(`no streaming entry for ${short} in ${root}`);
+    const detector: StreamingDetector = entry.stream;
+    let cpu = 0;
+    saved[short] = {};
+    for (const series of corpus) {
+      const values = entry.values?.(series) ?? series.values;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < values.length; i++) {
+        min = Math.min(min, values[i]!);
+        max = Math.max(max, values[i]!);
+      }
+      const scores = new Float64Array(values.length);
+      const started = cpuSeconds();
+      const stream = detector.open({ min, max, length: values.length });
+      for (let i = 0; i < values.length; i++) scores[i] = stream.update(series.timestamps[i]!, values[i]!);
+      cpu += cpuSeconds() - started;
+      saved[short]![series.key] = toBase64(scores);
+      const want = expected?.[short]?.[series.key];
+      if (want !== undefined) {
+        const old = fromBase64(want);
+        const rows: number[] = [];
+        for (let i = 0; i < scores.length; i++) if (!Object.is(scores[i], old[i])) rows.push(i);
+        if (rows.length > 0 || old.length !== scores.length) {
+          mismatches++;
+          console.log(`  ${short} ${series.key}: ${rows.length} rows differ (first ${rows.slice(0, 5).join(", ")})`);
+        }
+      }
+    }
+    const checked = expected?.[short] === undefined ? "" : `, scores ${mismatches === 0 ? "identical (Object.is)" : "DIFFER"} to ${checkFile}`;
+    console.log(`${SHORT_NAMES[short]!.padEnd(8)} ${cpu.toFixed(2).padStart(7)} CPU s  ${Math.round(points / cpu).toString().padStart(8)} points/CPU s${checked}`);
+  }
+  const saveFile = argument("save");
+  if (saveFile !== undefined) fs.writeFileSync(saveFile, JSON.stringify(saved));
+  if (mismatches > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`nab-speed: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});
