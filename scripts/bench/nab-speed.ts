@@ -1,6 +1,6 @@
 // Points per CPU second of the NAB streaming detectors, and a bit-for-bit check of their scores:
 // `node --import tsx scripts/bench/nab-speed.ts [--detectors cad,artime,ours,rcf] [--files <n> | --keys <k1,k2>]
-//  [--src <checkout>] [--save <scores.json>] [--check <scores.json>]`
+//  [--src <checkout or tsc output folder>] [--save <scores.json>] [--check <scores.json>]`
 // (ANOMALY_LAB_DATA_MIRROR must point at the datasets). Each detector streams the chosen NAB files (all 58 by
 // default) as `npm run nab` streams them; the time is the process's CPU time (user + system, process.cpuUsage)
 // around the detection loops only, so a busy shared machine inflates it far less than wall time. --src runs the
@@ -50,7 +50,10 @@ async function main(): Promise<void> {
   if (files !== undefined) corpus = corpus.slice(0, Number(files));
   const nabValues = new Map<string, Float64Array>();
   for (const series of corpus) nabValues.set(series.key, await nabValuesAsNabReadThem(series.key));
-  const leaders = (await import(pathToFileURL(path.join(root, "src/timeseries/nab-leaders.ts")).href)) as {
+  // A checkout, or a tsc output folder (whose plain JavaScript profiles with line numbers).
+  const source = path.join(root, "src/timeseries/nab-leaders.ts");
+  const leadersModule = fs.existsSync(source) ? source : path.join(root, "timeseries/nab-leaders.js");
+  const leaders = (await import(pathToFileURL(leadersModule).href)) as {
     nabLeaderEntries(values: ReadonlyMap<string, ArrayLike<number>>): NabEntry[];
   };
   const entries = leaders.nabLeaderEntries(nabValues);

@@ -29,6 +29,7 @@ export interface CadOseOptions {
 }
 
 const NEURON_FACT_BASE = 2 ** 31;
+const EMPTY_ENTRIES = new Int32Array(0);
 const SNAPSHOT_KIND = "cad-ose";
 const SNAPSHOT_VERSION = 1;
 
@@ -200,6 +201,14 @@ export class CadOseStream implements DetectorStream {
   private readonly contextRight: number[] = [];
   private readonly contextCount: number[] = [];
   private readonly contextZeroLevel: number[] = [];
+  /**
+   * Per left semi-context: its zero-level contexts as (right id, context id) pairs in dict order, or
+   * null when stale. Only those can become potential new contexts, and they are few: the walk that
+   * collects potential contexts visits these lists instead of every context of every crossed left part.
+   */
+  private readonly zeroLevelEntries: (Int32Array | null)[] = [];
+  /** Left semi-contexts holding at least one zero-level context, ascending. */
+  private readonly zeroLevelLefts: number[] = [];
   /** The context created for this step's zero-level context; Python's `False` compares equal to 0. */
   private newContextId = 0;
   private steps = 0;
@@ -295,20 +304,67 @@ export class CadOseStream implements DetectorStream {
    */
   private addContext(leftFacts: FactTuple, rightFacts: FactTuple, zeroLevel: boolean): boolean {
     const [leftId, leftCreated] = this.left.findOrAdd(leftFacts);
-    if (leftCreated) this.leftContexts.push(new Python27IntDict());
+    if (leftCreated) this.addLeftSemiContext();
     const [rightId] = this.right.findOrAdd(rightFacts);
     const next = this.contextLeft.length;
     const id = this.leftContexts[leftId]!.setDefault(rightId, next);
     if (id === next) {
-      this.contextLeft.push(leftId);
-      this.contextRight.push(rightId);
-      this.contextCount.push(0);
-      this.contextZeroLevel.push(zeroLevel ? 1 : 0);
+      this.pushContext(leftId, rightId, 0, zeroLevel ? 1 : 0);
       if (zeroLevel) this.newContextId = id;
       return true;
     }
-    if (zeroLevel) this.contextZeroLevel[id] = 1;
+    if (zeroLevel && this.contextZeroLevel[id] === 0) {
+      this.contextZeroLevel[id] = 1;
+      this.noteZeroLevel(leftId);
+    }
     return false;
+  }
+
+  private addLeftSemiContext(): void {
+    this.leftContexts.push(new Python27IntDict());
+    this.zeroLevelEntries.push(EMPTY_ENTRIES);
+  }
+
+  /** Appends a context already inserted in its left part's dict (an insertion may reorder that dict). */
+  private pushContext(leftId: number, rightId: number, count: number, zeroLevel: number): void {
+    this.contextLeft.push(leftId);
+    this.contextRight.push(rightId);
+    this.contextCount.push(count);
+    this.contextZeroLevel.push(zeroLevel);
+    if (zeroLevel === 1) this.noteZeroLevel(leftId);
+    else if (this.zeroLevelEntries[leftId] !== EMPTY_ENTRIES) this.zeroLevelEntries[leftId] = null;
+  }
+
+  /** Left part `leftId` has a new zero-level context: its list is stale, and it joins zeroLevelLefts. */
+  private noteZeroLevel(leftId: number): void {
+    const entries = this.zeroLevelEntries[leftId];
+    this.zeroLevelEntries[leftId] = null;
+    if (entries === EMPTY_ENTRIES) {
+      const lefts = this.zeroLevelLefts;
+      let pos = lefts.length;
+      while (pos > 0 && lefts[pos - 1]! > leftId) pos--;
+      lefts.splice(pos, 0, leftId);
+    }
+  }
+
+  /** The zero-level contexts of left part `leftId`: right id, context id, ... in dict order. */
+  private zeroLevelOf(leftId: number): Int32Array {
+    const cached = this.zeroLevelEntries[leftId];
+    if (cached != null) return cached;
+    const dict = this.leftContexts[leftId]!;
+    const rightIds = dict.keys();
+    const contextIds = dict.values();
+    let n = 0;
+    for (let k = 0; k < contextIds.length; k++) n += this.contextZeroLevel[contextIds[k]!]!;
+    const entries = new Int32Array(2 * n);
+    n = 0;
+    for (let k = 0; k < contextIds.length; k++) {
+      if (this.contextZeroLevel[contextIds[k]!] === 0) continue;
+      entries[n++] = rightIds[k]!;
+      entries[n++] = contextIds[k]!;
+    }
+    this.zeroLevelEntries[leftId] = entries;
+    return entries;
   }
 
   /**
@@ -325,58 +381,39 @@ export class CadOseStream implements DetectorStream {
     const rightFull = new Uint8Array(right.length);
     for (const id of right.full) rightFull[id] = 1;
     const counts = this.contextCount;
-    if (!newContextFlag) {
-      // Nothing to learn: only the fully present left parts matter, in any order.
-      for (const leftId of left.full) {
-        const dict = this.leftContexts[leftId]!;
-        const rightIds = dict.keys();
-        const contextIds = dict.values();
-        for (let k = 0; k < rightIds.length; k++) {
-          const contextId = contextIds[k]!;
-          if (contextId === this.newContextId) continue;
-          selected++;
-          if (rightFull[rightIds[k]!] === 1) {
-            counts[contextId]!++;
-            active.push(contextId);
-          }
-        }
-      }
-      this.newContextId = 0;
-      return { active, selected, potential };
-    }
-    // Potential contexts are numbered in the order found: walk the left parts in id order, each
-    // dict in CPython 2.7's order. (A left part created at this step holds only this step's new
-    // context, which is skipped, as CAD OSE, which has not crossed it yet, skips the part.)
-    const maxLeft = this.options.maxLeftSemiContextsLength;
-    const rightCrossed = new Map<number, FactTuple>();
-    for (let leftId = 0; leftId < left.length; leftId++) {
-      const leftCount = left.counts[leftId]!;
-      if (leftCount === 0) continue;
-      const leftFull = leftCount === left.facts[leftId]!.length;
+    // Selected and active contexts: those of the fully present left parts, in any order.
+    for (const leftId of left.full) {
       const dict = this.leftContexts[leftId]!;
       const rightIds = dict.keys();
       const contextIds = dict.values();
-      let leftCrossed: FactTuple | undefined;
       for (let k = 0; k < rightIds.length; k++) {
         const contextId = contextIds[k]!;
         if (contextId === this.newContextId) continue;
-        const rightId = rightIds[k]!;
-        const rightCount = right.counts[rightId]!;
-        let learn = false;
-        if (leftFull) {
-          selected++;
-          if (rightCount > 0) {
-            if (rightFull[rightId] === 1) {
-              counts[contextId]!++;
-              active.push(contextId);
-            } else {
-              learn = this.contextZeroLevel[contextId] === 1 && leftCount <= maxLeft;
-            }
-          }
-        } else {
-          learn = this.contextZeroLevel[contextId] === 1 && rightCount > 0 && leftCount <= maxLeft;
+        selected++;
+        if (rightFull[rightIds[k]!] === 1) {
+          counts[contextId]!++;
+          active.push(contextId);
         }
-        if (learn) {
+      }
+    }
+    if (newContextFlag) {
+      // Potential contexts are numbered in the order found: walk the left parts in id order, each
+      // dict in CPython 2.7's order, keeping the zero-level contexts (crossed on both sides, not
+      // active) whose left part has at most maxLeftSemiContextsLength facts present. (A left part
+      // created at this step holds only this step's new context, which is skipped, as CAD OSE,
+      // which has not crossed it yet, skips the part.)
+      const maxLeft = this.options.maxLeftSemiContextsLength;
+      const rightCrossed = new Map<number, FactTuple>();
+      for (const leftId of this.zeroLevelLefts) {
+        const leftCount = left.counts[leftId]!;
+        if (leftCount === 0 || leftCount > maxLeft) continue;
+        const leftFull = leftCount === left.facts[leftId]!.length;
+        const entries = this.zeroLevelOf(leftId);
+        let leftCrossed: FactTuple | undefined;
+        for (let k = 0; k < entries.length; k += 2) {
+          const rightId = entries[k]!;
+          if (entries[k + 1] === this.newContextId || right.counts[rightId] === 0) continue;
+          if (leftFull && rightFull[rightId] === 1) continue; // active
           leftCrossed ??= factTuple(left.crossedFacts(leftId));
           let r = rightCrossed.get(rightId);
           if (r === undefined) rightCrossed.set(rightId, (r = factTuple(right.crossedFacts(rightId))));
@@ -482,7 +519,7 @@ export class CadOseStream implements DetectorStream {
         if (!Array.isArray(facts) || facts.some((f) => !Number.isInteger(f) || f < 0)) bad(`${side}[${k}] must be a list of non-negative integers`);
         const [id, created] = target.findOrAdd(factTuple(facts));
         if (!created || id !== k) bad(`${side}[${k}] repeats an earlier semi-context`);
-        if (side === "leftSemiContexts") stream.leftContexts.push(new Python27IntDict());
+        if (side === "leftSemiContexts") stream.addLeftSemiContext();
       });
     }
     const c = s.contexts;
@@ -493,10 +530,7 @@ export class CadOseStream implements DetectorStream {
       const r = c.right[id]!;
       if (!(l >= 0 && l < stream.left.length && r >= 0 && r < stream.right.length)) bad(`context ${id} refers to a missing semi-context (${l}, ${r})`);
       if (stream.leftContexts[l]!.setDefault(r, id) !== id) bad(`context ${id} repeats an earlier context`);
-      stream.contextLeft.push(l);
-      stream.contextRight.push(r);
-      stream.contextCount.push(c.count[id]!);
-      stream.contextZeroLevel.push(c.zeroLevel[id] ? 1 : 0);
+      stream.pushContext(l, r, c.count[id]!, c.zeroLevel[id] ? 1 : 0);
     }
     const group = s.leftFactsGroup;
     if (!Array.isArray(group) || group.some((f, k) => !Number.isInteger(f) || f < 0 || (k > 0 && f <= group[k - 1]!))) {
