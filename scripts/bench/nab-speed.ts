@@ -1,12 +1,13 @@
 // Points per CPU second of the NAB streaming detectors, and a bit-for-bit check of their scores:
 // `node --import tsx scripts/bench/nab-speed.ts [--detectors cad,artime,ours,rcf] [--files <n> | --keys <k1,k2>]
-//  [--src <checkout or tsc output folder>] [--save <scores.json>] [--check <scores.json>]`
+//  [--src <checkout or tsc output folder>] [--save <scores.json>] [--check <scores.json>] [--resume-at <fraction>]`
 // (ANOMALY_LAB_DATA_MIRROR must point at the datasets). Each detector streams the chosen NAB files (all 58 by
 // default) as `npm run nab` streams them; the time is the process's CPU time (user + system, process.cpuUsage)
 // around the detection loops only, so a busy shared machine inflates it far less than wall time. --src runs the
 // detectors of another checkout (e.g. a copy of the old sources: `git archive HEAD src | tar -x -C /tmp/old`),
 // so an old and a new build can be alternated in one command; --save writes every score, --check compares with
-// Object.is against a saved run and lists the first differing rows.
+// Object.is against a saved run and lists the first differing rows; --resume-at 0.5 saves every stream halfway
+// through its file, restores it from JSON and continues (to check snapshots; its time counts then).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,7 +15,7 @@ import { pathToFileURL } from "node:url";
 import { loadNabCorpus } from "../../src/data/nab-corpus";
 import { nabValuesAsNabReadThem } from "../../src/timeseries/nab-input";
 import type { NabEntry } from "../../src/timeseries/nab-benchmark";
-import type { StreamingDetector } from "../../src/timeseries/stream";
+import type { StreamingDetector, StreamSnapshot } from "../../src/timeseries/stream";
 
 const SHORT_NAMES: Record<string, string> = { ours: "ours", cad: "CAD OSE", artime: "ARTime", rcf: "RRCF" };
 
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
     nabLeaderEntries(values: ReadonlyMap<string, ArrayLike<number>>): NabEntry[];
   };
   const entries = leaders.nabLeaderEntries(nabValues);
+  const resumeText = argument("resume-at");
+  const resumeAt = resumeText === undefined ? undefined : Number(resumeText);
+  if (resumeAt !== undefined && !(resumeAt >= 0 && resumeAt < 1)) throw new Error(`--resume-at must be a fraction in [0, 1), got ${resumeText}`);
   const checkFile = argument("check");
   const expected = checkFile === undefined ? undefined : (JSON.parse(fs.readFileSync(checkFile, "utf8")) as Record<string, Record<string, string>>);
   const saved: Record<string, Record<string, string>> = {};
@@ -79,8 +83,12 @@ async function main(): Promise<void> {
       }
       const scores = new Float64Array(values.length);
       const started = cpuSeconds();
-      const stream = detector.open({ min, max, length: values.length });
-      for (let i = 0; i < values.length; i++) scores[i] = stream.update(series.timestamps[i]!, values[i]!);
+      let stream = detector.open({ min, max, length: values.length });
+      const resumeRow = resumeAt === undefined ? -1 : Math.floor(values.length * resumeAt);
+      for (let i = 0; i < values.length; i++) {
+        if (i === resumeRow) stream = detector.restore(JSON.parse(JSON.stringify(stream.snapshot())) as StreamSnapshot);
+        scores[i] = stream.update(series.timestamps[i]!, values[i]!);
+      }
       cpu += cpuSeconds() - started;
       saved[short]![series.key] = toBase64(scores);
       const want = expected?.[short]?.[series.key];
