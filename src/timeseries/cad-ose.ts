@@ -63,6 +63,14 @@ function hashKey(hi: number, lo: number): number {
   return (hi & 0x1fffff) * 4294967296 + lo;
 }
 
+/** A copy of `array` twice as long, the new half filled with `fill`. */
+function grown(array: Int32Array, fill: number): Int32Array {
+  const out = new Int32Array(array.length * 2);
+  out.set(array);
+  if (fill !== 0) out.fill(fill, array.length);
+  return out;
+}
+
 function sameFacts(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
@@ -82,6 +90,8 @@ class SemiContexts {
   group: number[] = [];
   /** Per semi-context: its facts present in `group`. */
   counts: Int32Array = new Int32Array(64);
+  /** Per semi-context: its number of facts (beside `counts`, so a shift reads no array of facts). */
+  sizes: Int32Array = new Int32Array(64);
   /** Semi-contexts whose facts are all in `group` (in no particular order), and each one's position there (-1 if absent). */
   readonly full: number[] = [];
   private fullPos: Int32Array = new Int32Array(64).fill(-1);
@@ -113,15 +123,13 @@ class SemiContexts {
       else list.push(id);
     }
     if (id >= this.counts.length) {
-      const counts = new Int32Array(this.counts.length * 2);
-      counts.set(this.counts);
-      this.counts = counts;
-      const fullPos = new Int32Array(this.fullPos.length * 2).fill(-1);
-      fullPos.set(this.fullPos);
-      this.fullPos = fullPos;
+      this.counts = grown(this.counts, 0);
+      this.sizes = grown(this.sizes, 0);
+      this.fullPos = grown(this.fullPos, -1);
     }
+    this.sizes[id] = facts.length;
     this.counts[id] = this.crossedFacts(id).length;
-    this.updateFull(id);
+    if (this.counts[id] === facts.length) this.addFull(id);
     return [id, true];
   }
 
@@ -141,31 +149,38 @@ class SemiContexts {
     this.group = next;
   }
 
-  private shift(fact: number, delta: number): void {
+  private shift(fact: number, delta: 1 | -1): void {
     const list = this.byFact.get(fact);
     if (list === undefined) return;
     const counts = this.counts;
-    for (let k = 0; k < list.length; k++) {
-      const id = list[k]!;
-      counts[id] += delta;
-      this.updateFull(id);
+    const sizes = this.sizes;
+    // Only a count reaching its size, or leaving it, changes `full`.
+    if (delta === 1) {
+      for (let k = 0; k < list.length; k++) {
+        const id = list[k]!;
+        if (++counts[id]! === sizes[id]) this.addFull(id);
+      }
+    } else {
+      for (let k = 0; k < list.length; k++) {
+        const id = list[k]!;
+        if (counts[id]-- === sizes[id]) this.removeFull(id);
+      }
     }
   }
 
-  private updateFull(id: number): void {
-    const isFull = this.counts[id] === this.facts[id]!.length;
+  private addFull(id: number): void {
+    this.fullPos[id] = this.full.length;
+    this.full.push(id);
+  }
+
+  private removeFull(id: number): void {
     const pos = this.fullPos[id]!;
-    if (isFull && pos < 0) {
-      this.fullPos[id] = this.full.length;
-      this.full.push(id);
-    } else if (!isFull && pos >= 0) {
-      const last = this.full.pop()!;
-      if (last !== id) {
-        this.full[pos] = last;
-        this.fullPos[last] = pos;
-      }
-      this.fullPos[id] = -1;
+    const last = this.full.pop()!;
+    if (last !== id) {
+      this.full[pos] = last;
+      this.fullPos[last] = pos;
     }
+    this.fullPos[id] = -1;
   }
 
   /** The facts of semi-context `id` that are in the group, in order (both lists are sorted). */
@@ -209,6 +224,14 @@ export class CadOseStream implements DetectorStream {
   private readonly zeroLevelEntries: (Int32Array | null)[] = [];
   /** Left semi-contexts holding at least one zero-level context, ascending. */
   private readonly zeroLevelLefts: number[] = [];
+  /**
+   * Per left semi-context: its contexts, and a bit per right semi-context id below 32 that it has a
+   * context with (beyond 32, a flag), so that finding the active contexts of a fully present left
+   * part reads its dict only where a right part is fully present too.
+   */
+  private leftSizes = new Int32Array(64);
+  private leftRightMasks = new Int32Array(64);
+  private leftHasWideRight = new Int32Array(64);
   /** The context created for this step's zero-level context; Python's `False` compares equal to 0. */
   private newContextId = 0;
   private steps = 0;
@@ -323,6 +346,11 @@ export class CadOseStream implements DetectorStream {
   private addLeftSemiContext(): void {
     this.leftContexts.push(new Python27IntDict());
     this.zeroLevelEntries.push(EMPTY_ENTRIES);
+    if (this.leftContexts.length > this.leftSizes.length) {
+      this.leftSizes = grown(this.leftSizes, 0);
+      this.leftRightMasks = grown(this.leftRightMasks, 0);
+      this.leftHasWideRight = grown(this.leftHasWideRight, 0);
+    }
   }
 
   /** Appends a context already inserted in its left part's dict (an insertion may reorder that dict). */
@@ -331,6 +359,9 @@ export class CadOseStream implements DetectorStream {
     this.contextRight.push(rightId);
     this.contextCount.push(count);
     this.contextZeroLevel.push(zeroLevel);
+    this.leftSizes[leftId]++;
+    if (rightId < 32) this.leftRightMasks[leftId] |= 1 << rightId;
+    else this.leftHasWideRight[leftId] = 1;
     if (zeroLevel === 1) this.noteZeroLevel(leftId);
     else if (this.zeroLevelEntries[leftId] !== EMPTY_ENTRIES) this.zeroLevelEntries[leftId] = null;
   }
@@ -379,18 +410,36 @@ export class CadOseStream implements DetectorStream {
     const left = this.left;
     const right = this.right;
     const rightFull = new Uint8Array(right.length);
-    for (const id of right.full) rightFull[id] = 1;
+    let rightFullMask = 0;
+    for (const id of right.full) {
+      rightFull[id] = 1;
+      if (id < 32) rightFullMask |= 1 << id;
+    }
     const counts = this.contextCount;
-    // Selected and active contexts: those of the fully present left parts, in any order.
+    // Selected and active contexts: those of the fully present left parts, in any order, except
+    // this step's new context (or context 0 at other steps: CAD OSE's newContextID is then False).
+    const skip = this.newContextId;
+    const skipLeft = skip < this.contextLeft.length ? this.contextLeft[skip]! : -1;
     for (const leftId of left.full) {
+      selected += this.leftSizes[leftId]! - (leftId === skipLeft ? 1 : 0);
+      let mask = this.leftRightMasks[leftId]! & rightFullMask;
+      const wide = this.leftHasWideRight[leftId] === 1;
+      if (mask === 0 && !wide) continue;
       const dict = this.leftContexts[leftId]!;
-      const rightIds = dict.keys();
-      const contextIds = dict.values();
-      for (let k = 0; k < rightIds.length; k++) {
-        const contextId = contextIds[k]!;
-        if (contextId === this.newContextId) continue;
-        selected++;
-        if (rightFull[rightIds[k]!] === 1) {
+      while (mask !== 0) {
+        const low = mask & -mask;
+        mask ^= low;
+        const contextId = dict.get(31 - Math.clz32(low))!;
+        if (contextId === skip) continue;
+        counts[contextId]!++;
+        active.push(contextId);
+      }
+      if (wide) {
+        const rightIds = dict.keys();
+        const contextIds = dict.values();
+        for (let k = 0; k < rightIds.length; k++) {
+          const contextId = contextIds[k]!;
+          if (rightIds[k]! < 32 || contextId === skip || rightFull[rightIds[k]!] === 0) continue;
           counts[contextId]!++;
           active.push(contextId);
         }
