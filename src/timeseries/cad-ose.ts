@@ -238,6 +238,10 @@ export class CadOseStream implements DetectorStream {
   private lastHighStep: number | null;
   private readonly factsByBin = new Map<number, FactTuple>();
   private readonly topBuffer: Int32Array;
+  private readonly topCountBuffer: Float64Array;
+  /** This step's active contexts and their counts (reused from step to step). */
+  private readonly active: number[] = [];
+  private readonly activeCounts: number[] = [];
 
   constructor(options: CadOseOptions) {
     const o: Required<CadOseOptions> = {
@@ -258,6 +262,7 @@ export class CadOseStream implements DetectorStream {
     if (o.numNormValueBits > 20) throw new Error(`CadOseStream: numNormValueBits must be at most 20, got ${o.numNormValueBits}`);
     this.options = o;
     this.topBuffer = new Int32Array(o.maxActiveNeurons);
+    this.topCountBuffer = new Float64Array(o.maxActiveNeurons);
     const maxBinValue = 2 ** o.numNormValueBits - 1;
     const range = o.maxValue - o.minValue;
     this.minValueStep = (range === 0 ? maxBinValue : range) / maxBinValue;
@@ -303,12 +308,14 @@ export class CadOseStream implements DetectorStream {
       newContextFlag = this.addContext(zeroLevel[0], zeroLevel[1], true);
     }
     this.right.setGroup(sensorFacts);
-    const { active, selected, potential } = this.activeContexts(newContextFlag);
+    const { selected, potential } = this.activeContexts(newContextFlag);
+    const active = this.active;
     const selectedActive = selected > 0 ? active.length / selected : 0.0;
 
-    const neurons = this.strongest(active);
-    const group = sensorFacts.concat(neurons.map((id) => NEURON_FACT_BASE + id));
-    group.sort((a, b) => a - b);
+    const neurons = this.strongest(active, this.activeCounts);
+    // Sensor facts are below NEURON_FACT_BASE and the neurons come sorted: the group is sorted.
+    const group = sensorFacts.slice();
+    for (const id of neurons) group.push(NEURON_FACT_BASE + id);
     const uniquePotential = newContextFlag ? this.countUnique(zeroLevel, potential) : 0;
 
     let added = 0;
@@ -403,8 +410,11 @@ export class CadOseStream implements DetectorStream {
    * step, those whose right part is fully present now are active (their count grows); partial
    * matches of zero-level contexts become potential new contexts when this step learnt one.
    */
-  private activeContexts(newContextFlag: boolean): { active: number[]; selected: number; potential: [FactTuple, FactTuple][] } {
-    const active: number[] = [];
+  private activeContexts(newContextFlag: boolean): { selected: number; potential: [FactTuple, FactTuple][] } {
+    const active = this.active;
+    const activeCounts = this.activeCounts;
+    active.length = 0;
+    activeCounts.length = 0;
     const potential: [FactTuple, FactTuple][] = [];
     let selected = 0;
     const left = this.left;
@@ -431,8 +441,8 @@ export class CadOseStream implements DetectorStream {
         mask ^= low;
         const contextId = dict.get(31 - Math.clz32(low))!;
         if (contextId === skip) continue;
-        counts[contextId]!++;
         active.push(contextId);
+        activeCounts.push(++counts[contextId]!);
       }
       if (wide) {
         const rightIds = dict.keys();
@@ -440,8 +450,8 @@ export class CadOseStream implements DetectorStream {
         for (let k = 0; k < rightIds.length; k++) {
           const contextId = contextIds[k]!;
           if (rightIds[k]! < 32 || contextId === skip || rightFull[rightIds[k]!] === 0) continue;
-          counts[contextId]!++;
           active.push(contextId);
+          activeCounts.push(++counts[contextId]!);
         }
       }
     }
@@ -471,39 +481,47 @@ export class CadOseStream implements DetectorStream {
       }
     }
     this.newContextId = 0;
-    return { active, selected, potential };
+    return { selected, potential };
   }
 
-  /** The `maxActiveNeurons` active contexts with the highest (count, left hash, right hash), by id. */
-  private strongest(active: number[]): number[] {
+  /**
+   * The `maxActiveNeurons` active contexts with the highest (count, left hash, right hash), by id.
+   * `counts[k]` is active[k]'s count (read while counting, so most comparisons touch no context).
+   */
+  private strongest(active: readonly number[], counts: readonly number[]): number[] {
     const k = this.options.maxActiveNeurons;
     const top = this.topBuffer; // ascending by key
+    const topCounts = this.topCountBuffer;
     let size = 0;
-    for (const id of active) {
-      if (size === k && this.compareContexts(id, top[0]!) < 0) continue;
+    for (let a = 0; a < active.length; a++) {
+      const id = active[a]!;
+      const count = counts[a]!;
+      if (size === k && this.compareContexts(id, count, top[0]!, topCounts[0]!) < 0) continue;
       let pos = size;
       if (size === k) {
         // drop the smallest, then insert
         pos = 0;
-        while (pos + 1 < k && this.compareContexts(id, top[pos + 1]!) > 0) {
+        while (pos + 1 < k && this.compareContexts(id, count, top[pos + 1]!, topCounts[pos + 1]!) > 0) {
           top[pos] = top[pos + 1]!;
+          topCounts[pos] = topCounts[pos + 1]!;
           pos++;
         }
       } else {
-        while (pos > 0 && this.compareContexts(id, top[pos - 1]!) < 0) {
+        while (pos > 0 && this.compareContexts(id, count, top[pos - 1]!, topCounts[pos - 1]!) < 0) {
           top[pos] = top[pos - 1]!;
+          topCounts[pos] = topCounts[pos - 1]!;
           pos--;
         }
         size++;
       }
       top[pos] = id;
+      topCounts[pos] = count;
     }
     return Array.from(top.subarray(0, size)).sort((a, b) => a - b);
   }
 
-  private compareContexts(a: number, b: number): number {
-    const byCount = this.contextCount[a]! - this.contextCount[b]!;
-    if (byCount !== 0) return byCount;
+  private compareContexts(a: number, countA: number, b: number, countB: number): number {
+    if (countA !== countB) return countA - countB;
     const la = this.contextLeft[a]!;
     const lb = this.contextLeft[b]!;
     const byLeft = compareInt64(this.left.hashHi[la]!, this.left.hashLo[la]!, this.left.hashHi[lb]!, this.left.hashLo[lb]!);
