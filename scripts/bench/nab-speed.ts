@@ -1,13 +1,16 @@
 // Points per CPU second of the NAB streaming detectors, and a bit-for-bit check of their scores:
 // `node --import tsx scripts/bench/nab-speed.ts [--detectors cad,artime,ours,rcf] [--files <n> | --keys <k1,k2>]
-//  [--src <checkout or tsc output folder>] [--save <scores.json>] [--check <scores.json>] [--resume-at <fraction>]`
+//  [--src <checkout or tsc output folder>] [--against <another>] [--rounds <n>] [--save <scores.json>]
+//  [--check <scores.json>] [--resume-at <fraction>]`
 // (ANOMALY_LAB_DATA_MIRROR must point at the datasets). Each detector streams the chosen NAB files (all 58 by
 // default) as `npm run nab` streams them; the time is the process's CPU time (user + system, process.cpuUsage)
 // around the detection loops only, so a busy shared machine inflates it far less than wall time. --src runs the
 // detectors of another checkout (e.g. a copy of the old sources: `git archive HEAD src | tar -x -C /tmp/old`),
-// so an old and a new build can be alternated in one command; --save writes every score, --check compares with
-// Object.is against a saved run and lists the first differing rows; --resume-at 0.5 saves every stream halfway
-// through its file, restores it from JSON and continues (to check snapshots; its time counts then).
+// and --against another one, file by file in alternating order, comparing their scores with Object.is; with
+// --rounds each file's time is the least over the rounds (other processes only add time). --save writes every
+// score, --check compares with Object.is against a saved run and lists the first differing rows; --resume-at 0.5
+// saves every stream halfway through its file, restores it from JSON and continues (to check snapshots; its
+// time counts then).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -51,13 +54,19 @@ async function main(): Promise<void> {
   if (files !== undefined) corpus = corpus.slice(0, Number(files));
   const nabValues = new Map<string, Float64Array>();
   for (const series of corpus) nabValues.set(series.key, await nabValuesAsNabReadThem(series.key));
-  // A checkout, or a tsc output folder (whose plain JavaScript profiles with line numbers).
-  const source = path.join(root, "src/timeseries/nab-leaders.ts");
-  const leadersModule = fs.existsSync(source) ? source : path.join(root, "timeseries/nab-leaders.js");
-  const leaders = (await import(pathToFileURL(leadersModule).href)) as {
-    nabLeaderEntries(values: ReadonlyMap<string, ArrayLike<number>>): NabEntry[];
-  };
-  const entries = leaders.nabLeaderEntries(nabValues);
+  const roots = [root, ...(argument("against") === undefined ? [] : [path.resolve(argument("against")!)])];
+  const builds = [];
+  for (const r of roots) {
+    // A checkout, or a tsc output folder (whose plain JavaScript profiles with line numbers).
+    const source = path.join(r, "src/timeseries/nab-leaders.ts");
+    const leadersModule = fs.existsSync(source) ? source : path.join(r, "timeseries/nab-leaders.js");
+    const leaders = (await import(pathToFileURL(leadersModule).href)) as {
+      nabLeaderEntries(values: ReadonlyMap<string, ArrayLike<number>>): NabEntry[];
+    };
+    builds.push({ root: r, entries: leaders.nabLeaderEntries(nabValues) });
+  }
+  const rounds = Number(argument("rounds") ?? 1);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${argument("rounds")}`);
   const resumeText = argument("resume-at");
   const resumeAt = resumeText === undefined ? undefined : Number(resumeText);
   if (resumeAt !== undefined && !(resumeAt >= 0 && resumeAt < 1)) throw new Error(`--resume-at must be a fraction in [0, 1), got ${resumeText}`);
@@ -65,45 +74,67 @@ async function main(): Promise<void> {
   const expected = checkFile === undefined ? undefined : (JSON.parse(fs.readFileSync(checkFile, "utf8")) as Record<string, Record<string, string>>);
   const saved: Record<string, Record<string, string>> = {};
   const points = corpus.reduce((s, c) => s + c.values.length, 0);
-  console.log(`${root}: ${corpus.length} files, ${points} points; load average ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log(`${corpus.length} files, ${points} points, ${rounds} round(s); load average ${os.loadavg()[0]!.toFixed(1)}`);
   let mismatches = 0;
   for (const short of wanted) {
-    const entry = entries.find((e) => e.name.startsWith(SHORT_NAMES[short]!) || (short === "ours" && e.name.startsWith("ours")));
-    if (entry?.stream === undefined) throw new Error(`no streaming entry for ${short} in ${root}`);
-    const detector: StreamingDetector = entry.stream;
-    let cpu = 0;
+    const buildEntries = builds.map((b) => {
+      const entry = b.entries.find((e) => e.name.startsWith(SHORT_NAMES[short]!) || (short === "ours" && e.name.startsWith("ours")));
+      if (entry?.stream === undefined) throw new Error(`no streaming entry for ${short} in ${b.root}`);
+      return entry;
+    });
+    const detectors: StreamingDetector[] = buildEntries.map((e) => e.stream!);
+    // Per build and file: the least CPU time over the rounds (other processes only ever add time).
+    const best = builds.map(() => corpus.map(() => Infinity));
     saved[short] = {};
-    for (const series of corpus) {
-      const values = entry.values?.(series) ?? series.values;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = 0; i < values.length; i++) {
-        min = Math.min(min, values[i]!);
-        max = Math.max(max, values[i]!);
-      }
-      const scores = new Float64Array(values.length);
-      const started = cpuSeconds();
-      let stream = detector.open({ min, max, length: values.length });
-      const resumeRow = resumeAt === undefined ? -1 : Math.floor(values.length * resumeAt);
-      for (let i = 0; i < values.length; i++) {
-        if (i === resumeRow) stream = detector.restore(JSON.parse(JSON.stringify(stream.snapshot())) as StreamSnapshot);
-        scores[i] = stream.update(series.timestamps[i]!, values[i]!);
-      }
-      cpu += cpuSeconds() - started;
-      saved[short]![series.key] = toBase64(scores);
-      const want = expected?.[short]?.[series.key];
-      if (want !== undefined) {
-        const old = fromBase64(want);
-        const rows: number[] = [];
-        for (let i = 0; i < scores.length; i++) if (!Object.is(scores[i], old[i])) rows.push(i);
-        if (rows.length > 0 || old.length !== scores.length) {
-          mismatches++;
-          console.log(`  ${short} ${series.key}: ${rows.length} rows differ (first ${rows.slice(0, 5).join(", ")})`);
+    let differing = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const [f, series] of corpus.entries()) {
+        const values = buildEntries[0]!.values?.(series) ?? series.values;
+        let min = Infinity;
+        let max = -Infinity;
+        for (let i = 0; i < values.length; i++) {
+          min = Math.min(min, values[i]!);
+          max = Math.max(max, values[i]!);
+        }
+        const outputs: Float64Array[] = [];
+        // Alternate which build goes first, so neither always runs on a warmer or busier machine.
+        const order = builds.map((_, b) => b);
+        if ((f + round) % 2 === 1) order.reverse();
+        for (const b of order) {
+          const detector = detectors[b]!;
+          const scores = new Float64Array(values.length);
+          const started = cpuSeconds();
+          let stream = detector.open({ min, max, length: values.length });
+          const resumeRow = resumeAt === undefined ? -1 : Math.floor(values.length * resumeAt);
+          for (let i = 0; i < values.length; i++) {
+            if (i === resumeRow) stream = detector.restore(JSON.parse(JSON.stringify(stream.snapshot())) as StreamSnapshot);
+            scores[i] = stream.update(series.timestamps[i]!, values[i]!);
+          }
+          best[b]![f] = Math.min(best[b]![f]!, cpuSeconds() - started);
+          outputs[b] = scores;
+        }
+        if (round > 0) continue;
+        saved[short]![series.key] = toBase64(outputs[0]!);
+        const references = outputs.slice(1).map((o) => ({ scores: o, what: "the --against build" }));
+        const want = expected?.[short]?.[series.key];
+        if (want !== undefined) references.push({ scores: fromBase64(want), what: checkFile! });
+        for (const reference of references) {
+          const rows: number[] = [];
+          for (let i = 0; i < values.length; i++) if (!Object.is(outputs[0]![i], reference.scores[i])) rows.push(i);
+          if (rows.length > 0 || reference.scores.length !== values.length) {
+            differing++;
+            console.log(`  ${short} ${series.key}: ${rows.length} rows differ from ${reference.what} (first ${rows.slice(0, 5).join(", ")})`);
+          }
         }
       }
     }
-    const checked = expected?.[short] === undefined ? "" : `, scores ${mismatches === 0 ? "identical (Object.is)" : "DIFFER"} to ${checkFile}`;
-    console.log(`${SHORT_NAMES[short]!.padEnd(8)} ${cpu.toFixed(2).padStart(7)} CPU s  ${Math.round(points / cpu).toString().padStart(8)} points/CPU s${checked}`);
+    mismatches += differing;
+    const compared = builds.length > 1 || expected?.[short] !== undefined;
+    const checked = compared ? `; scores ${differing === 0 ? "identical (Object.is)" : "DIFFER"}` : "";
+    for (const [b, build] of builds.entries()) {
+      const cpu = best[b]!.reduce((s, x) => s + x, 0);
+      console.log(`${SHORT_NAMES[short]!.padEnd(8)} ${cpu.toFixed(2).padStart(7)} CPU s  ${Math.round(points / cpu).toString().padStart(8)} points/CPU s  ${build.root}${b === 0 ? checked : ""}`);
+    }
   }
   const saveFile = argument("save");
   if (saveFile !== undefined) fs.writeFileSync(saveFile, JSON.stringify(saved));

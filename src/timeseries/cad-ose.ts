@@ -95,25 +95,40 @@ class SemiContexts {
   /** Semi-contexts whose facts are all in `group` (in no particular order), and each one's position there (-1 if absent). */
   readonly full: number[] = [];
   private fullPos: Int32Array = new Int32Array(64).fill(-1);
-  private readonly byHash = new Map<number, number>();
-  /** Semi-contexts whose 53-bit key collides with an earlier one's (none on NAB). */
-  private readonly byFullHash = new Map<string, number>();
+  /** Semi-context ids by their 64-bit hash: open addressing with linear probing, -1 = empty slot. */
+  private byHash: Int32Array = new Int32Array(128).fill(-1);
   private readonly byFact = new Map<number, number[]>();
 
   get length(): number {
     return this.facts.length;
   }
 
-  /** The semi-context keyed by the hash of `tuple` (CAD OSE keys them by hash alone), created if new; [id, created]. */
-  findOrAdd(tuple: FactTuple): [number, boolean] {
-    const key = hashKey(tuple.hi, tuple.lo);
-    let found = this.byHash.get(key);
-    if (found !== undefined && this.hashHi[found] !== tuple.hi) found = this.byFullHash.get(`${tuple.hi}:${tuple.lo}`);
-    if (found !== undefined) return [found, false];
+  /** The slot of the semi-context whose hash is (hi, lo), or the empty slot where it would go. */
+  private slotOf(table: Int32Array, hi: number, lo: number): number {
+    const mask = table.length - 1;
+    let slot = (lo ^ hi) & mask;
+    for (;;) {
+      const id = table[slot]!;
+      if (id < 0 || (this.hashLo[id] === lo && this.hashHi[id] === hi)) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The semi-context keyed by the hash of `tuple` (CAD OSE keys them by hash alone), created if new (see `length`). */
+  findOrAdd(tuple: FactTuple): number {
+    let slot = this.slotOf(this.byHash, tuple.hi, tuple.lo);
+    const found = this.byHash[slot]!;
+    if (found >= 0) return found;
     const id = this.facts.length;
     const facts = tuple.facts.slice();
-    if (!this.byHash.has(key)) this.byHash.set(key, id);
-    else this.byFullHash.set(`${tuple.hi}:${tuple.lo}`, id);
+    if (2 * (id + 1) > this.byHash.length) {
+      // keep the table at most half full
+      const table = new Int32Array(this.byHash.length * 2).fill(-1);
+      for (let k = 0; k < id; k++) table[this.slotOf(table, this.hashHi[k]!, this.hashLo[k]!)] = k;
+      this.byHash = table;
+      slot = this.slotOf(table, tuple.hi, tuple.lo);
+    }
+    this.byHash[slot] = id;
     this.facts.push(facts);
     this.hashHi.push(tuple.hi);
     this.hashLo.push(tuple.lo);
@@ -130,7 +145,7 @@ class SemiContexts {
     this.sizes[id] = facts.length;
     this.counts[id] = this.crossedFacts(id).length;
     if (this.counts[id] === facts.length) this.addFull(id);
-    return [id, true];
+    return id;
   }
 
   /** Makes `next` (sorted, distinct) the fact group, updating the counts of the semi-contexts that hold a changed fact. */
@@ -242,6 +257,9 @@ export class CadOseStream implements DetectorStream {
   /** This step's active contexts and their counts (reused from step to step). */
   private readonly active: number[] = [];
   private readonly activeCounts: number[] = [];
+  private readonly strongestIds: number[] = [];
+  /** Per right semi-context: 1 while it is fully present (set and cleared within a step). */
+  private rightFull = new Uint8Array(32);
 
   constructor(options: CadOseOptions) {
     const o: Required<CadOseOptions> = {
@@ -333,9 +351,9 @@ export class CadOseStream implements DetectorStream {
    * returns whether it was added.
    */
   private addContext(leftFacts: FactTuple, rightFacts: FactTuple, zeroLevel: boolean): boolean {
-    const [leftId, leftCreated] = this.left.findOrAdd(leftFacts);
-    if (leftCreated) this.addLeftSemiContext();
-    const [rightId] = this.right.findOrAdd(rightFacts);
+    const leftId = this.left.findOrAdd(leftFacts);
+    if (leftId === this.leftContexts.length) this.addLeftSemiContext();
+    const rightId = this.right.findOrAdd(rightFacts);
     const next = this.contextLeft.length;
     const id = this.leftContexts[leftId]!.setDefault(rightId, next);
     if (id === next) {
@@ -419,7 +437,8 @@ export class CadOseStream implements DetectorStream {
     let selected = 0;
     const left = this.left;
     const right = this.right;
-    const rightFull = new Uint8Array(right.length);
+    if (this.rightFull.length < right.length) this.rightFull = new Uint8Array(2 * right.length);
+    const rightFull = this.rightFull;
     let rightFullMask = 0;
     for (const id of right.full) {
       rightFull[id] = 1;
@@ -480,6 +499,7 @@ export class CadOseStream implements DetectorStream {
         }
       }
     }
+    for (const id of right.full) rightFull[id] = 0;
     this.newContextId = 0;
     return { selected, potential };
   }
@@ -517,7 +537,19 @@ export class CadOseStream implements DetectorStream {
       top[pos] = id;
       topCounts[pos] = count;
     }
-    return Array.from(top.subarray(0, size)).sort((a, b) => a - b);
+    const ids = this.strongestIds;
+    ids.length = 0;
+    for (let a = 0; a < size; a++) {
+      // insertion sort by id (at most maxActiveNeurons)
+      const id = top[a]!;
+      let pos = a;
+      while (pos > 0 && ids[pos - 1]! > id) {
+        ids[pos] = ids[pos - 1]!;
+        pos--;
+      }
+      ids[pos] = id;
+    }
+    return ids;
   }
 
   private compareContexts(a: number, countA: number, b: number, countB: number): number {
@@ -584,8 +616,7 @@ export class CadOseStream implements DetectorStream {
       const target = side === "leftSemiContexts" ? stream.left : stream.right;
       s[side].forEach((facts, k) => {
         if (!Array.isArray(facts) || facts.some((f) => !Number.isInteger(f) || f < 0)) bad(`${side}[${k}] must be a list of non-negative integers`);
-        const [id, created] = target.findOrAdd(factTuple(facts));
-        if (!created || id !== k) bad(`${side}[${k}] repeats an earlier semi-context`);
+        if (target.findOrAdd(factTuple(facts)) !== k) bad(`${side}[${k}] repeats an earlier semi-context`);
         if (side === "leftSemiContexts") stream.addLeftSemiContext();
       });
     }
