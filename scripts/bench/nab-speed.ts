@@ -122,8 +122,7 @@ async function main(): Promise<void> {
           const rows: number[] = [];
           for (let i = 0; i < values.length; i++) if (!Object.is(outputs[0]![i], reference.scores[i])) rows.push(i);
           if (rows.length > 0 || reference.scores.length !== values.length) {
-            differing++;
-            console.log(`  ${short} ${series.key}: ${rows.length} rows differ from ${reference.what} (first ${rows.slice(0, 5).join(", ")})`);
+            if (++differing <= 5) console.log(`  ${short} ${series.key}: ${rows.length} rows differ from ${reference.what} (first ${rows.slice(0, 5).join(", ")})`);
           }
         }
       }

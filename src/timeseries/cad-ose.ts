@@ -114,8 +114,11 @@ class SemiContexts {
     }
   }
 
-  /** The semi-context keyed by the hash of `tuple` (CAD OSE keys them by hash alone), created if new (see `length`). */
-  findOrAdd(tuple: FactTuple): number {
+  /**
+   * The semi-context keyed by the hash of `tuple` (CAD OSE keys them by hash alone), created if new
+   * (see `length`). `inGroup`: the caller knows all of the tuple's facts are in the group.
+   */
+  findOrAdd(tuple: FactTuple, inGroup = false): number {
     let slot = this.slotOf(this.byHash, tuple.hi, tuple.lo);
     const found = this.byHash[slot]!;
     if (found >= 0) return found;
@@ -143,7 +146,7 @@ class SemiContexts {
       this.fullPos = grown(this.fullPos, -1);
     }
     this.sizes[id] = facts.length;
-    this.counts[id] = this.crossedFacts(id).length;
+    this.counts[id] = inGroup ? facts.length : this.crossedFacts(id).length;
     if (this.counts[id] === facts.length) this.addFull(id);
     return id;
   }
@@ -196,6 +199,11 @@ class SemiContexts {
       this.fullPos[last] = pos;
     }
     this.fullPos[id] = -1;
+  }
+
+  /** Semi-context `id` as a tuple (its facts, not to be modified, and hash): its crossing when it is full. */
+  tupleOf(id: number): FactTuple {
+    return { facts: this.facts[id]!, hi: this.hashHi[id]!, lo: this.hashLo[id]! };
   }
 
   /** The facts of semi-context `id` that are in the group, in order (both lists are sorted). */
@@ -351,9 +359,12 @@ export class CadOseStream implements DetectorStream {
    * returns whether it was added.
    */
   private addContext(leftFacts: FactTuple, rightFacts: FactTuple, zeroLevel: boolean): boolean {
-    const leftId = this.left.findOrAdd(leftFacts);
+    // The left part is (a crossing with) the left group, so all its facts are present; a potential
+    // right part is a crossing with the right group, but a zero-level one (the new sensor facts)
+    // comes before the right group is set to them.
+    const leftId = this.left.findOrAdd(leftFacts, true);
     if (leftId === this.leftContexts.length) this.addLeftSemiContext();
-    const rightId = this.right.findOrAdd(rightFacts);
+    const rightId = this.right.findOrAdd(rightFacts, !zeroLevel);
     const next = this.contextLeft.length;
     const id = this.leftContexts[leftId]!.setDefault(rightId, next);
     if (id === next) {
@@ -492,9 +503,12 @@ export class CadOseStream implements DetectorStream {
           const rightId = entries[k]!;
           if (entries[k + 1] === this.newContextId || right.counts[rightId] === 0) continue;
           if (leftFull && rightFull[rightId] === 1) continue; // active
-          leftCrossed ??= factTuple(left.crossedFacts(leftId));
+          leftCrossed ??= leftFull ? left.tupleOf(leftId) : factTuple(left.crossedFacts(leftId));
           let r = rightCrossed.get(rightId);
-          if (r === undefined) rightCrossed.set(rightId, (r = factTuple(right.crossedFacts(rightId))));
+          if (r === undefined) {
+            r = rightFull[rightId] === 1 ? right.tupleOf(rightId) : factTuple(right.crossedFacts(rightId));
+            rightCrossed.set(rightId, r);
+          }
           potential.push([leftCrossed, r]);
         }
       }
