@@ -58,17 +58,17 @@ function factTuple(facts: number[]): FactTuple {
   return { facts, hi, lo };
 }
 
-/** 53 bits of a 64-bit hash: an exact Map key for all but astronomically rare collisions, which callers check. */
-function hashKey(hi: number, lo: number): number {
-  return (hi & 0x1fffff) * 4294967296 + lo;
-}
-
 /** A copy of `array` twice as long, the new half filled with `fill`. */
 function grown(array: Int32Array, fill: number): Int32Array {
   const out = new Int32Array(array.length * 2);
   out.set(array);
   if (fill !== 0) out.fill(fill, array.length);
   return out;
+}
+
+/** Whether two tuples hold the same facts (the same object, or equal hashes and facts). */
+function sameTuple(a: FactTuple, b: FactTuple): boolean {
+  return a === b || (a.hi === b.hi && a.lo === b.lo && sameFacts(a.facts, b.facts));
 }
 
 function sameFacts(a: readonly number[], b: readonly number[]): boolean {
@@ -88,6 +88,8 @@ class SemiContexts {
   readonly hashLo: number[] = [];
   /** The current fact group, sorted. */
   group: number[] = [];
+  /** The group as a tuple, hashed when first asked for after it changed. */
+  private groupTupleCache: FactTuple | null = null;
   /** Per semi-context: its facts present in `group`. */
   counts: Int32Array = new Int32Array(64);
   /** Per semi-context: its number of facts (beside `counts`, so a shift reads no array of facts). */
@@ -156,15 +158,26 @@ class SemiContexts {
     const previous = this.group;
     let i = 0;
     let j = 0;
+    let changed = previous.length !== next.length;
     while (i < previous.length || j < next.length) {
-      if (j === next.length || (i < previous.length && previous[i]! < next[j]!)) this.shift(previous[i++]!, -1);
-      else if (i === previous.length || next[j]! < previous[i]!) this.shift(next[j++]!, 1);
-      else {
+      if (j === next.length || (i < previous.length && previous[i]! < next[j]!)) {
+        this.shift(previous[i++]!, -1);
+        changed = true;
+      } else if (i === previous.length || next[j]! < previous[i]!) {
+        this.shift(next[j++]!, 1);
+        changed = true;
+      } else {
         i++;
         j++;
       }
     }
     this.group = next;
+    if (changed) this.groupTupleCache = null;
+  }
+
+  /** The group as a tuple (its facts not to be modified). */
+  groupTuple(): FactTuple {
+    return (this.groupTupleCache ??= factTuple(this.group));
   }
 
   private shift(fact: number, delta: 1 | -1): void {
@@ -206,13 +219,14 @@ class SemiContexts {
     return { facts: this.facts[id]!, hi: this.hashHi[id]!, lo: this.hashLo[id]! };
   }
 
-  /** The facts of semi-context `id` that are in the group, in order (both lists are sorted). */
-  crossedFacts(id: number): number[] {
+  /** The facts of semi-context `id` that are in the group, in order (both lists are sorted); `count` of them if known. */
+  crossedFacts(id: number, count = Infinity): number[] {
     const own = this.facts[id]!;
     const present = this.group;
     const out: number[] = [];
     let j = 0;
-    for (const fact of own) {
+    for (let k = 0; k < own.length && out.length < count; k++) {
+      const fact = own[k]!;
       while (j < present.length && present[j]! < fact) j++;
       if (j < present.length && present[j] === fact) out.push(fact);
     }
@@ -266,6 +280,8 @@ export class CadOseStream implements DetectorStream {
   private readonly active: number[] = [];
   private readonly activeCounts: number[] = [];
   private readonly strongestIds: number[] = [];
+  /** countUnique's hash table (pair indexes, -1 = empty), reused from step to step. */
+  private uniqueSlots = new Int32Array(64);
   /** Per right semi-context: 1 while it is fully present (set and cleared within a step). */
   private rightFull = new Uint8Array(32);
 
@@ -330,7 +346,7 @@ export class CadOseStream implements DetectorStream {
     let newContextFlag = false;
     let zeroLevel: [FactTuple, FactTuple] | null = null;
     if (this.left.group.length > 0 && sensorFacts.length > 0) {
-      zeroLevel = [factTuple(this.left.group), sensor];
+      zeroLevel = [this.left.groupTuple(), sensor];
       newContextFlag = this.addContext(zeroLevel[0], zeroLevel[1], true);
     }
     this.right.setGroup(sensorFacts);
@@ -503,10 +519,10 @@ export class CadOseStream implements DetectorStream {
           const rightId = entries[k]!;
           if (entries[k + 1] === this.newContextId || right.counts[rightId] === 0) continue;
           if (leftFull && rightFull[rightId] === 1) continue; // active
-          leftCrossed ??= leftFull ? left.tupleOf(leftId) : factTuple(left.crossedFacts(leftId));
+          leftCrossed ??= leftFull ? left.tupleOf(leftId) : factTuple(left.crossedFacts(leftId, leftCount));
           let r = rightCrossed.get(rightId);
           if (r === undefined) {
-            r = rightFull[rightId] === 1 ? right.tupleOf(rightId) : factTuple(right.crossedFacts(rightId));
+            r = rightFull[rightId] === 1 ? right.tupleOf(rightId) : factTuple(right.crossedFacts(rightId, right.counts[rightId]));
             rightCrossed.set(rightId, r);
           }
           potential.push([leftCrossed, r]);
@@ -577,23 +593,36 @@ export class CadOseStream implements DetectorStream {
     return compareInt64(this.right.hashHi[ra]!, this.right.hashLo[ra]!, this.right.hashHi[rb]!, this.right.hashLo[rb]!);
   }
 
-  /** Distinct (left facts, right facts) pairs among this step's zero-level context and the potential ones. */
+  /**
+   * Distinct (left facts, right facts) pairs among this step's zero-level context and the potential
+   * ones (pair i is the zero-level one when there is one, else potential i - offset): open
+   * addressing over the pairs' hashes, equal facts compared on equal hashes.
+   */
   private countUnique(zeroLevel: [FactTuple, FactTuple] | null, potential: [FactTuple, FactTuple][]): number {
-    const buckets = new Map<number, [FactTuple, FactTuple][]>();
+    const offset = zeroLevel === null ? 0 : 1;
+    const total = potential.length + offset;
+    let capacity = 16;
+    while (capacity < 2 * total) capacity *= 2;
+    if (this.uniqueSlots.length < capacity) this.uniqueSlots = new Int32Array(capacity);
+    const slots = this.uniqueSlots;
+    slots.fill(-1, 0, capacity);
+    const mask = capacity - 1;
     let unique = 0;
-    const add = (pair: [FactTuple, FactTuple]): void => {
-      const key = hashKey(pair[0].hi ^ pair[1].hi, (pair[0].lo ^ Math.imul(pair[1].lo, 0x9e3779b1)) >>> 0);
-      const bucket = buckets.get(key);
-      if (bucket === undefined) {
-        buckets.set(key, [pair]);
-        unique++;
-      } else if (!bucket.some(([l, r]) => (l === pair[0] || sameFacts(l.facts, pair[0].facts)) && (r === pair[1] || sameFacts(r.facts, pair[1].facts)))) {
-        bucket.push(pair);
-        unique++;
+    for (let i = 0; i < total; i++) {
+      const [l, r] = i < offset ? zeroLevel! : potential[i - offset]!;
+      let slot = (l.lo ^ Math.imul(l.hi, 0x85ebca6b) ^ Math.imul(r.lo, 0x9e3779b1) ^ r.hi) & mask;
+      for (;;) {
+        const j = slots[slot]!;
+        if (j < 0) {
+          slots[slot] = i;
+          unique++;
+          break;
+        }
+        const [ol, or] = j < offset ? zeroLevel! : potential[j - offset]!;
+        if (sameTuple(ol, l) && sameTuple(or, r)) break;
+        slot = (slot + 1) & mask;
       }
-    };
-    if (zeroLevel !== null) add(zeroLevel);
-    for (const pair of potential) add(pair);
+    }
     return unique;
   }
 
