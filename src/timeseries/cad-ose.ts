@@ -7,7 +7,7 @@
 // The published run was made with CPython 2.7, whose tuple hash and dict order the algorithm
 // depends on (see python27.ts).
 import { nabProbationLength } from "./nab-scorer";
-import { compareInt64, Python27IntDict, python27TupleHash } from "./python27";
+import { compareInt64, Python27IntDict, python27TupleHashInto } from "./python27";
 import { checkPoint, checkSnapshot, DetectorStream, SeriesSummary, StreamingDetector, StreamSnapshot } from "./stream";
 
 /** CAD OSE's parameters (defaults are NAB's). */
@@ -54,8 +54,9 @@ interface FactTuple {
 }
 
 function factTuple(facts: number[]): FactTuple {
-  const { hi, lo } = python27TupleHash(facts);
-  return { facts, hi, lo };
+  const tuple = { facts, hi: 0, lo: 0 };
+  python27TupleHashInto(facts, 0, facts.length, tuple);
+  return tuple;
 }
 
 /** A copy of `array` twice as long, the new half filled with `fill`. */
@@ -253,6 +254,8 @@ export class CadOseStream implements DetectorStream {
   private readonly contextRight: number[] = [];
   private readonly contextCount: number[] = [];
   private readonly contextZeroLevel: number[] = [];
+  /** Per context: its left and right parts' hashes (hi, lo, hi, lo), side by side for strongest(). */
+  private contextHashes = new Int32Array(256);
   /**
    * Per left semi-context: its zero-level contexts as (right id, context id) pairs in dict order, or
    * null when stale. Only those can become potential new contexts, and they are few: the walk that
@@ -280,6 +283,9 @@ export class CadOseStream implements DetectorStream {
   private readonly active: number[] = [];
   private readonly activeCounts: number[] = [];
   private readonly strongestIds: number[] = [];
+  /** This step's potential new contexts, left and right parts (reused from step to step). */
+  private readonly potentialLeft: FactTuple[] = [];
+  private readonly potentialRight: FactTuple[] = [];
   /** countUnique's hash table (pair indexes, -1 = empty), reused from step to step. */
   private uniqueSlots = new Int32Array(64);
   /** Per right semi-context: 1 while it is fully present (set and cleared within a step). */
@@ -344,13 +350,15 @@ export class CadOseStream implements DetectorStream {
   private step(sensor: FactTuple): [number, number] {
     const sensorFacts = sensor.facts;
     let newContextFlag = false;
-    let zeroLevel: [FactTuple, FactTuple] | null = null;
+    let zeroLevel: FactTuple | null = null; // left facts; the right ones are the sensor's
     if (this.left.group.length > 0 && sensorFacts.length > 0) {
-      zeroLevel = [this.left.groupTuple(), sensor];
-      newContextFlag = this.addContext(zeroLevel[0], zeroLevel[1], true);
+      zeroLevel = this.left.groupTuple();
+      newContextFlag = this.addContext(zeroLevel, sensor, true);
     }
     this.right.setGroup(sensorFacts);
-    const { selected, potential } = this.activeContexts(newContextFlag);
+    const selected = this.activeContexts(newContextFlag);
+    const potentialLeft = this.potentialLeft;
+    const potentialRight = this.potentialRight;
     const active = this.active;
     const selectedActive = selected > 0 ? active.length / selected : 0.0;
 
@@ -358,10 +366,10 @@ export class CadOseStream implements DetectorStream {
     // Sensor facts are below NEURON_FACT_BASE and the neurons come sorted: the group is sorted.
     const group = sensorFacts.slice();
     for (const id of neurons) group.push(NEURON_FACT_BASE + id);
-    const uniquePotential = newContextFlag ? this.countUnique(zeroLevel, potential) : 0;
+    const uniquePotential = newContextFlag ? this.countUnique(zeroLevel === null ? null : [zeroLevel, sensor]) : 0;
 
     let added = 0;
-    for (const [l, r] of potential) if (this.addContext(l, r, false)) added++;
+    for (let k = 0; k < potentialLeft.length; k++) if (this.addContext(potentialLeft[k]!, potentialRight[k]!, false)) added++;
     this.left.setGroup(group);
 
     if (newContextFlag) added++;
@@ -411,6 +419,12 @@ export class CadOseStream implements DetectorStream {
     this.contextRight.push(rightId);
     this.contextCount.push(count);
     this.contextZeroLevel.push(zeroLevel);
+    const id = this.contextLeft.length - 1;
+    if (4 * id + 4 > this.contextHashes.length) this.contextHashes = grown(this.contextHashes, 0);
+    this.contextHashes[4 * id] = this.left.hashHi[leftId]!;
+    this.contextHashes[4 * id + 1] = this.left.hashLo[leftId]!;
+    this.contextHashes[4 * id + 2] = this.right.hashHi[rightId]!;
+    this.contextHashes[4 * id + 3] = this.right.hashLo[rightId]!;
     this.leftSizes[leftId]++;
     if (rightId < 32) this.leftRightMasks[leftId] |= 1 << rightId;
     else this.leftHasWideRight[leftId] = 1;
@@ -455,12 +469,15 @@ export class CadOseStream implements DetectorStream {
    * step, those whose right part is fully present now are active (their count grows); partial
    * matches of zero-level contexts become potential new contexts when this step learnt one.
    */
-  private activeContexts(newContextFlag: boolean): { selected: number; potential: [FactTuple, FactTuple][] } {
+  private activeContexts(newContextFlag: boolean): number {
     const active = this.active;
     const activeCounts = this.activeCounts;
     active.length = 0;
     activeCounts.length = 0;
-    const potential: [FactTuple, FactTuple][] = [];
+    const potentialLeft = this.potentialLeft;
+    const potentialRight = this.potentialRight;
+    potentialLeft.length = 0;
+    potentialRight.length = 0;
     let selected = 0;
     const left = this.left;
     const right = this.right;
@@ -525,13 +542,14 @@ export class CadOseStream implements DetectorStream {
             r = rightFull[rightId] === 1 ? right.tupleOf(rightId) : factTuple(right.crossedFacts(rightId, right.counts[rightId]));
             rightCrossed.set(rightId, r);
           }
-          potential.push([leftCrossed, r]);
+          potentialLeft.push(leftCrossed);
+          potentialRight.push(r);
         }
       }
     }
     for (const id of right.full) rightFull[id] = 0;
     this.newContextId = 0;
-    return { selected, potential };
+    return selected;
   }
 
   /**
@@ -584,13 +602,10 @@ export class CadOseStream implements DetectorStream {
 
   private compareContexts(a: number, countA: number, b: number, countB: number): number {
     if (countA !== countB) return countA - countB;
-    const la = this.contextLeft[a]!;
-    const lb = this.contextLeft[b]!;
-    const byLeft = compareInt64(this.left.hashHi[la]!, this.left.hashLo[la]!, this.left.hashHi[lb]!, this.left.hashLo[lb]!);
+    const keys = this.contextHashes;
+    const byLeft = compareInt64(keys[4 * a]!, keys[4 * a + 1]! >>> 0, keys[4 * b]!, keys[4 * b + 1]! >>> 0);
     if (byLeft !== 0) return byLeft;
-    const ra = this.contextRight[a]!;
-    const rb = this.contextRight[b]!;
-    return compareInt64(this.right.hashHi[ra]!, this.right.hashLo[ra]!, this.right.hashHi[rb]!, this.right.hashLo[rb]!);
+    return compareInt64(keys[4 * a + 2]!, keys[4 * a + 3]! >>> 0, keys[4 * b + 2]!, keys[4 * b + 3]! >>> 0);
   }
 
   /**
@@ -598,9 +613,11 @@ export class CadOseStream implements DetectorStream {
    * ones (pair i is the zero-level one when there is one, else potential i - offset): open
    * addressing over the pairs' hashes, equal facts compared on equal hashes.
    */
-  private countUnique(zeroLevel: [FactTuple, FactTuple] | null, potential: [FactTuple, FactTuple][]): number {
+  private countUnique(zeroLevel: [FactTuple, FactTuple] | null): number {
+    const potentialLeft = this.potentialLeft;
+    const potentialRight = this.potentialRight;
     const offset = zeroLevel === null ? 0 : 1;
-    const total = potential.length + offset;
+    const total = potentialLeft.length + offset;
     let capacity = 16;
     while (capacity < 2 * total) capacity *= 2;
     if (this.uniqueSlots.length < capacity) this.uniqueSlots = new Int32Array(capacity);
@@ -609,7 +626,8 @@ export class CadOseStream implements DetectorStream {
     const mask = capacity - 1;
     let unique = 0;
     for (let i = 0; i < total; i++) {
-      const [l, r] = i < offset ? zeroLevel! : potential[i - offset]!;
+      const l = i < offset ? zeroLevel![0] : potentialLeft[i - offset]!;
+      const r = i < offset ? zeroLevel![1] : potentialRight[i - offset]!;
       let slot = (l.lo ^ Math.imul(l.hi, 0x85ebca6b) ^ Math.imul(r.lo, 0x9e3779b1) ^ r.hi) & mask;
       for (;;) {
         const j = slots[slot]!;
@@ -618,7 +636,8 @@ export class CadOseStream implements DetectorStream {
           unique++;
           break;
         }
-        const [ol, or] = j < offset ? zeroLevel! : potential[j - offset]!;
+        const ol = j < offset ? zeroLevel![0] : potentialLeft[j - offset]!;
+        const or = j < offset ? zeroLevel![1] : potentialRight[j - offset]!;
         if (sameTuple(ol, l) && sameTuple(or, r)) break;
         slot = (slot + 1) & mask;
       }

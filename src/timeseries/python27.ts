@@ -29,6 +29,13 @@ function mulHigh32(a: number, b: number): number {
  * @example python27TupleHash([0, 2, 4]); // { hi, lo } of hash((0, 2, 4))
  */
 export function python27TupleHash(items: ArrayLike<number>, start = 0, end = items.length): Int64 {
+  const out = { hi: 0, lo: 0 };
+  python27TupleHashInto(items, start, end, out);
+  return out;
+}
+
+/** {@link python27TupleHash} of items[start, end) written into `out` (no allocation, for hot loops). */
+export function python27TupleHashInto(items: ArrayLike<number>, start: number, end: number, out: Int64): void {
   let xHi = 0;
   let xLo = 0x345678;
   let mult = 1000003; // stays below 2^32 for tuples shorter than ~50,000 items
@@ -49,7 +56,8 @@ export function python27TupleHash(items: ArrayLike<number>, start = 0, end = ite
   xHi = (xHi + (lo > 0xffffffff ? 1 : 0)) | 0;
   xLo = lo >>> 0;
   if (xHi === -1 && xLo === 0xffffffff) xLo = 0xfffffffe; // -1 is reserved for errors
-  return { hi: xHi, lo: xLo };
+  out.hi = xHi;
+  out.lo = xLo;
 }
 
 /** Orders two signed 64-bit ints: negative, zero or positive, as a - b. */
