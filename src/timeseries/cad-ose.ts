@@ -46,15 +46,19 @@ export interface CadOseSnapshot extends StreamSnapshot {
   contexts: { left: number[]; right: number[]; count: number[]; zeroLevel: number[] };
 }
 
-/** A tuple of facts (sorted) with its CPython 2.7 hash. */
+/**
+ * A tuple of facts (sorted) with its CPython 2.7 hash, and the semi-context it was found or created
+ * as (-1 until then; a tuple serves one side only, so a potential's parts are looked up once per step).
+ */
 interface FactTuple {
   facts: number[];
   hi: number;
   lo: number;
+  semi: number;
 }
 
 function factTuple(facts: number[]): FactTuple {
-  const tuple = { facts, hi: 0, lo: 0 };
+  const tuple = { facts, hi: 0, lo: 0, semi: -1 };
   python27TupleHashInto(facts, 0, facts.length, tuple);
   return tuple;
 }
@@ -122,9 +126,10 @@ class SemiContexts {
    * (see `length`). `inGroup`: the caller knows all of the tuple's facts are in the group.
    */
   findOrAdd(tuple: FactTuple, inGroup = false): number {
+    if (tuple.semi >= 0) return tuple.semi;
     let slot = this.slotOf(this.byHash, tuple.hi, tuple.lo);
     const found = this.byHash[slot]!;
-    if (found >= 0) return found;
+    if (found >= 0) return (tuple.semi = found);
     const id = this.facts.length;
     const facts = tuple.facts.slice();
     if (2 * (id + 1) > this.byHash.length) {
@@ -151,7 +156,7 @@ class SemiContexts {
     this.sizes[id] = facts.length;
     this.counts[id] = inGroup ? facts.length : this.crossedFacts(id).length;
     if (this.counts[id] === facts.length) this.addFull(id);
-    return id;
+    return (tuple.semi = id);
   }
 
   /** Makes `next` (sorted, distinct) the fact group, updating the counts of the semi-contexts that hold a changed fact. */
@@ -217,7 +222,7 @@ class SemiContexts {
 
   /** Semi-context `id` as a tuple (its facts, not to be modified, and hash): its crossing when it is full. */
   tupleOf(id: number): FactTuple {
-    return { facts: this.facts[id]!, hi: this.hashHi[id]!, lo: this.hashLo[id]! };
+    return { facts: this.facts[id]!, hi: this.hashHi[id]!, lo: this.hashLo[id]!, semi: id };
   }
 
   /** The facts of semi-context `id` that are in the group, in order (both lists are sorted); `count` of them if known. */
