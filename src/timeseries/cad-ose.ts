@@ -277,6 +277,8 @@ export class CadOseStream implements DetectorStream {
   private leftSizes = new Int32Array(64);
   private leftRightMasks = new Int32Array(64);
   private leftHasWideRight = new Int32Array(64);
+  /** Context id by (left id, right id below 32) at 32 * left + right, -1 if none: a dict lookup without the dict. */
+  private contextByParts = new Int32Array(64 * 32).fill(-1);
   /** The context created for this step's zero-level context; Python's `False` compares equal to 0. */
   private newContextId = 0;
   private steps = 0;
@@ -415,6 +417,7 @@ export class CadOseStream implements DetectorStream {
       this.leftSizes = grown(this.leftSizes, 0);
       this.leftRightMasks = grown(this.leftRightMasks, 0);
       this.leftHasWideRight = grown(this.leftHasWideRight, 0);
+      this.contextByParts = grown(this.contextByParts, -1);
     }
   }
 
@@ -431,7 +434,10 @@ export class CadOseStream implements DetectorStream {
     this.contextHashes[4 * id + 2] = this.right.hashHi[rightId]!;
     this.contextHashes[4 * id + 3] = this.right.hashLo[rightId]!;
     this.leftSizes[leftId]++;
-    if (rightId < 32) this.leftRightMasks[leftId] |= 1 << rightId;
+    if (rightId < 32) {
+      this.leftRightMasks[leftId] |= 1 << rightId;
+      this.contextByParts[32 * leftId + rightId] = this.contextLeft.length - 1;
+    }
     else this.leftHasWideRight[leftId] = 1;
     if (zeroLevel === 1) this.noteZeroLevel(leftId);
     else if (this.zeroLevelEntries[leftId] !== EMPTY_ENTRIES) this.zeroLevelEntries[leftId] = null;
@@ -503,16 +509,17 @@ export class CadOseStream implements DetectorStream {
       let mask = this.leftRightMasks[leftId]! & rightFullMask;
       const wide = this.leftHasWideRight[leftId] === 1;
       if (mask === 0 && !wide) continue;
-      const dict = this.leftContexts[leftId]!;
+      const byRight = 32 * leftId;
       while (mask !== 0) {
         const low = mask & -mask;
         mask ^= low;
-        const contextId = dict.get(31 - Math.clz32(low))!;
+        const contextId = this.contextByParts[byRight + 31 - Math.clz32(low)]!;
         if (contextId === skip) continue;
         active.push(contextId);
         activeCounts.push(++counts[contextId]!);
       }
       if (wide) {
+        const dict = this.leftContexts[leftId]!;
         const rightIds = dict.keys();
         const contextIds = dict.values();
         for (let k = 0; k < rightIds.length; k++) {
