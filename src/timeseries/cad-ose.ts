@@ -541,7 +541,7 @@ export class CadOseStream implements DetectorStream {
       for (const leftId of this.zeroLevelLefts) {
         const leftCount = left.counts[leftId]!;
         if (leftCount === 0 || leftCount > maxLeft) continue;
-        const leftFull = leftCount === left.facts[leftId]!.length;
+        const leftFull = leftCount === left.sizes[leftId];
         const entries = this.zeroLevelOf(leftId);
         let leftCrossed: FactTuple | undefined;
         for (let k = 0; k < entries.length; k += 2) {

@@ -10,16 +10,12 @@ export interface Int64 {
   lo: number;
 }
 
-/** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit ints. */
+/** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit ints (exact: partial products stay below 2^53). */
 function mulHigh32(a: number, b: number): number {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
+  const low = a * (b & 0xffff); // < 2^48
+  const high = a * (b >>> 16); // < 2^48
+  // a·b / 2^32 = (high + low / 2^16) / 2^16, and flooring the inner quotient first changes nothing
+  return Math.floor((high + Math.floor(low / 65536)) / 65536);
 }
 
 /**
