@@ -397,7 +397,8 @@ export class CadOseStream implements DetectorStream {
     if (leftId === this.leftContexts.length) this.addLeftSemiContext();
     const rightId = this.right.findOrAdd(rightFacts, !zeroLevel);
     const next = this.contextLeft.length;
-    const id = this.leftContexts[leftId]!.setDefault(rightId, next);
+    const known = rightId < 32 ? this.contextByParts[32 * leftId + rightId]! : -1;
+    const id = known >= 0 ? known : this.leftContexts[leftId]!.setDefault(rightId, next);
     if (id === next) {
       this.pushContext(leftId, rightId, 0, zeroLevel ? 1 : 0);
       if (zeroLevel) this.newContextId = id;
