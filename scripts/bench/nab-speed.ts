@@ -71,8 +71,9 @@ async function main(): Promise<void> {
   const resumeAt = resumeText === undefined ? undefined : Number(resumeText);
   if (resumeAt !== undefined && !(resumeAt >= 0 && resumeAt < 1)) throw new Error(`--resume-at must be a fraction in [0, 1), got ${resumeText}`);
   const checkFile = argument("check");
-  const expected = checkFile === undefined ? undefined : (JSON.parse(fs.readFileSync(checkFile, "utf8")) as Record<string, Record<string, string>>);
-  const saved: Record<string, Record<string, string>> = {};
+  type SavedScores = Record<string, Record<string, string>>;
+  const expected = checkFile === undefined ? undefined : (JSON.parse(fs.readFileSync(checkFile, "utf8")) as SavedScores);
+  const saved: SavedScores = {};
   const points = corpus.reduce((s, c) => s + c.values.length, 0);
   console.log(`${corpus.length} files, ${points} points, ${rounds} round(s); load average ${os.loadavg()[0]!.toFixed(1)}`);
   let mismatches = 0;
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
           const rows: number[] = [];
           for (let i = 0; i < values.length; i++) if (!Object.is(outputs[0]![i], reference.scores[i])) rows.push(i);
           if (rows.length > 0 || reference.scores.length !== values.length) {
-            if (++differing <= 5) console.log(`  ${short} ${series.key}: ${rows.length} rows differ from ${reference.what} (first ${rows.slice(0, 5).join(", ")})`);
+            const first = rows.slice(0, 5).join(", ");
+            if (++differing <= 5) console.log(`  ${short} ${series.key}: ${rows.length} rows differ from ${reference.what} (first ${first})`);
           }
         }
       }
@@ -132,7 +134,9 @@ async function main(): Promise<void> {
     const checked = compared ? `; scores ${differing === 0 ? "identical (Object.is)" : "DIFFER"}` : "";
     for (const [b, build] of builds.entries()) {
       const cpu = best[b]!.reduce((s, x) => s + x, 0);
-      console.log(`${SHORT_NAMES[short]!.padEnd(8)} ${cpu.toFixed(2).padStart(7)} CPU s  ${Math.round(points / cpu).toString().padStart(8)} points/CPU s  ${build.root}${b === 0 ? checked : ""}`);
+      const rate = Math.round(points / cpu).toString().padStart(8);
+      const note = `${build.root}${b === 0 ? checked : ""}`;
+      console.log(`${SHORT_NAMES[short]!.padEnd(8)} ${cpu.toFixed(2).padStart(7)} CPU s  ${rate} points/CPU s  ${note}`);
     }
   }
   const saveFile = argument("save");
