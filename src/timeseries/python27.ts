@@ -10,16 +10,12 @@ export interface Int64 {
   lo: number;
 }
 
-/** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit ints. */
+/** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit ints (exact: partial products stay below 2^53). */
 function mulHigh32(a: number, b: number): number {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
+  const low = a * (b & 0xffff); // < 2^48
+  const high = a * (b >>> 16); // < 2^48
+  // a·b / 2^32 = (high + low / 2^16) / 2^16, and flooring the inner quotient first changes nothing
+  return Math.floor((high + Math.floor(low / 65536)) / 65536);
 }
 
 /**
@@ -29,6 +25,13 @@ function mulHigh32(a: number, b: number): number {
  * @example python27TupleHash([0, 2, 4]); // { hi, lo } of hash((0, 2, 4))
  */
 export function python27TupleHash(items: ArrayLike<number>, start = 0, end = items.length): Int64 {
+  const out = { hi: 0, lo: 0 };
+  python27TupleHashInto(items, start, end, out);
+  return out;
+}
+
+/** {@link python27TupleHash} of items[start, end) written into `out` (no allocation, for hot loops). */
+export function python27TupleHashInto(items: ArrayLike<number>, start: number, end: number, out: Int64): void {
   let xHi = 0;
   let xLo = 0x345678;
   let mult = 1000003; // stays below 2^32 for tuples shorter than ~50,000 items
@@ -49,7 +52,8 @@ export function python27TupleHash(items: ArrayLike<number>, start = 0, end = ite
   xHi = (xHi + (lo > 0xffffffff ? 1 : 0)) | 0;
   xLo = lo >>> 0;
   if (xHi === -1 && xLo === 0xffffffff) xLo = 0xfffffffe; // -1 is reserved for errors
-  return { hi: xHi, lo: xLo };
+  out.hi = xHi;
+  out.lo = xLo;
 }
 
 /** Orders two signed 64-bit ints: negative, zero or positive, as a - b. */

@@ -58,12 +58,12 @@ export class Dvfa {
     }
     this.activationMatch(sample);
     const n = this.weights.length;
-    const order = this.sortedByMatch(n);
+    const order = learning ? this.visitedByMatch(n) : this.sortedByMatch(n);
     let mismatch = true;
     let label = -1;
     let maxMatch = 0;
     let maxEnergy = 0;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < order.length; j++) {
       const bmu = order[j]!;
       const m = this.m[bmu]!;
       if (m > maxMatch) {
@@ -124,6 +124,28 @@ export class Dvfa {
       this.m[c] = featureSimilarity * featureSimilarity * featureSimilarity * (energySimilarity * energySimilarity);
       this.me[c] = energySimilarity;
     }
+  }
+
+  /**
+   * The part of sortedByMatch(n) that a learning step visits: it stops at the first category below
+   * the upper vigilance, so that is the categories at or above it, in order, then the best of the
+   * rest (no full sort; with a NaN match, the full order).
+   */
+  private visitedByMatch(n: number): number[] {
+    const m = this.m;
+    const rhoUb = this.rhoUb;
+    const order = this.order;
+    order.length = 0;
+    let next = -1;
+    for (let c = 0; c < n; c++) {
+      const mc = m[c]!;
+      if (Number.isNaN(mc)) return this.sortedByMatch(n);
+      if (mc >= rhoUb) order.push(c);
+      else if (next < 0 || mc > m[next]!) next = c; // ties keep the lower index
+    }
+    if (order.length > 1) order.sort((a, b) => m[b]! - m[a]! || a - b);
+    if (next >= 0) order.push(next);
+    return order;
   }
 
   /** Julia's sortperm(M, rev=true): descending, NaN first (the largest under isless), ties by index. */
