@@ -31,7 +31,13 @@ export class BudgetedRunner {
 
   /** Builds `detector` of the lineup as ADBench does with `seed`, fits it on `train` and scores `test`. */
   async run(detector: string, seed: number, train: Matrix, test: Matrix): Promise<BudgetedResult> {
-    const worker = await (this.worker ??= startWorker());
+    let worker: Worker;
+    try {
+      worker = await (this.worker ??= startWorker());
+    } catch (error) {
+      this.worker = undefined;
+      return { error: `the run's worker did not start: ${error instanceof Error ? error.message : String(error)}` };
+    }
     const job: WorkerJob = {
       detector, seed, train: { rows: train.rows, cols: train.cols, data: train.data }, test: { rows: test.rows, cols: test.cols, data: test.data },
     };
