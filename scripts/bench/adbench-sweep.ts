@@ -69,7 +69,8 @@ async function main(): Promise<void> {
       const values = cells.map(pick).filter(Number.isFinite);
       return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
     };
-    console.log(`  ${cell(rank.detector, 14, false)} rank ${rank.averageRank.toFixed(2).padStart(5)} on ${String(rank.datasets).padStart(2)}  wins ${String(rank.wins.length).padStart(2)}  ` +
+    const standing = `rank ${rank.averageRank.toFixed(2).padStart(5)} on ${String(rank.datasets).padStart(2)}  wins ${String(rank.wins.length).padStart(2)}`;
+    console.log(`  ${cell(rank.detector, 14, false)} ${standing}  ` +
       `AP ${f4(meanOf((c) => c.averagePrecision))}  ${meanOf((c) => c.fitSeconds + c.scoreSeconds).toFixed(3)} s` +
       (rank.wins.length > 0 ? `  (${rank.wins.join(", ")})` : ""));
   }

@@ -86,7 +86,9 @@ function startWorker(): Promise<Worker> {
   const source = `${register}require(${JSON.stringify(file)});`;
   const worker = new Worker(source, { eval: true });
   return new Promise((resolve, reject) => {
-    worker.once("message", (message: unknown) => (message === "ready" ? resolve(worker) : reject(new Error(`run worker: unexpected first message ${String(message)}`))));
+    worker.once("message", (message: unknown) =>
+      message === "ready" ? resolve(worker) : reject(new Error(`run worker: unexpected first message ${String(message)}`)),
+    );
     worker.once("error", reject);
   });
 }

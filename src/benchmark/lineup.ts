@@ -64,7 +64,10 @@ export interface LineupEntry {
  * `random_state`, plus `n_clusters=10` to CBLOF; ADBench passes nothing.
  */
 export const BENCHMARK_LINEUP: readonly LineupEntry[] = [
-  { name: "ABOD", pyodColumn: "ABOD", idea: "sees its 5 neighbours under little angle variance", randomised: false, make: (c) => new ABODDetector({ contamination: c.contamination }) },
+  {
+    name: "ABOD", pyodColumn: "ABOD", idea: "sees its 5 neighbours under little angle variance", randomised: false,
+    make: (c) => new ABODDetector({ contamination: c.contamination }),
+  },
   {
     name: "CBLOF", pyodColumn: "CBLOF", idea: "far from the large k-means clusters", randomised: true,
     make: (c) => new CBLOFDetector({ contamination: c.contamination, nClusters: c.protocol === "pyod" ? 10 : 8, seed: c.random }),
@@ -82,13 +85,34 @@ export const BENCHMARK_LINEUP: readonly LineupEntry[] = [
   // PyOD passes random_state to PCA too; its full SVD draws nothing.
   { name: "PCA", pyodColumn: "PCA", idea: "far along low-variance principal axes", randomised: false, make: (c) => new PCADetector({ contamination: c.contamination, signs: "row-votes" }) },
   { name: "ECOD", idea: "in the tails of per-feature empirical CDFs", randomised: false, make: (c) => new ECODDetector({ contamination: c.contamination }) },
-  { name: "COPOD", idea: "in the tails of the empirical copula", randomised: false, make: (c) => new COPODDetector({ contamination: c.contamination }) },
-  { name: "LODA", idea: "rare bins of histograms on random projections", randomised: true, make: (c) => new LODADetector({ contamination: c.contamination, seed: c.random }) },
-  { name: "COF", idea: "its neighbours chain away from it", randomised: false, make: (c) => new COFDetector({ contamination: c.contamination }) },
-  { name: "SOD", idea: "off the subspace its shared neighbours span", randomised: false, make: (c) => new SODDetector({ contamination: c.contamination }) },
-  { name: "INNE", idea: "outside small random nearest-neighbour spheres", randomised: true, make: (c) => new INNEDetector({ contamination: c.contamination, seed: c.random }) },
-  { name: "KDE", idea: "low Gaussian kernel density", randomised: false, make: (c) => new KDEDetector({ contamination: c.contamination }) },
-  { name: "GMM", idea: "unlikely under a Gaussian mixture", randomised: true, make: (c) => new GMMDetector({ contamination: c.contamination, seed: c.random }) },
+  {
+    name: "COPOD", idea: "in the tails of the empirical copula", randomised: false,
+    make: (c) => new COPODDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "LODA", idea: "rare bins of histograms on random projections", randomised: true,
+    make: (c) => new LODADetector({ contamination: c.contamination, seed: c.random }),
+  },
+  {
+    name: "COF", idea: "its neighbours chain away from it", randomised: false,
+    make: (c) => new COFDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "SOD", idea: "off the subspace its shared neighbours span", randomised: false,
+    make: (c) => new SODDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "INNE", idea: "outside small random nearest-neighbour spheres", randomised: true,
+    make: (c) => new INNEDetector({ contamination: c.contamination, seed: c.random }),
+  },
+  {
+    name: "KDE", idea: "low Gaussian kernel density", randomised: false,
+    make: (c) => new KDEDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "GMM", idea: "unlikely under a Gaussian mixture", randomised: true,
+    make: (c) => new GMMDetector({ contamination: c.contamination, seed: c.random }),
+  },
   {
     name: "DeepSVDD", idea: "far from the centre a network maps normal rows to", randomised: true, neural: true,
     make: (c) => new DeepSVDDDetector({ contamination: c.contamination, seed: c.seed, progress: false }),
