@@ -7,11 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { adbenchSplit, runAdbenchProtocol } from "../src/benchmark/adbench-protocol";
-import { BENCHMARK_LINEUP, lineupEntry, pyodColumnEntry } from "../src/benchmark/lineup";
+import { ADBENCH_UNSUPERVISED, BENCHMARK_LINEUP, lineupEntry, pyodColumnEntry } from "../src/benchmark/lineup";
 import { PYOD_ODDS_DATASETS, publishedCell, pyodPublishedTable } from "../src/benchmark/published";
 import { comparePublished, pythonRound, runPyodProtocol } from "../src/benchmark/pyod-protocol";
 import { averageRanks, rankData } from "../src/benchmark/ranks";
 import { loadAdbench } from "../src/data/adbench";
+import { CBLOFDetector } from "../src/detectors/cblof";
 import { MCDDetector } from "../src/detectors/mcd";
 import { precisionAtN, rocAuc } from "../src/evaluation/ranking";
 import { StandardScaler } from "../src/preprocessing/scalers";
@@ -102,9 +103,9 @@ describe("runPyodProtocol", () => {
     }
   });
 
-  it("columns run in the table's order; those without a detector give 'no detector' cells; unknown datasets and columns are refused naming the known ones", async () => {
+  it("columns run in the table's order (ABOD before HBOS), each with its detector; unknown datasets and columns are refused naming the known ones", async () => {
     const result = await runPyodProtocol({ ...options, datasets: ["vertebral"], detectors: ["hbos", "ABOD"], iterations: 1 });
-    assert.deepEqual(result.cells.map((c) => [c.detector, c.status]), [["ABOD", pyodColumnEntry("ABOD") ? "ok" : "no detector"], ["HBOS", "ok"]]);
+    assert.deepEqual(result.cells.map((c) => [c.detector, c.status]), [["ABOD", "ok"], ["HBOS", "ok"]]);
     await assert.rejects(runPyodProtocol({ ...options, datasets: ["glass"] }), /"glass" is not one of the datasets whose ADBench copy is ODDS's file \(cardio, letter, .*vowels\)/);
     await assert.rejects(runPyodProtocol({ ...options, detectors: ["SVM"] }), /no column "SVM" in PyOD's table; its columns: ABOD, CBLOF, FB, HBOS, IForest, KNN, LOF, MCD, OCSVM, PCA/);
     await assert.rejects(runPyodProtocol({ ...options, iterations: 0 }), /iterations must be a positive integer, got 0/);
@@ -146,6 +147,27 @@ describe("ADBench's protocol", () => {
   });
 });
 
+describe("runAdbenchProtocol's time budget", () => {
+  it("cardio, seeds 1 and 2: within a budget of 60 s HBOS's runs in the worker have the in-process ROC-AUC; SOD (~1 s) over a budget of 0.05 s is 'timed out' on seed 1 and not run on seed 2", async () => {
+    const inProcess = await runAdbenchProtocol({ ...options, datasets: ["cardio"], detectors: ["HBOS"], seeds: [1, 2] });
+    const inWorker = await runAdbenchProtocol({ ...options, datasets: ["cardio"], detectors: ["HBOS"], seeds: [1, 2], timeBudgetSeconds: 60 });
+    assert.deepEqual(inWorker.runs.map((run) => run.error), [undefined, undefined]);
+    inWorker.runs.forEach((run, k) => assert.ok(Object.is(run.roc, inProcess.runs[k]!.roc), `HBOS seed ${run.seed}: ${run.roc} vs ${inProcess.runs[k]!.roc}`));
+    inWorker.runs.forEach((run, k) => assert.ok(Object.is(run.averagePrecision, inProcess.runs[k]!.averagePrecision), `HBOS seed ${run.seed} average precision`));
+    const result = await runAdbenchProtocol({ ...options, datasets: ["cardio"], detectors: ["HBOS", "SOD"], seeds: [1, 2], timeBudgetSeconds: 0.05 });
+    const sod = result.runs.filter((run) => run.detector === "SOD");
+    assert.deepEqual(sod.map((run) => [run.seed, run.timedOut, Number.isNaN(run.roc), run.error]), [
+      [1, true, true, "timed out: over the budget of 0.05 s per run"],
+      [2, true, true, "not run: timed out on seed 1"],
+    ]);
+    const cell = result.cells.find((c) => c.detector === "SOD")!;
+    assert.ok(Number.isNaN(cell.roc));
+    assert.deepEqual(cell.errors, ["seed 1: timed out: over the budget of 0.05 s per run", "seed 2: not run: timed out on seed 1"]);
+    assert.deepEqual(result.ranks.find((r) => r.detector === "SOD"), { detector: "SOD", averageRank: NaN, datasets: 0, wins: [] });
+    await assert.rejects(runAdbenchProtocol({ ...options, datasets: ["cardio"], detectors: ["HBOS"], timeBudgetSeconds: 0 }), /timeBudgetSeconds must be a positive number of seconds, got 0/);
+  });
+});
+
 describe("average ranks", () => {
   it("equal scipy's rankdata(method='average') per dataset, averaged; missing scores are left out; ties share first place", () => {
     const scores = Object.fromEntries(Object.entries(reference.ranks.scores).map(([d, row]) => [d, Object.fromEntries(Object.entries(row).map(([n, v]) => [n, v ?? NaN]))]));
@@ -170,6 +192,26 @@ describe("the lineup", () => {
       if (entry !== undefined) assert.equal(entry.pyodColumn, column);
     }
     assert.equal(lineupEntry("knn").name, "KNN");
-    assert.throws(() => lineupEntry("SVM"), /No detector "SVM" in the benchmark lineup; known: HBOS, IForest, KNN/);
+    assert.equal(lineupEntry("FB").name, "FeatureBagging");
+    assert.throws(() => lineupEntry("SVM"), /No detector "SVM" in the benchmark lineup; known: .*HBOS, IForest, KNN/);
+  });
+
+  it("has a detector for every column of PyOD's published table (ABOD, CBLOF, FB, HBOS, IForest, KNN, LOF, MCD, OCSVM, PCA)", () => {
+    const missing = pyodPublishedTable().detectors.filter((column) => pyodColumnEntry(column) === undefined);
+    assert.deepEqual(missing, [], `PyOD columns without a lineup entry: ${missing.join(", ")}`);
+  });
+
+  it("has every detector of ADBench's unsupervised lineup but DAGMM, and PyOD's INNE, KDE and GMM", () => {
+    const names = new Set(BENCHMARK_LINEUP.map((e) => e.name));
+    const missing = [...ADBENCH_UNSUPERVISED.filter((name) => name !== "DAGMM"), "INNE", "KDE", "GMM"].filter((name) => !names.has(name));
+    assert.deepEqual(missing, [], `missing from the lineup: ${missing.join(", ")}`);
+  });
+
+  it("builds CBLOF as each protocol does: 10 clusters in PyOD's table (benchmark.py), PyOD's default 8 in ADBench", () => {
+    const make = (protocol: "pyod" | "adbench") => lineupEntry("CBLOF").make({ protocol, contamination: 0.1, random: new RandomState(0), seed: 0 });
+    const [pyod, adbench] = [make("pyod"), make("adbench")];
+    assert.ok(pyod instanceof CBLOFDetector && adbench instanceof CBLOFDetector);
+    assert.equal(pyod.nClusters, 10);
+    assert.equal(adbench.nClusters, 8);
   });
 });

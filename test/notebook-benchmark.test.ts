@@ -55,12 +55,14 @@ test("PyOD's protocol, 10 iterations: the deterministic detectors' ROC-AUC is Py
   assert.doesNotMatch(text, /DIFF /, "every cell within its tolerance (randomised ones within 0.02)");
 });
 
-test("the difference heat maps have a cell per dataset and PyOD column, empty where anomaly-lab has no detector", () => {
+test("the difference heat maps have a cell per dataset and PyOD column, empty only where anomaly-lab refuses the cell (ABOD on cardio)", () => {
   for (const title of ["ROC-AUC: ours − PyOD's published", "Precision @ n: ours − PyOD's published"]) {
     const cells = chartSpec(title).data.values as { row: string; column: string; value: number | null }[];
     assert.equal(cells.length, 3 * 10, `${title}: 3 datasets x 10 columns`);
     for (const cell of cells) {
-      assert.equal(cell.value === null, pyodColumnEntry(cell.column) === undefined, `${title}: ${cell.column} on ${cell.row}`);
+      assert.ok(pyodColumnEntry(cell.column) !== undefined, `${title}: no lineup entry for ${cell.column}`);
+      // In one split a training row of cardio has only copies of itself among its 5 neighbours (test/benchmark.test.ts).
+      assert.equal(cell.value === null, cell.row === "cardio" && cell.column === "ABOD", `${title}: ${cell.column} on ${cell.row}`);
       if (cell.value !== null && !pyodColumnEntry(cell.column)!.randomised && title.startsWith("ROC")) {
         assert.ok(Math.abs(cell.value) <= 0.00005 + 1e-12, `${title}: ${cell.column} on ${cell.row} differs by ${cell.value}`);
       }
@@ -87,14 +89,13 @@ test("ADBench's protocol, seed 1: the deterministic detectors' ROC-AUC on Hepati
   }
 });
 
-test("average ranks are printed, charted and tabled with the datasets each detector wins", () => {
+test("average ranks are printed, charted and tabled with the datasets each detector wins, for all 18 non-neural lineup detectors", () => {
   const text = plain();
-  const ranks = [...text.matchAll(/^(\w+): average rank (\d+\.\d\d), wins (\d+)$/gm)];
-  assert.equal(ranks.length, 8, text);
+  const ranks = [...text.matchAll(/^(\w+): average rank (\d+\.\d\d), wins (\d+), on (\d) datasets$/gm)];
+  assert.equal(ranks.length, 18, text);
   const values = ranks.map((m) => Number(m[2]));
   assert.deepEqual(values, [...values].sort((a, b) => a - b), "best first");
-  // Four datasets: each detector's ranks average between 1 and 8, and together they average (8 + 1) / 2.
-  assert.equal(Number((values.reduce((a, b) => a + b, 0) / values.length).toFixed(6)), 4.5);
+  for (const m of ranks) assert.ok(Number(m[2]) >= 1 && Number(m[2]) <= 18 && Number(m[4]) >= 1 && Number(m[4]) <= 4, m[0]);
   assert.ok(ranks.reduce((sum, m) => sum + Number(m[3]), 0) >= 4, "every dataset has a winner");
   const bars = chartSpec("Average rank by ROC-AUC over 4 datasets (1 = best)");
   assert.deepEqual((bars.data.values as { value: number }[]).map((bar) => bar.value), values);

@@ -12,6 +12,7 @@ import { rocAuc } from "../evaluation/ranking";
 import { MinMaxScaler } from "../preprocessing/scalers";
 import { trainTestSplit } from "../preprocessing/split";
 import { RandomState } from "../random/random-state";
+import { BudgetedRunner } from "./budgeted-runner";
 import { BENCHMARK_LINEUP, lineupEntry } from "./lineup";
 import { averageRanks, type DetectorRank } from "./ranks";
 
@@ -51,7 +52,7 @@ export function adbenchSplit(X: Float64Matrix, y: Uint8Array, seed: number): Adb
     rows = random.choice(rows.length, 10000, { replace: false });
   }
   const labels = Uint8Array.from(rows, (row) => y[row]!);
-  const { train, test } = trainTestSplit(rows.length, { testSize: 0.3, random, stratify: labels });
+  const { train, test } = trainTestSplit(rows.length, { testSize: 0.3, seed: random, stratify: labels });
   const trainRows = train.map((k) => rows[k]!);
   const testRows = test.map((k) => rows[k]!);
   const scaler = new MinMaxScaler().fit(X.selectRows(trainRows));
@@ -73,6 +74,12 @@ export interface AdbenchProtocolOptions extends FetchOptions {
   detectors?: readonly string[];
   /** Seeds (default ADBench's 1, 2, 3). */
   seeds?: readonly number[];
+  /**
+   * The most seconds one run (a detector's fit + score on one dataset and seed) may take: each run then happens in
+   * a worker thread, stopped at the budget, and reported "timed out" (NaN metrics), and the detector is not run
+   * on that dataset's later seeds. Omitted: every run goes to its end on the calling thread.
+   */
+  timeBudgetSeconds?: number;
   /** Called after each fit, e.g. to print progress. */
   onRun?: (run: AdbenchRun) => void;
 }
@@ -86,8 +93,10 @@ export interface AdbenchRun {
   averagePrecision: number;
   fitSeconds: number;
   scoreSeconds: number;
-  /** Set when the detector failed (the metrics are then NaN). */
+  /** Set when the detector failed, ran past the time budget, or was not run (the metrics are then NaN). */
   error?: string;
+  /** Set when the run ran past `timeBudgetSeconds` (or was skipped after an earlier seed did). */
+  timedOut?: true;
 }
 
 /** A detector on a dataset, averaged over the seeds that ran. */
@@ -100,6 +109,8 @@ export interface AdbenchCell {
   scoreSeconds: number;
   /** Errors of failed seeds, if any. */
   errors: string[];
+  /** Seeds that ran past the time budget or were skipped after one did (see `timeBudgetSeconds`). */
+  timedOut: number;
 }
 
 /** Everything {@link runAdbenchProtocol} measured, with the average ranks by ROC-AUC. */
@@ -131,20 +142,32 @@ export async function runAdbenchProtocol(options: AdbenchProtocolOptions = {}): 
   seeds.forEach((seed) => {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`runAdbenchProtocol: seeds must be non-negative integers, got ${seed}`);
   });
+  const runner = options.timeBudgetSeconds === undefined ? undefined : new BudgetedRunner(options.timeBudgetSeconds);
   const result: AdbenchProtocolResult = { seeds, datasets: [], detectors: entries.map((e) => e.name), runs: [], cells: [], ranks: [] };
-  for (const id of ids) {
-    const data = await loadAdbench(id, options);
-    result.datasets.push({ id, rows: data.nRows, features: data.nFeatures, outlierPercent: 100 * data.outlierFraction });
-    for (const seed of seeds) {
-      const split = adbenchSplit(data.X, data.y, seed);
-      for (const entry of entries) {
-        const run = await measuredRun(entry.make({ protocol: "adbench", contamination: 0.1, random: new RandomState(seed), seed }), split);
-        const complete: AdbenchRun = { dataset: id, detector: entry.name, seed, ...run };
-        result.runs.push(complete);
-        options.onRun?.(complete);
+  try {
+    for (const id of ids) {
+      const data = await loadAdbench(id, options);
+      result.datasets.push({ id, rows: data.nRows, features: data.nFeatures, outlierPercent: 100 * data.outlierFraction });
+      const timedOutOn = new Map<string, number>();
+      for (const seed of seeds) {
+        const split = adbenchSplit(data.X, data.y, seed);
+        for (const entry of entries) {
+          const earlier = timedOutOn.get(entry.name);
+          const run = earlier !== undefined
+            ? { ...FAILED, error: `not run: timed out on seed ${earlier}`, timedOut: true as const }
+            : runner !== undefined
+              ? await budgetedRun(runner, entry.name, seed, split)
+              : await measuredRun(entry.make({ protocol: "adbench", contamination: 0.1, random: new RandomState(seed), seed }), split);
+          if (run.timedOut && earlier === undefined) timedOutOn.set(entry.name, seed);
+          const complete: AdbenchRun = { dataset: id, detector: entry.name, seed, ...run };
+          result.runs.push(complete);
+          options.onRun?.(complete);
+        }
       }
+      for (const entry of entries) result.cells.push(cellOf(id, entry.name, result.runs));
     }
-    for (const entry of entries) result.cells.push(cellOf(id, entry.name, result.runs));
+  } finally {
+    await runner?.close();
   }
   const rocs: Record<string, Record<string, number>> = {};
   for (const cell of result.cells) (rocs[cell.dataset] ??= {})[cell.detector] = cell.roc;
@@ -152,7 +175,23 @@ export async function runAdbenchProtocol(options: AdbenchProtocolOptions = {}): 
   return result;
 }
 
-async function measuredRun(detector: AnyDetector, split: AdbenchSplit): Promise<Omit<AdbenchRun, "dataset" | "detector" | "seed">> {
+type RunOutcome = Omit<AdbenchRun, "dataset" | "detector" | "seed">;
+
+const FAILED = { roc: NaN, averagePrecision: NaN, fitSeconds: NaN, scoreSeconds: NaN };
+
+async function budgetedRun(runner: BudgetedRunner, detector: string, seed: number, split: AdbenchSplit): Promise<RunOutcome> {
+  const result = await runner.run(detector, seed, split.train, split.test);
+  if ("timedOut" in result) return { ...FAILED, error: `timed out: over the budget of ${runner.budgetSeconds} s per run`, timedOut: true };
+  if ("error" in result) return { ...FAILED, error: result.error };
+  return {
+    roc: rocAuc(split.yTest, result.scores),
+    averagePrecision: averagePrecision(split.yTest, result.scores),
+    fitSeconds: result.fitSeconds,
+    scoreSeconds: result.scoreSeconds,
+  };
+}
+
+async function measuredRun(detector: AnyDetector, split: AdbenchSplit): Promise<RunOutcome> {
   try {
     const started = performance.now();
     await detector.fit(split.train);
@@ -166,7 +205,7 @@ async function measuredRun(detector: AnyDetector, split: AdbenchSplit): Promise<
       scoreSeconds: (scored - fitted) / 1000,
     };
   } catch (error) {
-    return { roc: NaN, averagePrecision: NaN, fitSeconds: NaN, scoreSeconds: NaN, error: error instanceof Error ? error.message : String(error) };
+    return { ...FAILED, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -182,5 +221,6 @@ function cellOf(dataset: string, detector: string, runs: readonly AdbenchRun[]):
     fitSeconds: mean((run) => run.fitSeconds),
     scoreSeconds: mean((run) => run.scoreSeconds),
     errors: mine.flatMap((run) => (run.error === undefined ? [] : [`seed ${run.seed}: ${run.error}`])),
+    timedOut: mine.filter((run) => run.timedOut).length,
   };
 }

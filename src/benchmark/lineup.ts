@@ -3,14 +3,24 @@
  * anomaly-lab's detector contract. Adding a detector to both benchmarks is one entry in {@link BENCHMARK_LINEUP}.
  */
 import type { AnyDetector } from "../core/detector";
+import { ABODDetector } from "../detectors/abod";
+import { CBLOFDetector } from "../detectors/cblof";
+import { COFDetector } from "../detectors/cof";
+import { COPODDetector } from "../detectors/copod";
 import { ECODDetector } from "../detectors/ecod";
+import { FeatureBaggingDetector } from "../detectors/feature-bagging";
+import { GMMDetector } from "../detectors/gmm";
 import { HBOSDetector } from "../detectors/hbos";
 import { IForestDetector } from "../detectors/iforest";
+import { INNEDetector } from "../detectors/inne";
+import { KDEDetector } from "../detectors/kde";
 import { KNNDetector } from "../detectors/knn";
+import { LODADetector } from "../detectors/loda";
 import { LOFDetector } from "../detectors/lof";
 import { MCDDetector } from "../detectors/mcd";
 import { OCSVMDetector } from "../detectors/ocsvm";
 import { PCADetector } from "../detectors/pca";
+import { SODDetector } from "../detectors/sod";
 import { DeepSVDDDetector } from "../nn/deep-svdd";
 import type { RandomState } from "../random/random-state";
 
@@ -47,14 +57,25 @@ export interface LineupEntry {
 }
 
 /**
- * Every detector the benchmarks can run. PyOD's table has ten columns (ABOD, CBLOF, FB, HBOS, IForest, KNN, LOF,
- * MCD, OCSVM, PCA); ADBench's unsupervised lineup fourteen ({@link ADBENCH_UNSUPERVISED}). Detectors still
- * missing here (ABOD, CBLOF, FeatureBagging, COPOD, LODA, COF, SOD) show as "no detector" in the results; each
- * is one more entry, e.g.
- * `{ name: "ABOD", pyodColumn: "ABOD", idea: "...", randomised: false, make: (c) => new ABODDetector({ contamination: c.contamination }) }`
- * (CBLOF: `nClusters: c.protocol === "pyod" ? 10 : 8, seed: c.random`; FeatureBagging: `seed: c.random`).
+ * Every detector the benchmarks can run: PyOD's table's ten columns (ABOD, CBLOF, FB, HBOS, IForest, KNN, LOF, MCD,
+ * OCSVM, PCA, built as its benchmark.py builds them), ADBench's unsupervised lineup ({@link ADBENCH_UNSUPERVISED}:
+ * all but DAGMM, each with PyOD's defaults as adbench/baseline/PyOD.py builds it: `Model().fit(X_train)` after
+ * seeding numpy's generator), and PyOD's INNE, KDE and GMM. PyOD's benchmark.py passes only `contamination` and
+ * `random_state`, plus `n_clusters=10` to CBLOF; ADBench passes nothing.
  */
 export const BENCHMARK_LINEUP: readonly LineupEntry[] = [
+  {
+    name: "ABOD", pyodColumn: "ABOD", idea: "sees its 5 neighbours under little angle variance", randomised: false,
+    make: (c) => new ABODDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "CBLOF", pyodColumn: "CBLOF", idea: "far from the large k-means clusters", randomised: true,
+    make: (c) => new CBLOFDetector({ contamination: c.contamination, nClusters: c.protocol === "pyod" ? 10 : 8, seed: c.random }),
+  },
+  {
+    name: "FeatureBagging", pyodColumn: "FB", idea: "LOF outlier on random feature subsets", randomised: true,
+    make: (c) => new FeatureBaggingDetector({ contamination: c.contamination, seed: c.random }),
+  },
   { name: "HBOS", pyodColumn: "HBOS", idea: "rare bins of per-feature histograms", randomised: false, make: (c) => new HBOSDetector({ contamination: c.contamination }) },
   { name: "IForest", pyodColumn: "IForest", idea: "isolated by few random splits", randomised: true, make: (c) => new IForestDetector({ contamination: c.contamination, seed: c.random }) },
   { name: "KNN", pyodColumn: "KNN", idea: "far from its 5th nearest neighbour", randomised: false, make: (c) => new KNNDetector({ contamination: c.contamination }) },
@@ -64,6 +85,34 @@ export const BENCHMARK_LINEUP: readonly LineupEntry[] = [
   // PyOD passes random_state to PCA too; its full SVD draws nothing.
   { name: "PCA", pyodColumn: "PCA", idea: "far along low-variance principal axes", randomised: false, make: (c) => new PCADetector({ contamination: c.contamination, signs: "row-votes" }) },
   { name: "ECOD", idea: "in the tails of per-feature empirical CDFs", randomised: false, make: (c) => new ECODDetector({ contamination: c.contamination }) },
+  {
+    name: "COPOD", idea: "in the tails of the empirical copula", randomised: false,
+    make: (c) => new COPODDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "LODA", idea: "rare bins of histograms on random projections", randomised: true,
+    make: (c) => new LODADetector({ contamination: c.contamination, seed: c.random }),
+  },
+  {
+    name: "COF", idea: "its neighbours chain away from it", randomised: false,
+    make: (c) => new COFDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "SOD", idea: "off the subspace its shared neighbours span", randomised: false,
+    make: (c) => new SODDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "INNE", idea: "outside small random nearest-neighbour spheres", randomised: true,
+    make: (c) => new INNEDetector({ contamination: c.contamination, seed: c.random }),
+  },
+  {
+    name: "KDE", idea: "low Gaussian kernel density", randomised: false,
+    make: (c) => new KDEDetector({ contamination: c.contamination }),
+  },
+  {
+    name: "GMM", idea: "unlikely under a Gaussian mixture", randomised: true,
+    make: (c) => new GMMDetector({ contamination: c.contamination, seed: c.random }),
+  },
   {
     name: "DeepSVDD", idea: "far from the centre a network maps normal rows to", randomised: true, neural: true,
     make: (c) => new DeepSVDDDetector({ contamination: c.contamination, seed: c.seed, progress: false }),
@@ -90,7 +139,7 @@ export function lineupEntry(name: string): LineupEntry {
   return entry;
 }
 
-/** The entry behind a column of PyOD's table, or undefined where anomaly-lab has no such detector yet. */
+/** The entry behind a column of PyOD's table (undefined for a column the lineup has no entry for). */
 export function pyodColumnEntry(column: string): LineupEntry | undefined {
   return BENCHMARK_LINEUP.find((e) => e.pyodColumn === column);
 }
