@@ -46,8 +46,25 @@ describe("ABODDetector (PyOD ABOD, fast)", () => {
     assert.throws(() => new ABODDetector().fit([[0, 0], [1, NaN], [2, 0], [3, 3]]), /NaN/);
     const fitted = new ABODDetector().fit(synthetic.X);
     assert.throws(() => fitted.score([[1, 2]]), /X has 2 columns, but ABODDetector was fitted on 5 columns/);
-    // Row 0 and its 4 nearest rows are the same point: no pair of distinct neighbours (PyOD: NaN).
-    const copies = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [5, 5], [6, 5], [5, 7]];
-    assert.throws(() => new ABODDetector().fit(copies), /training row 0 has no pair of neighbours different from it/);
+    // Row 0 has one training row different from it: no angle at all.
+    const lonely = [[0, 0], [0, 0], [0, 0], [0, 0], [5, 5]];
+    assert.throws(() => new ABODDetector().fit(lonely), /training row 0 has fewer than two training rows different from it/);
+  });
+
+  // Five copies of (0, 0): each one's 5 nearest rows are copies of it, where PyOD 3.6.7 scores NaN. Expected values
+  // printed by PyOD (the rows with a pair) and by numpy for the widened neighbourhood (-np.var of the weighted
+  // cosines over the pairs of the nearest rows different from the row, here all 4 of them).
+  it("a row whose k nearest rows are copies of it scores over its nearest different rows (PyOD: NaN); the other rows keep PyOD's scores", () => {
+    const X = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [5, 5], [6, 5], [5, 7], [7, 6]];
+    const pyod = [-0.02868055555555554, -0.05182963062498131, -0.00546945256066877, -0.00828300653594771];
+    const widened = -3.328680156619014e-6;
+    const abod = new ABODDetector().fit(X);
+    const close = (actual: number, expected: number, what: string) =>
+      assert.ok(Math.abs(actual - expected) <= TOLERANCE * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
+    for (let i = 0; i < 5; i++) close(abod.trainingScores[i]!, widened, `training row ${i}`);
+    for (let i = 0; i < 4; i++) close(abod.trainingScores[5 + i]!, pyod[i]!, `training row ${5 + i}`);
+    const [copy, other] = abod.score([[0, 0], [5, 6]]);
+    close(copy!, widened, "new row (0, 0)");
+    close(other!, -0.15223209486697117, "new row (5, 6)");
   });
 });

@@ -55,14 +55,15 @@ test("PyOD's protocol, 10 iterations: the deterministic detectors' ROC-AUC is Py
   assert.doesNotMatch(text, /DIFF /, "every cell within its tolerance (randomised ones within 0.02)");
 });
 
-test("the difference heat maps have a cell per dataset and PyOD column, empty only where anomaly-lab refuses the cell (ABOD on cardio)", () => {
+test("the difference heat maps have a number in every cell (dataset x PyOD column): no refusal, ABOD on cardio included", () => {
   for (const title of ["ROC-AUC: ours − PyOD's published", "Precision @ n: ours − PyOD's published"]) {
     const cells = chartSpec(title).data.values as { row: string; column: string; value: number | null }[];
     assert.equal(cells.length, 3 * 10, `${title}: 3 datasets x 10 columns`);
     for (const cell of cells) {
       assert.ok(pyodColumnEntry(cell.column) !== undefined, `${title}: no lineup entry for ${cell.column}`);
-      // In one split a training row of cardio has only copies of itself among its 5 neighbours (test/benchmark.test.ts).
-      assert.equal(cell.value === null, cell.row === "cardio" && cell.column === "ABOD", `${title}: ${cell.column} on ${cell.row}`);
+      // In one split a training row of cardio has only copies of itself among its 5 neighbours: PyOD scores it NaN,
+      // ABODDetector over its nearest different rows; the cell exists in both.
+      assert.ok(cell.value !== null, `${title}: ${cell.column} on ${cell.row} has no number`);
       if (cell.value !== null && !pyodColumnEntry(cell.column)!.randomised && title.startsWith("ROC")) {
         assert.ok(Math.abs(cell.value) <= 0.00005 + 1e-12, `${title}: ${cell.column} on ${cell.row} differs by ${cell.value}`);
       }

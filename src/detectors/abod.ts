@@ -1,5 +1,5 @@
 import { BaseDetector, type DetectorOptions, type FitShape } from "../core/detector";
-import type { Matrix } from "../core/matrix";
+import { selectRows, type Matrix } from "../core/matrix";
 import { numpyMean } from "../core/summation";
 import { checkInteger } from "../core/validation";
 import { checkNeighborSearchOptions, kNearest, type KNearestResult, type NeighborAlgorithm, type NeighborSearchOptions } from "../neighbors/k-nearest";
@@ -33,8 +33,13 @@ interface ABODModel {
  * Exactly as PyOD: training rows take their k nearest training rows *including themselves* (PyOD calls
  * `kneighbors(X_train)`, not `kneighbors()`), so a training row is compared with k - 1 others; a new row
  * with its k nearest training rows. Pairs in which either neighbour equals the row (itself or a
- * duplicate, compared by value) are skipped. A row left with no pair (all its neighbours duplicates of it:
- * PyOD returns NaN there) is refused with an error naming it. Neighbour ties are taken by lower row index.
+ * duplicate, compared by value) are skipped. Neighbour ties are taken by lower row index.
+ *
+ * One documented difference: a row left with no pair (all its k nearest rows are copies of it, as in data with
+ * many duplicated rows) has no angles, and PyOD scores it NaN (which also spoils its threshold). Here such a row
+ * is compared with its k nearest training rows that differ from it (the neighbourhood widened past the copies),
+ * so every row gets a finite score and rows with a pair keep PyOD's exactly. Only data whose training rows hold
+ * fewer than two rows different from it is refused.
  *
  * Assumes features on comparable scales (standardise first).
  * Defaults: `nNeighbors = 5`, `contamination = 0.1`.
@@ -80,12 +85,12 @@ export class ABODDetector extends BaseDetector<ABODModel> {
     if (X.rows < 4) throw new RangeError(`ABODDetector needs at least 4 training rows (a row and 3 neighbours), got ${X.rows}`);
     const k = Math.min(this.nNeighbors, X.rows - 1);
     this.model = { train: X, k };
-    return angleScores(X, X, kNearest(X, X, k, this.search), "training row");
+    return angleScores(X, X, kNearest(X, X, k, this.search), this.search, "training row");
   }
 
   protected decisionScores(X: Matrix): Float64Array {
     const { train, k } = this.model;
-    return angleScores(train, X, kNearest(train, X, k, this.search), "row");
+    return angleScores(train, X, kNearest(train, X, k, this.search), this.search, "row");
   }
 
   private get search(): NeighborSearchOptions {
@@ -94,7 +99,7 @@ export class ABODDetector extends BaseDetector<ABODModel> {
 }
 
 /** Minus the variance of the weighted cosines over each query row's neighbour pairs. */
-function angleScores(train: Matrix, query: Matrix, neighbours: KNearestResult, what: string): Float64Array {
+function angleScores(train: Matrix, query: Matrix, neighbours: KNearestResult, search: NeighborSearchOptions, what: string): Float64Array {
   const { k, indices } = neighbours;
   const d = train.cols;
   const cosines = new Float64Array((k * (k - 1)) / 2);
@@ -112,15 +117,39 @@ function angleScores(train: Matrix, query: Matrix, neighbours: KNearestResult, w
         cosines[count++] = weightedCosine(train.data, a, b, query.data, p, d);
       }
     }
-    if (count === 0) {
-      throw new RangeError(
-        `ABODDetector: ${what} ${i} has no pair of neighbours different from it (its ${k} nearest rows are duplicates of it); ` +
-          "the angle variance is undefined: remove duplicated rows or raise nNeighbors",
-      );
-    }
-    scores[i] = -variance(cosines, count);
+    scores[i] = count > 0 ? -variance(cosines, count) : scoreAmongOthers(train, query, i, k, search, what);
   }
   return scores;
+}
+
+/**
+ * The score of a query row whose k nearest rows are all copies of it (PyOD: NaN): minus the variance of the
+ * weighted cosines over the pairs of its k nearest training rows that differ from it, searched in a
+ * neighbourhood widened past the copies.
+ */
+function scoreAmongOthers(train: Matrix, query: Matrix, i: number, k: number, search: NeighborSearchOptions, what: string): number {
+  const d = train.cols;
+  const row = selectRows(query, [i]);
+  for (let wide = Math.min(2 * k, train.rows); ; wide = Math.min(2 * wide, train.rows)) {
+    const { indices } = kNearest(train, row, wide, search);
+    const others: number[] = [];
+    for (let s = 0; s < wide && others.length < k; s++) {
+      if (!sameRow(train.data, indices[s] * d, row.data, 0, d)) others.push(indices[s] * d);
+    }
+    if (others.length === k || wide === train.rows) {
+      if (others.length < 2) {
+        throw new RangeError(
+          `ABODDetector: ${what} ${i} has fewer than two training rows different from it; the angle variance is undefined`,
+        );
+      }
+      const cosines = new Float64Array((others.length * (others.length - 1)) / 2);
+      let count = 0;
+      for (let s = 0; s < others.length; s++) {
+        for (let t = s + 1; t < others.length; t++) cosines[count++] = weightedCosine(train.data, others[s], others[t], row.data, 0, d);
+      }
+      return -variance(cosines, count);
+    }
+  }
 }
 
 function sameRow(a: Float64Array, aStart: number, b: Float64Array, bStart: number, d: number): boolean {
