@@ -104,6 +104,7 @@ function angleScores(train: Matrix, query: Matrix, neighbours: KNearestResult, s
   const d = train.cols;
   const cosines = new Float64Array((k * (k - 1)) / 2);
   const scores = new Float64Array(query.rows);
+  const withoutPair: number[] = [];
   for (let i = 0; i < query.rows; i++) {
     const p = i * d;
     let count = 0;
@@ -117,38 +118,48 @@ function angleScores(train: Matrix, query: Matrix, neighbours: KNearestResult, s
         cosines[count++] = weightedCosine(train.data, a, b, query.data, p, d);
       }
     }
-    scores[i] = count > 0 ? -variance(cosines, count) : scoreAmongOthers(train, query, i, k, search, what);
+    if (count > 0) scores[i] = -variance(cosines, count);
+    else withoutPair.push(i);
   }
+  if (withoutPair.length > 0) scoreAmongOthers(train, query, withoutPair, k, search, what, scores);
   return scores;
 }
 
 /**
- * The score of a query row whose k nearest rows are all copies of it (PyOD: NaN): minus the variance of the
- * weighted cosines over the pairs of its k nearest training rows that differ from it, searched in a
- * neighbourhood widened past the copies.
+ * The scores of the query rows whose k nearest rows are all copies of them (PyOD: NaN): minus the variance of the
+ * weighted cosines over the pairs of each row's k nearest training rows that differ from it. The neighbourhood is
+ * widened past the copies, doubling, with one search per width for all such rows at once (data with many
+ * duplicated rows has thousands of them).
  */
-function scoreAmongOthers(train: Matrix, query: Matrix, i: number, k: number, search: NeighborSearchOptions, what: string): number {
+function scoreAmongOthers(
+  train: Matrix, query: Matrix, rows: readonly number[], k: number, search: NeighborSearchOptions, what: string, scores: Float64Array,
+): void {
   const d = train.cols;
-  const row = selectRows(query, [i]);
-  for (let wide = Math.min(2 * k, train.rows); ; wide = Math.min(2 * wide, train.rows)) {
-    const { indices } = kNearest(train, row, wide, search);
-    const others: number[] = [];
-    for (let s = 0; s < wide && others.length < k; s++) {
-      if (!sameRow(train.data, indices[s] * d, row.data, 0, d)) others.push(indices[s] * d);
-    }
-    if (others.length === k || wide === train.rows) {
+  let pending = rows;
+  for (let wide = Math.min(2 * k, train.rows); pending.length > 0; wide = Math.min(2 * wide, train.rows)) {
+    const { indices } = kNearest(train, selectRows(query, pending), wide, search);
+    const left: number[] = [];
+    pending.forEach((i, r) => {
+      const others: number[] = [];
+      for (let s = 0; s < wide && others.length < k; s++) {
+        const a = indices[r * wide + s] * d;
+        if (!sameRow(train.data, a, query.data, i * d, d)) others.push(a);
+      }
+      if (others.length < k && wide < train.rows) {
+        left.push(i);
+        return;
+      }
       if (others.length < 2) {
-        throw new RangeError(
-          `ABODDetector: ${what} ${i} has fewer than two training rows different from it; the angle variance is undefined`,
-        );
+        throw new RangeError(`ABODDetector: ${what} ${i} has fewer than two training rows different from it; the angle variance is undefined`);
       }
       const cosines = new Float64Array((others.length * (others.length - 1)) / 2);
       let count = 0;
       for (let s = 0; s < others.length; s++) {
-        for (let t = s + 1; t < others.length; t++) cosines[count++] = weightedCosine(train.data, others[s], others[t], row.data, 0, d);
+        for (let t = s + 1; t < others.length; t++) cosines[count++] = weightedCosine(train.data, others[s], others[t], query.data, i * d, d);
       }
-      return -variance(cosines, count);
-    }
+      scores[i] = -variance(cosines, count);
+    });
+    pending = left;
   }
 }
 
