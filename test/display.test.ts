@@ -84,6 +84,17 @@ suite("dataFrameToHtml", () => {
     assert.doesNotMatch(html, /<th>c3/);
     assert.match(html, /1 row × 8 columns/);
   });
+
+  test("the '...' column of a wide table shows '...' in every row, not a null cell", () => {
+    const rows = Array.from({ length: 3 }, (_, r) => Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`c${i}`, r + i])));
+    const asArrays = rows.map((row) => Object.values(row));
+    for (const html of [tableToHtml(asArrays, Object.keys(rows[0]!), { maxColumns: 4 }), dataFrameToHtml(pl.DataFrame(rows), { maxColumns: 4 })]) {
+      const bodyRows = html.split("<tbody>")[1]!.split("</tbody>")[0]!.split("</tr>").filter((row) => row.includes("<td"));
+      assert.equal(bodyRows.length, 3);
+      for (const row of bodyRows) assert.match(row, /<td>\.\.\.<\/td>/);
+      assert.doesNotMatch(html, /class="al-null"/);
+    }
+  });
 });
 
 suite("formatNumber", () => {

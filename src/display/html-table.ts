@@ -127,7 +127,7 @@ function renderTable(
     })
     .join("");
   const rowHtml = (row: number) =>
-    `<tr>${columns.map((column) => renderCell(column.cells[row], column.numeric)).join("")}</tr>`;
+    `<tr>${columns.map((column) => (column === ELLIPSIS_COLUMN ? `<td>${ELLIPSIS}</td>` : renderCell(column.cells[row], column.numeric))).join("")}</tr>`;
   const body: string[] = [];
   for (let row = 0; row < split.head; row++) body.push(rowHtml(row));
   if (split.tail > 0) {
