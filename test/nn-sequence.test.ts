@@ -122,7 +122,7 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
       assert.deepEqual(Array.from(d.scoreWindows(X.slice(k, k + T))), [alone[k]], `rows ${k} .. ${k + T - 1}`);
     }
     assert.deepEqual(Array.from(d.predictWindows(X)), alone.map((s) => (s > d.threshold ? 1 : 0)));
-    const tooFew = /3 rows are too few for one window of 4 timesteps; to score rows as they arrive, use detector\.stream\(\)/;
+    const tooFew = /3 rows are too few for one window of 4 timesteps; to score rows as they arrive, use detector\.open\(\)/;
     assert.throws(() => d.scoreWindows(X.slice(0, T - 1)), tooFew);
   });
 
@@ -153,7 +153,7 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
 
   it("a stream scores nothing until T rows arrived, then each window as batch scoring does; bad rows are refused at their update, the stream unchanged", () => {
     const tf = tfjs();
-    const stream = d.stream();
+    const stream = d.open();
     const streamed = X.map((row) => stream.update(row));
     assert.deepEqual(streamed.slice(0, T - 1), [undefined, undefined, undefined]);
     assert.equal(differingIndex(streamed.slice(T - 1) as number[], alone), -1);
@@ -161,7 +161,7 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
     assert.throws(() => stream.update([1, 2]), /stream update of row 60 has 2 values, but the detector was fitted on 3 columns/);
     assert.throws(() => stream.update([1, Number.NaN, 2]), /row 60, column 1 is NaN/);
     // Refused at its own update (not T - 1 rows later inside a window), and the stream is left as it was.
-    const fresh = d.stream();
+    const fresh = d.open();
     assert.throws(() => fresh.update([1, -1e39, 2]), /stream update of row 0: column 1 is -1e\+39, .*float32/);
     assert.equal(fresh.rowsSeen, 0);
     const tensors = tf.memory().numTensors;
@@ -172,10 +172,10 @@ describe("LstmAutoencoderDetector on the sequence contract (T = 4, 60 rows)", ()
 
   it("a stream opened before a new fit refuses to go on (it would mix two models)", async () => {
     const refitted = await new LstmAutoencoderDetector({ ...small, timesteps: T, seed: 2 }).fit(X);
-    const stream = refitted.stream();
+    const stream = refitted.open();
     stream.update(X[0]!);
     await refitted.fit(waves(60, 1));
-    assert.throws(() => stream.update(X[1]!), /fitted again after this stream opened: open a new stream\(\)/);
+    assert.throws(() => stream.update(X[1]!), /fitted again after this stream opened: open a new one with open\(\)/);
     refitted.dispose();
   });
 
@@ -239,7 +239,7 @@ describe("streaming the NASA bearing data (test 2) through a windowed detector (
 
   it("streamed scores equal the batch window scores (Object.is): undefined for the first 4 rows, then window r - 4 at row r", () => {
     assert.equal(batch.length, study.X.rows - 4);
-    const stream = d.stream();
+    const stream = d.open();
     const rows = study.X.rows;
     const streamed = Array.from({ length: rows }, (_, r) => stream.update(study.X.data.subarray(4 * r, 4 * r + 4)));
     assert.deepEqual(streamed.slice(0, 4), [undefined, undefined, undefined, undefined]);
@@ -250,31 +250,31 @@ describe("streaming the NASA bearing data (test 2) through a windowed detector (
   it("a JSON snapshot taken mid-stream continues identically, on the same detector and on one loaded from its save; another model is refused", async () => {
     const rows = study.X.rows;
     const row = (r: number) => study.X.data.subarray(4 * r, 4 * r + 4);
-    const first = d.stream();
+    const first = d.open();
     for (let r = 0; r < 300; r++) first.update(row(r));
     const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
     assert.equal(snapshot.recent.length, 4, "the last T - 1 rows");
     await d.save(folder);
     const loaded = await LstmAutoencoderDetector.load(folder);
     for (const [name, detector] of [["same detector", d], ["loaded", loaded]] as const) {
-      const resumed = detector.restoreStream(snapshot);
+      const resumed = detector.restore(snapshot);
       const rest = Array.from({ length: rows - 300 }, (_, i) => resumed.update(row(300 + i))!);
       const differing = differingIndex(rest, batch.subarray(300 - 4));
       assert.equal(differing, -1, `${name}: window ${differing + 296}`);
     }
-    const early = d.stream();
+    const early = d.open();
     early.update(row(0));
     const short = JSON.parse(JSON.stringify(early.snapshot()));
-    const resumed = loaded.restoreStream(short);
+    const resumed = loaded.restore(short);
     const scores = [1, 2, 3, 4, 5].map((r) => resumed.update(row(r)));
     assert.deepEqual(scores.slice(0, 3), [undefined, undefined, undefined]);
     assert.ok(Object.is(scores[3], batch[0]) && Object.is(scores[4], batch[1]), "a snapshot before the first window");
     loaded.dispose();
     const otherOptions = { ...small, timesteps: 5, epochs: 1, batchSize: 32, preprocessing: "minmax" as const, seed: 8 };
     const other = await new LstmAutoencoderDetector(otherOptions).fit(timeSlice(study, undefined, study.timestamps[100]));
-    assert.throws(() => other.restoreStream(snapshot), /LstmAutoencoderDetector\.restoreStream: the snapshot was taken on another fitted model/);
+    assert.throws(() => other.restore(snapshot), /LstmAutoencoderDetector\.restore: the snapshot was taken on another fitted model/);
     other.dispose();
-    assert.throws(() => d.restoreStream({ ...snapshot, kind: "ContextOseDetector" }), /cannot restore a snapshot of kind "ContextOseDetector"/);
-    assert.throws(() => d.restoreStream({ ...snapshot, recent: snapshot.recent.slice(1) }), /snapshot\.recent must hold the last 4 rows/);
+    assert.throws(() => d.restore({ ...snapshot, kind: "ContextOseDetector" }), /cannot restore a snapshot of kind "ContextOseDetector"/);
+    assert.throws(() => d.restore({ ...snapshot, recent: snapshot.recent.slice(1) }), /snapshot\.recent must hold the last 4 rows/);
   });
 });

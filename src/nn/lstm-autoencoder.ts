@@ -62,7 +62,7 @@ export const BEARING_TUTORIAL_DECODER: readonly LstmLayerSpec[] = [
  * LSTM autoencoder on the sequence contract (sequence-detector.ts): rows in time order are cut into windows of T
  * rows (window k = rows k .. k + T - 1), each window gets one score, and the threshold, `trainingScores` and
  * `labels` are those of the training windows (rows - T + 1 of them). Rows get scores only through a mapping the
- * user names, `scoreRows(X, { mapping: "last" | "max" | "mean" })`; `stream()` scores rows as they arrive.
+ * user names, `scoreRows(X, { mapping: "last" | "max" | "mean" })`; `open()` scores rows as they arrive.
  * With T = 1 windows are rows: `score(X)` is the row contract as for every detector.
  *
  * `score(X)` (so `predict`, `predictProba`) with T > 1 is deprecated (one warning): it is
@@ -78,7 +78,7 @@ export const BEARING_TUTORIAL_DECODER: readonly LstmLayerSpec[] = [
  * await windowed.fit(train);                              // a TimeSeries, or its matrix train.X
  * windowed.scoreWindows(all.X);                           // all.X.rows - 4 scores, window k ends at row k + 4
  * windowed.scoreRows(all.X, { mapping: "last" });         // [null, null, null, null, w0, w1, ...]
- * const live = windowed.stream();
+ * const live = windowed.open();
  * live.update(row);                                       // undefined for the first 4 rows, then a window's score
  * ```
  */
@@ -208,20 +208,20 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   /**
    * A stream of rows through the fitted model: `update(row)` returns undefined until T rows have arrived, then the
    * score of the window of the last T rows (equal to `scoreWindows` of the same rows). `snapshot()` saves it as
-   * JSON; `restoreStream(snapshot)` on this detector (or one loaded from its save) continues it.
+   * JSON; `restore(snapshot)` on this detector (or one loaded from its save) continues it.
    * @example
-   * const live = windowed.stream();
+   * const live = windowed.open();
    * for (const row of rows) {
    *   const score = live.update(row); // undefined for the first T - 1 rows
    *   if (score !== undefined && score > windowed.threshold) alarm();
    * }
    */
-  stream(): SequenceStream {
+  open(): SequenceStream {
     return new WindowStream(this.windowScorer());
   }
 
   /** Continues a stream from `snapshot` (refused when taken on another model, T or column count). */
-  restoreStream(snapshot: SequenceStreamSnapshot): SequenceStream {
+  restore(snapshot: SequenceStreamSnapshot): SequenceStream {
     return new WindowStream(this.windowScorer(), snapshot);
   }
 
@@ -230,7 +230,7 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
     if (matrix.rows < this.timesteps) {
       const rows = `${matrix.rows} row${matrix.rows === 1 ? " is" : "s are"}`;
       const few = `${rows} too few for one window of ${this.timesteps} timesteps`;
-      throw new RangeError(`${this.constructor.name}: ${few}; to score rows as they arrive, use detector.stream()`);
+      throw new RangeError(`${this.constructor.name}: ${few}; to score rows as they arrive, use detector.open()`);
     }
     const scores = this.decisionScores(matrix);
     const bad = scores.findIndex((value) => Number.isNaN(value));
@@ -283,7 +283,7 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
     // A stream scores with the model it was opened on: after a new fit it refuses to go on rather than mix models.
     const sameModel = () => {
       if (this.fittedNetwork() !== network) {
-        throw new Error(`${this.constructor.name}: the detector was fitted again after this stream opened: open a new stream()`);
+        throw new Error(`${this.constructor.name}: the detector was fitted again after this stream opened: open a new one with open()`);
       }
     };
     return {

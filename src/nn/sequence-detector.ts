@@ -3,7 +3,7 @@
  * time-ordered series; `scoreWindows` gives one score per window (rows - T + 1 of them, window k = rows
  * k .. k + T - 1); its threshold and labels are placed on the training WINDOW scores by the shared `threshold`
  * option; rows get scores only through a mapping the user names (`scoreRows(X, { mapping })`, see
- * window-mapping.ts), and a live series is scored row by row through `stream()`.
+ * window-mapping.ts), and a live series is scored row by row through `open()`.
  */
 import type { FitOptions, PredictOptions } from "../core/detector";
 import { isMatrix, type MatrixInput } from "../core/matrix";
@@ -42,9 +42,9 @@ export interface SequenceDetector {
   scoreRows(X: SequenceInput, options: RowScoreOptions<"max" | "mean">): Float64Array;
   scoreRows(X: SequenceInput, options: RowScoreOptions): (number | null)[] | Float64Array;
   /** A new stream: `update(row)` is undefined until T rows arrived, then the score of the window ending there. */
-  stream(): SequenceStream;
+  open(): SequenceStream;
   /** Continues a stream from its snapshot (taken on this fitted model, or on the one this detector was loaded from). */
-  restoreStream(snapshot: SequenceStreamSnapshot): SequenceStream;
+  restore(snapshot: SequenceStreamSnapshot): SequenceStream;
 }
 
 /** Whether `X` is a {@link TimeSeries} (timestamps + X + columns) rather than rows. */

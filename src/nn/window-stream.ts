@@ -21,7 +21,7 @@ export interface SequenceStream {
   update(row: ArrayLike<number>): number | undefined;
   /** Rows fed so far (all of them, not only those remembered). */
   readonly rowsSeen: number;
-  /** The state as plain JSON data; the detector's `restoreStream(snapshot)` continues with identical scores. */
+  /** The state as plain JSON data; the detector's `restore(snapshot)` continues with identical scores. */
   snapshot(): SequenceStreamSnapshot;
 }
 
@@ -89,7 +89,7 @@ export class WindowStream implements SequenceStream {
 
   private restore(snapshot: SequenceStreamSnapshot): void {
     const { kind, timesteps, columns, model } = this.scorer;
-    const who = `${kind}.restoreStream`;
+    const who = `${kind}.restore`;
     checkSnapshot(snapshot, kind, VERSION);
     const fitted = `this detector scores windows of ${timesteps} rows of ${columns} columns`;
     if (snapshot.timesteps !== timesteps || snapshot.columns !== columns) {
