@@ -14,6 +14,7 @@
  * compile the SIMD module. Checked bit for bit against tfjs's kernels in test/nn-fused.test.ts.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { WasmKernelOverride } from "./kernel-override";
 import { instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
 import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
 
@@ -36,9 +37,8 @@ export interface WasmBackend {
 }
 
 let simdModule: MatmulModule | null | undefined;
-/** tfjs's own kernels, kept for other products and for {@link withTfjsBatchMatMul}, and ours, by kernel name. */
-const tfjsKernels = new Map<string, TF.KernelConfig>();
-const ours = new Map<string, TF.KernelConfig>();
+/** Our products over tfjs's BatchMatMul and _FusedMatMul (tfjs's kept for other products and the tests). */
+const override = new WasmKernelOverride();
 
 /** src/nn/matmul.c's instance (one per process), or null where this runtime cannot compile SIMD. */
 export function matmulModule(): MatmulModule | null {
@@ -52,22 +52,14 @@ export function matmulModule(): MatmulModule | null {
  * which splits them over its pool.
  */
 export function registerWasmBatchMatMul(tf: typeof TF, threads = 1): void {
-  if (ours.size > 0) return;
+  if (override.active) return;
   const simd = matmulModule();
   if (simd === null) return;
   const batches = (shape: number[]) => shape.slice(0, -2).reduce((p, s) => p * s, 1);
   const simple = (a: TF.TensorInfo, b: TF.TensorInfo, transposed: boolean) =>
     (transposed || threads === 1) && a.dtype === "float32" && b.dtype === "float32" && a.shape.length >= 2 && b.shape.length >= 2 &&
     batches(a.shape) === 1 && batches(b.shape) === 1 && a.shape.every((s) => s > 0) && b.shape.every((s) => s > 0);
-  const replace = (name: string, mine: (original: TF.KernelConfig) => TF.KernelFunc) => {
-    const original = tf.getKernel(name, "wasm");
-    if (original === undefined) return;
-    tfjsKernels.set(name, original);
-    const config = { kernelName: name, backendName: "wasm", kernelFunc: mine(original) };
-    ours.set(name, config);
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel(config);
-  };
+  const replace = (name: string, mine: (original: TF.KernelConfig) => TF.KernelFunc) => override.replace(tf, name, mine);
   replace(KERNEL, (original) => (args) => {
     const { a, b } = args.inputs as { a: TF.TensorInfo; b: TF.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
@@ -86,18 +78,7 @@ export function registerWasmBatchMatMul(tf: typeof TF, threads = 1): void {
 
 /** Runs `f` with tfjs's own wasm BatchMatMul and _FusedMatMul in place (the tests' oracle), then puts ours back. */
 export function withTfjsBatchMatMul<T>(tf: typeof TF, f: () => T): T {
-  const swap = (from: Map<string, TF.KernelConfig>) => {
-    for (const [name, config] of from) {
-      tf.unregisterKernel(name, "wasm");
-      tf.registerKernel(config);
-    }
-  };
-  swap(tfjsKernels);
-  try {
-    return f();
-  } finally {
-    swap(ours);
-  }
+  return override.withTfjs(tf, f);
 }
 
 function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: TF.TensorInfo, transposeA: boolean, transposeB: boolean): TF.TensorInfo {

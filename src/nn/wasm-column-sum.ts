@@ -10,50 +10,34 @@
  * test/nn-fused.test.ts.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { WasmKernelOverride } from "./kernel-override";
 import { Layout } from "../linalg/wasm-module";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
 const KERNEL = "Sum";
 
-let tfjsKernel: TF.KernelConfig | undefined;
-let ours: TF.KernelConfig | undefined;
+const override = new WasmKernelOverride();
 
 /** Puts the column sum in front of tfjs's wasm Sum (once; after the wasm backend is ready). */
 export function registerWasmColumnSum(tf: typeof TF): void {
-  if (ours !== undefined) return;
-  const original = tf.getKernel(KERNEL, "wasm");
+  if (override.active) return;
   const simd = matmulModule();
-  if (original === undefined || simd === null) return;
-  tfjsKernel = original;
-  tf.unregisterKernel(KERNEL, "wasm");
-  ours = {
-    kernelName: KERNEL,
-    backendName: "wasm",
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: TF.TensorInfo };
-      const { axis, keepDims } = args.attrs as { axis: number | number[] | null; keepDims: boolean };
-      const rank = x.shape.length;
-      const axes = (axis === null ? [] : typeof axis === "number" ? [axis] : axis).map((a) => (a < 0 ? a + rank : a));
-      // In this order only: tfjs transposes the reduced axes into the order given, which orders the sum.
-      const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
-      if (!leading || x.dtype !== "float32" || x.shape.some((s) => s === 0)) return original.kernelFunc(args);
-      return columnSums(simd, args.backend as unknown as WasmBackend, x, keepDims);
-    },
-  };
-  tf.registerKernel(ours);
+  if (simd === null) return;
+  override.replace(tf, KERNEL, (original) => (args) => {
+    const { x } = args.inputs as { x: TF.TensorInfo };
+    const { axis, keepDims } = args.attrs as { axis: number | number[] | null; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = (axis === null ? [] : typeof axis === "number" ? [axis] : axis).map((a) => (a < 0 ? a + rank : a));
+    // In this order only: tfjs transposes the reduced axes into the order given, which orders the sum.
+    const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+    if (!leading || x.dtype !== "float32" || x.shape.some((s) => s === 0)) return original.kernelFunc(args);
+    return columnSums(simd, args.backend as unknown as WasmBackend, x, keepDims);
+  });
 }
 
 /** Runs `f` with tfjs's own wasm Sum in place (the tests' oracle), then puts the column sum back. */
 export function withTfjsSum<T>(tf: typeof TF, f: () => T): T {
-  if (ours === undefined || tfjsKernel === undefined) return f();
-  tf.unregisterKernel(KERNEL, "wasm");
-  tf.registerKernel(tfjsKernel);
-  try {
-    return f();
-  } finally {
-    tf.unregisterKernel(KERNEL, "wasm");
-    tf.registerKernel(ours);
-  }
+  return override.withTfjs(tf, f);
 }
 
 function columnSums(simd: MatmulModule, backend: WasmBackend, x: TF.TensorInfo, keepDims: boolean): TF.TensorInfo {

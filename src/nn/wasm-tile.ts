@@ -9,6 +9,7 @@
  * test/nn-fused.test.ts.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { WasmKernelOverride } from "./kernel-override";
 
 const KERNEL = "Tile";
 
@@ -17,40 +18,22 @@ interface HeapBackend {
   typedArrayFromHeap(info: TF.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-let tfjsKernel: TF.KernelConfig | undefined;
-let ours: TF.KernelConfig | undefined;
+const override = new WasmKernelOverride();
 
 /** Puts the block-copy Tile in front of tfjs's wasm Tile (once; after the wasm backend is ready). */
 export function registerWasmTile(tf: typeof TF): void {
-  if (ours !== undefined) return;
-  const original = tf.getKernel(KERNEL, "wasm");
-  if (original === undefined) return;
-  tfjsKernel = original;
-  tf.unregisterKernel(KERNEL, "wasm");
-  ours = {
-    kernelName: KERNEL,
-    backendName: "wasm",
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: TF.TensorInfo };
-      const { reps } = args.attrs as unknown as { reps: number[] };
-      if (x.dtype === "string" || reps.length !== x.shape.length || x.shape.length === 0) return original.kernelFunc(args);
-      return tile(args.backend as unknown as HeapBackend, x, reps);
-    },
-  };
-  tf.registerKernel(ours);
+  if (override.active) return;
+  override.replace(tf, KERNEL, (original) => (args) => {
+    const { x } = args.inputs as { x: TF.TensorInfo };
+    const { reps } = args.attrs as unknown as { reps: number[] };
+    if (x.dtype === "string" || reps.length !== x.shape.length || x.shape.length === 0) return original.kernelFunc(args);
+    return tile(args.backend as unknown as HeapBackend, x, reps);
+  });
 }
 
 /** Runs `f` with tfjs's own wasm Tile in place (the tests' oracle), then puts the block copy back. */
 export function withTfjsTile<T>(tf: typeof TF, f: () => T): T {
-  if (ours === undefined || tfjsKernel === undefined) return f();
-  tf.unregisterKernel(KERNEL, "wasm");
-  tf.registerKernel(tfjsKernel);
-  try {
-    return f();
-  } finally {
-    tf.unregisterKernel(KERNEL, "wasm");
-    tf.registerKernel(ours);
-  }
+  return override.withTfjs(tf, f);
 }
 
 function tile(backend: HeapBackend, x: TF.TensorInfo, reps: number[]): TF.TensorInfo {

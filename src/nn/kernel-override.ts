@@ -1,0 +1,42 @@
+/**
+ * tfjs wasm kernels replaced by ours (src/nn/wasm-*.ts), tfjs's own kept: for the inputs ours does not take, and
+ * as the tests' oracle (`withTfjs` puts them back for the length of one call).
+ */
+import type * as TF from "@tensorflow/tfjs";
+
+export class WasmKernelOverride {
+  private readonly tfjs = new Map<string, TF.KernelConfig>();
+  private readonly ours = new Map<string, TF.KernelConfig>();
+
+  /** Whether a kernel has been replaced (registration happens once per process). */
+  get active(): boolean {
+    return this.ours.size > 0;
+  }
+
+  /** Registers `mine(tfjs's kernel)` in front of tfjs's wasm kernel `name`; nothing where tfjs has none. */
+  replace(tf: typeof TF, name: string, mine: (original: TF.KernelConfig) => TF.KernelFunc): void {
+    const original = tf.getKernel(name, "wasm");
+    if (original === undefined) return;
+    this.tfjs.set(name, original);
+    const config: TF.KernelConfig = { kernelName: name, backendName: "wasm", kernelFunc: mine(original) };
+    this.ours.set(name, config);
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(config);
+  }
+
+  /** Runs `f` with tfjs's own kernels in place, then puts ours back. */
+  withTfjs<T>(tf: typeof TF, f: () => T): T {
+    const swap = (from: Map<string, TF.KernelConfig>) => {
+      for (const [name, config] of from) {
+        tf.unregisterKernel(name, "wasm");
+        tf.registerKernel(config);
+      }
+    };
+    swap(this.tfjs);
+    try {
+      return f();
+    } finally {
+      swap(this.ours);
+    }
+  }
+}
