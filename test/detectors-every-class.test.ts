@@ -3,13 +3,13 @@
 // loaded in a fresh process, it gives the same scores to the last bit, and a file of another class or of a
 // newer format is refused with an error that says so.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { AnyDetector } from "../src/core/detector";
 import * as library from "../src/index";
+import { runInFreshProcess } from "./helpers/fresh-process";
 import {
   classicNewRows,
   classicTrainingFrame,
@@ -30,7 +30,6 @@ type TimeSeriesDetector = library.TimeSeriesDetector;
 type Saveable = { save(path: string): void | Promise<void> };
 type Loader = { load(path: string): unknown };
 
-const ROOT = path.resolve(__dirname, "..");
 const classicX = classicTrainingFrame();
 const classicRows = classicNewRows();
 const neuralX = neuralTrainingFrame();
@@ -152,16 +151,9 @@ describe("every exported detector class: getParams / clone, save / load", () => 
         dispose(detector);
       }
     }
-    const manifest = path.join(scratch, "manifest.json");
-    fs.writeFileSync(manifest, JSON.stringify(requests));
-    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "test", "helpers", "load-and-score.ts"), manifest], {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: 180_000,
-      maxBuffer: 64 * 2 ** 20,
-    });
-    assert.equal(child.status, 0, `the loading process failed:\n${child.stderr}`);
-    const results = JSON.parse(child.stdout) as Record<string, { generic: LoadedOutcome; own: LoadedOutcome }>;
+    const results = runInFreshProcess<Record<string, { generic: LoadedOutcome; own: LoadedOutcome }>>(
+      "load-and-score.ts", requests, path.join(scratch, "manifest.json"), 180_000, "the loading process",
+    );
     assert.deepEqual(Object.keys(results).sort(), EVERY_DETECTOR.map((testCase) => testCase.name).sort());
     for (const [name, { outcome, floats }] of expected) {
       for (const via of ["generic", "own"] as const) {

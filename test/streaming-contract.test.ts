@@ -4,7 +4,6 @@
 // JSON and restored (in this process and in another one) continues with identical scores; batch calls made
 // while a stream is live leave it alone; the deprecated detector-level update() is an internal stream of its own.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,8 +15,8 @@ import * as lib from "../src/index";
 import type { DetectorStream, StreamingDetector, StreamSnapshot, TimeSeriesDetector } from "../src/index";
 import type { ContinueRequest } from "./helpers/continue-streams";
 import { MIRROR_ROOT } from "./helpers/mirror";
+import { runInFreshProcess } from "./helpers/fresh-process";
 
-const ROOT = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "streaming-contract-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const options: FetchOptions = { mirror: MIRROR_ROOT, dataHome: path.join(scratch, "cache"), allowUpstream: false, progress: false };
@@ -227,16 +226,9 @@ describe("the streaming contract, for every exported time-series detector, on re
       requests.push({ name: label, snapshot: JSON.stringify(stream.snapshot()), values: Array.from(values.subarray(half)), timestamps: Array.from(timestamps.subarray(half)) });
       expected.set(label, feed(detector.open(summary), values, timestamps).subarray(half));
     }
-    const manifest = path.join(scratch, "streams.json");
-    fs.writeFileSync(manifest, JSON.stringify(requests));
-    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "test", "helpers", "continue-streams.ts"), manifest], {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: 300_000,
-      maxBuffer: 64 * 2 ** 20,
-    });
-    assert.equal(child.status, 0, `the restoring process failed:\n${child.stderr}`);
-    const results = JSON.parse(child.stdout) as Record<string, string>;
+    const results = runInFreshProcess<Record<string, string>>(
+      "continue-streams.ts", requests, path.join(scratch, "streams.json"), 300_000, "the restoring process",
+    );
     for (const [label, scores] of expected) {
       const bytes = Buffer.from(results[label] ?? "", "base64");
       const restored = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
