@@ -194,7 +194,7 @@ export async function startMatmulThreads(threads: number): Promise<string | unde
   if (pool !== undefined) return pool.threads >= threads ? undefined : `the products already run on ${pool.threads} thread(s)`;
   if (threads <= 1) return undefined;
   const wasm = (globalThis as { WebAssembly?: WasmSharedApi }).WebAssembly;
-  if (wasm === undefined || typeof SharedArrayBuffer === "undefined") return "this runtime has no shared WebAssembly memory";
+  if (wasm === undefined || typeof SharedArrayBuffer === "undefined") return "the products' worker threads could not start: no SharedArrayBuffer here";
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
   const workers: Worker[] = [];
