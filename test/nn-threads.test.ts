@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { matmulThreads, SPLIT_MIN_FLOPS, startMatmulThreads, stopMatmulThreads } from "../src/nn/matmul-threads";
 import { useBackend } from "../src/nn/tf";
@@ -56,7 +56,6 @@ describe("matrix products on 2 threads (src/nn/matmul-threads.ts)", () => {
     assert.equal(await startMatmulThreads(2), undefined, "the worker starts");
     ({ tf } = await useBackend("wasm"));
   });
-  after(() => stopMatmulThreads());
 
   it("give tfjs-backend-wasm's bits (Object.is) at the notebooks' shapes and odd ones, transposed or not, rows split or all on the worker", () => {
     const threads = matmulThreads()!;
@@ -99,6 +98,20 @@ describe("matrix products on 2 threads (src/nn/matmul-threads.ts)", () => {
     } finally {
       threads.workersOnly = false;
     }
+  });
+});
+
+describe("stopMatmulThreads", () => {
+  it("ends the workers; later products run on the main thread with tfjs's bits", async () => {
+    const { tf } = await useBackend("wasm");
+    const threads = matmulThreads()!;
+    await stopMatmulThreads();
+    assert.equal(threads.threads, 1);
+    const p = product(tf, new RandomState(9), [64, 784, 128], true, false);
+    const rowsBefore = threads.rowsComputed();
+    assertSameBits(p.run(), p.tfjs(), "64x784x128 transposeA=true after stop");
+    assert.deepEqual(threads.rowsComputed(), [rowsBefore[0]! + 64, rowsBefore[1]!], "every row on the main thread");
+    p.dispose();
   });
 });
 

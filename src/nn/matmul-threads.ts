@@ -247,7 +247,17 @@ export function matmulThreadCount(): number {
   return pool?.threads ?? 1;
 }
 
-/** Stops the workers (the products continue on the main thread); for tests and services that shut down. */
+/**
+ * Stops the products' workers; later products run on the main thread (the same bits). Not needed for a script to
+ * end (the workers never keep it alive); for services that want the threads back.
+ *
+ * @example
+ * ```ts
+ * // ANOMALY_LAB_WASM_THREADS=2: our matrix products on 2 threads
+ * const { info } = await useBackend("wasm");   // info.summary: "... on wasm (SIMD, products on 2 threads, tfjs on 1)"
+ * await stopMatmulThreads();                    // from here on, one thread
+ * ```
+ */
 export async function stopMatmulThreads(): Promise<void> {
   await pool?.stop();
 }
