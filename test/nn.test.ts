@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { AutoencoderDetector, type AutoencoderOptions } from "../src/nn/autoencoder";
 import { useBackend } from "../src/nn/tf";
-import { wasmThreadsWanted } from "../src/nn/wasm-threads";
+import { TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "../src/nn/wasm-threads";
 import { resolveTraining, trainModel, type EarlyStoppingOptions, type Trainable } from "../src/nn/training";
 import { percentile } from "../src/core/percentile";
 import { RandomState } from "../src/random/random-state";
@@ -328,7 +328,7 @@ describe("backends", () => {
     if (!hasNode) assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "node" }, summary), /^error\|.*"node".*could not start.*not installed/);
   });
 
-  it("ANOMALY_LAB_WASM_THREADS=2 runs wasm on 2 threads in Node and exits; seeded losses and scores equal 1 thread's bit for bit", () => {
+  it("our products (ANOMALY_LAB_WASM_THREADS=2), tfjs's pool (ANOMALY_LAB_TFJS_WASM_THREADS=2) or both on 2 threads in Node, and exit; seeded losses and scores equal 1 thread's bit for bit", () => {
     // A dense net wide enough for XNNPACK to split its products across threads, and a conv1d autoencoder.
     const code = `
       const { AutoencoderDetector } = require("./src/nn/autoencoder");
@@ -340,38 +340,48 @@ describe("backends", () => {
         const dense = await new AutoencoderDetector({ layers: [{ units: 128 }, { units: 16 }], epochs: 2, batchSize: 32, seed: 3, progress: false }).fit(X);
         const conv = await new Conv1dAutoencoderDetector({ filters: [8, 4], epochs: 2, batchSize: 32, seed: 3, progress: false }).fit(X);
         const out = [dense, conv].map((d) => ({ loss: d.history.loss, scores: Array.from(d.score(X)) }));
-        console.log(JSON.stringify({ threads: info.threads, summary: info.summary, out }));
+        console.log(JSON.stringify({ threads: info.threads, productThreads: info.productThreads, summary: info.summary, out }));
       })();`;
-    const run = (threads: string) => JSON.parse(
+    const run = (products: string, tfjs: string) => JSON.parse(
       execFileSync(process.execPath, ["--import", "tsx", "-e", code], {
-        env: { ...process.env, ANOMALY_LAB_WASM_THREADS: threads, ANOMALY_LAB_TF_BACKEND: "" },
+        env: { ...process.env, ANOMALY_LAB_WASM_THREADS: products, ANOMALY_LAB_TFJS_WASM_THREADS: tfjs, ANOMALY_LAB_TF_BACKEND: "" },
         encoding: "utf8",
         cwd: path.resolve(__dirname, ".."),
         timeout: 180_000, // the pool's workers must not keep the process alive
       }),
-    ) as { threads: number; summary: string; out: { loss: number[]; scores: number[] }[] };
-    const one = run("1");
-    const two = run("2");
-    assert.equal(one.threads, 1);
-    assert.equal(two.threads, 2, two.summary);
-    assert.match(two.summary, /on wasm \(SIMD, 2 threads\)/);
-    two.out.forEach((model, k) => {
-      model.loss.forEach((loss, i) => assert.ok(Object.is(loss, one.out[k]!.loss[i]), `model ${k} epoch ${i + 1}: ${loss} vs ${one.out[k]!.loss[i]}`));
-      model.scores.forEach((score, i) => assert.ok(Object.is(score, one.out[k]!.scores[i]), `model ${k} row ${i}: ${score} vs ${one.out[k]!.scores[i]}`));
-    });
+    ) as { threads: number; productThreads: number; summary: string; out: { loss: number[]; scores: number[] }[] };
+    const one = run("1", "1");
+    assert.deepEqual([one.productThreads, one.threads], [1, 1]);
+    const variants = [
+      { run: run("2", "1"), threads: [2, 1], summary: /on wasm \(SIMD, products on 2 threads, tfjs on 1\)/ },
+      { run: run("1", "2"), threads: [1, 2], summary: /on wasm \(SIMD, products on 1 thread, tfjs on 2\)/ },
+      { run: run("2", "2"), threads: [2, 2], summary: /on wasm \(SIMD, 2 threads\)/ },
+    ];
+    for (const { run: two, threads, summary } of variants) {
+      assert.deepEqual([two.productThreads, two.threads], threads, two.summary);
+      assert.match(two.summary, summary);
+      two.out.forEach((model, k) => {
+        model.loss.forEach((loss, i) => assert.ok(Object.is(loss, one.out[k]!.loss[i]), `${threads} model ${k} epoch ${i + 1}: ${loss} vs ${one.out[k]!.loss[i]}`));
+        model.scores.forEach((score, i) => assert.ok(Object.is(score, one.out[k]!.scores[i]), `${threads} model ${k} row ${i}: ${score} vs ${one.out[k]!.scores[i]}`));
+      });
+    }
   });
 
-  it("ANOMALY_LAB_WASM_THREADS unset or empty asks for 1 thread; auto asks for the machine's cores, at most 8", () => {
+  it("ANOMALY_LAB_WASM_THREADS and ANOMALY_LAB_TFJS_WASM_THREADS unset or empty ask for 1 thread; auto asks for the machine's cores, at most 8", () => {
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
     assert.equal(wasmThreadsWanted({}), 1);
     assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "" }), 1);
     assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "auto" }), Math.max(1, Math.min(cores, 8)));
     assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "2" }), 2);
+    assert.equal(wasmThreadsWanted({}, TFJS_WASM_THREADS_ENV), 1);
+    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "2" }, TFJS_WASM_THREADS_ENV), 1);
+    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_TFJS_WASM_THREADS: "auto" }, TFJS_WASM_THREADS_ENV), Math.max(1, Math.min(cores, 8)));
   });
 
-  it("ANOMALY_LAB_WASM_THREADS must be auto or a whole number of threads from 1 to 8: other values are refused by name", () => {
+  it("ANOMALY_LAB_WASM_THREADS and ANOMALY_LAB_TFJS_WASM_THREADS must be auto or a whole number of threads from 1 to 8: other values are refused by name", () => {
     assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "", ANOMALY_LAB_WASM_THREADS: "0" }, summary), /^error\|ANOMALY_LAB_WASM_THREADS=0: expected a whole number of threads from 1 to 8, or auto$/);
     assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "wasm", ANOMALY_LAB_WASM_THREADS: "two" }, summary), /^error\|ANOMALY_LAB_WASM_THREADS=two: expected a whole number/);
+    assert.match(probe({ ANOMALY_LAB_TF_BACKEND: "wasm", ANOMALY_LAB_TFJS_WASM_THREADS: "9" }, summary), /^error\|ANOMALY_LAB_TFJS_WASM_THREADS=9: expected a whole number/);
   });
 
   it("a model saved on one backend loads and scores the same on another", () => {

@@ -18,7 +18,7 @@ const backends = arg("backends", "wasm").split(",") as BackendName[];
 const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
 
 (async () => {
-  // PyTorch with 1 thread and with 2 (the wasm backend computes on ANOMALY_LAB_WASM_THREADS, default 1).
+  // PyTorch with 1 thread and with 2 (the wasm backend computes on ANOMALY_LAB_WASM_THREADS / ANOMALY_LAB_TFJS_WASM_THREADS, default 1).
   const torchRun = (threads: number) =>
     JSON.parse(execFileSync(python, [path.join(__dirname, "conv_torch_train.py"), String(rows), String(epochs), String(batch)], { encoding: "utf8", env: { ...process.env, TORCH_THREADS: String(threads) } })) as { secondsPerEpoch: number; threads: number; torch: string };
   const per1000: Record<number, number> = {};

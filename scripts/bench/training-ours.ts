@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     scoreRowsPerSecond: model.rows / scoreSeconds,
     backend: info.summary,
     threads: info.threads,
+    productThreads: info.productThreads,
   }));
 }
 

@@ -8,13 +8,15 @@
 //   npm run bench:train                               every model, every backend that loads, 5 timed epochs
 //   npm run bench:train -- --backends wasm --epochs 3 --models 0,2
 //   npm run bench:train -- --torch-threads 1          PyTorch on one thread
-//   npm run bench:train -- --wasm-threads 2           wasm on 2 threads only (default: 1 and auto, two rows)
+//   npm run bench:train -- --wasm-threads 2           wasm with our products on 2 threads only (default: 1 and auto)
+//   npm run bench:train -- --wasm-threads 1,2,2x2     rows: 1 thread; our products on 2; and 2 with tfjs's pool on 2
+//                                                     (PxX: our products on P threads, tfjs's XNNPACK pool on X)
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { TRAINING_BENCH_MODELS } from "./training-models";
 import { referencePython } from "./reference-python";
-import { WASM_THREADS_ENV, wasmThreadsWanted } from "../../src/nn/wasm-threads";
+import { TFJS_WASM_THREADS_ENV, WASM_THREADS_ENV, wasmThreadsWanted } from "../../src/nn/wasm-threads";
 
 interface RunResult {
   secondsPerEpoch: number;
@@ -23,6 +25,8 @@ interface RunResult {
   scoreRowsPerSecond: number;
   backend: string;
   threads: number | "native";
+  /** wasm: threads of our matrix products (tfjs's pool: `threads`). */
+  productThreads?: number;
 }
 
 /** Above this 1-minute load average the machine is busy and the timings are not figures. */
@@ -65,14 +69,16 @@ function main(): void {
   const backends = (option("backends") ?? "node,wasm,cpu").split(",");
   const picked = option("models")?.split(",").map(Number);
   const torchThreads = option("torch-threads") ?? "2";
-  // wasm on one thread (the default) and on auto (every core), one row each, unless --wasm-threads names them.
+  // wasm on one thread and with our products on auto (every core), one row each, unless --wasm-threads names them
+  // ("P" or "PxX": our products on P threads, tfjs's pool on X, default 1).
   const wasmThreads = (option("wasm-threads") ?? (wasmThreadsWanted({ [WASM_THREADS_ENV]: "auto" }) > 1 ? "1,auto" : "1")).split(",");
   const variants = backends.flatMap((backend) => (backend === "wasm" ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: "" }]));
   const models = TRAINING_BENCH_MODELS.filter((_, i) => picked === undefined || picked.includes(i));
   const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
   console.log(`anomaly-lab training benchmark — node ${process.version}; ${epochs} timed epochs after one warm-up; ${new Date().toISOString()}`);
   console.log(loadLine("before"));
-  console.log("s/epoch = median seconds per epoch; ratio = ours / PyTorch (<= 1: as fast or faster); thr = threads (ours/torch);");
+  console.log("s/epoch = median seconds per epoch; ratio = ours / PyTorch (<= 1: as fast or faster); thr = threads (ours/torch;");
+  console.log("  ours PxX: our matrix products on P threads, tfjs's XNNPACK pool on X);");
   console.log("cpu/ep = our process's CPU seconds per epoch, all threads (cpu/ep > s/epoch: threads at work, or spinning);");
   console.log("score/s = rows scored per second; load = 1-minute load average when the row started (the benchmark's own runs keep 1-2 CPUs busy)\n");
   const header = [cell("model", 30, false), cell("rows x cols", 12), cell("backend", 8, false), cell("thr", 5), cell("ours s/epoch", 13),
@@ -86,12 +92,16 @@ function main(): void {
     const torch = run(python, [path.join(__dirname, "torch_train.py"), spec, String(epochs)], { TORCH_THREADS: torchThreads });
     if (typeof torch !== "string") runtimes.add(torch.backend);
     for (const { backend, threads: wanted } of variants) {
-      const ours = run(process.execPath, ["--import", "tsx", path.join(__dirname, "training-ours.ts"), spec, backend, String(epochs)], { [WASM_THREADS_ENV]: wanted });
+      const [products, tfjsPool] = wanted.split("x");
+      const threadEnv = { [WASM_THREADS_ENV]: products ?? "", [TFJS_WASM_THREADS_ENV]: tfjsPool ?? "1" };
+      const ours = run(process.execPath, ["--import", "tsx", path.join(__dirname, "training-ours.ts"), spec, backend, String(epochs)], threadEnv);
       if (typeof ours === "string" && backend === "node" && /tfjs-node/.test(ours)) continue; // not installed here: say so once below
       if (typeof ours !== "string") runtimes.add(ours.backend.split(";")[0]!);
       const ratio = typeof ours === "string" || typeof torch === "string" ? "-" : (ours.secondsPerEpoch / torch.secondsPerEpoch).toFixed(2);
       const fmt = (r: RunResult | string, pick: (r: RunResult) => string): string => (typeof r === "string" ? "-" : pick(r));
-      const threads = `${fmt(ours, (r) => (r.threads === "native" ? "n" : String(r.threads)))}/${fmt(torch, (r) => String(r.threads))}`;
+      const oursThreads = (r: RunResult) => (r.threads === "native" ? "n" : r.productThreads === undefined || r.productThreads === r.threads
+        ? String(r.threads) : `${r.productThreads}x${r.threads}`);
+      const threads = `${fmt(ours, oursThreads)}/${fmt(torch, (r) => String(r.threads))}`;
       console.log([cell(model.name, 30, false), cell(`${model.rows} x ${model.cols}`, 12), cell(backend, 8, false), cell(threads, 5),
         cell(fmt(ours, (r) => r.secondsPerEpoch.toFixed(3)), 13), cell(fmt(ours, (r) => r.cpuSecondsPerEpoch?.toFixed(3) ?? "-"), 7),
         cell(fmt(torch, (r) => r.secondsPerEpoch.toFixed(3)), 14), cell(ratio, 7),

@@ -1,4 +1,5 @@
 export { useBackend, activeBackend, BACKEND_ENV, type BackendInfo, type BackendName } from "./tf";
+export { stopMatmulThreads } from "./matmul-threads";
 export type { EarlyStoppingOptions, EpochLog, TrainingHistory, TrainingOptions } from "./training";
 export type { InputScaling } from "./input-scaling";
 export { NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";

@@ -92,22 +92,30 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
     }                                                                                                               \
   } while (0)
 
-// out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k], B = b packed by
-// pack_panels (stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k.
-EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, f32 *out) {
+// Rows row0 .. row1 - 1 of out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k],
+// B = b packed by pack_panels (stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums
+// in registers per step of k. Each output's sum does not depend on the tile it is in, so any split of the rows
+// (src/nn/matmul-threads.ts runs blocks of rows on several threads over one shared memory) gives the same bits.
+EXPORT(blocked_matmul_rows) void blocked_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
+                                                     const f32 *b, f32 *out, int row0, int row1) {
   // A(i, k) = a[i row_step + k k_step].
   const int row_step = transpose_a ? 1 : K, k_step = transpose_a ? M : 1;
-  int i0 = 0;
-  for (; i0 + 4 <= M; i0 += 4) {
+  int i0 = row0;
+  for (; i0 + 4 <= row1; i0 += 4) {
     int j = 0;
     for (; j + 8 <= stride; j += 8) TILE(4, 2);
     if (j < stride) TILE(4, 1);
   }
-  for (; i0 < M; i0++) {
+  for (; i0 < row1; i0++) {
     int j = 0;
     for (; j + 8 <= stride; j += 8) TILE(1, 2);
     if (j < stride) TILE(1, 1);
   }
+}
+
+// Every row of out: blocked_matmul_rows from 0 to M.
+EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, f32 *out) {
+  blocked_matmul_rows(M, K, N, stride, transpose_a, block, a, b, out, 0, M);
 }
 
 // out[j] = Σ_r src[r cols + j], each column summed from 0 in row order (tfjs-backend-wasm's Sum over the leading

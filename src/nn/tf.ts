@@ -2,8 +2,9 @@
  * TensorFlow.js, loaded on first use, on the fastest backend that works here.
  *
  * Order: "node" (`@tensorflow/tfjs-node`, an optional dependency: native TensorFlow, when its install
- * found libtensorflow), then "wasm" (`@tensorflow/tfjs-backend-wasm`, SIMD, one thread unless
- * `ANOMALY_LAB_WASM_THREADS=auto` or 2..8 asks for more: see wasm-threads.ts), then "cpu" (plain JS).
+ * found libtensorflow), then "wasm" (`@tensorflow/tfjs-backend-wasm`, SIMD; our matrix products on
+ * `ANOMALY_LAB_WASM_THREADS` threads, tfjs's own pool on `ANOMALY_LAB_TFJS_WASM_THREADS`, both 1 by default: see
+ * wasm-threads.ts and matmul-threads.ts), then "cpu" (plain JS).
  * The choice can be forced by option or by the environment variable `ANOMALY_LAB_TF_BACKEND`.
  * Loading is lazy so that `import "anomaly-lab"` stays fast for notebooks without neural networks.
  */
@@ -11,7 +12,8 @@ import type * as TF from "@tensorflow/tfjs";
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
 import { registerWasmColumnSum } from "./wasm-column-sum";
 import { registerWasmTile } from "./wasm-tile";
-import { startThreadedWasm, wasmThreadsWanted } from "./wasm-threads";
+import { startThreadedWasm, TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "./wasm-threads";
+import { matmulThreadCount, startMatmulThreads } from "./matmul-threads";
 
 /** Backends a user can ask for. */
 export type BackendName = "node" | "wasm" | "cpu";
@@ -22,17 +24,22 @@ export interface BackendInfo {
   readonly name: BackendName;
   /** tfjs's own name for it ("tensorflow", "wasm", "cpu"). */
   readonly tfName: string;
-  /** Threads the backend computes with (wasm: its thread pool; node: TensorFlow's intra-op pool, as reported; cpu: 1). */
+  /** Threads the backend computes with (wasm: tfjs's thread pool; node: TensorFlow's intra-op pool, as reported; cpu: 1). */
   readonly threads: number | "native";
+  /** wasm: threads of anomaly-lab's matrix products (ANOMALY_LAB_WASM_THREADS; src/nn/matmul-threads.ts). */
+  readonly productThreads?: number;
   /** Whether the wasm backend uses SIMD instructions (undefined for the others). */
   readonly simd?: boolean;
   /** tfjs version. */
   readonly version: string;
   /** Why faster backends were passed over, in order (empty when the first choice loaded). */
   readonly skipped: readonly string[];
-  /** wasm: why it computes on one thread although more were asked for (undefined when it got them). */
+  /** wasm: why it computes on fewer threads than asked for (undefined when it got them). */
   readonly threadsSkipped?: string;
-  /** One line for a notebook: "TensorFlow.js 4.22.0 on wasm (SIMD, 2 threads); skipped node: ...". */
+  /**
+   * One line for a notebook: "TensorFlow.js 4.22.0 on wasm (SIMD, 1 thread); skipped node: ...", or with our
+   * products on more threads than tfjs's pool "(SIMD, products on 2 threads, tfjs on 1)".
+   */
   readonly summary: string;
 }
 
@@ -74,6 +81,9 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
     if (reason === undefined) {
       if (name === "wasm") {
         const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount?: () => number };
+        const productThreads = wasmThreadsWanted();
+        const productsSkipped = productThreads > 1 ? await startMatmulThreads(productThreads) : undefined;
+        if (productsSkipped !== undefined) wasmThreadsSkipped = [wasmThreadsSkipped, productsSkipped].filter(Boolean).join("; ");
         registerWasmBatchMatMul(tfjs(), wasm.getThreadsCount?.() ?? 1); // products 1.3-15x faster, same bits
         registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies
@@ -102,7 +112,8 @@ function backendFromEnv(): BackendName | undefined {
 /** Starts a backend; returns why it could not, or undefined on success. */
 async function tryBackend(name: BackendName): Promise<string | undefined> {
   const tf = tfjs();
-  const wasmThreads = name === "wasm" ? wasmThreadsWanted() : 1; // a bad ANOMALY_LAB_WASM_THREADS throws, not skips
+  if (name === "wasm") wasmThreadsWanted(); // a bad ANOMALY_LAB_WASM_THREADS throws, not skips
+  const wasmThreads = name === "wasm" ? wasmThreadsWanted(process.env, TFJS_WASM_THREADS_ENV) : 1; // tfjs's pool
   try {
     if (name === "node") {
       // Registers the "tensorflow" backend (and file:// model IO) in the same tfjs-core as tfjs().
@@ -132,6 +143,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 async function describe(name: BackendName, skipped: string[]): Promise<BackendInfo> {
   const tf = tfjs();
   let threads: number | "native" = 1;
+  let productThreads: number | undefined;
   let simd: boolean | undefined;
   if (name === "node") threads = "native";
   if (name === "wasm") {
@@ -139,14 +151,18 @@ async function describe(name: BackendName, skipped: string[]): Promise<BackendIn
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount?: () => number };
     threads = wasm.getThreadsCount?.() ?? 1;
+    productThreads = matmulThreadCount();
   }
+  const threadCounts = productThreads === undefined || productThreads === threads
+    ? `${threads} thread${threads === 1 ? "" : "s"}`
+    : `products on ${productThreads} thread${productThreads === 1 ? "" : "s"}, tfjs on ${threads}`;
   const detail =
     name === "wasm"
-      ? ` (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"}${wasmThreadsSkipped ? `: ${wasmThreadsSkipped}` : ""})`
+      ? ` (${simd ? "SIMD" : "no SIMD"}, ${threadCounts}${wasmThreadsSkipped ? `: ${wasmThreadsSkipped}` : ""})`
       : name === "cpu"
         ? " (plain JavaScript, 1 thread)"
         : " (native TensorFlow)";
   const summary = `TensorFlow.js ${tf.version.tfjs} on ${name}${detail}${skipped.length ? `; skipped ${skipped.join("; ")}` : ""}`;
   const threadsSkipped = name === "wasm" ? wasmThreadsSkipped : undefined;
-  return { name, tfName: TF_NAMES[name], threads, simd, version: tf.version.tfjs, skipped: [...skipped], threadsSkipped, summary };
+  return { name, tfName: TF_NAMES[name], threads, productThreads, simd, version: tf.version.tfjs, skipped: [...skipped], threadsSkipped, summary };
 }

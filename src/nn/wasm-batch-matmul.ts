@@ -6,8 +6,10 @@
  *   matmul.c keeps that order (blocks of 48) with SIMD across output columns: ~15-17 GFLOP/s;
  * - without one, XNNPACK's GEMM sums each output from 0 in order (one block, checked bit for bit); matmul.c does
  *   the same ~1.3x faster at the dense layers' shapes (64 x 784 x 128: 17.5 against 12.9 GFLOP/s of CPU time,
- *   loaded machine, indicative; XNNPACK also packs the weights again after every update). With several wasm
- *   threads these stay on XNNPACK, which splits them over its pool.
+ *   loaded machine, indicative; XNNPACK also packs the weights again after every update). With tfjs's XNNPACK
+ *   pool on several threads and ours on one, these stay on XNNPACK, which splits them over its pool.
+ * With ANOMALY_LAB_WASM_THREADS above 1, ours run on that many threads (src/nn/matmul-threads.ts: blocks of output
+ * rows, the same bits).
  * Other products (batches of several matrices, not float32, bias or activation fused) go to tfjs's own kernels.
  *
  * Registered over tfjs's kernels when the wasm backend starts (src/nn/tf.ts); a no-op where this runtime cannot
@@ -17,6 +19,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
 import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
+import { matmulThreads } from "./matmul-threads";
 
 const KERNEL = "BatchMatMul";
 const FUSED = "_FusedMatMul";
@@ -40,21 +43,27 @@ let simdModule: MatmulModule | null | undefined;
 /** Our products over tfjs's BatchMatMul and _FusedMatMul (tfjs's kept for other products and the tests). */
 const override = new WasmKernelOverride();
 
-/** src/nn/matmul.c's instance (one per process), or null where this runtime cannot compile SIMD. */
+/**
+ * src/nn/matmul.c's instance on this thread (one per process: the shared-memory build once the products' threads
+ * have started, else the plain one), or null where this runtime cannot compile SIMD.
+ */
 export function matmulModule(): MatmulModule | null {
+  const threads = matmulThreads();
+  if (threads !== undefined) return threads.kernel as unknown as MatmulModule;
   simdModule ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
   return simdModule;
 }
 
 /**
  * Puts the SIMD kernel in front of tfjs's wasm BatchMatMul and _FusedMatMul (once; after the wasm backend is
- * ready). `threads`: the backend's thread count; above 1, products without a transposed operand stay on XNNPACK,
- * which splits them over its pool.
+ * ready, and after the products' threads have started, if they do). `tfjsThreads`: tfjs's XNNPACK pool; above 1,
+ * and while ours run on one thread, products without a transposed operand stay on XNNPACK, which splits them.
  */
-export function registerWasmBatchMatMul(tf: typeof TF, threads = 1): void {
+export function registerWasmBatchMatMul(tf: typeof TF, tfjsThreads = 1): void {
   if (override.active) return;
   const simd = matmulModule();
   if (simd === null) return;
+  const threads = matmulThreads() !== undefined ? 1 : tfjsThreads; // ours split every product when they can
   const batches = (shape: number[]) => shape.slice(0, -2).reduce((p, s) => p * s, 1);
   const simple = (a: TF.TensorInfo, b: TF.TensorInfo, transposed: boolean) =>
     (transposed || threads === 1) && a.dtype === "float32" && b.dtype === "float32" && a.shape.length >= 2 && b.shape.length >= 2 &&
@@ -101,7 +110,9 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt!, bAt!);
   // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
-  simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!);
+  const pool = matmulThreads();
+  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!); // same bits, split by rows
+  else simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = backend.makeOutput([...outer, M, N], "float32");
   backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + M * N));

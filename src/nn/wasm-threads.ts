@@ -24,8 +24,22 @@ import path from "node:path";
 import type { Worker as NodeWorker, WorkerOptions } from "node:worker_threads";
 import type * as TF from "@tensorflow/tfjs";
 
-/** Environment variable: threads of the wasm backend (unset or 1: one; "auto": the machine's cores, at most 8; 2..8). */
+/**
+ * Environment variable: threads of anomaly-lab's own wasm kernels, the matrix products (src/nn/matmul-threads.ts).
+ * Unset: {@link DEFAULT_WASM_THREADS}; 1: one; "auto": the machine's cores, at most 8; 2..8.
+ */
 export const WASM_THREADS_ENV = "ANOMALY_LAB_WASM_THREADS";
+/**
+ * Environment variable: threads of tfjs's own pool (XNNPACK: convolutions, and the untransposed products while
+ * ours run on one thread). Same values; unset: 1. Only on request: its threads spin while they wait, which made
+ * every network slower on a loaded machine (docs/neural-networks.md, "Threads on wasm").
+ */
+export const TFJS_WASM_THREADS_ENV = "ANOMALY_LAB_TFJS_WASM_THREADS";
+/**
+ * The products' threads when {@link WASM_THREADS_ENV} is unset: the one place to change once an idle machine
+ * has shown whether two threads pay ("1" or "auto").
+ */
+export const DEFAULT_WASM_THREADS = "1";
 /** Emscripten's pre-created pthread pool in tfjs-backend-wasm 4.22; XNNPACK cannot use more threads. */
 const MAX_THREADS = 8;
 /** How long the threaded build may take to start before the single-threaded one is used instead. */
@@ -37,17 +51,17 @@ interface WasmModule {
 }
 
 /**
- * Threads asked for by {@link WASM_THREADS_ENV}. Default 1: on a loaded 2-core machine two threads were slower
- * on every network (docs/neural-networks.md, "Threads on wasm"); `auto` (the cores, at most 8) is opt-in.
+ * Threads asked for by `variable` ({@link WASM_THREADS_ENV}: our products, default {@link DEFAULT_WASM_THREADS};
+ * {@link TFJS_WASM_THREADS_ENV}: tfjs's pool, default 1). `auto` is the machine's cores, at most 8.
  */
-export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env[WASM_THREADS_ENV]?.trim().toLowerCase();
+export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, variable = WASM_THREADS_ENV): number {
+  const given = env[variable]?.trim().toLowerCase();
+  const value = given === undefined || given === "" ? (variable === WASM_THREADS_ENV ? DEFAULT_WASM_THREADS : "1") : given;
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  if (value === undefined || value === "") return 1;
   if (value === "auto") return Math.max(1, Math.min(cores, MAX_THREADS));
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new RangeError(`${WASM_THREADS_ENV}=${value}: expected a whole number of threads from 1 to ${MAX_THREADS}, or auto`);
+    throw new RangeError(`${variable}=${value}: expected a whole number of threads from 1 to ${MAX_THREADS}, or auto`);
   }
   return threads;
 }
