@@ -37,10 +37,12 @@ const CASES: PoolCase[] = [
 /** How the input's values are drawn: each a case the kernel must reproduce. */
 const INPUTS: Record<string, (random: RandomState, size: number) => Float32Array> = {
   normal: (random, size) => Float32Array.from(random.standardNormal(size)),
-  "ties (values in {-1, 0, 1, 2})": (random, size) => Float32Array.from(random.standardNormal(size), (v) => Math.max(-1, Math.min(2, Math.round(v)))),
+  "ties (values in {-1, 0, 1, 2})": (random, size) =>
+    Float32Array.from(random.standardNormal(size), (v) => Math.max(-1, Math.min(2, Math.round(v)))),
   "all zero (a ReLU's dead units)": (_random, size) => new Float32Array(size),
   "all negative": (random, size) => Float32Array.from(random.standardNormal(size), (v) => -1 - Math.abs(v)),
-  "denormals, FLT_MIN and zeros": (random, size) => Float32Array.from(random.standardNormal(size), (v) => [1e-40, 1.1754943508222875e-38, 0, -0, -1e-39][Math.floor(Math.abs(v) * 3) % 5]!),
+  "denormals, FLT_MIN and zeros": (random, size) =>
+    Float32Array.from(random.standardNormal(size), (v) => [1e-40, 1.1754943508222875e-38, 0, -0, -1e-39][Math.floor(Math.abs(v) * 3) % 5]!),
   "NaN among them": (random, size) => Float32Array.from(random.standardNormal(size), (v) => (Math.abs(v) > 1.5 ? NaN : v)),
 };
 
@@ -79,7 +81,8 @@ describe("MaxPoolGrad on wasm (src/nn/wasm-max-pool-grad.ts)", () => {
           const fast = maxPoolGrad(tf, dy, x, y, c);
           const tfjs = withTfjsMaxPoolGrad(tf, () => maxPoolGrad(tf, dy, x, y, c));
           assert.deepEqual(fast.shape, c.shape);
-          const what = `[${c.shape}] pool [${c.filterSize}] stride [${c.strides}] pad ${c.pad}, ${kind}${special ? ", dy with ±Infinity, NaN, -0" : ""}`;
+          const dyKind = special ? ", dy with ±Infinity, NaN, -0" : "";
+          const what = `[${c.shape}] pool [${c.filterSize}] stride [${c.strides}] pad ${c.pad}, ${kind}${dyKind}`;
           assertSameBits(fast.dataSync(), tfjs.dataSync(), what);
           [x, y, dy, fast, tfjs].forEach((t) => t.dispose());
         }
@@ -93,8 +96,8 @@ describe("MaxPoolGrad on wasm (src/nn/wasm-max-pool-grad.ts)", () => {
     const random = new RandomState(6);
     const X = Array.from({ length: 96 }, () => Array.from(random.uniform(0, 1, 32)));
     const fit = async () => {
-      const detector = new Conv1dAutoencoderDetector({ filters: [8, 4], kernelSize: 7, codeSize: 16, outputActivation: "sigmoid", loss: "mae",
-        epochs: 2, batchSize: 16, validationSplit: 0.1, seed: 3, backend: "wasm", progress: false });
+      const detector = new Conv1dAutoencoderDetector({ filters: [8, 4], kernelSize: 7, codeSize: 16, outputActivation: "sigmoid",
+        loss: "mae", epochs: 2, batchSize: 16, validationSplit: 0.1, seed: 3, backend: "wasm", progress: false });
       await detector.fit(X);
       const result = { loss: [...detector.history.loss, ...detector.history.valLoss], scores: Array.from(detector.trainingScores) };
       detector.dispose();
@@ -103,7 +106,8 @@ describe("MaxPoolGrad on wasm (src/nn/wasm-max-pool-grad.ts)", () => {
     const before = tf.memory().numTensors;
     const fast = await fit();
     // tfjs's kernel in place for the whole (asynchronous) fit, ours put back after it.
-    const [mine, theirs] = [tf.getKernel("MaxPoolGrad", "wasm")!, withTfjsMaxPoolGrad(tf, () => tf.getKernel("MaxPoolGrad", "wasm"))!];
+    const mine = tf.getKernel("MaxPoolGrad", "wasm")!;
+    const theirs = withTfjsMaxPoolGrad(tf, () => tf.getKernel("MaxPoolGrad", "wasm"))!;
     const swap = (config: TF.KernelConfig) => {
       tf.unregisterKernel("MaxPoolGrad", "wasm");
       tf.registerKernel(config);

@@ -24,6 +24,7 @@ function arg(name: string, fallback: string): string {
     const hash = createHash("sha256").update(new Uint8Array(scores.buffer)).digest("hex").slice(0, 16);
     const { loss, valLoss } = detector.history;
     detector.dispose();
-    console.log(JSON.stringify({ model: model.name, loss, valLoss, trainingScoresSha256: hash, tensorsBefore, tensorsAfter: tf.memory().numTensors }));
+    const tensorsAfter = tf.memory().numTensors;
+    console.log(JSON.stringify({ model: model.name, loss, valLoss, trainingScoresSha256: hash, tensorsBefore, tensorsAfter }));
   }
 })();

@@ -29,8 +29,9 @@ const KERNEL = "MaxPoolGrad";
 interface PoolModule {
   memory: WasmMemory;
   __heap_base: { value: number };
-  max_pool_grad(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number,
-    outWidth: number, strideHeight: number, strideWidth: number, filterHeight: number, filterWidth: number, padTop: number, padLeft: number): void;
+  max_pool_grad(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number,
+    outHeight: number, outWidth: number, strideHeight: number, strideWidth: number, filterHeight: number, filterWidth: number,
+    padTop: number, padLeft: number): void;
 }
 
 interface HeapBackend {
@@ -56,7 +57,8 @@ export function registerWasmMaxPoolGrad(tf: typeof TF): void {
     const { dy, input } = args.inputs as { dy: TF.TensorInfo; input: TF.TensorInfo };
     if (dy.dtype !== "float32" || input.dtype !== "float32" || input.shape.length !== 4) return original.kernelFunc(args);
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as MaxPoolGradAttrs;
-    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const shape = input.shape as [number, number, number, number];
+    const info = tf.backend_util.computePool2DInfo(shape, filterSize, strides, 1, pad, dimRoundingMode);
     return maxPoolGrad(module, args.backend as unknown as HeapBackend, dy, input, info);
   });
 }
@@ -66,11 +68,13 @@ export function withTfjsMaxPoolGrad<T>(tf: typeof TF, f: () => T): T {
   return override.withTfjs(tf, f);
 }
 
-function maxPoolGrad(module: PoolModule, backend: HeapBackend, dy: TF.TensorInfo, input: TF.TensorInfo, info: TF.backend_util.Conv2DInfo): TF.TensorInfo {
+function maxPoolGrad(module: PoolModule, backend: HeapBackend, dy: TF.TensorInfo, input: TF.TensorInfo,
+  info: TF.backend_util.Conv2DInfo): TF.TensorInfo {
   const size = input.shape.reduce((a, b) => a * b, 1);
   const layout = new Layout(module.__heap_base.value);
   // dx has one spare float: pool.c's sink for the dy that goes nowhere.
-  const [xAt, dyAt, dxAt] = [size, dy.shape.reduce((a, b) => a * b, 1), size + 1].map((floats) => layout.take(4 * floats));
+  const dySize = dy.shape.reduce((a, b) => a * b, 1);
+  const [xAt, dyAt, dxAt] = [size, dySize, size + 1].map((floats) => layout.take(4 * floats));
   const missing = layout.end - module.memory.buffer.byteLength;
   if (missing > 0) module.memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(module.memory.buffer);
