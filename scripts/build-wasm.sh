@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the C kernels (src/linalg/dense.c, src/neighbors/brute-force.c, src/nn/matmul.c, src/nn/adam.c) to WebAssembly (128-bit SIMD) and
+# Compiles the C kernels (src/linalg/dense.c, src/neighbors/brute-force.c, src/nn/matmul.c, src/nn/adam.c, src/nn/pool.c) to WebAssembly (128-bit SIMD) and
 # writes each, base64, into a TypeScript file the package ships (users never need a C compiler). `--check`
 # compiles to a temporary folder and fails when a committed file differs, so the blobs in git are the sources'.
 # Needs clang and wasm-ld (Debian: clang lld; a build installs them when missing and running as root, a --check
@@ -38,6 +38,7 @@ modules=(
   "src/nn/matmul.c src/nn/matmul-wasm.ts MATMUL_WASM_BASE64"
   "src/nn/matmul.c src/nn/matmul-shared-wasm.ts MATMUL_SHARED_WASM_BASE64 shared"
   "src/nn/adam.c src/nn/adam-wasm.ts ADAM_WASM_BASE64"
+  "src/nn/pool.c src/nn/pool-wasm.ts POOL_WASM_BASE64"
 )
 # The shared build: atomics (a shared memory needs them), the memory imported (at most 4 GiB, all wasm32 can
 # address), and the stack pointer exported so that each thread's instance gets a stack of its own.

@@ -11,6 +11,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
 import { registerWasmColumnSum } from "./wasm-column-sum";
+import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad";
 import { registerWasmTile } from "./wasm-tile";
 import { startThreadedWasm, TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "./wasm-threads";
 import { matmulThreadCount, startMatmulThreads } from "./matmul-threads";
@@ -87,6 +88,7 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
         registerWasmBatchMatMul(tfjs(), wasm.getThreadsCount?.() ?? 1); // products 1.3-15x faster, same bits
         registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies
+        registerWasmMaxPoolGrad(tfjs()); // max pooling's gradient in one pass over the windows, same bits
       }
       active = await describe(name, skipped);
       return { tf: tfjs(), info: active };
