@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "../src/nn/activations";
+import { LstmAutoencoderDetector, type LstmAutoencoderOptions } from "../src/nn/lstm-autoencoder";
 import { lstmLayer } from "../src/nn/lstm-layer";
+import { layerSeeds } from "../src/nn/neural-detector";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { RandomState } from "../src/random/random-state";
 
@@ -82,3 +84,66 @@ for (const backend of ["wasm", "cpu"] as BackendName[]) {
     });
   });
 }
+
+/** The LSTM autoencoder as built before the fused layer: tfjs's LSTM layers (the oracle of the fit below). */
+class TfjsLstmAutoencoder extends LstmAutoencoderDetector {
+  protected override buildModel(tf: typeof TF, cols: number, seed: number): TF.LayersModel {
+    const T = this.timesteps;
+    const seeds = layerSeeds(seed, 2 * (this.encoder.length + this.decoder.length) + 1);
+    let next = 0;
+    const lstm = (spec: { units: number; activation: Activation }, name: string, returnSequences: boolean) => {
+      const kernelInitializer = tf.initializers.glorotUniform({ seed: seeds[next++] });
+      const recurrentInitializer = tf.initializers.orthogonal({ seed: seeds[next++], gain: 1 });
+      return tf.layers.lstm({ name, ...spec, recurrentActivation: "sigmoid", returnSequences, kernelInitializer, recurrentInitializer });
+    };
+    const input = tf.input({ shape: [T, cols], name: "window" });
+    let h = input as TF.SymbolicTensor;
+    this.encoder.forEach((spec, i) => (h = lstm(spec, `encoder_${i + 1}`, i < this.encoder.length - 1).apply(h) as TF.SymbolicTensor));
+    h = tf.layers.repeatVector({ n: T, name: "repeat" }).apply(h) as TF.SymbolicTensor;
+    this.decoder.forEach((spec, i) => (h = lstm(spec, `decoder_${i + 1}`, true).apply(h) as TF.SymbolicTensor));
+    const dense = tf.layers.dense({ name: "reconstruction", units: cols, kernelInitializer: tf.initializers.glorotUniform({ seed: seeds[next] }) });
+    return tf.model({ inputs: input, outputs: dense.apply(h) as TF.SymbolicTensor, name: "lstm_autoencoder" });
+  }
+}
+
+/** Rows uniform in [0, 1): the notebooks' min-max-scaled bearing data. */
+function unitRows(seed: number, n: number, d: number): number[][] {
+  const random = new RandomState(seed);
+  return Array.from({ length: n }, () => Array.from(random.uniform(0, 1, d)));
+}
+
+describe("LSTM autoencoder with T = 5 on the fused LSTM layer (wasm)", () => {
+  const bearing: LstmAutoencoderOptions = { timesteps: 5, epochs: 3, batchSize: 32, validationSplit: 0.05, seed: 3, progress: false };
+
+  it("trains the bearing network to the same losses, validation losses and window scores, bit for bit, as with tfjs's LSTM", async () => {
+    const { tf } = await useBackend("wasm");
+    const X = unitRows(8, 120, 4);
+    const before = tf.memory().numTensors;
+    const fused = await new LstmAutoencoderDetector(bearing).fit(X);
+    const reference = await new TfjsLstmAutoencoder(bearing).fit(X);
+    assertSameBits(fused.history.loss, reference.history.loss, "training loss");
+    assertSameBits(fused.history.valLoss, reference.history.valLoss, "validation loss");
+    assertSameBits(fused.scoreWindows(X), reference.scoreWindows(X), "window scores");
+    fused.dispose();
+    reference.dispose();
+    assert.equal(tf.memory().numTensors, before, "tensors left behind");
+  });
+
+  it("launches at most 100 kernels per training step of the bearing network at batch 32 (tfjs's LSTM: over 2,000)", async () => {
+    const { tf } = await useBackend("wasm");
+    const engine = tf.engine() as unknown as { state: { activeProfile: { kernels: unknown[] } } };
+    const count = async (make: (options: LstmAutoencoderOptions) => LstmAutoencoderDetector) => {
+      const ends: number[] = [];
+      const detector = make({ timesteps: 5, epochs: 2, batchSize: 32, seed: 1, progress: () => ends.push(engine.state.activeProfile.kernels.length) });
+      await tf.profile(async () => {
+        await detector.fit(unitRows(2, 68, 4)); // 64 windows: 2 steps per epoch
+      });
+      detector.dispose();
+      return (ends[1]! - ends[0]!) / 2; // the second epoch's kernels / its 2 steps
+    };
+    const fused = await count((options) => new LstmAutoencoderDetector(options));
+    const layers = await count((options) => new TfjsLstmAutoencoder(options));
+    assert.ok(fused <= 100, `fused: ${fused} kernels per step`);
+    assert.ok(layers >= 2000, `tfjs LSTM: ${layers} kernels per step (the comparison is stale if this changed)`);
+  });
+});

@@ -353,7 +353,5 @@ function backwardPass(f32Sums: boolean, pass: ForwardPass, v: Values, dy: Float3
     for (let b = 0; b < B; b++) for (let f = 0; f < F; f++) dx[(b * T + t) * F + f] = dxt[b * F + f]!;
     dcNext = dcPrev;
   }
-  // tfjs adds the (zero) gradient of its zero initial states' zerosLike(x) to dx: -0 becomes +0.
-  for (let i = 0; i < dx.length; i++) dx[i] = dx[i]! + 0;
   return { dx, dKernel: dKernel!, dRecurrent: dRecurrent!, dBias };
 }
