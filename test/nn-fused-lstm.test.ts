@@ -3,6 +3,9 @@
 // (Object.is) on wasm and cpu, for the activations it fuses, with and without returnSequences; the LSTM
 // autoencoder's kernel launches per training step; no tensor left behind.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "../src/nn/activations";
@@ -145,5 +148,27 @@ describe("LSTM autoencoder with T = 5 on the fused LSTM layer (wasm)", () => {
     const layers = await count((options) => new TfjsLstmAutoencoder(options));
     assert.ok(fused <= 100, `fused: ${fused} kernels per step`);
     assert.ok(layers >= 2000, `tfjs LSTM: ${layers} kernels per step (the comparison is stale if this changed)`);
+  });
+
+  it("loads a model folder saved with tfjs's LSTM layers (class \"LSTM\" in model.json) and scores it identically", async () => {
+    const { tf } = await useBackend("wasm");
+    const X = unitRows(9, 60, 4);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lstm-old-folder-"));
+    const before = tf.memory().numTensors;
+    const old = await new TfjsLstmAutoencoder({ ...bearing, epochs: 2 }).fit(X);
+    await old.save(folder);
+    // What the release before the fused layer wrote: its class was LstmAutoencoderDetector, its layers tfjs's LSTM.
+    const file = path.join(folder, "detector.json");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/"TfjsLstmAutoencoder"/g, '"LstmAutoencoderDetector"'));
+    const classes = (JSON.parse(fs.readFileSync(path.join(folder, "model.json"), "utf8")) as { modelTopology: { config: { layers: { class_name: string }[] } } })
+      .modelTopology.config.layers.map((layer) => layer.class_name);
+    assert.deepEqual(classes.filter((name) => name === "LSTM").length, 4, `model.json layers: ${classes.join(", ")}`);
+    const loaded = await LstmAutoencoderDetector.load(folder);
+    assertSameBits(loaded.scoreWindows(X), old.scoreWindows(X), "window scores");
+    assert.ok(Object.is(loaded.threshold, old.threshold), "threshold");
+    loaded.dispose();
+    old.dispose();
+    assert.equal(tf.memory().numTensors, before, "tensors left behind");
+    fs.rmSync(folder, { recursive: true });
   });
 });

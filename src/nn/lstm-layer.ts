@@ -110,7 +110,13 @@ export function lstmLayerClass(tf: typeof TF): LayerConstructor {
   return made;
 }
 
-/** An LSTM layer (see the module comment). */
+/**
+ * An LSTM layer (see the module comment).
+ * @example
+ * ```ts
+ * const encoder = lstmLayer(tf, { units: 16, activation: "relu", returnSequences: true }); // on [batch, T, features]
+ * ```
+ */
 export function lstmLayer(tf: typeof TF, args: LstmLayerArgs): TF.layers.Layer {
   return new (lstmLayerClass(tf))(args);
 }
