@@ -25,7 +25,9 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "./activations";
+import { Layout } from "../linalg/wasm-module";
 import { COMPOSITE_BACKENDS } from "./backend-kernels";
+import { matmulModule, type MatmulModule } from "./wasm-batch-matmul";
 
 const FORWARD = "AnomalyLabLstm";
 const GRADIENT = "AnomalyLabLstmGrad";
@@ -85,7 +87,7 @@ function register(tf: typeof TF, backendName: string): void {
       const shape = shapesOf(x, recurrentKernel);
       const values = read(io, x, kernel, recurrentKernel, bias);
       const pass = forwardPass(io, shape, values, attrs as unknown as LstmAttrs);
-      const grads = backwardPass(io.f32Sums, pass, values, io.read(dy), attrs as unknown as LstmAttrs);
+      const grads = backwardPass(io, pass, values, io.read(dy), attrs as unknown as LstmAttrs);
       return [
         io.output(x.shape, grads.dx),
         io.output(kernel.shape, grads.dKernel),
@@ -133,8 +135,10 @@ function read(io: HostIo, x: TF.TensorInfo, kernel: TF.TensorInfo, recurrentKern
 
 /** Data in and out of the backend, and its activation kernels, from a kernel function. */
 interface HostIo {
-  /** wasm: products summed in float32; cpu: in float64 per block of 48. */
+  /** wasm: sums in float32; cpu: in float64 per block of 48. */
   f32Sums: boolean;
+  /** The backend's matrix product (its summation order; see {@link Product}). */
+  product: Product;
   /** A copy of a tensor's values (wasm views die when its memory grows). */
   read(info: TF.TensorInfo): Float32Array;
   output(shape: number[], values: Float32Array): TF.TensorInfo;
@@ -164,8 +168,10 @@ function hostIo(tf: typeof TF, backendName: string, backend: unknown): HostIo {
     w.typedArrayFromHeap(out).set(values);
     return out;
   };
+  const simd = wasm ? matmulModule() : null;
   return {
     f32Sums: wasm,
+    product: simd === null ? (...args) => hostProduct(wasm, ...args) : (...args) => simdProduct(simd, ...args),
     read,
     output,
     unary: (name, values, shape) => {
@@ -182,17 +188,17 @@ function hostIo(tf: typeof TF, backendName: string, backend: unknown): HostIo {
 }
 
 /**
- * out[M, N] (+)= A·B as the backend sums it: A(i, k) = a[aAt + i·ai + k·ak], B(k, j) = b[k·bk + j·bj]; `block`
- * the length of the blocks along k (each summed from 0, then added to the output in order); `f32` float32 sums
- * (wasm) or float64 (cpu's JavaScript loop).
+ * out (M x N) = A·B, A given as M rows of K (K rows of M when `transposeA`), B as K rows of N (N rows of K when
+ * `transposeB`), in the backend's order: each output summed in blocks of `block` along k, each block from 0 in
+ * order and added to the output in order (block >= K: one sum from 0, XNNPACK's order).
  */
-function product(
-  M: number, K: number, N: number,
-  a: Float32Array, aAt: number, ai: number, ak: number,
-  b: Float32Array, bk: number, bj: number,
-  block: number, f32: boolean,
-): Float32Array {
+type Product = (M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number) => Float32Array;
+
+/** {@link Product} in JavaScript: float32 sums (wasm's kernels) or float64 ones per block (cpu's loop). */
+function hostProduct(f32: boolean, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
   const fr = Math.fround;
+  const [ai, ak] = transposeA ? [1, M] : [K, 1];
+  const [bk, bj] = transposeB ? [1, K] : [N, 1];
   const out = new Float32Array(M * N);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -200,7 +206,7 @@ function product(
       for (let k0 = 0; k0 < K; k0 += block) {
         const k1 = Math.min(K, k0 + block);
         let sum = 0;
-        let aIdx = aAt + i * ai + k0 * ak;
+        let aIdx = i * ai + k0 * ak;
         let bIdx = k0 * bk + j * bj;
         if (f32) {
           for (let k = k0; k < k1; k++, aIdx += ak, bIdx += bk) sum = fr(sum + fr(a[aIdx]! * b[bIdx]!));
@@ -213,6 +219,21 @@ function product(
     }
   }
   return out;
+}
+
+/** {@link Product} by src/nn/matmul.c (wasm): the same float32 sums, 4 x 8 tiles in SIMD registers. */
+function simdProduct(simd: MatmulModule, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
+  const stride = Math.ceil(N / 4) * 4;
+  const layout = new Layout(simd.__heap_base.value);
+  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats)) as [number, number, number, number];
+  const missing = layout.end - simd.memory.buffer.byteLength;
+  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
+  const heap = new Float32Array(simd.memory.buffer);
+  heap.set(a, aAt / 4);
+  heap.set(b, bRawAt / 4);
+  simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt, bAt);
+  simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, Math.min(block, K), aAt, bAt, outAt);
+  return heap.slice(outAt / 4, outAt / 4 + M * N);
 }
 
 /** Everything the gradient needs of the forward pass, per step t: z, its sigmoid and activation, c, act(c), h. */
@@ -245,11 +266,15 @@ function forwardPass(io: HostIo, shape: Shape, v: Values, { activation }: LstmAt
   };
   let h = new Float32Array(B * U);
   let c = new Float32Array(B * U);
+  // x·W of every step at once (rows (b, t)): each output is its own sum, as in tfjs's per-step products.
+  const fromX = io.product(B * T, F, G, v.x, false, v.kernel, false, untransposed);
   for (let t = 0; t < T; t++) {
-    const fromX = product(B, F, G, v.x, t * F, T * F, 1, v.kernel, G, 1, untransposed, io.f32Sums);
-    const fromH = product(B, U, G, h, 0, U, 1, v.recurrent, G, 1, untransposed, io.f32Sums);
+    const fromH = io.product(B, U, G, h, false, v.recurrent, false, untransposed);
     const z = new Float32Array(B * G);
-    for (let i = 0; i < B * G; i++) z[i] = fr(fr(fromX[i]! + fromH[i]!) + v.bias[i % G]!);
+    for (let b = 0; b < B; b++) {
+      const row = (b * T + t) * G;
+      for (let g = 0; g < G; g++) z[b * G + g] = fr(fr(fromX[row + g]! + fromH[b * G + g]!) + v.bias[g]!);
+    }
     const gates = io.unary("Sigmoid", z, [B, G]);
     const candidates = act(z, B);
     const next = new Float32Array(B * U);
@@ -296,12 +321,14 @@ interface LstmGradients {
 }
 
 /** Backpropagation through time in the tape's order (the last step first), tfjs's operations in float32. */
-function backwardPass(f32Sums: boolean, pass: ForwardPass, v: Values, dy: Float32Array, { activation, returnSequences }: LstmAttrs): LstmGradients {
+function backwardPass(io: HostIo, pass: ForwardPass, v: Values, dy: Float32Array, { activation, returnSequences }: LstmAttrs): LstmGradients {
   const fr = Math.fround;
+  const f32Sums = io.f32Sums;
   const { batch: B, steps: T, features: F, units: U } = pass.shape;
   const G = 4 * U;
   const sig = (dOut: number, y: number) => fr(dOut * fr(y * fr(1 - y)));
-  const dx = new Float32Array(B * T * F);
+  const dzAll = new Float32Array(B * T * G); // rows (b, t), for dx
+  const xt = new Float32Array(B * F);
   let dKernel: Float32Array | undefined;
   let dRecurrent: Float32Array | undefined;
   const dBias = new Float32Array(G);
@@ -346,12 +373,14 @@ function backwardPass(f32Sums: boolean, pass: ForwardPass, v: Values, dy: Float3
       dBias[g] = t === T - 1 ? fr(sum) : fr(dBias[g]! + fr(sum));
     }
     // The products' gradients (transposed operands: blocks of 48 on both backends).
-    dRecurrent = accumulate(dRecurrent, product(U, B, G, hPrev, 0, 1, U, dz, G, 1, BLOCK, f32Sums));
-    dhNext = product(B, G, U, dz, 0, G, 1, v.recurrent, 1, G, BLOCK, f32Sums);
-    dKernel = accumulate(dKernel, product(F, B, G, v.x, t * F, 1, T * F, dz, G, 1, BLOCK, f32Sums));
-    const dxt = product(B, G, F, dz, 0, G, 1, v.kernel, 1, G, BLOCK, f32Sums);
-    for (let b = 0; b < B; b++) for (let f = 0; f < F; f++) dx[(b * T + t) * F + f] = dxt[b * F + f]!;
+    dRecurrent = accumulate(dRecurrent, io.product(U, B, G, hPrev, true, dz, false, BLOCK));
+    dhNext = io.product(B, G, U, dz, false, v.recurrent, true, BLOCK);
+    for (let b = 0; b < B; b++) xt.set(v.x.subarray((b * T + t) * F, (b * T + t) * F + F), b * F);
+    dKernel = accumulate(dKernel, io.product(F, B, G, xt, true, dz, false, BLOCK));
+    for (let b = 0; b < B; b++) dzAll.set(dz.subarray(b * G, b * G + G), (b * T + t) * G);
     dcNext = dcPrev;
   }
+  // dz·Wᵀ of every step at once, rows (b, t) as x's: each output is its own sum.
+  const dx = io.product(B * T, G, F, dzAll, false, v.kernel, true, BLOCK);
   return { dx, dKernel: dKernel!, dRecurrent: dRecurrent!, dBias };
 }
