@@ -19,6 +19,8 @@
  *   per step on the whole [batch, 4·units] block, so their bits are the backend's; their gradients are tfjs's
  *   formulas (sigmoid: dy·(y·(1 − y)); tanh: (1 − y²)·dy; relu: dy·step(x)).
  * Checked bit for bit against tf.layers.lstm (forward, and every gradient) in test/nn-fused-lstm.test.ts.
+ * Under a gradient tape the forward kernel keeps its pass (gates, cell states, outputs per step) for the gradient
+ * kernel, which otherwise computes it again.
  *
  * Backends: wasm and cpu, activations linear, relu, tanh and sigmoid. Elsewhere {@link lstmKernelApplies} is
  * false and the layer (lstm-layer.ts) runs the same cell as tfjs operations.
@@ -42,6 +44,12 @@ export interface LstmAttrs {
   returnSequences: boolean;
 }
 
+/**
+ * The forward pass of each launch recorded on a gradient tape, for its gradient kernel, by the launch's attrs
+ * object (the tape hands the gradient the same object; the outputs it saves are copies on wasm).
+ */
+const tapedPasses = new WeakMap<object, ForwardPass>();
+
 /** Whether the fused kernels take this layer on the active backend (else: tfjs operations). */
 export function lstmKernelApplies(tf: typeof TF, activation: Activation): boolean {
   return COMPOSITE_BACKENDS.includes(tf.getBackend()) && FUSED_ACTIVATIONS.includes(activation);
@@ -53,7 +61,13 @@ export function lstmKernelApplies(tf: typeof TF, activation: Activation): boolea
  */
 export function lstmForward(tf: typeof TF, x: TF.Tensor, kernel: TF.Tensor, recurrentKernel: TF.Tensor, bias: TF.Tensor, attrs: LstmAttrs): TF.Tensor {
   register(tf, tf.getBackend());
-  return tf.engine().runKernel(FORWARD, { x, kernel, recurrentKernel, bias }, attrs as unknown as TF.NamedAttrMap) as TF.Tensor;
+  // Under a gradient tape the forward pass is kept for the gradient kernel (else it would be computed again).
+  const forwardAttrs: ForwardAttrs = { ...attrs, keepForGradient: tf.engine().isTapeOn() };
+  return tf.engine().runKernel(FORWARD, { x, kernel, recurrentKernel, bias }, forwardAttrs as unknown as TF.NamedAttrMap) as TF.Tensor;
+}
+
+interface ForwardAttrs extends LstmAttrs {
+  keepForGradient: boolean;
 }
 
 interface LstmInputs {
@@ -72,10 +86,12 @@ function register(tf: typeof TF, backendName: string): void {
     kernelFunc: ({ inputs, attrs, backend }) => {
       const io = hostIo(tf, backendName, backend);
       const { x, kernel, recurrentKernel, bias } = inputs as unknown as LstmInputs;
+      const { returnSequences, keepForGradient } = attrs as unknown as ForwardAttrs;
       const pass = forwardPass(io, shapesOf(x, recurrentKernel), read(io, x, kernel, recurrentKernel, bias), attrs as unknown as LstmAttrs);
       const { batch, steps, units } = pass.shape;
-      const returnSequences = (attrs as unknown as LstmAttrs).returnSequences;
-      return io.output(returnSequences ? [batch, steps, units] : [batch, units], returnSequences ? pass.sequence() : pass.h[steps - 1]!);
+      const y = io.output(returnSequences ? [batch, steps, units] : [batch, units], returnSequences ? pass.sequence() : pass.h[steps - 1]!);
+      if (keepForGradient) tapedPasses.set(attrs!, pass);
+      return y;
     },
   });
   tf.registerKernel({ // last: its presence says both are registered
@@ -84,9 +100,10 @@ function register(tf: typeof TF, backendName: string): void {
     kernelFunc: ({ inputs, attrs, backend }) => {
       const io = hostIo(tf, backendName, backend);
       const { dy, x, kernel, recurrentKernel, bias } = inputs as unknown as LstmInputs & { dy: TF.TensorInfo };
-      const shape = shapesOf(x, recurrentKernel);
       const values = read(io, x, kernel, recurrentKernel, bias);
-      const pass = forwardPass(io, shape, values, attrs as unknown as LstmAttrs);
+      // The taped forward pass of these inputs, else the same pass again.
+      const pass = tapedPasses.get(attrs!) ?? forwardPass(io, shapesOf(x, recurrentKernel), values, attrs as unknown as LstmAttrs);
+      tapedPasses.delete(attrs!);
       const grads = backwardPass(io, pass, values, io.read(dy), attrs as unknown as LstmAttrs);
       return [
         io.output(x.shape, grads.dx),
