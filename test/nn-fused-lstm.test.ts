@@ -10,7 +10,9 @@ import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "../src/nn/activations";
 import { LstmAutoencoderDetector, type LstmAutoencoderOptions } from "../src/nn/lstm-autoencoder";
+import { hostProduct, simdProduct } from "../src/nn/fused-lstm";
 import { lstmLayer } from "../src/nn/lstm-layer";
+import { matmulModule } from "../src/nn/wasm-batch-matmul";
 import { layerSeeds } from "../src/nn/neural-detector";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { RandomState } from "../src/random/random-state";
@@ -170,5 +172,25 @@ describe("LSTM autoencoder with T = 5 on the fused LSTM layer (wasm)", () => {
     old.dispose();
     assert.equal(tf.memory().numTensors, before, "tensors left behind");
     fs.rmSync(folder, { recursive: true });
+  });
+});
+
+describe("the fused LSTM's products", () => {
+  it("in JavaScript with float32 sums (wasm without SIMD) equal matmul.c's bit for bit: transposed operands, blocks of 48, one block", () => {
+    const simd = matmulModule();
+    assert.ok(simd !== null, "this runtime compiles the SIMD module");
+    const random = new RandomState(21);
+    // The LSTM's shapes (batch 32, 4·16 gates, 4 or 16 features) and some with several blocks of 48 along k.
+    const shapes: [number, number, number][] = [[32, 4, 64], [32, 16, 64], [16, 32, 64], [32, 64, 16], [160, 64, 4], [5, 100, 7], [3, 97, 9]];
+    for (const [M, K, N] of shapes) {
+      for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        for (const block of [48, Number.MAX_SAFE_INTEGER]) {
+          const a = Float32Array.from(random.standardNormal(M * K));
+          const b = Float32Array.from(random.standardNormal(K * N));
+          const what = `${M} x ${K} x ${N}, transposeA=${transposeA}, transposeB=${transposeB}, block ${block}`;
+          assertSameBits(hostProduct(true, M, K, N, a, transposeA, b, transposeB, block), simdProduct(simd!, M, K, N, a, transposeA, b, transposeB, block), what);
+        }
+      }
+    }
   });
 });

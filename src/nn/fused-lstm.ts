@@ -211,8 +211,8 @@ function hostIo(tf: typeof TF, backendName: string, backend: unknown): HostIo {
  */
 type Product = (M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number) => Float32Array;
 
-/** {@link Product} in JavaScript: float32 sums (wasm's kernels) or float64 ones per block (cpu's loop). */
-function hostProduct(f32: boolean, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
+/** {@link Product} in JavaScript: float32 sums (wasm's kernels) or float64 ones per block (cpu's loop). Exported for the tests. */
+export function hostProduct(f32: boolean, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
   const fr = Math.fround;
   const [ai, ak] = transposeA ? [1, M] : [K, 1];
   const [bk, bj] = transposeB ? [1, K] : [N, 1];
@@ -238,8 +238,8 @@ function hostProduct(f32: boolean, M: number, K: number, N: number, a: Float32Ar
   return out;
 }
 
-/** {@link Product} by src/nn/matmul.c (wasm): the same float32 sums, 4 x 8 tiles in SIMD registers. */
-function simdProduct(simd: MatmulModule, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
+/** {@link Product} by src/nn/matmul.c (wasm): the same float32 sums, 4 x 8 tiles in SIMD registers. Exported for the tests. */
+export function simdProduct(simd: MatmulModule, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
   const stride = Math.ceil(N / 4) * 4;
   const layout = new Layout(simd.__heap_base.value);
   const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats)) as [number, number, number, number];
