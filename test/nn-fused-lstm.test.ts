@@ -1,6 +1,7 @@
 // The fused LSTM layer (src/nn/lstm-layer.ts, fused-lstm.ts) against tfjs's own tf.layers.lstm with the same
 // weights and inputs: the same outputs and the same gradients (input, kernel, recurrent kernel, bias) bit for bit
-// (Object.is) on wasm and cpu, for the activations it fuses, with and without returnSequences; the LSTM
+// (Object.is) on wasm and cpu, for the activations it fuses and (elu) through its tfjs-operations path, with and
+// without returnSequences; the LSTM
 // autoencoder's kernel launches per training step; no tensor left behind.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -70,6 +71,8 @@ const CASES: Case[] = [
   { activation: "tanh", returnSequences: false, batch: 4, steps: 2, features: 60, units: 3 },
   { activation: "sigmoid", returnSequences: true, batch: 5, steps: 4, features: 3, units: 6 },
   { activation: "linear", returnSequences: false, batch: 6, steps: 6, features: 2, units: 5 },
+  { activation: "elu", returnSequences: true, batch: 6, steps: 4, features: 3, units: 5 },
+  { activation: "elu", returnSequences: false, batch: 6, steps: 4, features: 3, units: 5 },
 ];
 
 for (const backend of ["wasm", "cpu"] as BackendName[]) {
