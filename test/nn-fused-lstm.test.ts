@@ -1,8 +1,8 @@
 // The fused LSTM layer (src/nn/lstm-layer.ts, fused-lstm.ts) against tfjs's own tf.layers.lstm with the same
 // weights and inputs: the same outputs and the same gradients (input, kernel, recurrent kernel, bias) bit for bit
 // (Object.is) on wasm and cpu, for the activations it fuses and (elu) through its tfjs-operations path, with and
-// without returnSequences; the LSTM
-// autoencoder's kernel launches per training step; no tensor left behind.
+// without returnSequences; the LSTM autoencoder (T = 5) trained to the same losses and scores; its kernel
+// launches per training step; old model folders (tfjs's "LSTM") still load; no tensor left behind.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
