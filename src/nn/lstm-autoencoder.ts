@@ -6,10 +6,10 @@
  *
  * With T = 1 (the tutorial's shape) every LSTM runs one step from a zero state, which tfjs cannot train
  * (issue 8255); there the LSTM layers are built as the gated dense layers they equal (`lstm-step.ts`), same
- * function, same weight layout. With T > 1 they are tfjs LSTM layers, with the sigmoid recurrent activation
- * of Keras 2.3+ / PyTorch (tfjs defaults to the hard sigmoid of old Keras): on wasm and cpu our fused LSTM layer
+ * function, same weight layout. With T > 1 they are LSTM layers with the sigmoid recurrent activation of
+ * Keras 2.3+ / PyTorch (tfjs defaults to the hard sigmoid of old Keras): on wasm and cpu our fused LSTM layer
  * (`lstm-layer.ts`: one kernel forward, one for backpropagation through time; tfjs's numbers bit for bit),
- * elsewhere tfjs's own.
+ * elsewhere (and for activations it does not fuse) tfjs's own.
  */
 import { createHash } from "node:crypto";
 import type * as TF from "@tensorflow/tfjs";
