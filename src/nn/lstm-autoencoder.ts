@@ -113,7 +113,7 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   get architecture(): string {
     const lstm = (spec: Required<LstmLayerSpec>) => `LSTM ${spec.units} ${spec.activation}`;
     const parts = [...this.encoder.map(lstm), `RepeatVector ${this.timesteps}`, ...this.decoder.map(lstm), "TimeDistributed Dense"];
-    const how = this.timesteps === 1 ? "one timestep: each LSTM built as its equivalent gated dense layer" : `windows of ${this.timesteps} rows: tfjs LSTM layers`;
+    const how = this.timesteps === 1 ? "one timestep: each LSTM built as its equivalent gated dense layer" : `windows of ${this.timesteps} rows: LSTM layers`;
     return `${parts.join(" -> ")} (${how})`;
   }
 
