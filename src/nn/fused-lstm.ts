@@ -59,11 +59,14 @@ export function lstmKernelApplies(tf: typeof TF, activation: Activation): boolea
  * The LSTM's output for `x` [batch, T, features] through the fused kernel: [batch, T, units] with
  * `returnSequences`, else [batch, units]. Call only where {@link lstmKernelApplies}.
  */
-export function lstmForward(tf: typeof TF, x: TF.Tensor, kernel: TF.Tensor, recurrentKernel: TF.Tensor, bias: TF.Tensor, attrs: LstmAttrs): TF.Tensor {
+export function lstmForward(
+  tf: typeof TF, x: TF.Tensor, kernel: TF.Tensor, recurrentKernel: TF.Tensor, bias: TF.Tensor, attrs: LstmAttrs,
+): TF.Tensor {
   register(tf, tf.getBackend());
   // Under a gradient tape the forward pass is kept for the gradient kernel (else it would be computed again).
   const forwardAttrs: ForwardAttrs = { ...attrs, keepForGradient: tf.engine().isTapeOn() };
-  return tf.engine().runKernel(FORWARD, { x, kernel, recurrentKernel, bias }, forwardAttrs as unknown as TF.NamedAttrMap) as TF.Tensor;
+  const inputs = { x, kernel, recurrentKernel, bias };
+  return tf.engine().runKernel(FORWARD, inputs, forwardAttrs as unknown as TF.NamedAttrMap) as TF.Tensor;
 }
 
 interface ForwardAttrs extends LstmAttrs {
@@ -87,9 +90,10 @@ function register(tf: typeof TF, backendName: string): void {
       const io = hostIo(tf, backendName, backend);
       const { x, kernel, recurrentKernel, bias } = inputs as unknown as LstmInputs;
       const { returnSequences, keepForGradient } = attrs as unknown as ForwardAttrs;
-      const pass = forwardPass(io, shapesOf(x, recurrentKernel), read(io, x, kernel, recurrentKernel, bias), attrs as unknown as LstmAttrs);
+      const values = read(io, x, kernel, recurrentKernel, bias);
+      const pass = forwardPass(io, shapesOf(x, recurrentKernel), values, attrs as unknown as LstmAttrs);
       const { batch, steps, units } = pass.shape;
-      const y = io.output(returnSequences ? [batch, steps, units] : [batch, units], returnSequences ? pass.sequence() : pass.h[steps - 1]!);
+      const y = returnSequences ? io.output([batch, steps, units], pass.sequence()) : io.output([batch, units], pass.h[steps - 1]!);
       if (keepForGradient) tapedPasses.set(attrs!, pass);
       return y;
     },
@@ -209,10 +213,15 @@ function hostIo(tf: typeof TF, backendName: string, backend: unknown): HostIo {
  * `transposeB`), in the backend's order: each output summed in blocks of `block` along k, each block from 0 in
  * order and added to the output in order (block >= K: one sum from 0, XNNPACK's order).
  */
-type Product = (M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number) => Float32Array;
+type Product = (
+  M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number,
+) => Float32Array;
 
-/** {@link Product} in JavaScript: float32 sums (wasm's kernels) or float64 ones per block (cpu's loop). Exported for the tests. */
-export function hostProduct(f32: boolean, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
+/** {@link Product} in JavaScript: float32 sums (wasm's kernels) or float64 ones per block (cpu's loop). For tests too. */
+export function hostProduct(
+  f32: boolean, M: number, K: number, N: number,
+  a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number,
+): Float32Array {
   const fr = Math.fround;
   const [ai, ak] = transposeA ? [1, M] : [K, 1];
   const [bk, bj] = transposeB ? [1, K] : [N, 1];
@@ -238,11 +247,15 @@ export function hostProduct(f32: boolean, M: number, K: number, N: number, a: Fl
   return out;
 }
 
-/** {@link Product} by src/nn/matmul.c (wasm): the same float32 sums, 4 x 8 tiles in SIMD registers. Exported for the tests. */
-export function simdProduct(simd: MatmulModule, M: number, K: number, N: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number): Float32Array {
+/** {@link Product} by src/nn/matmul.c (wasm): the same float32 sums, 4 x 8 tiles in SIMD registers. For tests too. */
+export function simdProduct(
+  simd: MatmulModule, M: number, K: number, N: number,
+  a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number,
+): Float32Array {
   const stride = Math.ceil(N / 4) * 4;
   const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats)) as [number, number, number, number];
+  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats)) as number[] as
+    [number, number, number, number];
   const missing = layout.end - simd.memory.buffer.byteLength;
   if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(simd.memory.buffer);
@@ -272,7 +285,8 @@ function forwardPass(io: HostIo, shape: Shape, v: Values, { activation }: LstmAt
   const { batch: B, steps: T, features: F, units: U } = shape;
   const G = 4 * U;
   const untransposed = io.f32Sums ? Number.MAX_SAFE_INTEGER : BLOCK; // wasm: one sum from 0 (XNNPACK's order)
-  const act = (values: Float32Array, n: number) => (activation === "linear" ? values : io.unary(KERNEL_OF[activation]!, values, [n, values.length / n]));
+  const act = (values: Float32Array, rows: number) =>
+    activation === "linear" ? values : io.unary(KERNEL_OF[activation]!, values, [rows, values.length / rows]);
   const pass: ForwardPass = {
     shape, z: [], gates: [], candidates: [], c: [], activeC: [], h: [],
     sequence() {
@@ -338,7 +352,9 @@ interface LstmGradients {
 }
 
 /** Backpropagation through time in the tape's order (the last step first), tfjs's operations in float32. */
-function backwardPass(io: HostIo, pass: ForwardPass, v: Values, dy: Float32Array, { activation, returnSequences }: LstmAttrs): LstmGradients {
+function backwardPass(
+  io: HostIo, pass: ForwardPass, v: Values, dy: Float32Array, { activation, returnSequences }: LstmAttrs,
+): LstmGradients {
   const fr = Math.fround;
   const f32Sums = io.f32Sums;
   const { batch: B, steps: T, features: F, units: U } = pass.shape;

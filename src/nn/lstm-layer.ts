@@ -62,10 +62,13 @@ export function lstmLayerClass(tf: typeof TF): LayerConstructor {
 
     override build(inputShape: TF.Shape | TF.Shape[]): void {
       const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as TF.Shape;
-      if (shape.length !== 3) throw new RangeError(`${LSTM_LAYER_CLASS_NAME}: expects input [batch, timesteps, features], got [${shape.join(", ")}]`);
+      if (shape.length !== 3) {
+        throw new RangeError(`${LSTM_LAYER_CLASS_NAME}: expects input [batch, timesteps, features], got [${shape.join(", ")}]`);
+      }
       const gates = 4 * this.units;
       // tfjs's LSTMCell's weights, in its order and with its default initialisers (unitForgetBias false: zeros).
-      this.kernel = this.addWeight("kernel", [shape[2]!, gates], "float32", (this.kernelInitializer ?? tf.initializers.glorotUniform({})) as Initializer);
+      const kernelInitializer = (this.kernelInitializer ?? tf.initializers.glorotUniform({})) as Initializer;
+      this.kernel = this.addWeight("kernel", [shape[2]!, gates], "float32", kernelInitializer);
       this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, gates], "float32",
         (this.recurrentInitializer ?? tf.initializers.orthogonal({})) as Initializer);
       this.bias = this.addWeight("bias", [gates], "float32", tf.initializers.zeros() as Initializer);
@@ -81,7 +84,8 @@ export function lstmLayerClass(tf: typeof TF): LayerConstructor {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const [kernel, recurrentKernel, bias] = [this.kernel!.read(), this.recurrentKernel!.read(), this.bias!.read()];
       if (lstmKernelApplies(tf, this.activation) && x.dtype === "float32") {
-        return lstmForward(tf, x, kernel, recurrentKernel, bias, { activation: this.activation, returnSequences: this.returnSequences });
+        const attrs = { activation: this.activation, returnSequences: this.returnSequences };
+        return lstmForward(tf, x, kernel, recurrentKernel, bias, attrs);
       }
       return tf.tidy(() => {
         const [batch, steps] = x.shape as [number, number, number];
