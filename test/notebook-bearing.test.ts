@@ -107,7 +107,7 @@ test("Flovik's dense autoencoder and the windowed LSTM (scored per window, each 
   assert.match(stdout, /windowed LSTM autoencoder: 441 windows, 5 epochs in [\d.]+ s/);
   // The sequence contract: 982 study rows make 978 windows of 5; rows 0 .. 3 end none and get no score (no copy).
   assert.match(stdout, /study: 982 rows, 978 windows; the first ends at 2004-02-12 11:32:39 \(rows 0 \.\. 3 end no window\)/);
-  assert.match(stdout, /windows of 5 rows: tfjs LSTM layers/);
+  assert.match(stdout, /windows of 5 rows: LSTM layers/);
 });
 
 test("every chart is there: the bearings, the loss curve and distribution, one timeline per detector", () => {

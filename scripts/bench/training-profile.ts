@@ -69,6 +69,13 @@ export function kernelFlops(kernel: RecordedKernel): number {
       const work = 2 * size(kernel.inputShapes[1]) * kernel.inputShapes[2]![1]!;
       return kernel.outputShapes.length === 3 ? 2 * work : work;
     }
+    case "AnomalyLabLstm": // x [n, T, f], kernel [f, 4u], recurrentKernel [u, 4u]: x·W and h·U per step
+      return 2 * size(a!.slice(0, 2)) * b![1]! * (b![0]! + kernel.inputShapes[2]![0]!);
+    case "AnomalyLabLstmGrad": { // dy, x, kernel, recurrentKernel: dW, dU, dx and dh per step, twice the forward's
+      // products (its recomputed forward pass is not counted, so the work is the network's, as with tfjs's LSTM).
+      const [, x, w, u] = kernel.inputShapes;
+      return 2 * 2 * size(x!.slice(0, 2)) * w![1]! * (w![0]! + u![0]!);
+    }
     case "Conv2D":
     case "FusedConv2D": // out [N, OH, OW, OC], filter [KH, KW, IC, OC]
       return 2 * size(out) * size(b!.slice(0, 3));

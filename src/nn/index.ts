@@ -16,6 +16,7 @@ export {
 export { isTimeSeries, sequenceRows, type RowScoreOptions, type SequenceDetector, type SequenceInput } from "./sequence-detector";
 export { checkRowMapping, ROW_MAPPINGS, windowsToRows, type RowMapping, type RowScores } from "./window-mapping";
 export { WindowStream, type SequenceStream, type SequenceStreamSnapshot, type WindowScorer } from "./window-stream";
+export { lstmLayer, LSTM_LAYER_CLASS_NAME, type LstmLayerArgs } from "./lstm-layer";
 export { lstmStepLayer, LSTM_STEP_CLASS_NAME, type LstmStepArgs } from "./lstm-step";
 export {
   checkTimeOrder,

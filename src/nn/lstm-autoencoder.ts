@@ -6,8 +6,10 @@
  *
  * With T = 1 (the tutorial's shape) every LSTM runs one step from a zero state, which tfjs cannot train
  * (issue 8255); there the LSTM layers are built as the gated dense layers they equal (`lstm-step.ts`), same
- * function, same weight layout. With T > 1 they are tfjs LSTM layers, with the sigmoid recurrent activation
- * of Keras 2.3+ / PyTorch (tfjs defaults to the hard sigmoid of old Keras).
+ * function, same weight layout. With T > 1 they are LSTM layers with the sigmoid recurrent activation of
+ * Keras 2.3+ / PyTorch (tfjs defaults to the hard sigmoid of old Keras): on wasm and cpu our fused LSTM layer
+ * (`lstm-layer.ts`: one kernel forward, one for backpropagation through time; tfjs's numbers bit for bit),
+ * elsewhere (and for activations it does not fuse) tfjs's own.
  */
 import { createHash } from "node:crypto";
 import type * as TF from "@tensorflow/tfjs";
@@ -17,6 +19,8 @@ import { createMatrix, type Matrix } from "../core/matrix";
 import { aboveThreshold } from "../core/threshold";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { type Activation, checkActivationName } from "./activations";
+import { lstmKernelApplies } from "./fused-lstm";
+import { lstmLayer, lstmLayerClass } from "./lstm-layer";
 import { lstmStepClass, lstmStepLayer } from "./lstm-step";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { applyColumnAffine } from "./input-scaling";
@@ -100,7 +104,8 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
 
   /** Loads a detector saved with `save(folder)`; no retraining. */
   static async load(folder: string, options: { backend?: BackendName } = {}): Promise<LstmAutoencoderDetector> {
-    lstmStepClass(tfjs()); // model.json may name the one-step layer: register it before tfjs reads the file
+    lstmStepClass(tfjs()); // model.json may name our layers: register them before tfjs reads the file
+    lstmLayerClass(tfjs());
     return NeuralDetector.restore(folder, (saved) => new LstmAutoencoderDetector(saved as LstmAutoencoderOptions), "LstmAutoencoderDetector", options.backend);
   }
 
@@ -108,7 +113,7 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
   get architecture(): string {
     const lstm = (spec: Required<LstmLayerSpec>) => `LSTM ${spec.units} ${spec.activation}`;
     const parts = [...this.encoder.map(lstm), `RepeatVector ${this.timesteps}`, ...this.decoder.map(lstm), "TimeDistributed Dense"];
-    const how = this.timesteps === 1 ? "one timestep: each LSTM built as its equivalent gated dense layer" : `windows of ${this.timesteps} rows: tfjs LSTM layers`;
+    const how = this.timesteps === 1 ? "one timestep: each LSTM built as its equivalent gated dense layer" : `windows of ${this.timesteps} rows: LSTM layers`;
     return `${parts.join(" -> ")} (${how})`;
   }
 
@@ -120,6 +125,11 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
       const kernelInitializer = tf.initializers.glorotUniform({ seed: seeds[next++] });
       const recurrentSeed = seeds[next++];
       if (T === 1) return lstmStepLayer(tf, { name, units: spec.units, activation: spec.activation, returnSequences, kernelInitializer });
+      const recurrentInitializer = tf.initializers.orthogonal({ seed: recurrentSeed, gain: 1 });
+      // One kernel each way per layer where the fused LSTM applies (the same numbers as tfjs's LSTM), else tfjs's.
+      if (lstmKernelApplies(tf, spec.activation)) {
+        return lstmLayer(tf, { name, units: spec.units, activation: spec.activation, returnSequences, kernelInitializer, recurrentInitializer });
+      }
       return tf.layers.lstm({
         name,
         units: spec.units,
@@ -127,7 +137,7 @@ export class LstmAutoencoderDetector extends NeuralDetector implements SequenceD
         recurrentActivation: "sigmoid",
         returnSequences,
         kernelInitializer,
-        recurrentInitializer: tf.initializers.orthogonal({ seed: recurrentSeed, gain: 1 }),
+        recurrentInitializer,
       });
     };
     const input = tf.input({ shape: [T, cols], name: "window" });
