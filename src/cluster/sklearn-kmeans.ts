@@ -187,11 +187,13 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
   const { rows: n, cols: d, data } = X;
   const centerNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) centerNorms[c] = squaredNorm(centers, c * d, d);
+  const dots = new Float64Array(k);
   for (let i = 0; i < n; i++) {
+    rowDots(data, i * d, centers, k, d, dots);
     let best = 0;
-    let bestValue = centerNorms[0] + -2 * dot(data, i * d, centers, 0, d);
+    let bestValue = centerNorms[0] + -2 * dots[0];
     for (let c = 1; c < k; c++) {
-      const value = centerNorms[c] + -2 * dot(data, i * d, centers, c * d, d);
+      const value = centerNorms[c] + -2 * dots[c];
       if (value < bestValue) {
         bestValue = value;
         best = c;
@@ -199,6 +201,50 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
     }
     labels[i] = best;
   }
+}
+
+/**
+ * `dots[c] = dot(row, centre c)` for the k centres, four (then two) centres per pass over the row: independent sums
+ * (each still added feature by feature, so each equals {@link dot} bit for bit) instead of one latency-bound
+ * chain, and each feature of the row loaded once per four centres. Lloyd's assignments spend most of k-means here.
+ */
+function rowDots(data: Float64Array, start: number, centers: Float64Array, k: number, d: number, dots: Float64Array): void {
+  let c = 0;
+  for (; c + 4 <= k; c += 4) {
+    const c0 = c * d;
+    const c1 = c0 + d;
+    const c2 = c1 + d;
+    const c3 = c2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = data[start + j];
+      s0 += x * centers[c0 + j];
+      s1 += x * centers[c1 + j];
+      s2 += x * centers[c2 + j];
+      s3 += x * centers[c3 + j];
+    }
+    dots[c] = s0;
+    dots[c + 1] = s1;
+    dots[c + 2] = s2;
+    dots[c + 3] = s3;
+  }
+  for (; c + 2 <= k; c += 2) {
+    const c0 = c * d;
+    const c1 = c0 + d;
+    let s0 = 0;
+    let s1 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = data[start + j];
+      s0 += x * centers[c0 + j];
+      s1 += x * centers[c1 + j];
+    }
+    dots[c] = s0;
+    dots[c + 1] = s1;
+  }
+  if (c < k) dots[c] = dot(data, start, centers, c * d, d);
 }
 
 /**
