@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { CBLOFDetector } from "../src/detectors/cblof";
 import { sklearnKMeans } from "../src/cluster/sklearn-kmeans";
 import { RandomState } from "../src/random/random-state";
+import { withoutDenseKernels } from "../src/linalg/dense-kernels";
 import { readFixture } from "./helpers/fixtures";
 import { assertLineupOutcome, assertRelativeClose, cardio, type LineupOutcome, synthetic } from "./helpers/lineup";
 
@@ -38,6 +39,14 @@ describe("CBLOFDetector (PyOD CBLOF)", () => {
       assertLineupOutcome(cblof, c, dataset.XNew, 1e-12, dataset.name);
     });
   }
+
+  it("cardio, 10 clusters: sklearnKMeans's WebAssembly assignments (dense.c dot_rows) give the TypeScript path's labels and centres bit for bit", () => {
+    const wasm = sklearnKMeans(cardio.X, 10, new RandomState(SEED));
+    const plain = withoutDenseKernels(() => sklearnKMeans(cardio.X, 10, new RandomState(SEED)));
+    assert.equal(wasm.iterations, plain.iterations);
+    assert.deepEqual(wasm.labels, plain.labels);
+    assert.ok(wasm.centers.data.every((value, p) => Object.is(value, plain.centers.data[p])), "centres differ");
+  });
 
   it("cardio with 5 clusters, alpha 0.8, beta 3, useWeights, seed 7: large clusters, scores within 1e-12 relative and labels as PyOD", () => {
     const c = reference.weighted as CblofCase;

@@ -1,4 +1,5 @@
 import type { Matrix } from "../core/matrix";
+import { denseKernels } from "../linalg/dense-kernels";
 import { searchSorted } from "../core/search-sorted";
 import { numpySum } from "../core/summation";
 import type { RandomState } from "../random/random-state";
@@ -187,9 +188,11 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
   const { rows: n, cols: d, data } = X;
   const centerNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) centerNorms[c] = squaredNorm(centers, c * d, d);
-  const dots = new Float64Array(k);
+  // WebAssembly SIMD where available: dense.c's dot_rows, two centres per lane pair, each sum in feature order.
+  const session = denseKernels()?.rowDots(centers, k, d);
+  const scratch = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    rowDots(data, i * d, centers, k, d, dots);
+    const dots = session !== undefined ? session.dotsOf(data, i * d) : rowDots(data, i * d, centers, k, d, scratch);
     let best = 0;
     let bestValue = centerNorms[0] + -2 * dots[0];
     for (let c = 1; c < k; c++) {
@@ -208,7 +211,7 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
  * (each still added feature by feature, so each equals {@link dot} bit for bit) instead of one latency-bound
  * chain, and each feature of the row loaded once per four centres. Lloyd's assignments spend most of k-means here.
  */
-function rowDots(data: Float64Array, start: number, centers: Float64Array, k: number, d: number, dots: Float64Array): void {
+function rowDots(data: Float64Array, start: number, centers: Float64Array, k: number, d: number, dots: Float64Array): Float64Array {
   let c = 0;
   for (; c + 4 <= k; c += 4) {
     const c0 = c * d;
@@ -245,6 +248,7 @@ function rowDots(data: Float64Array, start: number, centers: Float64Array, k: nu
     dots[c + 1] = s1;
   }
   if (c < k) dots[c] = dot(data, start, centers, c * d, d);
+  return dots;
 }
 
 /**

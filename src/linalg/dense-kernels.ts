@@ -208,14 +208,16 @@ export class DenseKernels {
     heap.set(data.subarray(0, rows * p), raw / 8);
     this.exports.interleave_pairs(rows, p, raw, pairs);
     const check = this.guard("a kernel-row session");
+    const dotsOf = (source: Float64Array, start: number): Float64Array => {
+      check();
+      const memory = this.heap(0);
+      memory.set(source.subarray(start, start + p), x / 8);
+      this.exports.dot_rows(rows, p, pairs, x, dots);
+      return memory.subarray(dots / 8, dots / 8 + rows);
+    };
     return {
-      dots: (i: number): Float64Array => {
-        check();
-        const memory = this.heap(0);
-        memory.set(data.subarray(i * p, (i + 1) * p), x / 8);
-        this.exports.dot_rows(rows, p, pairs, x, dots);
-        return memory.subarray(dots / 8, dots / 8 + rows);
-      },
+      dots: (i: number): Float64Array => dotsOf(data, i * p),
+      dotsOf,
     };
   }
 
@@ -423,7 +425,10 @@ function setTransposed(heap: Float64Array, at: number, matrix: Float64Array, fir
 
 /** See {@link DenseKernels.rowDots}: `dots(i)` is a view, valid until the next call. */
 export interface RowDots {
+  /** The dot products of row i of the session's rows with every one of them. */
   dots(i: number): Float64Array;
+  /** The dot products of the p values `source[start ..]` with every row (k-means: a data row with the centres). */
+  dotsOf(source: Float64Array, start: number): Float64Array;
 }
 
 /** See {@link DenseKernels.kmeansPasses}. */
