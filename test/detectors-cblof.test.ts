@@ -40,13 +40,17 @@ describe("CBLOFDetector (PyOD CBLOF)", () => {
     });
   }
 
-  it("cardio, 10 clusters: sklearnKMeans's WebAssembly assignments (dense.c dot_rows) give the TypeScript path's labels and centres bit for bit", () => {
-    const wasm = sklearnKMeans(cardio.X, 10, new RandomState(SEED));
-    const plain = withoutDenseKernels(() => sklearnKMeans(cardio.X, 10, new RandomState(SEED)));
-    assert.equal(wasm.iterations, plain.iterations);
-    assert.deepEqual(wasm.labels, plain.labels);
-    assert.ok(wasm.centers.data.every((value, p) => Object.is(value, plain.centers.data[p])), "centres differ");
-  });
+  // 2,500 rows: past the 1,024-row chunks the WebAssembly path copies the rows in; 13 features and 9 clusters: odd.
+  const normal = { rows: 2500, cols: 13, data: new RandomState(3).standardNormal(2500 * 13) };
+  for (const [name, X, k] of [["cardio", cardio.X, 10], ["2500 x 13 normal", normal, 9]] as const) {
+    it(`${name}, ${k} clusters: sklearnKMeans's WebAssembly dot products (dense.c dot_rows) give the TypeScript path's labels and centres bit for bit`, () => {
+      const wasm = sklearnKMeans(X, k, new RandomState(SEED));
+      const plain = withoutDenseKernels(() => sklearnKMeans(X, k, new RandomState(SEED)));
+      assert.equal(wasm.iterations, plain.iterations);
+      assert.deepEqual(wasm.labels, plain.labels);
+      assert.ok(wasm.centers.data.every((value, p) => Object.is(value, plain.centers.data[p])), "centres differ");
+    });
+  }
 
   it("cardio with 5 clusters, alpha 0.8, beta 3, useWeights, seed 7: large clusters, scores within 1e-12 relative and labels as PyOD", () => {
     const c = reference.weighted as CblofCase;

@@ -139,9 +139,11 @@ function kMeansPlusPlus(X: Matrix, k: number, random: RandomState): Float64Array
     for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
     let best: { row: number; distances: Float64Array; potential: number } | undefined;
     const draws = Array.from({ length: trials }, () => random.uniform() * potential);
-    for (const draw of draws) {
-      const row = Math.min(searchSorted(cumulative, draw), n - 1);
-      const distances = squaredDistancesTo(X, norms, row);
+    const candidates = draws.map((draw) => Math.min(searchSorted(cumulative, draw), n - 1));
+    const candidateDistances = squaredDistancesToRows(X, norms, candidates);
+    for (let t = 0; t < trials; t++) {
+      const row = candidates[t];
+      const distances = candidateDistances[t];
       for (let i = 0; i < n; i++) if (closest[i] < distances[i]) distances[i] = closest[i];
       const candidatePotential = sequentialSum(distances);
       if (best === undefined || candidatePotential < best.potential) best = { row, distances, potential: candidatePotential };
@@ -164,6 +166,31 @@ function choiceUniformP(n: number, random: RandomState): number {
   for (let i = 0; i < n; i++) cdf[i] /= last;
   const u = random.randomSample();
   return searchSorted(cdf, u, "right");
+}
+
+/**
+ * {@link squaredDistancesTo} of several rows in one pass over X: the dot products of each row of X with the
+ * candidates from dense.c's dot_rows where available (two candidates per lane pair, each sum in feature order,
+ * so the same bits), else one row at a time.
+ */
+function squaredDistancesToRows(X: Matrix, norms: Float64Array, rows: readonly number[]): Float64Array[] {
+  const { rows: n, cols: d, data } = X;
+  const m = rows.length;
+  const kernels = denseKernels();
+  if (kernels === null) return rows.map((row) => squaredDistancesTo(X, norms, row));
+  const chosen = new Float64Array(m * d);
+  rows.forEach((row, t) => chosen.set(data.subarray(row * d, row * d + d), t * d));
+  const own = rows.map((row) => squaredNorm(data, row * d, d));
+  const distances = rows.map(() => new Float64Array(n));
+  const session = kernels.rowDots(chosen, m, d);
+  for (let i = 0; i < n; i++) {
+    const dots = session.dotsOf(data, i);
+    for (let t = 0; t < m; t++) {
+      const value = -2 * dots[t] + own[t] + norms[i];
+      distances[t][i] = value > 0 ? value : 0;
+    }
+  }
+  return distances;
 }
 
 function squaredDistancesTo(X: Matrix, norms: Float64Array, row: number): Float64Array {
@@ -192,7 +219,7 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
   const session = denseKernels()?.rowDots(centers, k, d);
   const scratch = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const dots = session !== undefined ? session.dotsOf(data, i * d) : rowDots(data, i * d, centers, k, d, scratch);
+    const dots = session !== undefined ? session.dotsOf(data, i) : rowDots(data, i * d, centers, k, d, scratch);
     let best = 0;
     let bestValue = centerNorms[0] + -2 * dots[0];
     for (let c = 1; c < k; c++) {
@@ -264,7 +291,9 @@ function lloydStep(X: Matrix, centers: Float64Array, next: Float64Array, counts:
   for (let i = 0; i < n; i++) {
     const c = labels[i];
     counts[c] += 1;
-    for (let j = 0; j < d; j++) next[c * d + j] += data[i * d + j];
+    const to = c * d;
+    const from = i * d;
+    for (let j = 0; j < d; j++) next[to + j] += data[from + j];
   }
   relocateEmptyClusters(X, centers, next, counts, labels);
   let largest = 0;

@@ -203,20 +203,35 @@ export class DenseKernels {
     const pairs = layout.take(8 * 2 * Math.ceil(rows / 2) * p);
     const x = layout.take(8 * p);
     const dots = layout.take(8 * (rows + 1));
-    const raw = new Layout(layout.end).take(8 * rows * p);
-    const heap = this.heap(raw + 8 * rows * p);
+    // The raw rows are only read by interleave_pairs: afterwards their place holds a chunk of dotsOf's rows.
+    const raw = new Layout(layout.end).take(Math.max(8 * rows * p, 8 * ROWS_PER_CALL * p));
+    const heap = this.heap(raw + Math.max(8 * rows * p, 8 * ROWS_PER_CALL * p));
     heap.set(data.subarray(0, rows * p), raw / 8);
     this.exports.interleave_pairs(rows, p, raw, pairs);
     const check = this.guard("a kernel-row session");
-    const dotsOf = (source: Float64Array, start: number): Float64Array => {
+    let output = heap.subarray(dots / 8, dots / 8 + rows);
+    let chunk = { source: null as Float64Array | null, from: 0, to: 0 };
+    // One copy per ROWS_PER_CALL rows of `source` and views made once (k-means calls this for every row of every
+    // pass: a copy and fresh views per call were a third of its time).
+    const dotsOf = (source: Float64Array, row: number): Float64Array => {
       check();
-      const memory = this.heap(0);
-      memory.set(source.subarray(start, start + p), x / 8);
-      this.exports.dot_rows(rows, p, pairs, x, dots);
-      return memory.subarray(dots / 8, dots / 8 + rows);
+      if (output.length !== rows) output = this.heap(0).subarray(dots / 8, dots / 8 + rows); // detached by a growth
+      if (source !== chunk.source || row < chunk.from || row >= chunk.to) {
+        const to = Math.min(source.length / p, row + ROWS_PER_CALL);
+        this.heap(0).set(source.subarray(row * p, to * p), raw / 8);
+        chunk = { source, from: row, to };
+      }
+      this.exports.dot_rows(rows, p, pairs, raw + 8 * (row - chunk.from) * p, dots);
+      return output;
     };
     return {
-      dots: (i: number): Float64Array => dotsOf(data, i * p),
+      dots: (i: number): Float64Array => {
+        check();
+        const memory = this.heap(0);
+        memory.set(data.subarray(i * p, (i + 1) * p), x / 8);
+        this.exports.dot_rows(rows, p, pairs, x, dots);
+        return memory.subarray(dots / 8, dots / 8 + rows);
+      },
       dotsOf,
     };
   }
@@ -427,8 +442,11 @@ function setTransposed(heap: Float64Array, at: number, matrix: Float64Array, fir
 export interface RowDots {
   /** The dot products of row i of the session's rows with every one of them. */
   dots(i: number): Float64Array;
-  /** The dot products of the p values `source[start ..]` with every row (k-means: a data row with the centres). */
-  dotsOf(source: Float64Array, start: number): Float64Array;
+  /**
+   * The dot products of row `row` of `source` (rows of p values) with every row: k-means' data rows with the
+   * centres. Fastest row after row (the rows are copied in a chunk at a time). The view is valid until the next call.
+   */
+  dotsOf(source: Float64Array, row: number): Float64Array;
 }
 
 /** See {@link DenseKernels.kmeansPasses}. */
