@@ -43,7 +43,7 @@ describe("CBLOFDetector (PyOD CBLOF)", () => {
   // 2,500 rows: past the 1,024-row chunks the WebAssembly path copies the rows in; 13 features and 9 clusters: odd.
   const normal = { rows: 2500, cols: 13, data: new RandomState(3).standardNormal(2500 * 13) };
   for (const [name, X, k] of [["cardio", cardio.X, 10], ["2500 x 13 normal", normal, 9]] as const) {
-    it(`${name}, ${k} clusters: sklearnKMeans's WebAssembly dot products (dense.c dot_rows) give the TypeScript path's labels and centres bit for bit`, () => {
+    it(`${name}, ${k} clusters: sklearnKMeans's WebAssembly path (dense.c nearest_centres, dot_rows) gives the TypeScript path's labels and centres bit for bit`, () => {
       const wasm = sklearnKMeans(X, k, new RandomState(SEED));
       const plain = withoutDenseKernels(() => sklearnKMeans(X, k, new RandomState(SEED)));
       assert.equal(wasm.iterations, plain.iterations);

@@ -210,16 +210,25 @@ function sequentialSum(values: Float64Array): number {
   return sum;
 }
 
-/** Labels of the rows: argmin over centres of `|c|^2 - 2 x.c`, the first on ties. */
-function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32Array): void {
+/**
+ * Labels of the rows: argmin over centres of `|c|^2 - 2 x.c`, the first on ties; with `sums` and `counts`, also each
+ * centre's sum of its rows (in row order) and their count.
+ */
+function assignLabels(
+  X: Matrix, centers: Float64Array, k: number, labels: Int32Array, sums?: Float64Array, counts?: Float64Array,
+): void {
   const { rows: n, cols: d, data } = X;
   const centerNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) centerNorms[c] = squaredNorm(centers, c * d, d);
-  // WebAssembly SIMD where available: dense.c's dot_rows, two centres per lane pair, each sum in feature order.
-  const session = denseKernels()?.rowDots(centers, k, d);
-  const scratch = new Float64Array(k);
+  // WebAssembly SIMD where available: dense.c's nearest_centres, the same sums in the same order.
+  const kernels = denseKernels();
+  if (kernels !== null) {
+    kernels.nearestCentres(data, n, d, centers, k, centerNorms, labels, sums, counts);
+    return;
+  }
+  const dots = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const dots = session !== undefined ? session.dotsOf(data, i) : rowDots(data, i * d, centers, k, d, scratch);
+    rowDots(data, i * d, centers, k, d, dots);
     let best = 0;
     let bestValue = centerNorms[0] + -2 * dots[0];
     for (let c = 1; c < k; c++) {
@@ -230,6 +239,16 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
       }
     }
     labels[i] = best;
+  }
+  if (sums === undefined || counts === undefined) return;
+  sums.fill(0);
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    counts[c] += 1;
+    const to = c * d;
+    const from = i * d;
+    for (let j = 0; j < d; j++) sums[to + j] += data[from + j];
   }
 }
 
@@ -283,18 +302,9 @@ function rowDots(data: Float64Array, start: number, centers: Float64Array, k: nu
  * Returns the summed squared centre shifts.
  */
 function lloydStep(X: Matrix, centers: Float64Array, next: Float64Array, counts: Float64Array, labels: Int32Array): number {
-  const { rows: n, cols: d, data } = X;
+  const d = X.cols;
   const k = counts.length;
-  assignLabels(X, centers, k, labels);
-  next.fill(0);
-  counts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    counts[c] += 1;
-    const to = c * d;
-    const from = i * d;
-    for (let j = 0; j < d; j++) next[to + j] += data[from + j];
-  }
+  assignLabels(X, centers, k, labels, next, counts);
   relocateEmptyClusters(X, centers, next, counts, labels);
   let largest = 0;
   for (let c = 1; c < k; c++) if (counts[c] > counts[largest]) largest = c;
