@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { CBLOFDetector } from "../src/detectors/cblof";
 import { sklearnKMeans } from "../src/cluster/sklearn-kmeans";
 import { RandomState } from "../src/random/random-state";
+import { withoutDenseKernels } from "../src/linalg/dense-kernels";
 import { readFixture } from "./helpers/fixtures";
 import { assertLineupOutcome, assertRelativeClose, cardio, type LineupOutcome, synthetic } from "./helpers/lineup";
 
@@ -36,6 +37,18 @@ describe("CBLOFDetector (PyOD CBLOF)", () => {
       const cblof = new CBLOFDetector({ seed: SEED }).fit(dataset.X);
       assert.deepEqual(Array.from(cblof.largeClusters), c.largeClusters);
       assertLineupOutcome(cblof, c, dataset.XNew, 1e-12, dataset.name);
+    });
+  }
+
+  // 2,500 rows: past the 1,024-row chunks the WebAssembly path copies the rows in; 13 features and 9 clusters: odd.
+  const normal = { rows: 2500, cols: 13, data: new RandomState(3).standardNormal(2500 * 13) };
+  for (const [name, X, k] of [["cardio", cardio.X, 10], ["2500 x 13 normal", normal, 9]] as const) {
+    it(`${name}, ${k} clusters: sklearnKMeans's WebAssembly path (dense.c nearest_centres, dot_rows) gives the TypeScript path's labels and centres bit for bit`, () => {
+      const wasm = sklearnKMeans(X, k, new RandomState(SEED));
+      const plain = withoutDenseKernels(() => sklearnKMeans(X, k, new RandomState(SEED)));
+      assert.equal(wasm.iterations, plain.iterations);
+      assert.deepEqual(wasm.labels, plain.labels);
+      assert.ok(wasm.centers.data.every((value, p) => Object.is(value, plain.centers.data[p])), "centres differ");
     });
   }
 

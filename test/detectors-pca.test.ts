@@ -4,6 +4,7 @@ import { createMatrix } from "../src/core/matrix";
 import { PCADetector } from "../src/detectors/pca";
 import { RandomState } from "../src/random/random-state";
 import { warmWorkers } from "../src/threads/pool";
+import { withoutDenseKernels } from "../src/linalg/dense-kernels";
 import { assertAllClose, assertNear } from "./helpers/assertions";
 import { readFixture } from "./helpers/fixtures";
 
@@ -118,5 +119,42 @@ describe("PCADetector on worker threads", () => {
     const two = new PCADetector({ threads: 2 }).fit(X);
     assert.deepEqual(Array.from(two.components.data), Array.from(one.components.data));
     assert.deepEqual(Array.from(two.trainingScores), Array.from(one.trainingScores));
+  });
+});
+
+describe("PCADetector signs \"row-votes\" in WebAssembly", () => {
+  // 2,500 x 13 (past the 1,024-row chunks the projections are computed in), with the rows that decide two
+  // components' signs at the ends of chunks: row 2047 far out on feature 0 (negative), row 1023 on feature 1.
+  const random = new RandomState(5);
+  const X = createMatrix(2500, 13, Float64Array.from({ length: 2500 * 13 }, () => random.standardNormal()));
+  X.data[2047 * 13] = -40;
+  X.data[1023 * 13 + 1] = -30;
+  const fits = {
+    wasm: new PCADetector({ signs: "row-votes", standardization: false }).fit(X),
+    typescript: withoutDenseKernels(() => new PCADetector({ signs: "row-votes", standardization: false }).fit(X)),
+  };
+
+  for (const [path, pca] of Object.entries(fits)) {
+    it(`${path}: each component makes the row of largest |centred projection| project positively (scikit-learn < 1.5's svd_flip)`, () => {
+      const { rows: n, cols: p } = X;
+      const mean = new Float64Array(p);
+      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] += X.data[i * p + j] / n;
+      const { components } = pca;
+      for (let c = 0; c < components.rows; c++) {
+        let best = 0;
+        let bestProjection = 0;
+        for (let i = 0; i < n; i++) {
+          let projection = 0;
+          for (let j = 0; j < p; j++) projection += (X.data[i * p + j] - mean[j]) * components.data[c * p + j];
+          if (Math.abs(projection) > Math.abs(bestProjection)) [best, bestProjection] = [i, projection];
+        }
+        assert.ok(bestProjection > 0, `component ${c}: row ${best} projects to ${bestProjection}`);
+      }
+    });
+  }
+
+  it("the WebAssembly and TypeScript paths give the same components and scores bit for bit", () => {
+    assert.ok(fits.wasm.components.data.every((value, p) => Object.is(value, fits.typescript.components.data[p])), "components differ");
+    assert.ok(fits.wasm.trainingScores.every((value, i) => Object.is(value, fits.typescript.trainingScores[i])), "scores differ");
   });
 });

@@ -1,4 +1,5 @@
 import type { Matrix } from "../core/matrix";
+import { denseKernels } from "../linalg/dense-kernels";
 import { searchSorted } from "../core/search-sorted";
 import { numpySum } from "../core/summation";
 import type { RandomState } from "../random/random-state";
@@ -138,9 +139,11 @@ function kMeansPlusPlus(X: Matrix, k: number, random: RandomState): Float64Array
     for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
     let best: { row: number; distances: Float64Array; potential: number } | undefined;
     const draws = Array.from({ length: trials }, () => random.uniform() * potential);
-    for (const draw of draws) {
-      const row = Math.min(searchSorted(cumulative, draw), n - 1);
-      const distances = squaredDistancesTo(X, norms, row);
+    const candidates = draws.map((draw) => Math.min(searchSorted(cumulative, draw), n - 1));
+    const candidateDistances = squaredDistancesToRows(X, norms, candidates);
+    for (let t = 0; t < trials; t++) {
+      const row = candidates[t];
+      const distances = candidateDistances[t];
       for (let i = 0; i < n; i++) if (closest[i] < distances[i]) distances[i] = closest[i];
       const candidatePotential = sequentialSum(distances);
       if (best === undefined || candidatePotential < best.potential) best = { row, distances, potential: candidatePotential };
@@ -165,6 +168,31 @@ function choiceUniformP(n: number, random: RandomState): number {
   return searchSorted(cdf, u, "right");
 }
 
+/**
+ * {@link squaredDistancesTo} of several rows in one pass over X: the dot products of each row of X with the
+ * candidates from dense.c's dot_rows where available (two candidates per lane pair, each sum in feature order,
+ * so the same bits), else one row at a time.
+ */
+function squaredDistancesToRows(X: Matrix, norms: Float64Array, rows: readonly number[]): Float64Array[] {
+  const { rows: n, cols: d, data } = X;
+  const m = rows.length;
+  const kernels = denseKernels();
+  if (kernels === null) return rows.map((row) => squaredDistancesTo(X, norms, row));
+  const chosen = new Float64Array(m * d);
+  rows.forEach((row, t) => chosen.set(data.subarray(row * d, row * d + d), t * d));
+  const own = rows.map((row) => squaredNorm(data, row * d, d));
+  const distances = rows.map(() => new Float64Array(n));
+  const session = kernels.rowDots(chosen, m, d);
+  for (let i = 0; i < n; i++) {
+    const dots = session.dotsOf(data, i);
+    for (let t = 0; t < m; t++) {
+      const value = -2 * dots[t] + own[t] + norms[i];
+      distances[t][i] = value > 0 ? value : 0;
+    }
+  }
+  return distances;
+}
+
 function squaredDistancesTo(X: Matrix, norms: Float64Array, row: number): Float64Array {
   const { rows: n, cols: d, data } = X;
   const own = squaredNorm(data, row * d, d);
@@ -182,16 +210,29 @@ function sequentialSum(values: Float64Array): number {
   return sum;
 }
 
-/** Labels of the rows: argmin over centres of `|c|^2 - 2 x.c`, the first on ties. */
-function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32Array): void {
+/**
+ * Labels of the rows: argmin over centres of `|c|^2 - 2 x.c`, the first on ties; with `sums` and `counts`, also each
+ * centre's sum of its rows (in row order) and their count.
+ */
+function assignLabels(
+  X: Matrix, centers: Float64Array, k: number, labels: Int32Array, sums?: Float64Array, counts?: Float64Array,
+): void {
   const { rows: n, cols: d, data } = X;
   const centerNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) centerNorms[c] = squaredNorm(centers, c * d, d);
+  // WebAssembly SIMD where available: dense.c's nearest_centres, the same sums in the same order.
+  const kernels = denseKernels();
+  if (kernels !== null) {
+    kernels.nearestCentres(data, n, d, centers, k, centerNorms, labels, sums, counts);
+    return;
+  }
+  const dots = new Float64Array(k);
   for (let i = 0; i < n; i++) {
+    rowDots(data, i * d, centers, k, d, dots);
     let best = 0;
-    let bestValue = centerNorms[0] + -2 * dot(data, i * d, centers, 0, d);
+    let bestValue = centerNorms[0] + -2 * dots[0];
     for (let c = 1; c < k; c++) {
-      const value = centerNorms[c] + -2 * dot(data, i * d, centers, c * d, d);
+      const value = centerNorms[c] + -2 * dots[c];
       if (value < bestValue) {
         bestValue = value;
         best = c;
@@ -199,6 +240,61 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
     }
     labels[i] = best;
   }
+  if (sums === undefined || counts === undefined) return;
+  sums.fill(0);
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    counts[c] += 1;
+    const to = c * d;
+    const from = i * d;
+    for (let j = 0; j < d; j++) sums[to + j] += data[from + j];
+  }
+}
+
+/**
+ * `dots[c] = dot(row, centre c)` for the k centres, four (then two) centres per pass over the row: independent sums
+ * (each still added feature by feature, so each equals {@link dot} bit for bit) instead of one latency-bound
+ * chain, and each feature of the row loaded once per four centres. Lloyd's assignments spend most of k-means here.
+ */
+function rowDots(data: Float64Array, start: number, centers: Float64Array, k: number, d: number, dots: Float64Array): Float64Array {
+  let c = 0;
+  for (; c + 4 <= k; c += 4) {
+    const c0 = c * d;
+    const c1 = c0 + d;
+    const c2 = c1 + d;
+    const c3 = c2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = data[start + j];
+      s0 += x * centers[c0 + j];
+      s1 += x * centers[c1 + j];
+      s2 += x * centers[c2 + j];
+      s3 += x * centers[c3 + j];
+    }
+    dots[c] = s0;
+    dots[c + 1] = s1;
+    dots[c + 2] = s2;
+    dots[c + 3] = s3;
+  }
+  for (; c + 2 <= k; c += 2) {
+    const c0 = c * d;
+    const c1 = c0 + d;
+    let s0 = 0;
+    let s1 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = data[start + j];
+      s0 += x * centers[c0 + j];
+      s1 += x * centers[c1 + j];
+    }
+    dots[c] = s0;
+    dots[c + 1] = s1;
+  }
+  if (c < k) dots[c] = dot(data, start, centers, c * d, d);
+  return dots;
 }
 
 /**
@@ -206,16 +302,9 @@ function assignLabels(X: Matrix, centers: Float64Array, k: number, labels: Int32
  * Returns the summed squared centre shifts.
  */
 function lloydStep(X: Matrix, centers: Float64Array, next: Float64Array, counts: Float64Array, labels: Int32Array): number {
-  const { rows: n, cols: d, data } = X;
+  const d = X.cols;
   const k = counts.length;
-  assignLabels(X, centers, k, labels);
-  next.fill(0);
-  counts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    counts[c] += 1;
-    for (let j = 0; j < d; j++) next[c * d + j] += data[i * d + j];
-  }
+  assignLabels(X, centers, k, labels, next, counts);
   relocateEmptyClusters(X, centers, next, counts, labels);
   let largest = 0;
   for (let c = 1; c < k; c++) if (counts[c] > counts[largest]) largest = c;

@@ -330,14 +330,31 @@ function flipByLargestEntry(components: Float64Array, c: number, p: number): voi
  */
 function flipByRowVotes(components: Float64Array, k: number, X: Matrix, mean: Float64Array): void {
   const p = X.cols;
-  const centred = new Float64Array(p);
   const largest = new Float64Array(k).fill(-1);
   const negative = new Uint8Array(k);
+  // The projections (n x k dot products of p terms: most of a row-votes fit) in WebAssembly SIMD where available:
+  // dense.c's dot_rows sums each one over the features in order, as the loop below, so the same bits.
+  const session = denseKernels()?.rowDots(components, k, p);
+  const projections = new Float64Array(k);
+  let chunk = new Float64Array(0);
   for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j] - mean[j];
+    const r = i % CENTRED_CHUNK;
+    if (r === 0) {
+      // Rows centred a chunk at a time (a fresh array per chunk: the session copies a new source in).
+      chunk = new Float64Array(Math.min(CENTRED_CHUNK, X.rows - i) * p);
+      for (let q = 0; q < chunk.length; q++) chunk[q] = X.data[i * p + q] - mean[q % p];
+    }
+    if (session !== undefined) {
+      projections.set(session.dotsOf(chunk, r));
+    } else {
+      for (let c = 0; c < k; c++) {
+        let projection = 0;
+        for (let j = 0; j < p; j++) projection += chunk[r * p + j] * components[c * p + j];
+        projections[c] = projection;
+      }
+    }
     for (let c = 0; c < k; c++) {
-      let projection = 0;
-      for (let j = 0; j < p; j++) projection += centred[j] * components[c * p + j];
+      const projection = projections[c];
       if (Math.abs(projection) > largest[c]) {
         largest[c] = Math.abs(projection);
         negative[c] = projection < 0 ? 1 : 0;
@@ -348,6 +365,9 @@ function flipByRowVotes(components: Float64Array, k: number, X: Matrix, mean: Fl
     if (negative[c] === 1) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j];
   }
 }
+
+/** Rows centred at a time by {@link flipByRowVotes}. */
+const CENTRED_CHUNK = 1024;
 
 /** sklearn: ((x - inverse_transform(transform(x)))^2).sum(), with the kept components. */
 function reconstructionErrors(X: Matrix, model: PCAModel): Float64Array {

@@ -26,6 +26,10 @@ interface DenseExports {
   transpose_codebook(k: number, d: number, book: number, bookT: number): void;
   interleave_pairs(rows: number, p: number, X: number, out: number): void;
   dot_rows(rows: number, p: number, pairs: number, x: number, dots: number): void;
+  nearest_centres(
+    rows: number, p: number, X: number, k: number, pairs: number, norms: number, dots: number, labels: number,
+    sums: number, counts: number,
+  ): void;
   squared_distances(rows: number, p: number, X: number, m: number, pairs: number, out: number): void;
   ecod_moments(n: number, d: number, j: number, Z: number, column: number, squares: number, cubes: number, out: number): void;
   ecod_column(
@@ -195,6 +199,47 @@ export class DenseKernels {
   }
 
   /**
+   * k-means' assignment (sklearn-kmeans.ts): `labels[i]` = the centre (k x p, row-major) minimising
+   * `norms[c] + -2 * x_i.c` for each of the n rows of `data`, the first on ties, each dot product summed over the
+   * features in order (the TypeScript's bits). With `sums` (k x p, zeroed by the caller) and `counts`, each row is
+   * also added to its centre's sum in row order and counted.
+   */
+  nearestCentres(
+    data: Float64Array, n: number, p: number, centres: Float64Array, k: number, norms: Float64Array, labels: Int32Array,
+    sums?: Float64Array, counts?: Float64Array,
+  ): void {
+    const layout = this.claim();
+    const kk = 2 * Math.ceil(k / 2);
+    const pairs = layout.take(8 * kk * p);
+    const normsAt = layout.take(8 * k);
+    const dots = layout.take(8 * kk);
+    const sumsAt = layout.take(8 * k * p);
+    const countsAt = layout.take(4 * k);
+    const chunk = Math.max(1, Math.min(n, ROWS_PER_CALL));
+    const X = layout.take(8 * Math.max(chunk * p, k * p));
+    const labelsAt = layout.take(4 * chunk);
+    let heap = this.heap(layout.end);
+    heap.set(centres.subarray(0, k * p), X / 8); // raw centres, read once by interleave_pairs
+    this.exports.interleave_pairs(k, p, X, pairs);
+    heap.set(norms.subarray(0, k), normsAt / 8);
+    if (sums !== undefined) {
+      heap.fill(0, sumsAt / 8, sumsAt / 8 + k * p);
+      new Int32Array(heap.buffer, countsAt, k).fill(0);
+    }
+    for (let from = 0; from < n; from += chunk) {
+      const size = Math.min(chunk, n - from);
+      heap.set(data.subarray(from * p, (from + size) * p), X / 8);
+      this.exports.nearest_centres(size, p, X, k, pairs, normsAt, dots, labelsAt, sums === undefined ? 0 : sumsAt, countsAt);
+      labels.set(new Int32Array(heap.buffer, labelsAt, size), from);
+    }
+    if (sums !== undefined && counts !== undefined) {
+      heap = this.heap(0);
+      sums.set(heap.subarray(sumsAt / 8, sumsAt / 8 + k * p));
+      counts.set(new Int32Array(heap.buffer, countsAt, k));
+    }
+  }
+
+  /**
    * The dot products of one row with every row of `data` (rows x p), for the RBF kernel's rows: the rows are
    * copied in once (pair-interleaved); the session is valid until another kernel call on this thread.
    */
@@ -203,11 +248,26 @@ export class DenseKernels {
     const pairs = layout.take(8 * 2 * Math.ceil(rows / 2) * p);
     const x = layout.take(8 * p);
     const dots = layout.take(8 * (rows + 1));
-    const raw = new Layout(layout.end).take(8 * rows * p);
-    const heap = this.heap(raw + 8 * rows * p);
+    // The raw rows are only read by interleave_pairs: afterwards their place holds a chunk of dotsOf's rows.
+    const raw = new Layout(layout.end).take(Math.max(8 * rows * p, 8 * ROWS_PER_CALL * p));
+    const heap = this.heap(raw + Math.max(8 * rows * p, 8 * ROWS_PER_CALL * p));
     heap.set(data.subarray(0, rows * p), raw / 8);
     this.exports.interleave_pairs(rows, p, raw, pairs);
     const check = this.guard("a kernel-row session");
+    let output = heap.subarray(dots / 8, dots / 8 + rows);
+    let chunk = { source: null as Float64Array | null, from: 0, to: 0 };
+    // One copy per ROWS_PER_CALL rows of `source` and views made once (k-means++ calls this for every row).
+    const dotsOf = (source: Float64Array, row: number): Float64Array => {
+      check();
+      if (output.length !== rows) output = this.heap(0).subarray(dots / 8, dots / 8 + rows); // detached by a growth
+      if (source !== chunk.source || row < chunk.from || row >= chunk.to) {
+        const to = Math.min(source.length / p, row + ROWS_PER_CALL);
+        this.heap(0).set(source.subarray(row * p, to * p), raw / 8);
+        chunk = { source, from: row, to };
+      }
+      this.exports.dot_rows(rows, p, pairs, raw + 8 * (row - chunk.from) * p, dots);
+      return output;
+    };
     return {
       dots: (i: number): Float64Array => {
         check();
@@ -216,6 +276,7 @@ export class DenseKernels {
         this.exports.dot_rows(rows, p, pairs, x, dots);
         return memory.subarray(dots / 8, dots / 8 + rows);
       },
+      dotsOf,
     };
   }
 
@@ -423,7 +484,13 @@ function setTransposed(heap: Float64Array, at: number, matrix: Float64Array, fir
 
 /** See {@link DenseKernels.rowDots}: `dots(i)` is a view, valid until the next call. */
 export interface RowDots {
+  /** The dot products of row i of the session's rows with every one of them. */
   dots(i: number): Float64Array;
+  /**
+   * The dot products of row `row` of `source` (rows of p values) with every row: k-means++'s data rows with its
+   * candidate centres. Fastest row after row (the rows are copied in a chunk at a time). The view is valid until the next call.
+   */
+  dotsOf(source: Float64Array, row: number): Float64Array;
 }
 
 /** See {@link DenseKernels.kmeansPasses}. */

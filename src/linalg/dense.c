@@ -686,6 +686,32 @@ EXPORT(dot_rows) void dot_rows(int rows, int p, const f64 *pairs, const f64 *x, 
   }
 }
 
+/* k-means' assignment as sklearn-kmeans.ts computes it (scikit-learn's Lloyd step and KMeans.predict): each of
+ * `rows` rows of X goes to the centre c minimising norms[c] + -2 * x.c, the first on ties, its dot products summed
+ * over the features in order (dot_rows on the pair-interleaved centres). With sums != 0 each row is also added to its
+ * centre's sum (rows in order; sums and counts accumulate across calls). `dots` has room for k rounded up to even. */
+EXPORT(nearest_centres) void nearest_centres(int rows, int p, const f64 *X, int k, const f64 *pairs, const f64 *norms,
+                                             f64 *dots, int *labels, f64 *sums, int *counts) {
+  for (int i = 0; i < rows; i++) {
+    const f64 *x = X + i * p;
+    dot_rows(k, p, pairs, x, dots);
+    int best = 0;
+    f64 bestValue = norms[0] + -2 * dots[0];
+    for (int c = 1; c < k; c++) {
+      f64 value = norms[c] + -2 * dots[c];
+      if (value < bestValue) {
+        bestValue = value;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    if (sums != 0) {
+      add_scaled(sums + best * p, x, 1, p);
+      counts[best]++;
+    }
+  }
+}
+
 /* out[i * mm + s] = sum over k in order of (X[i][k] - V[s][k])^2 for `rows` rows of X and the m pair-interleaved rows
  * of V (mm = m rounded up to even); four pairs of V at a time. */
 EXPORT(squared_distances) void squared_distances(int rows, int p, const f64 *X, int m, const f64 *pairs, f64 *out) {
