@@ -1,7 +1,7 @@
 import type { Matrix } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { type SearchMethod, searchHere } from "./neighbor-search";
-import { defaultThreadCount, sharedFloat64, sharedInt32 } from "../threads/pool";
+import { defaultThreadCount, readyWorkers, sharedFloat64, sharedInt32 } from "../threads/pool";
 import { searchOnThreads } from "./neighbor-threads";
 
 /** Search strategy of {@link kNearest}. */
@@ -61,6 +61,8 @@ const ALGORITHMS: readonly NeighborAlgorithm[] = ["auto", "kd-tree", "brute"];
 /** Searches expected to take less than this many seconds on one core stay on one thread. */
 // Starting the workers costs ~0.03-0.1 s in a fresh process (measured), so small searches stay here.
 const PARALLEL_MIN_SECONDS = 0.2;
+/** Once workers are up, a step costs a message per worker (about a millisecond), so smaller searches pay too. */
+const WARM_PARALLEL_MIN_SECONDS = 0.02;
 
 // Rough single-core seconds (measured: brute force ~5e9 multiply-adds/s; a k-d tree
 // query ~1e9 "work units" as counted here), only to decide whether threads pay off.
@@ -117,7 +119,8 @@ export function kNearest(train: Matrix, query: Matrix, k: number, options: KNear
   const method: SearchMethod = useTree ? "kd-tree" : excludeSelf && query.data === train.data ? "brute-self" : "brute";
   const threads = checkInteger(options.threads ?? defaultThreadCount(), "threads");
   const parallel = threads > 1 && query.rows >= 4 * threads &&
-    estimatedSeconds(method, train.rows, query.rows, train.cols, k) >= PARALLEL_MIN_SECONDS;
+    estimatedSeconds(method, train.rows, query.rows, train.cols, k) >=
+      (readyWorkers() > 0 ? WARM_PARALLEL_MIN_SECONDS : PARALLEL_MIN_SECONDS);
   const squared = parallel && method !== "brute-self" ? sharedFloat64(query.rows * k) : new Float64Array(query.rows * k);
   const indices = parallel && method !== "brute-self" ? sharedInt32(query.rows * k) : new Int32Array(query.rows * k);
   if (parallel) searchOnThreads(train, query, k, excludeSelf, method, squared, indices, threads);

@@ -180,6 +180,13 @@ function awaitStep(control: Int32Array, count: number, workers: readonly PooledW
   return dead;
 }
 
+/** How many of the pool's workers have loaded and wait for jobs (0 before the first parallel step). */
+export function readyWorkers(): number {
+  if (supervisor === undefined) return 0;
+  const { states } = supervisor;
+  return pool.filter((pooled) => Atomics.load(states, pooled.slot) === WorkerState.ready).length;
+}
+
 /**
  * Starts up to `threads - 1` workers and waits until they have loaded (at most `timeoutMs`); returns how
  * many are ready. Parallel steps never wait for this; tests use it to make sure workers take part.
