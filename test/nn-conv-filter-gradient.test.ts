@@ -2,8 +2,11 @@
 // form it replaces (src/nn/wasm-conv-gradients.ts, XNNPACK's convolution with dy as the filter), bit for bit
 // (Object.is): the conv2d autoencoder's shapes, strides 1 to 3, "same" and "valid", kernels 1 to 5 (16 output
 // channels and more: fewer stay on the convolution);
-// then a seeded ConvAutoencoderDetector fit, and no tensor left behind.
+// then a seeded ConvAutoencoderDetector fit, and no tensor left behind; then the same bits on 2 threads
+// (ANOMALY_LAB_WASM_THREADS=2, a fresh process), rows split or all on the worker.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
@@ -41,6 +44,48 @@ function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   for (let i = 0; i < actual.length; i++) {
     assert.ok(Object.is(actual[i], expected[i]), `${what}[${i}]: ${actual[i]} (product) vs ${expected[i]} (convolution)`);
   }
+}
+
+/** The conv2d AE's filter gradients (CASES 0-3) with seeded inputs: a SHA-256 of the product's bits, per case. */
+const GRADIENTS_SCRIPT = `
+const { useBackend } = require("./src/nn/tf");
+const { registerWasmConvGradients } = require("./src/nn/wasm-conv-gradients");
+const { matmulThreads } = require("./src/nn/matmul-threads");
+const { RandomState } = require("./src/random/random-state");
+const CASES = ${JSON.stringify(CASES.slice(0, 4))};
+useBackend("wasm").then(({ tf, info }) => {
+  registerWasmConvGradients(tf);
+  const random = new RandomState(11);
+  const hex = (t) => require("node:crypto").createHash("sha256").update(new Float32Array(t.dataSync())).digest("hex");
+  const runs = { split: [], workerOnly: [] };
+  for (const c of CASES) {
+    const x = tf.tensor4d(Float32Array.from(random.standardNormal(c.x.reduce((a, b) => a * b, 1))), c.x);
+    const outShape = tf.tidy(() => tf.conv2d(x, tf.zeros(c.filter), c.strides, c.pad).shape);
+    const dy = tf.tensor4d(Float32Array.from(random.standardNormal(outShape.reduce((a, b) => a * b, 1))), outShape);
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter };
+    const run = () => tf.tidy(() => hex(tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs)));
+    runs.split.push(run());
+    const threads = matmulThreads();
+    if (threads !== undefined) {
+      threads.workersOnly = true;
+      runs.workerOnly.push(run());
+      threads.workersOnly = false;
+    }
+    x.dispose();
+    dy.dispose();
+  }
+  const threads = matmulThreads();
+  console.log(JSON.stringify({ summary: info.summary, ...runs, rows: threads ? threads.rowsComputed() : [] }));
+});`;
+
+function gradientsInFreshProcess(threads: string): { summary: string; split: string[]; workerOnly: string[]; rows: number[] } {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", GRADIENTS_SCRIPT], {
+    env: { ...process.env, ANOMALY_LAB_TF_BACKEND: "", ANOMALY_LAB_TFJS_WASM_THREADS: "", ANOMALY_LAB_WASM_THREADS: threads },
+    encoding: "utf8",
+    cwd: path.resolve(__dirname, ".."),
+    timeout: 300_000,
+  });
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "");
 }
 
 describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-filter-gradient.ts)", () => {
@@ -92,5 +137,20 @@ describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-fi
     assertSameBits(fast.loss, slow.loss, "training losses");
     assertSameBits(fast.scores, slow.scores, "training scores");
     assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  });
+});
+
+describe("Conv2DBackpropFilter's product on 2 threads (ANOMALY_LAB_WASM_THREADS=2)", () => {
+  it("gives the conv2d AE's filter gradients with the bits of 1 thread (rows split, and all rows on the worker)", () => {
+    const one = gradientsInFreshProcess("1");
+    const two = gradientsInFreshProcess("2");
+    assert.match(two.summary, /products on 2 threads/);
+    assert.equal(one.split.length, 4);
+    for (let i = 0; i < one.split.length; i++) {
+      const what = `x [${CASES[i]!.x}] filter [${CASES[i]!.filter}]`;
+      assert.ok(two.split[i] === one.split[i], `${what}: 2 threads (rows split) differ from 1 thread`);
+      assert.ok(two.workerOnly[i] === one.split[i], `${what}: 2 threads (every row on the worker) differ from 1 thread`);
+    }
+    assert.ok(two.rows[1]! > 0, `the worker computed rows of the filter gradients: ${two.rows}`);
   });
 });

@@ -9,7 +9,9 @@
  * tap, over its channels (here the samples n), in one running sum from 0. Laid out as im2colᵀ [(i, j, c),
  * (y, x, n)] times dy [(y, x, n), o], that is an untransposed product summed along k from 0 in order, which
  * src/nn/matmul.c's blocked_matmul computes with one block along k: the same products (the padding's zeros
- * included) added in the same order. im2colᵀ and dy are written into matmul.c's memory from the host.
+ * included) added in the same order. x and dy are copied into matmul.c's memory once; im2colᵀ and dy's rows in
+ * the product's order are laid out there by matmul.c (writing the 1.8 M floats of im2colᵀ from JavaScript ate the
+ * product's gain), and with ANOMALY_LAB_WASM_THREADS > 1 the product runs on the products' threads.
  *
  * Registered over that kernel by registerWasmConvGradients; the convolution form is kept for other inputs
  * and as the tests' oracle (test/nn-conv-filter-gradient.test.ts).
@@ -17,6 +19,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Layout } from "../linalg/wasm-module";
 import { WasmKernelOverride } from "./kernel-override";
+import { matmulThreads } from "./matmul-threads";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
 const KERNEL = "Conv2DBackpropFilter";
@@ -67,42 +70,24 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   const [M, K, N] = [kh * kw * channels, oh * ow * n, outChannels];
   const stride = Math.ceil(N / 4) * 4;
   const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [K * M, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats));
+  const [xAt, xtAt, aAt, dyAt, bRawAt, bAt, outAt] = [n * h * w * channels, n * h * w * channels, K * M, K * N, K * N, K * stride, M * N]
+    .map((floats) => layout.take(4 * floats));
   const missing = layout.end - simd.memory.buffer.byteLength;
   if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(simd.memory.buffer);
-  const x = backend.typedArrayFromHeap(xInfo);
-  const dy = backend.typedArrayFromHeap(dyInfo);
-  // im2colᵀ [(i, j, c), (y, x, n)]: column k = (y, x, n) is x's patch under dy[n, y, x] (zeros in the padding),
-  // written one column at a time (its M rows are M lines of the matrix, each filled along k in turn); row k of B
-  // is dy[n, y, x, :].
-  const aBase = aAt! / 4;
-  let k = 0;
-  let bTo = bRawAt! / 4;
-  for (let y = 0; y < oh; y++) {
-    for (let xo = 0; xo < ow; xo++) {
-      for (let b = 0; b < n; b++, k++) {
-        let row = aBase + k;
-        for (let i = 0; i < kh; i++) {
-          const yy = sh * y + i - top;
-          for (let j = 0; j < kw; j++) {
-            const xx = sw * xo + j - left;
-            if (yy < 0 || yy >= h || xx < 0 || xx >= w) {
-              for (let c = 0; c < channels; c++, row += K) heap[row] = 0;
-              continue;
-            }
-            for (let c = 0, from = ((b * h + yy) * w + xx) * channels; c < channels; c++, row += K) heap[row] = x[from + c]!;
-          }
-        }
-        const from = ((b * oh + y) * ow + xo) * N;
-        for (let o = 0; o < N; o++) heap[bTo + o] = dy[from + o]!;
-        bTo += N;
-      }
-    }
-  }
+  heap.set(backend.typedArrayFromHeap(xInfo), xAt! / 4);
+  heap.set(backend.typedArrayFromHeap(dyInfo), dyAt! / 4);
+  // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
+  // B's rows k = dy[n, y, x, :], laid out by matmul.c in its own memory.
+  simd.samples_innermost(n, h, w, channels, xAt!, xtAt!);
+  simd.im2col_transposed(n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!);
+  simd.samples_inner_rows(n, oh * ow, N, dyAt!, bRawAt!);
   simd.pack_panels(K, N, stride, 0, bRawAt!, bAt!);
-  // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K).
-  simd.blocked_matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
+  // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
+  // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
+  const pool = matmulThreads();
+  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
+  else simd.blocked_matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
   const out = backend.makeOutput([kh, kw, channels, outChannels], "float32");
   backend.typedArrayFromHeap(out).set(new Float32Array(simd.memory.buffer, outAt!, M * N));
   return out;
