@@ -24,9 +24,10 @@ import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-
 
 const KERNEL = "Conv2DBackpropFilter";
 /**
- * Fewer output channels stay on the convolution: with 1 to 8 columns the product's tiles run part empty and the
- * host's im2col costs more than it saves (the conv1d AE's filter gradients, 4 to 8 channels: 5.1 against 3.7 ms
- * of CPU per step; the conv2d AE's, 32 and 64: 33 against 38 ms; loaded machine, indicative).
+ * Fewer output channels stay on the convolution: with 1 to 8 columns the product's tiles run part empty (measured
+ * with im2colᵀ written from JavaScript: the conv1d AE's filter gradients, 4 to 8 channels, 5.1 against 3.7 ms of
+ * CPU per step; not measured again with matmul.c's im2col). With 32 and 64, matmul.c's im2col: 13.2 against
+ * 25.3 ms per conv2d AE step (scripts/bench/conv-filter-gradient-cpu.ts; loaded machine, indicative).
  */
 const MIN_OUT_CHANNELS = 16;
 
