@@ -133,3 +133,67 @@ EXPORT(column_sums) void column_sums(int rows, int cols, const f32 *src, f32 *ou
     out[j] = sum;
   }
 }
+
+// The filter gradient's operands (src/nn/wasm-conv-filter-gradient.ts), laid out here so that they never leave
+// this module's memory: dW = im2colᵀ · dy, summed along k = (y, x, n) from 0 in order (XNNPACK's order).
+
+// Copies `count` floats, four per vector.
+static inline void copy_floats(f32 *dst, const f32 *src, int count) {
+  int i = 0;
+  for (; i + 4 <= count; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+  for (; i < count; i++) dst[i] = src[i];
+}
+
+static inline void zero_floats(f32 *dst, int count) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= count; i += 4) wasm_v128_store(dst + i, zero);
+  for (; i < count; i++) dst[i] = 0.0f;
+}
+
+// dst (c x h x w x n) = x (n x h x w x c, NHWC) with the samples innermost: a pixel's n samples of one channel lie
+// side by side, the run im2col_transposed copies for each (tap, output pixel).
+EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, const f32 *x, f32 *dst) {
+  const int pixels = h * w;
+  for (int p = 0; p < pixels; p++) {
+    for (int ch = 0; ch < c; ch++) {
+      f32 *to = dst + (ch * pixels + p) * n;
+      for (int b = 0; b < n; b++) to[b] = x[(b * pixels + p) * c + ch];
+    }
+  }
+}
+
+// out (kh kw c rows of K = oh ow n floats) = im2colᵀ of xt (samples_innermost's layout): row (i, j, ch), column
+// (y, x, b) holds x[b, sh y + i - top, sw x + j - left, ch], zero in the padding.
+EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw,
+                                                 int top, int left, const f32 *xt, f32 *out) {
+  const int K = oh * ow * n;
+  f32 *row = out;
+  for (int i = 0; i < kh; i++) {
+    for (int j = 0; j < kw; j++) {
+      for (int ch = 0; ch < c; ch++, row += K) {
+        for (int y = 0; y < oh; y++) {
+          f32 *to = row + y * ow * n;
+          const int yy = sh * y + i - top;
+          if (yy < 0 || yy >= h) {
+            zero_floats(to, ow * n);
+            continue;
+          }
+          const f32 *line = xt + (ch * h + yy) * w * n;
+          for (int x = 0; x < ow; x++, to += n) {
+            const int xx = sw * x + j - left;
+            if (xx < 0 || xx >= w) zero_floats(to, n);
+            else copy_floats(to, line + xx * n, n);
+          }
+        }
+      }
+    }
+  }
+}
+
+// dst (pixels n rows of cols floats, k = (p, b)) = src (n pixels rows, k = (b, p)): dy's rows in the product's order.
+EXPORT(samples_inner_rows) void samples_inner_rows(int n, int pixels, int cols, const f32 *src, f32 *dst) {
+  for (int p = 0; p < pixels; p++) {
+    for (int b = 0; b < n; b++) copy_floats(dst + (p * n + b) * cols, src + (b * pixels + p) * cols, cols);
+  }
+}

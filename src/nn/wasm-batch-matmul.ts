@@ -32,6 +32,10 @@ export interface MatmulModule {
   pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
   column_sums(rows: number, cols: number, src: number, out: number): void;
+  samples_innermost(n: number, h: number, w: number, c: number, x: number, dst: number): void;
+  im2col_transposed(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
+    top: number, left: number, xt: number, out: number): void;
+  samples_inner_rows(n: number, pixels: number, cols: number, src: number, dst: number): void;
 }
 
 export interface WasmBackend {

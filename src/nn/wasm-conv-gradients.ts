@@ -15,6 +15,7 @@
  * before the first gradient is taken; a no-op on later calls.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
 
 interface ConvGradientAttrs {
   strides: [number, number] | number;
@@ -121,6 +122,7 @@ export function registerWasmConvGradients(tf: typeof TF): void {
       }) as unknown as TF.TensorInfo;
     },
   });
+  registerWasmConvFilterGradient(tf); // the filter gradient as one product, the same bits
   registered = true;
 }
 

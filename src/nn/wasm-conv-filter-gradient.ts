@@ -1,0 +1,100 @@
+/**
+ * The filter gradient of a 2-D convolution (Conv2DBackpropFilter) on wasm as one matrix product in XNNPACK's
+ * order, the same bits as src/nn/wasm-conv-gradients.ts's kernel (a convolution with dy as the filter, run by
+ * XNNPACK, with a pad, three transposes and a slice around it):
+ *
+ *   dW[i, j, c, o] = Σ_{y, x, n} xpad[n, s·y + i, s·x + j, c] · dy[n, y, x, o]
+ *
+ * XNNPACK sums each output of that convolution over the filter's taps (y, x) in row-major order and, inside a
+ * tap, over its channels (here the samples n), in one running sum from 0. Laid out as im2colᵀ [(i, j, c),
+ * (y, x, n)] times dy [(y, x, n), o], that is an untransposed product summed along k from 0 in order, which
+ * src/nn/matmul.c's blocked_matmul computes with one block along k: the same products (the padding's zeros
+ * included) added in the same order. x and dy are copied into matmul.c's memory once; im2colᵀ and dy's rows in
+ * the product's order are laid out there by matmul.c (writing the 1.8 M floats of im2colᵀ from JavaScript ate the
+ * product's gain), and with ANOMALY_LAB_WASM_THREADS > 1 the product runs on the products' threads.
+ *
+ * Registered over that kernel by registerWasmConvGradients; the convolution form is kept for other inputs
+ * and as the tests' oracle (test/nn-conv-filter-gradient.test.ts).
+ */
+import type * as TF from "@tensorflow/tfjs";
+import { Layout } from "../linalg/wasm-module";
+import { WasmKernelOverride } from "./kernel-override";
+import { matmulThreads } from "./matmul-threads";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+
+const KERNEL = "Conv2DBackpropFilter";
+/**
+ * Fewer output channels stay on the convolution: with 1 to 8 columns the product's tiles run part empty (measured
+ * with im2colᵀ written from JavaScript: the conv1d AE's filter gradients, 4 to 8 channels, 5.1 against 3.7 ms of
+ * CPU per step; not measured again with matmul.c's im2col). With 32 and 64, matmul.c's im2col: 13.2 against
+ * 25.3 ms per conv2d AE step (scripts/bench/conv-filter-gradient-cpu.ts; loaded machine, indicative).
+ */
+const MIN_OUT_CHANNELS = 16;
+
+interface FilterGradientAttrs {
+  strides: [number, number] | number;
+  pad: unknown;
+  dataFormat: "NHWC" | "NCHW";
+  dilations?: [number, number] | number;
+  filterShape: [number, number, number, number];
+}
+
+const override = new WasmKernelOverride();
+
+/** Puts the product form in front of the registered wasm Conv2DBackpropFilter (once). */
+export function registerWasmConvFilterGradient(tf: typeof TF): void {
+  if (override.active) return;
+  const simd = matmulModule();
+  if (simd === null) return;
+  const pair = (v: [number, number] | number | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === "number" ? [v, v] : v);
+  override.replace(tf, KERNEL, (original) => (args) => {
+    const attrs = args.attrs as unknown as FilterGradientAttrs;
+    const { x, dy } = args.inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
+    const simple = attrs.dataFormat === "NHWC" && (attrs.pad === "same" || attrs.pad === "valid") && pair(attrs.dilations).every((d) => d === 1) &&
+      x.dtype === "float32" && dy.dtype === "float32" && x.shape.length === 4 && dy.shape.length === 4 && x.shape.every((s) => s > 0);
+    if (!simple || attrs.filterShape[3] < MIN_OUT_CHANNELS) return original.kernelFunc(args);
+    return filterGradient(simd, args.backend as unknown as WasmBackend, x, dy, attrs.filterShape, pair(attrs.strides), attrs.pad === "same");
+  });
+}
+
+/** Runs `f` with the convolution form in place (the tests' oracle), then puts the product back. */
+export function withConvolutionFilterGradient<T>(tf: typeof TF, f: () => T): T {
+  return override.withTfjs(tf, f);
+}
+
+function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.TensorInfo, dyInfo: TF.TensorInfo,
+  [kh, kw, channels, outChannels]: number[], [sh, sw]: [number, number], same: boolean): TF.TensorInfo {
+  const [n, h, w] = xInfo.shape as [number, number, number, number];
+  const [, oh, ow] = dyInfo.shape as [number, number, number, number];
+  const top = same ? samePaddingBefore(h, oh, kh, sh) : 0;
+  const left = same ? samePaddingBefore(w, ow, kw, sw) : 0;
+  const [M, K, N] = [kh * kw * channels, oh * ow * n, outChannels];
+  const stride = Math.ceil(N / 4) * 4;
+  const layout = new Layout(simd.__heap_base.value);
+  const [xAt, xtAt, aAt, dyAt, bRawAt, bAt, outAt] = [n * h * w * channels, n * h * w * channels, K * M, K * N, K * N, K * stride, M * N]
+    .map((floats) => layout.take(4 * floats));
+  const missing = layout.end - simd.memory.buffer.byteLength;
+  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
+  const heap = new Float32Array(simd.memory.buffer);
+  heap.set(backend.typedArrayFromHeap(xInfo), xAt! / 4);
+  heap.set(backend.typedArrayFromHeap(dyInfo), dyAt! / 4);
+  // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
+  // B's rows k = dy[n, y, x, :], laid out by matmul.c in its own memory.
+  simd.samples_innermost(n, h, w, channels, xAt!, xtAt!);
+  simd.im2col_transposed(n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!);
+  simd.samples_inner_rows(n, oh * ow, N, dyAt!, bRawAt!);
+  simd.pack_panels(K, N, stride, 0, bRawAt!, bAt!);
+  // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
+  // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
+  const pool = matmulThreads();
+  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
+  else simd.blocked_matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
+  const out = backend.makeOutput([kh, kw, channels, outChannels], "float32");
+  backend.typedArrayFromHeap(out).set(new Float32Array(simd.memory.buffer, outAt!, M * N));
+  return out;
+}
+
+/** TensorFlow's "same" padding before one axis. */
+function samePaddingBefore(size: number, outSize: number, kernel: number, stride: number): number {
+  return Math.floor(Math.max((outSize - 1) * stride + kernel - size, 0) / 2);
+}

@@ -1,0 +1,156 @@
+// The filter gradient as one im2colᵀ·dy product (src/nn/wasm-conv-filter-gradient.ts) against the convolution
+// form it replaces (src/nn/wasm-conv-gradients.ts, XNNPACK's convolution with dy as the filter), bit for bit
+// (Object.is): the conv2d autoencoder's shapes, strides 1 to 3, "same" and "valid", kernels 1 to 5 (16 output
+// channels and more: fewer stay on the convolution);
+// then a seeded ConvAutoencoderDetector fit, and no tensor left behind; then the same bits on 2 threads
+// (ANOMALY_LAB_WASM_THREADS=2, a fresh process), rows split or all on the worker.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, it } from "node:test";
+import type * as TF from "@tensorflow/tfjs";
+import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
+import { useBackend } from "../src/nn/tf";
+import { withConvolutionFilterGradient } from "../src/nn/wasm-conv-filter-gradient";
+import { registerWasmConvGradients } from "../src/nn/wasm-conv-gradients";
+import { RandomState } from "../src/random/random-state";
+
+type Shape4 = [number, number, number, number];
+interface FilterCase {
+  x: Shape4;
+  filter: Shape4;
+  strides: [number, number];
+  pad: "same" | "valid";
+}
+
+const CASES: FilterCase[] = [
+  // The conv2d AE (notebooks/09, batch 32): encoder convolutions, then the decoder's transposed ones (x and dy swap).
+  { x: [32, 28, 28, 1], filter: [3, 3, 1, 32], strides: [2, 2], pad: "same" },
+  { x: [32, 14, 14, 32], filter: [3, 3, 32, 64], strides: [2, 2], pad: "same" },
+  { x: [32, 14, 14, 64], filter: [3, 3, 64, 64], strides: [2, 2], pad: "same" },
+  { x: [32, 28, 28, 32], filter: [3, 3, 32, 64], strides: [2, 2], pad: "same" },
+  { x: [32, 28, 28, 1], filter: [3, 3, 1, 32], strides: [1, 1], pad: "same" },
+  // Conv1D's form (a [1, k] convolution of [n, 1, steps, channels]), odd sizes, valid padding, strides up to 3,
+  // kernels 1 to 5, output channels not a multiple of 4 or 8.
+  { x: [64, 1, 140, 1], filter: [1, 7, 1, 16], strides: [1, 1], pad: "same" },
+  { x: [3, 9, 8, 2], filter: [5, 5, 2, 16], strides: [3, 2], pad: "same" },
+  { x: [2, 9, 7, 3], filter: [3, 2, 3, 17], strides: [2, 3], pad: "valid" },
+  { x: [2, 5, 5, 3], filter: [1, 1, 3, 18], strides: [1, 1], pad: "valid" },
+  { x: [1, 6, 6, 2], filter: [4, 4, 2, 21], strides: [1, 1], pad: "same" },
+];
+
+function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    assert.ok(Object.is(actual[i], expected[i]), `${what}[${i}]: ${actual[i]} (product) vs ${expected[i]} (convolution)`);
+  }
+}
+
+/** The conv2d AE's filter gradients (CASES 0-3) with seeded inputs: a SHA-256 of the product's bits, per case. */
+const GRADIENTS_SCRIPT = `
+const { useBackend } = require("./src/nn/tf");
+const { registerWasmConvGradients } = require("./src/nn/wasm-conv-gradients");
+const { matmulThreads } = require("./src/nn/matmul-threads");
+const { RandomState } = require("./src/random/random-state");
+const CASES = ${JSON.stringify(CASES.slice(0, 4))};
+useBackend("wasm").then(({ tf, info }) => {
+  registerWasmConvGradients(tf);
+  const random = new RandomState(11);
+  const hex = (t) => require("node:crypto").createHash("sha256").update(new Float32Array(t.dataSync())).digest("hex");
+  const runs = { split: [], workerOnly: [] };
+  for (const c of CASES) {
+    const x = tf.tensor4d(Float32Array.from(random.standardNormal(c.x.reduce((a, b) => a * b, 1))), c.x);
+    const outShape = tf.tidy(() => tf.conv2d(x, tf.zeros(c.filter), c.strides, c.pad).shape);
+    const dy = tf.tensor4d(Float32Array.from(random.standardNormal(outShape.reduce((a, b) => a * b, 1))), outShape);
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter };
+    const run = () => tf.tidy(() => hex(tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs)));
+    runs.split.push(run());
+    const threads = matmulThreads();
+    if (threads !== undefined) {
+      threads.workersOnly = true;
+      runs.workerOnly.push(run());
+      threads.workersOnly = false;
+    }
+    x.dispose();
+    dy.dispose();
+  }
+  const threads = matmulThreads();
+  console.log(JSON.stringify({ summary: info.summary, ...runs, rows: threads ? threads.rowsComputed() : [] }));
+});`;
+
+function gradientsInFreshProcess(threads: string): { summary: string; split: string[]; workerOnly: string[]; rows: number[] } {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", GRADIENTS_SCRIPT], {
+    env: { ...process.env, ANOMALY_LAB_TF_BACKEND: "", ANOMALY_LAB_TFJS_WASM_THREADS: "", ANOMALY_LAB_WASM_THREADS: threads },
+    encoding: "utf8",
+    cwd: path.resolve(__dirname, ".."),
+    timeout: 300_000,
+  });
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "");
+}
+
+describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-filter-gradient.ts)", () => {
+  it("is registered over the convolution form and gives its filter gradient bit for bit (Object.is) at every shape", async () => {
+    const { tf } = await useBackend("wasm");
+    registerWasmConvGradients(tf);
+    const ours = tf.getKernel("Conv2DBackpropFilter", "wasm");
+    assert.notEqual(withConvolutionFilterGradient(tf, () => tf.getKernel("Conv2DBackpropFilter", "wasm")), ours, "the product is registered over the convolution");
+    const random = new RandomState(9);
+    const before = tf.memory().numTensors;
+    for (const c of CASES) {
+      const x = tf.tensor4d(Float32Array.from(random.standardNormal(c.x.reduce((a, b) => a * b, 1)), (v) => Math.max(v, 0)), c.x);
+      const outShape = tf.tidy(() => tf.conv2d(x, tf.zeros(c.filter) as TF.Tensor4D, c.strides, c.pad).shape);
+      const dy = tf.tensor4d(Float32Array.from(random.standardNormal(outShape.reduce((a, b) => a * b, 1))), outShape);
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter } as unknown as TF.NamedAttrMap;
+      const run = () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as TF.Tensor;
+      const fast = run();
+      const convolution = withConvolutionFilterGradient(tf, run);
+      assert.deepEqual(fast.shape, c.filter);
+      assertSameBits(fast.dataSync(), convolution.dataSync(), `x [${c.x}] filter [${c.filter}] stride [${c.strides}] ${c.pad}`);
+      [x, dy, fast, convolution].forEach((t) => t.dispose());
+    }
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  });
+
+  it("trains the seeded strided ConvAutoencoderDetector to the same losses and scores (Object.is) as with the convolution form", async () => {
+    const { tf } = await useBackend("wasm");
+    registerWasmConvGradients(tf);
+    const random = new RandomState(5);
+    const X = Array.from({ length: 48 }, () => Array.from(random.uniform(0, 1, 16 * 16)));
+    const fit = async () => {
+      const detector = new ConvAutoencoderDetector({ imageShape: [16, 16, 1], filters: [16, 32], latentDim: 4, architecture: "strided", epochs: 2,
+        batchSize: 16, seed: 2, backend: "wasm", progress: false });
+      await detector.fit(X);
+      const result = { loss: [...detector.history.loss], scores: Array.from(detector.trainingScores) };
+      detector.dispose();
+      return result;
+    };
+    const before = tf.memory().numTensors;
+    const fast = await fit();
+    // The convolution form in place for the whole (asynchronous) fit, the product put back after it.
+    const [product, convolution] = [tf.getKernel("Conv2DBackpropFilter", "wasm")!, withConvolutionFilterGradient(tf, () => tf.getKernel("Conv2DBackpropFilter", "wasm"))!];
+    const swap = (config: TF.KernelConfig) => {
+      tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
+      tf.registerKernel(config);
+    };
+    swap(convolution);
+    const slow = await fit().finally(() => swap(product));
+    assertSameBits(fast.loss, slow.loss, "training losses");
+    assertSameBits(fast.scores, slow.scores, "training scores");
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  });
+});
+
+describe("Conv2DBackpropFilter's product on 2 threads (ANOMALY_LAB_WASM_THREADS=2)", () => {
+  it("gives the conv2d AE's filter gradients with the bits of 1 thread (rows split, and all rows on the worker)", () => {
+    const one = gradientsInFreshProcess("1");
+    const two = gradientsInFreshProcess("2");
+    assert.match(two.summary, /products on 2 threads/);
+    assert.equal(one.split.length, 4);
+    for (let i = 0; i < one.split.length; i++) {
+      const what = `x [${CASES[i]!.x}] filter [${CASES[i]!.filter}]`;
+      assert.ok(two.split[i] === one.split[i], `${what}: 2 threads (rows split) differ from 1 thread`);
+      assert.ok(two.workerOnly[i] === one.split[i], `${what}: 2 threads (every row on the worker) differ from 1 thread`);
+    }
+    assert.ok(two.rows[1]! > 0, `the worker computed rows of the filter gradients: ${two.rows}`);
+  });
+});
