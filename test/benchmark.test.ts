@@ -14,6 +14,7 @@ import { averageRanks, rankData } from "../src/benchmark/ranks";
 import { loadAdbench } from "../src/data/adbench";
 import { CBLOFDetector } from "../src/detectors/cblof";
 import { MCDDetector } from "../src/detectors/mcd";
+import { DeepSVDDDetector } from "../src/nn/deep-svdd";
 import { precisionAtN, rocAuc } from "../src/evaluation/ranking";
 import { StandardScaler } from "../src/preprocessing/scalers";
 import { trainTestSplit } from "../src/preprocessing/split";
@@ -213,5 +214,26 @@ describe("the lineup", () => {
     assert.ok(pyod instanceof CBLOFDetector && adbench instanceof CBLOFDetector);
     assert.equal(pyod.nClusters, 10);
     assert.equal(adbench.nClusters, 8);
+  });
+
+  it("builds DeepSVDD as ADBench builds PyOD 3.6.7's DeepSVDD(): its epochs, batch, Adam rate, decay, layers, relu output, standardising", () => {
+    // test/reference/benchmark_deep_svdd.py reads these from PyOD itself (constructor defaults, the network it builds).
+    const pyod = readFixture("benchmark_deep_svdd.json");
+    const detector = lineupEntry("DeepSVDD").make({ protocol: "adbench", contamination: 0.1, random: new RandomState(1), seed: 1 });
+    assert.ok(detector instanceof DeepSVDDDetector);
+    const params = detector.getParams();
+    assert.equal(pyod.optimizer, "Adam"); // the only optimizer the training loop has
+    assert.equal(pyod.biases, false); // DeepSVDDDetector has none either
+    assert.deepEqual(
+      { epochs: params.epochs, batchSize: params.batchSize, learningRate: params.learningRate, weightDecay: params.weightDecay, dropoutRate: params.dropoutRate },
+      { epochs: pyod.epochs, batchSize: pyod.batchSize, learningRate: pyod.learningRate, weightDecay: pyod.weightDecay, dropoutRate: pyod.dropoutRate },
+    );
+    assert.deepEqual(detector.hiddenUnits, pyod.hiddenUnits);
+    assert.equal(detector.activation, pyod.hiddenActivation);
+    assert.equal(detector.outputActivation, pyod.outputActivation.toLowerCase());
+    assert.equal(detector.preprocessing, pyod.standardises ? "standard" : "none");
+    assert.deepEqual(params.threshold, { contamination: pyod.contamination });
+    // PyOD keeps the weights of the epoch with the lowest summed training loss and never stops early.
+    assert.deepEqual(params.earlyStopping, { monitor: "loss", patience: pyod.epochs, minDelta: 0, restoreBestWeights: true });
   });
 });
