@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { adbenchSplit, runAdbenchProtocol } from "../src/benchmark/adbench-protocol";
+import { adbenchSplit, mergeAdbenchResults, runAdbenchProtocol } from "../src/benchmark/adbench-protocol";
 import { ADBENCH_UNSUPERVISED, BENCHMARK_LINEUP, lineupEntry, pyodColumnEntry } from "../src/benchmark/lineup";
 import { PYOD_ODDS_DATASETS, publishedCell, pyodPublishedTable } from "../src/benchmark/published";
 import { comparePublished, pythonRound, runPyodProtocol } from "../src/benchmark/pyod-protocol";
@@ -166,6 +166,34 @@ describe("runAdbenchProtocol's time budget", () => {
     assert.deepEqual(cell.errors, ["seed 1: timed out: over the budget of 0.05 s per run", "seed 2: not run: timed out on seed 1"]);
     assert.deepEqual(result.ranks.find((r) => r.detector === "SOD"), { detector: "SOD", averageRank: NaN, datasets: 0, wins: [] });
     await assert.rejects(runAdbenchProtocol({ ...options, datasets: ["cardio"], detectors: ["HBOS"], timeBudgetSeconds: 0 }), /timeBudgetSeconds must be a positive number of seconds, got 0/);
+  });
+});
+
+describe("mergeAdbenchResults", () => {
+  it("a sweep run in parts (detectors, seeds, datasets apart; one part read back from JSON) merges to the cells and ranks of one run of all", async () => {
+    const run = (datasets: string[], detectors: string[], seeds: number[]) => runAdbenchProtocol({ ...options, datasets, detectors, seeds });
+    const whole = await run(["Hepatitis", "wine"], ["HBOS", "ECOD", "KNN"], [1, 2]);
+    const failedPart = await run(["wine"], ["KNN"], [2]);
+    const parts = [
+      await run(["Hepatitis", "wine"], ["HBOS", "ECOD"], [1, 2]),
+      await run(["wine", "Hepatitis"], ["KNN"], [1]),
+      { ...failedPart, runs: failedPart.runs.map((r) => ({ ...r, roc: NaN, error: "failed" })) }, // replaced by the next
+      JSON.parse(JSON.stringify(await run(["wine"], ["KNN"], [2]))), // as saveBenchmark writes it
+      await run(["Hepatitis"], ["KNN"], [2]),
+    ];
+    const merged = mergeAdbenchResults(parts);
+    assert.deepEqual(merged.seeds, [1, 2]);
+    assert.deepEqual(merged.detectors, ["HBOS", "KNN", "ECOD"]); // the lineup's order
+    assert.deepEqual(merged.datasets.map((d) => d.id), ["15_Hepatitis", "45_wine"]);
+    const key = (c: { dataset: string; detector: string }) => `${c.dataset} ${c.detector}`;
+    const expected = new Map(whole.cells.map((c) => [key(c), c]));
+    assert.equal(merged.cells.length, whole.cells.length);
+    for (const cell of merged.cells) {
+      const one = expected.get(key(cell))!;
+      assert.ok(Object.is(cell.roc, one.roc) && Object.is(cell.averagePrecision, one.averagePrecision), `${key(cell)}: ${cell.roc} vs ${one.roc}`);
+      assert.deepEqual(cell.errors, []);
+    }
+    assert.deepEqual(merged.ranks, whole.ranks);
   });
 });
 
