@@ -121,7 +121,8 @@ export const BENCHMARK_LINEUP: readonly LineupEntry[] = [
   // relu on the output too, inputs standardised, the centre from the untrained network (eps 0.1), and the weights
   // of the epoch with the lowest training loss kept at the end. anomaly-lab's own defaults differ in the learning
   // rate (1e-3), the output (linear), the scaling (min-max) and keeping the last epoch (see deep-svdd.ts), so they
-  // are set here. Not reproduced: PyOD's extra 1e-6 * (sum of the weight matrices' Frobenius norms) in the loss.
+  // are set here. Not reproduced: PyOD's extra 1e-6 * (sum of the weight matrices' Frobenius norms) in the loss, and
+  // its best epoch is the lowest sum of batch means (ours: the mean over rows; they differ by the last, short batch).
   {
     name: "DeepSVDD", idea: "far from the centre a network maps normal rows to", randomised: true, neural: true,
     make: (c) => new DeepSVDDDetector({
