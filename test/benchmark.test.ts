@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { adbenchSplit, runAdbenchProtocol } from "../src/benchmark/adbench-protocol";
+import { adbenchSplit, mergeAdbenchResults, runAdbenchProtocol } from "../src/benchmark/adbench-protocol";
 import { ADBENCH_UNSUPERVISED, BENCHMARK_LINEUP, lineupEntry, pyodColumnEntry } from "../src/benchmark/lineup";
 import { PYOD_ODDS_DATASETS, publishedCell, pyodPublishedTable } from "../src/benchmark/published";
 import { comparePublished, pythonRound, runPyodProtocol } from "../src/benchmark/pyod-protocol";
@@ -14,6 +14,7 @@ import { averageRanks, rankData } from "../src/benchmark/ranks";
 import { loadAdbench } from "../src/data/adbench";
 import { CBLOFDetector } from "../src/detectors/cblof";
 import { MCDDetector } from "../src/detectors/mcd";
+import { DeepSVDDDetector } from "../src/nn/deep-svdd";
 import { precisionAtN, rocAuc } from "../src/evaluation/ranking";
 import { StandardScaler } from "../src/preprocessing/scalers";
 import { trainTestSplit } from "../src/preprocessing/split";
@@ -168,6 +169,34 @@ describe("runAdbenchProtocol's time budget", () => {
   });
 });
 
+describe("mergeAdbenchResults", () => {
+  it("a sweep run in parts (detectors, seeds, datasets apart; one part read back from JSON) merges to the cells and ranks of one run of all", async () => {
+    const run = (datasets: string[], detectors: string[], seeds: number[]) => runAdbenchProtocol({ ...options, datasets, detectors, seeds });
+    const whole = await run(["Hepatitis", "wine"], ["HBOS", "ECOD", "KNN"], [1, 2]);
+    const failedPart = await run(["wine"], ["KNN"], [2]);
+    const parts = [
+      await run(["Hepatitis", "wine"], ["HBOS", "ECOD"], [1, 2]),
+      await run(["wine", "Hepatitis"], ["KNN"], [1]),
+      { ...failedPart, runs: failedPart.runs.map((r) => ({ ...r, roc: NaN, error: "failed" })) }, // replaced by the next
+      JSON.parse(JSON.stringify(await run(["wine"], ["KNN"], [2]))), // as saveBenchmark writes it
+      await run(["Hepatitis"], ["KNN"], [2]),
+    ];
+    const merged = mergeAdbenchResults(parts);
+    assert.deepEqual(merged.seeds, [1, 2]);
+    assert.deepEqual(merged.detectors, ["HBOS", "KNN", "ECOD"]); // the lineup's order
+    assert.deepEqual(merged.datasets.map((d) => d.id), ["15_Hepatitis", "45_wine"]);
+    const key = (c: { dataset: string; detector: string }) => `${c.dataset} ${c.detector}`;
+    const expected = new Map(whole.cells.map((c) => [key(c), c]));
+    assert.equal(merged.cells.length, whole.cells.length);
+    for (const cell of merged.cells) {
+      const one = expected.get(key(cell))!;
+      assert.ok(Object.is(cell.roc, one.roc) && Object.is(cell.averagePrecision, one.averagePrecision), `${key(cell)}: ${cell.roc} vs ${one.roc}`);
+      assert.deepEqual(cell.errors, []);
+    }
+    assert.deepEqual(merged.ranks, whole.ranks);
+  });
+});
+
 describe("average ranks", () => {
   it("equal scipy's rankdata(method='average') per dataset, averaged; missing scores are left out; ties share first place", () => {
     const scores = Object.fromEntries(Object.entries(reference.ranks.scores).map(([d, row]) => [d, Object.fromEntries(Object.entries(row).map(([n, v]) => [n, v ?? NaN]))]));
@@ -213,5 +242,26 @@ describe("the lineup", () => {
     assert.ok(pyod instanceof CBLOFDetector && adbench instanceof CBLOFDetector);
     assert.equal(pyod.nClusters, 10);
     assert.equal(adbench.nClusters, 8);
+  });
+
+  it("builds DeepSVDD as ADBench builds PyOD 3.6.7's DeepSVDD(): its epochs, batch, Adam rate, decay, layers, relu output, standardising", () => {
+    // test/reference/benchmark_deep_svdd.py reads these from PyOD itself (constructor defaults, the network it builds).
+    const pyod = readFixture("benchmark_deep_svdd.json");
+    const detector = lineupEntry("DeepSVDD").make({ protocol: "adbench", contamination: 0.1, random: new RandomState(1), seed: 1 });
+    assert.ok(detector instanceof DeepSVDDDetector);
+    const params = detector.getParams();
+    assert.equal(pyod.optimizer, "Adam"); // the only optimizer the training loop has
+    assert.equal(pyod.biases, false); // DeepSVDDDetector has none either
+    assert.deepEqual(
+      { epochs: params.epochs, batchSize: params.batchSize, learningRate: params.learningRate, weightDecay: params.weightDecay, dropoutRate: params.dropoutRate },
+      { epochs: pyod.epochs, batchSize: pyod.batchSize, learningRate: pyod.learningRate, weightDecay: pyod.weightDecay, dropoutRate: pyod.dropoutRate },
+    );
+    assert.deepEqual(detector.hiddenUnits, pyod.hiddenUnits);
+    assert.equal(detector.activation, pyod.hiddenActivation);
+    assert.equal(detector.outputActivation, pyod.outputActivation.toLowerCase());
+    assert.equal(detector.preprocessing, pyod.standardises ? "standard" : "none");
+    assert.deepEqual(params.threshold, { contamination: pyod.contamination });
+    // PyOD keeps the weights of the epoch with the lowest summed training loss and never stops early.
+    assert.deepEqual(params.earlyStopping, { monitor: "loss", patience: pyod.epochs, minDelta: 0, restoreBestWeights: true });
   });
 });

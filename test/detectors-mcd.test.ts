@@ -129,9 +129,9 @@ describe("MCDDetector (PyOD MCD semantics)", () => {
 
   it("rejects bad input with clear errors", () => {
     const c = cases.small;
-    assert.throws(() => new MCDDetector().fit([[1, 2]]), /MCD needs more rows than columns: X is 1 x 2/);
+    // scikit-learn's MinCovDet: ensure_min_samples=2 (more columns than rows are scored: detectors-mcd-wide.test.ts).
+    assert.throws(() => new MCDDetector().fit([[1, 2]]), /MCD needs at least 2 rows \(scikit-learn's MinCovDet requires 2\): X is 1 x 2/);
     assert.throws(() => new MCDDetector().fit([]), /X is empty: expected at least one row/);
-    assert.throws(() => new MCDDetector().fit([[1, 2], [2, 3]]), /MCD needs more rows than columns: X is 2 x 2/);
     assert.throws(() => new MCDDetector().fit([[1, NaN], [2, 3], [4, 5]]), /X: row 0, column 1 is NaN/);
     assert.throws(() => new MCDDetector({ supportFraction: 1.5 }), /supportFraction must be in \(0, 1\], got 1.5/);
     assert.throws(() => minCovDet(c.X, { supportFraction: 0.01 }), /the support \(1 rows\) must have more rows than X has columns \(3\)/);

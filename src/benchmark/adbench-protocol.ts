@@ -169,10 +169,50 @@ export async function runAdbenchProtocol(options: AdbenchProtocolOptions = {}): 
   } finally {
     await runner?.close();
   }
-  const rocs: Record<string, Record<string, number>> = {};
-  for (const cell of result.cells) (rocs[cell.dataset] ??= {})[cell.detector] = cell.roc;
-  result.ranks = averageRanks(rocs);
+  result.ranks = ranksOf(result.cells);
   return result;
+}
+
+/** Average ranks by the cells' mean ROC-AUC. */
+function ranksOf(cells: readonly AdbenchCell[]): DetectorRank[] {
+  const rocs: Record<string, Record<string, number>> = {};
+  for (const cell of cells) (rocs[cell.dataset] ??= {})[cell.detector] = cell.roc;
+  return averageRanks(rocs);
+}
+
+/**
+ * Several results of {@link runAdbenchProtocol} as one, for a sweep run in parts (seeds, detectors or datasets in
+ * separate processes): every run is kept (a later result's run of the same dataset, detector and seed replaces an
+ * earlier one), and the cells (means over the seeds) and average ranks are recomputed from the runs, as one run of
+ * all of them gives them. Datasets in ADBench's order, detectors in the lineup's; results read back from JSON
+ * (metrics of failed runs saved as null) are accepted.
+ *
+ * @example
+ * const all = mergeAdbenchResults([readSavedBenchmark("adbench-sweep", "results/a")!, readSavedBenchmark("adbench-sweep", "results/b")!]);
+ * all.ranks; // over every detector of both
+ */
+export function mergeAdbenchResults(results: readonly AdbenchProtocolResult[]): AdbenchProtocolResult {
+  const runs = new Map<string, AdbenchRun>();
+  const datasets = new Map<string, AdbenchProtocolResult["datasets"][number]>();
+  for (const result of results) {
+    for (const dataset of result.datasets) datasets.set(dataset.id, dataset);
+    for (const run of result.runs) {
+      const metric = (value: number | null) => (value === null ? NaN : value);
+      const restored = { ...run, roc: metric(run.roc), averagePrecision: metric(run.averagePrecision), fitSeconds: metric(run.fitSeconds), scoreSeconds: metric(run.scoreSeconds) };
+      runs.set(`${run.dataset}\u0000${run.detector}\u0000${run.seed}`, restored);
+    }
+  }
+  const order = (list: readonly string[]) => (name: string) => (list.includes(name) ? list.indexOf(name) : list.length);
+  const byOrder = <T>(key: (item: T) => string, list: readonly string[]) => (a: T, b: T) => order(list)(key(a)) - order(list)(key(b));
+  const lineup = BENCHMARK_LINEUP.map((entry) => entry.name);
+  const allRuns = [...runs.values()];
+  const detectors = [...new Set(allRuns.map((run) => run.detector))].sort(byOrder((name: string) => name, lineup));
+  const sortedDatasets = [...datasets.values()].sort(byOrder((d: { id: string }) => d.id, ADBENCH_DATASETS));
+  const cells = sortedDatasets.flatMap((dataset) =>
+    detectors.filter((detector) => allRuns.some((run) => run.dataset === dataset.id && run.detector === detector))
+      .map((detector) => cellOf(dataset.id, detector, allRuns)));
+  const seeds = [...new Set(allRuns.map((run) => run.seed))].sort((a, b) => a - b);
+  return { seeds, datasets: sortedDatasets, detectors, runs: allRuns, cells, ranks: ranksOf(cells) };
 }
 
 type RunOutcome = Omit<AdbenchRun, "dataset" | "detector" | "seed">;

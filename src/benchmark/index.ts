@@ -24,6 +24,7 @@ export {
 export {
   ADBENCH_SEEDS,
   adbenchSplit,
+  mergeAdbenchResults,
   runAdbenchProtocol,
   type AdbenchCell,
   type AdbenchProtocolOptions,

@@ -12,7 +12,7 @@ import { encodeArray, encodeMatrix, type StateReader } from "../persistence/stat
 /** Options of {@link minCovDet}; defaults are scikit-learn's `MinCovDet`. */
 export interface MinCovDetOptions extends SeedOptions {
   /**
-   * Share of rows in the raw MCD support, in (0, 1]. Default: the smallest, h = ceil((n + p + 1) / 2),
+   * Share of rows in the raw MCD support, in (0, 1]. Default: the smallest, h = ceil((n + p + 1) / 2) (at most n),
    * which tolerates the most outliers.
    */
   supportFraction?: number;
@@ -63,7 +63,9 @@ export interface MinCovDetResult {
  * below chi2(p).isf(0.025) are kept and their mean / covariance, times the consistency factor of
  * 0.975, is the final estimate.
  *
- * Assumes a unimodal, roughly elliptical inlier cloud with n > p. Complexity: FastMCD's fixed
+ * Assumes a unimodal, roughly elliptical inlier cloud with n > p. With p >= n (sklearn caps the default h at n)
+ * the support is every row: the estimate is the mean and the singular covariance of all rows, and distances are
+ * taken under its pseudo-inverse, as sklearn's pinvh takes them. Complexity: FastMCD's fixed
  * number of C-steps, each O(m p^2) on m <= min(n, 1500) rows, plus a few O(n p^2) passes.
  *
  * @example
@@ -186,7 +188,7 @@ export interface MCDOptions extends DetectorOptions, SeedOptions {
  * gives the same distance for new rows (sklearn `mahalanobis`).
  *
  * Assumes inliers form one elliptical (roughly Gaussian) cloud and n > p; outliers may be up to
- * about half the rows. Constant (or linearly dependent) columns are scored as sklearn scores them: the
+ * about half the rows. With p >= n it scores as PyOD does (the support is every row, see {@link minCovDet}). Constant (or linearly dependent) columns are scored as sklearn scores them: the
  * covariance is then singular and inverted by pinvh, so distances ignore the directions without variance.
  * Defaults: `contamination = 0.1`, `supportFraction` = sklearn's minimum, random subsets seeded
  * by `seed` (PyOD `random_state`). Complexity: see {@link minCovDet}; scoring is O(m p^2).
@@ -297,12 +299,14 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
 /**
  * Constant columns are accepted, as scikit-learn's MinCovDet accepts them (it warns that the covariance is not
  * full rank and goes on): their log-determinant of -Infinity ends the C-steps and pinvh's pseudo-inverse gives
- * finite distances. Only a support covariance of all zeros is refused (in correctAndReweight).
+ * finite distances. So are more columns than rows (p >= n), as scikit-learn scores them: the support is then
+ * every row ({@link mcdSupportSize}). Only a single row (sklearn's `ensure_min_samples=2`) and a support
+ * covariance of all zeros (in correctAndReweight) are refused.
  */
 function checkMcdInput(matrix: Matrix): Matrix {
   const { rows: n, cols: p } = matrix;
-  if (n <= p) {
-    throw new RangeError(`MCD needs more rows than columns: X is ${n} x ${p}`);
+  if (n < 2) {
+    throw new RangeError(`MCD needs at least 2 rows (scikit-learn's MinCovDet requires 2): X is ${n} x ${p}`);
   }
   return matrix;
 }
@@ -318,7 +322,9 @@ function checkSupportFraction(fraction: number): number {
 function checkedSupportSize(X: Matrix, supportFraction: number | undefined): number {
   if (supportFraction !== undefined) checkSupportFraction(supportFraction);
   const h = mcdSupportSize(X.rows, X.cols, supportFraction);
-  if (h <= X.cols) {
+  // A support of every row needs no subsets (p >= n under the default h); a smaller one with no more rows than
+  // columns has a singular covariance in every C-step, whose determinants compare rounding noise.
+  if (h < X.rows && h <= X.cols) {
     throw new RangeError(`MCD: the support (${h} rows) must have more rows than X has columns (${X.cols}); raise supportFraction`);
   }
   return h;

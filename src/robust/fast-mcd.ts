@@ -51,10 +51,17 @@ interface Estimate {
 
 /**
  * sklearn's support size h for `supportFraction`: ceil((n + p + 1) / 2) by default (the
- * maximal breakdown point), else floor(supportFraction * n).
+ * maximal breakdown point), at most n (p >= n: every row, as sklearn >= 1.8 caps it; older versions
+ * sliced every row all the same), else floor(supportFraction * n).
  */
 export function mcdSupportSize(n: number, p: number, supportFraction?: number): number {
-  return supportFraction === undefined ? Math.ceil(0.5 * (n + p + 1)) : Math.floor(supportFraction * n);
+  return supportFraction === undefined ? Math.min(Math.ceil(0.5 * (n + p + 1)), n) : Math.floor(supportFraction * n);
+}
+
+/** sklearn's split of n > 500 rows into subsets of ~300 rows, and the random starts each subset gets. */
+function subsetLayout(n: number): { nSubsets: number; subsetSize: number; trialsPerSubset: number } {
+  const nSubsets = Math.floor(n / 300);
+  return { nSubsets, subsetSize: Math.floor(n / nSubsets), trialsPerSubset: Math.max(10, Math.floor(500 / nSubsets)) };
 }
 
 /**
@@ -68,17 +75,16 @@ export function mcdSupportSize(n: number, p: number, supportFraction?: number): 
 export function fastMcd(X: Matrix, nSupport: number, random: RandomState, threads = 1): RawMcd {
   const { rows: n, cols: p } = X;
   if (p === 1) return univariateMcd(X, nSupport);
+  if (nSupport >= n) return everyRowMcd(X, random);
   if (n <= 500) {
     const starts = randomStarts(n, nSupport, 30, random);
     const best = select(runCSteps(X, [{ nSupport, iterations: 2, starts }], 1)[0], 10);
     return toRaw(X, select(runCSteps(X, [{ nSupport, iterations: 30, estimates: best }], 1)[0], 1)[0]);
   }
   // 1. Best candidates on disjoint random subsets of ~300 rows (2 C-steps each).
-  const nSubsets = Math.floor(n / 300);
-  const subsetSize = Math.floor(n / nSubsets);
+  const { nSubsets, subsetSize, trialsPerSubset } = subsetLayout(n);
   const shuffled = random.permutation(n);
   const hSubset = Math.ceil(subsetSize * (nSupport / n));
-  const trialsPerSubset = Math.max(10, Math.floor(500 / nSubsets));
   const subsetJobs: CStepJob[] = Array.from({ length: nSubsets }, (_, s) => ({
     rows: Int32Array.from(shuffled.slice(s * subsetSize, (s + 1) * subsetSize)),
     nSupport: hSubset,
@@ -109,6 +115,40 @@ export function fastMcd(X: Matrix, nSupport: number, random: RandomState, thread
   }
   // 3. The best of the 10 on the full data.
   return toRaw(X, select(runSplit(X, { nSupport, iterations: 30, estimates: merged }, 1, threads), 1)[0]);
+}
+
+/**
+ * FastMCD when the support is every row (h >= n: p >= n under the default h, or supportFraction 1). Every C-step
+ * can then only pick every row of its (sub)set, whatever the random starts: the raw estimate is the mean and
+ * covariance of all rows (singular when p >= n: log-determinant -Infinity, distances under the pseudo-inverse, as
+ * sklearn's pinvh gives them). The random draws are made as sklearn makes them (so that a shared generator moves
+ * on alike) and the estimate is computed on the rows in the order the C-steps hold them (the merged set's
+ * permutation when 500 < n < 1500), so the result is the C-steps' bit for bit, without their hundreds of p x p
+ * pseudo-inverses (ADBench's InternetAds: 1,376 rows, 1,555 columns).
+ */
+function everyRowMcd(X: Matrix, random: RandomState): RawMcd {
+  const n = X.rows;
+  let order: Int32Array | undefined;
+  if (n <= 500) {
+    for (let trial = 0; trial < 30; trial++) random.permutation(n);
+  } else {
+    const { nSubsets, subsetSize, trialsPerSubset } = subsetLayout(n);
+    random.permutation(n);
+    for (let trial = 0; trial < nSubsets * trialsPerSubset; trial++) random.permutation(subsetSize);
+    const selection = random.permutation(n);
+    if (n < 1500) order = Int32Array.from(selection);
+  }
+  const rows = order === undefined ? X : takeRows(X, order);
+  const support = new Uint8Array(n).fill(1);
+  const location = maskedMean(rows, support);
+  const covariance = maskedCovariance(rows, location, support);
+  const distances = mahalanobisSquared(rows, location, pseudoInverseSymmetric(covariance, X.cols));
+  if (order === undefined) return { location, covariance, support, distances };
+  const rowDistances = new Float64Array(n);
+  order.forEach((row, k) => {
+    rowDistances[row] = distances[k];
+  });
+  return { location, covariance, support, distances: rowDistances };
 }
 
 /** C-steps from random h-subsets (`starts`) or from given estimates, on `rows` of X (all rows without). */
