@@ -84,8 +84,23 @@ suite("histogram by group", () => {
   });
 });
 
+/** Whether `text` is drawn as a visible SVG text (vega hides a label that would overlap with opacity 0). */
+function shownText(svg: string, text: string): boolean {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const drawn = svg.match(new RegExp(`<text[^>]*>${escaped}</text>`, "g")) ?? [];
+  return drawn.some((element) => !/opacity="0"/.test(element));
+}
+
 suite("heatmap", () => {
   const data = { rows: ["cardio", "mnist"], columns: ["HBOS", "KNN", "PCA"], values: [[0.0001, -0.02, null], [0, 0.013, Number.NaN]] };
+
+  test("every column's and row's label is drawn, none dropped for lack of room (19 detector columns)", async () => {
+    const columns = ["IForest", "MCD", "GMM", "INNE", "CBLOF", "HBOS", "PCA", "ECOD", "COPOD", "KDE", "KNN",
+      "DeepSVDD", "OCSVM", "SOD", "ABOD", "LODA", "FeatureBagging", "LOF", "COF"];
+    const rows = ["1_ALOI", "2_annthyroid", "3_backdoor"];
+    const chart = await heatmap({ rows, columns, values: rows.map(() => columns.map(() => 0.5)) });
+    assert.deepEqual([...columns, ...rows].filter((label) => !shownText(chart.svg, label)), [], "labels hidden or not drawn");
+  });
 
   test("one coloured cell per value with its number written in; empty (null, NaN) cells grey with a dash", async () => {
     const chart = await heatmap(data, { scheme: "diverging", format: "+.4f", title: "ours - published", valueTitle: "difference" });
@@ -233,6 +248,13 @@ suite("barChart and classCountsChart", () => {
     assert.doesNotMatch(long.svg, /…/);
     await assert.rejects(barChart({ labels: ["a"], values: [1, 2] }), /values has 2 values but labels has 1/);
     await assert.rejects(barChart({ labels: ["a", "a"], values: [1, 2] }), /labels must be distinct/);
+  });
+
+  test("every bar's label is drawn, none dropped for lack of room (notebook 10's 19 detectors)", async () => {
+    const labels = ["IForest", "MCD", "GMM", "INNE", "CBLOF", "HBOS", "PCA", "ECOD", "COPOD", "KDE", "KNN",
+      "DeepSVDD", "OCSVM", "SOD", "ABOD", "LODA", "FeatureBagging", "LOF", "COF"];
+    const chart = await barChart({ labels, values: labels.map((_, i) => 7 + i / 3) }, { showValues: true });
+    assert.deepEqual(labels.filter((label) => !shownText(chart.svg, label)), [], "labels hidden or not drawn");
   });
 });
 

@@ -19,12 +19,19 @@ export interface BarChartOptions extends ChartOptions {
   showValues?: boolean;
 }
 
-/** Horizontal labels when they fit under their bars, slanted when they would collide. */
+/** Room a slanted (-35°) label needs across: parallel lines of 11 px text stay apart at 11 / sin 35° ≈ 19 px. */
+const SLANTED_LABEL_PITCH = 20;
+
+/**
+ * Horizontal labels when they fit under their bars, slanted when they would collide, upright when even slanted
+ * ones would touch. Each label names a bar, so none is ever dropped (vega's default hides overlapping labels).
+ */
 function labelAxis(labels: string[], width: number): Record<string, unknown> {
   const widest = Math.max(...labels.map((label) => estimateTextWidth(label, 11)));
-  return widest <= (width / labels.length) * 0.9
-    ? { labelAngle: 0 }
-    : { labelAngle: -35, labelAlign: "right", labelBaseline: "top" };
+  const pitch = width / labels.length;
+  if (widest <= pitch * 0.9) return { labelAngle: 0, labelOverlap: false };
+  if (pitch >= SLANTED_LABEL_PITCH) return { labelAngle: -35, labelAlign: "right", labelBaseline: "top", labelOverlap: false };
+  return { labelAngle: -90, labelAlign: "right", labelBaseline: "middle", labelOverlap: false };
 }
 
 /**

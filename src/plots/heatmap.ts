@@ -61,7 +61,8 @@ export async function heatmap(data: HeatmapData, options: HeatmapOptions = {}): 
   const format = options.format === undefined ? ".3f" : options.format;
   const top = baseSpec("heatmap", options, { title: "Heatmap" });
   const axis = (field: string, order: readonly string[], title: string | undefined, labels: Record<string, unknown>) =>
-    ({ field, type: "nominal", sort: [...order], title: title ?? null, axis: { ticks: false, domain: false, ...labels } });
+    // Each label names a row or column of cells: never hidden for overlap (cells are at least 20 px high, 34 wide).
+    ({ field, type: "nominal", sort: [...order], title: title ?? null, axis: { ticks: false, domain: false, labelOverlap: false, ...labels } });
   const slanted = columns.some((c) => c.length > 6);
   const color = scheme === "diverging"
     ? { scheme: "redblue", reverse: true, domain: [domain[0], center, domain[1]], clamp: true }
