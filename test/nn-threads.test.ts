@@ -2,6 +2,7 @@
 // (which the one-thread path reproduces, test/nn-fused.test.ts) whoever computes which rows; small products stay on
 // the calling thread; ANOMALY_LAB_WASM_THREADS switches them on and the summary line says so; a worker that cannot
 // start leaves the products on one thread with the reason in the summary; the workers never keep a process alive.
+import os from "node:os";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -130,10 +131,11 @@ describe("ANOMALY_LAB_WASM_THREADS (our products) and ANOMALY_LAB_TFJS_WASM_THRE
     assert.match(info.summary, /on wasm \(SIMD, products on 2 threads, tfjs on 1\)/);
   });
 
-  it("unset: one thread for both, and the summary line as before: (SIMD, 1 thread)", () => {
+  it("unset: our products on 2 threads where the machine has 2 cores or more (1 on one core), tfjs's pool on 1, said in the summary line", () => {
+    const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
     const info = JSON.parse(fresh(summary, {}));
-    assert.deepEqual([info.productThreads, info.threads], [1, 1]);
-    assert.match(info.summary, /on wasm \(SIMD, 1 thread\)/);
+    assert.deepEqual([info.productThreads, info.threads], [Math.min(2, cores), 1], info.summary);
+    assert.match(info.summary, cores >= 2 ? /on wasm \(SIMD, products on 2 threads, tfjs on 1\)/ : /on wasm \(SIMD, 1 thread\)/);
   });
 
   it("a worker that cannot start (Node's permission model refuses worker threads) leaves the products on 1 thread, the reason in the summary", () => {

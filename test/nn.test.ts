@@ -367,10 +367,10 @@ describe("backends", () => {
     }
   });
 
-  it("ANOMALY_LAB_WASM_THREADS and ANOMALY_LAB_TFJS_WASM_THREADS unset or empty ask for 1 thread; auto asks for the machine's cores, at most 8", () => {
+  it("ANOMALY_LAB_WASM_THREADS unset or empty asks for 2 threads (1 on one core), ANOMALY_LAB_TFJS_WASM_THREADS for 1; auto asks for the machine's cores, at most 8", () => {
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-    assert.equal(wasmThreadsWanted({}), 1);
-    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "" }), 1);
+    assert.equal(wasmThreadsWanted({}), Math.min(2, cores));
+    assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "" }), Math.min(2, cores));
     assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "auto" }), Math.max(1, Math.min(cores, 8)));
     assert.equal(wasmThreadsWanted({ ANOMALY_LAB_WASM_THREADS: "2" }), 2);
     assert.equal(wasmThreadsWanted({}, TFJS_WASM_THREADS_ENV), 1);

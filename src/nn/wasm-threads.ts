@@ -36,10 +36,11 @@ export const WASM_THREADS_ENV = "ANOMALY_LAB_WASM_THREADS";
  */
 export const TFJS_WASM_THREADS_ENV = "ANOMALY_LAB_TFJS_WASM_THREADS";
 /**
- * The products' threads when {@link WASM_THREADS_ENV} is unset: the one place to change once an idle machine
- * has shown whether two threads pay ("1" or "auto").
+ * The products' threads when {@link WASM_THREADS_ENV} is unset (fewer on a machine with fewer cores). Two: on an
+ * idle 2-core machine they were as fast as one thread on the small networks and faster on the large ones
+ * (`npm run bench:train -- --wasm-threads 1,2`, README); more threads were never measured, so more only on request.
  */
-export const DEFAULT_WASM_THREADS = "1";
+export const DEFAULT_WASM_THREADS = 2;
 /** Emscripten's pre-created pthread pool in tfjs-backend-wasm 4.22; XNNPACK cannot use more threads. */
 const MAX_THREADS = 8;
 /** How long the threaded build may take to start before the single-threaded one is used instead. */
@@ -56,12 +57,12 @@ interface WasmModule {
  */
 export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, variable = WASM_THREADS_ENV): number {
   const given = env[variable]?.trim().toLowerCase();
-  const value = given === undefined || given === "" ? (variable === WASM_THREADS_ENV ? DEFAULT_WASM_THREADS : "1") : given;
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  if (value === "auto") return Math.max(1, Math.min(cores, MAX_THREADS));
-  const threads = Number(value);
+  if (given === undefined || given === "") return variable === WASM_THREADS_ENV ? Math.max(1, Math.min(cores, DEFAULT_WASM_THREADS)) : 1;
+  if (given === "auto") return Math.max(1, Math.min(cores, MAX_THREADS));
+  const threads = Number(given);
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new RangeError(`${variable}=${value}: expected a whole number of threads from 1 to ${MAX_THREADS}, or auto`);
+    throw new RangeError(`${variable}=${given}: expected a whole number of threads from 1 to ${MAX_THREADS}, or auto`);
   }
   return threads;
 }
