@@ -9,6 +9,7 @@
 // Only this detector draws from the split's generator here, so a randomised cell differs from the full run's.
 import { writeFileSync } from "node:fs";
 import { loadAdbench, pyodColumnEntry, PYOD_ODDS_DATASETS, RandomState, StandardScaler, trainTestSplit } from "../../src/index";
+import { OCSVMDetector } from "../../src/detectors/ocsvm";
 import { argument } from "./results-files";
 
 async function main(): Promise<void> {
@@ -39,6 +40,11 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(cpuStart);
       cpu += (used.user + used.system) / 1e6;
       if (r === 0) allScores.push(Array.from(scores));
+      // OCSVM: the SMO iterations and support vectors, to set beside scikit-learn's n_iter_ and n_support_.
+      if (r === 0 && detector instanceof OCSVMDetector) {
+        const svm = { iteration: i, svmIterations: detector.iterations, svmSupport: detector.supportIndices.length };
+        console.log(JSON.stringify(svm));
+      }
     }
     console.log(JSON.stringify({ dataset, detector: detectorName, repeat: r, iterations, cpuSeconds: +(cpu / iterations).toFixed(4), wallSeconds: +(wall / iterations).toFixed(4) }));
   }

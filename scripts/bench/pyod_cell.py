@@ -63,6 +63,10 @@ def main():
                 extra["fit_method"] = neigh._fit_method
             elif isinstance(neigh, str):
                 extra["fit_method"] = neigh
+            svm = getattr(clf, "detector_", None)
+            if hasattr(svm, "n_support_"):  # OCSVM: libsvm's SMO iterations and support vectors
+                extra["svm_n_iter"] = int(np.ravel(svm.n_iter_)[0])
+                extra["svm_n_support"] = int(svm.n_support_.sum())
             if extra and r == 0:
                 print(json.dumps({"iteration": i, **extra}))
         print(json.dumps({"file": args.file, "detector": args.detector, "repeat": r, "iterations": args.iterations,

@@ -70,8 +70,17 @@ export function solveOneClassSvm(kernel: RbfKernelRows, options: OneClassSmoOpti
   for (let i = 0; i < l; i++) {
     if (status[i] === LOWER) continue;
     const Qi = kernel.row(i);
-    for (let j = 0; j < l; j++) G[j] += alpha[i] * Qi[j];
-    if (status[i] === UPPER) for (let j = 0; j < l; j++) Gbar[j] += C * Qi[j];
+    const alphaI = alpha[i];
+    // One pass over the row for both sums (each G[j], Gbar[j] gets the same additions in the same order).
+    if (status[i] === UPPER) {
+      for (let j = 0; j < l; j++) {
+        const q = Qi[j];
+        G[j] += alphaI * q;
+        Gbar[j] += C * q;
+      }
+    } else {
+      for (let j = 0; j < l; j++) G[j] += alphaI * Qi[j];
+    }
   }
 
   let activeSize = l;
