@@ -17,6 +17,7 @@ import { matmulModule } from "../src/nn/wasm-batch-matmul";
 import { layerSeeds } from "../src/nn/neural-detector";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { RandomState } from "../src/random/random-state";
+import { kernelsPerStep } from "./helpers/kernels-per-step";
 
 function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -139,16 +140,10 @@ describe("LSTM autoencoder with T = 5 on the fused LSTM layer (wasm)", () => {
 
   it("launches at most 100 kernels per training step of the bearing network at batch 32 (tfjs's LSTM: over 2,000)", async () => {
     const { tf } = await useBackend("wasm");
-    const engine = tf.engine() as unknown as { state: { activeProfile: { kernels: unknown[] } } };
-    const count = async (make: (options: LstmAutoencoderOptions) => LstmAutoencoderDetector) => {
-      const ends: number[] = [];
-      const detector = make({ timesteps: 5, epochs: 2, batchSize: 32, seed: 1, progress: () => ends.push(engine.state.activeProfile.kernels.length) });
-      await tf.profile(async () => {
-        await detector.fit(unitRows(2, 68, 4)); // 64 windows: 2 steps per epoch
-      });
-      detector.dispose();
-      return (ends[1]! - ends[0]!) / 2; // the second epoch's kernels / its 2 steps
-    };
+    const count = (make: (options: LstmAutoencoderOptions) => LstmAutoencoderDetector) => kernelsPerStep(tf,
+      (progress) => make({ timesteps: 5, epochs: 2, batchSize: 32, seed: 1, progress }),
+      (detector) => detector.fit(unitRows(2, 68, 4)), // 64 windows: 2 steps per epoch
+      2);
     const fused = await count((options) => new LstmAutoencoderDetector(options));
     const layers = await count((options) => new TfjsLstmAutoencoder(options));
     assert.ok(fused <= 100, `fused: ${fused} kernels per step`);

@@ -17,6 +17,7 @@ import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
 import { withTfjsSum } from "../src/nn/wasm-column-sum";
 import { withTfjsTile } from "../src/nn/wasm-tile";
 import { RandomState } from "../src/random/random-state";
+import { kernelsPerStep } from "./helpers/kernels-per-step";
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "elu", "tanh", "sigmoid"];
 
@@ -129,18 +130,12 @@ describe("fused training of the dense autoencoder (wasm)", () => {
 
   it("launches at most 40 kernels per training step of the credit-card tutorial's network at batch 32 (tfjs's layers: 131)", async () => {
     const { tf } = await useBackend("wasm");
-    const count = async (detector: AutoencoderDetector) => {
-      const engine = tf.engine() as unknown as { state: { activeProfile: { kernels: unknown[] } } };
-      const ends: number[] = [];
-      detector = new (detector.constructor as typeof AutoencoderDetector)({
-        layers: CREDIT_CARD_TUTORIAL_LAYERS, epochs: 2, batchSize: 32, seed: 1, progress: () => ends.push(engine.state.activeProfile.kernels.length),
-      });
-      await tf.profile(async () => {
-        await detector.fit(rows(2, 96, 29));
-      });
-      detector.dispose();
-      return (ends[1]! - ends[0]!) / 3; // the second epoch's kernels / its 3 steps
-    };
+    const count = (detector: AutoencoderDetector) => kernelsPerStep(tf,
+      (progress) => new (detector.constructor as typeof AutoencoderDetector)({
+        layers: CREDIT_CARD_TUTORIAL_LAYERS, epochs: 2, batchSize: 32, seed: 1, progress,
+      }),
+      (fresh) => fresh.fit(rows(2, 96, 29)), // 96 rows: 3 steps per epoch
+      3);
     const fused = await count(new AutoencoderDetector());
     const layers = await count(new LayersOnlyAutoencoder());
     assert.ok(fused <= 40, `fused: ${fused} kernels per step`);

@@ -8,9 +8,8 @@
  * Serialised as "AnomalyLabLstm" (registered by {@link lstmLayerClass}; call it before `tf.loadLayersModel`).
  */
 import type * as TF from "@tensorflow/tfjs";
-import type { Activation } from "./activations";
+import { applyActivation, type Activation } from "./activations";
 import { lstmForward, lstmKernelApplies } from "./fused-lstm";
-import { applyActivation } from "./lstm-step";
 
 /** Configuration of {@link lstmLayer}; the names follow `tf.layers.lstm`. */
 export interface LstmLayerArgs {

@@ -15,7 +15,7 @@
  * receives no gradient, as in a real LSTM from a zero state.
  */
 import type * as TF from "@tensorflow/tfjs";
-import type { Activation } from "./activations";
+import { applyActivation, type Activation } from "./activations";
 
 /** Configuration of {@link lstmStepLayer}; the names follow `tf.layers.lstm`. */
 export interface LstmStepArgs {
@@ -37,26 +37,6 @@ export const LSTM_STEP_CLASS_NAME = "AnomalyLabLstmStep";
 
 type LayerConstructor = new (args: LstmStepArgs) => TF.layers.Layer;
 const classes = new WeakMap<object, LayerConstructor>();
-
-/** Applies an activation by its Keras name. */
-export function applyActivation(tf: typeof TF, name: Activation, x: TF.Tensor): TF.Tensor {
-  switch (name) {
-    case "linear":
-      return x;
-    case "relu":
-      return tf.relu(x);
-    case "elu":
-      return tf.elu(x);
-    case "tanh":
-      return tf.tanh(x);
-    case "sigmoid":
-      return tf.sigmoid(x);
-    case "selu":
-      return tf.selu(x);
-    case "softplus":
-      return tf.softplus(x);
-  }
-}
 
 /**
  * The one-step LSTM layer class for this tfjs instance, registered for (de)serialisation on first use (call it
