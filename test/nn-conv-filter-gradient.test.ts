@@ -14,6 +14,7 @@ import { useBackend } from "../src/nn/tf";
 import { withConvolutionFilterGradient } from "../src/nn/wasm-conv-filter-gradient";
 import { registerWasmConvGradients } from "../src/nn/wasm-conv-gradients";
 import { RandomState } from "../src/random/random-state";
+import { withKernelRegistered } from "./helpers/kernel-swap";
 
 type Shape4 = [number, number, number, number];
 interface FilterCase {
@@ -127,13 +128,8 @@ describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-fi
     const before = tf.memory().numTensors;
     const fast = await fit();
     // The convolution form in place for the whole (asynchronous) fit, the product put back after it.
-    const [product, convolution] = [tf.getKernel("Conv2DBackpropFilter", "wasm")!, withConvolutionFilterGradient(tf, () => tf.getKernel("Conv2DBackpropFilter", "wasm"))!];
-    const swap = (config: TF.KernelConfig) => {
-      tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
-      tf.registerKernel(config);
-    };
-    swap(convolution);
-    const slow = await fit().finally(() => swap(product));
+    const convolution = withConvolutionFilterGradient(tf, () => tf.getKernel("Conv2DBackpropFilter", "wasm"))!;
+    const slow = await withKernelRegistered(tf, convolution, fit);
     assertSameBits(fast.loss, slow.loss, "training losses");
     assertSameBits(fast.scores, slow.scores, "training scores");
     assert.equal(tf.memory().numTensors, before, "no tensor left behind");

@@ -9,6 +9,7 @@ import { Conv1dAutoencoderDetector } from "../src/nn/conv1d-autoencoder";
 import { useBackend } from "../src/nn/tf";
 import { withTfjsMaxPoolGrad } from "../src/nn/wasm-max-pool-grad";
 import { RandomState } from "../src/random/random-state";
+import { withKernelRegistered } from "./helpers/kernel-swap";
 
 type Shape4 = [number, number, number, number];
 interface PoolCase {
@@ -106,14 +107,8 @@ describe("MaxPoolGrad on wasm (src/nn/wasm-max-pool-grad.ts)", () => {
     const before = tf.memory().numTensors;
     const fast = await fit();
     // tfjs's kernel in place for the whole (asynchronous) fit, ours put back after it.
-    const mine = tf.getKernel("MaxPoolGrad", "wasm")!;
     const theirs = withTfjsMaxPoolGrad(tf, () => tf.getKernel("MaxPoolGrad", "wasm"))!;
-    const swap = (config: TF.KernelConfig) => {
-      tf.unregisterKernel("MaxPoolGrad", "wasm");
-      tf.registerKernel(config);
-    };
-    swap(theirs);
-    const tfjs = await fit().finally(() => swap(mine));
+    const tfjs = await withKernelRegistered(tf, theirs, fit);
     assertSameBits(fast.loss, tfjs.loss, "training and validation losses");
     assertSameBits(fast.scores, tfjs.scores, "training scores");
     assert.equal(tf.memory().numTensors, before, "no tensor left behind");
