@@ -58,3 +58,33 @@ describe("MCDDetector with more columns than rows (p >= n) scores as PyOD / scik
     }
   }
 });
+
+describe("MCDDetector says when the rows span fewer dimensions than the columns (scikit-learn warns: not full rank)", () => {
+  const warningsOf = (fit: () => void): string[] => {
+    const seen: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void seen.push(args.map(String).join(" "));
+    try {
+      fit();
+    } finally {
+      console.warn = original;
+    }
+    return seen;
+  };
+
+  it("4 x 6: one warning naming the shape, and that every training row gets the same score", () => {
+    const X = [[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 7], [2, 2, 3, 4, 5, 6], [1, 3, 3, 4, 5, 6]];
+    let scores: Float64Array = new Float64Array();
+    const seen = warningsOf(() => {
+      scores = new MCDDetector({ seed: 0 }).fit(X).trainingScores;
+    });
+    assert.ok(scores.every((s) => Math.abs(s - scores[0]) <= 1e-9 * scores[0]), "four rows in 6 columns: one distance for all");
+    assert.equal(seen.length, 1, seen.join("\n"));
+    assert.match(seen[0], /MCDDetector: X is 4 x 6 .*not full rank.*every training row gets the same score/);
+  });
+
+  it("40 x 3 (more rows than columns): no warning", () => {
+    const X = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 7) / 7]);
+    assert.deepEqual(warningsOf(() => new MCDDetector({ seed: 0 }).fit(X)), []);
+  });
+});

@@ -288,6 +288,7 @@ export class MCDDetector extends BaseDetector<MinCovDetResult> {
       threads: this.threads,
       correction: this.correction,
     });
+    warnIfRankDeficient(X, this.model.distances);
     return this.model.distances;
   }
 
@@ -309,6 +310,24 @@ function checkMcdInput(matrix: Matrix): Matrix {
     throw new RangeError(`MCD needs at least 2 rows (scikit-learn's MinCovDet requires 2): X is ${n} x ${p}`);
   }
   return matrix;
+}
+
+/**
+ * With as many columns as rows less one, the rows span fewer dimensions than the columns: the covariance is not
+ * full rank (scikit-learn warns so and goes on) and distances live in the rows' span. If every training row then
+ * gets the same score, the training scores cannot rank them: said, never silent.
+ */
+function warnIfRankDeficient(X: Matrix, distances: Float64Array): void {
+  const { rows: n, cols: p } = X;
+  if (p < n - 1) return;
+  const first = distances[0];
+  const same = distances.every((d) => Math.abs(d - first) <= 1e-9 * Math.abs(first));
+  console.warn(
+    `Warning: MCDDetector: X is ${n} x ${p} (at least as many columns as rows - 1): the covariance is not full rank, as ` +
+      "scikit-learn warns; distances are measured within the rows' span" +
+      (same ? `, and every training row gets the same score (${first.toPrecision(6)}): the training scores cannot rank ` +
+        "these rows. Score other rows, or reduce the columns first (e.g. PCA)" : ""),
+  );
 }
 
 function checkSupportFraction(fraction: number): number {
