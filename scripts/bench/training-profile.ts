@@ -79,8 +79,8 @@ export function kernelFlops(kernel: RecordedKernel): number {
     case "Conv2D":
     case "FusedConv2D": // out [N, OH, OW, OC], filter [KH, KW, IC, OC]
       return 2 * size(out) * size(b!.slice(0, 3));
-    case "Conv2DBackpropInput": // dy, filter [KH, KW, IC, OC] -> dx [N, H, W, IC]
-      return 2 * size(out) * b![0]! * b![1]! * b![3]!;
+    case "Conv2DBackpropInput": // dy [N, OH, OW, OC], filter [KH, KW, IC, OC]: each dy value meets every tap once
+      return 2 * size(a) * size(b!.slice(0, 3));
     case "Conv2DBackpropFilter": // x, dy [N, OH, OW, OC] -> filter [KH, KW, IC, OC]
       return 2 * size(out) * size(b!.slice(0, 3));
     default:

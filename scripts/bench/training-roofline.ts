@@ -102,8 +102,9 @@ async function main(): Promise<void> {
       (profile.kernels / profile.steps).toFixed(1).padStart(13)].join(" "));
   }
   console.log("\nof GEMM: against tfjs's own GEMM (XNNPACK on wasm), by the same clock.");
-  console.log("\nMFLOP/epoch: matrix products and convolutions as the kernels run them (2 per multiply-add; the zeros a strided");
-  console.log("transposed convolution multiplies on wasm included), the validation pass included where the notebook validates.");
+  console.log("\nMFLOP/epoch: the network's matrix products and convolutions (2 per multiply-add; a strided transposed");
+  console.log("convolution's input gradient counted without the zeros of a spread-out dy), the validation pass included where the");
+  console.log("notebook validates.");
   console.log(`cores: ${os.cpus().length}`);
   console.log(loadLine("after"));
 }

@@ -24,6 +24,12 @@ export class WasmKernelOverride {
     tf.registerKernel(config);
   }
 
+  /** Whether our kernel `name` is the one registered now. */
+  inPlace(tf: typeof TF, name: string): boolean {
+    const ours = this.ours.get(name);
+    return ours !== undefined && tf.getKernel(name, "wasm") === ours;
+  }
+
   /** Runs `f` with tfjs's own kernels in place, then puts ours back. */
   withTfjs<T>(tf: typeof TF, f: () => T): T {
     const swap = (from: Map<string, TF.KernelConfig>) => {

@@ -44,8 +44,8 @@ const SEQ = 0; // bumped for each split product: the workers wait on it
 const DONE = 1; // blocks finished of the current product: the main thread waits on it
 const STOP = 2; // 1: workers exit
 const FAILED = 3; // 1: a block threw
-const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, rowsPerBlock, blocks
-const ROWS = PARAMS + 11; // rows computed by each thread (0: the main thread), counted work
+const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, rowsPerBlock, blocks, bias
+const ROWS = PARAMS + 12; // rows computed by each thread (0: the main thread), counted work
 const CONTROL_WORDS = ROWS + 9;
 
 /** The exports of the shared build (src/nn/matmul.c) that the threads run. */
@@ -57,6 +57,8 @@ export interface SharedMatmulExports {
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
   blocked_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number,
     row0: number, row1: number): void;
+  biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
+    out: number, row0: number, row1: number): void;
   column_sums(rows: number, cols: number, src: number, out: number): void;
 }
 
@@ -82,11 +84,11 @@ function runBlocks(kernel: SharedMatmulExports, claim: BigInt64Array, control: I
     const K = Atomics.load(control, params + 1), N = Atomics.load(control, params + 2), stride = Atomics.load(control, params + 3);
     const transposeA = Atomics.load(control, params + 4), block = Atomics.load(control, params + 5);
     const a = Atomics.load(control, params + 6), b = Atomics.load(control, params + 7), out = Atomics.load(control, params + 8);
-    const blocks = Atomics.load(control, params + 10);
+    const blocks = Atomics.load(control, params + 10), bias = Atomics.load(control, params + 11);
     if (Atomics.compareExchange(claim, 0, word, word + 1n) !== word) continue;
     const row0 = next * rowsPerBlock, row1 = Math.min(M, row0 + rowsPerBlock);
     try {
-      kernel.blocked_matmul_rows(M, K, N, stride, transposeA, block, a, b, out, row0, row1);
+      kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, row0, row1);
       Atomics.add(control, rowsAt + thread, row1 - row0);
     } catch {
       Atomics.store(control, 3, 1); // FAILED
@@ -137,16 +139,19 @@ class MatmulThreads {
     return this.broken === undefined ? this.workers.length + 1 : 1;
   }
 
-  /** out = A·B as `blocked_matmul`, its rows split over the threads when the product is large enough. */
-  matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void {
+  /**
+   * out = A·B (+ bias: 0 for none, else `stride` floats) as `biased_matmul_rows`, its rows split over the threads
+   * when the product is large enough.
+   */
+  matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number, bias = 0): void {
     if (this.threads === 1 || 2 * M * K * N < SPLIT_MIN_FLOPS || M < 2 * TILE_ROWS) {
-      this.kernel.blocked_matmul(M, K, N, stride, transposeA, block, a, b, out);
+      this.kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, 0, M);
       Atomics.add(this.control, ROWS, M);
       return;
     }
     const rowsPerBlock = Math.max(TILE_ROWS, Math.ceil(M / (BLOCKS_PER_THREAD * this.threads) / TILE_ROWS) * TILE_ROWS);
     const blocks = Math.ceil(M / rowsPerBlock);
-    [M, K, N, stride, transposeA, block, a, b, out, rowsPerBlock, blocks].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
+    [M, K, N, stride, transposeA, block, a, b, out, rowsPerBlock, blocks, bias].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
     Atomics.store(this.control, DONE, 0);
     Atomics.store(this.control, FAILED, 0);
     this.generation = (this.generation + 1) % 0x7fffffff;

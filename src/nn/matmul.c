@@ -57,7 +57,10 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
 }
 
 // One tile of ROWS (1 to 4) rows and COLS (1 or 2) vectors of four columns from column j: for each block of 48
-// along k, a sum per output from 0 in order, added to the output's total in order (tfjs's order, see above).
+// along k, a sum per output from 0 in order, added to the output's total in order (tfjs's order, see above). With a
+// bias (XNNPACK's convolutions: src/nn/wasm-conv2d.ts), the first block's sums start from the bias instead of 0.
+// The total is the first block's sum itself, then the later blocks' added in order (0 + s is s: a sum from +0 is
+// never -0; a bias can be).
 #define TILE(ROWS, COLS)                                                                                            \
   do {                                                                                                              \
     const f32 *panel = b + j * K;                                                                                   \
@@ -66,7 +69,12 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
     for (int k0 = 0; k0 < K; k0 += block) {                                                                         \
       const int k1 = K - k0 < block ? K : k0 + block;                                                               \
       v128_t s[4][2];                                                                                               \
-      for (int r = 0; r < 4; r++) s[r][0] = s[r][1] = wasm_f32x4_splat(0.0f);                                       \
+      const v128_t s0 = bias != 0 && k0 == 0 ? wasm_v128_load(bias + j) : wasm_f32x4_splat(0.0f);                   \
+      const v128_t s1 = bias != 0 && k0 == 0 && COLS > 1 ? wasm_v128_load(bias + j + 4) : wasm_f32x4_splat(0.0f);   \
+      for (int r = 0; r < 4; r++) {                                                                                 \
+        s[r][0] = s0;                                                                                               \
+        s[r][1] = s1;                                                                                               \
+      }                                                                                                             \
       const f32 *ar[4];                                                                                             \
       for (int r = 0; r < ROWS; r++) ar[r] = a + (i0 + r) * row_step + k0 * k_step;                                 \
       const f32 *bk = panel + k0 * 4 * COLS;                                                                        \
@@ -82,8 +90,8 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
         }                                                                                                           \
       }                                                                                                             \
       for (int r = 0; r < ROWS; r++) {                                                                              \
-        t[r][0] = wasm_f32x4_add(t[r][0], s[r][0]);                                                                 \
-        if (COLS > 1) t[r][1] = wasm_f32x4_add(t[r][1], s[r][1]);                                                   \
+        t[r][0] = k0 == 0 ? s[r][0] : wasm_f32x4_add(t[r][0], s[r][0]);                                             \
+        if (COLS > 1) t[r][1] = k0 == 0 ? s[r][1] : wasm_f32x4_add(t[r][1], s[r][1]);                               \
       }                                                                                                             \
     }                                                                                                               \
     for (int r = 0; r < ROWS; r++) {                                                                                \
@@ -92,12 +100,13 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
     }                                                                                                               \
   } while (0)
 
-// Rows row0 .. row1 - 1 of out (M x N, rows of N floats) = A · B, A(i, k) = transpose_a ? a[k M + i] : a[i K + k],
-// B = b packed by pack_panels (stride = N rounded up to a multiple of 4). Tiles of 4 rows x 8 columns: 8 block sums
-// in registers per step of k. Each output's sum does not depend on the tile it is in, so any split of the rows
-// (src/nn/matmul-threads.ts runs blocks of rows on several threads over one shared memory) gives the same bits.
-EXPORT(blocked_matmul_rows) void blocked_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
-                                                     const f32 *b, f32 *out, int row0, int row1) {
+// Rows row0 .. row1 - 1 of out (M x N, rows of N floats) = A · B (+ bias), A(i, k) = transpose_a ? a[k M + i] :
+// a[i K + k], B = b packed by pack_panels (stride = N rounded up to a multiple of 4), bias 0 (none) or `stride`
+// floats, zeros past N. Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k. Each output's sum
+// does not depend on the tile it is in, so any split of the rows (src/nn/matmul-threads.ts runs blocks of rows on
+// several threads over one shared memory) gives the same bits.
+EXPORT(biased_matmul_rows) void biased_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
+                                                   const f32 *b, const f32 *bias, f32 *out, int row0, int row1) {
   // A(i, k) = a[i row_step + k k_step].
   const int row_step = transpose_a ? 1 : K, k_step = transpose_a ? M : 1;
   int i0 = row0;
@@ -111,6 +120,12 @@ EXPORT(blocked_matmul_rows) void blocked_matmul_rows(int M, int K, int N, int st
     for (; j + 8 <= stride; j += 8) TILE(1, 2);
     if (j < stride) TILE(1, 1);
   }
+}
+
+// Rows row0 .. row1 - 1 of out = A · B: biased_matmul_rows without a bias.
+EXPORT(blocked_matmul_rows) void blocked_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
+                                                     const f32 *b, f32 *out, int row0, int row1) {
+  biased_matmul_rows(M, K, N, stride, transpose_a, block, a, b, 0, out, row0, row1);
 }
 
 // Every row of out: blocked_matmul_rows from 0 to M.
@@ -195,5 +210,155 @@ EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int
 EXPORT(samples_inner_rows) void samples_inner_rows(int n, int pixels, int cols, const f32 *src, f32 *dst) {
   for (int p = 0; p < pixels; p++) {
     for (int b = 0; b < n; b++) copy_floats(dst + (p * n + b) * cols, src + (b * pixels + p) * cols, cols);
+  }
+}
+
+// The convolutions' operands (src/nn/wasm-conv2d.ts): out = im2col · W (+ bias), each output summed along
+// k = (i, j, ch) from its bias (or 0) in order. That is XNNPACK's order in tfjs-backend-wasm's Conv2D and
+// FusedConv2D (one running sum per output, started from the bias, over the filter's taps in row-major order and
+// each tap's channels in order; found by comparing bits), so biased_matmul_rows with one block gives its bits.
+
+// out (n oh ow rows of K = kh kw c floats) = im2col of x (NHWC): row (b, y, x), column (i, j, ch) holds
+// x[b, sh y + i - top, sw x + j - left, ch], zero outside x. A row's taps along one line of x are one run of it.
+EXPORT(im2col) void im2col(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int top, int left,
+                           const f32 *x, f32 *out) {
+  const int K = kh * kw * c;
+  f32 *row = out;
+  for (int b = 0; b < n; b++) {
+    for (int y = 0; y < oh; y++) {
+      if (w == 1 && kw == 1 && ow == 1) {
+        // One column (a 1-D convolution along h): a row's taps are one run of x.
+        const int y0 = sh * y - top;
+        const int first = y0 < 0 ? -y0 : 0, end = h - y0 < kh ? h - y0 : kh;
+        if (end <= first) {
+          zero_floats(row, K);
+        } else {
+          zero_floats(row, first * c);
+          copy_floats(row + first * c, x + (b * h + y0 + first) * c, (end - first) * c);
+          zero_floats(row + end * c, (kh - end) * c);
+        }
+        row += K;
+        continue;
+      }
+      for (int xo = 0; xo < ow; xo++, row += K) {
+        const int x0 = sw * xo - left;
+        const int first = x0 < 0 ? -x0 : 0;      // taps left of x's first column
+        const int end = w - x0 < kw ? w - x0 : kw; // taps from here on are right of its last column
+        for (int i = 0; i < kh; i++) {
+          f32 *to = row + i * kw * c;
+          const int yy = sh * y + i - top;
+          if (yy < 0 || yy >= h || end <= first) {
+            zero_floats(to, kw * c);
+            continue;
+          }
+          if (first > 0) zero_floats(to, first * c);
+          copy_floats(to + first * c, x + ((b * h + yy) * w + x0 + first) * c, (end - first) * c);
+          if (end < kw) zero_floats(to + end * c, (kw - end) * c);
+        }
+      }
+    }
+  }
+}
+
+// dst (n x h x w pixels of c floats) at pixels (py + sy Y, px + sx X) = src (n x cy x cx pixels of c floats): one
+// phase of a strided convolution's input gradient, written into every stride-th pixel.
+EXPORT(scatter_phase) void scatter_phase(int n, int cy, int cx, int c, int h, int w, int py, int px, int sy, int sx,
+                                         const f32 *src, f32 *dst) {
+  for (int b = 0; b < n; b++) {
+    for (int y = 0; y < cy; y++) {
+      f32 *line = dst + ((b * h + py + sy * y) * w + px) * c;
+      for (int x = 0; x < cx; x++, src += c) copy_floats(line + sx * x * c, src, c);
+    }
+  }
+}
+
+// Sets `count` floats to +0.
+EXPORT(fill_zeros) void fill_zeros(f32 *dst, int count) { zero_floats(dst, count); }
+
+// A convolution with one output channel has a product of N = 1, where a tile's four lanes hold one output and
+// three zeros. Its transpose, outᵀ (1 x pixels) = Wᵀ (1 x K) · im2colᵀ, fills them: out = panels of 8 output
+// pixels, laid out here as pack_panels lays out B (for each k, the 8 pixels' values; zeros past the last pixel), so
+// that blocked_matmul_rows with M = 1 sums each pixel along k from its bias in order (the same order, the same bits).
+EXPORT(im2col_panels) void im2col_panels(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int top, int left,
+                                         int stride, const f32 *x, f32 *out) {
+  const int K = kh * kw * c, pixels = n * oh * ow;
+  for (int p0 = 0; p0 < stride; p0 += 8) {
+    const int width = stride - p0 < 8 ? stride - p0 : 8;
+    f32 *panel = out + p0 * K;
+    for (int r = 0; r < width; r++) {
+      const int p = p0 + r;
+      if (p >= pixels) {
+        for (int k = 0; k < K; k++) panel[k * width + r] = 0.0f;
+        continue;
+      }
+      const int b = p / (oh * ow), y = p / ow % oh, xo = p % ow;
+      for (int i = 0; i < kh; i++) {
+        const int yy = sh * y + i - top;
+        for (int j = 0; j < kw; j++) {
+          const int xx = sw * xo + j - left;
+          f32 *to = panel + (i * kw + j) * c * width + r;
+          if (yy < 0 || yy >= h || xx < 0 || xx >= w) {
+            for (int ch = 0; ch < c; ch++) to[ch * width] = 0.0f;
+          } else {
+            const f32 *from = x + ((b * h + yy) * w + xx) * c;
+            for (int ch = 0; ch < c; ch++) to[ch * width] = from[ch];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Sets `count` floats to `value`.
+EXPORT(fill_value) void fill_value(f32 *dst, int count, f32 value) {
+  for (int i = 0; i < count; i++) dst[i] = value;
+}
+
+// One output channel at stride 1 without im2col: x laid out as zero-padded planes, one per sample and channel
+// (`padded_planes`), so that a tap's values for 16 neighbouring output pixels of a row are 16 consecutive floats
+// of a plane. Each pixel is summed from its bias (or 0) over the taps (i, j) in row-major order and each tap's
+// channels in order, one running sum per pixel (a lane): XNNPACK's order, the same bits as im2col · W.
+
+// planes (n x c planes of ph x pw floats, ph = oh + kh - 1, pw = ow + kw - 1, then 16 spare floats) = x (NHWC)
+// placed at (top, left) in zeros; rows and columns of x outside the planes (a negative top or left: the convolution
+// starts inside x; or past their end) are not read by the convolution and left out.
+EXPORT(padded_planes) void padded_planes(int n, int h, int w, int c, int top, int left, int ph, int pw, const f32 *x, f32 *planes) {
+  zero_floats(planes, n * c * ph * pw + 16);
+  const int y0 = top < 0 ? -top : 0, y1 = ph - top < h ? ph - top : h;
+  const int x0 = left < 0 ? -left : 0, x1 = pw - left < w ? pw - left : w;
+  for (int b = 0; b < n; b++) {
+    for (int y = y0; y < y1; y++) {
+      for (int xx = x0; xx < x1; xx++) {
+        const f32 *from = x + ((b * h + y) * w + xx) * c;
+        f32 *to = planes + (b * c * ph + y + top) * pw + xx + left;
+        for (int ch = 0; ch < c; ch++) to[ch * ph * pw] = from[ch];
+      }
+    }
+  }
+}
+
+// out (n x oh x ow, one channel) = stride-1 correlation of the planes with filter (kh x kw x c), from bias.
+EXPORT(conv_one_channel) void conv_one_channel(int n, int c, int ph, int pw, int oh, int ow, int kh, int kw, const f32 *planes, const f32 *filter,
+                                               f32 bias, f32 *out) {
+  for (int b = 0; b < n; b++) {
+    for (int y = 0; y < oh; y++) {
+      f32 *line = out + (b * oh + y) * ow;
+      for (int x0 = 0; x0 < ow; x0 += 16) {
+        v128_t acc[4];
+        for (int v = 0; v < 4; v++) acc[v] = wasm_f32x4_splat(bias);
+        const f32 *tap = filter;
+        for (int i = 0; i < kh; i++) {
+          for (int j = 0; j < kw; j++) {
+            const f32 *at = planes + (b * c * ph + y + i) * pw + x0 + j;
+            for (int ch = 0; ch < c; ch++, at += ph * pw) {
+              const v128_t weight = wasm_v128_load32_splat(tap++);
+              for (int v = 0; v < 4; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(wasm_v128_load(at + 4 * v), weight));
+            }
+          }
+        }
+        const int left_over = ow - x0;
+        for (int v = 0; v < 4 && 4 * v < left_over; v++) store_lanes(line + x0 + 4 * v, acc[v], left_over - 4 * v);
+      }
+    }
   }
 }

@@ -13,6 +13,7 @@ import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
 import { registerWasmColumnSum } from "./wasm-column-sum";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad";
 import { registerWasmTile } from "./wasm-tile";
+import { registerWasmConv2d } from "./wasm-conv2d";
 import { startThreadedWasm, TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "./wasm-threads";
 import { matmulThreadCount, startMatmulThreads } from "./matmul-threads";
 
@@ -89,6 +90,7 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
         registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies
         registerWasmMaxPoolGrad(tfjs()); // max pooling's gradient in one pass over the windows, same bits
+        registerWasmConv2d(tfjs()); // convolutions as im2col products on the products' threads, same bits
       }
       active = await describe(name, skipped);
       return { tf: tfjs(), info: active };

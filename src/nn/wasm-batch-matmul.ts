@@ -36,6 +36,19 @@ export interface MatmulModule {
   im2col_transposed(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
     top: number, left: number, xt: number, out: number): void;
   samples_inner_rows(n: number, pixels: number, cols: number, src: number, dst: number): void;
+  biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
+    out: number, row0: number, row1: number): void;
+  im2col(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
+    top: number, left: number, x: number, out: number): void;
+  scatter_phase(n: number, cy: number, cx: number, c: number, h: number, w: number, py: number, px: number, sy: number, sx: number,
+    src: number, dst: number): void;
+  fill_zeros(dst: number, count: number): void;
+  fill_value(dst: number, count: number, value: number): void;
+  padded_planes(n: number, h: number, w: number, c: number, top: number, left: number, ph: number, pw: number, x: number, planes: number): void;
+  conv_one_channel(n: number, c: number, ph: number, pw: number, oh: number, ow: number, kh: number, kw: number, planes: number, filter: number,
+    bias: number, out: number): void;
+  im2col_panels(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
+    top: number, left: number, stride: number, x: number, out: number): void;
 }
 
 export interface WasmBackend {

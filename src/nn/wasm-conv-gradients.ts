@@ -15,6 +15,8 @@
  * before the first gradient is taken; a no-op on later calls.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+import { conv2dProductInPlace, convolve, ModuleMemory } from "./wasm-conv2d";
 import { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
 
 interface ConvGradientAttrs {
@@ -93,6 +95,10 @@ export function registerWasmConvGradients(tf: typeof TF): void {
       const [, oh, ow] = dy.shape;
       const [top] = attrs.pad === "same" ? samePadding(h, oh, kh, sh) : [0];
       const [left] = attrs.pad === "same" ? samePadding(w, ow, kw, sw) : [0];
+      const simd = matmulModule();
+      if (phases && simd !== null && conv2dProductInPlace(tf) && dy.dtype === "float32" && filter.dtype === "float32") {
+        return backpropInputInModule(simd, args.backend as unknown as WasmBackend, dy, filter, [h, w], [top, left], [sh, sw]);
+      }
       if ((sh > 1 || sw > 1) && phases) {
         const backend = args.backend as unknown as HeapBackend;
         let dx: TF.TensorInfo | undefined;
@@ -154,14 +160,6 @@ function backpropInputByPhase(tf: typeof TF, backend: HeapBackend, dy: TF.Tensor
   const [n, oh, ow] = dy.shape;
   const [kh, kw, inChannels] = filter.shape;
   const out = backend.makeOutput([n, h, w, inChannels], "float32");
-  // Per axis and phase p: the first tap (of the flipped filter) that meets dy, how many do, and where in dy the
-  // phase's first output starts (possibly before 0: padding) and how many outputs it has.
-  const axis = (p: number, k: number, pad: number, s: number, size: number, inSize: number) => {
-    const front = k - 1 - pad;
-    const first = (((front - p) % s) + s) % s;
-    const taps = first >= k ? 0 : Math.ceil((k - first) / s);
-    return { first, taps, offset: (p + first - front) / s, count: Math.ceil((size - p) / s), inSize };
-  };
   tf.tidy(() => {
     const outChannels = filter.shape[3];
     backend.typedArrayFromHeap(out).fill(0);
@@ -210,6 +208,62 @@ function backpropInputByPhase(tf: typeof TF, backend: HeapBackend, dy: TF.Tensor
       }
     }
   });
+  return out;
+}
+
+/**
+ * One axis of one phase p (output pixels p, p + s, ...): the first tap (of the flipped filter) that meets dy, how
+ * many do, where in dy the phase's first output starts (possibly before 0: padding) and how many outputs it has.
+ */
+function axis(p: number, k: number, pad: number, s: number, size: number, inSize: number) {
+  const front = k - 1 - pad;
+  const first = (((front - p) % s) + s) % s;
+  const taps = first >= k ? 0 : Math.ceil((k - first) / s);
+  return { first, taps, offset: (p + first - front) / s, count: Math.ceil((size - p) / s), inSize };
+}
+
+/**
+ * The phase form of {@link backpropInputByPhase} (any stride; stride 1 is one phase with every tap) in matmul.c's
+ * memory: dy copied in once, each phase's taps laid out, its convolution one product (src/nn/wasm-conv2d.ts: the
+ * same bits as tfjs's Conv2D on the cropped, padded dy), its rows written into every stride-th pixel of dx there,
+ * and dx copied out once. No tfjs kernel runs: no pads, slices or launches per phase.
+ */
+function backpropInputInModule(simd: MatmulModule, backend: WasmBackend, dy: TF.TensorInfo, filter: TF.TensorInfo,
+  [h, w]: [number, number], [top, left]: [number, number], [sh, sw]: [number, number]): TF.TensorInfo {
+  const [n, oh, ow, outChannels] = dy.shape as [number, number, number, number];
+  const [kh, kw, inChannels] = filter.shape as [number, number, number, number];
+  const memory = new ModuleMemory(simd);
+  const dyAt = memory.copyIn(backend.typedArrayFromHeap(dy));
+  const [dxAt] = memory.take(n * h * w * inChannels);
+  simd.fill_zeros(dxAt!, n * h * w * inChannels);
+  const source = backend.typedArrayFromHeap(filter);
+  for (let py = 0; py < Math.min(sh, h); py++) {
+    for (let px = 0; px < Math.min(sw, w); px++) {
+      const ya = axis(py, kh, top, sh, h, oh);
+      const xa = axis(px, kw, left, sw, w, ow);
+      if (ya.taps === 0 || xa.taps === 0) continue; // no tap meets dy: zeros
+      // The phase's taps of the filter rotated 180° with in/out swapped: [taps y, taps x, out, in].
+      const taps = new Float32Array(ya.taps * xa.taps * outChannels * inChannels);
+      for (let m = 0; m < ya.taps; m++) {
+        for (let q = 0; q < xa.taps; q++) {
+          const [i, j] = [kh - 1 - (ya.first + sh * m), kw - 1 - (xa.first + sw * q)];
+          for (let o = 0; o < outChannels; o++) {
+            for (let c = 0; c < inChannels; c++) {
+              taps[((m * xa.taps + q) * outChannels + o) * inChannels + c] = source[((i * kw + j) * inChannels + c) * outChannels + o]!;
+            }
+          }
+        }
+      }
+      // A stride-1 correlation of dy with the taps: output (Y, X) reads dy rows offset + Y + m (zeros outside dy).
+      const phase = convolve(simd, memory, {
+        n, h: oh, w: ow, c: outChannels, kh: ya.taps, kw: xa.taps, outChannels: inChannels, oh: ya.count, ow: xa.count,
+        sh: 1, sw: 1, top: -ya.offset, left: -xa.offset,
+      }, dyAt, memory.copyIn(taps), 0);
+      simd.scatter_phase(n, ya.count, xa.count, inChannels, h, w, py, px, sh, sw, phase, dxAt!);
+    }
+  }
+  const out = backend.makeOutput([n, h, w, inChannels], "float32");
+  backend.typedArrayFromHeap(out).set(memory.floats(dxAt!, n * h * w * inChannels));
   return out;
 }
 

@@ -1,0 +1,193 @@
+/**
+ * 2-D convolutions on wasm as one matrix product each, im2col · W (+ bias), in src/nn/matmul.c: tfjs-backend-wasm's
+ * Conv2D and FusedConv2D (with a bias or none, no activation) and the phases of src/nn/wasm-conv-gradients.ts's
+ * input gradient (Conv2DBackpropInput: the transposed convolutions' forward pass).
+ *
+ * The same bits as tfjs's kernels: XNNPACK sums each output once, from its bias (or 0), over the filter's taps in
+ * row-major order and each tap's channels in order (found by comparing bits); with im2col's columns in that order
+ * (tap (i, j), then channel) and the filter as it is stored ([kh, kw, in, out] is [K, N] row-major) that is
+ * matmul.c's product with one block along k, its sums started from the bias. What it buys: the products run on
+ * the products' threads (src/nn/matmul-threads.ts: rows of the output split, every output summed whole by one
+ * thread), where tfjs's XNNPACK runs on one thread unless its spinning pool is started; and the input gradient's
+ * phases run without tfjs's pads, slices and kernel launches around each convolution.
+ *
+ * Registered when the wasm backend starts (src/nn/tf.ts); other inputs (dilations, NCHW, other activations, other
+ * dtypes) stay on tfjs's kernels. Checked bit for bit against them in test/nn-conv2d-product.test.ts.
+ */
+import type * as TF from "@tensorflow/tfjs";
+import { Layout } from "../linalg/wasm-module";
+import { WasmKernelOverride } from "./kernel-override";
+import { matmulThreads } from "./matmul-threads";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+
+interface Conv2DAttrs {
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number | TF.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dilations: [number, number] | number;
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  activation?: string;
+}
+
+/** A convolution's shape: input [n, h, w, c], filter [kh, kw, c, outChannels], output [n, oh, ow, outChannels]. */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  outChannels: number;
+  oh: number;
+  ow: number;
+  sh: number;
+  sw: number;
+  /** Padding rows above and columns left of the input (may be negative: the convolution starts inside it). */
+  top: number;
+  left: number;
+}
+
+const override = new WasmKernelOverride();
+/** Multiply-adds of every product run by {@link convolve} (im2col's padding zeros included): counted work. */
+let multiplyAdds = 0;
+
+/** Puts the product form in front of tfjs's wasm Conv2D and FusedConv2D (once; after the wasm backend is ready). */
+export function registerWasmConv2d(tf: typeof TF): void {
+  if (override.active) return;
+  const simd = matmulModule();
+  if (simd === null) return;
+  const geometry = (x: TF.TensorInfo, filter: TF.TensorInfo, attrs: Conv2DAttrs): ConvGeometry | undefined => {
+    const [dh, dw] = typeof attrs.dilations === "number" ? [attrs.dilations, attrs.dilations] : attrs.dilations ?? [1, 1];
+    if (attrs.dataFormat !== "NHWC" || dh !== 1 || dw !== 1 || x.dtype !== "float32" || filter.dtype !== "float32") return undefined;
+    if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape.some((s) => s <= 0) || filter.shape.some((s) => s <= 0)) return undefined;
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
+      attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
+    if (info.outHeight <= 0 || info.outWidth <= 0) return undefined;
+    return {
+      n: info.batchSize, h: info.inHeight, w: info.inWidth, c: info.inChannels, kh: info.filterHeight, kw: info.filterWidth,
+      outChannels: info.outChannels, oh: info.outHeight, ow: info.outWidth, sh: info.strideHeight, sw: info.strideWidth,
+      top: info.padInfo.top, left: info.padInfo.left,
+    };
+  };
+  override.replace(tf, "Conv2D", (original) => (args) => {
+    const { x, filter } = args.inputs as { x: TF.TensorInfo; filter: TF.TensorInfo };
+    const g = geometry(x, filter, args.attrs as unknown as Conv2DAttrs);
+    if (g === undefined) return original.kernelFunc(args);
+    return conv2d(simd, args.backend as unknown as WasmBackend, g, x, filter, null);
+  });
+  override.replace(tf, "FusedConv2D", (original) => (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TF.TensorInfo | null | undefined>;
+    const attrs = args.attrs as unknown as Conv2DAttrs;
+    const g = geometry(x!, filter!, attrs);
+    const plainBias = bias == null || (bias.dtype === "float32" && bias.shape.reduce((p, s) => p * s, 1) === g?.outChannels &&
+      bias.shape.every((s, i) => s === 1 || i === bias.shape.length - 1));
+    if (g === undefined || (attrs.activation ?? "linear") !== "linear" || preluActivationWeights != null || !plainBias) {
+      return original.kernelFunc(args);
+    }
+    return conv2d(simd, args.backend as unknown as WasmBackend, g, x!, filter!, bias ?? null);
+  });
+}
+
+/** Runs `f` with tfjs's own wasm Conv2D and FusedConv2D in place (the tests' oracle), then puts ours back. */
+export function withTfjsConv2d<T>(tf: typeof TF, f: () => T): T {
+  return override.withTfjs(tf, f);
+}
+
+/** Whether the product form is the registered wasm Conv2D now (not while a test has put tfjs's back). */
+export function conv2dProductInPlace(tf: typeof TF): boolean {
+  return override.inPlace(tf, "Conv2D");
+}
+
+/** Multiply-adds of the convolutions run as products so far (M·K·N each, im2col's padding zeros included). */
+export function convolutionMultiplyAdds(): number {
+  return multiplyAdds;
+}
+
+function conv2d(simd: MatmulModule, backend: WasmBackend, g: ConvGeometry, x: TF.TensorInfo, filter: TF.TensorInfo,
+  bias: TF.TensorInfo | null): TF.TensorInfo {
+  const memory = new ModuleMemory(simd);
+  const xAt = memory.copyIn(backend.typedArrayFromHeap(x));
+  const filterAt = memory.copyIn(backend.typedArrayFromHeap(filter));
+  const biasAt = bias === null ? 0 : memory.copyIn(backend.typedArrayFromHeap(bias));
+  const outAt = convolve(simd, memory, g, xAt, filterAt, biasAt);
+  const out = backend.makeOutput([g.n, g.oh, g.ow, g.outChannels], "float32");
+  backend.typedArrayFromHeap(out).set(memory.floats(outAt, g.n * g.oh * g.ow * g.outChannels));
+  return out;
+}
+
+/**
+ * out = the convolution of x (NHWC at xAt) with a filter [kh, kw, c, outChannels] (at filterAt) plus a bias
+ * (outChannels floats at biasAt, or 0 for none), all in matmul.c's memory; returns where out lies there.
+ */
+export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number): number {
+  const [M, K, N] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, g.outChannels];
+  multiplyAdds += M * K * N;
+  if (N === 1) return convolveOneChannel(simd, memory, g, xAt, filterAt, biasAt);
+  const stride = Math.ceil(N / 4) * 4;
+  const [aAt, bAt, packedBiasAt, outAt] = memory.take(M * K, K * stride, biasAt === 0 ? 0 : stride, M * N);
+  simd.im2col(g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, xAt, aAt!);
+  simd.pack_panels(K, N, stride, 0, filterAt, bAt!);
+  if (biasAt !== 0) {
+    simd.fill_zeros(packedBiasAt!, stride);
+    memory.floats(packedBiasAt!, N).set(memory.floats(biasAt, N));
+  }
+  // Each output summed along k = (i, j, ch) from its bias in order: one block of K (XNNPACK's order).
+  const pool = matmulThreads();
+  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!, biasAt === 0 ? 0 : packedBiasAt!);
+  else simd.biased_matmul_rows(M, K, N, stride, 0, K, aAt!, bAt!, biasAt === 0 ? 0 : packedBiasAt!, outAt!, 0, M);
+  return outAt!;
+}
+
+/**
+ * One output channel, where the product's tiles would hold one output and three zeros: the pixels go in the lanes
+ * instead. At stride 1 straight from zero-padded planes of x (matmul.c's conv_one_channel); at other strides as
+ * outᵀ (1 x pixels) = Wᵀ (1 x K) · im2colᵀ, im2colᵀ laid out in panels of 8 pixels (im2col_panels). Each pixel is
+ * still summed along k from its bias in order: the same bits.
+ */
+function convolveOneChannel(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number): number {
+  const [pixels, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
+  const bias = biasAt === 0 ? 0 : memory.floats(biasAt, 1)[0]!;
+  if (g.sh === 1 && g.sw === 1) {
+    // Stride 1 (the input gradients' phases, the last layers of the autoencoders): straight from padded planes.
+    const [ph, pw] = [g.oh + g.kh - 1, g.ow + g.kw - 1];
+    const [planesAt, outAt] = memory.take(g.n * g.c * ph * pw + 16, pixels);
+    simd.padded_planes(g.n, g.h, g.w, g.c, g.top, g.left, ph, pw, xAt, planesAt!);
+    simd.conv_one_channel(g.n, g.c, ph, pw, g.oh, g.ow, g.kh, g.kw, planesAt!, filterAt, bias, outAt!);
+    return outAt!;
+  }
+  const stride = Math.ceil(pixels / 4) * 4;
+  const [panelsAt, biasesAt, outAt] = memory.take(K * stride, biasAt === 0 ? 0 : stride, pixels);
+  simd.im2col_panels(g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, stride, xAt, panelsAt!);
+  if (biasAt !== 0) simd.fill_value(biasesAt!, stride, bias);
+  simd.biased_matmul_rows(1, K, pixels, stride, 0, K, filterAt, panelsAt!, biasAt === 0 ? 0 : biasesAt!, outAt!, 0, 1);
+  return outAt!;
+}
+
+/** Regions of matmul.c's memory for one kernel call, from its heap base up; grows the memory as they need. */
+export class ModuleMemory {
+  private readonly layout: Layout;
+
+  constructor(private readonly simd: MatmulModule) {
+    this.layout = new Layout(simd.__heap_base.value);
+  }
+
+  /** Byte offsets of new regions of these many floats each (a region of 0 floats is given offset 0). */
+  take(...floats: number[]): number[] {
+    const offsets = floats.map((count) => (count === 0 ? 0 : this.layout.take(4 * count)));
+    const missing = this.layout.end - this.simd.memory.buffer.byteLength;
+    if (missing > 0) this.simd.memory.grow(Math.ceil(missing / 65536));
+    return offsets;
+  }
+
+  /** Copies `values` into a new region; returns its offset. */
+  copyIn(values: Float32Array): number {
+    const [at] = this.take(values.length);
+    this.floats(at!, values.length).set(values);
+    return at!;
+  }
+
+  /** A view of `count` floats at byte offset `at` (made after every growth: a grown memory detaches older views). */
+  floats(at: number, count: number): Float32Array {
+    return new Float32Array(this.simd.memory.buffer, at, count);
+  }
+}
