@@ -10,7 +10,7 @@ import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
 import { matmulThreads } from "../src/nn/matmul-threads";
 import { useBackend } from "../src/nn/tf";
 import { registerWasmConvGradients, withSpreadBackpropInput } from "../src/nn/wasm-conv-gradients";
-import { convolutionMultiplyAdds, withTfjsConv2d } from "../src/nn/wasm-conv2d";
+import { convolutionMultiplyAdds, MIN_PRODUCT_FLOPS, withEveryConvolutionAsProduct, withTfjsConv2d } from "../src/nn/wasm-conv2d";
 import { RandomState } from "../src/random/random-state";
 import { withKernelRegistered } from "./helpers/kernel-swap";
 
@@ -102,7 +102,7 @@ describe("Conv2D and FusedConv2D on wasm as im2col products (src/nn/wasm-conv2d.
         const filter = tf.tensor4d(values(random, size(c.filter), false), c.filter);
         const run = () => tf.conv2d(x, filter, c.strides, c.pad);
         const work = convolutionMultiplyAdds();
-        const ours = run();
+        const ours = withEveryConvolutionAsProduct(run);
         assert.ok(convolutionMultiplyAdds() > work, "the product form ran");
         const tfjs = withTfjsConv2d(tf, run);
         assert.deepEqual(ours.shape, tfjs.shape);
@@ -130,7 +130,7 @@ describe("Conv2D and FusedConv2D on wasm as im2col products (src/nn/wasm-conv2d.
       const filter = tf.tensor4d(values(random, size(c.filter), false), c.filter);
       const bias = tf.tensor1d(Float32Array.from({ length: outChannels }, (_, i) => (i % 3 === 1 ? -0 : 10 * random.standardNormal(1)[0]!)));
       const run = () => tf.fused.conv2d({ x, filter, strides: c.strides, pad: c.pad, bias });
-      const ours = run();
+      const ours = withEveryConvolutionAsProduct(run);
       const tfjs = withTfjsConv2d(tf, run);
       assertSameBits(ours.dataSync(), tfjs.dataSync(), `fused, bias, x [${c.x}] filter [${c.filter}]`);
       const after = tf.add(tf.conv2d(x, filter, c.strides, c.pad), bias);
@@ -148,9 +148,22 @@ describe("Conv2D and FusedConv2D on wasm as im2col products (src/nn/wasm-conv2d.
     const bias = tf.tensor1d(values(random, 8, false));
     const run = () => tf.fused.conv2d({ x, filter, strides: 1, pad: "same", bias, activation: "relu" });
     const work = convolutionMultiplyAdds();
-    const ours = run();
+    const ours = withEveryConvolutionAsProduct(run);
     assert.equal(convolutionMultiplyAdds(), work, "no product ran");
     assertSameBits(ours.dataSync(), withTfjsConv2d(tf, run).dataSync(), "fused relu");
+  });
+
+  it("leave convolutions under 2^22 FLOPs with more than one output channel to tfjs (the Conv1D autoencoder's), larger ones not", async () => {
+    const { tf } = await useBackend("wasm");
+    const ran = (x: Shape4, filter: Shape4) => {
+      const work = convolutionMultiplyAdds();
+      tf.tidy(() => tf.conv2d(tf.ones(x) as TF.Tensor4D, tf.ones(filter) as TF.Tensor4D, 1, "same"));
+      return convolutionMultiplyAdds() > work;
+    };
+    assert.equal(2 * 64 * 140 * 7 * 8 < MIN_PRODUCT_FLOPS, true);
+    assert.equal(ran([64, 140, 1, 1], [7, 1, 1, 8]), false, "64 x 140 steps, 1 -> 8 channels: tfjs's kernel");
+    assert.equal(ran([64, 140, 1, 8], [7, 1, 8, 1]), true, "one output channel: ours");
+    assert.equal(ran([32, 14, 14, 64], [3, 3, 64, 32]), true, "the conv2d AE's: ours");
   });
 });
 
@@ -212,9 +225,10 @@ describe("the strided conv2d autoencoder with the product convolutions", () => {
     const { tf } = await useBackend("wasm");
     registerWasmConvGradients(tf);
     const random = new RandomState(5);
-    const X = Array.from({ length: 48 }, () => Array.from(random.uniform(0, 1, 16 * 16)));
+    const X = Array.from({ length: 64 }, () => Array.from(random.uniform(0, 1, 28 * 28)));
     const fit = async () => {
-      const detector = new ConvAutoencoderDetector({ imageShape: [16, 16, 1], filters: [16, 32], latentDim: 4, epochs: 2, batchSize: 16,
+      // The notebook's network (28 x 28 images, filters 32 and 64, batch 32): its larger convolutions are products.
+      const detector = new ConvAutoencoderDetector({ imageShape: [28, 28, 1], filters: [32, 64], latentDim: 16, epochs: 2, batchSize: 32,
         seed: 2, backend: "wasm", progress: false });
       await detector.fit(X);
       const result = { loss: [...detector.history.loss], scores: Array.from(detector.trainingScores) };

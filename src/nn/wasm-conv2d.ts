@@ -47,6 +47,14 @@ export interface ConvGeometry {
   left: number;
 }
 
+/**
+ * Convolutions of fewer counted FLOPs (2 per multiply-add) stay on tfjs's XNNPACK kernel: the Conv1D autoencoder's
+ * (64 x 140 steps, 1 to 8 channels, 0.5-2 MFLOP) took up to twice its CPU time as products (the copies and im2col
+ * cost more than the product); the conv2d autoencoder's (3.6-231 MFLOP) are products.
+ */
+export const MIN_PRODUCT_FLOPS = 1 << 22;
+/** The threshold in force (0 in the tests, which check every shape as a product). */
+let minProductFlops = MIN_PRODUCT_FLOPS;
 const override = new WasmKernelOverride();
 /** Multiply-adds of every product run by {@link convolve} (im2col's padding zeros included): counted work. */
 let multiplyAdds = 0;
@@ -56,6 +64,10 @@ export function registerWasmConv2d(tf: typeof TF): void {
   if (override.active) return;
   const simd = matmulModule();
   if (simd === null) return;
+  // Small convolutions stay on XNNPACK, which reads x in place (no copies, no im2col), unless they have one output
+  // channel at stride 1 (XNNPACK's tiles then run mostly empty; ours from padded planes).
+  const worthIt = (g: ConvGeometry) =>
+    2 * g.n * g.oh * g.ow * g.kh * g.kw * g.c * g.outChannels >= minProductFlops || (g.outChannels === 1 && g.sh === 1 && g.sw === 1);
   const geometry = (x: TF.TensorInfo, filter: TF.TensorInfo, attrs: Conv2DAttrs): ConvGeometry | undefined => {
     const [dh, dw] = typeof attrs.dilations === "number" ? [attrs.dilations, attrs.dilations] : attrs.dilations ?? [1, 1];
     if (attrs.dataFormat !== "NHWC" || dh !== 1 || dw !== 1 || x.dtype !== "float32" || filter.dtype !== "float32") return undefined;
@@ -63,11 +75,12 @@ export function registerWasmConv2d(tf: typeof TF): void {
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
     if (info.outHeight <= 0 || info.outWidth <= 0) return undefined;
-    return {
+    const g: ConvGeometry = {
       n: info.batchSize, h: info.inHeight, w: info.inWidth, c: info.inChannels, kh: info.filterHeight, kw: info.filterWidth,
       outChannels: info.outChannels, oh: info.outHeight, ow: info.outWidth, sh: info.strideHeight, sw: info.strideWidth,
       top: info.padInfo.top, left: info.padInfo.left,
     };
+    return worthIt(g) ? g : undefined;
   };
   override.replace(tf, "Conv2D", (original) => (args) => {
     const { x, filter } = args.inputs as { x: TF.TensorInfo; filter: TF.TensorInfo };
@@ -91,6 +104,16 @@ export function registerWasmConv2d(tf: typeof TF): void {
 /** Runs `f` with tfjs's own wasm Conv2D and FusedConv2D in place (the tests' oracle), then puts ours back. */
 export function withTfjsConv2d<T>(tf: typeof TF, f: () => T): T {
   return override.withTfjs(tf, f);
+}
+
+/** Runs `f` with every convolution as a product, small ones included (the tests), then puts the threshold back. */
+export function withEveryConvolutionAsProduct<T>(f: () => T): T {
+  minProductFlops = 0;
+  try {
+    return f();
+  } finally {
+    minProductFlops = MIN_PRODUCT_FLOPS;
+  }
 }
 
 /** Whether the product form is the registered wasm Conv2D now (not while a test has put tfjs's back). */
@@ -152,7 +175,10 @@ function convolveOneChannel(simd: MatmulModule, memory: ModuleMemory, g: ConvGeo
     const [ph, pw] = [g.oh + g.kh - 1, g.ow + g.kw - 1];
     const [planesAt, outAt] = memory.take(g.n * g.c * ph * pw + 16, pixels);
     simd.padded_planes(g.n, g.h, g.w, g.c, g.top, g.left, ph, pw, xAt, planesAt!);
-    simd.conv_one_channel(g.n, g.c, ph, pw, g.oh, g.ow, g.kh, g.kw, planesAt!, filterAt, bias, outAt!);
+    // A 1-D convolution along h (Conv1D: [n, steps, 1, c]) has planes of one column: seen as one row of ph floats,
+    // its neighbouring outputs are neighbouring floats, in the lanes.
+    if (g.ow === 1 && g.kw === 1) simd.conv_one_channel(g.n, g.c, 1, ph, 1, g.oh, 1, g.kh, planesAt!, filterAt, bias, outAt!);
+    else simd.conv_one_channel(g.n, g.c, ph, pw, g.oh, g.ow, g.kh, g.kw, planesAt!, filterAt, bias, outAt!);
     return outAt!;
   }
   const stride = Math.ceil(pixels / 4) * 4;
