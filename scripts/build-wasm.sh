@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the C kernels (src/linalg/dense.c, src/neighbors/brute-force.c, src/nn/matmul.c, src/nn/adam.c, src/nn/pool.c) to WebAssembly (128-bit SIMD) and
+# Compiles the C kernels (src/linalg/dense.c, src/neighbors/brute-force.c, src/nn/matmul.c, src/nn/adam.c, src/nn/pool.c, src/nn/activation.c) to WebAssembly (128-bit SIMD) and
 # writes each, base64, into a TypeScript file the package ships (users never need a C compiler). `--check`
 # compiles to a temporary folder and fails when a committed file differs, so the blobs in git are the sources'.
 # Needs clang and wasm-ld (Debian: clang lld; a build installs them when missing and running as root, a --check
@@ -31,7 +31,8 @@ elif ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1;
   fi
 fi
 # Each module: C source, generated TypeScript, name of the exported base64 constant, and "shared" for a build
-# that imports a shared memory (several threads instantiate it over one memory: src/nn/matmul-threads.ts).
+# that imports a shared memory (several threads instantiate it over one memory: src/nn/matmul-threads.ts), or
+# "imported" for one that works in another module's memory (tfjs-backend-wasm's heap: src/nn/wasm-leaky-relu.ts).
 modules=(
   "src/linalg/dense.c src/linalg/dense-wasm.ts DENSE_WASM_BASE64"
   "src/neighbors/brute-force.c src/neighbors/brute-force-wasm-bytes.ts BRUTE_FORCE_WASM_BASE64"
@@ -39,11 +40,14 @@ modules=(
   "src/nn/matmul.c src/nn/matmul-shared-wasm.ts MATMUL_SHARED_WASM_BASE64 shared"
   "src/nn/adam.c src/nn/adam-wasm.ts ADAM_WASM_BASE64"
   "src/nn/pool.c src/nn/pool-wasm.ts POOL_WASM_BASE64"
+  "src/nn/activation.c src/nn/activation-wasm.ts ACTIVATION_WASM_BASE64 imported"
 )
 # The shared build: atomics (a shared memory needs them), the memory imported (at most 4 GiB, all wasm32 can
 # address), and the stack pointer exported so that each thread's instance gets a stack of its own.
 shared_flags=(-matomics -mbulk-memory -mmutable-globals -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=4294967296
   -Wl,--export=__stack_pointer)
+# The imported build: the memory comes from the instantiating code (no own memory exported, any size accepted).
+imported_flags=(-Wl,--import-memory)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 stale=0
@@ -55,6 +59,9 @@ for module in "${modules[@]}"; do
   if [ "${variant:-}" = shared ]; then
     extra=("${shared_flags[@]}")
     flags="$flags, shared memory"
+  elif [ "${variant:-}" = imported ]; then
+    extra=("${imported_flags[@]}")
+    flags="$flags, imported memory"
   fi
   # -ffp-contract=off: never fuse a * b + c (results must equal the TypeScript's bit for bit).
   # No libc: the kernels use only arithmetic and __builtin_sqrt/fabs/inf/nan (WebAssembly instructions).

@@ -11,6 +11,8 @@
 import type * as TF from "@tensorflow/tfjs";
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
 import { registerWasmColumnSum } from "./wasm-column-sum";
+import { registerLeakyReluGradient } from "./leaky-relu-gradient";
+import { registerWasmLeakyRelu } from "./wasm-leaky-relu";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad";
 import { registerWasmTile } from "./wasm-tile";
 import { startThreadedWasm, TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "./wasm-threads";
@@ -89,7 +91,9 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
         registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies
         registerWasmMaxPoolGrad(tfjs()); // max pooling's gradient in one pass over the windows, same bits
+        registerWasmLeakyRelu(tfjs()); // LeakyReLU and its gradient in SIMD over tfjs's heap, same bits
       }
+      registerLeakyReluGradient(tfjs()); // LeakyReLU's gradient in one kernel (wasm, cpu), same bits
       active = await describe(name, skipped);
       return { tf: tfjs(), info: active };
     }
