@@ -1,7 +1,7 @@
 // LeakyReLU's forward and gradient over tfjs-backend-wasm's own heap (src/nn/wasm-leaky-relu.ts): this module
 // imports tfjs's memory, so the pointers are tfjs's tensors and nothing is copied. It must therefore never touch
-// memory of its own (no stack, no data): its functions only read their inputs and write their outputs, and
-// scripts/build-wasm.sh's `imported` variant is checked for that by test/nn-leaky-relu.test.ts.
+// memory of its own (no stack, no data): its functions only read their inputs and write their outputs
+// (scripts/build-wasm.sh checks the compiled module for data segments and stack-pointer use).
 // Four floats per SIMD vector; the last size % 4 one at a time through the same vector operations.
 // Compiled without fused multiply-adds (scripts/build-wasm.sh).
 

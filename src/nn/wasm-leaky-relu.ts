@@ -42,48 +42,62 @@ interface LeakyReluAttrs {
 }
 
 const override = new WasmKernelOverride();
+/** activation.c's instance over tfjs's memory (a new one if tfjs's backend, and so its memory, was recreated). */
+let instance: { memory: object; module: ActivationModule | null } | undefined;
 
 /** Puts the SIMD LeakyRelu in front of tfjs's wasm kernel and registers the one-kernel gradient (once). */
 export function registerWasmLeakyRelu(tf: typeof TF): void {
   if (override.active) return;
-  const memory = (tf.findBackend("wasm") as unknown as HeapBackend | undefined)?.wasm?.asm?.memory;
-  if (memory === undefined) return;
-  let module: ActivationModule | null;
-  try {
-    module = instantiate(ACTIVATION_WASM_BASE64, { env: { memory } }) as unknown as ActivationModule | null;
-  } catch {
-    return; // a memory this module cannot import (tfjs's threaded build: shared)
-  }
-  if (module === null) return;
-  const simd = module;
+  const backend = tf.findBackend("wasm") as unknown as HeapBackend | undefined;
+  if (backend === undefined || moduleOver(backend) === null) return;
   override.replace(tf, FORWARD, (original) => (args) => {
     const { x } = args.inputs as { x: TF.TensorInfo };
-    if (x.dtype !== "float32") return original.kernelFunc(args);
-    const backend = args.backend as unknown as HeapBackend;
-    const out = backend.makeOutput(x.shape, "float32");
+    const heap = args.backend as unknown as HeapBackend;
+    const simd = moduleOver(heap);
+    if (x.dtype !== "float32" || simd === null) return original.kernelFunc(args);
+    const out = heap.makeOutput(x.shape, "float32");
     const size = sizeOf(x);
     const { alpha } = args.attrs as unknown as LeakyReluAttrs;
-    if (size > 0) simd.leaky_relu(backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(out.dataId), size, alpha);
+    if (size > 0) simd.leaky_relu(heap.getMemoryOffset(x.dataId), heap.getMemoryOffset(out.dataId), size, alpha);
     return out;
   });
   if (tf.getKernel(LEAKY_RELU_GRADIENT, "wasm") === undefined) {
     tf.registerKernel({
       kernelName: LEAKY_RELU_GRADIENT,
       backendName: "wasm",
-      kernelFunc: ({ inputs, attrs, backend }) => {
+      kernelFunc: ({ inputs, attrs, backend: kernelBackend }) => {
         const { x, dy } = inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
-        const heap = backend as unknown as HeapBackend;
+        const heap = kernelBackend as unknown as HeapBackend;
+        const simd = moduleOver(heap);
+        if (simd === null) throw new Error(`${LEAKY_RELU_GRADIENT}: activation.c cannot import this wasm backend's memory (a threaded build?)`);
         const dx = heap.makeOutput(x.shape, "float32");
         const size = sizeOf(x);
         const { alpha } = attrs as unknown as LeakyReluAttrs;
         if (size > 0) {
-          simd.leaky_relu_grad(heap.getMemoryOffset(x.dataId), heap.getMemoryOffset(dy.dataId), heap.getMemoryOffset(dx.dataId), size, alpha);
+          const [xAt, dyAt, dxAt] = [x, dy, dx].map((info) => heap.getMemoryOffset(info.dataId));
+          simd.leaky_relu_grad(xAt!, dyAt!, dxAt!, size, alpha);
         }
         return dx;
       },
     });
   }
   registerLeakyReluGradient(tf);
+}
+
+/** activation.c over `backend`'s memory, or null where it cannot import it (tfjs's threaded build: shared). */
+function moduleOver(backend: HeapBackend): ActivationModule | null {
+  const memory = backend.wasm?.asm?.memory;
+  if (memory === undefined) return null;
+  if (instance?.memory !== memory) {
+    let module: ActivationModule | null;
+    try {
+      module = instantiate(ACTIVATION_WASM_BASE64, { env: { memory } }) as unknown as ActivationModule | null;
+    } catch {
+      module = null;
+    }
+    instance = { memory, module };
+  }
+  return instance.module;
 }
 
 /**
