@@ -19,9 +19,10 @@ const compiled = new Map<string, object | null>();
 
 /**
  * A fresh instance of the module in `base64` (compiled on first use, then reused), or null where this runtime
- * has no WebAssembly or no SIMD (compiling throws).
+ * has no WebAssembly or no SIMD (compiling throws). `imports`: what the module imports (e.g. `{ env: { memory } }`
+ * for a module built over another's memory); instantiating throws when they do not fit it.
  */
-export function instantiate(base64: string): Record<string, unknown> | null {
+export function instantiate(base64: string, imports: object = {}): Record<string, unknown> | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wasm === undefined) return null;
   if (!compiled.has(base64)) {
@@ -32,7 +33,7 @@ export function instantiate(base64: string): Record<string, unknown> | null {
     }
   }
   const module = compiled.get(base64);
-  return module === null || module === undefined ? null : new wasm.Instance(module, {}).exports;
+  return module === null || module === undefined ? null : new wasm.Instance(module, imports).exports;
 }
 
 /** A float64 view of `memory`, grown first to at least `bytes` (views taken before a growth are detached). */

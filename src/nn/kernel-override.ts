@@ -32,17 +32,28 @@ export class WasmKernelOverride {
 
   /** Runs `f` with tfjs's own kernels in place, then puts ours back. */
   withTfjs<T>(tf: typeof TF, f: () => T): T {
-    const swap = (from: Map<string, TF.KernelConfig>) => {
-      for (const [name, config] of from) {
-        tf.unregisterKernel(name, "wasm");
-        tf.registerKernel(config);
-      }
-    };
-    swap(this.tfjs);
+    this.swap(tf, this.tfjs);
     try {
       return f();
     } finally {
-      swap(this.ours);
+      this.swap(tf, this.ours);
+    }
+  }
+
+  /** {@link withTfjs} for an asynchronous `f` (a whole fit): ours are put back when it settles. */
+  async withTfjsWhile<T>(tf: typeof TF, f: () => Promise<T>): Promise<T> {
+    this.swap(tf, this.tfjs);
+    try {
+      return await f();
+    } finally {
+      this.swap(tf, this.ours);
+    }
+  }
+
+  private swap(tf: typeof TF, from: Map<string, TF.KernelConfig>): void {
+    for (const [name, config] of from) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel(config);
     }
   }
 }

@@ -9,6 +9,8 @@
  * Loading is lazy so that `import "anomaly-lab"` stays fast for notebooks without neural networks.
  */
 import type * as TF from "@tensorflow/tfjs";
+import { registerLeakyReluGradient } from "./leaky-relu-gradient";
+import { registerWasmLeakyRelu } from "./wasm-leaky-relu";
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
 import { registerWasmColumnSum } from "./wasm-column-sum";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad";
@@ -86,12 +88,14 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
         const productThreads = wasmThreadsWanted();
         const productsSkipped = productThreads > 1 ? await startMatmulThreads(productThreads) : undefined;
         if (productsSkipped !== undefined) wasmThreadsSkipped = [wasmThreadsSkipped, productsSkipped].filter(Boolean).join("; ");
+        registerWasmLeakyRelu(tfjs()); // LeakyReLU and its gradient in SIMD over tfjs's heap, same bits
         registerWasmBatchMatMul(tfjs(), wasm.getThreadsCount?.() ?? 1); // products 1.3-15x faster, same bits
         registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies
         registerWasmMaxPoolGrad(tfjs()); // max pooling's gradient in one pass over the windows, same bits
         registerWasmConv2d(tfjs()); // convolutions as im2col products on the products' threads, same bits
       }
+      registerLeakyReluGradient(tfjs()); // LeakyReLU's gradient in one kernel (wasm, cpu), same bits
       active = await describe(name, skipped);
       return { tf: tfjs(), info: active };
     }

@@ -1,0 +1,113 @@
+/**
+ * LeakyReLU on the wasm backend in SIMD, forward and gradient (the 2-D convolutional autoencoder's four
+ * LeakyReLU(0.2) layers): tfjs-backend-wasm 4.22's LeakyRelu is a scalar loop, and tfjs-core's gradient three
+ * kernels (Greater, Multiply, Select; see leaky-relu-gradient.ts). src/nn/activation.c does each in one pass,
+ * four floats at a time, and works in tfjs's own heap: the module imports tfjs-backend-wasm's memory, so x, dy
+ * and the output are tfjs's tensors, nothing is copied.
+ *
+ * The same bits as tfjs's:
+ * - forward: x < 0 ? alpha · x : x, alpha as a float32 (NaN, -0 and +0 pass through as they are);
+ * - gradient: x > 0 ? dy : dy · alpha (x NaN, -0, +0: dy · alpha), as tfjs-core's where(greater(x, 0), dy,
+ *   mul(dy, alpha)).
+ *
+ * Registered when the wasm backend starts (src/nn/tf.ts) where tfjs's memory can be imported (its one-thread
+ * builds; its threaded build shares a memory this module does not declare: then tfjs's kernels and tfjs-core's
+ * gradient stay). tfjs's LeakyRelu is kept for dtypes other than float32 and as the tests' oracle
+ * (test/nn-leaky-relu.test.ts).
+ */
+import type * as TF from "@tensorflow/tfjs";
+import { instantiate } from "../linalg/wasm-module";
+import { ACTIVATION_WASM_BASE64 } from "./activation-wasm";
+import { WasmKernelOverride } from "./kernel-override";
+import { LEAKY_RELU_GRADIENT, registerLeakyReluGradient, withTfjsLeakyReluGradient } from "./leaky-relu-gradient";
+
+const FORWARD = "LeakyRelu";
+
+/** src/nn/activation.c's exports (pointers are byte offsets into tfjs's heap). */
+interface ActivationModule {
+  leaky_relu(x: number, y: number, size: number, alpha: number): void;
+  leaky_relu_grad(x: number, dy: number, dx: number, size: number, alpha: number): void;
+}
+
+/** The parts of tfjs-backend-wasm's backend used here. */
+interface HeapBackend {
+  /** The Emscripten module; `asm.memory` is its exported memory (one-thread builds). */
+  wasm: { asm?: { memory?: object } };
+  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
+  getMemoryOffset(dataId: object): number;
+}
+
+interface LeakyReluAttrs {
+  alpha: number;
+}
+
+const override = new WasmKernelOverride();
+/** activation.c's instance over tfjs's memory (a new one if tfjs's backend, and so its memory, was recreated). */
+let instance: { memory: object; module: ActivationModule | null } | undefined;
+
+/** Puts the SIMD LeakyRelu in front of tfjs's wasm kernel and registers the one-kernel gradient (once). */
+export function registerWasmLeakyRelu(tf: typeof TF): void {
+  if (override.active) return;
+  const backend = tf.findBackend("wasm") as unknown as HeapBackend | undefined;
+  if (backend === undefined || moduleOver(backend) === null) return;
+  override.replace(tf, FORWARD, (original) => (args) => {
+    const { x } = args.inputs as { x: TF.TensorInfo };
+    const heap = args.backend as unknown as HeapBackend;
+    const simd = moduleOver(heap);
+    if (x.dtype !== "float32" || simd === null) return original.kernelFunc(args);
+    const out = heap.makeOutput(x.shape, "float32");
+    const size = sizeOf(x);
+    const { alpha } = args.attrs as unknown as LeakyReluAttrs;
+    if (size > 0) simd.leaky_relu(heap.getMemoryOffset(x.dataId), heap.getMemoryOffset(out.dataId), size, alpha);
+    return out;
+  });
+  if (tf.getKernel(LEAKY_RELU_GRADIENT, "wasm") === undefined) {
+    tf.registerKernel({
+      kernelName: LEAKY_RELU_GRADIENT,
+      backendName: "wasm",
+      kernelFunc: ({ inputs, attrs, backend: kernelBackend }) => {
+        const { x, dy } = inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
+        const heap = kernelBackend as unknown as HeapBackend;
+        const simd = moduleOver(heap);
+        if (simd === null) throw new Error(`${LEAKY_RELU_GRADIENT}: activation.c cannot import this wasm backend's memory (a threaded build?)`);
+        const dx = heap.makeOutput(x.shape, "float32");
+        const size = sizeOf(x);
+        const { alpha } = attrs as unknown as LeakyReluAttrs;
+        if (size > 0) {
+          const [xAt, dyAt, dxAt] = [x, dy, dx].map((info) => heap.getMemoryOffset(info.dataId));
+          simd.leaky_relu_grad(xAt!, dyAt!, dxAt!, size, alpha);
+        }
+        return dx;
+      },
+    });
+  }
+  registerLeakyReluGradient(tf);
+}
+
+/** activation.c over `backend`'s memory, or null where it cannot import it (tfjs's threaded build: shared). */
+function moduleOver(backend: HeapBackend): ActivationModule | null {
+  const memory = backend.wasm?.asm?.memory;
+  if (memory === undefined) return null;
+  if (instance?.memory !== memory) {
+    let module: ActivationModule | null;
+    try {
+      module = instantiate(ACTIVATION_WASM_BASE64, { env: { memory } }) as unknown as ActivationModule | null;
+    } catch {
+      module = null;
+    }
+    instance = { memory, module };
+  }
+  return instance.module;
+}
+
+/**
+ * Runs `f` (a whole fit) with tfjs's own LeakyRelu kernel and tfjs-core's gradient in place, then puts ours back:
+ * the tests' oracle.
+ */
+export async function withTfjsLeakyRelu<T>(tf: typeof TF, f: () => Promise<T>): Promise<T> {
+  return override.withTfjsWhile(tf, () => withTfjsLeakyReluGradient(tf, f));
+}
+
+function sizeOf(info: TF.TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
+}

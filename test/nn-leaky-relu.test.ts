@@ -1,0 +1,187 @@
+// LeakyReLU (src/nn/wasm-leaky-relu.ts, src/nn/leaky-relu-gradient.ts): our wasm forward kernel against
+// tfjs-backend-wasm's LeakyRelu, and our one-kernel gradient (wasm and cpu) against tfjs-core's
+// where(greater(x, 0), dy, mul(dy, alpha)) run as tfjs's own ops, bit for bit, on inputs with NaN (several
+// payloads), ±0, ±Infinity, denormals, FLT_MIN and FLT_MAX, odd sizes (the SIMD loop's scalar tail) and alphas
+// that overflow, round or are negative; then a seeded ConvAutoencoderDetector fit against tfjs's kernels.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type * as TF from "@tensorflow/tfjs";
+import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
+import { LEAKY_RELU_GRADIENT } from "../src/nn/leaky-relu-gradient";
+import { useBackend } from "../src/nn/tf";
+import { withTfjsLeakyRelu } from "../src/nn/wasm-leaky-relu";
+import { RandomState } from "../src/random/random-state";
+import { kernelsPerStep } from "./helpers/kernels-per-step";
+
+/** Float32 bit patterns every input mixes in: NaN payloads (quiet, negative, signalling), ±0, ±Infinity, ... */
+const SPECIAL_BITS = [
+  0x7fc00000, 0xffc00000, 0x7fc00001, 0x7fa00000, 0xff800001, // NaNs
+  0x00000000, 0x80000000, 0x7f800000, 0xff800000, // ±0, ±Infinity
+  0x00000001, 0x80000001, 0x00400000, 0x807fffff, // denormals
+  0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff, // ±FLT_MIN, ±FLT_MAX
+];
+/** Sizes below, at and above a SIMD vector (4 floats), and the conv AE's largest LeakyReLU at batch 2. */
+const SIZES = [1, 3, 4, 5, 17, 2 * 28 * 28 * 32];
+/** 0.2 (the conv AE's, not a float32: rounded), 0, -0, negative, above 1 (alpha · -FLT_MAX overflows), denormal. */
+const ALPHAS = [0.2, 0, -0, -0.5, 3, 1e-40, 0.30000001192092896];
+
+/** Normal values with the special bit patterns at random places (about one value in four). */
+function tricky(random: RandomState, size: number): Float32Array {
+  const values = Float32Array.from(random.standardNormal(size));
+  const bits = new Uint32Array(values.buffer);
+  const picks = random.uniform(0, 1, size);
+  for (let i = 0; i < size; i++) if (picks[i]! < 0.25) bits[i] = SPECIAL_BITS[Math.floor(picks[i]! * 4 * SPECIAL_BITS.length)]!;
+  // Every special value in the first positions too, so that the smallest sizes see them.
+  for (let i = 0; i < Math.min(size, SPECIAL_BITS.length); i++) bits[(i * 7) % size] = SPECIAL_BITS[i]!;
+  return values;
+}
+
+/** Bit for bit on wasm (NaN payloads included: both run the same WebAssembly operations); Object.is on cpu. */
+function assertSameValues(actual: Float32Array, expected: Float32Array, what: string, bits: boolean): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const [a, e] = [new Uint32Array(actual.buffer, actual.byteOffset, actual.length), new Uint32Array(expected.buffer, expected.byteOffset, expected.length)];
+  for (let i = 0; i < actual.length; i++) {
+    const same = bits ? a[i] === e[i] : Object.is(actual[i], expected[i]);
+    if (!same) assert.fail(`${what}[${i}]: ${actual[i]} (0x${a[i]!.toString(16)}, ours) vs ${expected[i]} (0x${e[i]!.toString(16)}, tfjs)`);
+  }
+}
+
+/** tfjs's LeakyRelu kernel, run for one synchronous call (ours put back after it). */
+async function tfjsLeakyRelu(tf: typeof TF, x: TF.Tensor, alpha: number): Promise<TF.Tensor> {
+  return withTfjsLeakyRelu(tf, async () => tf.leakyRelu(x, alpha));
+}
+
+/** Names of the kernels `f` launches. */
+async function kernelNames(tf: typeof TF, f: () => TF.Tensor): Promise<string[]> {
+  let result: TF.Tensor | undefined;
+  const profile = await tf.profile(() => {
+    result = f();
+    return result;
+  });
+  result!.dispose();
+  return profile.kernels.map((kernel) => kernel.name);
+}
+
+function images(seed: number, count: number, pixels: number): number[][] {
+  const random = new RandomState(seed);
+  return Array.from({ length: count }, () => Array.from(random.uniform(0, 1, pixels)));
+}
+
+describe("LeakyRelu forward on wasm (src/nn/activation.c)", () => {
+  it("is registered over tfjs-backend-wasm's LeakyRelu and gives its output bit for bit (NaN payloads, ±0, ±Infinity, denormals; every alpha and size)", async () => {
+    const { tf } = await useBackend("wasm");
+    const ours = tf.getKernel("LeakyRelu", "wasm");
+    assert.notEqual(await withTfjsLeakyRelu(tf, async () => tf.getKernel("LeakyRelu", "wasm")), ours, "ours is registered over tfjs's");
+    const random = new RandomState(27);
+    const before = tf.memory().numTensors;
+    for (const size of SIZES) {
+      for (const alpha of ALPHAS) {
+        const x = tf.tensor1d(tricky(random, size));
+        const fast = tf.leakyRelu(x, alpha);
+        const tfjs = await tfjsLeakyRelu(tf, x, alpha);
+        assertSameValues(fast.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `size ${size}, alpha ${alpha}`, true);
+        [x, fast, tfjs].forEach((t) => t.dispose());
+      }
+    }
+    tf.tidy(() => {
+      assert.deepEqual(tf.leakyRelu(tf.zeros([0, 3]), 0.2).shape, [0, 3], "an empty tensor");
+      const integers = tf.tensor1d([-3, 0, 2], "int32");
+      assert.deepEqual(Array.from(tf.leakyRelu(integers, 0.5).dataSync()), [-1.5, 0, 2], "int32: tfjs's kernel, float32 output");
+    });
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  });
+});
+
+for (const backend of ["wasm", "cpu"] as const) {
+  describe(`LeakyRelu gradient on ${backend} (one ${LEAKY_RELU_GRADIENT} kernel)`, () => {
+    it("equals tfjs-core's where(greater(x, 0), dy, mul(dy, alpha)) bit for bit on x and dy with NaN, ±0, ±Infinity and denormals", async () => {
+      const { tf } = await useBackend(backend);
+      const random = new RandomState(11);
+      const before = tf.memory().numTensors;
+      for (const size of SIZES) {
+        for (const alpha of ALPHAS) {
+          const x = tf.tensor1d(tricky(random, size));
+          const dy = tf.tensor1d(tricky(random, size));
+          const ours = tf.grad((input: TF.Tensor) => tf.leakyRelu(input, alpha))(x, dy);
+          const expected = tf.tidy(() => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
+          assertSameValues(ours.dataSync() as Float32Array, expected.dataSync() as Float32Array, `size ${size}, alpha ${alpha}`, backend === "wasm");
+          [x, dy, ours, expected].forEach((t) => t.dispose());
+        }
+      }
+      assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+    });
+
+    it(`runs ${LEAKY_RELU_GRADIENT} and no Greater, Multiply or Select for a float32 LeakyRelu's gradient`, async () => {
+      const { tf } = await useBackend(backend);
+      const x = tf.tensor1d([-1, 0, 2, NaN, -0]);
+      const dy = tf.tensor1d([1, 2, 3, 4, 5]);
+      const names = await kernelNames(tf, () => tf.grad((input: TF.Tensor) => tf.leakyRelu(input, 0.2))(x, dy));
+      assert.ok(names.includes(LEAKY_RELU_GRADIENT), `kernels: ${names.join(", ")}`);
+      for (const name of ["Greater", "Multiply", "Select"]) assert.ok(!names.includes(name), `kernels: ${names.join(", ")}`);
+      tf.dispose([x, dy]);
+    });
+  });
+}
+
+describe("LeakyRelu gradient where our kernel does not apply", () => {
+  it("runs tfjs-core's Greater, Multiply and Select with their values, for an int32 x and on a backend without our kernel", async () => {
+    const { tf } = await useBackend("cpu");
+    const dy = tf.tensor1d([1.5, -2, 3, 4]);
+    const grad = (x: TF.Tensor) => tf.grad((input: TF.Tensor) => tf.leakyRelu(input, 0.2))(x, dy);
+    // tfjs-core: dy where x > 0, else dy · float32(0.2), rounded to float32.
+    const expected = [1.5, -2, 3, 4].map((g, i) => (i === 2 ? g : Math.fround(g * Math.fround(0.2))));
+    const assertTfjsCore = async (x: TF.Tensor, what: string) => {
+      const names = await kernelNames(tf, () => grad(x));
+      const tfjsOps = ["Greater", "Multiply", "Select"].every((name) => names.includes(name)) && !names.includes(LEAKY_RELU_GRADIENT);
+      assert.ok(tfjsOps, `${what}: kernels ${names.join(", ")}`);
+      const dx = grad(x);
+      assert.deepEqual(Array.from(dx.dataSync()), expected, what);
+      tf.dispose([x, dx]);
+    };
+    await assertTfjsCore(tf.tensor1d([-1, 0, 2, -3], "int32"), "int32 x");
+    const ours = tf.getKernel(LEAKY_RELU_GRADIENT, "cpu")!;
+    tf.unregisterKernel(LEAKY_RELU_GRADIENT, "cpu");
+    try {
+      await assertTfjsCore(tf.tensor1d([-1, NaN, 2, -0]), "cpu without our kernel");
+    } finally {
+      tf.registerKernel(ours);
+    }
+    dy.dispose();
+  });
+});
+
+describe("LeakyReLU in the 2-D convolutional autoencoder's training step", () => {
+  it("launches no Greater and no Select kernel per step (tfjs-core's gradient: one of each per LeakyReLU layer)", async () => {
+    const { tf } = await useBackend("wasm");
+    const count = await kernelsPerStep(tf,
+      (progress) => new ConvAutoencoderDetector({ imageShape: [8, 8, 1], filters: [4, 8], latentDim: 4, epochs: 2, batchSize: 8,
+        seed: 1, backend: "wasm", progress }),
+      (detector) => detector.fit(images(1, 24, 64)), // 24 rows: 3 steps per epoch
+      3, (name) => name === "Greater" || name === "Select");
+    assert.equal(count, 0, `Greater and Select kernels per step: ${count}`);
+  });
+
+  it("trains notebook 09's seeded ConvAutoencoderDetector (28 x 28, filters 32-64) to the same losses and scores (Object.is) as with tfjs's LeakyRelu and gradient", async () => {
+    const { tf } = await useBackend("wasm");
+    const X = images(6, 40, 28 * 28);
+    const fit = async () => {
+      const detector = new ConvAutoencoderDetector({ epochs: 3, batchSize: 8, validationSplit: 0.2, seed: 3, backend: "wasm", progress: false });
+      await detector.fit(X);
+      const result = { loss: [...detector.history.loss, ...detector.history.valLoss], scores: Array.from(detector.trainingScores) };
+      detector.dispose();
+      return result;
+    };
+    const before = tf.memory().numTensors;
+    const fast = await fit();
+    const tfjs = await withTfjsLeakyRelu(tf, async () => {
+      const x = tf.tensor1d([-1, 2]);
+      const names = await kernelNames(tf, () => tf.grad((input: TF.Tensor) => tf.leakyRelu(input, 0.2))(x));
+      x.dispose();
+      assert.ok(names.includes("Select") && names.includes("LeakyRelu"), `the oracle runs tfjs-core's gradient: ${names.join(", ")}`);
+      return fit();
+    });
+    assertSameValues(Float32Array.from(fast.loss), Float32Array.from(tfjs.loss), "training and validation losses", false);
+    for (let i = 0; i < fast.scores.length; i++) assert.ok(Object.is(fast.scores[i], tfjs.scores[i]), `score ${i}: ${fast.scores[i]} vs ${tfjs.scores[i]}`);
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  });
+});
