@@ -25,8 +25,8 @@ import { MATMUL_SHARED_WASM_BASE64 } from "./matmul-shared-wasm";
  * split, its 128 -> 32 layer (0.5 MFLOP) is not.
  */
 export const SPLIT_MIN_FLOPS = 1 << 20;
-/** Blocks per thread: a few, so that a thread that starts late or is descheduled leaves its share to the others. */
-const BLOCKS_PER_THREAD = 4;
+/** The least work in a block of rows (its FLOPs, 2 per multiply-add), unless the product has fewer rows. */
+const MIN_BLOCK_FLOPS = 1 << 18;
 /** Rows in a block are a multiple of the kernel's tile (4 rows x 8 columns). */
 const TILE_ROWS = 4;
 /** Each worker's stack (matmul.c's kernels use none today; kept apart so that a future kernel cannot clash). */
@@ -41,10 +41,10 @@ const MAX_PAGES = 65536;
 // The control block, a SharedArrayBuffer: a BigInt64 claim word (generation << 32 | next block), then Int32 words.
 const CLAIM_BYTES = 8;
 const SEQ = 0; // bumped for each split product: the workers wait on it
-const DONE = 1; // blocks finished of the current product: the main thread waits on it
+const DONE = 1; // rows finished of the current product: the main thread waits on it
 const STOP = 2; // 1: workers exit
 const FAILED = 3; // 1: a block threw
-const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, rowsPerBlock, blocks, bias
+const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, minRows, threads, bias
 const ROWS = PARAMS + 12; // rows computed by each thread (0: the main thread), counted work
 const CONTROL_WORDS = ROWS + 9;
 
@@ -69,32 +69,35 @@ interface WasmSharedApi {
 }
 
 /**
- * Claims blocks of the current product and computes them until none is left; returns how many it computed.
- * Runs on the main thread and, as source text, in every worker: it must use nothing but its arguments.
+ * Claims blocks of rows of the current product and computes them until none is left; returns how many it computed.
+ * Guided: each claim takes the rows left divided by twice the threads (at least the product's minimum, a multiple of
+ * the 4-row tile), so blocks shrink towards the end and a thread that finds the product late, or is descheduled,
+ * leaves little for the others to wait on. Runs on the main thread and, as source text, in every worker: it must
+ * use nothing but its arguments.
  */
 function runBlocks(kernel: SharedMatmulExports, claim: BigInt64Array, control: Int32Array, params: number, rowsAt: number, thread: number): number {
   let ran = 0;
   for (;;) {
     const word = Atomics.load(claim, 0);
-    const next = Number(word & 0xffffffffn);
+    const next = Number(word & 0xffffffffn); // the first row nobody has claimed
     // Read before the claim; a successful claim proves they were this product's (the next product's are written
-    // only once every block of this one is done, and this block was not).
-    const M = Atomics.load(control, params), rowsPerBlock = Atomics.load(control, params + 9);
-    if (next >= Atomics.load(control, params + 10)) return ran;
+    // only once every row of this one is done, and these rows were not).
+    const M = Atomics.load(control, params), minRows = Atomics.load(control, params + 9), threads = Atomics.load(control, params + 10);
+    if (next >= M) return ran;
     const K = Atomics.load(control, params + 1), N = Atomics.load(control, params + 2), stride = Atomics.load(control, params + 3);
     const transposeA = Atomics.load(control, params + 4), block = Atomics.load(control, params + 5);
     const a = Atomics.load(control, params + 6), b = Atomics.load(control, params + 7), out = Atomics.load(control, params + 8);
-    const blocks = Atomics.load(control, params + 10), bias = Atomics.load(control, params + 11);
-    if (Atomics.compareExchange(claim, 0, word, word + 1n) !== word) continue;
-    const row0 = next * rowsPerBlock, row1 = Math.min(M, row0 + rowsPerBlock);
+    const bias = Atomics.load(control, params + 11);
+    const rows = Math.min(M - next, Math.max(minRows, Math.ceil((M - next) / (2 * threads) / 4) * 4));
+    if (Atomics.compareExchange(claim, 0, word, word + BigInt(rows)) !== word) continue;
     try {
-      kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, row0, row1);
-      Atomics.add(control, rowsAt + thread, row1 - row0);
+      kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, next, next + rows);
+      Atomics.add(control, rowsAt + thread, rows);
     } catch {
       Atomics.store(control, 3, 1); // FAILED
     }
     ran++;
-    if (Atomics.add(control, 1, 1) + 1 === blocks) Atomics.notify(control, 1); // DONE
+    if (Atomics.add(control, 1, rows) + rows === M) Atomics.notify(control, 1); // DONE: rows finished
   }
 }
 
@@ -149,9 +152,9 @@ class MatmulThreads {
       Atomics.add(this.control, ROWS, M);
       return;
     }
-    const rowsPerBlock = Math.max(TILE_ROWS, Math.ceil(M / (BLOCKS_PER_THREAD * this.threads) / TILE_ROWS) * TILE_ROWS);
-    const blocks = Math.ceil(M / rowsPerBlock);
-    [M, K, N, stride, transposeA, block, a, b, out, rowsPerBlock, blocks, bias].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
+    // The smallest block: ~MIN_BLOCK_FLOPS of work (a claim costs an atomic exchange and a count).
+    const minRows = Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
+    [M, K, N, stride, transposeA, block, a, b, out, minRows, this.threads, bias].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
     Atomics.store(this.control, DONE, 0);
     Atomics.store(this.control, FAILED, 0);
     this.generation = (this.generation + 1) % 0x7fffffff;
@@ -161,7 +164,7 @@ class MatmulThreads {
     if (!this.workersOnly) runBlocks(this.kernel, this.claim, this.control, PARAMS, ROWS, 0);
     // What is left is being computed by workers: sleep until the last block is done.
     const deadline = Date.now() + BLOCK_TIMEOUT_MS;
-    for (let done = Atomics.load(this.control, DONE); done < blocks; done = Atomics.load(this.control, DONE)) {
+    for (let done = Atomics.load(this.control, DONE); done < M; done = Atomics.load(this.control, DONE)) {
       const left = deadline - Date.now();
       if (left <= 0) {
         this.broken = `a worker did not finish its rows of a ${M} x ${K} x ${N} product within ${BLOCK_TIMEOUT_MS / 1000} s`;

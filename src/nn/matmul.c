@@ -362,3 +362,18 @@ EXPORT(conv_one_channel) void conv_one_channel(int n, int c, int ph, int pw, int
     }
   }
 }
+
+// One phase's taps of a strided convolution's filter (kh x kw x in x out), rotated 180° with in and out swapped:
+// out (ty x tx x out x in) holds, at (m, q, o, c), filter[kh - 1 - (fy + sy m), kw - 1 - (fx + sx q), c, o].
+EXPORT(phase_taps) void phase_taps(int kh, int kw, int in, int out_channels, int fy, int ty, int sy, int fx, int tx, int sx,
+                                   const f32 *filter, f32 *out) {
+  for (int m = 0; m < ty; m++) {
+    for (int q = 0; q < tx; q++) {
+      const f32 *tap = filter + ((kh - 1 - (fy + sy * m)) * kw + kw - 1 - (fx + sx * q)) * in * out_channels;
+      f32 *to = out + (m * tx + q) * out_channels * in;
+      for (int o = 0; o < out_channels; o++) {
+        for (int c = 0; c < in; c++) to[o * in + c] = tap[c * out_channels + o];
+      }
+    }
+  }
+}

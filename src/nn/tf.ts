@@ -16,6 +16,7 @@ import { registerWasmColumnSum } from "./wasm-column-sum";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad";
 import { registerWasmTile } from "./wasm-tile";
 import { registerWasmConv2d } from "./wasm-conv2d";
+import { registerWasmIdentity } from "./wasm-identity";
 import { startThreadedWasm, TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "./wasm-threads";
 import { matmulThreadCount, startMatmulThreads } from "./matmul-threads";
 
@@ -94,6 +95,7 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies
         registerWasmMaxPoolGrad(tfjs()); // max pooling's gradient in one pass over the windows, same bits
         registerWasmConv2d(tfjs()); // convolutions as im2col products on the products' threads, same bits
+        registerWasmIdentity(tfjs()); // the tape's clones share their tensor's data instead of copying it
       }
       registerLeakyReluGradient(tfjs()); // LeakyReLU's gradient in one kernel (wasm, cpu), same bits
       active = await describe(name, skipped);

@@ -44,6 +44,8 @@ export interface MatmulModule {
     src: number, dst: number): void;
   fill_zeros(dst: number, count: number): void;
   fill_value(dst: number, count: number, value: number): void;
+  phase_taps(kh: number, kw: number, inChannels: number, outChannels: number, fy: number, ty: number, sy: number, fx: number, tx: number,
+    sx: number, filter: number, out: number): void;
   padded_planes(n: number, h: number, w: number, c: number, top: number, left: number, ph: number, pw: number, x: number, planes: number): void;
   conv_one_channel(n: number, c: number, ph: number, pw: number, oh: number, ow: number, kh: number, kw: number, planes: number, filter: number,
     bias: number, out: number): void;

@@ -236,29 +236,20 @@ function backpropInputInModule(simd: MatmulModule, backend: WasmBackend, dy: TF.
   const dyAt = memory.copyIn(backend.typedArrayFromHeap(dy));
   const [dxAt] = memory.take(n * h * w * inChannels);
   simd.fill_zeros(dxAt!, n * h * w * inChannels);
-  const source = backend.typedArrayFromHeap(filter);
+  const filterAt = memory.copyIn(backend.typedArrayFromHeap(filter));
   for (let py = 0; py < Math.min(sh, h); py++) {
     for (let px = 0; px < Math.min(sw, w); px++) {
       const ya = axis(py, kh, top, sh, h, oh);
       const xa = axis(px, kw, left, sw, w, ow);
       if (ya.taps === 0 || xa.taps === 0) continue; // no tap meets dy: zeros
       // The phase's taps of the filter rotated 180° with in/out swapped: [taps y, taps x, out, in].
-      const taps = new Float32Array(ya.taps * xa.taps * outChannels * inChannels);
-      for (let m = 0; m < ya.taps; m++) {
-        for (let q = 0; q < xa.taps; q++) {
-          const [i, j] = [kh - 1 - (ya.first + sh * m), kw - 1 - (xa.first + sw * q)];
-          for (let o = 0; o < outChannels; o++) {
-            for (let c = 0; c < inChannels; c++) {
-              taps[((m * xa.taps + q) * outChannels + o) * inChannels + c] = source[((i * kw + j) * inChannels + c) * outChannels + o]!;
-            }
-          }
-        }
-      }
+      const [tapsAt] = memory.take(ya.taps * xa.taps * outChannels * inChannels);
+      simd.phase_taps(kh, kw, inChannels, outChannels, ya.first, ya.taps, sh, xa.first, xa.taps, sw, filterAt, tapsAt!);
       // A stride-1 correlation of dy with the taps: output (Y, X) reads dy rows offset + Y + m (zeros outside dy).
       const phase = convolve(simd, memory, {
         n, h: oh, w: ow, c: outChannels, kh: ya.taps, kw: xa.taps, outChannels: inChannels, oh: ya.count, ow: xa.count,
         sh: 1, sw: 1, top: -ya.offset, left: -xa.offset,
-      }, dyAt, memory.copyIn(taps), 0);
+      }, dyAt, tapsAt!, 0);
       simd.scatter_phase(n, ya.count, xa.count, inChannels, h, w, py, px, sh, sw, phase, dxAt!);
     }
   }
