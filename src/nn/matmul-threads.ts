@@ -44,8 +44,8 @@ const SEQ = 0; // bumped for each split product: the workers wait on it
 const DONE = 1; // rows finished of the current product: the main thread waits on it
 const STOP = 2; // 1: workers exit
 const FAILED = 3; // 1: a block threw
-const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, minRows, threads, bias
-const ROWS = PARAMS + 12; // rows computed by each thread (0: the main thread), counted work
+const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, minRows, threads, bias, kind, shape, scratch, scratchBytes, chunk
+const ROWS = PARAMS + 17; // rows computed by each thread (0: the main thread), counted work
 const CONTROL_WORDS = ROWS + 9;
 
 /** The exports of the shared build (src/nn/matmul.c) that the threads run. */
@@ -59,6 +59,7 @@ export interface SharedMatmulExports {
     row0: number, row1: number): void;
   biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
     out: number, row0: number, row1: number): void;
+  conv_rows(shape: number, x: number, b: number, bias: number, out: number, scratch: number, chunk: number, row0: number, row1: number): void;
   column_sums(rows: number, cols: number, src: number, out: number): void;
 }
 
@@ -87,11 +88,16 @@ function runBlocks(kernel: SharedMatmulExports, claim: BigInt64Array, control: I
     const K = Atomics.load(control, params + 1), N = Atomics.load(control, params + 2), stride = Atomics.load(control, params + 3);
     const transposeA = Atomics.load(control, params + 4), block = Atomics.load(control, params + 5);
     const a = Atomics.load(control, params + 6), b = Atomics.load(control, params + 7), out = Atomics.load(control, params + 8);
-    const bias = Atomics.load(control, params + 11);
+    const bias = Atomics.load(control, params + 11), kind = Atomics.load(control, params + 12);
     const rows = Math.min(M - next, Math.max(minRows, Math.ceil((M - next) / (2 * threads) / 4) * 4));
     if (Atomics.compareExchange(claim, 0, word, word + BigInt(rows)) !== word) continue;
     try {
-      kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, next, next + rows);
+      if (kind === 0) kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, next, next + rows);
+      else {
+        // A convolution (kind 1): a is x, each thread lays out its rows' im2col in its own scratch.
+        const scratch = Atomics.load(control, params + 14) + thread * Atomics.load(control, params + 15);
+        kernel.conv_rows(Atomics.load(control, params + 13), a, b, bias, out, scratch, Atomics.load(control, params + 16), next, next + rows);
+      }
       Atomics.add(control, rowsAt + thread, rows);
     } catch {
       Atomics.store(control, 3, 1); // FAILED
@@ -152,13 +158,35 @@ class MatmulThreads {
       Atomics.add(this.control, ROWS, M);
       return;
     }
+    this.split([M, K, N, stride, transposeA, block, a, b, out, 0, 0, bias, 0, 0, 0, 0, 0]);
+  }
+
+  /**
+   * A convolution's output rows (matmul.c's conv_rows: im2col of x, `shape` a conv_shape in the shared memory, times
+   * B packed, + bias) split over the threads; each thread lays out its chunks of im2col rows in its own part of
+   * `scratch` (`scratchBytes` apart, `chunk` rows of K floats).
+   */
+  conv(M: number, K: number, N: number, shape: number, x: number, b: number, bias: number, out: number, scratch: number, scratchBytes: number,
+    chunk: number): void {
+    if (this.threads === 1 || 2 * M * K * N < SPLIT_MIN_FLOPS || M < 2 * TILE_ROWS) {
+      this.kernel.conv_rows(shape, x, b, bias, out, scratch, chunk, 0, M);
+      Atomics.add(this.control, ROWS, M);
+      return;
+    }
+    this.split([M, K, N, 0, 0, 0, x, b, out, 0, 0, bias, 1, shape, scratch, scratchBytes, chunk]);
+  }
+
+  /** Publishes a split job (its parameter words; minRows and threads filled in here) and computes it with the workers. */
+  private split(params: number[]): void {
+    const [M, K, N] = params as [number, number, number];
     // The smallest block: ~MIN_BLOCK_FLOPS of work (a claim costs an atomic exchange and a count).
-    const minRows = Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
-    [M, K, N, stride, transposeA, block, a, b, out, minRows, this.threads, bias].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
+    params[9] = Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
+    params[10] = this.threads;
+    params.forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
     Atomics.store(this.control, DONE, 0);
     Atomics.store(this.control, FAILED, 0);
     this.generation = (this.generation + 1) % 0x7fffffff;
-    Atomics.store(this.claim, 0, BigInt(this.generation) << 32n); // publishes the product: blocks can be claimed
+    Atomics.store(this.claim, 0, BigInt(this.generation) << 32n); // publishes the job: blocks can be claimed
     Atomics.add(this.control, SEQ, 1);
     Atomics.notify(this.control, SEQ);
     if (!this.workersOnly) runBlocks(this.kernel, this.claim, this.control, PARAMS, ROWS, 0);

@@ -218,44 +218,77 @@ EXPORT(samples_inner_rows) void samples_inner_rows(int n, int pixels, int cols, 
 // FusedConv2D (one running sum per output, started from the bias, over the filter's taps in row-major order and
 // each tap's channels in order; found by comparing bits), so biased_matmul_rows with one block gives its bits.
 
-// out (n oh ow rows of K = kh kw c floats) = im2col of x (NHWC): row (b, y, x), column (i, j, ch) holds
-// x[b, sh y + i - top, sw x + j - left, ch], zero outside x. A row's taps along one line of x are one run of it.
-EXPORT(im2col) void im2col(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int top, int left,
-                           const f32 *x, f32 *out) {
+// A convolution's shape, as conv_rows reads it from memory (the threads share it): input n x h x w x c, filter
+// kh x kw x c x N, output n x oh x ow x N, strides, the padding before (top, left; negative: the output starts
+// inside x), K = kh kw c, and stride = N rounded up to a multiple of 4 (B's packing).
+// With scatter_h > 0 the output rows are one phase of a strided convolution's input gradient: row (b, y, x) goes
+// to pixel (b, phase_y + scatter_sy y, phase_x + scatter_sx x) of an n x scatter_h x scatter_w image of N channels.
+typedef struct {
+  int n, h, w, c, oh, ow, kh, kw, sh, sw, top, left, K, N, stride;
+  int scatter_h, scatter_w, phase_y, phase_x, scatter_sy, scatter_sx;
+} conv_shape;
+
+// out (rows row0 .. row1 - 1 of im2col, K = kh kw c floats each) = im2col of x (NHWC): row (b, y, x), column
+// (i, j, ch) holds x[b, sh y + i - top, sw x + j - left, ch], zero outside x. A row's taps along one line of x
+// are one run of it.
+static void im2col_rows(const conv_shape *g, int row0, int row1, const f32 *x, f32 *out) {
+  const int n = g->n, h = g->h, w = g->w, c = g->c, oh = g->oh, ow = g->ow, kh = g->kh, kw = g->kw;
   const int K = kh * kw * c;
   f32 *row = out;
-  for (int b = 0; b < n; b++) {
-    for (int y = 0; y < oh; y++) {
-      if (w == 1 && kw == 1 && ow == 1) {
-        // One column (a 1-D convolution along h): a row's taps are one run of x.
-        const int y0 = sh * y - top;
-        const int first = y0 < 0 ? -y0 : 0, end = h - y0 < kh ? h - y0 : kh;
-        if (end <= first) {
-          zero_floats(row, K);
-        } else {
-          zero_floats(row, first * c);
-          copy_floats(row + first * c, x + (b * h + y0 + first) * c, (end - first) * c);
-          zero_floats(row + end * c, (kh - end) * c);
-        }
-        row += K;
+  for (int r = row0; r < row1; r++, row += K) {
+    const int b = r / (oh * ow), y = r / ow % oh, xo = r % ow;
+    if (w == 1 && kw == 1 && ow == 1) {
+      // One column (a 1-D convolution along h): a row's taps are one run of x.
+      const int y0 = g->sh * y - g->top;
+      const int first = y0 < 0 ? -y0 : 0, end = h - y0 < kh ? h - y0 : kh;
+      if (end <= first) {
+        zero_floats(row, K);
+      } else {
+        zero_floats(row, first * c);
+        copy_floats(row + first * c, x + (b * h + y0 + first) * c, (end - first) * c);
+        zero_floats(row + end * c, (kh - end) * c);
+      }
+      continue;
+    }
+    const int x0 = g->sw * xo - g->left;
+    const int first = x0 < 0 ? -x0 : 0;      // taps left of x's first column
+    const int end = w - x0 < kw ? w - x0 : kw; // taps from here on are right of its last column
+    for (int i = 0; i < kh; i++) {
+      f32 *to = row + i * kw * c;
+      const int yy = g->sh * y + i - g->top;
+      if (yy < 0 || yy >= h || end <= first) {
+        zero_floats(to, kw * c);
         continue;
       }
-      for (int xo = 0; xo < ow; xo++, row += K) {
-        const int x0 = sw * xo - left;
-        const int first = x0 < 0 ? -x0 : 0;      // taps left of x's first column
-        const int end = w - x0 < kw ? w - x0 : kw; // taps from here on are right of its last column
-        for (int i = 0; i < kh; i++) {
-          f32 *to = row + i * kw * c;
-          const int yy = sh * y + i - top;
-          if (yy < 0 || yy >= h || end <= first) {
-            zero_floats(to, kw * c);
-            continue;
-          }
-          if (first > 0) zero_floats(to, first * c);
-          copy_floats(to + first * c, x + ((b * h + yy) * w + x0 + first) * c, (end - first) * c);
-          if (end < kw) zero_floats(to + end * c, (kw - end) * c);
-        }
-      }
+      if (first > 0) zero_floats(to, first * c);
+      copy_floats(to + first * c, x + ((b * h + yy) * w + x0 + first) * c, (end - first) * c);
+      if (end < kw) zero_floats(to + end * c, (kw - end) * c);
+    }
+    (void)n;
+  }
+}
+
+// Rows row0 .. row1 - 1 of a convolution's output (rows of N floats) = im2col · B (+ bias: 0 or `stride` floats),
+// B packed by pack_panels, in chunks of `chunk` rows: each chunk's im2col rows are laid out in `scratch` (chunk x K
+// floats, then chunk x N for a phase's rows) by the thread that multiplies them, just before (in cache, and on every
+// thread: src/nn/matmul-threads.ts splits the rows), then summed as biased_matmul_rows sums them (from the bias,
+// along k in order: the same bits); a phase's rows are then written to their pixels (see conv_shape).
+EXPORT(conv_rows) void conv_rows(const conv_shape *g, const f32 *x, const f32 *b, const f32 *bias, f32 *out, f32 *scratch, int chunk,
+                                 int row0, int row1) {
+  const int N = g->N;
+  f32 *rows_out = scratch + chunk * g->K;
+  for (int r0 = row0; r0 < row1; r0 += chunk) {
+    const int r1 = row1 - r0 < chunk ? row1 : r0 + chunk;
+    im2col_rows(g, r0, r1, x, scratch);
+    if (g->scatter_h == 0) {
+      biased_matmul_rows(r1 - r0, g->K, N, g->stride, 0, g->K, scratch, b, bias, out + r0 * N, 0, r1 - r0);
+      continue;
+    }
+    biased_matmul_rows(r1 - r0, g->K, N, g->stride, 0, g->K, scratch, b, bias, rows_out, 0, r1 - r0);
+    for (int r = r0; r < r1; r++) {
+      const int bb = r / (g->oh * g->ow), y = r / g->ow % g->oh, xo = r % g->ow;
+      const int pixel = (bb * g->scatter_h + g->phase_y + g->scatter_sy * y) * g->scatter_w + g->phase_x + g->scatter_sx * xo;
+      copy_floats(out + pixel * N, rows_out + (r - r0) * N, N);
     }
   }
 }
@@ -377,3 +410,4 @@ EXPORT(phase_taps) void phase_taps(int kh, int kw, int in, int out_channels, int
     }
   }
 }
+

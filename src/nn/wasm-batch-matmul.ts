@@ -38,8 +38,7 @@ export interface MatmulModule {
   samples_inner_rows(n: number, pixels: number, cols: number, src: number, dst: number): void;
   biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
     out: number, row0: number, row1: number): void;
-  im2col(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
-    top: number, left: number, x: number, out: number): void;
+  conv_rows(shape: number, x: number, b: number, bias: number, out: number, scratch: number, chunk: number, row0: number, row1: number): void;
   scatter_phase(n: number, cy: number, cx: number, c: number, h: number, w: number, py: number, px: number, sy: number, sx: number,
     src: number, dst: number): void;
   fill_zeros(dst: number, count: number): void;

@@ -235,7 +235,10 @@ function backpropInputInModule(simd: MatmulModule, backend: WasmBackend, dy: TF.
   const memory = new ModuleMemory(simd);
   const dyAt = memory.copyIn(backend.typedArrayFromHeap(dy));
   const [dxAt] = memory.take(n * h * w * inChannels);
-  simd.fill_zeros(dxAt!, n * h * w * inChannels);
+  // Pixels of a phase no tap meets stay zero; when every phase has taps, every pixel is written.
+  const phases = Array.from({ length: Math.min(sh, h) * Math.min(sw, w) }, (_, p) =>
+    [axis(Math.floor(p / Math.min(sw, w)), kh, top, sh, h, oh), axis(p % Math.min(sw, w), kw, left, sw, w, ow)] as const);
+  if (phases.some(([ya, xa]) => ya.taps === 0 || xa.taps === 0) || sh > h || sw > w) simd.fill_zeros(dxAt!, n * h * w * inChannels);
   const filterAt = memory.copyIn(backend.typedArrayFromHeap(filter));
   for (let py = 0; py < Math.min(sh, h); py++) {
     for (let px = 0; px < Math.min(sw, w); px++) {
@@ -245,12 +248,12 @@ function backpropInputInModule(simd: MatmulModule, backend: WasmBackend, dy: TF.
       // The phase's taps of the filter rotated 180° with in/out swapped: [taps y, taps x, out, in].
       const [tapsAt] = memory.take(ya.taps * xa.taps * outChannels * inChannels);
       simd.phase_taps(kh, kw, inChannels, outChannels, ya.first, ya.taps, sh, xa.first, xa.taps, sw, filterAt, tapsAt!);
-      // A stride-1 correlation of dy with the taps: output (Y, X) reads dy rows offset + Y + m (zeros outside dy).
-      const phase = convolve(simd, memory, {
+      // A stride-1 correlation of dy with the taps: output (Y, X) reads dy rows offset + Y + m (zeros outside dy),
+      // and goes to dx's pixel (py + sh Y, px + sw X).
+      convolve(simd, memory, {
         n, h: oh, w: ow, c: outChannels, kh: ya.taps, kw: xa.taps, outChannels: inChannels, oh: ya.count, ow: xa.count,
         sh: 1, sw: 1, top: -ya.offset, left: -xa.offset,
-      }, dyAt, tapsAt!, 0);
-      simd.scatter_phase(n, ya.count, xa.count, inChannels, h, w, py, px, sh, sw, phase, dxAt!);
+      }, dyAt, tapsAt!, 0, { at: dxAt!, h, w, py, px, sy: sh, sx: sw });
     }
   }
   const out = backend.makeOutput([n, h, w, inChannels], "float32");

@@ -53,6 +53,8 @@ export interface ConvGeometry {
  * cost more than the product); the conv2d autoencoder's (3.6-231 MFLOP) are products.
  */
 export const MIN_PRODUCT_FLOPS = 1 << 22;
+/** Rows of im2col laid out at a time (per thread), then multiplied while in cache: 64 x 576 floats is 147 KB. */
+const IM2COL_CHUNK = 64;
 /** The threshold in force (0 in the tests, which check every shape as a product). */
 let minProductFlops = MIN_PRODUCT_FLOPS;
 const override = new WasmKernelOverride();
@@ -138,27 +140,55 @@ function conv2d(simd: MatmulModule, backend: WasmBackend, g: ConvGeometry, x: TF
   return out;
 }
 
+/** Where a phase of a strided convolution's input gradient goes: every stride-th pixel of an image in memory. */
+export interface PhaseTarget {
+  /** The image (n x h x w pixels of outChannels floats) in matmul.c's memory. */
+  at: number;
+  h: number;
+  w: number;
+  /** The phase's first pixel and the strides between its pixels. */
+  py: number;
+  px: number;
+  sy: number;
+  sx: number;
+}
+
 /**
  * out = the convolution of x (NHWC at xAt) with a filter [kh, kw, c, outChannels] (at filterAt) plus a bias
- * (outChannels floats at biasAt, or 0 for none), all in matmul.c's memory; returns where out lies there.
+ * (outChannels floats at biasAt, or 0 for none), all in matmul.c's memory; returns where out lies there. With a
+ * `phase` target the output rows are written to its pixels instead (and its offset returned).
  */
-export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number): number {
+export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number,
+  phase?: PhaseTarget): number {
   const [M, K, N] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, g.outChannels];
   multiplyAdds += M * K * N;
-  if (N === 1) return convolveOneChannel(simd, memory, g, xAt, filterAt, biasAt);
+  if (N === 1) {
+    const outAt = convolveOneChannel(simd, memory, g, xAt, filterAt, biasAt);
+    if (phase !== undefined) simd.scatter_phase(g.n, g.oh, g.ow, 1, phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx, outAt, phase.at);
+    return phase?.at ?? outAt;
+  }
   const stride = Math.ceil(N / 4) * 4;
-  const [aAt, bAt, packedBiasAt, outAt] = memory.take(M * K, K * stride, biasAt === 0 ? 0 : stride, M * N);
-  simd.im2col(g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, xAt, aAt!);
+  const pool = matmulThreads();
+  const threads = pool !== undefined && pool.kernel === (simd as unknown) ? pool.threads : 1;
+  // Each thread lays out IM2COL_CHUNK rows of im2col at a time in its own scratch (then, for a phase, the chunk's
+  // output rows), multiplies them and writes them out.
+  const scratchFloats = Math.ceil((IM2COL_CHUNK * (K + N)) / 4) * 4;
+  const [shapeAt, bAt, packedBiasAt, scratchAt, ownOutAt] =
+    memory.take(24, K * stride, biasAt === 0 ? 0 : stride, threads * scratchFloats, phase === undefined ? M * N : 0);
+  const outAt = phase?.at ?? ownOutAt!;
+  const target = phase === undefined ? [0, 0, 0, 0, 0, 0] : [phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx];
+  new Int32Array(memory.floats(shapeAt!, 24).buffer, shapeAt!, 21)
+    .set([g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, K, N, stride, ...target]);
   simd.pack_panels(K, N, stride, 0, filterAt, bAt!);
   if (biasAt !== 0) {
     simd.fill_zeros(packedBiasAt!, stride);
     memory.floats(packedBiasAt!, N).set(memory.floats(biasAt, N));
   }
   // Each output summed along k = (i, j, ch) from its bias in order: one block of K (XNNPACK's order).
-  const pool = matmulThreads();
-  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!, biasAt === 0 ? 0 : packedBiasAt!);
-  else simd.biased_matmul_rows(M, K, N, stride, 0, K, aAt!, bAt!, biasAt === 0 ? 0 : packedBiasAt!, outAt!, 0, M);
-  return outAt!;
+  const bias = biasAt === 0 ? 0 : packedBiasAt!;
+  if (threads > 1) pool!.conv(M, K, N, shapeAt!, xAt, bAt!, bias, outAt, scratchAt!, 4 * scratchFloats, IM2COL_CHUNK);
+  else simd.conv_rows(shapeAt!, xAt, bAt!, bias, outAt, scratchAt!, IM2COL_CHUNK, 0, M);
+  return outAt;
 }
 
 /**
