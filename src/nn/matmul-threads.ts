@@ -44,8 +44,9 @@ const SEQ = 0; // bumped for each split product: the workers wait on it
 const DONE = 1; // rows finished of the current product: the main thread waits on it
 const STOP = 2; // 1: workers exit
 const FAILED = 3; // 1: a block threw
-const PARAMS = 4; // M, K, N, stride, transposeA, block, a, b, out, minRows, threads, bias, kind, shape, scratch, scratchBytes, chunk
-const ROWS = PARAMS + 17; // rows computed by each thread (0: the main thread), counted work
+const PARAMS = 4; // rows, minRows, threads, job, argument count, arguments (at most MAX_ARGS)
+const MAX_ARGS = 16;
+const ROWS = PARAMS + 5 + MAX_ARGS; // rows computed by each thread (0: the main thread), counted work
 const CONTROL_WORDS = ROWS + 9;
 
 /** The exports of the shared build (src/nn/matmul.c) that the threads run. */
@@ -59,9 +60,16 @@ export interface SharedMatmulExports {
     row0: number, row1: number): void;
   biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
     out: number, row0: number, row1: number): void;
-  conv_rows(shape: number, x: number, b: number, bias: number, out: number, scratch: number, chunk: number, row0: number, row1: number): void;
   column_sums(rows: number, cols: number, src: number, out: number): void;
 }
+
+/**
+ * matmul.c's exports that the threads split by rows: each takes its arguments, then (thread, row0, row1); any split
+ * of the rows gives the same result (each row computed whole by one thread).
+ */
+export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_rows"] as const;
+export type JobName = (typeof JOBS)[number];
+type JobExports = Record<JobName, (...args: number[]) => void>;
 
 interface WasmSharedApi {
   Module: new (bytes: Uint8Array) => object;
@@ -70,40 +78,35 @@ interface WasmSharedApi {
 }
 
 /**
- * Claims blocks of rows of the current product and computes them until none is left; returns how many it computed.
- * Guided: each claim takes the rows left divided by twice the threads (at least the product's minimum, a multiple of
- * the 4-row tile), so blocks shrink towards the end and a thread that finds the product late, or is descheduled,
+ * Claims blocks of rows of the current job and computes them until none is left; returns how many it computed.
+ * Guided: each claim takes the rows left divided by twice the threads (at least the job's minimum, a multiple of
+ * 4: the products' tile), so blocks shrink towards the end and a thread that finds the job late, or is descheduled,
  * leaves little for the others to wait on. Runs on the main thread and, as source text, in every worker: it must
  * use nothing but its arguments.
  */
-function runBlocks(kernel: SharedMatmulExports, claim: BigInt64Array, control: Int32Array, params: number, rowsAt: number, thread: number): number {
+function runBlocks(kernel: Record<string, unknown>, jobs: readonly string[], claim: BigInt64Array, control: Int32Array, params: number, rowsAt: number,
+  thread: number): number {
   let ran = 0;
   for (;;) {
     const word = Atomics.load(claim, 0);
     const next = Number(word & 0xffffffffn); // the first row nobody has claimed
-    // Read before the claim; a successful claim proves they were this product's (the next product's are written
-    // only once every row of this one is done, and these rows were not).
-    const M = Atomics.load(control, params), minRows = Atomics.load(control, params + 9), threads = Atomics.load(control, params + 10);
-    if (next >= M) return ran;
-    const K = Atomics.load(control, params + 1), N = Atomics.load(control, params + 2), stride = Atomics.load(control, params + 3);
-    const transposeA = Atomics.load(control, params + 4), block = Atomics.load(control, params + 5);
-    const a = Atomics.load(control, params + 6), b = Atomics.load(control, params + 7), out = Atomics.load(control, params + 8);
-    const bias = Atomics.load(control, params + 11), kind = Atomics.load(control, params + 12);
-    const rows = Math.min(M - next, Math.max(minRows, Math.ceil((M - next) / (2 * threads) / 4) * 4));
+    // Read before the claim; a successful claim proves they were this job's (the next job's are written only once
+    // every row of this one is done, and these rows were not).
+    const total = Atomics.load(control, params), minRows = Atomics.load(control, params + 1), threads = Atomics.load(control, params + 2);
+    if (next >= total) return ran;
+    const job = jobs[Atomics.load(control, params + 3)]!, count = Atomics.load(control, params + 4);
+    const args: number[] = [];
+    for (let i = 0; i < count; i++) args.push(Atomics.load(control, params + 5 + i));
+    const rows = Math.min(total - next, Math.max(minRows, Math.ceil((total - next) / (2 * threads) / 4) * 4));
     if (Atomics.compareExchange(claim, 0, word, word + BigInt(rows)) !== word) continue;
     try {
-      if (kind === 0) kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, next, next + rows);
-      else {
-        // A convolution (kind 1): a is x, each thread lays out its rows' im2col in its own scratch.
-        const scratch = Atomics.load(control, params + 14) + thread * Atomics.load(control, params + 15);
-        kernel.conv_rows(Atomics.load(control, params + 13), a, b, bias, out, scratch, Atomics.load(control, params + 16), next, next + rows);
-      }
+      (kernel[job] as (...a: number[]) => void)(...args, thread, next, next + rows);
       Atomics.add(control, rowsAt + thread, rows);
     } catch {
       Atomics.store(control, 3, 1); // FAILED
     }
     ran++;
-    if (Atomics.add(control, 1, rows) + rows === M) Atomics.notify(control, 1); // DONE: rows finished
+    if (Atomics.add(control, 1, rows) + rows === total) Atomics.notify(control, 1); // DONE: rows finished
   }
 }
 
@@ -120,7 +123,7 @@ parentPort.postMessage("ready");
 for (;;) {
   const seen = Atomics.load(words, ${SEQ});
   if (Atomics.load(words, ${STOP}) === 1) break;
-  runBlocks(kernel, claim, words, ${PARAMS}, ${ROWS}, thread);
+  runBlocks(kernel, ${JSON.stringify(JOBS)}, claim, words, ${PARAMS}, ${ROWS}, thread);
   Atomics.wait(words, ${SEQ}, seen);
 }
 `;
@@ -153,55 +156,43 @@ class MatmulThreads {
    * when the product is large enough.
    */
   matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number, bias = 0): void {
-    if (this.threads === 1 || 2 * M * K * N < SPLIT_MIN_FLOPS || M < 2 * TILE_ROWS) {
-      this.kernel.biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, 0, M);
-      Atomics.add(this.control, ROWS, M);
-      return;
-    }
-    this.split([M, K, N, stride, transposeA, block, a, b, out, 0, 0, bias, 0, 0, 0, 0, 0]);
+    const split = 2 * M * K * N >= SPLIT_MIN_FLOPS && M >= 2 * TILE_ROWS;
+    // The smallest block: ~MIN_BLOCK_FLOPS of work (a claim costs an atomic exchange and a count).
+    const minRows = Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
+    this.run("matmul_rows", M, minRows, [M, K, N, stride, transposeA, block, a, b, bias, out], split);
   }
 
   /**
-   * A convolution's output rows (matmul.c's conv_rows: im2col of x, `shape` a conv_shape in the shared memory, times
-   * B packed, + bias) split over the threads; each thread lays out its chunks of im2col rows in its own part of
-   * `scratch` (`scratchBytes` apart, `chunk` rows of K floats).
+   * Runs job `job` (one of {@link JOBS}: `args`, then thread and a range of its `rows`) on rows 0 .. rows - 1: split
+   * over the threads in guided blocks of at least `minRows` when `split` and there are threads, else on this one.
    */
-  conv(M: number, K: number, N: number, shape: number, x: number, b: number, bias: number, out: number, scratch: number, scratchBytes: number,
-    chunk: number): void {
-    if (this.threads === 1 || 2 * M * K * N < SPLIT_MIN_FLOPS || M < 2 * TILE_ROWS) {
-      this.kernel.conv_rows(shape, x, b, bias, out, scratch, chunk, 0, M);
-      Atomics.add(this.control, ROWS, M);
+  run(job: JobName, rows: number, minRows: number, args: number[], split = true): void {
+    if (this.threads === 1 || !split || rows < 2 * minRows) {
+      (this.kernel as unknown as JobExports)[job](...args, 0, 0, rows);
+      Atomics.add(this.control, ROWS, rows);
       return;
     }
-    this.split([M, K, N, 0, 0, 0, x, b, out, 0, 0, bias, 1, shape, scratch, scratchBytes, chunk]);
-  }
-
-  /** Publishes a split job (its parameter words; minRows and threads filled in here) and computes it with the workers. */
-  private split(params: number[]): void {
-    const [M, K, N] = params as [number, number, number];
-    // The smallest block: ~MIN_BLOCK_FLOPS of work (a claim costs an atomic exchange and a count).
-    params[9] = Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
-    params[10] = this.threads;
-    params.forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
+    if (args.length > MAX_ARGS) throw new Error(`${job}: ${args.length} arguments, at most ${MAX_ARGS} travel to the threads`);
+    [rows, minRows, this.threads, JOBS.indexOf(job), args.length, ...args].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
     Atomics.store(this.control, DONE, 0);
     Atomics.store(this.control, FAILED, 0);
     this.generation = (this.generation + 1) % 0x7fffffff;
     Atomics.store(this.claim, 0, BigInt(this.generation) << 32n); // publishes the job: blocks can be claimed
     Atomics.add(this.control, SEQ, 1);
     Atomics.notify(this.control, SEQ);
-    if (!this.workersOnly) runBlocks(this.kernel, this.claim, this.control, PARAMS, ROWS, 0);
+    if (!this.workersOnly) runBlocks(this.kernel as unknown as Record<string, unknown>, JOBS, this.claim, this.control, PARAMS, ROWS, 0);
     // What is left is being computed by workers: sleep until the last block is done.
     const deadline = Date.now() + BLOCK_TIMEOUT_MS;
-    for (let done = Atomics.load(this.control, DONE); done < M; done = Atomics.load(this.control, DONE)) {
+    for (let done = Atomics.load(this.control, DONE); done < rows; done = Atomics.load(this.control, DONE)) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        this.broken = `a worker did not finish its rows of a ${M} x ${K} x ${N} product within ${BLOCK_TIMEOUT_MS / 1000} s`;
-        throw new Error(`Matrix product on ${this.workers.length + 1} threads: ${this.broken}; later products run on one thread`);
+        this.broken = `a worker did not finish its rows of ${job} (${rows} rows) within ${BLOCK_TIMEOUT_MS / 1000} s`;
+        throw new Error(`src/nn/matmul.c on ${this.workers.length + 1} threads: ${this.broken}; later jobs run on one thread`);
       }
       Atomics.wait(this.control, DONE, done, left);
     }
     if (Atomics.load(this.control, FAILED) === 1) {
-      throw new Error(`Matrix product ${M} x ${K} x ${N} on ${this.workers.length + 1} threads: a block of rows failed in src/nn/matmul.c`);
+      throw new Error(`${job} (${rows} rows) on ${this.workers.length + 1} threads: a block of rows failed in src/nn/matmul.c`);
     }
   }
 
@@ -271,6 +262,15 @@ export async function startMatmulThreads(threads: number): Promise<string | unde
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Runs job `job` of matmul.c (see {@link JOBS}) over rows 0 .. rows - 1 on `module`: split over the products' threads
+ * when `module` is their module and `split`, else on this thread (the same results either way).
+ */
+export function runJob(module: unknown, job: JobName, rows: number, minRows: number, args: number[], split = true): void {
+  if (pool !== undefined && pool.kernel === module) pool.run(job, rows, minRows, args, split);
+  else (module as JobExports)[job](...args, 0, 0, rows);
 }
 
 /** The running threads (undefined when the products run on one thread). */

@@ -122,6 +122,13 @@ EXPORT(biased_matmul_rows) void biased_matmul_rows(int M, int K, int N, int stri
   }
 }
 
+// biased_matmul_rows as a job of the threads (the thread does not matter).
+EXPORT(matmul_rows) void matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, const f32 *bias,
+                                     f32 *out, int thread, int row0, int row1) {
+  (void)thread;
+  biased_matmul_rows(M, K, N, stride, transpose_a, block, a, b, bias, out, row0, row1);
+}
+
 // Rows row0 .. row1 - 1 of out = A · B: biased_matmul_rows without a bias.
 EXPORT(blocked_matmul_rows) void blocked_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
                                                      const f32 *b, f32 *out, int row0, int row1) {
@@ -166,11 +173,15 @@ static inline void zero_floats(f32 *dst, int count) {
   for (; i < count; i++) dst[i] = 0.0f;
 }
 
-// dst (c x h x w x n) = x (n x h x w x c, NHWC) with the samples innermost: a pixel's n samples of one channel lie
-// side by side, the run im2col_transposed copies for each (tap, output pixel).
-EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, const f32 *x, f32 *dst) {
+// The jobs below take (..., thread, row0, row1) last: src/nn/matmul-threads.ts splits their rows over the threads
+// (any split gives the same result: each row is computed whole by one thread); `thread` picks a thread's scratch.
+
+// Pixels p0 .. p1 - 1 of dst (c x h x w x n) = x (n x h x w x c, NHWC) with the samples innermost: a pixel's n
+// samples of one channel lie side by side, the run im2col_transposed copies for each (tap, output pixel).
+EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, const f32 *x, f32 *dst, int thread, int p0, int p1) {
   const int pixels = h * w;
-  for (int p = 0; p < pixels; p++) {
+  (void)thread;
+  for (int p = p0; p < p1; p++) {
     for (int ch = 0; ch < c; ch++) {
       f32 *to = dst + (ch * pixels + p) * n;
       for (int b = 0; b < n; b++) to[b] = x[(b * pixels + p) * c + ch];
@@ -178,37 +189,37 @@ EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, con
   }
 }
 
-// out (kh kw c rows of K = oh ow n floats) = im2colᵀ of xt (samples_innermost's layout): row (i, j, ch), column
-// (y, x, b) holds x[b, sh y + i - top, sw x + j - left, ch], zero in the padding.
+// Rows r0 .. r1 - 1 of out (kh kw c rows of K = oh ow n floats) = im2colᵀ of xt (samples_innermost's layout): row
+// (i, j, ch), column (y, x, b) holds x[b, sh y + i - top, sw x + j - left, ch], zero in the padding.
 EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw,
-                                                 int top, int left, const f32 *xt, f32 *out) {
+                                                 int top, int left, const f32 *xt, f32 *out, int thread, int r0, int r1) {
   const int K = oh * ow * n;
-  f32 *row = out;
-  for (int i = 0; i < kh; i++) {
-    for (int j = 0; j < kw; j++) {
-      for (int ch = 0; ch < c; ch++, row += K) {
-        for (int y = 0; y < oh; y++) {
-          f32 *to = row + y * ow * n;
-          const int yy = sh * y + i - top;
-          if (yy < 0 || yy >= h) {
-            zero_floats(to, ow * n);
-            continue;
-          }
-          const f32 *line = xt + (ch * h + yy) * w * n;
-          for (int x = 0; x < ow; x++, to += n) {
-            const int xx = sw * x + j - left;
-            if (xx < 0 || xx >= w) zero_floats(to, n);
-            else copy_floats(to, line + xx * n, n);
-          }
-        }
+  (void)thread, (void)kh;
+  for (int r = r0; r < r1; r++) {
+    const int i = r / (kw * c), j = r / c % kw, ch = r % c;
+    f32 *row = out + r * K;
+    for (int y = 0; y < oh; y++) {
+      f32 *to = row + y * ow * n;
+      const int yy = sh * y + i - top;
+      if (yy < 0 || yy >= h) {
+        zero_floats(to, ow * n);
+        continue;
+      }
+      const f32 *line = xt + (ch * h + yy) * w * n;
+      for (int x = 0; x < ow; x++, to += n) {
+        const int xx = sw * x + j - left;
+        if (xx < 0 || xx >= w) zero_floats(to, n);
+        else copy_floats(to, line + xx * n, n);
       }
     }
   }
 }
 
-// dst (pixels n rows of cols floats, k = (p, b)) = src (n pixels rows, k = (b, p)): dy's rows in the product's order.
-EXPORT(samples_inner_rows) void samples_inner_rows(int n, int pixels, int cols, const f32 *src, f32 *dst) {
-  for (int p = 0; p < pixels; p++) {
+// Pixels p0 .. p1 - 1 of dst (pixels n rows of cols floats, k = (p, b)) = src (n pixels rows, k = (b, p)): dy's
+// rows in the product's order.
+EXPORT(samples_inner_rows) void samples_inner_rows(int n, int pixels, int cols, const f32 *src, f32 *dst, int thread, int p0, int p1) {
+  (void)thread;
+  for (int p = p0; p < p1; p++) {
     for (int b = 0; b < n; b++) copy_floats(dst + (p * n + b) * cols, src + (b * pixels + p) * cols, cols);
   }
 }
@@ -273,9 +284,10 @@ static void im2col_rows(const conv_shape *g, int row0, int row1, const f32 *x, f
 // floats, then chunk x N for a phase's rows) by the thread that multiplies them, just before (in cache, and on every
 // thread: src/nn/matmul-threads.ts splits the rows), then summed as biased_matmul_rows sums them (from the bias,
 // along k in order: the same bits); a phase's rows are then written to their pixels (see conv_shape).
-EXPORT(conv_rows) void conv_rows(const conv_shape *g, const f32 *x, const f32 *b, const f32 *bias, f32 *out, f32 *scratch, int chunk,
-                                 int row0, int row1) {
+EXPORT(conv_rows) void conv_rows(const conv_shape *g, const f32 *x, const f32 *b, const f32 *bias, f32 *out, f32 *scratches,
+                                 int scratch_floats, int chunk, int thread, int row0, int row1) {
   const int N = g->N;
+  f32 *scratch = scratches + thread * scratch_floats;
   f32 *rows_out = scratch + chunk * g->K;
   for (int r0 = row0; r0 < row1; r0 += chunk) {
     const int r1 = row1 - r0 < chunk ? row1 : r0 + chunk;
@@ -347,50 +359,55 @@ EXPORT(fill_value) void fill_value(f32 *dst, int count, f32 value) {
   for (int i = 0; i < count; i++) dst[i] = value;
 }
 
-// One output channel at stride 1 without im2col: x laid out as zero-padded planes, one per sample and channel
-// (`padded_planes`), so that a tap's values for 16 neighbouring output pixels of a row are 16 consecutive floats
+// One output channel at stride 1 without im2col: x laid out as zero-padded planes, one per sample and channel, so that a tap's values for 16 neighbouring output pixels of a row are 16 consecutive floats
 // of a plane. Each pixel is summed from its bias (or 0) over the taps (i, j) in row-major order and each tap's
 // channels in order, one running sum per pixel (a lane): XNNPACK's order, the same bits as im2col · W.
 
-// planes (n x c planes of ph x pw floats, ph = oh + kh - 1, pw = ow + kw - 1, then 16 spare floats) = x (NHWC)
-// placed at (top, left) in zeros; rows and columns of x outside the planes (a negative top or left: the convolution
-// starts inside x; or past their end) are not read by the convolution and left out.
-EXPORT(padded_planes) void padded_planes(int n, int h, int w, int c, int top, int left, int ph, int pw, const f32 *x, f32 *planes) {
-  zero_floats(planes, n * c * ph * pw + 16);
+// Samples b0 .. b1 - 1 of a convolution with one output channel at stride 1 (g: conv_shape, N = 1): each sample's
+// x (NHWC) is laid out as c zero-padded planes of ph x pw floats (ph = oh + kh - 1, pw = ow + kw - 1; `planes`
+// holds n x c of them, then 16 spare floats that reads past the last row may touch), placed at (top, left) (rows
+// and columns outside the planes are not read by the convolution), then out (n x oh x ow) = the correlation of the
+// planes with filter (kh x kw x c), from *bias (or 0). A 1-D convolution along h (planes of one column) is run as
+// one row of ph floats, so that its neighbouring outputs are neighbouring floats too.
+EXPORT(one_channel_rows) void one_channel_rows(const conv_shape *g, const f32 *x, const f32 *filter, const f32 *bias, f32 *planes, f32 *out,
+                                               int thread, int b0, int b1) {
+  const int h = g->h, w = g->w, c = g->c, top = g->top, left = g->left;
+  const int ph = g->oh + g->kh - 1, pw = g->ow + g->kw - 1;
   const int y0 = top < 0 ? -top : 0, y1 = ph - top < h ? ph - top : h;
   const int x0 = left < 0 ? -left : 0, x1 = pw - left < w ? pw - left : w;
-  for (int b = 0; b < n; b++) {
+  const f32 start = bias == 0 ? 0.0f : *bias;
+  // A 1-D convolution: the plane's column as a row.
+  const int column = g->ow == 1 && g->kw == 1;
+  const int rows = column ? 1 : g->oh, cols = column ? g->oh : g->ow, kh = column ? 1 : g->kh, kw = column ? g->kh : g->kw;
+  const int plane_h = column ? 1 : ph, plane_w = column ? ph : pw;
+  (void)thread;
+  for (int b = b0; b < b1; b++) {
+    f32 *sample = planes + b * c * ph * pw;
+    zero_floats(sample, c * ph * pw);
     for (int y = y0; y < y1; y++) {
       for (int xx = x0; xx < x1; xx++) {
         const f32 *from = x + ((b * h + y) * w + xx) * c;
-        f32 *to = planes + (b * c * ph + y + top) * pw + xx + left;
+        f32 *to = sample + (y + top) * pw + xx + left;
         for (int ch = 0; ch < c; ch++) to[ch * ph * pw] = from[ch];
       }
     }
-  }
-}
-
-// out (n x oh x ow, one channel) = stride-1 correlation of the planes with filter (kh x kw x c), from bias.
-EXPORT(conv_one_channel) void conv_one_channel(int n, int c, int ph, int pw, int oh, int ow, int kh, int kw, const f32 *planes, const f32 *filter,
-                                               f32 bias, f32 *out) {
-  for (int b = 0; b < n; b++) {
-    for (int y = 0; y < oh; y++) {
-      f32 *line = out + (b * oh + y) * ow;
-      for (int x0 = 0; x0 < ow; x0 += 16) {
+    for (int y = 0; y < rows; y++) {
+      f32 *line = out + (b * rows + y) * cols;
+      for (int p0 = 0; p0 < cols; p0 += 16) {
         v128_t acc[4];
-        for (int v = 0; v < 4; v++) acc[v] = wasm_f32x4_splat(bias);
+        for (int v = 0; v < 4; v++) acc[v] = wasm_f32x4_splat(start);
         const f32 *tap = filter;
         for (int i = 0; i < kh; i++) {
           for (int j = 0; j < kw; j++) {
-            const f32 *at = planes + (b * c * ph + y + i) * pw + x0 + j;
-            for (int ch = 0; ch < c; ch++, at += ph * pw) {
+            const f32 *at = sample + (y + i) * plane_w + p0 + j;
+            for (int ch = 0; ch < c; ch++, at += plane_h * plane_w) {
               const v128_t weight = wasm_v128_load32_splat(tap++);
               for (int v = 0; v < 4; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(wasm_v128_load(at + 4 * v), weight));
             }
           }
         }
-        const int left_over = ow - x0;
-        for (int v = 0; v < 4 && 4 * v < left_over; v++) store_lanes(line + x0 + 4 * v, acc[v], left_over - 4 * v);
+        const int left_over = cols - p0;
+        for (int v = 0; v < 4 && 4 * v < left_over; v++) store_lanes(line + p0 + 4 * v, acc[v], left_over - 4 * v);
       }
     }
   }

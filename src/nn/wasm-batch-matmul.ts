@@ -32,22 +32,14 @@ export interface MatmulModule {
   pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
   column_sums(rows: number, cols: number, src: number, out: number): void;
-  samples_innermost(n: number, h: number, w: number, c: number, x: number, dst: number): void;
-  im2col_transposed(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
-    top: number, left: number, xt: number, out: number): void;
-  samples_inner_rows(n: number, pixels: number, cols: number, src: number, dst: number): void;
   biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
     out: number, row0: number, row1: number): void;
-  conv_rows(shape: number, x: number, b: number, bias: number, out: number, scratch: number, chunk: number, row0: number, row1: number): void;
   scatter_phase(n: number, cy: number, cx: number, c: number, h: number, w: number, py: number, px: number, sy: number, sx: number,
     src: number, dst: number): void;
   fill_zeros(dst: number, count: number): void;
   fill_value(dst: number, count: number, value: number): void;
   phase_taps(kh: number, kw: number, inChannels: number, outChannels: number, fy: number, ty: number, sy: number, fx: number, tx: number,
     sx: number, filter: number, out: number): void;
-  padded_planes(n: number, h: number, w: number, c: number, top: number, left: number, ph: number, pw: number, x: number, planes: number): void;
-  conv_one_channel(n: number, c: number, ph: number, pw: number, oh: number, ow: number, kh: number, kw: number, planes: number, filter: number,
-    bias: number, out: number): void;
   im2col_panels(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
     top: number, left: number, stride: number, x: number, out: number): void;
 }

@@ -19,7 +19,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Layout } from "../linalg/wasm-module";
 import { WasmKernelOverride } from "./kernel-override";
-import { matmulThreads } from "./matmul-threads";
+import { matmulThreads, runJob } from "./matmul-threads";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
 const KERNEL = "Conv2DBackpropFilter";
@@ -80,9 +80,10 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   heap.set(backend.typedArrayFromHeap(dyInfo), dyAt! / 4);
   // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
   // B's rows k = dy[n, y, x, :], laid out by matmul.c in its own memory.
-  simd.samples_innermost(n, h, w, channels, xAt!, xtAt!);
-  simd.im2col_transposed(n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!);
-  simd.samples_inner_rows(n, oh * ow, N, dyAt!, bRawAt!);
+  // Each split by rows over the products' threads (copies: any split, the same floats).
+  runJob(simd, "samples_innermost", h * w, 4, [n, h, w, channels, xAt!, xtAt!]);
+  runJob(simd, "im2col_transposed", M, 1, [n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!]);
+  runJob(simd, "samples_inner_rows", oh * ow, 4, [n, oh * ow, N, dyAt!, bRawAt!]);
   simd.pack_panels(K, N, stride, 0, bRawAt!, bAt!);
   // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
   // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).

@@ -17,7 +17,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Layout } from "../linalg/wasm-module";
 import { WasmKernelOverride } from "./kernel-override";
-import { matmulThreads } from "./matmul-threads";
+import { matmulThreads, runJob, SPLIT_MIN_FLOPS } from "./matmul-threads";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
 interface Conv2DAttrs {
@@ -170,15 +170,14 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   const stride = Math.ceil(N / 4) * 4;
   const pool = matmulThreads();
   const threads = pool !== undefined && pool.kernel === (simd as unknown) ? pool.threads : 1;
+  const split = 2 * M * K * N >= SPLIT_MIN_FLOPS;
   // Each thread lays out IM2COL_CHUNK rows of im2col at a time in its own scratch (then, for a phase, the chunk's
   // output rows), multiplies them and writes them out.
   const scratchFloats = Math.ceil((IM2COL_CHUNK * (K + N)) / 4) * 4;
-  const [shapeAt, bAt, packedBiasAt, scratchAt, ownOutAt] =
-    memory.take(24, K * stride, biasAt === 0 ? 0 : stride, threads * scratchFloats, phase === undefined ? M * N : 0);
+  const [bAt, packedBiasAt, scratchAt, ownOutAt] =
+    memory.take(K * stride, biasAt === 0 ? 0 : stride, threads * scratchFloats, phase === undefined ? M * N : 0);
   const outAt = phase?.at ?? ownOutAt!;
-  const target = phase === undefined ? [0, 0, 0, 0, 0, 0] : [phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx];
-  new Int32Array(memory.floats(shapeAt!, 24).buffer, shapeAt!, 21)
-    .set([g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, K, N, stride, ...target]);
+  const shapeAt = memory.shape(g, K, N, stride, phase);
   simd.pack_panels(K, N, stride, 0, filterAt, bAt!);
   if (biasAt !== 0) {
     simd.fill_zeros(packedBiasAt!, stride);
@@ -186,9 +185,13 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   }
   // Each output summed along k = (i, j, ch) from its bias in order: one block of K (XNNPACK's order).
   const bias = biasAt === 0 ? 0 : packedBiasAt!;
-  if (threads > 1) pool!.conv(M, K, N, shapeAt!, xAt, bAt!, bias, outAt, scratchAt!, 4 * scratchFloats, IM2COL_CHUNK);
-  else simd.conv_rows(shapeAt!, xAt, bAt!, bias, outAt, scratchAt!, IM2COL_CHUNK, 0, M);
+  runJob(simd, "conv_rows", M, minRows(K, N), [shapeAt, xAt, bAt!, bias, outAt, scratchAt!, scratchFloats, IM2COL_CHUNK], split);
   return outAt;
+}
+
+/** The least rows in a block of a product split over the threads: about 2^18 FLOPs of work, a multiple of 4. */
+export function minRows(K: number, N: number): number {
+  return Math.max(4, Math.ceil((1 << 18) / (2 * K * N) / 4) * 4);
 }
 
 /**
@@ -201,14 +204,13 @@ function convolveOneChannel(simd: MatmulModule, memory: ModuleMemory, g: ConvGeo
   const [pixels, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
   const bias = biasAt === 0 ? 0 : memory.floats(biasAt, 1)[0]!;
   if (g.sh === 1 && g.sw === 1) {
-    // Stride 1 (the input gradients' phases, the last layers of the autoencoders): straight from padded planes.
+    // Stride 1 (the input gradients' phases, the last layers of the autoencoders): straight from padded planes,
+    // samples split over the threads.
     const [ph, pw] = [g.oh + g.kh - 1, g.ow + g.kw - 1];
-    const [planesAt, outAt] = memory.take(g.n * g.c * ph * pw + 16, pixels);
-    simd.padded_planes(g.n, g.h, g.w, g.c, g.top, g.left, ph, pw, xAt, planesAt!);
-    // A 1-D convolution along h (Conv1D: [n, steps, 1, c]) has planes of one column: seen as one row of ph floats,
-    // its neighbouring outputs are neighbouring floats, in the lanes.
-    if (g.ow === 1 && g.kw === 1) simd.conv_one_channel(g.n, g.c, 1, ph, 1, g.oh, 1, g.kh, planesAt!, filterAt, bias, outAt!);
-    else simd.conv_one_channel(g.n, g.c, ph, pw, g.oh, g.ow, g.kh, g.kw, planesAt!, filterAt, bias, outAt!);
+    const [planesAt, outAt, biasValueAt] = memory.take(g.n * g.c * ph * pw + 16, pixels, 1);
+    memory.floats(biasValueAt!, 1)[0] = bias;
+    const split = 2 * pixels * K >= SPLIT_MIN_FLOPS;
+    runJob(simd, "one_channel_rows", g.n, 1, [memory.shape(g, K, 1, 4), xAt, filterAt, biasAt === 0 ? 0 : biasValueAt!, planesAt!, outAt!], split);
     return outAt!;
   }
   const stride = Math.ceil(pixels / 4) * 4;
@@ -233,6 +235,14 @@ export class ModuleMemory {
     const missing = this.layout.end - this.simd.memory.buffer.byteLength;
     if (missing > 0) this.simd.memory.grow(Math.ceil(missing / 65536));
     return offsets;
+  }
+
+  /** A conv_shape (matmul.c) of `g` in a new region; returns its offset. */
+  shape(g: ConvGeometry, K: number, N: number, stride: number, phase?: PhaseTarget): number {
+    const [at] = this.take(24);
+    const target = phase === undefined ? [0, 0, 0, 0, 0, 0] : [phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx];
+    new Int32Array(this.simd.memory.buffer, at!, 21).set([g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, K, N, stride, ...target]);
+    return at!;
   }
 
   /** Copies `values` into a new region; returns its offset. */
