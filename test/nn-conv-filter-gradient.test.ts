@@ -15,6 +15,7 @@ import { withConvolutionFilterGradient } from "../src/nn/wasm-conv-filter-gradie
 import { registerWasmConvGradients } from "../src/nn/wasm-conv-gradients";
 import { RandomState } from "../src/random/random-state";
 import { withKernelRegistered } from "./helpers/kernel-swap";
+import { trainingRecord } from "./helpers/training-record";
 
 type Shape4 = [number, number, number, number];
 interface FilterCase {
@@ -120,10 +121,7 @@ describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-fi
     const fit = async () => {
       const detector = new ConvAutoencoderDetector({ imageShape: [16, 16, 1], filters: [16, 32], latentDim: 4, architecture: "strided", epochs: 2,
         batchSize: 16, seed: 2, backend: "wasm", progress: false });
-      await detector.fit(X);
-      const result = { loss: [...detector.history.loss], scores: Array.from(detector.trainingScores) };
-      detector.dispose();
-      return result;
+      return trainingRecord(detector, X);
     };
     const before = tf.memory().numTensors;
     const fast = await fit();

@@ -13,6 +13,7 @@ import { registerWasmConvGradients, withSpreadBackpropInput } from "../src/nn/wa
 import { convolutionMultiplyAdds, MIN_PRODUCT_FLOPS, withEveryConvolutionAsProduct, withTfjsConv2d } from "../src/nn/wasm-conv2d";
 import { RandomState } from "../src/random/random-state";
 import { withKernelRegistered } from "./helpers/kernel-swap";
+import { trainingRecord } from "./helpers/training-record";
 
 type Shape4 = [number, number, number, number];
 interface ConvCase {
@@ -232,10 +233,7 @@ describe("the strided conv2d autoencoder with the product convolutions", () => {
       // The notebook's network (28 x 28 images, filters 32 and 64, batch 32): its larger convolutions are products.
       const detector = new ConvAutoencoderDetector({ imageShape: [28, 28, 1], filters: [32, 64], latentDim: 16, epochs: 2, batchSize: 32,
         seed: 2, backend: "wasm", progress: false });
-      await detector.fit(X);
-      const result = { loss: [...detector.history.loss], scores: Array.from(detector.trainingScores) };
-      detector.dispose();
-      return result;
+      return trainingRecord(detector, X);
     };
     const before = tf.memory().numTensors;
     const work = convolutionMultiplyAdds();

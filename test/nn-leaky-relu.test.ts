@@ -12,6 +12,7 @@ import { useBackend } from "../src/nn/tf";
 import { withTfjsLeakyRelu } from "../src/nn/wasm-leaky-relu";
 import { RandomState } from "../src/random/random-state";
 import { kernelsPerStep } from "./helpers/kernels-per-step";
+import { trainingRecord } from "./helpers/training-record";
 
 /** Float32 bit patterns every input mixes in: NaN payloads (quiet, negative, signalling), ±0, ±Infinity, ... */
 const SPECIAL_BITS = [
@@ -166,10 +167,7 @@ describe("LeakyReLU in the 2-D convolutional autoencoder's training step", () =>
     const X = images(6, 40, 28 * 28);
     const fit = async () => {
       const detector = new ConvAutoencoderDetector({ epochs: 3, batchSize: 8, validationSplit: 0.2, seed: 3, backend: "wasm", progress: false });
-      await detector.fit(X);
-      const result = { loss: [...detector.history.loss, ...detector.history.valLoss], scores: Array.from(detector.trainingScores) };
-      detector.dispose();
-      return result;
+      return trainingRecord(detector, X);
     };
     const before = tf.memory().numTensors;
     const fast = await fit();

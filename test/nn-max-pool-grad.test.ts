@@ -10,6 +10,7 @@ import { useBackend } from "../src/nn/tf";
 import { withTfjsMaxPoolGrad } from "../src/nn/wasm-max-pool-grad";
 import { RandomState } from "../src/random/random-state";
 import { withKernelRegistered } from "./helpers/kernel-swap";
+import { trainingRecord } from "./helpers/training-record";
 
 type Shape4 = [number, number, number, number];
 interface PoolCase {
@@ -99,10 +100,7 @@ describe("MaxPoolGrad on wasm (src/nn/wasm-max-pool-grad.ts)", () => {
     const fit = async () => {
       const detector = new Conv1dAutoencoderDetector({ filters: [8, 4], kernelSize: 7, codeSize: 16, outputActivation: "sigmoid",
         loss: "mae", epochs: 2, batchSize: 16, validationSplit: 0.1, seed: 3, backend: "wasm", progress: false });
-      await detector.fit(X);
-      const result = { loss: [...detector.history.loss, ...detector.history.valLoss], scores: Array.from(detector.trainingScores) };
-      detector.dispose();
-      return result;
+      return trainingRecord(detector, X);
     };
     const before = tf.memory().numTensors;
     const fast = await fit();
