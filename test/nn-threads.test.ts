@@ -102,6 +102,27 @@ describe("matrix products on 2 threads (src/nn/matmul-threads.ts)", () => {
   });
 });
 
+describe("claiming rows of a job that follows another (src/nn/matmul-threads.ts)", () => {
+  it("a worker that read the last job's claim word just before the next job's words were written claims nothing of the next job: 40 products, every output right", async () => {
+    assert.equal(await startMatmulThreads(2), undefined, "the worker starts");
+    const { tf } = await useBackend("wasm");
+    const threads = matmulThreads()!;
+    const random = new RandomState(8);
+    // A small product then a larger one, again and again; the worker waits 1 ms between reading the claim word and the
+    // job's words, the main thread 3 ms before opening each job: the moments a stale claim could slip in, widened.
+    // New operands every time, so that rows left from an earlier product cannot pass for this one's.
+    const products = Array.from({ length: 40 }, (_, i) => product(tf, random, [i % 2 === 0 ? 16 : 96, 512, 128], false, false));
+    const expected = products.map((p) => p.tfjs());
+    threads.setRaceDelays(1000, 3000);
+    try {
+      products.forEach((p, i) => assertSameBits(p.run(), expected[i]!, `product ${i} (${i % 2 === 0 ? "16" : "96"} rows)`));
+    } finally {
+      threads.setRaceDelays(0, 0);
+      products.forEach((p) => p.dispose());
+    }
+  });
+});
+
 describe("stopMatmulThreads", () => {
   it("ends the workers; later products run on the main thread with tfjs's bits", async () => {
     const { tf } = await useBackend("wasm");

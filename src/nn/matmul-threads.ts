@@ -40,6 +40,8 @@ const MAX_PAGES = 65536;
 
 // The control block, a SharedArrayBuffer: a BigInt64 claim word (generation << 32 | next block), then Int32 words.
 const CLAIM_BYTES = 8;
+/** A claim word's row while a job's words are written: past any job's rows, so nothing can be claimed. */
+const CLOSED = 0xffffffffn;
 const SEQ = 0; // bumped for each split product: the workers wait on it
 const DONE = 1; // rows finished of the current product: the main thread waits on it
 const STOP = 2; // 1: workers exit
@@ -47,7 +49,11 @@ const FAILED = 3; // 1: a block threw
 const PARAMS = 4; // rows, minRows, threads, job, argument count, arguments (at most MAX_ARGS)
 const MAX_ARGS = 16;
 const ROWS = PARAMS + 5 + MAX_ARGS; // rows computed by each thread (0: the main thread), counted work
-const CONTROL_WORDS = ROWS + 9;
+// Test hooks (test/nn-threads.test.ts), 0 otherwise: microseconds a worker waits between reading the claim word and
+// the job's words, and the main thread between writing a job's first words (rows, job) and its arguments.
+const CLAIM_DELAY = ROWS + 9;
+const PUBLISH_DELAY = ROWS + 10;
+const CONTROL_WORDS = ROWS + 11;
 
 /** The exports of the shared build (src/nn/matmul.c) that the threads run. */
 export interface SharedMatmulExports {
@@ -85,13 +91,16 @@ interface WasmSharedApi {
  * use nothing but its arguments.
  */
 function runBlocks(kernel: Record<string, unknown>, jobs: readonly string[], claim: BigInt64Array, control: Int32Array, params: number, rowsAt: number,
-  thread: number): number {
+  thread: number, delayAt: number): number {
   let ran = 0;
   for (;;) {
     const word = Atomics.load(claim, 0);
     const next = Number(word & 0xffffffffn); // the first row nobody has claimed
-    // Read before the claim; a successful claim proves they were this job's (the next job's are written only once
-    // every row of this one is done, and these rows were not).
+    const delay = thread > 0 ? Atomics.load(control, delayAt) : 0;
+    for (const until = performance.now() + delay / 1000; delay > 0 && performance.now() < until;); // test hook
+    // Read before the claim; a successful claim proves they were this job's: the next job's are written only once
+    // every row of this one is done (so these rows were not) and after the claim word has moved to a closed word of
+    // the next generation (so a word read before cannot be claimed with).
     const total = Atomics.load(control, params), minRows = Atomics.load(control, params + 1), threads = Atomics.load(control, params + 2);
     if (next >= total) return ran;
     const job = jobs[Atomics.load(control, params + 3)]!, count = Atomics.load(control, params + 4);
@@ -123,7 +132,7 @@ parentPort.postMessage("ready");
 for (;;) {
   const seen = Atomics.load(words, ${SEQ});
   if (Atomics.load(words, ${STOP}) === 1) break;
-  runBlocks(kernel, ${JSON.stringify(JOBS)}, claim, words, ${PARAMS}, ${ROWS}, thread);
+  runBlocks(kernel, ${JSON.stringify(JOBS)}, claim, words, ${PARAMS}, ${ROWS}, thread, ${CLAIM_DELAY});
   Atomics.wait(words, ${SEQ}, seen);
 }
 `;
@@ -173,14 +182,22 @@ class MatmulThreads {
       return;
     }
     if (args.length > MAX_ARGS) throw new Error(`${job}: ${args.length} arguments, at most ${MAX_ARGS} travel to the threads`);
-    [rows, minRows, this.threads, JOBS.indexOf(job), args.length, ...args].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
+    // First a new generation with no row to claim: a worker that read the last job's (exhausted) claim word and then
+    // this job's words must not be able to claim with that word while they are being written (its claim would pass,
+    // then compute rows with a mix of the two jobs' words and count them done). Its compare-exchange now fails.
+    this.generation = (this.generation + 1) % 0x7fffffff;
+    const generation = BigInt(this.generation) << 32n;
+    Atomics.store(this.claim, 0, generation | CLOSED);
+    [rows, minRows, this.threads, JOBS.indexOf(job), args.length].forEach((v, i) => Atomics.store(this.control, PARAMS + i, v));
+    const delay = Atomics.load(this.control, PUBLISH_DELAY);
+    for (const until = performance.now() + delay / 1000; delay > 0 && performance.now() < until;); // test hook
+    args.forEach((v, i) => Atomics.store(this.control, PARAMS + 5 + i, v));
     Atomics.store(this.control, DONE, 0);
     Atomics.store(this.control, FAILED, 0);
-    this.generation = (this.generation + 1) % 0x7fffffff;
-    Atomics.store(this.claim, 0, BigInt(this.generation) << 32n); // publishes the job: blocks can be claimed
+    Atomics.store(this.claim, 0, generation); // opens the job: rows from 0 can be claimed
     Atomics.add(this.control, SEQ, 1);
     Atomics.notify(this.control, SEQ);
-    if (!this.workersOnly) runBlocks(this.kernel as unknown as Record<string, unknown>, JOBS, this.claim, this.control, PARAMS, ROWS, 0);
+    if (!this.workersOnly) runBlocks(this.kernel as unknown as Record<string, unknown>, JOBS, this.claim, this.control, PARAMS, ROWS, 0, CLAIM_DELAY);
     // What is left is being computed by workers: sleep until the last block is done.
     const deadline = Date.now() + BLOCK_TIMEOUT_MS;
     for (let done = Atomics.load(this.control, DONE); done < rows; done = Atomics.load(this.control, DONE)) {
@@ -194,6 +211,16 @@ class MatmulThreads {
     if (Atomics.load(this.control, FAILED) === 1) {
       throw new Error(`${job} (${rows} rows) on ${this.workers.length + 1} threads: a block of rows failed in src/nn/matmul.c`);
     }
+  }
+
+  /**
+   * Test hook: widens the moments where a worker and the main thread meet (a worker waits `claimMicros` between
+   * reading the claim word and the job's words; the main thread `publishMicros` between a job's first words and its
+   * arguments).
+   */
+  setRaceDelays(claimMicros: number, publishMicros: number): void {
+    Atomics.store(this.control, CLAIM_DELAY, claimMicros);
+    Atomics.store(this.control, PUBLISH_DELAY, publishMicros);
   }
 
   /** Rows of products computed by each thread so far (index 0: the main thread), counted work. */
