@@ -16,6 +16,11 @@ describe("bench:train", () => {
     assert.deepEqual(conv1d, [[[8, 4], 7, 16, 64, 0.1]]);
   });
 
+  it("covers notebook 09's dense image autoencoder as the notebook trains it: 784-128-32-128-784 at batch 32 on 2,020 images", () => {
+    const dense = TRAINING_BENCH_MODELS.flatMap((m) => (m.kind === "dense" && m.cols === 784 ? [[m.rows, m.batchSize, m.hidden.map((h) => h[0])]] : []));
+    assert.deepEqual(dense.filter(([rows, batch]) => rows === 2020 && batch === 32), [[2020, 32, [128, 32, 128]]]);
+  });
+
   it("builds, for each model, the detector class of its kind with the model's batch size and validation split", () => {
     const expected = { dense: "AutoencoderDetector", lstm: "LstmAutoencoderDetector", conv2d: "ConvAutoencoderDetector", conv1d: "Conv1dAutoencoderDetector" };
     for (const model of TRAINING_BENCH_MODELS) {

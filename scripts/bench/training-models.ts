@@ -70,4 +70,5 @@ export const TRAINING_BENCH_MODELS: TrainingBenchModel[] = [
     latentDim: 16, loss: "mse", batchSize: 32, validationSplit: 0, note: "notebooks/09, 2,000 + 20 images" },
   { name: "conv1d AE 8-4, batch 64", kind: "conv1d", data: "unit", rows: 2336, cols: 140, filters: [8, 4], kernelSize: 7, codeSize: 16,
     outputActivation: "sigmoid", loss: "mae", batchSize: 64, validationSplit: 0.1, note: "notebooks/06, normal beats" },
+  { name: "images 784-128-32, batch 32", ...images, data: "unit", rows: 2020, batchSize: 32, note: "notebooks/09's dense AE, 2,020 images" },
 ];
