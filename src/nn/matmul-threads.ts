@@ -166,9 +166,7 @@ class MatmulThreads {
    */
   matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number, bias = 0): void {
     const split = 2 * M * K * N >= SPLIT_MIN_FLOPS && M >= 2 * TILE_ROWS;
-    // The smallest block: ~MIN_BLOCK_FLOPS of work (a claim costs an atomic exchange and a count).
-    const minRows = Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
-    this.run("matmul_rows", M, minRows, [M, K, N, stride, transposeA, block, a, b, bias, out], split);
+    this.run("matmul_rows", M, productMinRows(K, N), [M, K, N, stride, transposeA, block, a, b, bias, out], split);
   }
 
   /**
@@ -289,6 +287,24 @@ export async function startMatmulThreads(threads: number): Promise<string | unde
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The least rows in a block of a product's (or convolution's) rows split over the threads: about MIN_BLOCK_FLOPS of
+ * work (a claim costs an atomic exchange and a count), a multiple of the 4-row tile.
+ */
+export function productMinRows(K: number, N: number): number {
+  return Math.max(TILE_ROWS, Math.ceil(MIN_BLOCK_FLOPS / (2 * K * N) / TILE_ROWS) * TILE_ROWS);
+}
+
+/**
+ * out = A·B by matmul.c's `blocked_matmul` on `module`: on the products' threads when `module` is their module (the
+ * same bits, rows split), else on this thread.
+ */
+export function runProduct(module: unknown, M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number,
+  b: number, out: number): void {
+  if (pool !== undefined && pool.kernel === module) pool.matmul(M, K, N, stride, transposeA, block, a, b, out);
+  else (module as SharedMatmulExports).blocked_matmul(M, K, N, stride, transposeA, block, a, b, out);
 }
 
 /**

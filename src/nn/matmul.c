@@ -320,45 +320,6 @@ EXPORT(scatter_phase) void scatter_phase(int n, int cy, int cx, int c, int h, in
 // Sets `count` floats to +0.
 EXPORT(fill_zeros) void fill_zeros(f32 *dst, int count) { zero_floats(dst, count); }
 
-// A convolution with one output channel has a product of N = 1, where a tile's four lanes hold one output and
-// three zeros. Its transpose, outᵀ (1 x pixels) = Wᵀ (1 x K) · im2colᵀ, fills them: out = panels of 8 output
-// pixels, laid out here as pack_panels lays out B (for each k, the 8 pixels' values; zeros past the last pixel), so
-// that blocked_matmul_rows with M = 1 sums each pixel along k from its bias in order (the same order, the same bits).
-EXPORT(im2col_panels) void im2col_panels(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int top, int left,
-                                         int stride, const f32 *x, f32 *out) {
-  const int K = kh * kw * c, pixels = n * oh * ow;
-  for (int p0 = 0; p0 < stride; p0 += 8) {
-    const int width = stride - p0 < 8 ? stride - p0 : 8;
-    f32 *panel = out + p0 * K;
-    for (int r = 0; r < width; r++) {
-      const int p = p0 + r;
-      if (p >= pixels) {
-        for (int k = 0; k < K; k++) panel[k * width + r] = 0.0f;
-        continue;
-      }
-      const int b = p / (oh * ow), y = p / ow % oh, xo = p % ow;
-      for (int i = 0; i < kh; i++) {
-        const int yy = sh * y + i - top;
-        for (int j = 0; j < kw; j++) {
-          const int xx = sw * xo + j - left;
-          f32 *to = panel + (i * kw + j) * c * width + r;
-          if (yy < 0 || yy >= h || xx < 0 || xx >= w) {
-            for (int ch = 0; ch < c; ch++) to[ch * width] = 0.0f;
-          } else {
-            const f32 *from = x + ((b * h + yy) * w + xx) * c;
-            for (int ch = 0; ch < c; ch++) to[ch * width] = from[ch];
-          }
-        }
-      }
-    }
-  }
-}
-
-// Sets `count` floats to `value`.
-EXPORT(fill_value) void fill_value(f32 *dst, int count, f32 value) {
-  for (int i = 0; i < count; i++) dst[i] = value;
-}
-
 // One output channel at stride 1 without im2col: x laid out as zero-padded planes, one per sample and channel, so that a tap's values for 16 neighbouring output pixels of a row are 16 consecutive floats
 // of a plane. Each pixel is summed from its bias (or 0) over the taps (i, j) in row-major order and each tap's
 // channels in order, one running sum per pixel (a lane): XNNPACK's order, the same bits as im2col · W.

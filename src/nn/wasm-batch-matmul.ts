@@ -19,7 +19,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
 import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
-import { matmulThreads } from "./matmul-threads";
+import { matmulThreads, runProduct } from "./matmul-threads";
 
 const KERNEL = "BatchMatMul";
 const FUSED = "_FusedMatMul";
@@ -37,11 +37,8 @@ export interface MatmulModule {
   scatter_phase(n: number, cy: number, cx: number, c: number, h: number, w: number, py: number, px: number, sy: number, sx: number,
     src: number, dst: number): void;
   fill_zeros(dst: number, count: number): void;
-  fill_value(dst: number, count: number, value: number): void;
   phase_taps(kh: number, kw: number, inChannels: number, outChannels: number, fy: number, ty: number, sy: number, fx: number, tx: number,
     sx: number, filter: number, out: number): void;
-  im2col_panels(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
-    top: number, left: number, stride: number, x: number, out: number): void;
 }
 
 export interface WasmBackend {
@@ -120,9 +117,7 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt!, bAt!);
   // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
-  const pool = matmulThreads();
-  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!); // same bits, split by rows
-  else simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!);
+  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!); // on the products' threads: same bits, rows split
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = backend.makeOutput([...outer, M, N], "float32");
   backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + M * N));

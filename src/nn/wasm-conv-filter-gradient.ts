@@ -17,9 +17,9 @@
  * and as the tests' oracle (test/nn-conv-filter-gradient.test.ts).
  */
 import type * as TF from "@tensorflow/tfjs";
-import { Layout } from "../linalg/wasm-module";
 import { WasmKernelOverride } from "./kernel-override";
-import { matmulThreads, runJob } from "./matmul-threads";
+import { ModuleMemory } from "./matmul-memory";
+import { runJob, runProduct } from "./matmul-threads";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
 const KERNEL = "Conv2DBackpropFilter";
@@ -70,28 +70,22 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   const left = same ? samePaddingBefore(w, ow, kw, sw) : 0;
   const [M, K, N] = [kh * kw * channels, oh * ow * n, outChannels];
   const stride = Math.ceil(N / 4) * 4;
-  const layout = new Layout(simd.__heap_base.value);
-  const [xAt, xtAt, aAt, dyAt, bRawAt, bAt, outAt] = [n * h * w * channels, n * h * w * channels, K * M, K * N, K * N, K * stride, M * N]
-    .map((floats) => layout.take(4 * floats));
-  const missing = layout.end - simd.memory.buffer.byteLength;
-  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
-  const heap = new Float32Array(simd.memory.buffer);
-  heap.set(backend.typedArrayFromHeap(xInfo), xAt! / 4);
-  heap.set(backend.typedArrayFromHeap(dyInfo), dyAt! / 4);
+  const memory = new ModuleMemory(simd);
+  const xAt = memory.copyIn(backend.typedArrayFromHeap(xInfo));
+  const dyAt = memory.copyIn(backend.typedArrayFromHeap(dyInfo));
+  const [xtAt, aAt, bRawAt, bAt, outAt] = memory.take(n * h * w * channels, K * M, K * N, K * stride, M * N);
   // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
   // B's rows k = dy[n, y, x, :], laid out by matmul.c in its own memory.
   // Each split by rows over the products' threads (copies: any split, the same floats).
-  runJob(simd, "samples_innermost", h * w, 4, [n, h, w, channels, xAt!, xtAt!]);
+  runJob(simd, "samples_innermost", h * w, 4, [n, h, w, channels, xAt, xtAt!]);
   runJob(simd, "im2col_transposed", M, 1, [n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!]);
-  runJob(simd, "samples_inner_rows", oh * ow, 4, [n, oh * ow, N, dyAt!, bRawAt!]);
+  runJob(simd, "samples_inner_rows", oh * ow, 4, [n, oh * ow, N, dyAt, bRawAt!]);
   simd.pack_panels(K, N, stride, 0, bRawAt!, bAt!);
   // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
   // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
-  const pool = matmulThreads();
-  if (pool !== undefined && pool.kernel === (simd as unknown)) pool.matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
-  else simd.blocked_matmul(M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
+  runProduct(simd, M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
   const out = backend.makeOutput([kh, kw, channels, outChannels], "float32");
-  backend.typedArrayFromHeap(out).set(new Float32Array(simd.memory.buffer, outAt!, M * N));
+  backend.typedArrayFromHeap(out).set(memory.floats(outAt!, M * N));
   return out;
 }
 

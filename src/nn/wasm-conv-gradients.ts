@@ -16,7 +16,8 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
-import { conv2dProductInPlace, convolve, ModuleMemory } from "./wasm-conv2d";
+import { ModuleMemory } from "./matmul-memory";
+import { conv2dProductInPlace, convolve } from "./wasm-conv2d";
 import { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
 
 interface ConvGradientAttrs {

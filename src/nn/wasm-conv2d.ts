@@ -15,9 +15,9 @@
  * dtypes) stay on tfjs's kernels. Checked bit for bit against them in test/nn-conv2d-product.test.ts.
  */
 import type * as TF from "@tensorflow/tfjs";
-import { Layout } from "../linalg/wasm-module";
 import { WasmKernelOverride } from "./kernel-override";
-import { matmulThreads, runJob, SPLIT_MIN_FLOPS } from "./matmul-threads";
+import { matmulThreads, productMinRows, runJob, SPLIT_MIN_FLOPS } from "./matmul-threads";
+import { ModuleMemory } from "./matmul-memory";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
 interface Conv2DAttrs {
@@ -162,7 +162,7 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   phase?: PhaseTarget): number {
   const [M, K, N] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, g.outChannels];
   multiplyAdds += M * K * N;
-  if (N === 1) {
+  if (N === 1 && g.sh === 1 && g.sw === 1) {
     const outAt = convolveOneChannel(simd, memory, g, xAt, filterAt, biasAt);
     if (phase !== undefined) simd.scatter_phase(g.n, g.oh, g.ow, 1, phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx, outAt, phase.at);
     return phase?.at ?? outAt;
@@ -185,75 +185,21 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   }
   // Each output summed along k = (i, j, ch) from its bias in order: one block of K (XNNPACK's order).
   const bias = biasAt === 0 ? 0 : packedBiasAt!;
-  runJob(simd, "conv_rows", M, minRows(K, N), [shapeAt, xAt, bAt!, bias, outAt, scratchAt!, scratchFloats, IM2COL_CHUNK], split);
+  runJob(simd, "conv_rows", M, productMinRows(K, N), [shapeAt, xAt, bAt!, bias, outAt, scratchAt!, scratchFloats, IM2COL_CHUNK], split);
   return outAt;
 }
 
-/** The least rows in a block of a product split over the threads: about 2^18 FLOPs of work, a multiple of 4. */
-export function minRows(K: number, N: number): number {
-  return Math.max(4, Math.ceil((1 << 18) / (2 * K * N) / 4) * 4);
-}
-
 /**
- * One output channel, where the product's tiles would hold one output and three zeros: the pixels go in the lanes
- * instead. At stride 1 straight from zero-padded planes of x (matmul.c's conv_one_channel); at other strides as
- * outᵀ (1 x pixels) = Wᵀ (1 x K) · im2colᵀ, im2colᵀ laid out in panels of 8 pixels (im2col_panels). Each pixel is
- * still summed along k from its bias in order: the same bits.
+ * One output channel at stride 1 (the input gradients' phases, the autoencoders' last layers), where a product's tile
+ * would hold one output and three zeros: straight from zero-padded planes of x with 16 neighbouring pixels in the
+ * lanes (matmul.c's one_channel_rows), the samples split over the threads. Each pixel is still summed along k from
+ * its bias in order: the same bits.
  */
 function convolveOneChannel(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number): number {
   const [pixels, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
-  const bias = biasAt === 0 ? 0 : memory.floats(biasAt, 1)[0]!;
-  if (g.sh === 1 && g.sw === 1) {
-    // Stride 1 (the input gradients' phases, the last layers of the autoencoders): straight from padded planes,
-    // samples split over the threads.
-    const [ph, pw] = [g.oh + g.kh - 1, g.ow + g.kw - 1];
-    const [planesAt, outAt, biasValueAt] = memory.take(g.n * g.c * ph * pw + 16, pixels, 1);
-    memory.floats(biasValueAt!, 1)[0] = bias;
-    const split = 2 * pixels * K >= SPLIT_MIN_FLOPS;
-    runJob(simd, "one_channel_rows", g.n, 1, [memory.shape(g, K, 1, 4), xAt, filterAt, biasAt === 0 ? 0 : biasValueAt!, planesAt!, outAt!], split);
-    return outAt!;
-  }
-  const stride = Math.ceil(pixels / 4) * 4;
-  const [panelsAt, biasesAt, outAt] = memory.take(K * stride, biasAt === 0 ? 0 : stride, pixels);
-  simd.im2col_panels(g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, stride, xAt, panelsAt!);
-  if (biasAt !== 0) simd.fill_value(biasesAt!, stride, bias);
-  simd.biased_matmul_rows(1, K, pixels, stride, 0, K, filterAt, panelsAt!, biasAt === 0 ? 0 : biasesAt!, outAt!, 0, 1);
+  const [ph, pw] = [g.oh + g.kh - 1, g.ow + g.kw - 1];
+  const [planesAt, outAt] = memory.take(g.n * g.c * ph * pw + 16, pixels);
+  const split = 2 * pixels * K >= SPLIT_MIN_FLOPS;
+  runJob(simd, "one_channel_rows", g.n, 1, [memory.shape(g, K, 1, 4), xAt, filterAt, biasAt, planesAt!, outAt!], split);
   return outAt!;
-}
-
-/** Regions of matmul.c's memory for one kernel call, from its heap base up; grows the memory as they need. */
-export class ModuleMemory {
-  private readonly layout: Layout;
-
-  constructor(private readonly simd: MatmulModule) {
-    this.layout = new Layout(simd.__heap_base.value);
-  }
-
-  /** Byte offsets of new regions of these many floats each (a region of 0 floats is given offset 0). */
-  take(...floats: number[]): number[] {
-    const offsets = floats.map((count) => (count === 0 ? 0 : this.layout.take(4 * count)));
-    const missing = this.layout.end - this.simd.memory.buffer.byteLength;
-    if (missing > 0) this.simd.memory.grow(Math.ceil(missing / 65536));
-    return offsets;
-  }
-
-  /** A conv_shape (matmul.c) of `g` in a new region; returns its offset. */
-  shape(g: ConvGeometry, K: number, N: number, stride: number, phase?: PhaseTarget): number {
-    const [at] = this.take(24);
-    const target = phase === undefined ? [0, 0, 0, 0, 0, 0] : [phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx];
-    new Int32Array(this.simd.memory.buffer, at!, 21).set([g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left, K, N, stride, ...target]);
-    return at!;
-  }
-
-  /** Copies `values` into a new region; returns its offset. */
-  copyIn(values: Float32Array): number {
-    const [at] = this.take(values.length);
-    this.floats(at!, values.length).set(values);
-    return at!;
-  }
-
-  /** A view of `count` floats at byte offset `at` (made after every growth: a grown memory detaches older views). */
-  floats(at: number, count: number): Float32Array {
-    return new Float32Array(this.simd.memory.buffer, at, count);
-  }
 }
