@@ -92,7 +92,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
 }
 
 describe("Conv2D and FusedConv2D on wasm as im2col products (src/nn/wasm-conv2d.ts)", () => {
-  it("are registered over tfjs's kernels and give Conv2D's output bit for bit (Object.is) at every shape and padding", async () => {
+  it("are registered over tfjs's kernels and give Conv2D's output bit for bit (Object.is) at every shape and padding (direct float64 sums to 1e-5 where tfjs's own numeric padding is wrong)", async () => {
     const { tf } = await useBackend("wasm");
     assert.notEqual(withTfjsConv2d(tf, () => tf.getKernel("Conv2D", "wasm")), tf.getKernel("Conv2D", "wasm"), "ours is registered over tfjs's");
     const random = new RandomState(3);
@@ -204,7 +204,7 @@ describe("Conv2DBackpropInput's phases as products in matmul.c's memory", () => 
 });
 
 describe("convolutions on the products' threads", () => {
-  it("run part of five large convolutions' rows on the worker when the products run on 2 threads, with the bits of one thread", async () => {
+  it("run part of five large convolutions' rows on the worker when the products run on 2 threads, with the bits of tfjs's Conv2D", async () => {
     const { tf, info } = await useBackend("wasm");
     const pool = matmulThreads();
     if (pool === undefined || pool.threads < 2) {
