@@ -4,7 +4,7 @@
  */
 import { Layout } from "../linalg/wasm-module";
 import type { MatmulModule } from "./wasm-batch-matmul";
-import type { ConvGeometry, PhaseTarget } from "./wasm-conv2d";
+import type { ConvGeometry, PhaseTarget } from "./conv-geometry";
 
 export class ModuleMemory {
   private readonly layout: Layout;

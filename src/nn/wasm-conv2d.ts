@@ -17,6 +17,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { matmulThreads, productMinRows, runJob, SPLIT_MIN_FLOPS } from "./matmul-threads";
+import type { ConvGeometry, PhaseTarget } from "./conv-geometry";
 import { ModuleMemory } from "./matmul-memory";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
 
@@ -29,23 +30,6 @@ interface Conv2DAttrs {
   activation?: string;
 }
 
-/** A convolution's shape: input [n, h, w, c], filter [kh, kw, c, outChannels], output [n, oh, ow, outChannels]. */
-export interface ConvGeometry {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  kh: number;
-  kw: number;
-  outChannels: number;
-  oh: number;
-  ow: number;
-  sh: number;
-  sw: number;
-  /** Padding rows above and columns left of the input (may be negative: the convolution starts inside it). */
-  top: number;
-  left: number;
-}
 
 /**
  * Convolutions of fewer counted FLOPs (2 per multiply-add) stay on tfjs's XNNPACK kernel: the Conv1D autoencoder's
@@ -140,18 +124,6 @@ function conv2d(simd: MatmulModule, backend: WasmBackend, g: ConvGeometry, x: TF
   return out;
 }
 
-/** Where a phase of a strided convolution's input gradient goes: every stride-th pixel of an image in memory. */
-export interface PhaseTarget {
-  /** The image (n x h x w pixels of outChannels floats) in matmul.c's memory. */
-  at: number;
-  h: number;
-  w: number;
-  /** The phase's first pixel and the strides between its pixels. */
-  py: number;
-  px: number;
-  sy: number;
-  sx: number;
-}
 
 /**
  * out = the convolution of x (NHWC at xAt) with a filter [kh, kw, c, outChannels] (at filterAt) plus a bias
