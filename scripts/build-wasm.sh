@@ -32,7 +32,9 @@ elif ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1;
 fi
 # Each module: C source, generated TypeScript, name of the exported base64 constant, and "shared" for a build
 # that imports a shared memory (several threads instantiate it over one memory: src/nn/matmul-threads.ts), or
-# "imported" for one that works in another module's memory (tfjs-backend-wasm's heap: src/nn/wasm-leaky-relu.ts).
+# "imported" for one that works in another module's memory (tfjs-backend-wasm's heap: src/nn/wasm-leaky-relu.ts), and
+# "imported-shared" for the same over a shared memory (tfjs's threaded build: a module must declare a memory shared to
+# import a shared one).
 modules=(
   "src/linalg/dense.c src/linalg/dense-wasm.ts DENSE_WASM_BASE64"
   "src/neighbors/brute-force.c src/neighbors/brute-force-wasm-bytes.ts BRUTE_FORCE_WASM_BASE64"
@@ -41,6 +43,7 @@ modules=(
   "src/nn/adam.c src/nn/adam-wasm.ts ADAM_WASM_BASE64"
   "src/nn/pool.c src/nn/pool-wasm.ts POOL_WASM_BASE64"
   "src/nn/activation.c src/nn/activation-wasm.ts ACTIVATION_WASM_BASE64 imported"
+  "src/nn/activation.c src/nn/activation-shared-wasm.ts ACTIVATION_SHARED_WASM_BASE64 imported-shared"
 )
 # The shared build: atomics (a shared memory needs them), the memory imported (at most 4 GiB, all wasm32 can
 # address), and the stack pointer exported so that each thread's instance gets a stack of its own.
@@ -48,6 +51,7 @@ shared_flags=(-matomics -mbulk-memory -mmutable-globals -Wl,--shared-memory -Wl,
   -Wl,--export=__stack_pointer)
 # The imported build: the memory comes from the instantiating code (no own memory exported, any size accepted).
 imported_flags=(-Wl,--import-memory)
+imported_shared_flags=(-matomics -mbulk-memory -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=4294967296)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 stale=0
@@ -62,6 +66,9 @@ for module in "${modules[@]}"; do
   elif [ "${variant:-}" = imported ]; then
     extra=("${imported_flags[@]}")
     flags="$flags, imported memory"
+  elif [ "${variant:-}" = imported-shared ]; then
+    extra=("${imported_shared_flags[@]}")
+    flags="$flags, imported shared memory"
   fi
   # -ffp-contract=off: never fuse a * b + c (results must equal the TypeScript's bit for bit).
   # No libc: the kernels use only arithmetic and __builtin_sqrt/fabs/inf/nan (WebAssembly instructions).
@@ -69,7 +76,7 @@ for module in "${modules[@]}"; do
     -Wall -Wextra -Werror \
     -Wl,--no-entry -Wl,--export-dynamic -Wl,--export=__heap_base -Wl,-z,stack-size=65536 -Wl,--strip-all \
     "${extra[@]}" -o "$work/$base.wasm" "$source"
-  if [ "${variant:-}" = imported ]; then
+  if [ "${variant:-}" = imported ] || [ "${variant:-}" = imported-shared ]; then
     # It runs in another module's memory: it must keep nothing there (no data segment, no stack: the stack
     # pointer, a global, is never read), else it would write over that module's data.
     objdump="$(command -v "llvm-objdump-$(clang -dumpversion | cut -d. -f1)" || command -v llvm-objdump || true)"

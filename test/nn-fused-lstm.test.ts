@@ -13,7 +13,7 @@ import type { Activation } from "../src/nn/activations";
 import { LstmAutoencoderDetector, type LstmAutoencoderOptions } from "../src/nn/lstm-autoencoder";
 import { hostProduct, simdProduct } from "../src/nn/fused-lstm";
 import { lstmLayer } from "../src/nn/lstm-layer";
-import { matmulModule } from "../src/nn/wasm-batch-matmul";
+import { matmulModule } from "../src/nn/matmul-module";
 import { layerSeeds } from "../src/nn/neural-detector";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { RandomState } from "../src/random/random-state";

@@ -5,9 +5,9 @@
 // process. CPU per thread from /proc/self/task (Linux). ANOMALY_LAB_WASM_THREADS=2 puts the products on 2 threads.
 import { readdirSync, readFileSync } from "node:fs";
 import type * as TF from "@tensorflow/tfjs";
-import { Layout } from "../../src/linalg/wasm-module";
+import { ModuleMemory } from "../../src/nn/matmul-memory";
 import { useBackend } from "../../src/nn/tf";
-import { matmulModule, type WasmBackend } from "../../src/nn/wasm-batch-matmul";
+import { matmulModule, type WasmBackend } from "../../src/nn/matmul-module";
 import { withConvolutionFilterGradient } from "../../src/nn/wasm-conv-filter-gradient";
 import { registerWasmConvGradients } from "../../src/nn/wasm-conv-gradients";
 import { RandomState } from "../../src/random/random-state";
@@ -53,10 +53,9 @@ function jsIm2colProduct(backend: WasmBackend, xInfo: TF.TensorInfo, dyInfo: TF.
   const [top, left] = [pad(h, oh, kh!, sh!), pad(w, ow, kw!, sw!)];
   const [M, K] = [kh! * kw! * channels!, oh * ow * n];
   const stride = Math.ceil(N! / 4) * 4;
-  const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [K * M, K * N!, K * stride, M * N!].map((floats) => layout.take(4 * floats));
-  const missing = layout.end - simd.memory.buffer.byteLength;
-  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
+  const memory = new ModuleMemory(simd);
+  const [aAt, bRawAt, bAt] = memory.take(K * M, K * N!, K * stride);
+  const out = memory.output(backend, [kh!, kw!, channels!, N!]);
   const heap = new Float32Array(simd.memory.buffer);
   const x = backend.typedArrayFromHeap(xInfo);
   const dy = backend.typedArrayFromHeap(dyInfo);
@@ -84,10 +83,8 @@ function jsIm2colProduct(backend: WasmBackend, xInfo: TF.TensorInfo, dyInfo: TF.
     }
   }
   simd.pack_panels(K, N!, stride, 0, bRawAt!, bAt!);
-  simd.blocked_matmul(M, K, N!, stride, 0, K, aAt!, bAt!, outAt!);
-  const out = backend.makeOutput([kh!, kw!, channels!, N!], "float32");
-  backend.typedArrayFromHeap(out).set(new Float32Array(simd.memory.buffer, outAt!, M * N!));
-  return out;
+  simd.blocked_matmul(M, K, N!, stride, 0, K, aAt!, bAt!, out.at);
+  return memory.finish(backend, out);
 }
 
 (async () => {

@@ -9,9 +9,9 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-/** A module's exported linear memory. */
+/** A module's linear memory (its buffer a SharedArrayBuffer where the memory is shared between threads). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 

@@ -27,9 +27,9 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "./activations";
-import { Layout } from "../linalg/wasm-module";
+import { ModuleMemory } from "./matmul-memory";
 import { COMPOSITE_BACKENDS } from "./backend-kernels";
-import { matmulModule, type MatmulModule } from "./wasm-batch-matmul";
+import { matmulModule, type MatmulModule } from "./matmul-module";
 
 const FORWARD = "AnomalyLabLstm";
 const GRADIENT = "AnomalyLabLstmGrad";
@@ -253,17 +253,13 @@ export function simdProduct(
   a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, block: number,
 ): Float32Array {
   const stride = Math.ceil(N / 4) * 4;
-  const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats)) as number[] as
-    [number, number, number, number];
-  const missing = layout.end - simd.memory.buffer.byteLength;
-  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
-  const heap = new Float32Array(simd.memory.buffer);
-  heap.set(a, aAt / 4);
-  heap.set(b, bRawAt / 4);
+  const memory = new ModuleMemory(simd);
+  const aAt = memory.copyIn(a);
+  const bRawAt = memory.copyIn(b);
+  const [bAt, outAt] = memory.take(K * stride, M * N) as [number, number];
   simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt, bAt);
   simd.blocked_matmul(M, K, N, stride, transposeA ? 1 : 0, Math.min(block, K), aAt, bAt, outAt);
-  return heap.slice(outAt / 4, outAt / 4 + M * N);
+  return memory.floats(outAt, M * N).slice();
 }
 
 /** Everything the gradient needs of the forward pass, per step t: z, its sigmoid and activation, c, act(c), h. */

@@ -3,7 +3,9 @@
  *
  * The module is built a second time with a shared memory (src/nn/matmul-shared-wasm.ts, scripts/build-wasm.sh):
  * the main thread and each worker (`node:worker_threads`) instantiate it over one `WebAssembly.Memory`, each with
- * its own stack. A product is cut into blocks of output rows (multiples of the kernel's 4-row tile); the main
+ * its own stack. That memory is tfjs's own when tfjs runs its threaded build (its heap is then a shared memory: the
+ * kernels read tensors and write results where tfjs keeps them, no copies; src/nn/matmul-memory.ts), else one of
+ * ours (operands copied in and out). A product is cut into blocks of output rows (multiples of the kernel's 4-row tile); the main
  * thread and the workers claim blocks from one atomic counter until none is left. Every output's sum is computed
  * whole by one thread, in the kernel's one order (`blocked_matmul_rows`), so the results do not depend on who
  * computed which rows, nor on how many threads there are (test/nn-threads.test.ts).
@@ -16,6 +18,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { MATMUL_SHARED_WASM_BASE64 } from "./matmul-shared-wasm";
+import { HeapScratch, type TfjsHeap } from "./tfjs-heap";
 
 /**
  * Products of fewer counted FLOPs (2·M·K·N) run on the calling thread. Waking a sleeping worker costs a futex
@@ -29,7 +32,7 @@ export const SPLIT_MIN_FLOPS = 1 << 20;
 const MIN_BLOCK_FLOPS = 1 << 18;
 /** Rows in a block are a multiple of the kernel's tile (4 rows x 8 columns). */
 const TILE_ROWS = 4;
-/** Each worker's stack (matmul.c's kernels use none today; kept apart so that a future kernel cannot clash). */
+/** Each thread's stack (matmul.c's one-channel convolution keeps 64 bytes there; kept apart per thread). */
 const STACK_BYTES = 65536;
 /** How long workers may take to start before the products stay on one thread. */
 const START_TIMEOUT_MS = 20_000;
@@ -55,10 +58,13 @@ const CLAIM_DELAY = ROWS + 9;
 const PUBLISH_DELAY = ROWS + 10;
 const CONTROL_WORDS = ROWS + 11;
 
-/** The exports of the shared build (src/nn/matmul.c) that the threads run. */
+/** The exports of the shared build (src/nn/matmul.c) that the threads run, as the kernels see them. */
 export interface SharedMatmulExports {
   memory?: unknown;
-  __heap_base: { value: number };
+  /** Where the kernels' regions start in a memory of ours (unused over tfjs's heap). */
+  heapBase: number;
+  /** Scratch from tfjs's allocator when the module works in tfjs's heap. */
+  tfjsScratch?: HeapScratch;
   __stack_pointer: { value: number };
   pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
@@ -76,6 +82,12 @@ export interface SharedMatmulExports {
 export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_rows"] as const;
 export type JobName = (typeof JOBS)[number];
 type JobExports = Record<JobName, (...args: number[]) => void>;
+
+/** The shared build's own globals: its heap base (the end of its data) and stack pointer (one per instance). */
+interface ModuleGlobals {
+  __heap_base: { value: number };
+  __stack_pointer: { value: number };
+}
 
 interface WasmSharedApi {
   Module: new (bytes: Uint8Array) => object;
@@ -239,10 +251,11 @@ class MatmulThreads {
 let pool: MatmulThreads | undefined;
 
 /**
- * Starts `threads - 1` workers for the products (once per process; later calls return the first outcome).
+ * Starts `threads - 1` workers for the products (once per process; later calls return the first outcome), over
+ * tfjs's heap when it is given (tfjs's threaded build: no copies), else over a memory of their own.
  * Returns undefined when they run, else why not (the products then stay on one thread).
  */
-export async function startMatmulThreads(threads: number): Promise<string | undefined> {
+export async function startMatmulThreads(threads: number, tfjsHeap?: TfjsHeap): Promise<string | undefined> {
   if (pool !== undefined) return pool.threads >= threads ? undefined : `the products already run on ${pool.threads} thread(s)`;
   if (threads <= 1) return undefined;
   const wasm = (globalThis as { WebAssembly?: WasmSharedApi }).WebAssembly;
@@ -253,16 +266,27 @@ export async function startMatmulThreads(threads: number): Promise<string | unde
   let timer: NodeJS.Timeout | undefined;
   try {
     const module = new wasm.Module(Buffer.from(MATMUL_SHARED_WASM_BASE64, "base64"));
-    const memory = new wasm.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
-    const exports = new wasm.Instance(module, { env: { memory } }).exports as unknown as SharedMatmulExports;
-    // Each worker's stack lies above the module's heap base; the products' operands above them.
-    const stacksAt = Math.ceil(exports.__heap_base.value / 16) * 16;
-    const heapBase = stacksAt + (threads - 1) * STACK_BYTES;
-    const kernel: SharedMatmulExports = { ...exports, memory, __heap_base: { value: heapBase } };
+    const memory = tfjsHeap?.memory ?? new wasm.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+    const exports = new wasm.Instance(module, { env: { memory } }).exports as unknown as SharedMatmulExports & ModuleGlobals;
+    let kernel: SharedMatmulExports;
+    let stacksAt: number;
+    if (tfjsHeap !== undefined) {
+      // Over tfjs's heap the module may use only what tfjs's allocator gives it (it has no data; each thread's stack,
+      // the main thread's too, is a block from tfjs's malloc), and takes its scratch from it.
+      const block = tfjsHeap.allocator._malloc(threads * STACK_BYTES + 16);
+      if (block === 0) throw new Error("tfjs's heap could not give the threads their stacks");
+      stacksAt = Math.ceil(block / 16) * 16;
+      exports.__stack_pointer.value = stacksAt + STACK_BYTES;
+      kernel = { ...exports, memory, heapBase: 0, tfjsScratch: new HeapScratch(tfjsHeap.allocator) };
+    } else {
+      // Each worker's stack lies above the module's heap base; the products' operands above them.
+      stacksAt = Math.ceil(exports.__heap_base.value / 16) * 16 - STACK_BYTES;
+      kernel = { ...exports, memory, heapBase: stacksAt + threads * STACK_BYTES };
+    }
     const control = new SharedArrayBuffer(CLAIM_BYTES + 4 * CONTROL_WORDS);
     const ready: Promise<void>[] = [];
     for (let t = 1; t < threads; t++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, thread: t, stackTop: stacksAt + t * STACK_BYTES } });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, thread: t, stackTop: stacksAt + (t + 1) * STACK_BYTES } });
       worker.unref(); // a sleeping worker never keeps the process alive
       workers.push(worker);
       ready.push(new Promise<void>((resolve, reject) => {

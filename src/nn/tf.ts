@@ -18,7 +18,8 @@ import { registerWasmTile } from "./wasm-tile";
 import { registerWasmConv2d } from "./wasm-conv2d";
 import { registerWasmIdentity } from "./wasm-identity";
 import { startThreadedWasm, TFJS_WASM_THREADS_ENV, wasmThreadsWanted } from "./wasm-threads";
-import { matmulThreadCount, startMatmulThreads } from "./matmul-threads";
+import { matmulThreadCount, matmulThreads, startMatmulThreads } from "./matmul-threads";
+import { sharedTfjsHeap, type TfjsWasmModule } from "./tfjs-heap";
 
 /** Backends a user can ask for. */
 export type BackendName = "node" | "wasm" | "cpu";
@@ -42,6 +43,11 @@ export interface BackendInfo {
   /** wasm: why it computes on fewer threads than asked for (undefined when it got them). */
   readonly threadsSkipped?: string;
   /**
+   * wasm: whether our kernels' threads work in tfjs's own heap (tfjs's threaded build, its memory shared: no tensor
+   * is copied), rather than in a memory of their own.
+   */
+  readonly sharedHeap?: boolean;
+  /**
    * One line for a notebook: "TensorFlow.js 4.22.0 on wasm (SIMD, 1 thread); skipped node: ...", or with our
    * products on more threads than tfjs's pool "(SIMD, products on 2 threads, tfjs on 1)".
    */
@@ -56,6 +62,8 @@ let tfModule: typeof TF | undefined;
 let active: BackendInfo | undefined;
 /** Why the wasm backend runs on fewer threads than asked for, if it does. */
 let wasmThreadsSkipped: string | undefined;
+/** Why our kernels' threads copy tensors into a memory of their own (tfjs's threaded build did not start), if so. */
+let heapNotShared: string | undefined;
 
 /** The tfjs namespace (loads it on first call; no backend is chosen yet). */
 export function tfjs(): typeof TF {
@@ -87,7 +95,9 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
       if (name === "wasm") {
         const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount?: () => number };
         const productThreads = wasmThreadsWanted();
-        const productsSkipped = productThreads > 1 ? await startMatmulThreads(productThreads) : undefined;
+        // Over tfjs's own heap where its threaded build shares it: the kernels then copy no tensor in or out.
+        const heap = sharedTfjsHeap((tfjs().findBackend("wasm") as unknown as { wasm?: TfjsWasmModule } | undefined)?.wasm);
+        const productsSkipped = productThreads > 1 ? await startMatmulThreads(productThreads, heap) : undefined;
         if (productsSkipped !== undefined) wasmThreadsSkipped = [wasmThreadsSkipped, productsSkipped].filter(Boolean).join("; ");
         registerWasmLeakyRelu(tfjs()); // LeakyReLU and its gradient in SIMD over tfjs's heap, same bits
         registerWasmBatchMatMul(tfjs(), wasm.getThreadsCount?.() ?? 1); // products 1.3-15x faster, same bits
@@ -132,9 +142,12 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     } else if (name === "wasm") {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require("@tensorflow/tfjs-backend-wasm") as Parameters<typeof startThreadedWasm>[1];
-      if (wasmThreads > 1) {
-        wasmThreadsSkipped = await startThreadedWasm(tf, wasm, wasmThreads);
-        if (wasmThreadsSkipped === undefined) return undefined;
+      // tfjs's threaded build for its pool, or for ours: its heap is then a shared memory our threads work in.
+      if (wasmThreads > 1 || wasmThreadsWanted() > 1) {
+        const why = await startThreadedWasm(tf, wasm, wasmThreads);
+        if (why === undefined) return undefined;
+        if (wasmThreads > 1) wasmThreadsSkipped = why;
+        else heapNotShared = why;
       }
     }
     const ok = await tf.setBackend(TF_NAMES[name]);
@@ -155,6 +168,7 @@ async function describe(name: BackendName, skipped: string[]): Promise<BackendIn
   let threads: number | "native" = 1;
   let productThreads: number | undefined;
   let simd: boolean | undefined;
+  let sharedHeap: boolean | undefined;
   if (name === "node") threads = "native";
   if (name === "wasm") {
     simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
@@ -162,17 +176,21 @@ async function describe(name: BackendName, skipped: string[]): Promise<BackendIn
     const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount?: () => number };
     threads = wasm.getThreadsCount?.() ?? 1;
     productThreads = matmulThreadCount();
+    sharedHeap = matmulThreads()?.kernel.tfjsScratch !== undefined;
   }
+  // Why the products' threads copy tensors, where tfjs's threaded build (whose heap they would share) did not start.
+  const copies = sharedHeap === false && (productThreads ?? 1) > 1 && heapNotShared ? `; tensors copied: ${heapNotShared}` : "";
   const threadCounts = productThreads === undefined || productThreads === threads
     ? `${threads} thread${threads === 1 ? "" : "s"}`
     : `products on ${productThreads} thread${productThreads === 1 ? "" : "s"}, tfjs on ${threads}`;
   const detail =
     name === "wasm"
-      ? ` (${simd ? "SIMD" : "no SIMD"}, ${threadCounts}${wasmThreadsSkipped ? `: ${wasmThreadsSkipped}` : ""})`
+      ? ` (${simd ? "SIMD" : "no SIMD"}, ${threadCounts}${wasmThreadsSkipped ? `: ${wasmThreadsSkipped}` : ""}${copies})`
       : name === "cpu"
         ? " (plain JavaScript, 1 thread)"
         : " (native TensorFlow)";
   const summary = `TensorFlow.js ${tf.version.tfjs} on ${name}${detail}${skipped.length ? `; skipped ${skipped.join("; ")}` : ""}`;
   const threadsSkipped = name === "wasm" ? wasmThreadsSkipped : undefined;
-  return { name, tfName: TF_NAMES[name], threads, productThreads, simd, version: tf.version.tfjs, skipped: [...skipped], threadsSkipped, summary };
+  return { name, tfName: TF_NAMES[name], threads, productThreads, simd, version: tf.version.tfjs, skipped: [...skipped], threadsSkipped, sharedHeap,
+    summary };
 }

@@ -17,8 +17,8 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
-import { instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
-import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
+import { ModuleMemory } from "./matmul-memory";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 import { matmulThreads, runProduct } from "./matmul-threads";
 
 const KERNEL = "BatchMatMul";
@@ -26,40 +26,8 @@ const FUSED = "_FusedMatMul";
 /** tfjs-backend-wasm's kBlockSize: its fallback sums the shared dimension in blocks of 48. */
 const TFJS_BLOCK = 48;
 
-export interface MatmulModule {
-  memory: WasmMemory;
-  __heap_base: { value: number };
-  pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
-  blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
-  column_sums(rows: number, cols: number, src: number, out: number): void;
-  biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
-    out: number, row0: number, row1: number): void;
-  scatter_phase(n: number, cy: number, cx: number, c: number, h: number, w: number, py: number, px: number, sy: number, sx: number,
-    src: number, dst: number): void;
-  fill_zeros(dst: number, count: number): void;
-  phase_taps(kh: number, kw: number, inChannels: number, outChannels: number, fy: number, ty: number, sy: number, fx: number, tx: number,
-    sx: number, filter: number, out: number): void;
-}
-
-export interface WasmBackend {
-  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
-  typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
-}
-
-let simdModule: MatmulModule | null | undefined;
 /** Our products over tfjs's BatchMatMul and _FusedMatMul (tfjs's kept for other products and the tests). */
 const override = new WasmKernelOverride();
-
-/**
- * src/nn/matmul.c's instance on this thread (one per process: the shared-memory build once the products' threads
- * have started, else the plain one), or null where this runtime cannot compile SIMD.
- */
-export function matmulModule(): MatmulModule | null {
-  const threads = matmulThreads();
-  if (threads !== undefined) return threads.kernel as unknown as MatmulModule;
-  simdModule ??= instantiate(MATMUL_WASM_BASE64) as unknown as MatmulModule | null;
-  return simdModule;
-}
 
 /**
  * Puts the SIMD kernel in front of tfjs's wasm BatchMatMul and _FusedMatMul (once; after the wasm backend is
@@ -107,19 +75,15 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
       `transposeA=${transposeA} and transposeB=${transposeB} must match.`);
   }
   const stride = Math.ceil(N / 4) * 4;
-  const layout = new Layout(simd.__heap_base.value);
-  const [aAt, bRawAt, bAt, outAt] = [M * K, K * N, K * stride, M * N].map((floats) => layout.take(4 * floats));
-  const missing = layout.end - simd.memory.buffer.byteLength;
-  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
-  const heap = new Float32Array(simd.memory.buffer);
-  heap.set(backend.typedArrayFromHeap(a), aAt! / 4);
-  heap.set(backend.typedArrayFromHeap(b), bRawAt! / 4);
-  simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt!, bAt!);
+  const memory = new ModuleMemory(simd);
+  const aAt = memory.input(backend, a);
+  const bRawAt = memory.input(backend, b);
+  const [bAt] = memory.take(K * stride);
+  const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
+  const out = memory.output(backend, [...outer, M, N]);
+  simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt, bAt!);
   // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
-  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt!, bAt!, outAt!); // on the products' threads: same bits, rows split
-  const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
-  const out = backend.makeOutput([...outer, M, N], "float32");
-  backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + M * N));
-  return out;
+  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt, bAt!, out.at); // on the products' threads: same bits, rows split
+  return memory.finish(backend, out);
 }

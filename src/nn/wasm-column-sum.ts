@@ -11,8 +11,8 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
-import { Layout } from "../linalg/wasm-module";
-import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+import { ModuleMemory } from "./matmul-memory";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 
 const KERNEL = "Sum";
 
@@ -43,14 +43,9 @@ export function withTfjsSum<T>(tf: typeof TF, f: () => T): T {
 function columnSums(simd: MatmulModule, backend: WasmBackend, x: TF.TensorInfo, keepDims: boolean): TF.TensorInfo {
   const cols = x.shape[x.shape.length - 1]!;
   const rows = x.shape.reduce((p, s) => p * s, 1) / cols;
-  const layout = new Layout(simd.__heap_base.value);
-  const [xAt, outAt] = [rows * cols, cols].map((floats) => layout.take(4 * floats));
-  const missing = layout.end - simd.memory.buffer.byteLength;
-  if (missing > 0) simd.memory.grow(Math.ceil(missing / 65536));
-  const heap = new Float32Array(simd.memory.buffer);
-  heap.set(backend.typedArrayFromHeap(x), xAt! / 4);
-  simd.column_sums(rows, cols, xAt!, outAt!);
-  const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), cols] : [cols], "float32");
-  backend.typedArrayFromHeap(out).set(heap.subarray(outAt! / 4, outAt! / 4 + cols));
-  return out;
+  const memory = new ModuleMemory(simd);
+  const xAt = memory.input(backend, x);
+  const out = memory.output(backend, keepDims ? [...x.shape.slice(0, -1).map(() => 1), cols] : [cols]);
+  simd.column_sums(rows, cols, xAt, out.at);
+  return memory.finish(backend, out);
 }

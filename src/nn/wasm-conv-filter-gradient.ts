@@ -20,7 +20,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { ModuleMemory } from "./matmul-memory";
 import { runJob, runProduct } from "./matmul-threads";
-import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 
 const KERNEL = "Conv2DBackpropFilter";
 /**
@@ -71,9 +71,10 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   const [M, K, N] = [kh * kw * channels, oh * ow * n, outChannels];
   const stride = Math.ceil(N / 4) * 4;
   const memory = new ModuleMemory(simd);
-  const xAt = memory.copyIn(backend.typedArrayFromHeap(xInfo));
-  const dyAt = memory.copyIn(backend.typedArrayFromHeap(dyInfo));
-  const [xtAt, aAt, bRawAt, bAt, outAt] = memory.take(n * h * w * channels, K * M, K * N, K * stride, M * N);
+  const xAt = memory.input(backend, xInfo);
+  const dyAt = memory.input(backend, dyInfo);
+  const [xtAt, aAt, bRawAt, bAt] = memory.take(n * h * w * channels, K * M, K * N, K * stride);
+  const out = memory.output(backend, [kh, kw, channels, outChannels]);
   // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
   // B's rows k = dy[n, y, x, :], laid out by matmul.c in its own memory.
   // Each split by rows over the products' threads (copies: any split, the same floats).
@@ -83,10 +84,8 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   simd.pack_panels(K, N, stride, 0, bRawAt!, bAt!);
   // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
   // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
-  runProduct(simd, M, K, N, stride, 0, K, aAt!, bAt!, outAt!);
-  const out = backend.makeOutput([kh, kw, channels, outChannels], "float32");
-  backend.typedArrayFromHeap(out).set(memory.floats(outAt!, M * N));
-  return out;
+  runProduct(simd, M, K, N, stride, 0, K, aAt!, bAt!, out.at);
+  return memory.finish(backend, out);
 }
 
 /** TensorFlow's "same" padding before one axis. */

@@ -15,7 +15,7 @@
  * before the first gradient is taken; a no-op on later calls.
  */
 import type * as TF from "@tensorflow/tfjs";
-import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 import { ModuleMemory } from "./matmul-memory";
 import { conv2dProductInPlace, convolve } from "./wasm-conv2d";
 import { registerWasmConvFilterGradient } from "./wasm-conv-filter-gradient";
@@ -225,22 +225,22 @@ function axis(p: number, k: number, pad: number, s: number, size: number, inSize
 
 /**
  * The phase form of {@link backpropInputByPhase} (any stride; stride 1 is one phase with every tap) in matmul.c's
- * memory: dy copied in once, each phase's taps laid out, its convolution one product (src/nn/wasm-conv2d.ts: the
- * same bits as tfjs's Conv2D on the cropped, padded dy), its rows written into every stride-th pixel of dx there,
- * and dx copied out once. No tfjs kernel runs: no pads, slices or launches per phase.
+ * memory (or in tfjs's heap, src/nn/matmul-memory.ts): dy read once, each phase's taps laid out, its convolution
+ * one product (src/nn/wasm-conv2d.ts: the same bits as tfjs's Conv2D on the cropped, padded dy), its rows written
+ * into every stride-th pixel of dx. No tfjs kernel runs: no pads, slices or launches per phase.
  */
 function backpropInputInModule(simd: MatmulModule, backend: WasmBackend, dy: TF.TensorInfo, filter: TF.TensorInfo,
   [h, w]: [number, number], [top, left]: [number, number], [sh, sw]: [number, number]): TF.TensorInfo {
   const [n, oh, ow, outChannels] = dy.shape as [number, number, number, number];
   const [kh, kw, inChannels] = filter.shape as [number, number, number, number];
   const memory = new ModuleMemory(simd);
-  const dyAt = memory.copyIn(backend.typedArrayFromHeap(dy));
-  const [dxAt] = memory.take(n * h * w * inChannels);
+  const dyAt = memory.input(backend, dy);
+  const filterAt = memory.input(backend, filter);
+  const dx = memory.output(backend, [n, h, w, inChannels]);
   // Pixels of a phase no tap meets stay zero; when every phase has taps, every pixel is written.
   const phases = Array.from({ length: Math.min(sh, h) * Math.min(sw, w) }, (_, p) =>
     [axis(Math.floor(p / Math.min(sw, w)), kh, top, sh, h, oh), axis(p % Math.min(sw, w), kw, left, sw, w, ow)] as const);
-  if (phases.some(([ya, xa]) => ya.taps === 0 || xa.taps === 0) || sh > h || sw > w) simd.fill_zeros(dxAt!, n * h * w * inChannels);
-  const filterAt = memory.copyIn(backend.typedArrayFromHeap(filter));
+  if (phases.some(([ya, xa]) => ya.taps === 0 || xa.taps === 0) || sh > h || sw > w) simd.fill_zeros(dx.at, dx.floats);
   for (let py = 0; py < Math.min(sh, h); py++) {
     for (let px = 0; px < Math.min(sw, w); px++) {
       const ya = axis(py, kh, top, sh, h, oh);
@@ -254,12 +254,10 @@ function backpropInputInModule(simd: MatmulModule, backend: WasmBackend, dy: TF.
       convolve(simd, memory, {
         n, h: oh, w: ow, c: outChannels, kh: ya.taps, kw: xa.taps, outChannels: inChannels, oh: ya.count, ow: xa.count,
         sh: 1, sw: 1, top: -ya.offset, left: -xa.offset,
-      }, dyAt, tapsAt!, 0, { at: dxAt!, h, w, py, px, sy: sh, sx: sw });
+      }, dyAt, tapsAt!, 0, { at: dx.at, h, w, py, px, sy: sh, sx: sw });
     }
   }
-  const out = backend.makeOutput([n, h, w, inChannels], "float32");
-  backend.typedArrayFromHeap(out).set(memory.floats(dxAt!, n * h * w * inChannels));
-  return out;
+  return memory.finish(backend, dx);
 }
 
 /** TensorFlow's "same" padding [before, after] of one axis. */

@@ -19,7 +19,7 @@ import { WasmKernelOverride } from "./kernel-override";
 import { matmulThreads, productMinRows, runJob, SPLIT_MIN_FLOPS } from "./matmul-threads";
 import type { ConvGeometry, PhaseTarget } from "./conv-geometry";
 import { ModuleMemory } from "./matmul-memory";
-import { matmulModule, type MatmulModule, type WasmBackend } from "./wasm-batch-matmul";
+import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 
 interface Conv2DAttrs {
   strides: [number, number] | number;
@@ -115,29 +115,30 @@ export function convolutionMultiplyAdds(): number {
 function conv2d(simd: MatmulModule, backend: WasmBackend, g: ConvGeometry, x: TF.TensorInfo, filter: TF.TensorInfo,
   bias: TF.TensorInfo | null): TF.TensorInfo {
   const memory = new ModuleMemory(simd);
-  const xAt = memory.copyIn(backend.typedArrayFromHeap(x));
-  const filterAt = memory.copyIn(backend.typedArrayFromHeap(filter));
-  const biasAt = bias === null ? 0 : memory.copyIn(backend.typedArrayFromHeap(bias));
-  const outAt = convolve(simd, memory, g, xAt, filterAt, biasAt);
-  const out = backend.makeOutput([g.n, g.oh, g.ow, g.outChannels], "float32");
-  backend.typedArrayFromHeap(out).set(memory.floats(outAt, g.n * g.oh * g.ow * g.outChannels));
-  return out;
+  const xAt = memory.input(backend, x);
+  const filterAt = memory.input(backend, filter);
+  const biasAt = bias === null ? 0 : memory.input(backend, bias);
+  const out = memory.output(backend, [g.n, g.oh, g.ow, g.outChannels]);
+  convolve(simd, memory, g, xAt, filterAt, biasAt, out.at);
+  return memory.finish(backend, out);
 }
 
 
 /**
- * out = the convolution of x (NHWC at xAt) with a filter [kh, kw, c, outChannels] (at filterAt) plus a bias
- * (outChannels floats at biasAt, or 0 for none), all in matmul.c's memory; returns where out lies there. With a
- * `phase` target the output rows are written to its pixels instead (and its offset returned).
+ * The convolution of x (NHWC at xAt) with a filter [kh, kw, c, outChannels] (at filterAt) plus a bias (outChannels
+ * floats at biasAt, or 0 for none), written to `into`: the output's offset (n x oh x ow x outChannels floats), or a
+ * phase target whose pixels take the output rows. Offsets are where the module reads and writes (ModuleMemory).
  */
 export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number,
-  phase?: PhaseTarget): number {
+  into: number | PhaseTarget): void {
+  const phase = typeof into === "number" ? undefined : into;
   const [M, K, N] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, g.outChannels];
   multiplyAdds += M * K * N;
   if (N === 1 && g.sh === 1 && g.sw === 1) {
-    const outAt = convolveOneChannel(simd, memory, g, xAt, filterAt, biasAt);
-    if (phase !== undefined) simd.scatter_phase(g.n, g.oh, g.ow, 1, phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx, outAt, phase.at);
-    return phase?.at ?? outAt;
+    const [rowsAt] = phase === undefined ? [into as number] : memory.take(M);
+    convolveOneChannel(simd, memory, g, xAt, filterAt, biasAt, rowsAt!);
+    if (phase !== undefined) simd.scatter_phase(g.n, g.oh, g.ow, 1, phase.h, phase.w, phase.py, phase.px, phase.sy, phase.sx, rowsAt!, phase.at);
+    return;
   }
   const stride = Math.ceil(N / 4) * 4;
   const pool = matmulThreads();
@@ -146,9 +147,8 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   // Each thread lays out IM2COL_CHUNK rows of im2col at a time in its own scratch (then, for a phase, the chunk's
   // output rows), multiplies them and writes them out.
   const scratchFloats = Math.ceil((IM2COL_CHUNK * (K + N)) / 4) * 4;
-  const [bAt, packedBiasAt, scratchAt, ownOutAt] =
-    memory.take(K * stride, biasAt === 0 ? 0 : stride, threads * scratchFloats, phase === undefined ? M * N : 0);
-  const outAt = phase?.at ?? ownOutAt!;
+  const [bAt, packedBiasAt, scratchAt] = memory.take(K * stride, biasAt === 0 ? 0 : stride, threads * scratchFloats);
+  const outAt = phase?.at ?? (into as number);
   const shapeAt = memory.shape(g, K, N, stride, phase);
   simd.pack_panels(K, N, stride, 0, filterAt, bAt!);
   if (biasAt !== 0) {
@@ -158,20 +158,19 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   // Each output summed along k = (i, j, ch) from its bias in order: one block of K (XNNPACK's order).
   const bias = biasAt === 0 ? 0 : packedBiasAt!;
   runJob(simd, "conv_rows", M, productMinRows(K, N), [shapeAt, xAt, bAt!, bias, outAt, scratchAt!, scratchFloats, IM2COL_CHUNK], split);
-  return outAt;
 }
 
 /**
  * One output channel at stride 1 (the input gradients' phases, the autoencoders' last layers), where a product's tile
  * would hold one output and three zeros: straight from zero-padded planes of x with 16 neighbouring pixels in the
- * lanes (matmul.c's one_channel_rows), the samples split over the threads. Each pixel is still summed along k from
- * its bias in order: the same bits.
+ * lanes (matmul.c's one_channel_rows), the samples split over the threads, written to outAt. Each pixel is still
+ * summed along k from its bias in order: the same bits.
  */
-function convolveOneChannel(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number): number {
+function convolveOneChannel(simd: MatmulModule, memory: ModuleMemory, g: ConvGeometry, xAt: number, filterAt: number, biasAt: number,
+  outAt: number): void {
   const [pixels, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
   const [ph, pw] = [g.oh + g.kh - 1, g.ow + g.kw - 1];
-  const [planesAt, outAt] = memory.take(g.n * g.c * ph * pw + 16, pixels);
+  const [planesAt] = memory.take(g.n * g.c * ph * pw + 16);
   const split = 2 * pixels * K >= SPLIT_MIN_FLOPS;
-  runJob(simd, "one_channel_rows", g.n, 1, [memory.shape(g, K, 1, 4), xAt, filterAt, biasAt, planesAt!, outAt!], split);
-  return outAt!;
+  runJob(simd, "one_channel_rows", g.n, 1, [memory.shape(g, K, 1, 4), xAt, filterAt, biasAt, planesAt!, outAt], split);
 }

@@ -10,16 +10,17 @@
  * - gradient: x > 0 ? dy : dy · alpha (x NaN, -0, +0: dy · alpha), as tfjs-core's where(greater(x, 0), dy,
  *   mul(dy, alpha)).
  *
- * Registered when the wasm backend starts (src/nn/tf.ts) where tfjs's memory can be imported (its one-thread
- * builds; its threaded build shares a memory this module does not declare: then tfjs's kernels and tfjs-core's
- * gradient stay). tfjs's LeakyRelu is kept for dtypes other than float32 and as the tests' oracle
- * (test/nn-leaky-relu.test.ts).
+ * Registered when the wasm backend starts (src/nn/tf.ts), over tfjs's one-thread builds' memory or its threaded
+ * build's shared one (activation.c built for each: src/nn/tfjs-heap.ts). tfjs's LeakyRelu is kept for dtypes other
+ * than float32 and as the tests' oracle (test/nn-leaky-relu.test.ts).
  */
 import type * as TF from "@tensorflow/tfjs";
-import { instantiate } from "../linalg/wasm-module";
+import { instantiate, type WasmMemory } from "../linalg/wasm-module";
+import { ACTIVATION_SHARED_WASM_BASE64 } from "./activation-shared-wasm";
 import { ACTIVATION_WASM_BASE64 } from "./activation-wasm";
 import { WasmKernelOverride } from "./kernel-override";
 import { LEAKY_RELU_GRADIENT, registerLeakyReluGradient, withTfjsLeakyReluGradient } from "./leaky-relu-gradient";
+import { isSharedMemory, tfjsMemory, type TfjsWasmModule } from "./tfjs-heap";
 
 const FORWARD = "LeakyRelu";
 
@@ -31,8 +32,8 @@ interface ActivationModule {
 
 /** The parts of tfjs-backend-wasm's backend used here. */
 interface HeapBackend {
-  /** The Emscripten module; `asm.memory` is its exported memory (one-thread builds). */
-  wasm: { asm?: { memory?: object } };
+  /** The Emscripten module (its memory: src/nn/tfjs-heap.ts). */
+  wasm: TfjsWasmModule;
   makeOutput(shape: number[], dtype: string): TF.TensorInfo;
   getMemoryOffset(dataId: object): number;
 }
@@ -43,7 +44,7 @@ interface LeakyReluAttrs {
 
 const override = new WasmKernelOverride();
 /** activation.c's instance over tfjs's memory (a new one if tfjs's backend, and so its memory, was recreated). */
-let instance: { memory: object; module: ActivationModule | null } | undefined;
+let instance: { memory: WasmMemory; module: ActivationModule | null } | undefined;
 
 /** Puts the SIMD LeakyRelu in front of tfjs's wasm kernel and registers the one-kernel gradient (once). */
 export function registerWasmLeakyRelu(tf: typeof TF): void {
@@ -69,7 +70,7 @@ export function registerWasmLeakyRelu(tf: typeof TF): void {
         const { x, dy } = inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
         const heap = kernelBackend as unknown as HeapBackend;
         const simd = moduleOver(heap);
-        if (simd === null) throw new Error(`${LEAKY_RELU_GRADIENT}: activation.c cannot import this wasm backend's memory (a threaded build?)`);
+        if (simd === null) throw new Error(`${LEAKY_RELU_GRADIENT}: activation.c cannot import this wasm backend's memory`);
         const dx = heap.makeOutput(x.shape, "float32");
         const size = sizeOf(x);
         const { alpha } = attrs as unknown as LeakyReluAttrs;
@@ -84,14 +85,15 @@ export function registerWasmLeakyRelu(tf: typeof TF): void {
   registerLeakyReluGradient(tf);
 }
 
-/** activation.c over `backend`'s memory, or null where it cannot import it (tfjs's threaded build: shared). */
+/** activation.c over `backend`'s memory (the build that declares it shared where it is), or null where it cannot. */
 function moduleOver(backend: HeapBackend): ActivationModule | null {
-  const memory = backend.wasm?.asm?.memory;
+  const memory = tfjsMemory(backend.wasm);
   if (memory === undefined) return null;
   if (instance?.memory !== memory) {
     let module: ActivationModule | null;
     try {
-      module = instantiate(ACTIVATION_WASM_BASE64, { env: { memory } }) as unknown as ActivationModule | null;
+      const bytes = isSharedMemory(memory) ? ACTIVATION_SHARED_WASM_BASE64 : ACTIVATION_WASM_BASE64;
+      module = instantiate(bytes, { env: { memory } }) as unknown as ActivationModule | null;
     } catch {
       module = null;
     }

@@ -81,6 +81,10 @@ export async function startThreadedWasm(tf: typeof TF, wasm: WasmModule, threads
     return `the threaded build's scripts are missing from @tensorflow/tfjs-backend-wasm (${(error as Error).message.split("\n")[0]})`;
   }
   if (typeof SharedArrayBuffer === "undefined") return "SharedArrayBuffer is not available";
+  // Asked first: tfjs's glue, refused a worker half-way through its start, leaves the wasm backend unable to start
+  // even single-threaded.
+  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+  if (permission !== undefined && !permission.has("worker")) return "Node's permission model refuses worker threads";
   const restore = [replaceWorker(files), reportCores(threads)];
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   wasm.setThreadsCount(threads);
