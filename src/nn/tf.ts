@@ -3,8 +3,9 @@
  *
  * Order: "node" (`@tensorflow/tfjs-node`, an optional dependency: native TensorFlow, when its install
  * found libtensorflow), then "wasm" (`@tensorflow/tfjs-backend-wasm`, SIMD; our matrix products on
- * `ANOMALY_LAB_WASM_THREADS` threads, tfjs's own pool on `ANOMALY_LAB_TFJS_WASM_THREADS`, both 1 by default: see
- * wasm-threads.ts and matmul-threads.ts), then "cpu" (plain JS).
+ * `ANOMALY_LAB_WASM_THREADS` threads, 2 by default, in tfjs's own heap when tfjs's threaded build starts; tfjs's own
+ * pool on `ANOMALY_LAB_TFJS_WASM_THREADS`, 1 by default: see wasm-threads.ts, matmul-threads.ts and tfjs-heap.ts),
+ * then "cpu" (plain JS).
  * The choice can be forced by option or by the environment variable `ANOMALY_LAB_TF_BACKEND`.
  * Loading is lazy so that `import "anomaly-lab"` stays fast for notebooks without neural networks.
  */
