@@ -94,6 +94,11 @@ describe("the products' threads over tfjs's heap (tfjs's threaded build)", () =>
     assert.match(info.summary, /on wasm \(SIMD, products on 2 threads, tfjs on 1\)$/);
   });
 
+  it("keeps none of Emscripten's 8 pre-started pthread workers while tfjs's own pool is on 1 thread (they would only hold memory)", () => {
+    const pool = (tf.findBackend("wasm") as unknown as { wasm: { PThread: { unusedWorkers: unknown[]; runningWorkers: unknown[] } } }).wasm.PThread;
+    assert.deepEqual([pool.unusedWorkers.length, pool.runningWorkers.length], [0, 0]);
+  });
+
   it("writes nothing of tfjs's but its outputs: 400 sentinel tensors keep their values through products, convolutions, their gradients and column sums at growing sizes, each result tfjs's kernels' bits", () => {
     const random = new RandomState(11);
     const sentinels: { tensor: TF.Tensor; values: Float32Array }[] = [];

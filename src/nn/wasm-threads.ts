@@ -95,6 +95,7 @@ export async function startThreadedWasm(tf: typeof TF, wasm: WasmModule, threads
     if (started === "timeout") return `the threaded build did not start within ${START_TIMEOUT_MS / 1000} s`;
     if (!started) return "the threaded build failed to start (tf.setBackend returned false)";
     await tf.ready();
+    if (threads === 1) releaseIdleWorkers(tf);
     return undefined;
   } catch (error) {
     return `the threaded build failed to start: ${(error as Error).message?.split("\n")[0] ?? String(error)}`;
@@ -107,6 +108,25 @@ export async function startThreadedWasm(tf: typeof TF, wasm: WasmModule, threads
       wasm.setThreadsCount(1);
     }
   }
+}
+
+/** The part of Emscripten's pthread bookkeeping (tfjs's glue exports it as `Module.PThread`) read here. */
+interface PthreadPool {
+  unusedWorkers: { terminate(): unknown }[];
+  runningWorkers: unknown[];
+}
+
+/**
+ * With tfjs's pool on 1 thread (the threaded build started for its shared heap: src/nn/tfjs-heap.ts) XNNPACK runs
+ * on the calling thread and no pthread ever starts (the pool's size is fixed when the backend starts), so
+ * Emscripten's 8 pre-started workers only hold memory (~85 MB here): they are ended, as Emscripten's own
+ * terminateAllThreads ends unused workers.
+ */
+function releaseIdleWorkers(tf: typeof TF): void {
+  const pool = (tf.findBackend("wasm") as unknown as { wasm?: { PThread?: PthreadPool } } | undefined)?.wasm?.PThread;
+  if (pool === undefined || !Array.isArray(pool.unusedWorkers) || !Array.isArray(pool.runningWorkers) || pool.runningWorkers.length > 0) return;
+  for (const worker of pool.unusedWorkers) void worker.terminate();
+  pool.unusedWorkers = [];
 }
 
 /** While the backend starts, `new Worker(blob:...)` from Emscripten's glue runs the worker script under Node. */
