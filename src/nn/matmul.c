@@ -215,12 +215,25 @@ EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int
   }
 }
 
-// Pixels p0 .. p1 - 1 of dst (pixels n rows of cols floats, k = (p, b)) = src (n pixels rows, k = (b, p)): dy's
-// rows in the product's order.
-EXPORT(samples_inner_rows) void samples_inner_rows(int n, int pixels, int cols, const f32 *src, f32 *dst, int thread, int p0, int p1) {
+// Pixels p0 .. p1 - 1 of B = dy's rows in the product's order (k = (p, b): row k is dy[b, p, :], N floats), written
+// straight into pack_panels's layout (panels of 8 columns, the last of 4 when stride is not a multiple of 8, zeros
+// past N): the same floats as laying the rows out, then packing them, in one pass split over the threads.
+EXPORT(samples_inner_panels) void samples_inner_panels(int n, int pixels, int N, int stride, const f32 *src, f32 *dst, int thread, int p0,
+                                                       int p1) {
+  const int K = pixels * n;
   (void)thread;
   for (int p = p0; p < p1; p++) {
-    for (int b = 0; b < n; b++) copy_floats(dst + (p * n + b) * cols, src + (b * pixels + p) * cols, cols);
+    for (int b = 0; b < n; b++) {
+      const int k = p * n + b;
+      const f32 *row = src + (b * pixels + p) * N;
+      for (int c0 = 0; c0 < stride; c0 += 8) {
+        const int width = stride - c0 < 8 ? stride - c0 : 8;
+        const int cols = N - c0 < width ? N - c0 : width;
+        f32 *to = dst + c0 * K + k * width;
+        copy_floats(to, row + c0, cols);
+        for (int c = cols; c < width; c++) to[c] = 0.0f;
+      }
+    }
   }
 }
 

@@ -73,15 +73,14 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   const memory = new ModuleMemory(simd);
   const xAt = memory.input(backend, xInfo);
   const dyAt = memory.input(backend, dyInfo);
-  const [xtAt, aAt, bRawAt, bAt] = memory.take(n * h * w * channels, K * M, K * N, K * stride);
+  const [xtAt, aAt, bAt] = memory.take(n * h * w * channels, K * M, K * stride);
   const out = memory.output(backend, [kh, kw, channels, outChannels]);
   // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
-  // B's rows k = dy[n, y, x, :], laid out by matmul.c in its own memory.
+  // B's rows k = dy[n, y, x, :] written straight into the product's panels, by matmul.c.
   // Each split by rows over the products' threads (copies: any split, the same floats).
   runJob(simd, "samples_innermost", h * w, 4, [n, h, w, channels, xAt, xtAt!]);
   runJob(simd, "im2col_transposed", M, 1, [n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!]);
-  runJob(simd, "samples_inner_rows", oh * ow, 4, [n, oh * ow, N, dyAt, bRawAt!]);
-  simd.pack_panels(K, N, stride, 0, bRawAt!, bAt!);
+  runJob(simd, "samples_inner_panels", oh * ow, 4, [n, oh * ow, N, stride, dyAt, bAt!]);
   // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
   // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
   runProduct(simd, M, K, N, stride, 0, K, aAt!, bAt!, out.at);
