@@ -8,6 +8,8 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
+import { ModuleMemory } from "../src/nn/matmul-memory";
+import { matmulModule, type WasmBackend } from "../src/nn/matmul-module";
 import { matmulThreads } from "../src/nn/matmul-threads";
 import { useBackend } from "../src/nn/tf";
 import { HeapScratch, tfjsMemory, type TfjsWasmModule } from "../src/nn/tfjs-heap";
@@ -97,6 +99,17 @@ describe("the products' threads over tfjs's heap (tfjs's threaded build)", () =>
   it("keeps none of Emscripten's 8 pre-started pthread workers while tfjs's own pool is on 1 thread (they would only hold memory)", () => {
     const pool = (tf.findBackend("wasm") as unknown as { wasm: { PThread: { unusedWorkers: unknown[]; runningWorkers: unknown[] } } }).wasm.PThread;
     assert.deepEqual([pool.unusedWorkers.length, pool.runningWorkers.length], [0, 0]);
+  });
+
+  it("refuses, with an error that says so, a wasm backend whose heap is not the one the threads work in (one registered anew), rather than reading another memory's floats", () => {
+    const simd = matmulModule()!;
+    const real = tf.findBackend("wasm") as unknown as WasmBackend;
+    const other = { ...real, wasm: { wasmMemory: { buffer: new SharedArrayBuffer(65536), grow: () => 0 } }, getMemoryOffset: real.getMemoryOffset.bind(real),
+      makeOutput: real.makeOutput.bind(real), typedArrayFromHeap: real.typedArrayFromHeap.bind(real) } as WasmBackend;
+    const x = tf.ones([4, 4]);
+    assert.throws(() => new ModuleMemory(simd).input(other, x), /work in the heap of the wasm backend that was running when they started/);
+    assert.doesNotThrow(() => new ModuleMemory(simd).input(real, x));
+    x.dispose();
   });
 
   it("writes nothing of tfjs's but its outputs: 400 sentinel tensors keep their values through products, convolutions, their gradients and column sums at growing sizes, each result tfjs's kernels' bits", () => {

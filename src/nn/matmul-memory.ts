@@ -11,6 +11,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { Layout } from "../linalg/wasm-module";
 import type { MatmulModule, WasmBackend } from "./matmul-module";
 import type { ConvGeometry, PhaseTarget } from "./conv-geometry";
+import { tfjsMemory } from "./tfjs-heap";
 
 /** A kernel's result: the tensor tfjs gets, and where the module writes it. */
 export interface KernelOutput {
@@ -45,15 +46,29 @@ export class ModuleMemory {
 
   /** Where tensor `info`'s floats lie for the module: in place in tfjs's heap, else a copy in the module's memory. */
   input(backend: WasmBackend, info: TF.TensorInfo): number {
-    if (this.inPlace) return backend.getMemoryOffset(info.dataId);
+    if (this.inPlace) return this.sameHeap(backend).getMemoryOffset(info.dataId);
     return this.copyIn(backend.typedArrayFromHeap(info));
+  }
+
+  /**
+   * `backend`, checked to keep its tensors in the heap the module works in: a wasm backend created again after the
+   * threads started (tf.removeBackend, then registering it anew) has a heap of its own, where offsets would read
+   * another memory's floats.
+   */
+  private sameHeap(backend: WasmBackend): WasmBackend {
+    const memory = tfjsMemory(backend.wasm);
+    if (memory !== undefined && memory !== this.simd.memory) {
+      throw new Error("anomaly-lab's wasm kernels work in the heap of the wasm backend that was running when they started; " +
+        "this backend was created after it (tf.removeBackend and a new registration?): restart the process to use it");
+    }
+    return backend;
   }
 
   /** A float32 result of `shape`: tfjs's tensor, and where the module writes it (call {@link finish} after). */
   output(backend: WasmBackend, shape: number[]): KernelOutput {
     const floats = shape.reduce((p, s) => p * s, 1);
     if (this.inPlace) {
-      const info = backend.makeOutput(shape, "float32");
+      const info = this.sameHeap(backend).makeOutput(shape, "float32");
       return { info, at: floats === 0 ? 0 : backend.getMemoryOffset(info.dataId), floats };
     }
     const [at] = this.take(floats);

@@ -6,7 +6,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { instantiate, type WasmMemory } from "../linalg/wasm-module";
 import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
 import { matmulThreads } from "./matmul-threads";
-import type { HeapScratch } from "./tfjs-heap";
+import type { HeapScratch, TfjsWasmModule } from "./tfjs-heap";
 
 export interface MatmulModule {
   memory: WasmMemory;
@@ -31,6 +31,8 @@ export interface WasmBackend {
   typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
   /** Byte offset of a tensor's data in tfjs's heap. */
   getMemoryOffset(dataId: object): number;
+  /** tfjs's Emscripten module (its heap: src/nn/tfjs-heap.ts). */
+  wasm?: TfjsWasmModule;
 }
 
 let simdModule: MatmulModule | null | undefined;
