@@ -76,6 +76,19 @@ for module in "${modules[@]}"; do
     -Wall -Wextra -Werror \
     -Wl,--no-entry -Wl,--export-dynamic -Wl,--export=__heap_base -Wl,-z,stack-size=65536 -Wl,--strip-all \
     "${extra[@]}" -o "$work/$base.wasm" "$source"
+  if [ "${variant:-}" = shared ]; then
+    # Its threads may run in tfjs's heap (tfjs's threaded build, src/nn/tfjs-heap.ts): no data segment of its own
+    # (each thread's stack is set by the caller, to a block tfjs's allocator gave).
+    objdump="$(command -v "llvm-objdump-$(clang -dumpversion | cut -d. -f1)" || command -v llvm-objdump || true)"
+    if [ -z "$objdump" ]; then
+      echo "build-wasm: $source may run in tfjs's memory; checking that it has no data needs llvm-objdump" >&2
+      exit 1
+    fi
+    if "$objdump" -h "$work/$base.wasm" | grep -qw DATA; then
+      echo "build-wasm: $source has a data segment: over tfjs's heap it would overwrite tfjs's data" >&2
+      exit 1
+    fi
+  fi
   if [ "${variant:-}" = imported ] || [ "${variant:-}" = imported-shared ]; then
     # It runs in another module's memory: it must keep nothing there (no data segment, no stack: the stack
     # pointer, a global, is never read), else it would write over that module's data.

@@ -8,11 +8,14 @@ import { describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
 import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
 import { LEAKY_RELU_GRADIENT } from "../src/nn/leaky-relu-gradient";
+import { matmulThreads } from "../src/nn/matmul-threads";
 import { useBackend } from "../src/nn/tf";
 import { withTfjsLeakyRelu } from "../src/nn/wasm-leaky-relu";
 import { RandomState } from "../src/random/random-state";
 import { kernelsPerStep } from "./helpers/kernels-per-step";
 import { trainingRecord } from "./helpers/training-record";
+
+process.env.ANOMALY_LAB_WASM_THREADS ??= "2"; // the products' threads, as by default on 2 cores or more
 
 /** Float32 bit patterns every input mixes in: NaN payloads (quiet, negative, signalling), ±0, ±Infinity, ... */
 const SPECIAL_BITS = [
@@ -123,6 +126,38 @@ for (const backend of ["wasm", "cpu"] as const) {
     });
   });
 }
+
+describe("LeakyRelu on the products' threads (tfjs's heap shared: tensors of 2^16 floats or more, rows of 4,096 floats)", () => {
+  it("gives tfjs's bits forward and backward with every row computed by the worker (the last row shorter, odd sizes, every alpha)", async () => {
+    const { tf, info } = await useBackend("wasm");
+    assert.equal(info.sharedHeap, true, `the threads work in tfjs's heap here: ${info.summary}`);
+    const threads = matmulThreads()!;
+    const random = new RandomState(5);
+    const before = tf.memory().numTensors;
+    threads.workersOnly = true; // the main thread claims no row: the worker's instance computes them all
+    try {
+      for (const size of [1 << 16, 3 * 28 * 28 * 32 + 5, 32 * 28 * 28 * 32]) {
+        for (const alpha of ALPHAS) {
+          const x = tf.tensor1d(tricky(random, size));
+          const dy = tf.tensor1d(tricky(random, size));
+          const rowsBefore = threads.rowsComputed()[1]!;
+          const forward = tf.leakyRelu(x, alpha);
+          const backward = tf.grad((input: TF.Tensor) => tf.leakyRelu(input, alpha))(x, dy);
+          // The forward, tf.grad's own forward pass, the gradient: three jobs of ceil(size / 4096) rows.
+          assert.equal(threads.rowsComputed()[1]! - rowsBefore, 3 * Math.ceil(size / 4096), `size ${size}: rows the worker computed`);
+          const tfjs = await tfjsLeakyRelu(tf, x, alpha);
+          const expected = tf.tidy(() => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
+          assertSameValues(forward.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `forward, size ${size}, alpha ${alpha}`, true);
+          assertSameValues(backward.dataSync() as Float32Array, expected.dataSync() as Float32Array, `gradient, size ${size}, alpha ${alpha}`, true);
+          tf.dispose([x, dy, forward, backward, tfjs, expected]);
+        }
+      }
+    } finally {
+      threads.workersOnly = false;
+    }
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  });
+});
 
 describe("LeakyRelu gradient where our kernel does not apply", () => {
   it("runs tfjs-core's Greater, Multiply and Select with their values, for an int32 x and on a backend without our kernel", async () => {

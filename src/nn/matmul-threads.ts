@@ -79,7 +79,8 @@ export interface SharedMatmulExports {
  * matmul.c's exports that the threads split by rows: each takes its arguments, then (thread, row0, row1); any split
  * of the rows gives the same result (each row computed whole by one thread).
  */
-export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_panels"] as const;
+export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_panels", "leaky_relu_rows",
+  "leaky_relu_grad_rows"] as const;
 export type JobName = (typeof JOBS)[number];
 type JobExports = Record<JobName, (...args: number[]) => void>;
 

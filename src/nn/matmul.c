@@ -402,3 +402,33 @@ EXPORT(phase_taps) void phase_taps(int kh, int kw, int in, int out_channels, int
   }
 }
 
+
+// LeakyReLU and its gradient (activation.c's functions, included here) as jobs of the threads, for tfjs's tensors
+// when this module works in tfjs's heap (src/nn/wasm-leaky-relu.ts): rows of ACTIVATION_ROW floats, the last one
+// shorter. Each float's result does not depend on the split (one lane's operations). alpha travels as its float32
+// bits: the jobs' arguments are 32-bit integers.
+#include "activation.c"
+
+#define ACTIVATION_ROW 4096
+
+static inline f32 f32_from_bits(int bits) {
+  union {
+    int i;
+    f32 f;
+  } u = {.i = bits};
+  return u.f;
+}
+
+EXPORT(leaky_relu_rows)
+void leaky_relu_rows(const f32 *x, f32 *y, int size, int alpha_bits, int thread, int r0, int r1) {
+  const int from = r0 * ACTIVATION_ROW, to = r1 * ACTIVATION_ROW < size ? r1 * ACTIVATION_ROW : size;
+  (void)thread;
+  leaky_relu(x + from, y + from, to - from, f32_from_bits(alpha_bits));
+}
+
+EXPORT(leaky_relu_grad_rows)
+void leaky_relu_grad_rows(const f32 *x, const f32 *dy, f32 *dx, int size, int alpha_bits, int thread, int r0, int r1) {
+  const int from = r0 * ACTIVATION_ROW, to = r1 * ACTIVATION_ROW < size ? r1 * ACTIVATION_ROW : size;
+  (void)thread;
+  leaky_relu_grad(x + from, dy + from, dx + from, to - from, f32_from_bits(alpha_bits));
+}

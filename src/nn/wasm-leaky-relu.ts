@@ -11,7 +11,8 @@
  *   mul(dy, alpha)).
  *
  * Registered when the wasm backend starts (src/nn/tf.ts), over tfjs's one-thread builds' memory or its threaded
- * build's shared one (activation.c built for each: src/nn/tfjs-heap.ts). tfjs's LeakyRelu is kept for dtypes other
+ * build's shared one (activation.c built for each: src/nn/tfjs-heap.ts). Where the products' threads work in tfjs's
+ * heap, tensors of 2^16 floats or more are split over them (matmul.c includes activation.c's functions as jobs). tfjs's LeakyRelu is kept for dtypes other
  * than float32 and as the tests' oracle (test/nn-leaky-relu.test.ts).
  */
 import type * as TF from "@tensorflow/tfjs";
@@ -20,6 +21,7 @@ import { ACTIVATION_SHARED_WASM_BASE64 } from "./activation-shared-wasm";
 import { ACTIVATION_WASM_BASE64 } from "./activation-wasm";
 import { WasmKernelOverride } from "./kernel-override";
 import { LEAKY_RELU_GRADIENT, registerLeakyReluGradient, withTfjsLeakyReluGradient } from "./leaky-relu-gradient";
+import { matmulThreads, runJob } from "./matmul-threads";
 import { isSharedMemory, tfjsMemory, type TfjsWasmModule } from "./tfjs-heap";
 
 const FORWARD = "LeakyRelu";
@@ -59,7 +61,10 @@ export function registerWasmLeakyRelu(tf: typeof TF): void {
     const out = heap.makeOutput(x.shape, "float32");
     const size = sizeOf(x);
     const { alpha } = args.attrs as unknown as LeakyReluAttrs;
-    if (size > 0) simd.leaky_relu(heap.getMemoryOffset(x.dataId), heap.getMemoryOffset(out.dataId), size, alpha);
+    const [xAt, outAt] = [x, out].map((info) => heap.getMemoryOffset(info.dataId)) as [number, number];
+    const threads = threadsOver(heap, size);
+    if (threads !== undefined) runJob(threads, "leaky_relu_rows", Math.ceil(size / ROW), 2, [xAt, outAt, size, float32Bits(alpha)]);
+    else if (size > 0) simd.leaky_relu(xAt, outAt, size, alpha);
     return out;
   });
   if (tf.getKernel(LEAKY_RELU_GRADIENT, "wasm") === undefined) {
@@ -74,15 +79,35 @@ export function registerWasmLeakyRelu(tf: typeof TF): void {
         const dx = heap.makeOutput(x.shape, "float32");
         const size = sizeOf(x);
         const { alpha } = attrs as unknown as LeakyReluAttrs;
-        if (size > 0) {
-          const [xAt, dyAt, dxAt] = [x, dy, dx].map((info) => heap.getMemoryOffset(info.dataId));
-          simd.leaky_relu_grad(xAt!, dyAt!, dxAt!, size, alpha);
-        }
+        const [xAt, dyAt, dxAt] = [x, dy, dx].map((info) => heap.getMemoryOffset(info.dataId)) as [number, number, number];
+        const threads = threadsOver(heap, size);
+        if (threads !== undefined) runJob(threads, "leaky_relu_grad_rows", Math.ceil(size / ROW), 2, [xAt, dyAt, dxAt, size, float32Bits(alpha)]);
+        else if (size > 0) simd.leaky_relu_grad(xAt, dyAt, dxAt, size, alpha);
         return dx;
       },
     });
   }
   registerLeakyReluGradient(tf);
+}
+
+/** Floats per row of matmul.c's leaky_relu_rows jobs (its ACTIVATION_ROW). */
+const ROW = 4096;
+/** Tensors of fewer floats stay on this thread (~30 µs of work: about what waking the worker takes). */
+const SPLIT_MIN_FLOATS = 1 << 16;
+
+/**
+ * The products' threads' module when it works in `backend`'s own heap (tfjs's threaded build: src/nn/tfjs-heap.ts)
+ * and the tensor is large enough to split: its leaky_relu_rows jobs are activation.c's functions, split by rows of
+ * the flat tensor (the same bits). Else undefined: activation.c on this thread.
+ */
+function threadsOver(backend: HeapBackend, size: number): unknown {
+  const threads = matmulThreads();
+  if (size < SPLIT_MIN_FLOATS || threads === undefined || threads.threads < 2 || threads.kernel.tfjsScratch === undefined) return undefined;
+  return threads.kernel.memory === tfjsMemory(backend.wasm) ? threads.kernel : undefined;
+}
+
+function float32Bits(value: number): number {
+  return new Int32Array(Float32Array.of(value).buffer)[0]!;
 }
 
 /** activation.c over `backend`'s memory (the build that declares it shared where it is), or null where it cannot. */
