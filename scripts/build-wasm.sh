@@ -52,6 +52,16 @@ shared_flags=(-matomics -mbulk-memory -mmutable-globals -Wl,--shared-memory -Wl,
 # The imported build: the memory comes from the instantiating code (no own memory exported, any size accepted).
 imported_flags=(-Wl,--import-memory)
 imported_shared_flags=(-matomics -mbulk-memory -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=4294967296)
+# llvm-objdump (the one matching clang first), which the checks of modules that run in tfjs's heap need.
+find_objdump() {
+  local found
+  found="$(command -v "llvm-objdump-$(clang -dumpversion | cut -d. -f1)" || command -v llvm-objdump || true)"
+  if [ -z "$found" ]; then
+    echo "build-wasm: $1 runs in tfjs's memory; checking that it keeps nothing there needs llvm-objdump" >&2
+    exit 1
+  fi
+  echo "$found"
+}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 stale=0
@@ -79,11 +89,7 @@ for module in "${modules[@]}"; do
   if [ "${variant:-}" = shared ]; then
     # Its threads may run in tfjs's heap (tfjs's threaded build, src/nn/tfjs-heap.ts): no data segment of its own
     # (each thread's stack is set by the caller, to a block tfjs's allocator gave).
-    objdump="$(command -v "llvm-objdump-$(clang -dumpversion | cut -d. -f1)" || command -v llvm-objdump || true)"
-    if [ -z "$objdump" ]; then
-      echo "build-wasm: $source may run in tfjs's memory; checking that it has no data needs llvm-objdump" >&2
-      exit 1
-    fi
+    objdump="$(find_objdump "$source")"
     if "$objdump" -h "$work/$base.wasm" | grep -qw DATA; then
       echo "build-wasm: $source has a data segment: over tfjs's heap it would overwrite tfjs's data" >&2
       exit 1
@@ -92,11 +98,7 @@ for module in "${modules[@]}"; do
   if [ "${variant:-}" = imported ] || [ "${variant:-}" = imported-shared ]; then
     # It runs in another module's memory: it must keep nothing there (no data segment, no stack: the stack
     # pointer, a global, is never read), else it would write over that module's data.
-    objdump="$(command -v "llvm-objdump-$(clang -dumpversion | cut -d. -f1)" || command -v llvm-objdump || true)"
-    if [ -z "$objdump" ]; then
-      echo "build-wasm: $source runs in tfjs's memory; checking that it keeps nothing there needs llvm-objdump" >&2
-      exit 1
-    fi
+    objdump="$(find_objdump "$source")"
     if "$objdump" -h "$work/$base.wasm" | grep -qw DATA || "$objdump" -d "$work/$base.wasm" | grep -qE 'global\.(get|set)|memory\.grow'; then
       echo "build-wasm: $source uses memory of its own (data, stack or growth): it would overwrite tfjs's heap" >&2
       exit 1

@@ -5,11 +5,7 @@
  * module comes in two builds (scripts/build-wasm.sh).
  */
 
-/** A `WasmMemory` (this project's TypeScript libraries do not declare the WebAssembly namespace). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  grow(pages: number): number;
-}
+import type { WasmMemory } from "../linalg/wasm-module";
 
 /** The parts of tfjs-backend-wasm's Emscripten module read here. */
 export interface TfjsWasmModule {
@@ -45,8 +41,7 @@ export interface TfjsHeap {
 export function sharedTfjsHeap(wasm: TfjsWasmModule | undefined): TfjsHeap | undefined {
   const memory = tfjsMemory(wasm);
   if (memory === undefined || !isSharedMemory(memory) || typeof wasm?._malloc !== "function" || typeof wasm._free !== "function") return undefined;
-  const module = wasm as TfjsWasmModule & TfjsAllocator;
-  return { memory, allocator: { _malloc: (bytes) => module._malloc(bytes), _free: (at) => module._free(at) } };
+  return { memory, allocator: wasm as TfjsAllocator };
 }
 
 /**
