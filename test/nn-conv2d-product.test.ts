@@ -41,6 +41,11 @@ const CASES: ConvCase[] = [
   { x: [2, 3, 3, 2], filter: [5, 5, 2, 3], strides: [2, 2], pad: "same" },
   // One output channel (the product transposed: pixels in the lanes), a pixel count not a multiple of 4.
   { x: [3, 9, 11, 5], filter: [3, 3, 5, 1], strides: [2, 1], pad: "same" },
+  // One output channel at stride 1 (x laid out as planes, four pixels by four channels at a time): channels and
+  // widths that are not multiples of 4, "valid" padding (the planes start inside x).
+  { x: [2, 7, 11, 6], filter: [3, 3, 6, 1], strides: [1, 1], pad: "same" },
+  { x: [3, 9, 10, 7], filter: [3, 2, 7, 1], strides: [1, 1], pad: "valid" },
+  { x: [2, 6, 9, 3], filter: [2, 4, 3, 1], strides: [1, 1], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
 ];
 
 /** x's values: normal, or with NaN, ±Infinity, -0 and denormals among them. */

@@ -337,6 +337,34 @@ EXPORT(fill_zeros) void fill_zeros(f32 *dst, int count) { zero_floats(dst, count
 // of a plane. Each pixel is summed from its bias (or 0) over the taps (i, j) in row-major order and each tap's
 // channels in order, one running sum per pixel (a lane): XNNPACK's order, the same bits as im2col · W.
 
+// One line of NHWC pixels x0 .. x1 - 1 (c floats each, from `line`) into c planes `plane` floats apart (pixel xx of
+// channel ch to to[ch plane + xx]): four pixels by four channels at a time, transposed in registers (a scalar copy
+// touches one float per store, c planes apart), the rest one float at a time. A copy: the same floats.
+static void to_planes(const f32 *line, f32 *to, int x0, int x1, int c, int plane) {
+  int xx = x0;
+  for (; xx + 4 <= x1; xx += 4) {
+    const f32 *from = line + xx * c;
+    int ch = 0;
+    for (; ch + 4 <= c; ch += 4) {
+      const v128_t r0 = wasm_v128_load(from + ch), r1 = wasm_v128_load(from + c + ch);
+      const v128_t r2 = wasm_v128_load(from + 2 * c + ch), r3 = wasm_v128_load(from + 3 * c + ch);
+      const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+      const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+      f32 *at = to + ch * plane + xx;
+      wasm_v128_store(at, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+      wasm_v128_store(at + plane, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+      wasm_v128_store(at + 2 * plane, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+      wasm_v128_store(at + 3 * plane, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+    }
+    for (; ch < c; ch++) {
+      for (int q = 0; q < 4; q++) to[ch * plane + xx + q] = from[q * c + ch];
+    }
+  }
+  for (; xx < x1; xx++) {
+    for (int ch = 0; ch < c; ch++) to[ch * plane + xx] = line[xx * c + ch];
+  }
+}
+
 // Samples b0 .. b1 - 1 of a convolution with one output channel at stride 1 (g: conv_shape, N = 1): each sample's
 // x (NHWC) is laid out as c zero-padded planes of ph x pw floats (ph = oh + kh - 1, pw = ow + kw - 1; `planes`
 // holds n x c of them, then 16 spare floats that reads past the last row may touch), placed at (top, left) (rows
@@ -358,13 +386,7 @@ EXPORT(one_channel_rows) void one_channel_rows(const conv_shape *g, const f32 *x
   for (int b = b0; b < b1; b++) {
     f32 *sample = planes + b * c * ph * pw;
     zero_floats(sample, c * ph * pw);
-    for (int y = y0; y < y1; y++) {
-      for (int xx = x0; xx < x1; xx++) {
-        const f32 *from = x + ((b * h + y) * w + xx) * c;
-        f32 *to = sample + (y + top) * pw + xx + left;
-        for (int ch = 0; ch < c; ch++) to[ch * ph * pw] = from[ch];
-      }
-    }
+    for (int y = y0; y < y1; y++) to_planes(x + ((b * h + y) * w) * c, sample + (y + top) * pw + left, x0, x1, c, ph * pw);
     for (int y = 0; y < rows; y++) {
       f32 *line = out + (b * rows + y) * cols;
       for (int p0 = 0; p0 < cols; p0 += 16) {
