@@ -179,12 +179,32 @@ static inline void zero_floats(f32 *dst, int count) {
 // Pixels p0 .. p1 - 1 of dst (c x h x w x n) = x (n x h x w x c, NHWC) with the samples innermost: a pixel's n
 // samples of one channel lie side by side, the run im2col_transposed copies for each (tap, output pixel).
 EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, const f32 *x, f32 *dst, int thread, int p0, int p1) {
-  const int pixels = h * w;
+  const int pixels = h * w, sample = pixels * c;
   (void)thread;
   for (int p = p0; p < p1; p++) {
-    for (int ch = 0; ch < c; ch++) {
-      f32 *to = dst + (ch * pixels + p) * n;
-      for (int b = 0; b < n; b++) to[b] = x[(b * pixels + p) * c + ch];
+    const f32 *from = x + p * c;
+    int b = 0;
+    // Four samples by four channels at a time, transposed in registers.
+    for (; b + 4 <= n; b += 4) {
+      const f32 *at = from + b * sample;
+      int ch = 0;
+      for (; ch + 4 <= c; ch += 4) {
+        const v128_t r0 = wasm_v128_load(at + ch), r1 = wasm_v128_load(at + sample + ch);
+        const v128_t r2 = wasm_v128_load(at + 2 * sample + ch), r3 = wasm_v128_load(at + 3 * sample + ch);
+        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        f32 *to = dst + (ch * pixels + p) * n + b;
+        wasm_v128_store(to, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+        wasm_v128_store(to + pixels * n, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+        wasm_v128_store(to + 2 * pixels * n, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+        wasm_v128_store(to + 3 * pixels * n, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+      }
+      for (; ch < c; ch++) {
+        for (int q = 0; q < 4; q++) dst[(ch * pixels + p) * n + b + q] = at[q * sample + ch];
+      }
+    }
+    for (; b < n; b++) {
+      for (int ch = 0; ch < c; ch++) dst[(ch * pixels + p) * n + b] = from[b * sample + ch];
     }
   }
 }
