@@ -11,6 +11,7 @@ import { AutoencoderDetector, CREDIT_CARD_TUTORIAL_LAYERS } from "../src/nn/auto
 import { denseForward } from "../src/nn/fused-dense";
 import { activityL1, reconstructionLoss } from "../src/nn/fused-loss";
 import { HostRows } from "../src/nn/host-rows";
+import { matmulThreads } from "../src/nn/matmul-threads";
 import { reconstructionError, type ReconstructionError } from "../src/nn/reconstruction";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
@@ -166,8 +167,11 @@ describe("HostRows", () => {
   });
 });
 
+/** Rows of products computed by src/nn/matmul.c's threads so far (undefined when they did not start). */
+const productRows = () => matmulThreads()?.rowsComputed().reduce((a, b) => a + b, 0);
+
 describe("BatchMatMul and _FusedMatMul on wasm (src/nn/matmul.c)", () => {
-  it("gives the bits of tfjs-backend-wasm's own kernels for x·y, xᵀ·y, x·yᵀ, xᵀ·yᵀ (shared sizes below, at and above its 48 blocks) and _FusedMatMul", async () => {
+  it("gives the bits of tfjs-backend-wasm's own kernels for x·y, xᵀ·y, x·yᵀ, xᵀ·yᵀ (shared sizes below, at and above its 48 blocks) and _FusedMatMul, with a bias too", async () => {
     const { tf } = await useBackend("wasm");
     const ours = tf.getKernel("BatchMatMul", "wasm");
     assert.notEqual(withTfjsBatchMatMul(tf, () => tf.getKernel("BatchMatMul", "wasm")), ours, "the SIMD kernel is registered over tfjs's");
@@ -198,6 +202,26 @@ describe("BatchMatMul and _FusedMatMul on wasm (src/nn/matmul.c)", () => {
       const tfjs = withTfjsBatchMatMul(tf, () => tf.fused.matMul({ a, b }));
       assertSameBits(fast.dataSync(), tfjs.dataSync(), `_FusedMatMul ${M}x${K}x${N}`);
       [a, b, fast, tfjs].forEach((t) => t.dispose());
+    }
+    // _FusedMatMul with a bias and no activation (a linear dense layer: x·W + b, each sum started from the bias as
+    // XNNPACK starts it), bias of N floats (tfjs's wasm kernel takes rank 1 only), with NaN, ±Infinity, -0 and denormals among the operands.
+    for (const [M, K, N] of [[32, 3136, 16], [32, 16, 3136], [7, 5, 3], [64, 128, 784], [5, 9, 13], [1, 1, 1]]) {
+      for (const biasShape of [[N!]]) {
+        const special = (size: number) => {
+          const v = Float32Array.from(random.standardNormal(size));
+          for (let i = 3; i < size; i += 11) v[i] = [NaN, Infinity, -0, 1e-40, -Infinity, 0, -1e-39][(i / 11) % 7 | 0]!;
+          return v;
+        };
+        const a = tf.tensor2d(special(M! * K!), [M!, K!]);
+        const b = tf.tensor2d(Float32Array.from(random.standardNormal(K! * N!)), [K!, N!]);
+        const bias = tf.tensor(special(N!).map((v, i) => (i % 5 === 1 ? -0 : v)), biasShape);
+        const rowsBefore = productRows();
+        const fast = tf.fused.matMul({ a, b, bias });
+        if (rowsBefore !== undefined) assert.equal(productRows()! - rowsBefore, M, "ours computed the product (its rows counted)");
+        const tfjs = withTfjsBatchMatMul(tf, () => tf.fused.matMul({ a, b, bias }));
+        assertSameBits(fast.dataSync(), tfjs.dataSync(), `_FusedMatMul ${M}x${K}x${N} + bias [${biasShape}]`);
+        [a, b, bias, fast, tfjs].forEach((t) => t.dispose());
+      }
     }
     const [p, q] = [tf.ones([3, 4]), tf.ones([5, 2])];
     assert.throws(() => tf.matMul(p as TF.Tensor2D, q as TF.Tensor2D, true, true), /inner shapes \(3\) and \(2\)/);

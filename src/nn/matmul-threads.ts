@@ -323,13 +323,13 @@ export function productMinRows(K: number, N: number): number {
 }
 
 /**
- * out = A·B by matmul.c's `blocked_matmul` on `module`: on the products' threads when `module` is their module (the
- * same bits, rows split), else on this thread.
+ * out = A·B (+ bias: 0 for none, else `stride` floats) by matmul.c's `biased_matmul_rows` on `module`: on the products'
+ * threads when `module` is their module (the same bits, rows split), else on this thread.
  */
 export function runProduct(module: unknown, M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number,
-  b: number, out: number): void {
-  if (pool !== undefined && pool.kernel === module) pool.matmul(M, K, N, stride, transposeA, block, a, b, out);
-  else (module as SharedMatmulExports).blocked_matmul(M, K, N, stride, transposeA, block, a, b, out);
+  b: number, out: number, bias = 0): void {
+  if (pool !== undefined && pool.kernel === module) pool.matmul(M, K, N, stride, transposeA, block, a, b, out, bias);
+  else (module as SharedMatmulExports).biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, 0, M);
 }
 
 /**

@@ -50,13 +50,16 @@ export function registerWasmBatchMatMul(tf: typeof TF, tfjsThreads = 1): void {
     if (!simple(a, b, transposeA || transposeB)) return original.kernelFunc(args);
     return product(simd, args.backend as unknown as WasmBackend, a, b, transposeA, transposeB);
   });
-  // _FusedMatMul without bias, activation or transpose (the dense layers' "fused" path) is XNNPACK's product.
+  // _FusedMatMul without activation or transpose (the dense layers' "fused" path) is XNNPACK's product; with a bias
+  // (a linear layer's x·W + b) each output's sum starts from its bias, as XNNPACK's GEMM starts its accumulators.
   replace(FUSED, (original) => (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TF.TensorInfo | null | undefined>;
     const { transposeA, transposeB, activation } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string };
-    const plain = !transposeA && !transposeB && activation === "linear" && bias == null && preluActivationWeights == null;
+    // A bias of N floats, rank 1 (tfjs's kernel refuses others: its error stays the user's).
+    const plainBias = bias == null || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === b?.shape[b.shape.length - 1]);
+    const plain = !transposeA && !transposeB && activation === "linear" && plainBias && preluActivationWeights == null;
     if (!plain || !simple(a!, b!, false)) return original.kernelFunc(args);
-    return product(simd, args.backend as unknown as WasmBackend, a!, b!, false, false);
+    return product(simd, args.backend as unknown as WasmBackend, a!, b!, false, false, bias ?? undefined);
   });
 }
 
@@ -65,7 +68,8 @@ export function withTfjsBatchMatMul<T>(tf: typeof TF, f: () => T): T {
   return override.withTfjs(tf, f);
 }
 
-function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: TF.TensorInfo, transposeA: boolean, transposeB: boolean): TF.TensorInfo {
+function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: TF.TensorInfo, transposeA: boolean, transposeB: boolean,
+  bias?: TF.TensorInfo): TF.TensorInfo {
   const [aRows, aCols] = a.shape.slice(-2) as [number, number];
   const [bRows, bCols] = b.shape.slice(-2) as [number, number];
   const [M, K] = transposeA ? [aCols, aRows] : [aRows, aCols];
@@ -78,12 +82,20 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   const memory = new ModuleMemory(simd);
   const aAt = memory.input(backend, a);
   const bRawAt = memory.input(backend, b);
-  const [bAt] = memory.take(K * stride);
+  const biasAt = bias === undefined ? 0 : memory.input(backend, bias);
+  const [bAt, paddedBiasAt] = memory.take(K * stride, bias === undefined ? 0 : stride);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = memory.output(backend, [...outer, M, N]);
   simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt, bAt!);
-  // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 otherwise.
+  if (bias !== undefined) {
+    // The bias as the panels' width: `stride` floats, zeros past N (the last vector's lanes read them).
+    simd.fill_zeros(paddedBiasAt!, stride);
+    memory.floats(paddedBiasAt!, N).set(memory.floats(biasAt, N));
+  }
+  // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 (or from the
+  // bias) otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
-  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt, bAt!, out.at); // on the products' threads: same bits, rows split
+  // On the products' threads: same bits, rows split.
+  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt, bAt!, out.at, bias === undefined ? 0 : paddedBiasAt!);
   return memory.finish(backend, out);
 }
