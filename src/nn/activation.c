@@ -1,4 +1,5 @@
-// LeakyReLU's forward and gradient over tfjs-backend-wasm's own heap (src/nn/wasm-leaky-relu.ts): this module
+// LeakyReLU's forward and gradient (src/nn/wasm-leaky-relu.ts) and a bias add (src/nn/wasm-bias-add.ts) over
+// tfjs-backend-wasm's own heap: this module
 // imports tfjs's memory, so the pointers are tfjs's tensors and nothing is copied. It must therefore never touch
 // memory of its own (no stack, no data): its functions only read their inputs and write their outputs
 // (scripts/build-wasm.sh checks the compiled module for data segments and stack-pointer use).
@@ -39,5 +40,17 @@ void leaky_relu_grad(const f32 *x, const f32 *dy, f32 *dx, int size, f32 alpha) 
   for (; i + 4 <= size; i += 4) wasm_v128_store(dx + i, leaky_relu_grad4(wasm_v128_load(x + i), wasm_v128_load(dy + i), a));
   for (; i < size; i++) {
     dx[i] = wasm_f32x4_extract_lane(leaky_relu_grad4(wasm_f32x4_splat(x[i]), wasm_f32x4_splat(dy[i]), a), 0);
+  }
+}
+
+// tfjs-backend-wasm 4.22's Add of a bias along the last axis (a convolution layer's x + b): out = x + bias[j], x the
+// first operand (the NaN a sum of two NaNs keeps: x's, quietened), rows of `cols` floats. In vector instructions
+// only, the tail too (one lane at a time), as above.
+EXPORT(bias_add)
+void bias_add(const f32 *x, const f32 *bias, f32 *out, int rows, int cols) {
+  for (int r = 0; r < rows; r++, x += cols, out += cols) {
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(x + j), wasm_v128_load(bias + j)));
+    for (; j < cols; j++) out[j] = wasm_f32x4_extract_lane(wasm_f32x4_add(wasm_f32x4_splat(x[j]), wasm_f32x4_splat(bias[j])), 0);
   }
 }

@@ -447,7 +447,7 @@ EXPORT(phase_taps) void phase_taps(int kh, int kw, int in, int out_channels, int
 
 // LeakyReLU and its gradient (activation.c's functions, included here) as jobs of the threads, for tfjs's tensors
 // when this module works in tfjs's heap (src/nn/wasm-leaky-relu.ts): rows of ACTIVATION_ROW floats, the last one
-// shorter. Each float's result does not depend on the split (one lane's operations). alpha travels as its float32
+// shorter; and the bias add (src/nn/wasm-bias-add.ts) by rows of the tensor's last axis. Each float's result does not depend on the split (one lane's operations). alpha travels as its float32
 // bits: the jobs' arguments are 32-bit integers.
 #include "activation.c"
 
@@ -473,4 +473,10 @@ void leaky_relu_grad_rows(const f32 *x, const f32 *dy, f32 *dx, int size, int al
   const int from = r0 * ACTIVATION_ROW, to = r1 * ACTIVATION_ROW < size ? r1 * ACTIVATION_ROW : size;
   (void)thread;
   leaky_relu_grad(x + from, dy + from, dx + from, to - from, f32_from_bits(alpha_bits));
+}
+
+EXPORT(bias_add_rows)
+void bias_add_rows(const f32 *x, const f32 *bias, f32 *out, int cols, int thread, int r0, int r1) {
+  (void)thread;
+  bias_add(x + r0 * cols, bias, out + r0 * cols, r1 - r0, cols);
 }

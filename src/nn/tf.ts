@@ -12,6 +12,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { registerLeakyReluGradient } from "./leaky-relu-gradient";
 import { registerWasmLeakyRelu } from "./wasm-leaky-relu";
+import { registerWasmBiasAdd } from "./wasm-bias-add";
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul";
 import { registerWasmColumnSum } from "./wasm-column-sum";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad";
@@ -101,6 +102,7 @@ export async function useBackend(preference?: BackendName): Promise<{ tf: typeof
         const productsSkipped = productThreads > 1 ? await startMatmulThreads(productThreads, heap) : undefined;
         if (productsSkipped !== undefined) wasmThreadsSkipped = [wasmThreadsSkipped, productsSkipped].filter(Boolean).join("; ");
         registerWasmLeakyRelu(tfjs()); // LeakyReLU and its gradient in SIMD over tfjs's heap, same bits
+        registerWasmBiasAdd(tfjs()); // convolution layers' bias adds in SIMD over tfjs's heap, same bits
         registerWasmBatchMatMul(tfjs(), wasm.getThreadsCount?.() ?? 1); // products 1.3-15x faster, same bits
         registerWasmColumnSum(tfjs()); // bias gradients without tfjs's transpose, same bits
         registerWasmTile(tfjs()); // RepeatVector (the Conv1D autoencoder's upsampling) as block copies

@@ -16,37 +16,18 @@
  * than float32 and as the tests' oracle (test/nn-leaky-relu.test.ts).
  */
 import type * as TF from "@tensorflow/tfjs";
-import { instantiate, type WasmMemory } from "../linalg/wasm-module";
-import { ACTIVATION_SHARED_WASM_BASE64 } from "./activation-shared-wasm";
-import { ACTIVATION_WASM_BASE64 } from "./activation-wasm";
+import { activationModuleOver as moduleOver, type HeapBackend, threadsOver } from "./activation-module";
 import { WasmKernelOverride } from "./kernel-override";
 import { LEAKY_RELU_GRADIENT, registerLeakyReluGradient, withTfjsLeakyReluGradient } from "./leaky-relu-gradient";
-import { matmulThreads, runJob } from "./matmul-threads";
-import { isSharedMemory, tfjsMemory, type TfjsWasmModule } from "./tfjs-heap";
+import { runJob } from "./matmul-threads";
 
 const FORWARD = "LeakyRelu";
-
-/** src/nn/activation.c's exports (pointers are byte offsets into tfjs's heap). */
-interface ActivationModule {
-  leaky_relu(x: number, y: number, size: number, alpha: number): void;
-  leaky_relu_grad(x: number, dy: number, dx: number, size: number, alpha: number): void;
-}
-
-/** The parts of tfjs-backend-wasm's backend used here. */
-interface HeapBackend {
-  /** The Emscripten module (its memory: src/nn/tfjs-heap.ts). */
-  wasm: TfjsWasmModule;
-  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
-  getMemoryOffset(dataId: object): number;
-}
 
 interface LeakyReluAttrs {
   alpha: number;
 }
 
 const override = new WasmKernelOverride();
-/** activation.c's instance over tfjs's memory (a new one if tfjs's backend, and so its memory, was recreated). */
-let instance: { memory: WasmMemory; module: ActivationModule | null } | undefined;
 
 /** Puts the SIMD LeakyRelu in front of tfjs's wasm kernel and registers the one-kernel gradient (once). */
 export function registerWasmLeakyRelu(tf: typeof TF): void {
@@ -92,39 +73,9 @@ export function registerWasmLeakyRelu(tf: typeof TF): void {
 
 /** Floats per row of matmul.c's leaky_relu_rows jobs (its ACTIVATION_ROW). */
 const ROW = 4096;
-/** Tensors of fewer floats stay on this thread (~30 µs of work: about what waking the worker takes). */
-const SPLIT_MIN_FLOATS = 1 << 16;
-
-/**
- * The products' threads' module when it works in `backend`'s own heap (tfjs's threaded build: src/nn/tfjs-heap.ts)
- * and the tensor is large enough to split: its leaky_relu_rows jobs are activation.c's functions, split by rows of
- * the flat tensor (the same bits). Else undefined: activation.c on this thread.
- */
-function threadsOver(backend: HeapBackend, size: number): unknown {
-  const threads = matmulThreads();
-  if (size < SPLIT_MIN_FLOATS || threads === undefined || threads.threads < 2 || threads.kernel.tfjsScratch === undefined) return undefined;
-  return threads.kernel.memory === tfjsMemory(backend.wasm) ? threads.kernel : undefined;
-}
 
 function float32Bits(value: number): number {
   return new Int32Array(Float32Array.of(value).buffer)[0]!;
-}
-
-/** activation.c over `backend`'s memory (the build that declares it shared where it is), or null where it cannot. */
-function moduleOver(backend: HeapBackend): ActivationModule | null {
-  const memory = tfjsMemory(backend.wasm);
-  if (memory === undefined) return null;
-  if (instance?.memory !== memory) {
-    let module: ActivationModule | null;
-    try {
-      const bytes = isSharedMemory(memory) ? ACTIVATION_SHARED_WASM_BASE64 : ACTIVATION_WASM_BASE64;
-      module = instantiate(bytes, { env: { memory } }) as unknown as ActivationModule | null;
-    } catch {
-      module = null;
-    }
-    instance = { memory, module };
-  }
-  return instance.module;
 }
 
 /**
