@@ -39,6 +39,9 @@ const CASES: FilterCase[] = [
   { x: [2, 9, 7, 3], filter: [3, 2, 3, 17], strides: [2, 3], pad: "valid" },
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 18], strides: [1, 1], pad: "valid" },
   { x: [1, 6, 6, 2], filter: [4, 4, 2, 21], strides: [1, 1], pad: "same" },
+  // Few rows of dW (at most 12: dy read in place, no panels): tiles of 2 and 3 rows.
+  { x: [3, 6, 5, 2], filter: [3, 1, 2, 16], strides: [1, 1], pad: "same" },
+  { x: [4, 7, 6, 1], filter: [1, 3, 1, 24], strides: [2, 1], pad: "valid" },
   // Samples and channels that are not multiples of 4 (x's samples go innermost four by four channels at a time).
   { x: [6, 5, 7, 6], filter: [3, 3, 6, 16], strides: [1, 2], pad: "same" },
 ];

@@ -257,6 +257,45 @@ EXPORT(samples_inner_panels) void samples_inner_panels(int n, int pixels, int N,
   }
 }
 
+// The filter gradient of a convolution with few rows of dW (M = kh kw c <= 12: one input channel) without B's panels:
+// copying dy into them cost as much as the product. Each (panel of 8 columns, tile of up to 4 rows) of dW is summed
+// along k = (p, b) from 0 in order, as blocked_matmul sums it with one block, reading B's row k = dy[b, p, :] in place
+// (NHWC: rows of N floats, N a multiple of 8). Job units are (panel, row tile) pairs, panel-major.
+#define DY_TILE(ROWS)                                                                                               \
+  do {                                                                                                              \
+    v128_t s[4][2];                                                                                                 \
+    for (int r = 0; r < 4; r++) s[r][0] = s[r][1] = wasm_f32x4_splat(0.0f);                                        \
+    const f32 *ar[4];                                                                                               \
+    for (int r = 0; r < ROWS; r++) ar[r] = a + (i0 + r) * K;                                                        \
+    for (int p = 0; p < pixels; p++) {                                                                              \
+      const f32 *bk = dy + p * N + j;                                                                               \
+      for (int b = 0; b < n; b++, bk += sample) {                                                                   \
+        const v128_t b0 = wasm_v128_load(bk), b1 = wasm_v128_load(bk + 4);                                          \
+        for (int r = 0; r < ROWS; r++) {                                                                            \
+          const v128_t av = wasm_v128_load32_splat(ar[r]++);                                                        \
+          s[r][0] = wasm_f32x4_add(s[r][0], wasm_f32x4_mul(av, b0));                                                \
+          s[r][1] = wasm_f32x4_add(s[r][1], wasm_f32x4_mul(av, b1));                                                \
+        }                                                                                                           \
+      }                                                                                                             \
+    }                                                                                                               \
+    for (int r = 0; r < ROWS; r++) {                                                                                \
+      wasm_v128_store(out + (i0 + r) * N + j, s[r][0]);                                                             \
+      wasm_v128_store(out + (i0 + r) * N + j + 4, s[r][1]);                                                         \
+    }                                                                                                               \
+  } while (0)
+
+EXPORT(dy_matmul_units) void dy_matmul_units(int M, int N, int n, int pixels, const f32 *a, const f32 *dy, f32 *out, int thread, int u0, int u1) {
+  const int K = pixels * n, sample = pixels * N, tiles = (M + 3) / 4;
+  (void)thread;
+  for (int u = u0; u < u1; u++) {
+    const int j = u / tiles * 8, i0 = u % tiles * 4, rows = M - i0 < 4 ? M - i0 : 4;
+    if (rows == 4) DY_TILE(4);
+    else if (rows == 3) DY_TILE(3);
+    else if (rows == 2) DY_TILE(2);
+    else DY_TILE(1);
+  }
+}
+
 // The convolutions' operands (src/nn/wasm-conv2d.ts): out = im2col · W (+ bias), each output summed along
 // k = (i, j, ch) from its bias (or 0) in order. That is XNNPACK's order in tfjs-backend-wasm's Conv2D and
 // FusedConv2D (one running sum per output, started from the bias, over the filter's taps in row-major order and

@@ -30,6 +30,12 @@ const KERNEL = "Conv2DBackpropFilter";
  * 25.3 ms per conv2d AE step (scripts/bench/conv-filter-gradient-cpu.ts; loaded machine, indicative).
  */
 const MIN_OUT_CHANNELS = 16;
+/**
+ * dW with at most this many rows (kh kw c: a 3 x 3 filter over one channel) is summed reading dy in place: with so
+ * few rows the product is short and laying dy out in panels took as long as it (the conv2d AE's last layer: 0.49 of
+ * 1.1 ms on one thread).
+ */
+const FEW_ROWS = 12;
 
 interface FilterGradientAttrs {
   strides: [number, number] | number;
@@ -70,16 +76,23 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   const left = same ? samePaddingBefore(w, ow, kw, sw) : 0;
   const [M, K, N] = [kh * kw * channels, oh * ow * n, outChannels];
   const stride = Math.ceil(N / 4) * 4;
+  // Few rows of dW (one input channel): B read in place from dy (matmul.c's dy_matmul_units), no panels.
+  const inPlace = M <= FEW_ROWS && N % 8 === 0;
   const memory = new ModuleMemory(simd);
   const xAt = memory.input(backend, xInfo);
   const dyAt = memory.input(backend, dyInfo);
-  const [xtAt, aAt, bAt] = memory.take(n * h * w * channels, K * M, K * stride);
+  const [xtAt, aAt, bAt] = memory.take(n * h * w * channels, K * M, inPlace ? 0 : K * stride);
   const out = memory.output(backend, [kh, kw, channels, outChannels]);
   // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
   // B's rows k = dy[n, y, x, :] written straight into the product's panels, by matmul.c.
   // Each split by rows over the products' threads (copies: any split, the same floats).
   runJob(simd, "samples_innermost", h * w, 4, [n, h, w, channels, xAt, xtAt!]);
   runJob(simd, "im2col_transposed", M, 1, [n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!]);
+  if (inPlace) {
+    // Units (panel of 8 columns, tile of 4 rows) split over the threads: each output summed whole by one thread.
+    runJob(simd, "dy_matmul_units", (N / 8) * Math.ceil(M / 4), 1, [M, N, n, oh * ow, aAt!, dyAt, out.at]);
+    return memory.finish(backend, out);
+  }
   runJob(simd, "samples_inner_panels", oh * ow, 4, [n, oh * ow, N, stride, dyAt, bAt!]);
   // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
   // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
