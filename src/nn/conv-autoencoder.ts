@@ -17,7 +17,10 @@ import type * as TF from "@tensorflow/tfjs";
 import type { MatrixInput } from "../core/matrix";
 import { checkInteger } from "../core/validation";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
-import { checkReconstructionError, type ReconstructionError, reconstructionLoss, reconstructionScores } from "./reconstruction";
+import { denseForward } from "./fused-dense";
+import { convForward } from "./fused-conv";
+import { checkReconstructionError, meanReconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
+import type { Activation } from "./activations";
 import type { BackendName } from "./tf";
 import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
@@ -152,7 +155,7 @@ export class ConvAutoencoderDetector extends NeuralDetector {
   }
 
   protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
-    return reconstructionLoss(tf, model, batch, training, this.loss);
+    return meanReconstructionError(tf, batch, trainingForward(tf, model, batch, training), this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {
@@ -176,4 +179,29 @@ export class ConvAutoencoderDetector extends NeuralDetector {
       scoreError: this.scoreError,
     };
   }
+}
+
+/**
+ * The model applied layer by layer for a training step: each convolution with the LeakyReLU after it, and each
+ * dense layer, as one kernel each way (fused-conv.ts, fused-dense.ts: the same numbers as the layers, a fraction
+ * of the launches, and no gradient for the first layer's input, the data); the other layers (reshapes, pooling,
+ * batch normalisation) as themselves.
+ */
+function trainingForward(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Tensor {
+  const layers = model.layers;
+  let h = batch;
+  let inputGradient = false; // h depends on no weight until a layer with weights has run
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    const next = layers[i + 1];
+    const leakyReluAlpha = next?.getClassName() === "LeakyReLU" ? (next.getConfig() as { alpha: number }).alpha : undefined;
+    let fused = convForward(tf, layer, h, { leakyReluAlpha, inputGradient });
+    if (fused !== undefined && leakyReluAlpha !== undefined) i++; // the LeakyReLU ran inside
+    if (fused === undefined && layer.getClassName() === "Dense") {
+      fused = denseForward(tf, layer, h, (layer.getConfig() as { activation: Activation }).activation, inputGradient);
+    }
+    h = fused ?? (layer.apply(h, { training }) as TF.Tensor);
+    if (layer.trainableWeights.length > 0) inputGradient = true;
+  }
+  return h;
 }
