@@ -30,6 +30,8 @@ import { LEAKY_RELU_GRADIENT, registerLeakyReluGradient } from "./leaky-relu-gra
 
 const FORWARD = "AnomalyLabConv2D";
 const GRADIENT = "AnomalyLabConv2DGrad";
+/** The backend kernels the two run. */
+const KERNELS_USED = ["FusedConv2D", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "Add", "LeakyRelu", "Sigmoid", "Sum"];
 
 /** The activation run inside the kernel: the layer's own (linear, sigmoid) or the LeakyReLU layer after it. */
 export type ConvActivation = "linear" | "sigmoid" | "leakyRelu";
@@ -73,6 +75,9 @@ export function convForward(tf: typeof TF, layer: TF.layers.Layer, x: TF.Tensor,
   if (declined > 0 || !COMPOSITE_BACKENDS.includes(backend) || x.rank !== 4 || x.dtype !== "float32") return undefined;
   const className = layer.getClassName();
   if (className !== "Conv2D" && className !== "Conv2DTranspose") return undefined;
+  // tfjs-backend-wasm has no filter gradient of its own (src/nn/wasm-conv-gradients.ts registers one): without it
+  // the layers fail as they would.
+  if (KERNELS_USED.some((name) => tf.getKernel(name, backend) === undefined)) return undefined;
   const config = layer.getConfig() as {
     activation?: string; useBias?: boolean; dataFormat?: string; dilationRate?: number | number[]; strides?: number | number[]; padding?: string;
     filters?: number; kernelSize?: number | number[];
