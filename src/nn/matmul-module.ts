@@ -16,7 +16,6 @@ export interface MatmulModule {
   tfjsScratch?: HeapScratch;
   pack_panels(K: number, N: number, stride: number, transposed: number, src: number, dst: number): void;
   blocked_matmul(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, out: number): void;
-  column_sums(rows: number, cols: number, src: number, out: number): void;
   biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
     out: number, row0: number, row1: number): void;
   scatter_phase(n: number, cy: number, cx: number, c: number, h: number, w: number, py: number, px: number, sy: number, sx: number,

@@ -72,7 +72,6 @@ export interface SharedMatmulExports {
     row0: number, row1: number): void;
   biased_matmul_rows(M: number, K: number, N: number, stride: number, transposeA: number, block: number, a: number, b: number, bias: number,
     out: number, row0: number, row1: number): void;
-  column_sums(rows: number, cols: number, src: number, out: number): void;
 }
 
 /**
@@ -80,7 +79,7 @@ export interface SharedMatmulExports {
  * of the rows gives the same result (each row computed whole by one thread).
  */
 export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_panels", "leaky_relu_rows",
-  "leaky_relu_grad_rows", "bias_add_rows", "dy_matmul_units"] as const;
+  "leaky_relu_grad_rows", "bias_add_rows", "dy_matmul_units", "column_sums_groups"] as const;
 export type JobName = (typeof JOBS)[number];
 type JobExports = Record<JobName, (...args: number[]) => void>;
 

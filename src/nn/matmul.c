@@ -140,19 +140,27 @@ EXPORT(blocked_matmul) void blocked_matmul(int M, int K, int N, int stride, int 
   blocked_matmul_rows(M, K, N, stride, transpose_a, block, a, b, out, 0, M);
 }
 
-// out[j] = Σ_r src[r cols + j], each column summed from 0 in row order (tfjs-backend-wasm's Sum over the leading
-// axes: it transposes, then sums each row of the transpose from 0 in order), four columns per vector.
-EXPORT(column_sums) void column_sums(int rows, int cols, const f32 *src, f32 *out) {
-  int j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    v128_t sum = wasm_f32x4_splat(0.0f);
-    for (int r = 0; r < rows; r++) sum = wasm_f32x4_add(sum, wasm_v128_load(src + r * cols + j));
-    wasm_v128_store(out + j, sum);
-  }
-  for (; j < cols; j++) {
-    f32 sum = 0.0f;
-    for (int r = 0; r < rows; r++) sum += src[r * cols + j];
-    out[j] = sum;
+// out[j] = Σ_r src[r cols + j] for the columns of groups g0 .. g1 - 1 of COLUMN_GROUP (the last one narrower), each
+// column summed from 0 in row order (tfjs-backend-wasm's Sum over the leading axes: it transposes, then sums each
+// row of the transpose from 0 in order), four columns per vector. A job of the threads (src/nn/wasm-column-sum.ts):
+// a group is one 64-byte line of a row, so threads summing different groups read different lines.
+#define COLUMN_GROUP 16
+
+EXPORT(column_sums_groups) void column_sums_groups(int rows, int cols, const f32 *src, f32 *out, int thread, int g0, int g1) {
+  (void)thread;
+  for (int g = g0; g < g1; g++) {
+    const int c0 = g * COLUMN_GROUP, width = cols - c0 < COLUMN_GROUP ? cols - c0 : COLUMN_GROUP;
+    int j = 0;
+    for (; j + 4 <= width; j += 4) {
+      v128_t sum = wasm_f32x4_splat(0.0f);
+      for (int r = 0; r < rows; r++) sum = wasm_f32x4_add(sum, wasm_v128_load(src + r * cols + c0 + j));
+      wasm_v128_store(out + c0 + j, sum);
+    }
+    for (; j < width; j++) {
+      f32 sum = 0.0f;
+      for (int r = 0; r < rows; r++) sum += src[r * cols + c0 + j];
+      out[c0 + j] = sum;
+    }
   }
 }
 

@@ -3,8 +3,9 @@
  * without the transpose: tfjs-backend-wasm 4.22 reduces only the innermost axes, so for the leading ones it
  * first transposes the whole input (its generic, index-computing Transpose: ~0.28 ms of a ~0.3 ms Sum of a
  * 64 x 784 gradient, loaded machine, indicative), then sums each row of the transpose from 0 in order.
- * src/nn/matmul.c's `column_sums` sums each column from 0 in row order, four columns per SIMD vector: the same
- * additions in the same order. Other sums (other axes, not float32) go to tfjs's own kernel.
+ * src/nn/matmul.c's `column_sums_groups` sums each column from 0 in row order, four columns per SIMD vector: the same
+ * additions in the same order; groups of 16 columns go to the products' threads for large sums (a convolution's bias
+ * gradient: 25,088 rows of 32). Other sums (other axes, not float32) go to tfjs's own kernel.
  *
  * Registered over tfjs's kernel when the wasm backend starts (src/nn/tf.ts); checked bit for bit against it in
  * test/nn-fused.test.ts.
@@ -13,8 +14,11 @@ import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { ModuleMemory } from "./matmul-memory";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
+import { runJob } from "./matmul-threads";
 
 const KERNEL = "Sum";
+/** Sums of fewer floats stay on this thread (~30 µs: about what waking the worker takes). */
+const SPLIT_MIN_FLOATS = 1 << 16;
 
 const override = new WasmKernelOverride();
 
@@ -46,6 +50,8 @@ function columnSums(simd: MatmulModule, backend: WasmBackend, x: TF.TensorInfo, 
   const memory = new ModuleMemory(simd);
   const xAt = memory.input(backend, x);
   const out = memory.output(backend, keepDims ? [...x.shape.slice(0, -1).map(() => 1), cols] : [cols]);
-  simd.column_sums(rows, cols, xAt, out.at);
+  // Groups of 16 columns (matmul.c's COLUMN_GROUP) split over the products' threads when the sum is large enough.
+  const groups = Math.ceil(cols / 16);
+  runJob(simd, "column_sums_groups", groups, 1, [rows, cols, xAt, out.at], rows * cols >= SPLIT_MIN_FLOATS);
   return memory.finish(backend, out);
 }
