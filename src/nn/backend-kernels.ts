@@ -53,3 +53,58 @@ export function backendKernels(tf: typeof TF, backendName: string, owner: string
 export function view(info: TF.TensorInfo, shape: number[]): TF.TensorInfo {
   return { dataId: info.dataId, shape, dtype: info.dtype };
 }
+
+/** A layer as two composite kernels: its forward pass, and its gradient returning dx (when asked), then the weights'. */
+export interface LayerKernels<Inputs, GradientInputs, Attrs> {
+  forward: string;
+  gradient: string;
+  /** The forward kernel's inputs: the layer's input first, then its weights (each weight gets a gradient). */
+  inputs: readonly [string, ...string[]];
+  /** Inputs the gradient reads (it also gets `dy` and the output `y`). */
+  inputsToSave: string[];
+  runForward(k: BackendKernels, inputs: Inputs, attrs: Attrs): TF.TensorInfo;
+  runGradient(k: BackendKernels, inputs: GradientInputs, attrs: Attrs): TF.TensorInfo[];
+}
+
+/**
+ * Registers a layer's two kernels for `backendName` and the forward's gradient, once (another copy of the module may
+ * have): the gradient kernel gets dy, the saved inputs and the output y, and returns [dx, ...weight gradients], dx
+ * only when the attribute `inputGradient` is true (the first layer's input is the data: no gradient is computed).
+ */
+export function registerLayerKernels<Inputs, GradientInputs, Attrs extends { inputGradient: boolean }>(tf: typeof TF, backendName: string,
+  spec: LayerKernels<Inputs, GradientInputs, Attrs>): void {
+  if (tf.getKernel(spec.gradient, backendName) !== undefined) return;
+  const kernels = backendKernels(tf, backendName, spec.forward);
+  tf.registerKernel({
+    kernelName: spec.forward,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => spec.runForward(kernels(backend), inputs as unknown as Inputs, attrs as unknown as Attrs),
+  });
+  tf.registerKernel({ // last: its presence says both are registered
+    kernelName: spec.gradient,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => spec.runGradient(kernels(backend), inputs as unknown as GradientInputs, attrs as unknown as Attrs),
+  });
+  if (tf.getGradient(spec.forward) !== undefined) return;
+  tf.registerGradient({
+    kernelName: spec.forward,
+    inputsToSave: spec.inputsToSave,
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const tensors = saved as TF.Tensor[];
+      const gradientInputs: Record<string, TF.Tensor> = { dy: dy as TF.Tensor, y: tensors[spec.inputsToSave.length]! };
+      spec.inputsToSave.forEach((name, i) => (gradientInputs[name] = tensors[i]!));
+      const grads = tf.engine().runKernel(spec.gradient, gradientInputs, attrs) as TF.Tensor[];
+      const [dx, ...weights] = (attrs as unknown as Attrs).inputGradient ? grads : [undefined, ...grads];
+      const [input, ...weightNames] = spec.inputs;
+      const gradients: Record<string, () => TF.Tensor> = {
+        [input]: () => {
+          if (dx === undefined) throw new Error(`${spec.forward}: the gradient of the layer's input was not asked for (inputGradient: false)`);
+          return dx;
+        },
+      };
+      weightNames.forEach((name, i) => (gradients[name] = () => weights[i]!));
+      return gradients;
+    },
+  });
+}

@@ -25,7 +25,7 @@
  * {@link convForward} returns undefined and the caller applies the layer as before.
  */
 import type * as TF from "@tensorflow/tfjs";
-import { backendKernels, COMPOSITE_BACKENDS, view, type BackendKernels } from "./backend-kernels";
+import { type BackendKernels, COMPOSITE_BACKENDS, registerLayerKernels, view } from "./backend-kernels";
 import { LEAKY_RELU_GRADIENT, registerLeakyReluGradient } from "./leaky-relu-gradient";
 
 const FORWARD = "AnomalyLabConv2D";
@@ -103,7 +103,9 @@ export function convForward(tf: typeof TF, layer: TF.layers.Layer, x: TF.Tensor,
     const length = (size: number, stride: number, k: number) => (pad === "same" ? size * stride : size * stride + Math.max(k - stride, 0));
     outputShape = [x.shape[0]!, length(x.shape[1]!, strides[0], kh), length(x.shape[2]!, strides[1], kw), config.filters!];
   }
-  register(tf, backend);
+  registerLeakyReluGradient(tf);
+  registerLayerKernels(tf, backend, { forward: FORWARD, gradient: GRADIENT, inputs: ["x", "filter", "bias"], inputsToSave: ["x", "filter"],
+    runForward: forward, runGradient: gradient });
   const attrs: ConvAttrs = {
     transposed: className === "Conv2DTranspose", strides, pad, activation, alpha: fusion.leakyReluAlpha ?? 0, inputGradient: fusion.inputGradient,
     outputShape,
@@ -128,44 +130,6 @@ export async function withLayersAppliedWhile<T>(f: () => Promise<T>): Promise<T>
     return await f();
   } finally {
     declined--;
-  }
-}
-
-/** Registers the two kernels for `backendName` and the gradient, once (another copy of this module may have). */
-function register(tf: typeof TF, backendName: string): void {
-  if (tf.getKernel(GRADIENT, backendName) !== undefined) return;
-  registerLeakyReluGradient(tf);
-  const kernels = backendKernels(tf, backendName, FORWARD);
-  tf.registerKernel({
-    kernelName: FORWARD,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => forward(kernels(backend), inputs as unknown as ConvInputs, attrs as unknown as ConvAttrs),
-  });
-  tf.registerKernel({ // last: its presence says both are registered
-    kernelName: GRADIENT,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => gradient(kernels(backend), inputs as unknown as GradientInputs, attrs as unknown as ConvAttrs),
-  });
-  if (tf.getGradient(FORWARD) === undefined) {
-    tf.registerGradient({
-      kernelName: FORWARD,
-      inputsToSave: ["x", "filter"],
-      outputsToSave: [true],
-      gradFunc: (dy, saved, attrs) => {
-        const [x, filter, y] = saved as TF.Tensor[];
-        const conv = attrs as unknown as ConvAttrs;
-        const grads = tf.engine().runKernel(GRADIENT, { dy: dy as TF.Tensor, x: x!, filter: filter!, y: y! }, attrs) as TF.Tensor[];
-        const [dx, dW, db] = conv.inputGradient ? grads : [undefined, ...grads];
-        return {
-          x: () => {
-            if (dx === undefined) throw new Error(`${FORWARD}: the gradient of the layer's input was not asked for (inputGradient: false)`);
-            return dx;
-          },
-          filter: () => dW!,
-          bias: () => db!,
-        };
-      },
-    });
   }
 }
 

@@ -23,7 +23,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "./activations";
-import { backendKernels, COMPOSITE_BACKENDS, view, type BackendKernels } from "./backend-kernels";
+import { type BackendKernels, COMPOSITE_BACKENDS, registerLayerKernels, view } from "./backend-kernels";
 
 const FORWARD = "AnomalyLabDense";
 const GRADIENT = "AnomalyLabDenseGrad";
@@ -56,46 +56,10 @@ export function denseForward(tf: typeof TF, layer: TF.layers.Layer, x: TF.Tensor
   if (!COMPOSITE_BACKENDS.includes(backend) || PATHS[activation] === undefined || x.rank !== 2 || x.dtype !== "float32") return undefined;
   const [kernel, bias] = layer.trainableWeights.map((weight) => weight.read());
   if (kernel === undefined || bias === undefined || layer.trainableWeights.length !== 2 || kernel.rank !== 2 || bias.rank !== 1) return undefined;
-  register(tf, backend);
+  registerLayerKernels(tf, backend, { forward: FORWARD, gradient: GRADIENT, inputs: ["x", "kernel", "bias"], inputsToSave: ["x", "kernel"],
+    runForward: forward, runGradient: gradient });
   const attrs: DenseAttrs = { activation, inputGradient };
   return tf.engine().runKernel(FORWARD, { x, kernel, bias }, attrs as unknown as TF.NamedAttrMap) as TF.Tensor;
-}
-
-/** Registers the two kernels for `backendName` and the gradient, once (another copy of this module may have). */
-function register(tf: typeof TF, backendName: string): void {
-  if (tf.getKernel(GRADIENT, backendName) !== undefined) return;
-  const kernels = backendKernels(tf, backendName, FORWARD);
-  tf.registerKernel({
-    kernelName: FORWARD,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => forward(kernels(backend), inputs as unknown as DenseInputs, attrs as unknown as DenseAttrs),
-  });
-  tf.registerKernel({ // last: its presence says both are registered
-    kernelName: GRADIENT,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => gradient(kernels(backend), inputs as unknown as GradientInputs, attrs as unknown as DenseAttrs),
-  });
-  if (tf.getGradient(FORWARD) === undefined) {
-    tf.registerGradient({
-      kernelName: FORWARD,
-      inputsToSave: ["x", "kernel"],
-      outputsToSave: [true],
-      gradFunc: (dy, saved, attrs) => {
-        const [x, kernel, y] = saved as TF.Tensor[];
-        const dense = attrs as unknown as DenseAttrs;
-        const grads = tf.engine().runKernel(GRADIENT, { dy: dy as TF.Tensor, x: x!, kernel: kernel!, y: y! }, attrs) as TF.Tensor[];
-        const [dx, dW, db] = dense.inputGradient ? grads : [undefined, ...grads];
-        return {
-          x: () => {
-            if (dx === undefined) throw new Error(`${FORWARD}: the gradient of the layer's input was not asked for (inputGradient: false)`);
-            return dx;
-          },
-          kernel: () => dW!,
-          bias: () => db!,
-        };
-      },
-    });
-  }
 }
 
 interface DenseInputs {

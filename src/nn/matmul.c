@@ -181,6 +181,17 @@ static inline void zero_floats(f32 *dst, int count) {
   for (; i < count; i++) dst[i] = 0.0f;
 }
 
+// Stores the 4 x 4 transpose of rows r0..r3 (4 floats each): column q of them at to + q stride. The layouts below
+// move four floats per store this way instead of one (a copy: the same floats).
+static inline void store_transposed(v128_t r0, v128_t r1, v128_t r2, v128_t r3, f32 *to, int stride) {
+  const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(to, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+  wasm_v128_store(to + stride, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+  wasm_v128_store(to + 2 * stride, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+  wasm_v128_store(to + 3 * stride, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 // The jobs below take (..., thread, row0, row1) last: src/nn/matmul-threads.ts splits their rows over the threads
 // (any split gives the same result: each row is computed whole by one thread); `thread` picks a thread's scratch.
 
@@ -192,20 +203,13 @@ EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, con
   for (int p = p0; p < p1; p++) {
     const f32 *from = x + p * c;
     int b = 0;
-    // Four samples by four channels at a time, transposed in registers.
+    // Four samples by four channels at a time.
     for (; b + 4 <= n; b += 4) {
       const f32 *at = from + b * sample;
       int ch = 0;
       for (; ch + 4 <= c; ch += 4) {
-        const v128_t r0 = wasm_v128_load(at + ch), r1 = wasm_v128_load(at + sample + ch);
-        const v128_t r2 = wasm_v128_load(at + 2 * sample + ch), r3 = wasm_v128_load(at + 3 * sample + ch);
-        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-        const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-        f32 *to = dst + (ch * pixels + p) * n + b;
-        wasm_v128_store(to, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
-        wasm_v128_store(to + pixels * n, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
-        wasm_v128_store(to + 2 * pixels * n, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
-        wasm_v128_store(to + 3 * pixels * n, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+        store_transposed(wasm_v128_load(at + ch), wasm_v128_load(at + sample + ch), wasm_v128_load(at + 2 * sample + ch),
+                         wasm_v128_load(at + 3 * sample + ch), dst + (ch * pixels + p) * n + b, pixels * n);
       }
       for (; ch < c; ch++) {
         for (int q = 0; q < 4; q++) dst[(ch * pixels + p) * n + b + q] = at[q * sample + ch];
@@ -405,23 +409,16 @@ EXPORT(fill_zeros) void fill_zeros(f32 *dst, int count) { zero_floats(dst, count
 // channels in order, one running sum per pixel (a lane): XNNPACK's order, the same bits as im2col · W.
 
 // One line of NHWC pixels x0 .. x1 - 1 (c floats each, from `line`) into c planes `plane` floats apart (pixel xx of
-// channel ch to to[ch plane + xx]): four pixels by four channels at a time, transposed in registers (a scalar copy
-// touches one float per store, c planes apart), the rest one float at a time. A copy: the same floats.
+// channel ch to to[ch plane + xx]): four pixels by four channels at a time (store_transposed), the rest one float at
+// a time. A copy: the same floats.
 static void to_planes(const f32 *line, f32 *to, int x0, int x1, int c, int plane) {
   int xx = x0;
   for (; xx + 4 <= x1; xx += 4) {
     const f32 *from = line + xx * c;
     int ch = 0;
     for (; ch + 4 <= c; ch += 4) {
-      const v128_t r0 = wasm_v128_load(from + ch), r1 = wasm_v128_load(from + c + ch);
-      const v128_t r2 = wasm_v128_load(from + 2 * c + ch), r3 = wasm_v128_load(from + 3 * c + ch);
-      const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-      const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-      f32 *at = to + ch * plane + xx;
-      wasm_v128_store(at, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
-      wasm_v128_store(at + plane, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
-      wasm_v128_store(at + 2 * plane, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
-      wasm_v128_store(at + 3 * plane, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+      store_transposed(wasm_v128_load(from + ch), wasm_v128_load(from + c + ch), wasm_v128_load(from + 2 * c + ch), wasm_v128_load(from + 3 * c + ch),
+                       to + ch * plane + xx, plane);
     }
     for (; ch < c; ch++) {
       for (int q = 0; q < 4; q++) to[ch * plane + xx + q] = from[q * c + ch];
