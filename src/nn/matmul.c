@@ -524,3 +524,18 @@ void bias_add_rows(const f32 *x, const f32 *bias, f32 *out, int cols, int thread
   (void)thread;
   bias_add(x + r0 * cols, bias, out + r0 * cols, r1 - r0, cols);
 }
+
+// Adam's update (adam.c's adam_step, included here) as a job of the threads, for weights, gradients, moments and the
+// result in tfjs's heap (src/nn/host-adam.ts): rows of ADAM_ROW elements (even: each lane pair is the same as on one
+// thread), the last one shorter. Each element's float64 arithmetic does not depend on the split. The constants
+// travel in memory (k: b1, 1 - b1, b2, 1 - b2, lr, c1, c2, eps): the jobs' arguments are 32-bit integers.
+#include "adam.c"
+
+#define ADAM_ROW 4096
+
+EXPORT(adam_rows)
+void adam_rows(int n, const f32 *g, const f32 *w, f64 *m, f64 *v, f32 *out, const f64 *k, int thread, int r0, int r1) {
+  const int from = r0 * ADAM_ROW, to = r1 * ADAM_ROW < n ? r1 * ADAM_ROW : n;
+  (void)thread;
+  adam_step(to - from, g + from, w + from, m + from, v + from, out + from, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]);
+}
