@@ -29,6 +29,16 @@ function float32s(random: RandomState, n: number, scale: number): Float32Array {
   return Float32Array.from(random.standardNormal(n), (value) => value * scale);
 }
 
+/** Random starting weights of `sizes` as variables, with the reference's copies and zero moments. */
+function weights(tf: typeof TF, random: RandomState, sizes: number[][]) {
+  const start = sizes.map((shape) => float32s(random, shape.reduce((a, b) => a * b, 1), 1));
+  const variables = sizes.map((shape, k) => tf.variable(tf.tensor(start[k]!, shape, "float32")));
+  const expected = start.map((w) => Float32Array.from(w));
+  const m = start.map((w) => new Float64Array(w.length));
+  const v = start.map((w) => new Float64Array(w.length));
+  return { start, variables, expected, m, v };
+}
+
 for (const backend of ["wasm", "cpu"] as BackendName[]) {
   describe(`HostAdam on ${backend}`, () => {
     it("updates the weights to the float32 bits of Adam's float64 formula, 5 steps, sizes 1, 2, 7 and 300 (Keras and GAN settings)", async () => {
@@ -36,12 +46,8 @@ for (const backend of ["wasm", "cpu"] as BackendName[]) {
       for (const [lr, b1, b2, eps] of [[0.001, 0.9, 0.999, 1e-7], [0.0002, 0.5, 0.999, 1e-8]] as const) {
         const random = new RandomState(5);
         const sizes = [[1], [2], [7], [20, 15]];
-        const start = sizes.map((shape) => float32s(random, shape.reduce((a, b) => a * b, 1), 1));
-        const variables = sizes.map((shape, k) => tf.variable(tf.tensor(start[k]!, shape, "float32")));
+        const { start, variables, expected, m, v } = weights(tf, random, sizes);
         const adam = new HostAdam(variables, lr, b1, b2, eps);
-        const expected = start.map((w) => Float32Array.from(w));
-        const m = start.map((w) => new Float64Array(w.length));
-        const v = start.map((w) => new Float64Array(w.length));
         for (let t = 1; t <= 5; t++) {
           const gradients = start.map((w) => float32s(random, w.length, 10 ** (t - 3)));
           const tensors = gradients.map((g, k) => tf.tensor(g, sizes[k], "float32"));
@@ -90,12 +96,8 @@ describe("HostAdam on the products' threads (wasm, tfjs's heap shared: tensors o
     const [lr, b1, b2, eps] = [0.001, 0.9, 0.999, 1e-7];
     const random = new RandomState(8);
     const sizes = [[784, 128], [16385], [7]]; // the last stays on this thread (under 2^14 values)
-    const start = sizes.map((shape) => float32s(random, shape.reduce((a, b) => a * b, 1), 1));
-    const variables = sizes.map((shape, k) => tf.variable(tf.tensor(start[k]!, shape, "float32")));
+    const { start, variables, expected, m, v } = weights(tf, random, sizes);
     const adam = new HostAdam(variables, lr, b1, b2, eps);
-    const expected = start.map((w) => Float32Array.from(w));
-    const m = start.map((w) => new Float64Array(w.length));
-    const v = start.map((w) => new Float64Array(w.length));
     threads.workersOnly = true; // the main thread claims no row: the worker's instance updates them all
     try {
       for (let t = 1; t <= 4; t++) {
