@@ -7,7 +7,7 @@
  * Why (measured on the conv2d AE of notebook 09, wasm, batch 32): tfjs's fused conv2d computes its input's
  * gradient whatever is asked (its custom gradient returns all three), and the first layer's input is the data: 0.55
  * ms of every step went to a gradient nobody used. Each launch costs the engine's bookkeeping, and the tape clones
- * every tensor it saves (an "Identity" launch each): the layers' path launched ~130 kernels a step, 47 of them
+ * every tensor it saves (an "Identity" launch each): the layers' path launched ~130 kernels a step, 46 of them
  * Identity. Here a layer whose input carries no gradient (`inputGradient: false`) computes none, and one launch
  * saves three tensors.
  *
