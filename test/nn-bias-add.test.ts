@@ -8,6 +8,7 @@ import { matmulThreads } from "../src/nn/matmul-threads";
 import { useBackend } from "../src/nn/tf";
 import { withTfjsAdd } from "../src/nn/wasm-bias-add";
 import { RandomState } from "../src/random/random-state";
+import { assertSameFloats, withSpecialValues } from "./helpers/special-floats";
 
 process.env.ANOMALY_LAB_WASM_THREADS ??= "2"; // the products' threads, as by default on 2 cores or more
 
@@ -15,22 +16,7 @@ process.env.ANOMALY_LAB_WASM_THREADS ??= "2"; // the products' threads, as by de
 const SPECIAL_BITS = [0x7fc00000, 0xffc00000, 0x7fc00001, 0x7fa00000, 0xff800001, 0x00000000, 0x80000000, 0x7f800000, 0xff800000,
   0x00000001, 0x80000001, 0x807fffff, 0x7f7fffff, 0xff7fffff];
 
-function tricky(random: RandomState, size: number): Float32Array {
-  const values = Float32Array.from(random.standardNormal(size));
-  const bits = new Uint32Array(values.buffer);
-  const picks = random.uniform(0, 1, size);
-  for (let i = 0; i < size; i++) if (picks[i]! < 0.25) bits[i] = SPECIAL_BITS[Math.floor(picks[i]! * 4 * SPECIAL_BITS.length)]!;
-  for (let i = 0; i < Math.min(size, SPECIAL_BITS.length); i++) bits[(i * 5) % size] = SPECIAL_BITS[i]!;
-  return values;
-}
-
-function assertSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const [a, e] = [new Uint32Array(actual.buffer, actual.byteOffset, actual.length), new Uint32Array(expected.buffer, expected.byteOffset, expected.length)];
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== e[i]) assert.fail(`${what}[${i}]: ${actual[i]} (0x${a[i]!.toString(16)}, ours) vs ${expected[i]} (0x${e[i]!.toString(16)}, tfjs)`);
-  }
-}
+const tricky = (random: RandomState, size: number) => withSpecialValues(random, size, SPECIAL_BITS, 5);
 
 /** Our Add and tfjs's on x + bias, compared bit for bit; returns the rows the worker computed. */
 function compare(tf: typeof TF, random: RandomState, shape: number[], biasShape: number[]): number {
@@ -42,7 +28,7 @@ function compare(tf: typeof TF, random: RandomState, shape: number[], biasShape:
   const worker = (threads?.rowsComputed()[1] ?? 0) - before;
   const tfjs = withTfjsAdd(tf, () => tf.add(x, bias));
   assert.deepEqual(ours.shape, tfjs.shape, `[${shape}] + [${biasShape}]: shape`);
-  assertSameBits(ours.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `[${shape}] + [${biasShape}]`);
+  assertSameFloats(ours.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `[${shape}] + [${biasShape}]`);
   tf.dispose([x, bias, ours, tfjs]);
   return worker;
 }

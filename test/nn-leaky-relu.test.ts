@@ -13,42 +13,15 @@ import { useBackend } from "../src/nn/tf";
 import { withTfjsLeakyRelu } from "../src/nn/wasm-leaky-relu";
 import { RandomState } from "../src/random/random-state";
 import { kernelsPerStep } from "./helpers/kernels-per-step";
+import { assertSameFloats, withSpecialValues } from "./helpers/special-floats";
 import { trainingRecord } from "./helpers/training-record";
 
 process.env.ANOMALY_LAB_WASM_THREADS ??= "2"; // the products' threads, as by default on 2 cores or more
 
-/** Float32 bit patterns every input mixes in: NaN payloads (quiet, negative, signalling), ±0, ±Infinity, ... */
-const SPECIAL_BITS = [
-  0x7fc00000, 0xffc00000, 0x7fc00001, 0x7fa00000, 0xff800001, // NaNs
-  0x00000000, 0x80000000, 0x7f800000, 0xff800000, // ±0, ±Infinity
-  0x00000001, 0x80000001, 0x00400000, 0x807fffff, // denormals
-  0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff, // ±FLT_MIN, ±FLT_MAX
-];
 /** Sizes below, at and above a SIMD vector (4 floats), and the conv AE's largest LeakyReLU at batch 2. */
 const SIZES = [1, 3, 4, 5, 17, 2 * 28 * 28 * 32];
 /** 0.2 (the conv AE's, not a float32: rounded), 0, -0, negative, above 1 (alpha · -FLT_MAX overflows), denormal. */
 const ALPHAS = [0.2, 0, -0, -0.5, 3, 1e-40, 0.30000001192092896];
-
-/** Normal values with the special bit patterns at random places (about one value in four). */
-function tricky(random: RandomState, size: number): Float32Array {
-  const values = Float32Array.from(random.standardNormal(size));
-  const bits = new Uint32Array(values.buffer);
-  const picks = random.uniform(0, 1, size);
-  for (let i = 0; i < size; i++) if (picks[i]! < 0.25) bits[i] = SPECIAL_BITS[Math.floor(picks[i]! * 4 * SPECIAL_BITS.length)]!;
-  // Every special value in the first positions too, so that the smallest sizes see them.
-  for (let i = 0; i < Math.min(size, SPECIAL_BITS.length); i++) bits[(i * 7) % size] = SPECIAL_BITS[i]!;
-  return values;
-}
-
-/** Bit for bit on wasm (NaN payloads included: both run the same WebAssembly operations); Object.is on cpu. */
-function assertSameValues(actual: Float32Array, expected: Float32Array, what: string, bits: boolean): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const [a, e] = [new Uint32Array(actual.buffer, actual.byteOffset, actual.length), new Uint32Array(expected.buffer, expected.byteOffset, expected.length)];
-  for (let i = 0; i < actual.length; i++) {
-    const same = bits ? a[i] === e[i] : Object.is(actual[i], expected[i]);
-    if (!same) assert.fail(`${what}[${i}]: ${actual[i]} (0x${a[i]!.toString(16)}, ours) vs ${expected[i]} (0x${e[i]!.toString(16)}, tfjs)`);
-  }
-}
 
 /** tfjs's LeakyRelu kernel, run for one synchronous call (ours put back after it). */
 async function tfjsLeakyRelu(tf: typeof TF, x: TF.Tensor, alpha: number): Promise<TF.Tensor> {
@@ -80,10 +53,10 @@ describe("LeakyRelu forward on wasm (src/nn/activation.c)", () => {
     const before = tf.memory().numTensors;
     for (const size of SIZES) {
       for (const alpha of ALPHAS) {
-        const x = tf.tensor1d(tricky(random, size));
+        const x = tf.tensor1d(withSpecialValues(random, size));
         const fast = tf.leakyRelu(x, alpha);
         const tfjs = await tfjsLeakyRelu(tf, x, alpha);
-        assertSameValues(fast.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `size ${size}, alpha ${alpha}`, true);
+        assertSameFloats(fast.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `size ${size}, alpha ${alpha}`, true);
         [x, fast, tfjs].forEach((t) => t.dispose());
       }
     }
@@ -104,11 +77,11 @@ for (const backend of ["wasm", "cpu"] as const) {
       const before = tf.memory().numTensors;
       for (const size of SIZES) {
         for (const alpha of ALPHAS) {
-          const x = tf.tensor1d(tricky(random, size));
-          const dy = tf.tensor1d(tricky(random, size));
+          const x = tf.tensor1d(withSpecialValues(random, size));
+          const dy = tf.tensor1d(withSpecialValues(random, size));
           const ours = tf.grad((input: TF.Tensor) => tf.leakyRelu(input, alpha))(x, dy);
           const expected = tf.tidy(() => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
-          assertSameValues(ours.dataSync() as Float32Array, expected.dataSync() as Float32Array, `size ${size}, alpha ${alpha}`, backend === "wasm");
+          assertSameFloats(ours.dataSync() as Float32Array, expected.dataSync() as Float32Array, `size ${size}, alpha ${alpha}`, backend === "wasm");
           [x, dy, ours, expected].forEach((t) => t.dispose());
         }
       }
@@ -138,8 +111,8 @@ describe("LeakyRelu on the products' threads (tfjs's heap shared: tensors of 2^1
     try {
       for (const size of [1 << 16, 3 * 28 * 28 * 32 + 5, 32 * 28 * 28 * 32]) {
         for (const alpha of ALPHAS) {
-          const x = tf.tensor1d(tricky(random, size));
-          const dy = tf.tensor1d(tricky(random, size));
+          const x = tf.tensor1d(withSpecialValues(random, size));
+          const dy = tf.tensor1d(withSpecialValues(random, size));
           const rowsBefore = threads.rowsComputed()[1]!;
           const forward = tf.leakyRelu(x, alpha);
           const backward = tf.grad((input: TF.Tensor) => tf.leakyRelu(input, alpha))(x, dy);
@@ -147,8 +120,8 @@ describe("LeakyRelu on the products' threads (tfjs's heap shared: tensors of 2^1
           assert.equal(threads.rowsComputed()[1]! - rowsBefore, 3 * Math.ceil(size / 4096), `size ${size}: rows the worker computed`);
           const tfjs = await tfjsLeakyRelu(tf, x, alpha);
           const expected = tf.tidy(() => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
-          assertSameValues(forward.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `forward, size ${size}, alpha ${alpha}`, true);
-          assertSameValues(backward.dataSync() as Float32Array, expected.dataSync() as Float32Array, `gradient, size ${size}, alpha ${alpha}`, true);
+          assertSameFloats(forward.dataSync() as Float32Array, tfjs.dataSync() as Float32Array, `forward, size ${size}, alpha ${alpha}`, true);
+          assertSameFloats(backward.dataSync() as Float32Array, expected.dataSync() as Float32Array, `gradient, size ${size}, alpha ${alpha}`, true);
           tf.dispose([x, dy, forward, backward, tfjs, expected]);
         }
       }
@@ -213,7 +186,7 @@ describe("LeakyReLU in the 2-D convolutional autoencoder's training step", () =>
       assert.ok(names.includes("Select") && names.includes("LeakyRelu"), `the oracle runs tfjs-core's gradient: ${names.join(", ")}`);
       return fit();
     });
-    assertSameValues(Float32Array.from(fast.loss), Float32Array.from(tfjs.loss), "training and validation losses", false);
+    assertSameFloats(Float32Array.from(fast.loss), Float32Array.from(tfjs.loss), "training and validation losses", false);
     for (let i = 0; i < fast.scores.length; i++) assert.ok(Object.is(fast.scores[i], tfjs.scores[i]), `score ${i}: ${fast.scores[i]} vs ${tfjs.scores[i]}`);
     assert.equal(tf.memory().numTensors, before, "no tensor left behind");
   });

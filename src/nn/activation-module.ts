@@ -8,7 +8,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { instantiate, type WasmMemory } from "../linalg/wasm-module";
 import { ACTIVATION_SHARED_WASM_BASE64 } from "./activation-shared-wasm";
 import { ACTIVATION_WASM_BASE64 } from "./activation-wasm";
-import { matmulThreads } from "./matmul-threads";
+import { matmulThreads, SPLIT_MIN_FLOATS } from "./matmul-threads";
 import { isSharedMemory, tfjsMemory, type TfjsWasmModule } from "./tfjs-heap";
 
 /** src/nn/activation.c's exports (pointers are byte offsets into tfjs's heap). */
@@ -25,9 +25,6 @@ export interface HeapBackend {
   makeOutput(shape: number[], dtype: string): TF.TensorInfo;
   getMemoryOffset(dataId: object): number;
 }
-
-/** Tensors of fewer floats stay on this thread (~30 µs of work: about what waking the worker takes). */
-export const SPLIT_MIN_FLOATS = 1 << 16;
 
 /** activation.c's instance over tfjs's memory (a new one if tfjs's backend, and so its memory, was recreated). */
 let instance: { memory: WasmMemory; module: ActivationModule | null } | undefined;

@@ -96,6 +96,18 @@ export class ModuleMemory {
     return at!;
   }
 
+  /**
+   * A product's bias as its panels' width: `stride` floats (N rounded up to a multiple of 4), the N at `biasAt`, then
+   * zeros (the last vector's lanes read them); returns its offset, or 0 (no bias) when `biasAt` is 0.
+   */
+  paddedBias(biasAt: number, N: number, stride: number): number {
+    if (biasAt === 0) return 0;
+    const [at] = this.take(stride);
+    this.simd.fill_zeros(at!, stride);
+    this.floats(at!, N).set(this.floats(biasAt, N));
+    return at!;
+  }
+
   /** A view of `count` floats at byte offset `at` (made after every growth: a grown memory detaches older views). */
   floats(at: number, count: number): Float32Array {
     return new Float32Array(this.simd.memory.buffer, at, count);

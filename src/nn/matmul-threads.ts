@@ -28,6 +28,11 @@ import { HeapScratch, type TfjsHeap } from "./tfjs-heap";
  * split, its 128 -> 32 layer (0.5 MFLOP) is not.
  */
 export const SPLIT_MIN_FLOPS = 1 << 20;
+/**
+ * Element-wise jobs (LeakyReLU, the bias add, column sums) on fewer floats stay on the calling thread: ~30 µs of
+ * work, about what waking the worker takes.
+ */
+export const SPLIT_MIN_FLOATS = 1 << 16;
 /** The least work in a block of rows (its FLOPs, 2 per multiply-add), unless the product has fewer rows. */
 const MIN_BLOCK_FLOPS = 1 << 18;
 /** Rows in a block are a multiple of the kernel's tile (4 rows x 8 columns). */

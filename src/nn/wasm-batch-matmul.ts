@@ -83,19 +83,15 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   const aAt = memory.input(backend, a);
   const bRawAt = memory.input(backend, b);
   const biasAt = bias === undefined ? 0 : memory.input(backend, bias);
-  const [bAt, paddedBiasAt] = memory.take(K * stride, bias === undefined ? 0 : stride);
+  const [bAt] = memory.take(K * stride);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = memory.output(backend, [...outer, M, N]);
   simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt, bAt!);
-  if (bias !== undefined) {
-    // The bias as the panels' width: `stride` floats, zeros past N (the last vector's lanes read them).
-    simd.fill_zeros(paddedBiasAt!, stride);
-    memory.floats(paddedBiasAt!, N).set(memory.floats(biasAt, N));
-  }
+  const paddedBiasAt = memory.paddedBias(biasAt, N, stride);
   // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 (or from the
   // bias) otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
   // On the products' threads: same bits, rows split.
-  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt, bAt!, out.at, bias === undefined ? 0 : paddedBiasAt!);
+  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt, bAt!, out.at, paddedBiasAt);
   return memory.finish(backend, out);
 }

@@ -14,11 +14,9 @@ import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { ModuleMemory } from "./matmul-memory";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
-import { runJob } from "./matmul-threads";
+import { runJob, SPLIT_MIN_FLOATS } from "./matmul-threads";
 
 const KERNEL = "Sum";
-/** Sums of fewer floats stay on this thread (~30 µs: about what waking the worker takes). */
-const SPLIT_MIN_FLOATS = 1 << 16;
 
 const override = new WasmKernelOverride();
 

@@ -147,16 +147,12 @@ export function convolve(simd: MatmulModule, memory: ModuleMemory, g: ConvGeomet
   // Each thread lays out IM2COL_CHUNK rows of im2col at a time in its own scratch (then, for a phase, the chunk's
   // output rows), multiplies them and writes them out.
   const scratchFloats = Math.ceil((IM2COL_CHUNK * (K + N)) / 4) * 4;
-  const [bAt, packedBiasAt, scratchAt] = memory.take(K * stride, biasAt === 0 ? 0 : stride, threads * scratchFloats);
+  const [bAt, scratchAt] = memory.take(K * stride, threads * scratchFloats);
   const outAt = phase?.at ?? (into as number);
   const shapeAt = memory.shape(g, K, N, stride, phase);
   simd.pack_panels(K, N, stride, 0, filterAt, bAt!);
-  if (biasAt !== 0) {
-    simd.fill_zeros(packedBiasAt!, stride);
-    memory.floats(packedBiasAt!, N).set(memory.floats(biasAt, N));
-  }
   // Each output summed along k = (i, j, ch) from its bias in order: one block of K (XNNPACK's order).
-  const bias = biasAt === 0 ? 0 : packedBiasAt!;
+  const bias = memory.paddedBias(biasAt, N, stride);
   runJob(simd, "conv_rows", M, productMinRows(K, N), [shapeAt, xAt, bAt!, bias, outAt, scratchAt!, scratchFloats, IM2COL_CHUNK], split);
 }
 
