@@ -165,6 +165,19 @@ describe("HostRows", () => {
       data.dispose();
     }
   });
+
+  it("gives every batch memory of its own on wasm (cut in tfjs's heap) and on cpu (a new array each): earlier batches keep their rows", async () => {
+    for (const backend of ["wasm", "cpu"] as const) {
+      const { tf } = await useBackend(backend);
+      const data = tf.tensor(Float32Array.from({ length: 24 }, (_, i) => i), [8, 3]);
+      const host = new HostRows(data);
+      const order = [7, 6, 5, 4, 3, 2, 1, 0];
+      const batches = [0, 4].map((start) => host.batch(tf, order, start, 4));
+      assert.deepEqual(Array.from(batches[0]!.dataSync()), [21, 22, 23, 18, 19, 20, 15, 16, 17, 12, 13, 14], backend);
+      assert.deepEqual(Array.from(batches[1]!.dataSync()), [9, 10, 11, 6, 7, 8, 3, 4, 5, 0, 1, 2], backend);
+      [data, ...batches].forEach((t) => t.dispose());
+    }
+  });
 });
 
 /** Rows of products computed by src/nn/matmul.c's threads so far (undefined when they did not start). */

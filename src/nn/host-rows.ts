@@ -5,8 +5,19 @@
  * the ECG autoencoder's 2,336 x 140 rows and batches of 512, against ~1 ms and ~0.1 ms here; measured on a
  * loaded machine, indicative). The batches hold the same float32 values in the same order, so training is
  * unchanged bit for bit. Costs one host copy of the training rows for the length of `fit`.
+ *
+ * On wasm the rows are gathered straight into the batch tensor's memory in tfjs's heap: no batch-sized array is
+ * allocated per step. A fresh array of that size (288 KB for the ECG batches) is new memory from the system each
+ * time, whose pages fault in as the rows are written, and tfjs then copies it into its heap: ~0.2 ms a step of the
+ * ECG autoencoder's ~2 ms (a CPU profile of 150 epochs), against ~0.05 ms gathered in place.
  */
 import type * as TF from "@tensorflow/tfjs";
+
+/** What the gather needs of tfjs's wasm backend: a new tensor's memory in its heap. */
+interface WasmOutputBackend {
+  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
+  typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
+}
 
 export class HostRows {
   private readonly values: Float32Array;
@@ -25,12 +36,27 @@ export class HostRows {
   batch(tf: typeof TF, order: ArrayLike<number> | undefined, start: number, size: number): TF.Tensor {
     const { rowSize } = this;
     const shape = [size, ...this.rowShape];
-    if (order === undefined) return tf.tensor(this.values.slice(start * rowSize, (start + size) * rowSize), shape, "float32");
-    const out = new Float32Array(size * rowSize);
+    if (tf.getBackend() === "wasm") {
+      const backend = tf.backend() as unknown as WasmOutputBackend;
+      const info = backend.makeOutput(shape, "float32");
+      this.gather(backend.typedArrayFromHeap(info), order, start, size);
+      return (tf.engine() as unknown as { makeTensorFromTensorInfo(info: TF.TensorInfo): TF.Tensor }).makeTensorFromTensorInfo(info);
+    }
+    // Elsewhere the backend may keep the array it is given (cpu does): a new one per batch.
+    return tf.tensor(this.gather(new Float32Array(size * rowSize), order, start, size), shape, "float32");
+  }
+
+  /** Writes the batch's rows into `out` (size x rowSize floats) and returns it. */
+  private gather(out: Float32Array, order: ArrayLike<number> | undefined, start: number, size: number): Float32Array {
+    const { rowSize, values } = this;
+    if (order === undefined) {
+      out.set(values.subarray(start * rowSize, (start + size) * rowSize));
+      return out;
+    }
     for (let i = 0; i < size; i++) {
       const row = order[start + i]!;
-      out.set(this.values.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
+      out.set(values.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
     }
-    return tf.tensor(out, shape, "float32");
+    return out;
   }
 }
