@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadLine } from "../scripts/bench/training";
-import { TRAINING_BENCH_MODELS } from "../scripts/bench/training-models";
+import { TRAINING_BENCH_MODELS, stepsPerEpoch, timedEpochs } from "../scripts/bench/training-models";
 import { benchDetector } from "../scripts/bench/training-ours";
 
 describe("bench:train", () => {
@@ -30,6 +30,18 @@ describe("bench:train", () => {
       assert.equal(training.batchSize, model.batchSize, model.name);
       assert.equal(training.validationSplit, model.validationSplit, model.name);
     }
+  });
+
+  it("times at least 100 gradient steps a run: the ECG AE at batch 512 (2,336 rows: 5 steps) 20 epochs, like its notebook; the LSTM AE T = 5 (441 windows, 22 held out: 14 steps) 8; the others 5 or 7", () => {
+    const byName = (name: string) => TRAINING_BENCH_MODELS.find((m) => m.name === name)!;
+    assert.equal(stepsPerEpoch(byName("ECG AE, batch 512")), 5);
+    assert.equal(timedEpochs(byName("ECG AE, batch 512"), 5), 20);
+    assert.equal(stepsPerEpoch(byName("LSTM AE T=5, batch 32")), 14);
+    assert.equal(timedEpochs(byName("LSTM AE T=5, batch 32"), 5), 8);
+    assert.equal(stepsPerEpoch(byName("credit-card AE, batch 256")), 16); // 3,936 rows
+    assert.equal(timedEpochs(byName("credit-card AE, batch 256"), 5), 7);
+    assert.equal(timedEpochs(byName("conv2d AE 32-64, batch 32"), 5), 5); // 64 steps
+    assert.equal(timedEpochs(byName("ECG AE, batch 512"), 30), 30, "--epochs beyond the least is kept");
   });
 
   it("warns that timings are not figures when the 1-minute load average is above 0.5 plus the benchmark's own CPUs", () => {

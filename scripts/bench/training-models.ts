@@ -72,3 +72,20 @@ export const TRAINING_BENCH_MODELS: TrainingBenchModel[] = [
     outputActivation: "sigmoid", loss: "mae", batchSize: 64, validationSplit: 0.1, note: "notebooks/06, normal beats" },
   { name: "images 784-128-32, batch 32", ...images, data: "unit", rows: 2020, batchSize: 32, note: "notebooks/09's dense AE, 2,020 images" },
 ];
+
+/** The least gradient steps a run times: an epoch of a few steps lasts milliseconds, and five of them time noise. */
+export const MIN_TIMED_STEPS = 100;
+
+/** Gradient steps in one epoch of `model` (its training windows or rows after the validation split, in batches). */
+export function stepsPerEpoch(model: TrainingBenchModel): number {
+  const samples = model.kind === "lstm" ? model.rows - model.timesteps + 1 : model.rows;
+  return Math.ceil((samples - Math.floor(samples * model.validationSplit)) / model.batchSize);
+}
+
+/**
+ * Epochs a run times for `model`: `epochs`, or more where they would be fewer than {@link MIN_TIMED_STEPS} steps
+ * (the ECG AE at batch 512: 5 steps an epoch, 20 epochs, which is also what its notebook trains).
+ */
+export function timedEpochs(model: TrainingBenchModel, epochs: number): number {
+  return Math.max(epochs, Math.ceil(MIN_TIMED_STEPS / stepsPerEpoch(model)));
+}

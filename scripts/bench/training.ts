@@ -1,8 +1,8 @@
 // `npm run bench:train`: training speed of every network the notebooks train (TensorFlow.js, each backend that
 // loads here) against the same network in PyTorch on the CPU (2 threads), same architecture, data size, batch,
 // validation split and loss, in one command; each run in a fresh process. Prints seconds per epoch (median of
-// the timed epochs, after one warm-up epoch), the ratio ours / PyTorch (<= 1: as fast or faster), scoring
-// throughput, the threads each side computed with, and the load average before and after: figures taken while
+// the timed epochs, after one warm-up epoch; at least 100 steps timed: training-models.ts `timedEpochs`), the
+// ratio ours / PyTorch (<= 1: as fast or faster), scoring throughput, the threads each side computed with, and the load average before and after: figures taken while
 // other jobs run are not figures, and a warning says so when the 1-minute load is above 0.5.
 //
 //   npm run bench:train                               every model, every backend that loads, 5 timed epochs
@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { TRAINING_BENCH_MODELS } from "./training-models";
+import { MIN_TIMED_STEPS, TRAINING_BENCH_MODELS, timedEpochs } from "./training-models";
 import { referencePython } from "./reference-python";
 import { TFJS_WASM_THREADS_ENV, WASM_THREADS_ENV, wasmThreadsWanted } from "../../src/nn/wasm-threads";
 
@@ -75,13 +75,14 @@ function main(): void {
   const variants = backends.flatMap((backend) => (backend === "wasm" ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: "" }]));
   const models = TRAINING_BENCH_MODELS.filter((_, i) => picked === undefined || picked.includes(i));
   const python = process.env.ANOMALY_LAB_TORCH_PYTHON ?? referencePython();
-  console.log(`anomaly-lab training benchmark — node ${process.version}; ${epochs} timed epochs after one warm-up; ${new Date().toISOString()}`);
+  console.log(`anomaly-lab training benchmark — node ${process.version}; ${epochs} timed epochs after one warm-up (more where they would be`
+    + ` fewer than ${MIN_TIMED_STEPS} steps: column ep); ${new Date().toISOString()}`);
   console.log(loadLine("before"));
   console.log("s/epoch = median seconds per epoch; ratio = ours / PyTorch (<= 1: as fast or faster); thr = threads (ours/torch;");
   console.log("  ours PxX: our matrix products on P threads, tfjs's XNNPACK pool on X);");
   console.log("cpu/ep = our process's CPU seconds per epoch, all threads (cpu/ep > s/epoch: threads at work, or spinning);");
   console.log("score/s = rows scored per second; load = 1-minute load average when the row started (the benchmark's own runs keep 1-2 CPUs busy)\n");
-  const header = [cell("model", 30, false), cell("rows x cols", 12), cell("backend", 8, false), cell("thr", 5), cell("ours s/epoch", 13),
+  const header = [cell("model", 30, false), cell("rows x cols", 12), cell("ep", 3), cell("backend", 8, false), cell("thr", 5), cell("ours s/epoch", 13),
     cell("cpu/ep", 7), cell("torch s/epoch", 14), cell("ratio", 7), cell("ours score/s", 13), cell("torch score/s", 14), cell("load", 5)].join(" ");
   console.log(header);
   console.log("-".repeat(header.length));
@@ -89,12 +90,13 @@ function main(): void {
   for (const model of models) {
     const spec = JSON.stringify(model);
     const load = os.loadavg()[0]!;
-    const torch = run(python, [path.join(__dirname, "torch_train.py"), spec, String(epochs)], { TORCH_THREADS: torchThreads });
+    const timed = timedEpochs(model, epochs);
+    const torch = run(python, [path.join(__dirname, "torch_train.py"), spec, String(timed)], { TORCH_THREADS: torchThreads });
     if (typeof torch !== "string") runtimes.add(torch.backend);
     for (const { backend, threads: wanted } of variants) {
       const [products, tfjsPool] = wanted.split("x");
       const threadEnv = { [WASM_THREADS_ENV]: products ?? "", [TFJS_WASM_THREADS_ENV]: tfjsPool ?? "1" };
-      const ours = run(process.execPath, ["--import", "tsx", path.join(__dirname, "training-ours.ts"), spec, backend, String(epochs)], threadEnv);
+      const ours = run(process.execPath, ["--import", "tsx", path.join(__dirname, "training-ours.ts"), spec, backend, String(timed)], threadEnv);
       if (typeof ours === "string" && backend === "node" && /tfjs-node/.test(ours)) continue; // not installed here: say so once below
       if (typeof ours !== "string") runtimes.add(ours.backend.split(";")[0]!);
       const ratio = typeof ours === "string" || typeof torch === "string" ? "-" : (ours.secondsPerEpoch / torch.secondsPerEpoch).toFixed(2);
@@ -102,7 +104,7 @@ function main(): void {
       const oursThreads = (r: RunResult) => (r.threads === "native" ? "n" : r.productThreads === undefined || r.productThreads === r.threads
         ? String(r.threads) : `${r.productThreads}x${r.threads}`);
       const threads = `${fmt(ours, oursThreads)}/${fmt(torch, (r) => String(r.threads))}`;
-      console.log([cell(model.name, 30, false), cell(`${model.rows} x ${model.cols}`, 12), cell(backend, 8, false), cell(threads, 5),
+      console.log([cell(model.name, 30, false), cell(`${model.rows} x ${model.cols}`, 12), cell(String(timed), 3), cell(backend, 8, false), cell(threads, 5),
         cell(fmt(ours, (r) => r.secondsPerEpoch.toFixed(3)), 13), cell(fmt(ours, (r) => r.cpuSecondsPerEpoch?.toFixed(3) ?? "-"), 7),
         cell(fmt(torch, (r) => r.secondsPerEpoch.toFixed(3)), 14), cell(ratio, 7),
         cell(fmt(ours, (r) => Math.round(r.scoreRowsPerSecond).toLocaleString("en-US")), 13),
