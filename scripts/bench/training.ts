@@ -2,8 +2,9 @@
 // loads here) against the same network in PyTorch on the CPU (2 threads), same architecture, data size, batch,
 // validation split and loss, in one command; each run in a fresh process. Prints seconds per epoch (median of
 // the timed epochs, after one warm-up epoch; at least 100 steps timed: training-models.ts `timedEpochs`), the
-// ratio ours / PyTorch (<= 1: as fast or faster), scoring throughput, the threads each side computed with, and the load average before and after: figures taken while
-// other jobs run are not figures, and a warning says so when the 1-minute load is above 0.5.
+// ratio ours / PyTorch (<= 1: as fast or faster), scoring throughput, the threads each side computed with, and
+// the load average before and after: figures taken while other jobs run are not figures, and a warning says so
+// when the 1-minute load is above 0.5.
 //
 //   npm run bench:train                               every model, every backend that loads, 5 timed epochs
 //   npm run bench:train -- --backends wasm --epochs 3 --models 0,2
