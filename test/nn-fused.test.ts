@@ -267,14 +267,14 @@ describe("Sum over the leading axes on wasm (src/nn/matmul.c's column_sums_group
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it("splits sums of 2^16 floats or more over the products' threads by groups of 16 columns with the same bits, every group summed by the worker", async () => {
+  it("splits sums of 2^18 floats or more over the products' threads by groups of 16 columns with the same bits, every group summed by the worker", async () => {
     const { tf } = await useBackend("wasm");
     const threads = matmulThreads()!;
     const random = new RandomState(10);
     threads.workersOnly = true; // the main thread claims no group: the worker's instance sums them all
     try {
       // The conv2d AE's bias gradients at batch 32 (notebook 09), and widths that leave a narrower last group.
-      for (const [shape, axis] of [[[32, 28, 28, 32], [0, 1, 2]], [[32, 14, 14, 64], [0, 1, 2]], [[4099, 33], 0], [[70, 70, 17], [0, 1]]] as [number[], number | number[]][]) {
+      for (const [shape, axis] of [[[32, 28, 28, 32], [0, 1, 2]], [[32, 14, 14, 64], [0, 1, 2]], [[8199, 33], 0], [[130, 130, 17], [0, 1]]] as [number[], number | number[]][]) {
         const x = tf.tensor(Float32Array.from(random.standardNormal(shape.reduce((a, b) => a * b, 1))), shape);
         const groups = Math.ceil(shape[shape.length - 1]! / 16);
         const before = threads.rowsComputed()[1]!;

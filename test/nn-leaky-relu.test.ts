@@ -100,7 +100,7 @@ for (const backend of ["wasm", "cpu"] as const) {
   });
 }
 
-describe("LeakyRelu on the products' threads (tfjs's heap shared: tensors of 2^16 floats or more, rows of 4,096 floats)", () => {
+describe("LeakyRelu on the products' threads (tfjs's heap shared: tensors of 2^18 floats or more, rows of 4,096 floats)", () => {
   it("gives tfjs's bits forward and backward with every row computed by the worker (the last row shorter, odd sizes, every alpha)", async () => {
     const { tf, info } = await useBackend("wasm");
     assert.equal(info.sharedHeap, true, `the threads work in tfjs's heap here: ${info.summary}`);
@@ -109,7 +109,7 @@ describe("LeakyRelu on the products' threads (tfjs's heap shared: tensors of 2^1
     const before = tf.memory().numTensors;
     threads.workersOnly = true; // the main thread claims no row: the worker's instance computes them all
     try {
-      for (const size of [1 << 16, 3 * 28 * 28 * 32 + 5, 32 * 28 * 28 * 32]) {
+      for (const size of [1 << 18, 11 * 28 * 28 * 32 + 5, 32 * 28 * 28 * 32]) {
         for (const alpha of ALPHAS) {
           const x = tf.tensor1d(withSpecialValues(random, size));
           const dy = tf.tensor1d(withSpecialValues(random, size));

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import type * as TF from "@tensorflow/tfjs";
-import { matmulThreads, SPLIT_MIN_FLOPS, startMatmulThreads, stopMatmulThreads } from "../src/nn/matmul-threads";
+import { blockRows, matmulThreads, productMinRows, SPLIT_MIN_FLOPS, startMatmulThreads, stopMatmulThreads } from "../src/nn/matmul-threads";
 import { useBackend } from "../src/nn/tf";
 import { withTfjsBatchMatMul } from "../src/nn/wasm-batch-matmul";
 import { RandomState } from "../src/random/random-state";
@@ -120,6 +120,23 @@ describe("claiming rows of a job that follows another (src/nn/matmul-threads.ts)
       threads.setRaceDelays(0, 0);
       products.forEach((p) => p.dispose());
     }
+  });
+});
+
+describe("the size of each claim (blockRows)", () => {
+  it("claims a job of few rows with a minimum of 1 a row at a time (2 groups of a 32-column sum: 1 each), products in multiples of 4 rows", () => {
+    // Column sums of 32 and 64 columns (groups of 16, minimum 1) on 2 threads: the first claim leaves the worker a share.
+    assert.equal(blockRows(2, 1, 2), 1);
+    assert.equal(blockRows(4, 1, 2), 1);
+    assert.equal(blockRows(9, 1, 2), 3);
+    // The ECG AE's 512 x 140 x 32 product (minimum 32 rows): 128 rows first, then 96 (384 / 4), never fewer than 32.
+    assert.equal(productMinRows(140, 32), 32);
+    assert.equal(blockRows(512, 32, 2), 128);
+    assert.equal(blockRows(384, 32, 2), 96);
+    assert.equal(blockRows(40, 32, 2), 32);
+    assert.equal(blockRows(20, 32, 2), 20, "never more than is left");
+    // A minimum of 4 (the layouts' 4 x 4 transposes): multiples of 4.
+    assert.equal(blockRows(196, 4, 2), 52);
   });
 });
 

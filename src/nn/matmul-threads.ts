@@ -29,10 +29,13 @@ import { HeapScratch, type TfjsHeap } from "./tfjs-heap";
  */
 export const SPLIT_MIN_FLOPS = 1 << 20;
 /**
- * Element-wise jobs (LeakyReLU, the bias add, column sums) on fewer floats stay on the calling thread: ~30 µs of
- * work, about what waking the worker takes.
+ * Element-wise jobs (LeakyReLU, the bias add, column sums) on fewer floats stay on the calling thread. Inside a
+ * training step a split costs some 30-40 µs of hand-over (the ECG AE's [512, 140] bias add and column sums took
+ * 33-67 µs a call split, its [288, 140] column sum 6 µs on one thread); 2^18 floats take ~60-100 µs on one thread,
+ * where a split begins to pay (the conv2d AE's [32, 14, 14, 32] LeakyReLU 83-92 -> 56-60 µs a call unsplit; its
+ * [32, 28, 28, 32] tensors are still split).
  */
-export const SPLIT_MIN_FLOATS = 1 << 16;
+export const SPLIT_MIN_FLOATS = 1 << 18;
 /** The least work in a block of rows (its FLOPs, 2 per multiply-add), unless the product has fewer rows. */
 const MIN_BLOCK_FLOPS = 1 << 18;
 /** Rows in a block are a multiple of the kernel's tile (4 rows x 8 columns). */
@@ -101,11 +104,22 @@ interface WasmSharedApi {
 }
 
 /**
- * Claims blocks of rows of the current job and computes them until none is left; returns how many it computed.
- * Guided: each claim takes the rows left divided by twice the threads (at least the job's minimum, a multiple of
- * 4: the products' tile), so blocks shrink towards the end and a thread that finds the job late, or is descheduled,
- * leaves little for the others to wait on. Runs on the main thread and, as source text, in every worker: it must
- * use nothing but its arguments.
+ * The rows of the next claim when `left` rows of a job are unclaimed. Guided: the rows left divided by twice the
+ * threads, so blocks shrink towards the end and a thread that finds the job late, or is descheduled, leaves little
+ * for the others to wait on; at least the job's `minRows`; a multiple of 4 (the products' tile) where `minRows` is
+ * one. Jobs of a few rows with a minimum of 1 (the column sums' groups of 16 columns: 2 for 32 columns) are claimed a
+ * row at a time: rounded up to 4, the first claim took them all and the worker never had a share.
+ * Runs in every worker as source text: it must use nothing but its arguments.
+ */
+export function blockRows(left: number, minRows: number, threads: number): number {
+  const unit = minRows % 4 === 0 ? 4 : 1;
+  return Math.min(left, Math.max(minRows, Math.ceil(left / (2 * threads) / unit) * unit));
+}
+
+/**
+ * Claims blocks of rows ({@link blockRows}) of the current job and computes them until none is left; returns how many
+ * it computed. Runs on the main thread and, as source text, in every worker: it must use nothing but its arguments
+ * and blockRows.
  */
 function runBlocks(kernel: Record<string, unknown>, jobs: readonly string[], claim: BigInt64Array, control: Int32Array, params: number, rowsAt: number,
   thread: number, delayAt: number): number {
@@ -123,7 +137,7 @@ function runBlocks(kernel: Record<string, unknown>, jobs: readonly string[], cla
     const job = jobs[Atomics.load(control, params + 3)]!, count = Atomics.load(control, params + 4);
     const args: number[] = [];
     for (let i = 0; i < count; i++) args.push(Atomics.load(control, params + 5 + i));
-    const rows = Math.min(total - next, Math.max(minRows, Math.ceil((total - next) / (2 * threads) / 4) * 4));
+    const rows = blockRows(total - next, minRows, threads);
     if (Atomics.compareExchange(claim, 0, word, word + BigInt(rows)) !== word) continue;
     try {
       (kernel[job] as (...a: number[]) => void)(...args, thread, next, next + rows);
@@ -139,6 +153,7 @@ function runBlocks(kernel: Record<string, unknown>, jobs: readonly string[], cla
 /** A worker: instantiates the shared module over the shared memory, then computes blocks whenever SEQ moves. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+${blockRows.toString()}
 ${runBlocks.toString()}
 const { module, memory, control, stackTop, thread } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;

@@ -12,8 +12,9 @@
  *
  * Registered when the wasm backend starts (src/nn/tf.ts), over tfjs's one-thread builds' memory or its threaded
  * build's shared one (activation.c built for each: src/nn/tfjs-heap.ts). Where the products' threads work in tfjs's
- * heap, tensors of 2^16 floats or more are split over them (matmul.c includes activation.c's functions as jobs). tfjs's LeakyRelu is kept for dtypes other
- * than float32 and as the tests' oracle (test/nn-leaky-relu.test.ts).
+ * heap, tensors of 2^18 floats or more (SPLIT_MIN_FLOATS) are split over them (matmul.c includes activation.c's
+ * functions as jobs). tfjs's LeakyRelu is kept for dtypes other than float32 and as the tests' oracle
+ * (test/nn-leaky-relu.test.ts).
  */
 import type * as TF from "@tensorflow/tfjs";
 import { activationModuleOver as moduleOver, type HeapBackend, threadsOver } from "./activation-module";
