@@ -16,7 +16,7 @@ import { Conv1dAutoencoderDetector } from "../src/nn/conv1d-autoencoder";
 import { ConvAutoencoderDetector } from "../src/nn/conv-autoencoder";
 import type { NeuralDetector } from "../src/nn/neural-detector";
 import type { HostSGD } from "../src/nn/host-sgd";
-import type { EpochLog } from "../src/nn/training";
+import type { EpochLog, TrainingStep } from "../src/nn/training";
 import { useBackend } from "../src/nn/tf";
 import { RandomState } from "../src/random/random-state";
 
@@ -37,6 +37,12 @@ class CountedAutoencoder extends AutoencoderDetector {
   protected override batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
     if (training) this.batches.tick();
     return super.batchLoss(tf, model, batch, training);
+  }
+  // Its steps run without the tape (src/nn/dense-step.ts) where they can: batchLoss is then not called.
+  protected override trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
+    const step = super.trainingStep(tf, model, batch);
+    if (step !== undefined) this.batches.tick();
+    return step;
   }
 }
 class CountedVAE extends VAEDetector {

@@ -6,11 +6,13 @@
 import type * as TF from "@tensorflow/tfjs";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { type Activation, checkActivationName } from "./activations";
+import { denseTrainingStep } from "./dense-step";
 import { denseForward } from "./fused-dense";
 import { activityL1 } from "./fused-loss";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { checkReconstructionError, meanReconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
 import type { BackendName } from "./tf";
+import type { TrainingStep } from "./training";
 import type { MatrixInput } from "../core/matrix";
 
 /** One hidden layer of the autoencoder. */
@@ -125,6 +127,12 @@ export class AutoencoderDetector extends NeuralDetector {
     const reconstruction = meanReconstructionError(tf, batch, h, this.loss);
     const weightPenalties = (model.losses as unknown as (() => TF.Scalar)[]).map((penalty) => penalty()); // kernel L2 terms
     return penalties.length + weightPenalties.length === 0 ? reconstruction : tf.addN([reconstruction, ...penalties, ...weightPenalties]);
+  }
+
+  /** Without penalties, the step runs without the gradient tape (src/nn/dense-step.ts: the same numbers). */
+  protected override trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
+    if (this.layers.some((layer) => layer.activityL1 > 0 || layer.kernelL2 > 0)) return undefined;
+    return denseTrainingStep(tf, model, batch, [...this.layers.map((layer) => layer.activation), this.outputActivation], this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {

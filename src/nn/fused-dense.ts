@@ -36,7 +36,7 @@ const PATHS: Partial<Record<Activation, { product: "fused-bias" | "batch" | "fus
   sigmoid: { product: "fused", kernel: "Sigmoid" },
 };
 
-interface DenseAttrs {
+export interface DenseAttrs {
   activation: Activation;
   /** Whether dx is wanted (false for the first layer, whose input is the data). */
   inputGradient: boolean;
@@ -53,7 +53,7 @@ interface DenseAttrs {
  */
 export function denseForward(tf: typeof TF, layer: TF.layers.Layer, x: TF.Tensor, activation: Activation, inputGradient: boolean): TF.Tensor | undefined {
   const backend = tf.getBackend();
-  if (!COMPOSITE_BACKENDS.includes(backend) || PATHS[activation] === undefined || x.rank !== 2 || x.dtype !== "float32") return undefined;
+  if (!COMPOSITE_BACKENDS.includes(backend) || !fusedActivation(activation) || x.rank !== 2 || x.dtype !== "float32") return undefined;
   const [kernel, bias] = layer.trainableWeights.map((weight) => weight.read());
   if (kernel === undefined || bias === undefined || layer.trainableWeights.length !== 2 || kernel.rank !== 2 || bias.rank !== 1) return undefined;
   registerLayerKernels(tf, backend, { forward: FORWARD, gradient: GRADIENT, inputs: ["x", "kernel", "bias"], inputsToSave: ["x", "kernel"],
@@ -75,7 +75,13 @@ interface GradientInputs {
   y: TF.TensorInfo;
 }
 
-function forward(k: BackendKernels, { x, kernel, bias }: DenseInputs, { activation }: DenseAttrs): TF.TensorInfo {
+/** Whether the fused kernels compute a layer with this activation (else the layer is applied by tfjs). */
+export function fusedActivation(activation: Activation): boolean {
+  return PATHS[activation] !== undefined;
+}
+
+/** The forward kernel's body: act(x·W + b) by the backend's kernels (also run without the engine: dense-step.ts). */
+export function forward(k: BackendKernels, { x, kernel, bias }: DenseInputs, { activation }: DenseAttrs): TF.TensorInfo {
   const path = PATHS[activation]!;
   const [n, features] = x.shape;
   const units = kernel.shape[1]!;
@@ -94,7 +100,8 @@ function forward(k: BackendKernels, { x, kernel, bias }: DenseInputs, { activati
   return y;
 }
 
-function gradient(k: BackendKernels, { dy, x, kernel, y }: GradientInputs, { activation, inputGradient }: DenseAttrs): TF.TensorInfo[] {
+/** The gradient kernel's body: [dx (when `inputGradient`), dW, db] from dy, x, W and the output y. */
+export function gradient(k: BackendKernels, { dy, x, kernel, y }: GradientInputs, { activation, inputGradient }: DenseAttrs): TF.TensorInfo[] {
   const path = PATHS[activation]!;
   const [n, features] = x.shape;
   const units = kernel.shape[1]!;

@@ -49,7 +49,7 @@ function usable(tf: typeof TF, ...tensors: TF.Tensor[]): boolean {
   return COMPOSITE_BACKENDS.includes(tf.getBackend()) && tensors.every((t) => t.dtype === "float32");
 }
 
-interface LossAttrs {
+export interface LossAttrs {
   kind: ReconstructionError;
 }
 
@@ -98,7 +98,7 @@ function register(tf: typeof TF): void {
 }
 
 /** Sub(x, xHat) -> Square or Abs -> Mean over every axis but the first -> Mean over samples. */
-function lossForward(k: BackendKernels, { x, xHat }: { x: TF.TensorInfo; xHat: TF.TensorInfo }, { kind }: LossAttrs): TF.TensorInfo {
+export function lossForward(k: BackendKernels, { x, xHat }: { x: TF.TensorInfo; xHat: TF.TensorInfo }, { kind }: LossAttrs): TF.TensorInfo {
   const diff = k.run("Sub", { a: x, b: xHat });
   const error = k.run(kind === "mse" ? "Square" : "Abs", { x: diff });
   const perSample = k.run("Mean", { x: error }, { axis: Array.from({ length: x.shape.length - 1 }, (_, i) => i + 1), keepDims: false });
@@ -111,7 +111,7 @@ function lossForward(k: BackendKernels, { x, xHat }: { x: TF.TensorInfo; xHat: T
  * d loss / d xHat. tfjs: each Mean's gradient is dy / (values averaged), broadcast (a multiplication by ones);
  * then Square's dy · (2·diff) or Abs's dy · step(diff, -1); then Sub's -dy for its second operand.
  */
-function lossGradient(k: BackendKernels, { dy, x, xHat }: { dy: TF.TensorInfo; x: TF.TensorInfo; xHat: TF.TensorInfo }, { kind }: LossAttrs): TF.TensorInfo {
+export function lossGradient(k: BackendKernels, { dy, x, xHat }: { dy: TF.TensorInfo; x: TF.TensorInfo; xHat: TF.TensorInfo }, { kind }: LossAttrs): TF.TensorInfo {
   const [samples, ...rest] = x.shape;
   const perValue = rest.reduce((product, size) => product * size, 1);
   const scratch: TF.TensorInfo[] = [];

@@ -16,7 +16,8 @@ import { createMatrix, toMatrix, type Matrix, type MatrixInput } from "../core/m
 import { checkInteger } from "../core/validation";
 import { RandomState } from "../random";
 import { tfjs, useBackend, type BackendInfo, type BackendName } from "./tf";
-import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions, type TrainingRun } from "./training";
+import { resolveTraining, trainModel, type ResolvedTraining, type Trainable, type TrainingHistory, type TrainingOptions, type TrainingRun,
+  type TrainingStep } from "./training";
 import {
   applyColumnAffine,
   checkFloat32Range,
@@ -130,12 +131,27 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   }
 
   /**
+   * A training step without the gradient tape, the same numbers as `batchLoss` under it (src/nn/dense-step.ts), or
+   * undefined (the default): the tape computes it.
+   */
+  protected trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
+    void tf;
+    void model;
+    void batch;
+    return undefined;
+  }
+
+  /**
    * Trains the network on the (scaled) input. Default: the single-loss loop of {@link trainModel} on
    * `batchLoss`; detectors whose training alternates several losses (GANs) override it and return the same
    * history. `run` carries the validation input and the interrupt check (before every batch).
    */
   protected trainNetwork(tf: typeof TF, model: TF.LayersModel, input: TF.Tensor, run: TrainingRun): Promise<TrainingHistory> {
-    const trainable: Trainable = { model, loss: (batch, training) => this.batchLoss(tf, model, batch, training) };
+    const trainable: Trainable = {
+      model,
+      loss: (batch, training) => this.batchLoss(tf, model, batch, training),
+      step: (batch) => this.trainingStep(tf, model, batch),
+    };
     return trainModel(tf, trainable, input, this.training, this.seed, { label: `${this.constructor.name} training`, ...run });
   }
 

@@ -168,6 +168,17 @@ export interface Trainable {
   readonly model: TF.LayersModel;
   /** Mean loss of a batch (inside the gradient tape when `training`). */
   loss(batch: TF.Tensor, training: boolean): TF.Scalar;
+  /**
+   * A training step computed without the gradient tape (src/nn/dense-step.ts): the same loss and gradients as the
+   * tape gives for `loss(batch, true)`, or undefined where it does not apply (the tape then runs).
+   */
+  step?(batch: TF.Tensor): TrainingStep | undefined;
+}
+
+/** A batch's loss and the gradients of the model's trainable weights, in `model.trainableWeights`' order. */
+export interface TrainingStep {
+  cost: TF.Scalar;
+  gradients: TF.Tensor[];
 }
 
 /** What one training run gets besides the model, the data and the settings. */
@@ -234,8 +245,7 @@ export async function trainModel(
           const size = Math.min(settings.batchSize, nTrain - start);
           const batch = hostRows.batch(tf, order, start, size);
           try {
-            const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
-            const gradients = variables.map((variable) => grads[variable.name]);
+            const { cost, gradients } = trainable.step?.(batch) ?? tapeStep(tf, trainable, batch, variables);
             optimizer.apply(tf, gradients);
             for (const gradient of gradients) gradient.dispose();
             // The last batch may be short: weight by size (Keras), sum at the end, one sync per epoch.
@@ -293,6 +303,12 @@ export async function trainModel(
     validationRows: validation === undefined ? 0 : validation.shape[0],
     backend: tf.getBackend(),
   };
+}
+
+/** The loss of `batch` and its gradients by tfjs's gradient tape. */
+function tapeStep(tf: typeof TF, trainable: Trainable, batch: TF.Tensor, variables: TF.Variable[]): TrainingStep {
+  const { value: cost, grads } = tf.variableGrads(() => trainable.loss(batch, true), variables);
+  return { cost, gradients: variables.map((variable) => grads[variable.name]!) };
 }
 
 /**
