@@ -87,7 +87,7 @@ export interface SharedMatmulExports {
  * of the rows gives the same result (each row computed whole by one thread).
  */
 export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_panels", "leaky_relu_rows",
-  "leaky_relu_grad_rows", "bias_add_rows", "dy_matmul_units", "column_sums_groups", "adam_rows"] as const;
+  "leaky_relu_grad_rows", "bias_add_rows", "dy_matmul_units", "column_sums_groups", "adam_rows", "matmul_panels"] as const;
 export type JobName = (typeof JOBS)[number];
 type JobExports = Record<JobName, (...args: number[]) => void>;
 
@@ -253,7 +253,10 @@ class MatmulThreads {
     Atomics.store(this.control, PUBLISH_DELAY, publishMicros);
   }
 
-  /** Rows of products computed by each thread so far (index 0: the main thread), counted work. */
+  /**
+   * Rows of products (panels where split by columns: {@link productUnits}) and of other jobs computed by each thread
+   * so far (index 0: the main thread), counted work.
+   */
   rowsComputed(): number[] {
     return Array.from({ length: this.workers.length + 1 }, (_, i) => Atomics.load(this.control, ROWS + i));
   }
@@ -349,6 +352,43 @@ export function runProduct(module: unknown, M: number, K: number, N: number, str
   b: number, out: number, bias = 0): void {
   if (pool !== undefined && pool.kernel === module) pool.matmul(M, K, N, stride, transposeA, block, a, b, out, bias);
   else (module as SharedMatmulExports).biased_matmul_rows(M, K, N, stride, transposeA, block, a, b, bias, out, 0, M);
+}
+
+/**
+ * Products of at most this many rows are split by columns (matmul_panels) when they are split: by rows the main
+ * thread packed all of B alone first (the images net's 32 x 784 x 128 products at batch 32: ~70 µs of ~210 a call,
+ * measured inside a fit), and a few row tiles left little to share.
+ */
+const PANEL_SPLIT_MAX_ROWS = 64;
+
+/** Whether the threads split an M x K x N product by columns (panels of 8), rather than by rows or not at all. */
+function splitsByColumns(M: number, K: number, N: number): boolean {
+  const threads = pool?.threads ?? 1;
+  return threads > 1 && M <= PANEL_SPLIT_MAX_ROWS && Math.ceil(N / 8) >= 2 * threads && 2 * M * K * N >= SPLIT_MIN_FLOPS;
+}
+
+/**
+ * The units the threads count ({@link MatmulThreads.rowsComputed}) for an M x K x N product: its panels of 8 columns
+ * where it is split by columns, else its rows.
+ */
+export function productUnits(M: number, K: number, N: number): number {
+  return splitsByColumns(M, K, N) ? Math.ceil(N / 8) : M;
+}
+
+/**
+ * out = A·B (+ bias: 0 for none, else `stride` floats), B packed from `bRaw` (K x N, or N x K when `transposeB`)
+ * into `bPacked` (K x stride floats, pack_panels's layout). On the products' threads a product of few rows is split
+ * by columns, each thread packing the panels it computes (matmul.c's matmul_panels); otherwise B is packed here and
+ * the rows are split ({@link runProduct}). The same bits either way.
+ */
+export function runPackedProduct(module: unknown, M: number, K: number, N: number, stride: number, transposeA: number, transposeB: number,
+  block: number, a: number, bRaw: number, bPacked: number, out: number, bias = 0): void {
+  if (pool !== undefined && pool.kernel === module && splitsByColumns(M, K, N)) {
+    pool.run("matmul_panels", Math.ceil(N / 8), 1, [M, K, N, stride, transposeA, transposeB, block, a, bRaw, bPacked, bias, out]);
+    return;
+  }
+  (module as SharedMatmulExports).pack_panels(K, N, stride, transposeB, bRaw, bPacked);
+  runProduct(module, M, K, N, stride, transposeA, block, a, bPacked, out, bias);
 }
 
 /**

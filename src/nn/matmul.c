@@ -21,8 +21,10 @@ typedef float f32;
 // dst = B (K x N; src as K rows of N, or as N rows of K when transposed) packed in panels of 8 columns (the last
 // of 4 when stride is not a multiple of 8): panel p holds, for k = 0, 1, ..., K - 1, its columns' values at k,
 // zeros past N. A tile's steps along k then read consecutive memory.
-EXPORT(pack_panels) void pack_panels(int K, int N, int stride, int transposed, const f32 *src, f32 *dst) {
-  for (int c0 = 0; c0 < stride; c0 += 8) {
+// Columns c_from .. c_to - 1 (c_from a multiple of 8) of that layout: the panels a thread packs for its own columns
+// (matmul_panels).
+static void pack_panel_range(int K, int N, int stride, int transposed, const f32 *src, f32 *dst, int c_from, int c_to) {
+  for (int c0 = c_from; c0 < c_to; c0 += 8) {
     const int width = stride - c0 < 8 ? stride - c0 : 8;
     const int cols = N - c0 < width ? N - c0 : width; // columns of B in this panel, then zeros
     f32 *panel = dst + c0 * K;
@@ -43,6 +45,10 @@ EXPORT(pack_panels) void pack_panels(int K, int N, int stride, int transposed, c
       }
     }
   }
+}
+
+EXPORT(pack_panels) void pack_panels(int K, int N, int stride, int transposed, const f32 *src, f32 *dst) {
+  pack_panel_range(K, N, stride, transposed, src, dst, 0, stride);
 }
 
 // Stores the first `lanes` (1 to 4) floats of v at p.
@@ -105,21 +111,28 @@ static inline void store_lanes(f32 *p, v128_t v, int lanes) {
 // floats, zeros past N. Tiles of 4 rows x 8 columns: 8 block sums in registers per step of k. Each output's sum
 // does not depend on the tile it is in, so any split of the rows (src/nn/matmul-threads.ts runs blocks of rows on
 // several threads over one shared memory) gives the same bits.
-EXPORT(biased_matmul_rows) void biased_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
-                                                   const f32 *b, const f32 *bias, f32 *out, int row0, int row1) {
+// Columns j0 .. j1 - 1 (j0 a multiple of 8; j1 one too, or stride) of rows row0 .. row1 - 1.
+static void matmul_block(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a, const f32 *b, const f32 *bias,
+                         f32 *out, int row0, int row1, int j0, int j1) {
+  (void)stride;
   // A(i, k) = a[i row_step + k k_step].
   const int row_step = transpose_a ? 1 : K, k_step = transpose_a ? M : 1;
   int i0 = row0;
   for (; i0 + 4 <= row1; i0 += 4) {
-    int j = 0;
-    for (; j + 8 <= stride; j += 8) TILE(4, 2);
-    if (j < stride) TILE(4, 1);
+    int j = j0;
+    for (; j + 8 <= j1; j += 8) TILE(4, 2);
+    if (j < j1) TILE(4, 1);
   }
   for (; i0 < row1; i0++) {
-    int j = 0;
-    for (; j + 8 <= stride; j += 8) TILE(1, 2);
-    if (j < stride) TILE(1, 1);
+    int j = j0;
+    for (; j + 8 <= j1; j += 8) TILE(1, 2);
+    if (j < j1) TILE(1, 1);
   }
+}
+
+EXPORT(biased_matmul_rows) void biased_matmul_rows(int M, int K, int N, int stride, int transpose_a, int block, const f32 *a,
+                                                   const f32 *b, const f32 *bias, f32 *out, int row0, int row1) {
+  matmul_block(M, K, N, stride, transpose_a, block, a, b, bias, out, row0, row1, 0, stride);
 }
 
 // biased_matmul_rows as a job of the threads (the thread does not matter).
@@ -127,6 +140,19 @@ EXPORT(matmul_rows) void matmul_rows(int M, int K, int N, int stride, int transp
                                      f32 *out, int thread, int row0, int row1) {
   (void)thread;
   biased_matmul_rows(M, K, N, stride, transpose_a, block, a, b, bias, out, row0, row1);
+}
+
+// The product split by columns, a job of the threads for products of few rows and many columns (src/nn/matmul-threads.ts):
+// units u0 .. u1 - 1 are panels of 8 columns (the last of 4 when stride is not a multiple of 8); the thread packs
+// those panels of B from `b_raw` (pack_panels's layout, at their place in `b_packed`) and computes every row of
+// their columns. Split by rows, one thread packed all of B first while the others waited; each output is summed
+// as biased_matmul_rows sums it, so the bits do not depend on the split.
+EXPORT(matmul_panels) void matmul_panels(int M, int K, int N, int stride, int transpose_a, int transpose_b, int block, const f32 *a,
+                                         const f32 *b_raw, f32 *b_packed, const f32 *bias, f32 *out, int thread, int u0, int u1) {
+  (void)thread;
+  const int j0 = u0 * 8, j1 = u1 * 8 < stride ? u1 * 8 : stride;
+  pack_panel_range(K, N, stride, transpose_b, b_raw, b_packed, j0, j1);
+  matmul_block(M, K, N, stride, transpose_a, block, a, b_packed, bias, out, 0, M, j0, j1);
 }
 
 // Rows row0 .. row1 - 1 of out = A · B: biased_matmul_rows without a bias.

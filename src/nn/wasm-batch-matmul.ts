@@ -19,7 +19,7 @@ import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { ModuleMemory } from "./matmul-memory";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
-import { matmulThreads, runProduct } from "./matmul-threads";
+import { matmulThreads, runPackedProduct } from "./matmul-threads";
 
 const KERNEL = "BatchMatMul";
 const FUSED = "_FusedMatMul";
@@ -86,12 +86,11 @@ function product(simd: MatmulModule, backend: WasmBackend, a: TF.TensorInfo, b: 
   const [bAt] = memory.take(K * stride);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const out = memory.output(backend, [...outer, M, N]);
-  simd.pack_panels(K, N, stride, transposeB ? 1 : 0, bRawAt, bAt!);
   const paddedBiasAt = memory.paddedBias(biasAt, N, stride);
   // tfjs's order: its scalar fallback's blocks of 48 for transposed operands; XNNPACK's one sum from 0 (or from the
   // bias) otherwise.
   const block = transposeA || transposeB ? TFJS_BLOCK : K;
-  // On the products' threads: same bits, rows split.
-  runProduct(simd, M, K, N, stride, transposeA ? 1 : 0, block, aAt, bAt!, out.at, paddedBiasAt);
+  // B packed in panels, then on the products' threads (same bits): rows split, or columns for few rows.
+  runPackedProduct(simd, M, K, N, stride, transposeA ? 1 : 0, transposeB ? 1 : 0, block, aAt, bRawAt, bAt!, out.at, paddedBiasAt);
   return memory.finish(backend, out);
 }
