@@ -118,7 +118,7 @@ class LayersOnlyAutoencoder extends AutoencoderDetector {
 }
 
 describe("fused training of the dense autoencoder (wasm)", () => {
-  it("trains the credit-card tutorial's network (the tape over the fused kernels) and the ECG tutorial's (no tape: dense-step.ts) to the same losses and scores, bit for bit, as tfjs's layers", async () => {
+  it("trains the credit-card tutorial's network (the tape over the fused kernels) and the ECG tutorial's (no tape: tapeless-step.ts) to the same losses and scores, bit for bit, as tfjs's layers", async () => {
     const { tf } = await useBackend("wasm");
     const networks: [string, number[][], AutoencoderOptions][] = [
       ["credit card", rows(9, 100, 29), { layers: CREDIT_CARD_TUTORIAL_LAYERS, validationSplit: 0.1 }],

@@ -38,7 +38,7 @@ class CountedAutoencoder extends AutoencoderDetector {
     if (training) this.batches.tick();
     return super.batchLoss(tf, model, batch, training);
   }
-  // Its steps run without the tape (src/nn/dense-step.ts) where they can: batchLoss is then not called.
+  // Its steps run without the tape (src/nn/tapeless-step.ts) where they can: batchLoss is then not called.
   protected override trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
     const step = super.trainingStep(tf, model, batch);
     if (step !== undefined) this.batches.tick();
@@ -78,6 +78,11 @@ class CountedConv2d extends ConvAutoencoderDetector {
   protected override batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
     if (training) this.batches.tick();
     return super.batchLoss(tf, model, batch, training);
+  }
+  protected override trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
+    const step = super.trainingStep(tf, model, batch);
+    if (step !== undefined) this.batches.tick();
+    return step;
   }
 }
 type Optimised = { variables: TF.Variable[]; optimizer: HostSGD };

@@ -8,10 +8,10 @@
 // wall-clock per kernel: on a busy machine a kernel that is preempted is charged the wait, so each kind's time
 // is estimated as launches x its median time per launch, and only the proportions mean something (the load
 // average is printed). Also counts the epoch's floating-point work in matrix products and convolutions.
-// Dense autoencoders step without the tape where they can (src/nn/dense-step.ts: the same kernels, run directly,
+// Dense autoencoders step without the tape where they can (src/nn/tapeless-step.ts: the same kernels, run directly,
 // which tf.profile cannot see); they are profiled on the tape (withTapeSteps), whose kernels those steps run.
 import os from "node:os";
-import { withTapeSteps } from "../../src/nn/dense-step";
+import { withTapeSteps } from "../../src/nn/tapeless-step";
 import { useBackend } from "../../src/nn/tf";
 import { TRAINING_BENCH_MODELS, type TrainingBenchModel } from "./training-models";
 import { benchData, benchDetector } from "./training-ours";

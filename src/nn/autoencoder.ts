@@ -6,11 +6,11 @@
 import type * as TF from "@tensorflow/tfjs";
 import { checkFiniteNumber, checkInteger } from "../core/validation";
 import { type Activation, checkActivationName } from "./activations";
-import { denseTrainingStep } from "./dense-step";
 import { denseForward } from "./fused-dense";
 import { activityL1 } from "./fused-loss";
 import { layerSeeds, NeuralDetector, type NeuralDetectorOptions } from "./neural-detector";
 import { checkReconstructionError, meanReconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
+import { denseStepLayer, type StepLayer, tapelessBackend, tapelessStep } from "./tapeless-step";
 import type { BackendName } from "./tf";
 import type { TrainingStep } from "./training";
 import type { MatrixInput } from "../core/matrix";
@@ -129,10 +129,13 @@ export class AutoencoderDetector extends NeuralDetector {
     return penalties.length + weightPenalties.length === 0 ? reconstruction : tf.addN([reconstruction, ...penalties, ...weightPenalties]);
   }
 
-  /** Without penalties, the step runs without the gradient tape (src/nn/dense-step.ts: the same numbers). */
+  /** Without penalties, the step runs without the gradient tape (src/nn/tapeless-step.ts: the same numbers). */
   protected override trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
-    if (this.layers.some((layer) => layer.activityL1 > 0 || layer.kernelL2 > 0)) return undefined;
-    return denseTrainingStep(tf, model, batch, [...this.layers.map((layer) => layer.activation), this.outputActivation], this.loss);
+    if (!tapelessBackend(tf) || batch.rank !== 2 || this.layers.some((layer) => layer.activityL1 > 0 || layer.kernelL2 > 0)) return undefined;
+    const activations = [...this.layers.map((layer) => layer.activation), this.outputActivation];
+    const steps = model.layers.map((layer, i) => denseStepLayer(layer, activations[i]!, i > 0));
+    if (steps.length !== activations.length || steps.some((step) => step === undefined)) return undefined;
+    return tapelessStep(tf, model, batch, steps as StepLayer[], this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {

@@ -21,7 +21,9 @@ import { convForward } from "./fused-conv";
 import { denseForward } from "./fused-dense";
 import { checkReconstructionError, meanReconstructionError, type ReconstructionError, reconstructionScores } from "./reconstruction";
 import type { Activation } from "./activations";
+import { convStepLayer, denseStepLayer, reshapeStepLayer, type StepLayer, tapelessBackend, tapelessStep } from "./tapeless-step";
 import type { BackendName } from "./tf";
+import type { TrainingStep } from "./training";
 import { registerWasmConvGradients } from "./wasm-conv-gradients";
 
 /** The two forms of the network; see the module comment. */
@@ -156,6 +158,31 @@ export class ConvAutoencoderDetector extends NeuralDetector {
 
   protected batchLoss(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, training: boolean): TF.Scalar {
     return meanReconstructionError(tf, batch, trainingForward(tf, model, batch, training), this.loss);
+  }
+
+  /**
+   * Without the gradient tape where every layer runs through the fused kernels (tapeless-step.ts: the same numbers
+   * as batchLoss under the tape): the strided architecture without batch normalisation; else undefined (the tape).
+   */
+  protected override trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {
+    if (!tapelessBackend(tf)) return undefined;
+    const layers = model.layers;
+    const steps: StepLayer[] = [];
+    let inputGradient = false; // as in trainingForward: no gradient for the data
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const next = layers[i + 1];
+      const leakyReluAlpha = next?.getClassName() === "LeakyReLU" ? (next.getConfig() as { alpha: number }).alpha : undefined;
+      let step = convStepLayer(tf, layer, leakyReluAlpha, inputGradient);
+      if (step !== undefined && leakyReluAlpha !== undefined) i++; // the LeakyReLU runs inside
+      step ??= layer.getClassName() === "Dense"
+        ? denseStepLayer(layer, (layer.getConfig() as { activation: Activation }).activation, inputGradient)
+        : reshapeStepLayer(layer);
+      if (step === undefined) return undefined;
+      steps.push(step);
+      if (layer.trainableWeights.length > 0) inputGradient = true;
+    }
+    return tapelessStep(tf, model, batch, steps, this.loss);
   }
 
   protected batchScores(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TF.Tensor1D {

@@ -36,7 +36,7 @@ const KERNELS_USED = ["FusedConv2D", "Conv2D", "Conv2DBackpropInput", "Conv2DBac
 /** The activation run inside the kernel: the layer's own (linear, sigmoid) or the LeakyReLU layer after it. */
 export type ConvActivation = "linear" | "sigmoid" | "leakyRelu";
 
-interface ConvAttrs {
+export interface ConvAttrs {
   transposed: boolean;
   strides: [number, number];
   pad: "same" | "valid";
@@ -71,8 +71,30 @@ let declined = 0;
  * ```
  */
 export function convForward(tf: typeof TF, layer: TF.layers.Layer, x: TF.Tensor, fusion: ConvFusion): TF.Tensor | undefined {
+  if (x.rank !== 4 || x.dtype !== "float32") return undefined;
+  const plan = convPlan(tf, layer, fusion);
+  if (plan === undefined) return undefined;
+  registerLeakyReluGradient(tf);
+  registerLayerKernels(tf, tf.getBackend(), { forward: FORWARD, gradient: GRADIENT, inputs: ["x", "filter", "bias"], inputsToSave: ["x", "filter"],
+    runForward: forward, runGradient: gradient });
+  return tf.engine().runKernel(FORWARD, { x, filter: plan.kernel, bias: plan.bias }, plan.attrs(x.shape) as unknown as TF.NamedAttrMap) as TF.Tensor;
+}
+
+/** A convolution layer as the fused kernels run it: its weights, and its attributes for an input's shape. */
+export interface ConvPlan {
+  kernel: TF.Tensor;
+  bias: TF.Tensor;
+  attrs(xShape: readonly number[]): ConvAttrs;
+}
+
+/**
+ * How the fused kernels run `layer` (with the LeakyReLU after it when `fusion.leakyReluAlpha` is given), or undefined
+ * where they do not apply (another backend, layer, activation, data format or dilation, no bias). Also used by the
+ * conv autoencoder's steps without the tape (tapeless-step.ts).
+ */
+export function convPlan(tf: typeof TF, layer: TF.layers.Layer, fusion: ConvFusion): ConvPlan | undefined {
   const backend = tf.getBackend();
-  if (declined > 0 || !COMPOSITE_BACKENDS.includes(backend) || x.rank !== 4 || x.dtype !== "float32") return undefined;
+  if (declined > 0 || !COMPOSITE_BACKENDS.includes(backend)) return undefined;
   const className = layer.getClassName();
   if (className !== "Conv2D" && className !== "Conv2DTranspose") return undefined;
   // tfjs-backend-wasm has no filter gradient of its own (src/nn/wasm-conv-gradients.ts registers one): without it
@@ -96,21 +118,21 @@ export function convForward(tf: typeof TF, layer: TF.layers.Layer, x: TF.Tensor,
   if (kernel === undefined || bias === undefined || layer.trainableWeights.length !== 2 || kernel.rank !== 4 || bias.rank !== 1) return undefined;
   const strides = pairOf(config.strides);
   const pad = config.padding as "same" | "valid";
-  let outputShape: number[] = [];
-  if (className === "Conv2DTranspose") {
-    // tfjs-layers' deconvLength: the output size a transposed convolution infers from its input.
-    const [kh, kw] = pairOf(config.kernelSize);
-    const length = (size: number, stride: number, k: number) => (pad === "same" ? size * stride : size * stride + Math.max(k - stride, 0));
-    outputShape = [x.shape[0]!, length(x.shape[1]!, strides[0], kh), length(x.shape[2]!, strides[1], kw), config.filters!];
-  }
-  registerLeakyReluGradient(tf);
-  registerLayerKernels(tf, backend, { forward: FORWARD, gradient: GRADIENT, inputs: ["x", "filter", "bias"], inputsToSave: ["x", "filter"],
-    runForward: forward, runGradient: gradient });
-  const attrs: ConvAttrs = {
-    transposed: className === "Conv2DTranspose", strides, pad, activation, alpha: fusion.leakyReluAlpha ?? 0, inputGradient: fusion.inputGradient,
-    outputShape,
+  const transposed = className === "Conv2DTranspose";
+  const [kh, kw] = pairOf(config.kernelSize);
+  return {
+    kernel,
+    bias,
+    attrs: (xShape) => {
+      let outputShape: number[] = [];
+      if (transposed) {
+        // tfjs-layers' deconvLength: the output size a transposed convolution infers from its input.
+        const length = (size: number, stride: number, k: number) => (pad === "same" ? size * stride : size * stride + Math.max(k - stride, 0));
+        outputShape = [xShape[0]!, length(xShape[1]!, strides[0], kh), length(xShape[2]!, strides[1], kw), config.filters!];
+      }
+      return { transposed, strides, pad, activation, alpha: fusion.leakyReluAlpha ?? 0, inputGradient: fusion.inputGradient, outputShape };
+    },
   };
-  return tf.engine().runKernel(FORWARD, { x, filter: kernel, bias }, attrs as unknown as TF.NamedAttrMap) as TF.Tensor;
 }
 
 /** Runs `f` with the layers applied by tfjs-layers itself (the tests' oracle). */
@@ -152,7 +174,8 @@ function convolutionAttrs({ strides, pad }: ConvAttrs): Record<string, unknown> 
   return { strides, pad, dataFormat: "NHWC", dimRoundingMode: undefined };
 }
 
-function forward(k: BackendKernels, { x, filter, bias }: ConvInputs, attrs: ConvAttrs): TF.TensorInfo {
+/** The forward kernel's body (also run without the engine: tapeless-step.ts). */
+export function forward(k: BackendKernels, { x, filter, bias }: ConvInputs, attrs: ConvAttrs): TF.TensorInfo {
   let z: TF.TensorInfo;
   if (!attrs.transposed) {
     // tfjs-layers' conv2dWithBiasActivation: tfjs-core's fused conv2d with the bias, linear.
@@ -170,7 +193,8 @@ function forward(k: BackendKernels, { x, filter, bias }: ConvInputs, attrs: Conv
   return y;
 }
 
-function gradient(k: BackendKernels, { dy, x, filter, y }: GradientInputs, attrs: ConvAttrs): TF.TensorInfo[] {
+/** The gradient kernel's body: [dx (when `inputGradient`), dW, db]. */
+export function gradient(k: BackendKernels, { dy, x, filter, y }: GradientInputs, attrs: ConvAttrs): TF.TensorInfo[] {
   const scratch: TF.TensorInfo[] = [];
   const keep = (info: TF.TensorInfo) => (scratch.push(info), info);
   // dz = dy · act'(z), as the activations' gradients compute it (LeakyReLU's from y: y > 0 where z > 0, alpha >= 0).

@@ -80,7 +80,7 @@ export function fusedActivation(activation: Activation): boolean {
   return PATHS[activation] !== undefined;
 }
 
-/** The forward kernel's body: act(x·W + b) by the backend's kernels (also run without the engine: dense-step.ts). */
+/** The forward kernel's body: act(x·W + b) by the backend's kernels (also run without the engine: tapeless-step.ts). */
 export function forward(k: BackendKernels, { x, kernel, bias }: DenseInputs, { activation }: DenseAttrs): TF.TensorInfo {
   const path = PATHS[activation]!;
   const [n, features] = x.shape;

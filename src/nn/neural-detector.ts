@@ -131,7 +131,7 @@ export abstract class NeuralDetector extends AsyncBaseDetector {
   }
 
   /**
-   * A training step without the gradient tape, the same numbers as `batchLoss` under it (src/nn/dense-step.ts), or
+   * A training step without the gradient tape, the same numbers as `batchLoss` under it (src/nn/tapeless-step.ts), or
    * undefined (the default): the tape computes it.
    */
   protected trainingStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor): TrainingStep | undefined {

@@ -169,7 +169,7 @@ export interface Trainable {
   /** Mean loss of a batch (inside the gradient tape when `training`). */
   loss(batch: TF.Tensor, training: boolean): TF.Scalar;
   /**
-   * A training step computed without the gradient tape (src/nn/dense-step.ts): the same loss and gradients as the
+   * A training step computed without the gradient tape (src/nn/tapeless-step.ts): the same loss and gradients as the
    * tape gives for `loss(batch, true)`, or undefined where it does not apply (the tape then runs).
    */
   step?(batch: TF.Tensor): TrainingStep | undefined;
