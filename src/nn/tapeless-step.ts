@@ -4,7 +4,7 @@
  * reshapes) and whose loss is the reconstruction error alone (fused-loss.ts). The forward pass, the loss and the
  * backward pass run the bodies of those kernels on the backend's own kernels, called directly, in the order the
  * tape runs them, so the loss and the gradients are the bits `tf.variableGrads` gives over the fused kernels
- * (test/nn-dense-step.test.ts, test/nn-fused-conv.test.ts).
+ * (test/nn-tapeless-step.test.ts).
  *
  * Why: the ECG autoencoder's step at batch 512 is ~25 MFLOP (~1.2 ms in PyTorch on 2 threads). Under the tape each
  * step was 34 engine launches, 20 of them the tape's clones of the tensors it saves, plus the tape's records, its
