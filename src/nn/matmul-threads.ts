@@ -87,7 +87,7 @@ export interface SharedMatmulExports {
  * of the rows gives the same result (each row computed whole by one thread).
  */
 export const JOBS = ["matmul_rows", "conv_rows", "one_channel_rows", "samples_innermost", "im2col_transposed", "samples_inner_panels", "leaky_relu_rows",
-  "leaky_relu_grad_rows", "bias_add_rows", "dy_matmul_units", "column_sums_groups", "adam_rows", "matmul_panels"] as const;
+  "leaky_relu_grad_rows", "bias_add_rows", "dy_matmul_units", "column_sums_groups", "adam_rows", "matmul_panels", "im2col_transposed_rows"] as const;
 export type JobName = (typeof JOBS)[number];
 type JobExports = Record<JobName, (...args: number[]) => void>;
 

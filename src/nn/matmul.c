@@ -264,13 +264,13 @@ EXPORT(samples_innermost) void samples_innermost(int n, int h, int w, int c, con
 
 // Rows r0 .. r1 - 1 of out (kh kw c rows of K = oh ow n floats) = im2colᵀ of xt (samples_innermost's layout): row
 // (i, j, ch), column (y, x, b) holds x[b, sh y + i - top, sw x + j - left, ch], zero in the padding.
-EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw,
-                                                 int top, int left, const f32 *xt, f32 *out, int thread, int r0, int r1) {
+// Rows r0 .. r1 - 1 of that im2colᵀ, row r at dst + (r - r0) K.
+static void im2col_transposed_into(int n, int h, int w, int c, int oh, int ow, int kw, int sh, int sw, int top, int left, const f32 *xt,
+                                   f32 *dst, int r0, int r1) {
   const int K = oh * ow * n;
-  (void)thread, (void)kh;
   for (int r = r0; r < r1; r++) {
     const int i = r / (kw * c), j = r / c % kw, ch = r % c;
-    f32 *row = out + r * K;
+    f32 *row = dst + (r - r0) * K;
     for (int y = 0; y < oh; y++) {
       f32 *to = row + y * ow * n;
       const int yy = sh * y + i - top;
@@ -286,6 +286,12 @@ EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int
       }
     }
   }
+}
+
+EXPORT(im2col_transposed) void im2col_transposed(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw,
+                                                 int top, int left, const f32 *xt, f32 *out, int thread, int r0, int r1) {
+  (void)thread, (void)kh;
+  im2col_transposed_into(n, h, w, c, oh, ow, kw, sh, sw, top, left, xt, out + r0 * (oh * ow * n), r0, r1);
 }
 
 // Pixels p0 .. p1 - 1 of B = dy's rows in the product's order (k = (p, b): row k is dy[b, p, :], N floats), written
@@ -427,6 +433,21 @@ EXPORT(conv_rows) void conv_rows(const conv_shape *g, const f32 *x, const f32 *b
       const int pixel = (bb * g->scatter_h + g->phase_y + g->scatter_sy * y) * g->scatter_w + g->phase_x + g->scatter_sx * xo;
       copy_floats(out + pixel * N, rows_out + (r - r0) * N, N);
     }
+  }
+}
+
+// Rows row0 .. row1 - 1 of a filter gradient dW = im2colᵀ · B (src/nn/wasm-conv-filter-gradient.ts; g: x's geometry,
+// K = oh ow n, N output channels), `chunk` rows at a time: each chunk's rows of im2colᵀ are laid out from xt
+// (samples_innermost's layout) in the thread's scratch, then summed as biased_matmul_rows sums them (one block of
+// K, no bias). Laid out whole first, im2colᵀ (288 x 6,272 floats for the conv2d AE's largest) went out to memory and
+// came back for the product; a chunk stays in the thread's cache. The same bits.
+EXPORT(im2col_transposed_rows) void im2col_transposed_rows(const conv_shape *g, const f32 *xt, const f32 *b, f32 *out, f32 *scratches,
+                                                         int scratch_floats, int chunk, int thread, int row0, int row1) {
+  f32 *scratch = scratches + thread * scratch_floats;
+  for (int r0 = row0; r0 < row1; r0 += chunk) {
+    const int r1 = row1 - r0 < chunk ? row1 : r0 + chunk;
+    im2col_transposed_into(g->n, g->h, g->w, g->c, g->oh, g->ow, g->kw, g->sh, g->sw, g->top, g->left, xt, scratch, r0, r1);
+    biased_matmul_rows(r1 - r0, g->K, g->N, g->stride, 0, g->K, scratch, b, 0, out + r0 * g->N, 0, r1 - r0);
   }
 }
 

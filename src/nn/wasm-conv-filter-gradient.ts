@@ -19,7 +19,7 @@
 import type * as TF from "@tensorflow/tfjs";
 import { WasmKernelOverride } from "./kernel-override";
 import { ModuleMemory } from "./matmul-memory";
-import { runJob, runProduct } from "./matmul-threads";
+import { matmulThreads, productMinRows, runJob, SPLIT_MIN_FLOPS } from "./matmul-threads";
 import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 
 const KERNEL = "Conv2DBackpropFilter";
@@ -36,6 +36,8 @@ const MIN_OUT_CHANNELS = 16;
  * 1.1 ms on one thread).
  */
 const FEW_ROWS = 12;
+/** Rows of im2colᵀ a thread lays out and multiplies at a time (the product's 4-row tile): K floats each. */
+const CHUNK_ROWS = 4;
 
 interface FilterGradientAttrs {
   strides: [number, number] | number;
@@ -81,22 +83,28 @@ function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.Tens
   const memory = new ModuleMemory(simd);
   const xAt = memory.input(backend, xInfo);
   const dyAt = memory.input(backend, dyInfo);
-  const [xtAt, aAt, bAt] = memory.take(n * h * w * channels, K * M, inPlace ? 0 : K * stride);
+  const pool = matmulThreads();
+  const threads = pool !== undefined && pool.kernel === (simd as unknown) ? pool.threads : 1;
+  const scratchFloats = CHUNK_ROWS * K;
+  const [xtAt, aAt, bAt] = memory.take(n * h * w * channels, inPlace ? K * M : threads * scratchFloats, inPlace ? 0 : K * stride);
   const out = memory.output(backend, [kh, kw, channels, outChannels]);
-  // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding) and
-  // B's rows k = dy[n, y, x, :] written straight into the product's panels, by matmul.c.
-  // Each split by rows over the products' threads (copies: any split, the same floats).
+  // im2colᵀ [(i, j, c), (y, x, n)] (column k = (y, x, n): x's patch under dy[n, y, x], zeros in the padding), from x
+  // laid out samples innermost, and B's rows k = dy[n, y, x, :] written straight into the product's panels, by
+  // matmul.c. Each split by rows over the products' threads (copies: any split, the same floats).
   runJob(simd, "samples_innermost", h * w, 4, [n, h, w, channels, xAt, xtAt!]);
-  runJob(simd, "im2col_transposed", M, 1, [n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!]);
   if (inPlace) {
+    runJob(simd, "im2col_transposed", M, 1, [n, h, w, channels, oh, ow, kh, kw, sh, sw, top, left, xtAt!, aAt!]);
     // Units (panel of 8 columns, tile of 4 rows) split over the threads: each output summed whole by one thread.
     runJob(simd, "dy_matmul_units", (N / 8) * Math.ceil(M / 4), 1, [M, N, n, oh * ow, aAt!, dyAt, out.at]);
     return memory.finish(backend, out);
   }
   runJob(simd, "samples_inner_panels", oh * ow, 4, [n, oh * ow, N, stride, dyAt, bAt!]);
-  // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K); on several threads split by
-  // rows of dW (matmul-threads.ts: each output still summed whole by one thread, the same bits).
-  runProduct(simd, M, K, N, stride, 0, K, aAt!, bAt!, out.at);
+  // dW = im2colᵀ · B, each output summed along k from 0 in order (one block of K), CHUNK_ROWS rows of im2colᵀ at a
+  // time laid out in the thread's scratch and multiplied there; on several threads split by rows of dW (each output
+  // still summed whole by one thread, the same bits).
+  const shapeAt = memory.shape({ n, h, w, c: channels, kh, kw, outChannels: N, oh, ow, sh, sw, top, left }, K, N, stride);
+  runJob(simd, "im2col_transposed_rows", M, productMinRows(K, N), [shapeAt, xtAt!, bAt!, out.at, aAt!, scratchFloats, CHUNK_ROWS],
+    2 * M * K * N >= SPLIT_MIN_FLOPS);
   return memory.finish(backend, out);
 }
 
