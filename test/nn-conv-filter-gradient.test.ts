@@ -1,7 +1,7 @@
 // The filter gradient as one im2colᵀ·dy product (src/nn/wasm-conv-filter-gradient.ts) against the convolution
 // form it replaces (src/nn/wasm-conv-gradients.ts, XNNPACK's convolution with dy as the filter), bit for bit
-// (Object.is): the conv2d autoencoder's shapes, strides 1 to 3, "same" and "valid", kernels 1 to 5 (16 output
-// channels and more: fewer stay on the convolution);
+// (Object.is): the conv2d and conv1d autoencoders' shapes, strides 1 to 3, "same" and "valid", kernels 1 to 7,
+// 1 to 64 output channels;
 // then a seeded ConvAutoencoderDetector fit, and no tensor left behind; then the same bits on 2 threads
 // (ANOMALY_LAB_WASM_THREADS=2, a fresh process), rows split or all on the worker.
 import assert from "node:assert/strict";
@@ -44,6 +44,15 @@ const CASES: FilterCase[] = [
   { x: [4, 7, 6, 1], filter: [1, 3, 1, 24], strides: [2, 1], pad: "valid" },
   // Samples and channels that are not multiples of 4 (x's samples go innermost four by four channels at a time).
   { x: [6, 5, 7, 6], filter: [3, 3, 6, 16], strides: [1, 2], pad: "same" },
+  // The conv1d AE's (notebooks/06, filters 8-4, kernel 7, batch 64): 1 to 8 output channels, a tile part empty.
+  { x: [64, 1, 140, 1], filter: [1, 7, 1, 8], strides: [1, 1], pad: "same" },
+  { x: [64, 1, 70, 8], filter: [1, 7, 8, 4], strides: [1, 1], pad: "same" },
+  { x: [64, 1, 35, 4], filter: [1, 7, 4, 4], strides: [1, 1], pad: "same" },
+  { x: [64, 1, 70, 4], filter: [1, 7, 4, 8], strides: [1, 1], pad: "same" },
+  { x: [64, 1, 140, 8], filter: [1, 7, 8, 1], strides: [1, 1], pad: "same" },
+  // Odd counts below 8: few rows (3), and more rows with strides and valid padding.
+  { x: [3, 6, 5, 1], filter: [3, 1, 1, 3], strides: [1, 1], pad: "same" },
+  { x: [5, 7, 6, 3], filter: [3, 3, 3, 5], strides: [2, 1], pad: "valid" },
 ];
 
 function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
@@ -96,7 +105,7 @@ function gradientsInFreshProcess(threads: string): { summary: string; split: str
 }
 
 describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-filter-gradient.ts)", () => {
-  it("is registered over the convolution form and gives its filter gradient bit for bit (Object.is) at every shape", async () => {
+  it("is registered over the convolution form, takes the product at every shape (no tfjs kernel inside: 1 to 64 output channels) and gives its filter gradient bit for bit (Object.is)", async () => {
     const { tf } = await useBackend("wasm");
     registerWasmConvGradients(tf);
     const ours = tf.getKernel("Conv2DBackpropFilter", "wasm");
@@ -109,11 +118,17 @@ describe("Conv2DBackpropFilter on wasm as an im2col product (src/nn/wasm-conv-fi
       const dy = tf.tensor4d(Float32Array.from(random.standardNormal(outShape.reduce((a, b) => a * b, 1))), outShape);
       const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter } as unknown as TF.NamedAttrMap;
       const run = () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as TF.Tensor;
-      const fast = run();
+      let fast: TF.Tensor | undefined;
+      const profile = await tf.profile(() => {
+        fast = run();
+        return fast;
+      });
+      // The convolution form launches pads, transposes, a conv2d and a slice inside the kernel.
+      assert.deepEqual(profile.kernels.map((k) => k.name), ["Conv2DBackpropFilter"], `filter [${c.filter}]: the product, no kernel inside`);
       const convolution = withConvolutionFilterGradient(tf, run);
-      assert.deepEqual(fast.shape, c.filter);
-      assertSameBits(fast.dataSync(), convolution.dataSync(), `x [${c.x}] filter [${c.filter}] stride [${c.strides}] ${c.pad}`);
-      [x, dy, fast, convolution].forEach((t) => t.dispose());
+      assert.deepEqual(fast!.shape, c.filter);
+      assertSameBits(fast!.dataSync(), convolution.dataSync(), `x [${c.x}] filter [${c.filter}] stride [${c.strides}] ${c.pad}`);
+      [x, dy, fast!, convolution].forEach((t) => t.dispose());
     }
     assert.equal(tf.memory().numTensors, before, "no tensor left behind");
   });

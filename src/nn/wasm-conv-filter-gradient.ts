@@ -13,6 +13,10 @@
  * the product's order are laid out there by matmul.c (writing the 1.8 M floats of im2colᵀ from JavaScript ate the
  * product's gain), and with ANOMALY_LAB_WASM_THREADS > 1 the product runs on the products' threads.
  *
+ * Every count of output channels takes the product (until stop 16, fewer than 16 stayed on the convolution form,
+ * measured when im2colᵀ was written from JavaScript): the conv1d AE's filter gradients, 1 to 8 channels, went
+ * 0.225-0.230 -> 0.176-0.180 s an epoch (2 threads, fresh processes alternating, idle), the same bits.
+ *
  * Registered over that kernel by registerWasmConvGradients; the convolution form is kept for other inputs
  * and as the tests' oracle (test/nn-conv-filter-gradient.test.ts).
  */
@@ -23,13 +27,6 @@ import { matmulThreads, productMinRows, runJob, SPLIT_MIN_FLOPS } from "./matmul
 import { matmulModule, type MatmulModule, type WasmBackend } from "./matmul-module";
 
 const KERNEL = "Conv2DBackpropFilter";
-/**
- * Fewer output channels stay on the convolution: with 1 to 8 columns the product's tiles run part empty (measured
- * with im2colᵀ written from JavaScript: the conv1d AE's filter gradients, 4 to 8 channels, 5.1 against 3.7 ms of
- * CPU per step; not measured again with matmul.c's im2col). With 32 and 64, matmul.c's im2col: 13.2 against
- * 25.3 ms per conv2d AE step (scripts/bench/conv-filter-gradient-cpu.ts; loaded machine, indicative).
- */
-const MIN_OUT_CHANNELS = 16;
 /**
  * dW with at most this many rows (kh kw c: a 3 x 3 filter over one channel) is summed reading dy in place: with so
  * few rows the product is short and laying dy out in panels took as long as it (the conv2d AE's last layer: 0.49 of
@@ -60,7 +57,7 @@ export function registerWasmConvFilterGradient(tf: typeof TF): void {
     const { x, dy } = args.inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
     const simple = attrs.dataFormat === "NHWC" && (attrs.pad === "same" || attrs.pad === "valid") && pair(attrs.dilations).every((d) => d === 1) &&
       x.dtype === "float32" && dy.dtype === "float32" && x.shape.length === 4 && dy.shape.length === 4 && x.shape.every((s) => s > 0);
-    if (!simple || attrs.filterShape[3] < MIN_OUT_CHANNELS) return original.kernelFunc(args);
+    if (!simple) return original.kernelFunc(args);
     return filterGradient(simd, args.backend as unknown as WasmBackend, x, dy, attrs.filterShape, pair(attrs.strides), attrs.pad === "same");
   });
 }
