@@ -1,7 +1,7 @@
 // The autoencoders' training steps without tfjs's gradient tape (src/nn/tapeless-step.ts) against the tape over the
 // same fused kernels: the same losses, validation losses, weights and scores bit for bit (Object.is) on wasm and cpu;
 // dense: every activation, MSE and MAE, a short last batch; conv2d: the strided network at the notebook's filters and
-// at few channels (whose filter gradients take the convolution form, tensors of the engine); no engine launch per
+// with the filter gradients in the convolution form (tfjs ops inside the kernel: tensors of the engine); no launch per
 // step where the tape made 34 (dense) and ~50 (conv2d); the tape where penalties, pooling or batch normalisation
 // apply; no tensor and no backend buffer left behind.
 import assert from "node:assert/strict";
@@ -10,6 +10,8 @@ import type { Activation } from "../src/nn/activations";
 import { AutoencoderDetector, type AutoencoderOptions } from "../src/nn/autoencoder";
 import { ConvAutoencoderDetector, type ConvAutoencoderOptions } from "../src/nn/conv-autoencoder";
 import { withTapeSteps } from "../src/nn/tapeless-step";
+import { withConvolutionFilterGradientWhile } from "../src/nn/wasm-conv-filter-gradient";
+import { withSpreadBackpropInputWhile } from "../src/nn/wasm-conv-gradients";
 import { useBackend, type BackendName } from "../src/nn/tf";
 import { RandomState } from "../src/random/random-state";
 import { kernelsPerStep } from "./helpers/kernels-per-step";
@@ -103,15 +105,17 @@ describe("the dense autoencoder's training step without the gradient tape (src/n
 describe("the conv autoencoder's training step without the gradient tape (src/nn/tapeless-step.ts)", () => {
   const images = (seed: number, n: number) => rows(seed, n, 8 * 8);
   for (const backend of ["wasm", "cpu"] as BackendName[]) {
-    it(`${backend}: the tape's losses, validation losses, weights and scores bit for bit (filters 32-64 as notebook 09's, and 4-8: filter gradients in the convolution form; a short last batch)`, async () => {
-      await useBackend(backend);
+    it(`${backend}: the tape's losses, validation losses, weights and scores bit for bit (filters 32-64 as notebook 09's, 4-8, and on wasm 4-8 with the filter gradients in the convolution form; a short last batch)`, async () => {
+      const { tf } = await useBackend(backend);
       const X = images(7, 45);
-      for (const filters of [[32, 64], [4, 8]]) {
+      const runs: [number[], boolean][] = [[[32, 64], false], [[4, 8], false], ...(backend === "wasm" ? [[[4, 8], true] as [number[], boolean]] : [])];
+      for (const [filters, convolutionForm] of runs) {
         const options: ConvAutoencoderOptions = { imageShape: [8, 8, 1], filters, latentDim: 3, epochs: 2, batchSize: 16, validationSplit: 0.1, seed: 3,
           backend, progress: false };
-        const fast = await new ConvAutoencoderDetector(options).fit(X);
-        const tape = await withTapeSteps(() => new ConvAutoencoderDetector(options).fit(X));
-        const name = `filters ${filters}`;
+        const fit = (f: () => Promise<ConvAutoencoderDetector>) => (convolutionForm ? withConvolutionFilterGradientWhile(tf, f) : f());
+        const fast = await fit(() => new ConvAutoencoderDetector(options).fit(X));
+        const tape = await fit(() => withTapeSteps(() => new ConvAutoencoderDetector(options).fit(X)));
+        const name = `filters ${filters}${convolutionForm ? " (convolution form)" : ""}`;
         assertSameBits(fast.history.loss, tape.history.loss, `${name}: losses`);
         assertSameBits(fast.history.valLoss, tape.history.valLoss, `${name}: validation losses`);
         weights(fast).forEach((w, i) => assertSameBits(w, weights(tape)[i]!, `${name}: weight ${i}`));
@@ -129,15 +133,18 @@ describe("the conv autoencoder's training step without the gradient tape (src/nn
     const make = (options: Partial<ConvAutoencoderOptions>) => (progress: () => void) =>
       new ConvAutoencoderDetector({ imageShape: [8, 8, 1], filters: [4, 8], latentDim: 3, epochs: 2, batchSize: 16, seed: 1, backend: "wasm", progress, ...options });
     const fit = (detector: ConvAutoencoderDetector) => detector.fit(X);
-    // Filters 32-64 (at 4-8 the filter gradients take the convolution form, tfjs ops inside the kernel: ~30 launches).
     assert.equal(await kernelsPerStep(tf, make({ filters: [32, 64] }), fit, 3), 1 / 3, "3 steps an epoch, one AddN");
     const taped = await withTapeSteps(() => kernelsPerStep(tf, make({ filters: [32, 64] }), fit, 3));
     assert.ok(taped >= 40, `the tape: ${taped} launches per step`);
     assert.ok(await kernelsPerStep(tf, make({ architecture: "pooled" }), fit, 3) >= 40, "pooled: the tape");
     assert.ok(await kernelsPerStep(tf, make({ batchNorm: true }), fit, 3) >= 40, "batch normalisation: the tape");
     const [tensors, buffers] = [tf.memory().numTensors, backend.numDataIds()];
-    for (let i = 0; i < 2; i++) (await new ConvAutoencoderDetector({ imageShape: [8, 8, 1], filters: [4, 8], latentDim: 3, epochs: 2, batchSize: 16,
-      seed: 2, backend: "wasm", progress: false }).fit(X)).dispose();
+    // The convolution forms' tensors of the engine too (filter gradients, and input gradients on the spread-out dy,
+    // freed inside the step as intermediates: the step's scope disposes them).
+    for (let i = 0; i < 2; i++) {
+      (await withConvolutionFilterGradientWhile(tf, () => withSpreadBackpropInputWhile(() => new ConvAutoencoderDetector({ imageShape: [8, 8, 1],
+        filters: [4, 8], latentDim: 3, epochs: 2, batchSize: 16, seed: 2, backend: "wasm", progress: false }).fit(X)))).dispose();
+    }
     assert.equal(tf.memory().numTensors, tensors, "tensors");
     assert.equal(backend.numDataIds(), buffers, "the backend's buffers");
   });

@@ -112,8 +112,8 @@ export function tapelessStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Ten
   if (!kernelsOf.has(backendName)) kernelsOf.set(backendName, backendKernels(tf, backendName, "tapelessStep"));
   const k = kernelsOf.get(backendName)!(tf.backend());
   // In a scope of the engine, as under the tape's: a backend kernel that computes with tfjs's ops (the convolution
-  // form of a filter gradient, src/nn/wasm-conv-gradients.ts) returns a tensor of the engine, which the scope's end
-  // disposes unless it is a returned gradient.
+  // forms of src/nn/wasm-conv-gradients.ts, for inputs the products do not take) returns a tensor of the engine,
+  // which the scope's end disposes unless it is a returned gradient.
   return tf.tidy(() => run(tf, k, batch, layers, kind, order) as unknown as TF.TensorContainer) as unknown as TrainingStep;
 }
 

@@ -67,6 +67,11 @@ export function withConvolutionFilterGradient<T>(tf: typeof TF, f: () => T): T {
   return override.withTfjs(tf, f);
 }
 
+/** {@link withConvolutionFilterGradient} for an asynchronous `f` (a whole fit). */
+export function withConvolutionFilterGradientWhile<T>(tf: typeof TF, f: () => Promise<T>): Promise<T> {
+  return override.withTfjsWhile(tf, f);
+}
+
 function filterGradient(simd: MatmulModule, backend: WasmBackend, xInfo: TF.TensorInfo, dyInfo: TF.TensorInfo,
   [kh, kw, channels, outChannels]: number[], [sh, sw]: [number, number], same: boolean): TF.TensorInfo {
   const [n, h, w] = xInfo.shape as [number, number, number, number];

@@ -143,6 +143,16 @@ export function withSpreadBackpropInput<T>(f: () => T): T {
   }
 }
 
+/** {@link withSpreadBackpropInput} for an asynchronous `f` (a whole fit). */
+export async function withSpreadBackpropInputWhile<T>(f: () => Promise<T>): Promise<T> {
+  phases = false;
+  try {
+    return await f();
+  } finally {
+    phases = true;
+  }
+}
+
 interface HeapBackend {
   makeOutput(shape: number[], dtype: string): TF.TensorInfo;
   typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
