@@ -33,6 +33,17 @@ function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   }
 }
 
+/** The same losses, validation losses, weights and scores, bit for bit; disposes both detectors. */
+function assertSameFits(fast: AutoencoderDetector | ConvAutoencoderDetector, tape: AutoencoderDetector | ConvAutoencoderDetector, X: number[][],
+  name: string): void {
+  assertSameBits(fast.history.loss, tape.history.loss, `${name}: losses`);
+  assertSameBits(fast.history.valLoss, tape.history.valLoss, `${name}: validation losses`);
+  weights(fast).forEach((w, i) => assertSameBits(w, weights(tape)[i]!, `${name}: weight ${i}`));
+  assertSameBits(fast.score(X), tape.score(X), `${name}: scores`);
+  fast.dispose();
+  tape.dispose();
+}
+
 /** Fits the same seeded detector twice, engine-free and on the tape; returns both. */
 async function fitBoth(options: AutoencoderOptions, X: number[][]): Promise<[AutoencoderDetector, AutoencoderDetector]> {
   const fast = await new AutoencoderDetector(options).fit(X);
@@ -57,12 +68,7 @@ describe("the dense autoencoder's training step without the gradient tape (src/n
           outputActivation, loss, epochs: 3, batchSize: 32, validationSplit: 0.1, seed: 5, backend, progress: false,
         };
         const [fast, tape] = await fitBoth(options, X);
-        assertSameBits(fast.history.loss, tape.history.loss, `${name}: losses`);
-        assertSameBits(fast.history.valLoss, tape.history.valLoss, `${name}: validation losses`);
-        weights(fast).forEach((w, i) => assertSameBits(w, weights(tape)[i]!, `${name}: weight ${i}`));
-        assertSameBits(fast.score(X), tape.score(X), `${name}: scores`);
-        fast.dispose();
-        tape.dispose();
+        assertSameFits(fast, tape, X, name);
       }
     });
   }
@@ -115,13 +121,7 @@ describe("the conv autoencoder's training step without the gradient tape (src/nn
         const fit = (f: () => Promise<ConvAutoencoderDetector>) => (convolutionForm ? withConvolutionFilterGradientWhile(tf, f) : f());
         const fast = await fit(() => new ConvAutoencoderDetector(options).fit(X));
         const tape = await fit(() => withTapeSteps(() => new ConvAutoencoderDetector(options).fit(X)));
-        const name = `filters ${filters}${convolutionForm ? " (convolution form)" : ""}`;
-        assertSameBits(fast.history.loss, tape.history.loss, `${name}: losses`);
-        assertSameBits(fast.history.valLoss, tape.history.valLoss, `${name}: validation losses`);
-        weights(fast).forEach((w, i) => assertSameBits(w, weights(tape)[i]!, `${name}: weight ${i}`));
-        assertSameBits(fast.score(X), tape.score(X), `${name}: scores`);
-        fast.dispose();
-        tape.dispose();
+        assertSameFits(fast, tape, X, `filters ${filters}${convolutionForm ? " (convolution form)" : ""}`);
       }
     });
   }

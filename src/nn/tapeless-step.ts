@@ -71,7 +71,8 @@ export function denseStepLayer(layer: TF.layers.Layer, activation: Activation, i
  * A Conv2D or Conv2DTranspose layer with its bias and activation, or the LeakyReLU after it (fused-conv.ts), or
  * undefined where the fused kernels do not run it.
  */
-export function convStepLayer(tf: typeof TF, layer: TF.layers.Layer, leakyReluAlpha: number | undefined, inputGradient: boolean): StepLayer | undefined {
+export function convStepLayer(tf: typeof TF, layer: TF.layers.Layer, leakyReluAlpha: number | undefined,
+  inputGradient: boolean): StepLayer | undefined {
   const plan = convPlan(tf, layer, { leakyReluAlpha, inputGradient });
   if (plan === undefined) return undefined;
   registerLeakyReluGradient(tf);
@@ -103,12 +104,13 @@ const kernelsOf = new Map<string, (backend: unknown) => BackendKernels>();
  * and the gradients of `model.trainableWeights`, in that order; undefined where `layers` do not carry every
  * trainable weight, or the batch is not float32.
  */
-export function tapelessStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, layers: readonly StepLayer[], kind: "mse" | "mae"): TrainingStep | undefined {
+export function tapelessStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Tensor, layers: readonly StepLayer[],
+  kind: "mse" | "mae"): TrainingStep | undefined {
   const backendName = tf.getBackend();
   if (!tapelessBackend(tf) || batch.dtype !== "float32") return undefined;
   const order = model.trainableWeights.map((weight) => weight.read());
   const carried = layers.flatMap((layer) => layer.weights);
-  if (order.length !== carried.length || order.some((weight) => !carried.includes(weight))) return undefined;
+  if (carried.length === 0 || order.length !== carried.length || order.some((weight) => !carried.includes(weight))) return undefined;
   if (!kernelsOf.has(backendName)) kernelsOf.set(backendName, backendKernels(tf, backendName, "tapelessStep"));
   const k = kernelsOf.get(backendName)!(tf.backend());
   // In a scope of the engine, as under the tape's: a backend kernel that computes with tfjs's ops (the convolution
@@ -118,7 +120,8 @@ export function tapelessStep(tf: typeof TF, model: TF.LayersModel, batch: TF.Ten
 }
 
 /** The step itself: the forward pass, the loss, the backward pass; the loss and `order`'s gradients as tensors. */
-function run(tf: typeof TF, k: BackendKernels, batch: TF.Tensor, layers: readonly StepLayer[], kind: "mse" | "mae", order: TF.Tensor[]): TrainingStep {
+function run(tf: typeof TF, k: BackendKernels, batch: TF.Tensor, layers: readonly StepLayer[], kind: "mse" | "mae",
+  order: TF.Tensor[]): TrainingStep {
   // Every result whose data this step owns until it frees it or returns it (reshapes own nothing).
   const owned = new Set<TF.TensorInfo>();
   const own = (info: TF.TensorInfo) => (owned.add(info), info);
