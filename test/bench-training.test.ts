@@ -44,6 +44,11 @@ describe("bench:train", () => {
     assert.equal(timedEpochs(byName("ECG AE, batch 512"), 30), 30, "--epochs beyond the least is kept");
   });
 
+  it("refuses --epochs that is not a whole number of at least 1 (abc, 0, 2.5), naming the option", () => {
+    const model = TRAINING_BENCH_MODELS[0]!;
+    for (const bad of [Number("abc"), 0, 2.5]) assert.throws(() => timedEpochs(model, bad), /--epochs must be a whole number of at least 1, got/);
+  });
+
   it("warns that timings are not figures when the 1-minute load average is above 0.5 plus the benchmark's own CPUs", () => {
     assert.doesNotMatch(loadLine("before", [0.5, 0.2, 0.1]), /WARNING/);
     assert.match(loadLine("before", [0.5, 0.2, 0.1]), /^load average before: 0\.50 0\.20 0\.10 \(1, 5, 15 min; \d+ cores\)$/);
