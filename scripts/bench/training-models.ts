@@ -87,6 +87,11 @@ export function stepsPerEpoch(model: TrainingBenchModel): number {
  * (the ECG AE at batch 512: 5 steps an epoch, 20 epochs, which is also what its notebook trains).
  */
 export function timedEpochs(model: TrainingBenchModel, epochs: number): number {
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`bench:train: --epochs must be a whole number of at least 1, got ${epochs}`);
+  checkEpochs(epochs);
   return Math.max(epochs, Math.ceil(MIN_TIMED_STEPS / stepsPerEpoch(model)));
+}
+
+/** Throws unless `epochs` (the --epochs option) is a whole number of at least 1. */
+export function checkEpochs(epochs: number): void {
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`bench:train: --epochs must be a whole number of at least 1, got ${epochs}`);
 }

@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { MIN_TIMED_STEPS, TRAINING_BENCH_MODELS, timedEpochs } from "./training-models";
+import { checkEpochs, MIN_TIMED_STEPS, TRAINING_BENCH_MODELS, timedEpochs } from "./training-models";
 import { referencePython } from "./reference-python";
 import { TFJS_WASM_THREADS_ENV, WASM_THREADS_ENV, wasmThreadsWanted } from "../../src/nn/wasm-threads";
 
@@ -67,6 +67,7 @@ export function loadLine(when: string, load: readonly number[] = os.loadavg(), o
 
 function main(): void {
   const epochs = Number(option("epochs") ?? (process.argv.includes("--quick") ? 2 : 5));
+  checkEpochs(epochs);
   const backends = (option("backends") ?? "node,wasm,cpu").split(",");
   const picked = option("models")?.split(",").map(Number);
   const torchThreads = option("torch-threads") ?? "2";
@@ -120,4 +121,11 @@ function main(): void {
   console.log(loadLine("after", os.loadavg(), 2));
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
