@@ -91,7 +91,7 @@ export function timedEpochs(model: TrainingBenchModel, epochs: number): number {
   return Math.max(epochs, Math.ceil(MIN_TIMED_STEPS / stepsPerEpoch(model)));
 }
 
-/** Throws unless `epochs` (the --epochs option) is a whole number of at least 1. */
-export function checkEpochs(epochs: number): void {
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`bench:train: --epochs must be a whole number of at least 1, got ${epochs}`);
+/** Throws unless `epochs` (the --epochs option, as `given` on the command line) is a whole number of at least 1. */
+export function checkEpochs(epochs: number, given: string = String(epochs)): void {
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`bench:train: --epochs must be a whole number of at least 1, got ${given}`);
 }

@@ -67,7 +67,7 @@ export function loadLine(when: string, load: readonly number[] = os.loadavg(), o
 
 function main(): void {
   const epochs = Number(option("epochs") ?? (process.argv.includes("--quick") ? 2 : 5));
-  checkEpochs(epochs);
+  checkEpochs(epochs, option("epochs"));
   const backends = (option("backends") ?? "node,wasm,cpu").split(",");
   const picked = option("models")?.split(",").map(Number);
   const torchThreads = option("torch-threads") ?? "2";
