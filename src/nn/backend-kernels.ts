@@ -49,6 +49,11 @@ export function backendKernels(tf: typeof TF, backendName: string, owner: string
   };
 }
 
+/** A tensor of the engine over a backend result (its data, no copy): what the engine makes of a kernel's output. */
+export function engineTensor(tf: typeof TF, info: TF.TensorInfo): TF.Tensor {
+  return (tf.engine() as unknown as { makeTensorFromTensorInfo(info: TF.TensorInfo): TF.Tensor }).makeTensorFromTensorInfo(info);
+}
+
 /** The same data seen with another shape of the same size (no copy and no reference of its own: never freed). */
 export function view(info: TF.TensorInfo, shape: number[]): TF.TensorInfo {
   return { dataId: info.dataId, shape, dtype: info.dtype };

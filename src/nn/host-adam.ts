@@ -19,6 +19,8 @@
 import type * as TF from "@tensorflow/tfjs";
 import { instantiate, Layout, type WasmMemory } from "../linalg/wasm-module";
 import { ADAM_WASM_BASE64 } from "./adam-wasm";
+import { engineTensor } from "./backend-kernels";
+import type { WasmBackend } from "./matmul-module";
 import { matmulThreads, runJob } from "./matmul-threads";
 import { tfjsMemory, type TfjsWasmModule } from "./tfjs-heap";
 
@@ -38,12 +40,6 @@ interface Slots {
   out: number;
 }
 
-interface WasmHeapBackend {
-  typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
-  wasm?: TfjsWasmModule;
-  getMemoryOffset(dataId: object): number;
-  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
-}
 
 /**
  * Weight tensors of at least this many values are updated on the products' threads where those work in tfjs's heap
@@ -109,7 +105,7 @@ export class HostAdam {
     if (this.wasm !== null) {
       const { module, slots } = this.wasm;
       // On wasm, views of tfjs's heap (no copy to JavaScript); elsewhere the backend's read.
-      const backend = tf.getBackend() === "wasm" ? (tf.backend() as unknown as WasmHeapBackend) : undefined;
+      const backend = tf.getBackend() === "wasm" ? (tf.backend() as unknown as WasmBackend) : undefined;
       const read = (tensor: TF.Tensor) => (backend === undefined ? (tensor.dataSync() as Float32Array) : backend.typedArrayFromHeap(tensor));
       const inHeap = backend === undefined ? null : this.heapMoments(backend);
       if (inHeap !== null) {
@@ -123,7 +119,7 @@ export class HostAdam {
           const out = backend.makeOutput(variable.shape, "float32");
           const [g, w, next] = [gradients[k]!.dataId, variable.dataId, out.dataId].map((id) => backend.getMemoryOffset(id));
           runJob(matmulThreads()!.kernel, "adam_rows", Math.ceil(variable.size / ADAM_ROW), 2, [variable.size, g!, w!, moments.m, moments.v, next!, inHeap.constants]);
-          const value = (tf.engine() as unknown as { makeTensorFromTensorInfo(info: TF.TensorInfo): TF.Tensor }).makeTensorFromTensorInfo(out);
+          const value = engineTensor(tf, out);
           variable.assign(value);
           value.dispose();
           return;
@@ -163,7 +159,7 @@ export class HostAdam {
    * THREADED_MIN_VALUES values, where the threads work in `backend`'s heap), allocated at the first step and zero;
    * null where no tensor qualifies or the threads do not work there.
    */
-  private heapMoments(backend: WasmHeapBackend): { moments: (HeapMoments | undefined)[]; constants: number; wasm: TfjsWasmModule } | null {
+  private heapMoments(backend: WasmBackend): { moments: (HeapMoments | undefined)[]; constants: number; wasm: TfjsWasmModule } | null {
     if (this.heap !== undefined) return this.heap;
     this.heap = null;
     const threads = matmulThreads();

@@ -12,12 +12,8 @@
  * ECG autoencoder's ~2 ms (a CPU profile of 150 epochs), against ~0.05 ms gathered in place.
  */
 import type * as TF from "@tensorflow/tfjs";
-
-/** What the gather needs of tfjs's wasm backend: a new tensor's memory in its heap. */
-interface WasmOutputBackend {
-  makeOutput(shape: number[], dtype: string): TF.TensorInfo;
-  typedArrayFromHeap(info: TF.TensorInfo): Float32Array;
-}
+import { engineTensor } from "./backend-kernels";
+import type { WasmBackend } from "./matmul-module";
 
 export class HostRows {
   private readonly values: Float32Array;
@@ -37,10 +33,10 @@ export class HostRows {
     const { rowSize } = this;
     const shape = [size, ...this.rowShape];
     if (tf.getBackend() === "wasm") {
-      const backend = tf.backend() as unknown as WasmOutputBackend;
+      const backend = tf.backend() as unknown as WasmBackend;
       const info = backend.makeOutput(shape, "float32");
       this.gather(backend.typedArrayFromHeap(info), order, start, size);
-      return (tf.engine() as unknown as { makeTensorFromTensorInfo(info: TF.TensorInfo): TF.Tensor }).makeTensorFromTensorInfo(info);
+      return engineTensor(tf, info);
     }
     // Elsewhere the backend may keep the array it is given (cpu does): a new one per batch.
     return tf.tensor(this.gather(new Float32Array(size * rowSize), order, start, size), shape, "float32");

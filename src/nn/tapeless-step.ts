@@ -17,7 +17,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Activation } from "./activations";
-import { backendKernels, COMPOSITE_BACKENDS, type BackendKernels, view } from "./backend-kernels";
+import { backendKernels, COMPOSITE_BACKENDS, type BackendKernels, engineTensor, view } from "./backend-kernels";
 import { convPlan, forward as convForwardBody, gradient as convGradientBody } from "./fused-conv";
 import { forward as denseForwardBody, fusedActivation, gradient as denseGradientBody } from "./fused-dense";
 import { lossForward, lossGradient } from "./fused-loss";
@@ -158,10 +158,9 @@ function run(tf: typeof TF, k: BackendKernels, batch: TF.Tensor, layers: readonl
       layer.weights.forEach((weight, j) => gradients.set(weight, results[j + (inputGradient ? 1 : 0)]!));
       if (inputGradient) dy = dyData = results[0]!;
     }
-    const engine = tf.engine() as unknown as { makeTensorFromTensorInfo(info: TF.TensorInfo): TF.Tensor };
     const made = [loss, ...order.map((weight) => gradients.get(weight)!)].map((info) => {
       owned.delete(info);
-      return info instanceof tf.Tensor ? info : engine.makeTensorFromTensorInfo(info);
+      return info instanceof tf.Tensor ? info : engineTensor(tf, info);
     });
     return { cost: made[0] as TF.Scalar, gradients: made.slice(1) };
   } finally {
